@@ -1,0 +1,59 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Dependencies point one way (docs/architecture.md):
+// mlops → MLOpsCLI → {MLOpsServe, MLOpsMonitor} → MLOpsCore → {MLOpsStore, MLOpsLearn} → MLOpsErrors.
+// Only MLOpsCLI imports ArgumentParser; nothing below it prints.
+let package = Package(
+    name: "mlops",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mlops", targets: ["mlops"]),
+        .library(name: "MLOpsCore", targets: ["MLOpsCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .executableTarget(name: "mlops", dependencies: ["MLOpsCLI"]),
+        .target(
+            name: "MLOpsCLI",
+            dependencies: [
+                "MLOpsCore", "MLOpsServe", "MLOpsMonitor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "MLOpsServe", dependencies: ["MLOpsCore"]),
+        .target(name: "MLOpsMonitor", dependencies: ["MLOpsCore"]),
+        .target(
+            name: "MLOpsCore",
+            dependencies: [
+                "MLOpsStore", "MLOpsLearn", "MLOpsErrors", "CGit2", "CArchive",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "MLOpsStore",
+            dependencies: ["MLOpsErrors", "CSyncFS", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "CSyncFS"),
+        .target(name: "MLOpsLearn", dependencies: ["MLOpsErrors"]),
+        .target(name: "MLOpsErrors"),
+        .systemLibrary(
+            name: "CGit2", pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CArchive", pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]
+        ),
+        .target(name: "MLOpsTestSupport", dependencies: ["MLOpsCLI", "MLOpsCore"]),
+        .testTarget(name: "MLOpsStoreTests", dependencies: ["MLOpsStore", "MLOpsTestSupport"]),
+        .testTarget(name: "MLOpsCoreTests", dependencies: ["MLOpsCore", "MLOpsTestSupport"]),
+        .testTarget(name: "MLOpsCLITests", dependencies: ["MLOpsCLI", "MLOpsTestSupport"]),
+    ]
+)

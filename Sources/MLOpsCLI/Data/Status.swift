@@ -1,0 +1,100 @@
+import ArgumentParser
+import MLOpsCore
+import MLOpsErrors
+
+extension MLOps {
+    struct Status: ContextCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show how tracked data in the workspace differs from its pointer files.",
+            discussion: """
+                Lists files modified, added or deleted inside tracked targets, targets missing from the workspace, \
+                and targets whose data is not in the local cache. Only files whose size or timestamps changed are \
+                read. With --exit-code, exits with status 2 when there are changes (for scripts and git hooks).
+                """)
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Flag(help: "Exit with status 2 (changes-found) when the workspace differs from the pointers.")
+        var exitCode = false
+
+        @Argument(help: "Tracked paths to check (default: all).", completion: .file())
+        var paths: [String] = []
+
+        func run(in context: CommandContext) async throws {
+            let repository = try repository(context)
+            let status = try withProgress(context) {
+                try repository.status(paths.isEmpty ? nil : paths, relativeTo: directory(context), progress: $0)
+            }
+            try output(context).render(status) { style in Self.describe(status, style: style) }
+            if exitCode && !status.clean {
+                throw MLOpsError(.changesFound, "tracked data has changes")
+            }
+        }
+
+        static func describe(_ status: WorkspaceStatus, style: TextStyle) -> String {
+            if status.tracked == 0 { return "No tracked data. Track files with `mlops add <path>`.\n" }
+            var text = ""
+            if !status.changes.isEmpty {
+                text += "Changes not recorded (run `mlops commit` to record, `mlops checkout --force` to discard):\n"
+                var table = TextTable()
+                for change in status.changes {
+                    let label: String
+                    switch change.kind {
+                    case .added: label = style.green("new:")
+                    case .modified: label = style.yellow("modified:")
+                    case .deleted: label = style.red("deleted:")
+                    }
+                    table.append(["   ", label, change.path])
+                }
+                text += table.rendered(style: style)
+            }
+            if !status.missing.isEmpty {
+                text += "Missing from the workspace (run `mlops checkout` to restore):\n"
+                text += status.missing.map { "    " + style.red("missing:") + " " + $0 + "\n" }.joined()
+            }
+            if !status.notInCache.isEmpty {
+                text += "Not in the local cache (run `mlops pull` to fetch):\n"
+                text += status.notInCache.map { "    " + $0 + "\n" }.joined()
+            }
+            if status.clean && status.notInCache.isEmpty {
+                text += "Tracked data is up to date (\(status.tracked) target\(status.tracked == 1 ? "" : "s")).\n"
+            }
+            return text
+        }
+    }
+
+    struct Diff: ContextCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show tracked-data changes file by file, with object ids and sizes.",
+            discussion: "Compares the workspace with the pointer files, per file inside tracked directories.")
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Argument(help: "Tracked paths to compare (default: all).", completion: .file())
+        var paths: [String] = []
+
+        func run(in context: CommandContext) async throws {
+            let repository = try repository(context)
+            let status = try withProgress(context) {
+                try repository.status(paths.isEmpty ? nil : paths, relativeTo: directory(context), progress: $0)
+            }
+            try output(context).render(["changes": status.changes]) { style in
+                guard !status.changes.isEmpty else { return "" }
+                var table = TextTable(header: ["CHANGE", "PATH", "OLD", "NEW"])
+                for change in status.changes {
+                    let describe: (FileChange.Version?) -> String = { version in
+                        version.map { "\($0.oid.abbreviated(8)) \(ByteCount.format($0.size))" } ?? "-"
+                    }
+                    let label: String
+                    switch change.kind {
+                    case .added: label = style.green("added")
+                    case .modified: label = style.yellow("modified")
+                    case .deleted: label = style.red("deleted")
+                    }
+                    table.append([label, change.path, describe(change.old), describe(change.new)])
+                }
+                return table.rendered(style: style)
+            }
+        }
+    }
+}

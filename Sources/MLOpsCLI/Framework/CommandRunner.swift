@@ -1,0 +1,85 @@
+import ArgumentParser
+import MLOpsErrors
+
+/// Runs one `mlops` invocation: parses, runs, and maps every failure to a message and an exit code.
+/// This is the only place errors become text and exit statuses.
+public enum CommandRunner {
+    /// Runs `arguments` (without the program name) in `context` and returns the process exit code.
+    public static func run(_ arguments: [String], context: CommandContext) async -> Int32 {
+        if arguments == ["help", "exit-codes"] {
+            context.standardOutput.write(ExitStatus.renderedTable)
+            return 0
+        }
+        let command: any ParsableCommand
+        do {
+            command = try MLOps.parseAsRoot(arguments)
+        } catch {
+            return report(parsingError: error, context: context)
+        }
+        guard let contextCommand = command as? any ContextCommand else {
+            // Built-in commands such as `help` render through ArgumentParser.
+            do {
+                var command = command
+                if var asyncCommand = command as? any AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    try command.run()
+                }
+                return 0
+            } catch {
+                return report(parsingError: error, context: context)
+            }
+        }
+        do {
+            try await contextCommand.run(in: context)
+            return 0
+        } catch let error as MLOpsError {
+            return report(error, options: contextCommand.globals, context: context)
+        } catch let error as ExitCode {
+            return error.rawValue
+        } catch let error as ValidationError {
+            return report(MLOpsError(.usage, error.message), options: contextCommand.globals, context: context)
+        } catch {
+            return report(MLOpsError(.failure, "unexpected error", cause: error), options: contextCommand.globals, context: context)
+        }
+    }
+
+    private static func report(parsingError error: any Error, context: CommandContext) -> Int32 {
+        let message = MLOps.fullMessage(for: error)
+        let code = MLOps.exitCode(for: error).rawValue
+        if code == 0 {
+            if !message.isEmpty { context.standardOutput.write(message + "\n") }
+            return 0
+        }
+        context.standardError.write(message + "\n")
+        return code
+    }
+
+    private static func report(_ error: MLOpsError, options: GlobalOptions, context: CommandContext) -> Int32 {
+        let status = ExitStatus.code(for: error.code)
+        // `status --exit-code` and gate failures already printed their report; only the status speaks.
+        if error.code == .changesFound { return status }
+        let style = TextStyle(enabled: context.colorsEnabled(on: context.standardError))
+        var text = style.red(style.bold("error:")) + " " + error.message
+        if let cause = error.cause { text += "\n" + style.dim("cause: \(cause)") }
+        if let hint = error.hint { text += "\n" + style.yellow("hint:") + " " + hint }
+        context.standardError.write(text + "\n")
+        if options.json {
+            let payload = ErrorPayload(
+                error: .init(code: error.code.rawValue, message: error.message, hint: error.hint, exitCode: status))
+            if let json = try? Output.json(payload) { context.standardOutput.write(json + "\n") }
+        }
+        return status
+    }
+
+    /// The JSON document printed on standard output when a `--json` command fails.
+    struct ErrorPayload: Encodable {
+        struct Detail: Encodable {
+            let code: String
+            let message: String
+            let hint: String?
+            let exitCode: Int32
+        }
+        let error: Detail
+    }
+}

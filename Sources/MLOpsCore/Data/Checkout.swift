@@ -1,0 +1,137 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import Foundation
+import MLOpsErrors
+import MLOpsStore
+
+/// What `checkout` did.
+public struct CheckoutResult: Sendable, Codable, Equatable {
+    /// Files written (restored or replaced), repository-relative.
+    public var restored: [String]
+    /// Files removed from tracked directories because the record does not have them.
+    public var removed: [String]
+    /// Files already as recorded.
+    public var unchanged: Int
+}
+
+extension Repository {
+    /// Makes the workspace match the pointer files (all targets, or those at or below `paths`).
+    ///
+    /// Refuses with `.conflict`, before changing anything, when a workspace file would be overwritten or removed
+    /// and its content is not in the cache (it would be lost); `force` overwrites anyway. Every object is
+    /// verified as it is written, and each file is replaced by a rename: a reader or a crash sees the old file
+    /// or the new one, never a truncated one. A corrupt object is never materialized (`.integrity`).
+    public func checkout(
+        _ paths: [String]? = nil, relativeTo workingDirectory: String, force: Bool = false,
+        progress: ProgressHandler? = nil
+    ) throws -> CheckoutResult {
+        let relative = try paths.map { try $0.map { try repositoryPath(of: $0, relativeTo: workingDirectory) } }
+        let lock = try lock(for: "checkout")
+        defer { withExtendedLifetime(lock) {} }
+        let comparisons = try compare(try trackedTargets(matching: relative), phase: "checking", progress: nil)
+
+        var writes: [(path: String, entry: DirectoryManifest.Entry)] = []
+        var removals: [String] = []
+        var conflicts: [String] = []
+        var uncached: [String] = []
+        var unchanged = 0
+        for comparison in comparisons {
+            guard let recorded = comparison.recorded else {
+                uncached.append(comparison.target.path)
+                continue
+            }
+            let target = comparison.target
+            let byPath = Dictionary(recorded.map { (WorkspacePath.join(target.path, target.pointer.kind == .dir ? $0.path : ""), $0) },
+                                    uniquingKeysWith: { first, _ in first })
+            unchanged += recorded.count - comparison.changes.filter { $0.kind != .added }.count
+            // A directory recorded where the workspace has a file (or the reverse) must be cleared first.
+            if !comparison.isMissing, let snapshot = FileSnapshot.take(absolute(target.path)),
+                snapshot.isDirectory != (target.pointer.kind == .dir)
+            {
+                if !force { conflicts.append(target.path) }
+                removals.append(target.path)
+                writes += byPath.map { ($0.key, $0.value) }
+                continue
+            }
+            for change in comparison.changes {
+                let safe = force || change.new.map { store.contains($0.oid) } ?? true
+                switch change.kind {
+                case .deleted, .modified:
+                    guard let entry = byPath[change.path] else { continue }
+                    if change.kind == .modified && !safe { conflicts.append(change.path) }
+                    writes.append((change.path, entry))
+                case .added:
+                    if !safe { conflicts.append(change.path) }
+                    removals.append(change.path)
+                }
+            }
+        }
+        if !conflicts.isEmpty {
+            let listed = conflicts.prefix(10).map { "  " + $0 }.joined(separator: "\n")
+            let more = conflicts.count > 10 ? "\n  … and \(conflicts.count - 10) more" : ""
+            throw MLOpsError(
+                .conflict,
+                "checkout would overwrite local changes that are not in the cache:\n\(listed)\(more)",
+                hint: "record them with `mlops commit`, move them away, or discard them with `mlops checkout --force`")
+        }
+
+        for path in removals { try removeWorkspaceItem(path) }
+        let mode = config.core.link
+        let totalBytes = writes.reduce(Int64(0)) { $0 + $1.entry.size }
+        let reporter = progress.map { ByteProgress(phase: "checking out", total: totalBytes, handler: $0) }
+        let plannedWrites = writes
+        let outcomes: [String?] = try ParallelWork.map(plannedWrites.count) { index in
+            let (path, entry) = plannedWrites[index]
+            let destination = self.absolute(path)
+            try Self.createParentDirectories(of: destination)
+            do {
+                try self.store.materialize(entry.oid, at: destination, mode: mode, executable: entry.exec)
+            } catch let error as MLOpsError where error.code == .integrity || error.code == .notFound {
+                return path
+            }
+            reporter?.advance(Int(entry.size))
+            return nil
+        }
+        let failed = outcomes.compactMap { $0 }
+        try recordCheckedOut(writes.filter { !failed.contains($0.path) })
+        if !failed.isEmpty || !uncached.isEmpty {
+            let names = (uncached + failed).prefix(10).joined(separator: ", ")
+            throw MLOpsError(
+                failed.isEmpty ? .notFound : .integrity,
+                "\(uncached.count + failed.count) item(s) could not be restored because their data is missing or corrupt in the cache: \(names)",
+                hint: "run `mlops fsck` to see the damage; fetch the data again with `mlops pull`")
+        }
+        return CheckoutResult(restored: writes.map(\.path).sorted(), removed: removals.sorted(), unchanged: unchanged)
+    }
+
+    /// Remembers what checkout wrote, so `status` knows those files without reading them again.
+    private func recordCheckedOut(_ writes: [(path: String, entry: DirectoryManifest.Entry)]) throws {
+        let now = FileSnapshot.nowNanoseconds()
+        try StatCache(database: database).record(
+            writes.compactMap { write in
+                guard config.core.link != .symlink, let snapshot = FileSnapshot.take(absolute(write.path)) else { return nil }
+                return (write.path, StatCache.Entry(snapshot: snapshot, oid: write.entry.oid, recordedNanoseconds: now))
+            })
+    }
+
+    private func removeWorkspaceItem(_ path: String) throws {
+        do {
+            try FileManager.default.removeItem(atPath: absolute(path))
+        } catch {
+            throw MLOpsError(.failure, "cannot remove '\(path)'", cause: error)
+        }
+    }
+
+    static func createParentDirectories(of path: String) throws {
+        let parent = WorkspacePath.parent(path)
+        guard FileSnapshot.take(parent)?.isDirectory != true else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        } catch {
+            throw MLOpsError(.failure, "cannot create directory '\(parent)'", cause: error)
+        }
+    }
+}

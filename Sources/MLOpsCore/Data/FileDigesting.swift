@@ -1,0 +1,75 @@
+import MLOpsErrors
+import MLOpsStore
+import Synchronization
+
+/// A workspace file with its content's object id.
+struct DigestedFile: Sendable {
+    var file: WorkspaceFile
+    var oid: ObjectID
+    /// The content's size in bytes.
+    var size: Int64
+    /// Whether the bytes were read (false when the stat cache or a cache symlink vouched for them).
+    var wasRead: Bool
+    /// When hashing began (wall clock, ns), for the stat cache's racy-clean check.
+    var recordedNanoseconds: Int64
+}
+
+extension Repository {
+    /// Finds the object id of each file on both cores: from a trusted stat-cache entry when one exists, else by
+    /// reading the file — and, with `storing`, storing its bytes in the same pass. Results keep the input order.
+    func digest(
+        _ files: [WorkspaceFile], cache: [String: StatCache.Entry], storing: Bool, phase: String,
+        progress: ProgressHandler?
+    ) throws -> [DigestedFile] {
+        let total = files.reduce(Int64(0)) { $0 + $1.snapshot.size }
+        let store = self.store
+        let report = progress.map { ByteProgress(phase: phase, total: total, handler: $0).advance }
+        return try ParallelWork.map(files.count) { index in
+            let file = files[index]
+            if let object = file.linkedObject {
+                report?(Int(file.snapshot.size))
+                return DigestedFile(file: file, oid: object, size: file.snapshot.size, wasRead: false, recordedNanoseconds: 0)
+            }
+            if let known = StatCache.trustedID(of: cache[file.path], for: file.snapshot), !storing || store.contains(known) {
+                report?(Int(file.snapshot.size))
+                return DigestedFile(file: file, oid: known, size: file.snapshot.size, wasRead: false, recordedNanoseconds: 0)
+            }
+            let started = FileSnapshot.nowNanoseconds()
+            let absolutePath = self.absolute(file.path)
+            let outcome =
+                storing
+                ? try store.ingestFile(at: absolutePath, progress: report)
+                : try store.hashFile(at: absolutePath, progress: report)
+            return DigestedFile(
+                file: file, oid: outcome.id, size: outcome.size, wasRead: true, recordedNanoseconds: started)
+        }
+    }
+
+    /// Remembers the snapshots of files that were just read, so the next `status` can skip them.
+    func rememberDigests(_ digests: [DigestedFile]) throws {
+        try StatCache(database: database).record(
+            digests.filter(\.wasRead).map {
+                ($0.file.path, StatCache.Entry(snapshot: $0.file.snapshot, oid: $0.oid, recordedNanoseconds: $0.recordedNanoseconds))
+            })
+    }
+}
+
+/// Counts bytes done across worker threads and reports the running total.
+final class ByteProgress: Sendable {
+    private let done = Atomic<Int64>(0)
+    private let phase: String
+    private let total: Int64
+    private let handler: ProgressHandler
+
+    init(phase: String, total: Int64, handler: @escaping ProgressHandler) {
+        self.phase = phase
+        self.total = total
+        self.handler = handler
+    }
+
+    /// Adds `bytes` to the total and reports it.
+    @Sendable func advance(_ bytes: Int) {
+        let completed = done.wrappingAdd(Int64(bytes), ordering: .relaxed).newValue
+        handler(ProgressUpdate(phase: phase, completed: completed, total: total, unit: .bytes))
+    }
+}

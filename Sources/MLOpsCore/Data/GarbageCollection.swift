@@ -1,0 +1,53 @@
+import MLOpsErrors
+import MLOpsStore
+
+/// What `gc` removed (or, with a dry run, would remove).
+public struct GarbageCollectionResult: Sendable, Codable, Equatable {
+    /// Objects removed.
+    public var removedObjects: Int
+    /// Their total size in bytes.
+    public var removedBytes: Int64
+    /// Objects kept because something references them.
+    public var keptObjects: Int
+    /// Interrupted writers' staging files removed.
+    public var removedTemporaryFiles: Int
+    /// Whether nothing was actually removed.
+    public var dryRun: Bool
+}
+
+extension Repository {
+    /// Every object something in the repository still needs: the pointers in the workspace and, for
+    /// directories, their manifests' files. Later parts (runs, the model registry) add their roots here, so `gc`
+    /// can never remove what they reference.
+    public func referencedObjects() throws -> Set<ObjectID> {
+        var referenced = Set<ObjectID>()
+        for target in try trackedTargets() {
+            referenced.insert(target.pointer.oid)
+            if target.pointer.kind == .dir, let entries = try? recordedEntries(of: target) {
+                for entry in entries { referenced.insert(entry.oid) }
+            }
+        }
+        return referenced
+    }
+
+    /// Removes cached objects nothing references, and staging files interrupted writers left behind.
+    /// With `dryRun`, only counts them. Holds the write lock, so no `add` can race it.
+    public func collectGarbage(dryRun: Bool) throws -> GarbageCollectionResult {
+        let lock = try lock(for: "gc")
+        defer { withExtendedLifetime(lock) {} }
+        let referenced = try referencedObjects()
+        var result = GarbageCollectionResult(
+            removedObjects: 0, removedBytes: 0, keptObjects: 0, removedTemporaryFiles: 0, dryRun: dryRun)
+        for id in try store.allObjects() {
+            if referenced.contains(id) {
+                result.keptObjects += 1
+                continue
+            }
+            result.removedObjects += 1
+            result.removedBytes += FileSnapshot.take(store.path(of: id))?.size ?? 0
+            if !dryRun { try store.remove(id) }
+        }
+        if !dryRun { result.removedTemporaryFiles = try store.removeStaleTemporaryFiles(olderThan: 0) }
+        return result
+    }
+}

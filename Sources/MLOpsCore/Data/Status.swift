@@ -1,0 +1,74 @@
+import MLOpsErrors
+import MLOpsStore
+
+/// How the workspace differs from the pointer files: what `mlops status` reports.
+public struct WorkspaceStatus: Sendable, Codable, Equatable {
+    /// How many targets were compared.
+    public var tracked: Int
+    /// File-level differences inside targets that exist in the workspace, sorted by path.
+    public var changes: [FileChange]
+    /// Targets with nothing at their path (restore with `checkout`).
+    public var missing: [String]
+    /// Targets whose recorded data is not (entirely) in the local cache (fetch with `pull`).
+    public var notInCache: [String]
+
+    /// Whether the workspace matches every pointer.
+    public var clean: Bool { changes.isEmpty && missing.isEmpty }
+
+    private enum CodingKeys: String, CodingKey { case tracked, changes, missing, notInCache, clean }
+
+    public init(tracked: Int, changes: [FileChange], missing: [String], notInCache: [String]) {
+        self.tracked = tracked
+        self.changes = changes
+        self.missing = missing
+        self.notInCache = notInCache
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        tracked = try container.decode(Int.self, forKey: .tracked)
+        changes = try container.decode([FileChange].self, forKey: .changes)
+        missing = try container.decode([String].self, forKey: .missing)
+        notInCache = try container.decode([String].self, forKey: .notInCache)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(tracked, forKey: .tracked)
+        try container.encode(changes, forKey: .changes)
+        try container.encode(missing, forKey: .missing)
+        try container.encode(notInCache, forKey: .notInCache)
+        try container.encode(clean, forKey: .clean)
+    }
+}
+
+extension Repository {
+    /// Compares tracked data (all of it, or the targets at or below `paths`) with the workspace.
+    ///
+    /// Takes no lock: it may run while another process adds data. Only files whose `lstat` changed since they
+    /// were last hashed are read.
+    public func status(
+        _ paths: [String]? = nil, relativeTo workingDirectory: String, progress: ProgressHandler? = nil
+    ) throws -> WorkspaceStatus {
+        let relative = try paths.map { try $0.map { try repositoryPath(of: $0, relativeTo: workingDirectory) } }
+        let comparisons = try compare(try trackedTargets(matching: relative), phase: "checking", progress: progress)
+        var status = WorkspaceStatus(tracked: comparisons.count, changes: [], missing: [], notInCache: [])
+        for comparison in comparisons {
+            if comparison.isMissing {
+                status.missing.append(comparison.target.path)
+            } else {
+                status.changes += comparison.changes
+            }
+            if !isCached(comparison) { status.notInCache.append(comparison.target.path) }
+        }
+        return status
+    }
+
+    /// Whether every object the target records is in the local cache.
+    func isCached(_ comparison: TargetComparison) -> Bool {
+        guard let recorded = comparison.recorded else { return false }
+        let store = self.store
+        if comparison.target.pointer.kind == .file { return store.contains(comparison.target.pointer.oid) }
+        return recorded.allSatisfy { store.contains($0.oid) }
+    }
+}

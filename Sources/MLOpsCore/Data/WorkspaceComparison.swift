@@ -1,0 +1,161 @@
+import MLOpsErrors
+import MLOpsStore
+
+/// One file that differs between what a pointer records and what the workspace holds.
+public struct FileChange: Sendable, Codable, Equatable {
+    /// How the workspace differs from the record.
+    public enum Kind: String, Sendable, Codable {
+        /// In the workspace, not in the record (a new file inside a tracked directory).
+        case added
+        /// In both, with different content.
+        case modified
+        /// In the record, not in the workspace.
+        case deleted
+    }
+
+    /// A file's content: its object id and size.
+    public struct Version: Sendable, Codable, Equatable {
+        public var oid: ObjectID
+        public var size: Int64
+    }
+
+    /// The repository-relative path of the file.
+    public var path: String
+    /// The tracked target the file belongs to (the file itself, or its tracked directory).
+    public var target: String
+    /// How it differs.
+    public var kind: Kind
+    /// The recorded content, when recorded.
+    public var old: Version?
+    /// The workspace content, when present.
+    public var new: Version?
+}
+
+/// A tracked target compared with the workspace.
+struct TargetComparison: Sendable {
+    var target: TrackedTarget
+    /// Whether nothing exists at the target's path.
+    var isMissing: Bool
+    /// Per-file differences, sorted by path. A directory whose manifest is not in the cache is reported as one
+    /// `modified` change for the whole directory.
+    var changes: [FileChange]
+    /// The recorded files (manifest entries, or the one file), when the record is in the cache.
+    var recorded: [DirectoryManifest.Entry]?
+    /// The workspace files with their ids.
+    var current: [DigestedFile]
+
+    var isClean: Bool { changes.isEmpty }
+}
+
+extension Repository {
+    /// Compares each target with the workspace, reading only files the stat cache cannot vouch for, and
+    /// remembers what it read so the next comparison is faster.
+    func compare(_ targets: [TrackedTarget], phase: String, progress: ProgressHandler?) throws -> [TargetComparison] {
+        let statCache = StatCache(database: database)
+        var comparisons: [TargetComparison] = []
+        for target in targets {
+            let comparison = try compare(target, statCache: statCache, phase: phase, progress: progress)
+            comparisons.append(comparison)
+        }
+        // A reader refreshing the cache is an optimization: a read-only database must not fail the command.
+        try? rememberDigests(comparisons.flatMap(\.current))
+        return comparisons
+    }
+
+    private func compare(
+        _ target: TrackedTarget, statCache: StatCache, phase: String, progress: ProgressHandler?
+    ) throws -> TargetComparison {
+        let pointer = target.pointer
+        let absolutePath = absolute(target.path)
+        let recorded = try recordedEntries(of: target)
+        guard let snapshot = FileSnapshot.take(absolutePath) else {
+            let changes = (recorded ?? [DirectoryManifest.Entry(path: "", oid: pointer.oid, size: pointer.size, exec: false)])
+                .map { entry in
+                    FileChange(
+                        path: WorkspacePath.join(target.path, pointer.kind == .dir ? entry.path : ""), target: target.path,
+                        kind: .deleted, old: .init(oid: entry.oid, size: entry.size), new: nil)
+                }
+            return TargetComparison(target: target, isMissing: true, changes: changes, recorded: recorded, current: [])
+        }
+        let cache = try statCache.entries(under: target.path)
+        switch pointer.kind {
+        case .file:
+            let file = try workspaceFile(absolutePath, path: target.path, pathInTarget: WorkspacePath.name(target.path))
+            let current = try digest([file], cache: cache, storing: false, phase: phase, progress: progress)
+            var changes: [FileChange] = []
+            if current[0].oid != pointer.oid {
+                changes.append(
+                    FileChange(
+                        path: target.path, target: target.path, kind: .modified, old: .init(oid: pointer.oid, size: pointer.size),
+                        new: .init(oid: current[0].oid, size: current[0].size)))
+            }
+            return TargetComparison(target: target, isMissing: false, changes: changes, recorded: recorded, current: current)
+        case .dir:
+            guard snapshot.isDirectory else {
+                let change = FileChange(
+                    path: target.path, target: target.path, kind: .modified, old: .init(oid: pointer.oid, size: pointer.size),
+                    new: nil)
+                return TargetComparison(target: target, isMissing: false, changes: [change], recorded: recorded, current: [])
+            }
+            let files = try scanDirectory(target.path)
+            let current = try digest(files, cache: cache, storing: false, phase: phase, progress: progress)
+            let manifest = DirectoryManifest(
+                entries: current.map {
+                    .init(path: $0.file.pathInTarget, oid: $0.oid, size: $0.size, exec: $0.file.snapshot.executable)
+                })
+            if manifest.id == pointer.oid {
+                return TargetComparison(target: target, isMissing: false, changes: [], recorded: recorded, current: current)
+            }
+            guard let recorded else {
+                let change = FileChange(
+                    path: target.path, target: target.path, kind: .modified, old: .init(oid: pointer.oid, size: pointer.size),
+                    new: .init(oid: manifest.id, size: manifest.totalSize))
+                return TargetComparison(target: target, isMissing: false, changes: [change], recorded: nil, current: current)
+            }
+            return TargetComparison(
+                target: target, isMissing: false,
+                changes: Self.differences(recorded: recorded, current: current, target: target.path), recorded: recorded,
+                current: current)
+        }
+    }
+
+    /// The files a pointer records: the manifest's entries for a directory (nil when the manifest is not in the
+    /// cache), the one file for a file.
+    func recordedEntries(of target: TrackedTarget) throws -> [DirectoryManifest.Entry]? {
+        let pointer = target.pointer
+        switch pointer.kind {
+        case .file:
+            return [DirectoryManifest.Entry(path: WorkspacePath.name(target.path), oid: pointer.oid, size: pointer.size, exec: false)]
+        case .dir:
+            guard store.contains(pointer.oid) else { return nil }
+            return try DirectoryManifest(decoding: try store.read(pointer.oid), id: pointer.oid).entries
+        }
+    }
+
+    private static func differences(
+        recorded: [DirectoryManifest.Entry], current: [DigestedFile], target: String
+    ) -> [FileChange] {
+        var changes: [FileChange] = []
+        var currentByPath: [String: DigestedFile] = [:]
+        for file in current { currentByPath[file.file.pathInTarget] = file }
+        var seen = Set<String>()
+        for entry in recorded {
+            seen.insert(entry.path)
+            let path = WorkspacePath.join(target, entry.path)
+            let old = FileChange.Version(oid: entry.oid, size: entry.size)
+            if let file = currentByPath[entry.path] {
+                if file.oid != entry.oid || file.file.snapshot.executable != entry.exec {
+                    changes.append(
+                        FileChange(path: path, target: target, kind: .modified, old: old, new: .init(oid: file.oid, size: file.size)))
+                }
+            } else {
+                changes.append(FileChange(path: path, target: target, kind: .deleted, old: old, new: nil))
+            }
+        }
+        for file in current where !seen.contains(file.file.pathInTarget) {
+            changes.append(
+                FileChange(path: file.file.path, target: target, kind: .added, old: nil, new: .init(oid: file.oid, size: file.size)))
+        }
+        return changes.sorted { $0.path < $1.path }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+import MLOpsErrors
+
+/// The repository's SQLite database (`.mlops/mlops.db`), in WAL mode so readers never block writers.
+///
+/// The schema evolves only through ``MetadataDatabase/migrations``, which are numbered and append-only: a
+/// migration, once released, is never edited. Opening a database that a newer mlops migrated is an error rather
+/// than a silent downgrade.
+public final class MetadataDatabase: Sendable {
+    /// The connection pool; GRDB serializes writers and lets readers run concurrently.
+    public let pool: DatabasePool
+    /// The database file's path.
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and applies any pending migrations.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        // Concurrent mlops processes (two `add`s, a `status` during an `add`) wait rather than fail.
+        configuration.busyMode = .timeout(30)
+        configuration.label = "mlops"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw MLOpsError(.failure, "cannot open the metadata database '\(path)'", cause: error)
+        }
+        try migrate()
+    }
+
+    private func migrate() throws {
+        let migrator = Self.migrations
+        let known = Set(migrator.migrations)
+        let applied: [String]
+        do {
+            applied = try pool.read { try migrator.appliedIdentifiers($0) }.sorted()
+        } catch {
+            throw MLOpsError(.failure, "cannot read the schema of '\(path)'", cause: error)
+        }
+        if let unknown = applied.first(where: { !known.contains($0) }) {
+            throw MLOpsError(
+                .invalidState,
+                "the metadata database was migrated by a newer mlops (migration '\(unknown)')",
+                hint: "upgrade mlops to work with this repository")
+        }
+        if applied.count == known.count { return }
+        do {
+            try migrator.migrate(pool)
+        } catch {
+            throw MLOpsError(.failure, "cannot migrate the metadata database '\(path)'", cause: error)
+        }
+    }
+
+    /// The identifiers of the migrations applied to this database, in order.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { try Self.migrations.appliedIdentifiers($0) }.sorted()
+    }
+
+    /// Every schema migration, in order. Append new ones at the end; never edit a released one.
+    public static var migrations: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("0001-stat-cache") { db in
+            // What `status` needs to skip re-hashing unchanged files, as git's index does.
+            try db.create(table: "stat_cache") { t in
+                t.primaryKey("path", .text)
+                t.column("device", .integer).notNull()
+                t.column("inode", .integer).notNull()
+                t.column("size", .integer).notNull()
+                t.column("mtime_ns", .integer).notNull()
+                t.column("ctime_ns", .integer).notNull()
+                t.column("exec", .boolean).notNull()
+                t.column("oid", .text).notNull()
+                // When the file was hashed (wall clock, ns); entries modified close to it are re-hashed.
+                t.column("recorded_ns", .integer).notNull()
+            }
+        }
+        return migrator
+    }
+}

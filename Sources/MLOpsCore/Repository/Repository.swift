@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import Foundation
+import MLOpsErrors
+import MLOpsStore
+
+/// An mlops repository: a directory holding `.mlops/` (configuration, metadata database, object store) and the
+/// user's workspace around it.
+///
+/// Opening a repository reads its configuration and database but takes no lock: readers (status, ls) never
+/// block. Operations that change state take ``RepositoryLock`` themselves.
+public final class Repository: Sendable {
+    /// The name of the metadata directory at the repository root.
+    public static let metadataDirectoryName = ".mlops"
+
+    /// The absolute path of the workspace root (the directory containing `.mlops/`).
+    public let root: String
+    /// The parsed `config.yaml`.
+    public let config: RepositoryConfig
+    /// The metadata database.
+    public let database: MetadataDatabase
+    /// The content-addressed object store (the cache).
+    public let store: ObjectStore
+
+    /// The absolute path of `.mlops/`.
+    public var metadataDirectory: String { root + "/" + Self.metadataDirectoryName }
+
+    /// Opens the repository whose root is exactly `root`.
+    public init(root: String) throws {
+        self.root = root
+        let metadata = root + "/" + Self.metadataDirectoryName
+        let configPath = metadata + "/config.yaml"
+        let text: String
+        do {
+            text = try String(contentsOfFile: configPath, encoding: .utf8)
+        } catch {
+            throw MLOpsError(
+                .invalidState, "the repository at '\(root)' has no readable \(Self.metadataDirectoryName)/config.yaml",
+                hint: "restore it with `git checkout -- .mlops/config.yaml`, or run `mlops init` again", cause: error)
+        }
+        config = try RepositoryConfig.parse(text, path: configPath)
+        database = try MetadataDatabase(path: metadata + "/mlops.db")
+        store = ObjectStore(objectsDirectory: metadata + "/objects", temporaryDirectory: metadata + "/tmp")
+    }
+
+    /// Finds the repository containing `directory` (or one of its parents) and opens it.
+    ///
+    /// Throws `.notARepository` with a hint to run `mlops init` when no parent holds `.mlops/config.yaml`.
+    public static func discover(from directory: String) throws -> Repository {
+        guard let root = findRoot(from: directory) else {
+            throw MLOpsError(
+                .notARepository, "not an mlops repository (or any parent): \(directory)",
+                hint: "run `mlops init` to create one here")
+        }
+        return try Repository(root: root)
+    }
+
+    /// The root of the repository containing `directory`, if any. Looks for `.mlops/config.yaml` in `directory`
+    /// and each parent, as git looks for `.git`.
+    public static func findRoot(from directory: String) -> String? {
+        var candidate = WorkspacePath.normalize(directory)
+        while true {
+            if access(candidate + "/" + metadataDirectoryName + "/config.yaml", F_OK) == 0 { return candidate }
+            guard candidate != "/", let slash = candidate.lastIndex(of: "/") else { return nil }
+            candidate = slash == candidate.startIndex ? "/" : String(candidate[..<slash])
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import Crypto
+import Dispatch
+import MLOpsErrors
+import Synchronization
+
+/// Streams a file through SHA-256, optionally writing the same bytes to a destination, in constant memory.
+///
+/// Hashing and copying in one pass guarantees the stored bytes are exactly the hashed bytes, even if the source
+/// changes meanwhile. For large inputs the reading-and-hashing thread hands filled buffers to a writing thread,
+/// so the copy overlaps the hash and both cores work; memory stays at ``slotCount`` × ``chunkSize``.
+public enum HashingCopy {
+    /// The size of one read; large enough that syscalls are negligible, small enough to stay in cache.
+    public static let chunkSize = 1 << 20
+    /// Buffers in flight between the hashing and the writing thread.
+    static let slotCount = 4
+
+    /// The result of streaming a file.
+    public struct Outcome: Sendable {
+        /// The id of the bytes read.
+        public var id: ObjectID
+        /// How many bytes were read (and written).
+        public var size: Int64
+    }
+
+    /// Hashes everything `source` yields. `progress`, when given, receives the byte count of each chunk.
+    public static func hash(_ source: borrowing OpenFile, progress: ((Int) -> Void)? = nil) throws -> Outcome {
+        try sequential(from: source, progress: progress, write: nil)
+    }
+
+    /// Hashes everything `source` yields and writes the same bytes to `destination`. `expectedSize` (the
+    /// source's size from `stat`) only chooses the strategy; the bytes read decide the result.
+    public static func copy(
+        from source: borrowing OpenFile, to destination: borrowing OpenFile, expectedSize: Int64,
+        progress: ((Int) -> Void)? = nil
+    ) throws -> Outcome {
+        if expectedSize > Int64(chunkSize) {
+            return try pipelined(from: source, to: destination, progress: progress)
+        }
+        let descriptor = destination.descriptor
+        let path = destination.path
+        return try sequential(from: source, progress: progress) { try OpenFile.writeAll($0, descriptor: descriptor, path: path) }
+    }
+
+    private static func sequential(
+        from source: borrowing OpenFile, progress: ((Int) -> Void)?, write: ((UnsafeRawBufferPointer) throws -> Void)?
+    ) throws -> Outcome {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 4096)
+        defer { buffer.deallocate() }
+        var hasher = SHA256()
+        var size: Int64 = 0
+        while true {
+            let count = try source.read(into: buffer)
+            if count == 0 { break }
+            let filled = UnsafeRawBufferPointer(rebasing: buffer[..<count])
+            hasher.update(bufferPointer: filled)
+            try write?(filled)
+            size += Int64(count)
+            progress?(count)
+        }
+        return Outcome(id: ObjectID(digest: hasher.finalize()), size: size)
+    }
+
+    private static func pipelined(
+        from source: borrowing OpenFile, to destination: borrowing OpenFile, progress: ((Int) -> Void)?
+    ) throws -> Outcome {
+        let ring = Ring(slots: slotCount, chunkSize: chunkSize)
+        defer { ring.deallocate() }
+        let writerDescriptor = destination.descriptor
+        let writerPath = destination.path
+        let writerDone = DispatchSemaphore(value: 0)
+        DispatchQueue.global(qos: .userInitiated).async {
+            ring.drain { bytes in try OpenFile.writeAll(bytes, descriptor: writerDescriptor, path: writerPath) }
+            writerDone.signal()
+        }
+        var hasher = SHA256()
+        var size: Int64 = 0
+        var readError: (any Error)?
+        var slot = 0
+        while true {
+            ring.free.wait()
+            var count = 0
+            if !ring.failed {
+                do {
+                    count = try source.read(into: ring.buffers[slot])
+                } catch {
+                    readError = error
+                }
+            }
+            ring.lengths[slot] = count
+            if count > 0 { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: ring.buffers[slot][..<count])) }
+            ring.filled.signal()
+            if count == 0 { break }
+            size += Int64(count)
+            progress?(count)
+            slot = (slot + 1) % ring.buffers.count
+        }
+        writerDone.wait()
+        if let readError { throw readError }
+        if let writeError = ring.writeError.withLock({ $0 }) { throw writeError }
+        return Outcome(id: ObjectID(digest: hasher.finalize()), size: size)
+    }
+
+    /// Fixed buffers passed between the hashing thread and the writing thread. The semaphores order every access
+    /// to a slot, which is why the unchecked sendability is sound.
+    private final class Ring: @unchecked Sendable {
+        let buffers: [UnsafeMutableRawBufferPointer]
+        var lengths: [Int]
+        let free: DispatchSemaphore
+        let filled = DispatchSemaphore(value: 0)
+        let writeError = Mutex<(any Error)?>(nil)
+        var failed: Bool { writeError.withLock { $0 != nil } }
+
+        init(slots: Int, chunkSize: Int) {
+            buffers = (0..<slots).map { _ in .allocate(byteCount: chunkSize, alignment: 4096) }
+            lengths = Array(repeating: 0, count: slots)
+            free = DispatchSemaphore(value: slots)
+        }
+
+        /// Writes filled slots in order until an empty one marks the end; after an error keeps draining, unwritten,
+        /// so the producer never blocks.
+        func drain(_ write: (UnsafeRawBufferPointer) throws -> Void) {
+            var slot = 0
+            while true {
+                filled.wait()
+                let count = lengths[slot]
+                if count == 0 { break }
+                if !failed {
+                    do {
+                        try write(UnsafeRawBufferPointer(rebasing: buffers[slot][..<count]))
+                    } catch {
+                        writeError.withLock { $0 = error }
+                    }
+                }
+                free.signal()
+                slot = (slot + 1) % buffers.count
+            }
+        }
+
+        func deallocate() { buffers.forEach { $0.deallocate() } }
+    }
+}

@@ -1,0 +1,213 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import CSyncFS
+import Foundation
+import MLOpsErrors
+
+/// A local content-addressed object store: `objects/sha256/ab/cdef…`, each object written once and read-only.
+///
+/// Contracts:
+/// - A path that exists under ``objectsDirectory`` holds a whole object: objects are written to
+///   ``temporaryDirectory`` and renamed into place, so a crash leaves at most an orphan temporary file.
+/// - Nothing in the store is ever modified in place; objects are removed only by ``remove(_:)`` (garbage
+///   collection).
+/// - Every read that materializes an object verifies its hash first; corrupt bytes never reach the workspace.
+/// - Durability is batched: writes are not fsynced one by one; callers call ``synchronize()`` once before they
+///   publish a reference (a pointer file, a database row) to what they stored.
+public struct ObjectStore: Sendable {
+    /// The directory holding `sha256/…`.
+    public let objectsDirectory: String
+    /// Staging for atomic writes; on the same filesystem as ``objectsDirectory``.
+    public let temporaryDirectory: String
+
+    /// A store rooted at `objectsDirectory`, staging writes in `temporaryDirectory`.
+    public init(objectsDirectory: String, temporaryDirectory: String) {
+        self.objectsDirectory = objectsDirectory
+        self.temporaryDirectory = temporaryDirectory
+    }
+
+    /// The absolute path of object `id` (which may not exist).
+    public func path(of id: ObjectID) -> String { objectsDirectory + "/" + id.relativePath }
+
+    /// Whether object `id` is present (not whether it is intact: see ``verify(_:)``).
+    public func contains(_ id: ObjectID) -> Bool { access(path(of: id), F_OK) == 0 }
+
+    /// Hashes the file at `path` and stores its bytes in one pass. `progress` receives byte counts.
+    public func ingestFile(at path: String, progress: ((Int) -> Void)? = nil) throws -> HashingCopy.Outcome {
+        let source = try OpenFile.reading(path)
+        let size = Int64(try source.status().st_size)
+        let staging = temporaryPath()
+        let outcome: HashingCopy.Outcome
+        do {
+            let destination = try OpenFile.creating(staging, mode: 0o444)
+            outcome = try HashingCopy.copy(from: source, to: destination, expectedSize: size, progress: progress)
+        } catch {
+            unlink(staging)
+            throw error
+        }
+        try publish(staging, as: outcome.id)
+        return outcome
+    }
+
+    /// Hashes the file at `path` without storing it. `progress` receives byte counts.
+    public func hashFile(at path: String, progress: ((Int) -> Void)? = nil) throws -> HashingCopy.Outcome {
+        let source = try OpenFile.reading(path)
+        return try HashingCopy.hash(source, progress: progress)
+    }
+
+    /// Stores `bytes` (a manifest, a model file) and returns their id.
+    @discardableResult
+    public func store(_ bytes: [UInt8]) throws -> ObjectID {
+        let id = ObjectID(hashing: bytes)
+        if contains(id) { return id }
+        let staging = temporaryPath()
+        do {
+            let file = try OpenFile.creating(staging, mode: 0o444)
+            try bytes.withUnsafeBytes { try file.write($0) }
+        } catch {
+            unlink(staging)
+            throw error
+        }
+        try publish(staging, as: id)
+        return id
+    }
+
+    /// Reads object `id` whole, verifying its hash. For small objects (manifests, model files).
+    public func read(_ id: ObjectID) throws -> [UInt8] {
+        guard contains(id) else {
+            throw MLOpsError(
+                .notFound, "object \(id) is not in the cache",
+                hint: "fetch it from a remote with `mlops pull`, or re-add the data it came from")
+        }
+        let file = try OpenFile.reading(path(of: id))
+        let size = Int(try file.status().st_size)
+        var bytes = [UInt8](repeating: 0, count: size)
+        let count = try bytes.withUnsafeMutableBytes { try file.readFully(into: $0) }
+        bytes.removeSubrange(count...)
+        guard ObjectID(hashing: bytes) == id else { throw corrupt(id) }
+        return bytes
+    }
+
+    /// Rehashes object `id`: returns its size when intact, throws `.integrity` when corrupt, `.notFound` when absent.
+    @discardableResult
+    public func verify(_ id: ObjectID) throws -> Int64 {
+        let file = try OpenFile.reading(path(of: id))
+        let outcome = try HashingCopy.hash(file)
+        guard outcome.id == id else { throw corrupt(id) }
+        return outcome.size
+    }
+
+    /// Materializes object `id` at `destination`, replacing whatever is there atomically: a reader of
+    /// `destination` sees the old file or the whole new one, never a partial one. The bytes are verified first;
+    /// a corrupt object throws `.integrity` and leaves `destination` untouched.
+    public func materialize(_ id: ObjectID, at destination: String, mode: LinkMode, executable: Bool = false) throws {
+        let objectPath = path(of: id)
+        let staging = Self.siblingTemporaryPath(of: destination)
+        do {
+            switch mode {
+            case .copy:
+                let source = try OpenFile.reading(objectPath)
+                let size = Int64(try source.status().st_size)
+                let target = try OpenFile.creating(staging, mode: executable ? 0o755 : 0o644)
+                let outcome = try HashingCopy.copy(from: source, to: target, expectedSize: size)
+                guard outcome.id == id else { throw corrupt(id) }
+            case .hardlink:
+                try verify(id)
+                guard link(objectPath, staging) == 0 else { throw MLOpsError.system("link", path: destination, errno: errno) }
+            case .symlink:
+                try verify(id)
+                guard symlink(objectPath, staging) == 0 else {
+                    throw MLOpsError.system("symlink", path: destination, errno: errno)
+                }
+            }
+            guard rename(staging, destination) == 0 else { throw MLOpsError.system("replace", path: destination, errno: errno) }
+        } catch {
+            unlink(staging)
+            throw error
+        }
+    }
+
+    /// Removes object `id`; absent objects are not an error.
+    public func remove(_ id: ObjectID) throws {
+        if unlink(path(of: id)) != 0 && errno != ENOENT {
+            throw MLOpsError.system("remove", path: path(of: id), errno: errno)
+        }
+    }
+
+    /// Every object id present in the store, in no particular order. Files that are not objects are skipped.
+    public func allObjects() throws -> [ObjectID] {
+        let algorithmDirectory = objectsDirectory + "/" + ObjectID.algorithm
+        var ids: [ObjectID] = []
+        for shard in try DirectoryListing.names(in: algorithmDirectory, missingIsEmpty: true) where shard.utf8.count == 2 {
+            for rest in try DirectoryListing.names(in: algorithmDirectory + "/" + shard, missingIsEmpty: true) {
+                if let id = try? ObjectID(parsing: ObjectID.algorithm + ":" + shard + rest) { ids.append(id) }
+            }
+        }
+        return ids
+    }
+
+    /// Makes everything written so far durable. Call once before publishing references to new objects.
+    public func synchronize() throws {
+        let directory = try OpenFile.reading(objectsDirectory)
+        guard mlops_syncfs(directory.descriptor) == 0 else { throw MLOpsError.system("sync", path: objectsDirectory, errno: errno) }
+    }
+
+    /// Removes staging files left by interrupted writers older than `age` seconds; returns how many were removed.
+    @discardableResult
+    public func removeStaleTemporaryFiles(olderThan age: TimeInterval = 3600) throws -> Int {
+        let cutoff = Date().timeIntervalSince1970 - age
+        var removed = 0
+        for name in try DirectoryListing.names(in: temporaryDirectory, missingIsEmpty: true) {
+            let path = temporaryDirectory + "/" + name
+            var info = stat()
+            if lstat(path, &info) == 0, TimeInterval(info.st_mtim.tv_sec) < cutoff, unlink(path) == 0 { removed += 1 }
+        }
+        return removed
+    }
+
+    private func publish(_ staging: String, as id: ObjectID) throws {
+        let finalPath = path(of: id)
+        // Renaming over an existing object replaces it with identical bytes, which also repairs a corrupt copy.
+        if rename(staging, finalPath) == 0 { return }
+        var code = errno
+        if code == ENOENT {
+            let shard = Self.parent(of: finalPath)
+            if mkdir(Self.parent(of: shard), 0o755) != 0 && errno != EEXIST { code = errno }
+            if mkdir(shard, 0o755) == 0 || errno == EEXIST {
+                if rename(staging, finalPath) == 0 { return }
+            }
+            code = errno
+        }
+        unlink(staging)
+        throw MLOpsError.system("store object", path: finalPath, errno: code)
+    }
+
+    private func temporaryPath() -> String {
+        temporaryDirectory + "/" + Self.uniqueName() + ".part"
+    }
+
+    /// A temporary name beside `path`, so the final rename stays on one filesystem and is atomic.
+    static func siblingTemporaryPath(of path: String) -> String {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        return directory + "." + name + ".mlops-" + uniqueName() + ".tmp"
+    }
+
+    private static func parent(of path: String) -> String {
+        String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+    }
+
+    private static func uniqueName() -> String {
+        String(getpid()) + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+    }
+
+    private func corrupt(_ id: ObjectID) -> MLOpsError {
+        MLOpsError(
+            .integrity, "object \(id) is corrupt: its bytes no longer match their hash",
+            hint: "run `mlops fsck` to list damage; restore the object from a remote with `mlops pull`, or re-add the data")
+    }
+}

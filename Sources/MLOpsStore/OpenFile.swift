@@ -1,0 +1,87 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import MLOpsErrors
+
+/// An open POSIX file descriptor that closes itself; every failure becomes an ``MLOpsError`` naming the path.
+///
+/// The store talks to the kernel directly rather than through `FileHandle`: buffered Foundation reads cost about a
+/// quarter of hashing throughput (see NOTES in docs/architecture.md).
+public struct OpenFile: ~Copyable {
+    /// The descriptor.
+    public let descriptor: Int32
+    /// The path it was opened with, for error messages.
+    public let path: String
+
+    /// Opens `path` for reading.
+    public static func reading(_ path: String) throws -> OpenFile {
+        try OpenFile(path: path, flags: O_RDONLY | O_CLOEXEC, mode: 0)
+    }
+
+    /// Creates `path`, which must not exist, for writing with permission bits `mode`.
+    public static func creating(_ path: String, mode: mode_t) throws -> OpenFile {
+        try OpenFile(path: path, flags: O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode: mode)
+    }
+
+    private init(path: String, flags: Int32, mode: mode_t) throws {
+        let descriptor = open(path, flags, mode)
+        guard descriptor >= 0 else { throw MLOpsError.system("open", path: path, errno: errno) }
+        self.descriptor = descriptor
+        self.path = path
+    }
+
+    deinit { close(descriptor) }
+
+    /// Reads up to `buffer.count` bytes; returns 0 at end of file.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+            if count >= 0 { return count }
+            if errno != EINTR { throw MLOpsError.system("read", path: path, errno: errno) }
+        }
+    }
+
+    /// Reads until `buffer` is full or the file ends; returns the number of bytes read.
+    public func readFully(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        var total = 0
+        while total < buffer.count {
+            let count = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[total...]))
+            if count == 0 { break }
+            total += count
+        }
+        return total
+    }
+
+    /// Writes all of `bytes`.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        try Self.writeAll(bytes, descriptor: descriptor, path: path)
+    }
+
+    /// Writes all of `bytes` to a raw descriptor; for threads that cannot borrow an `OpenFile`.
+    static func writeAll(_ bytes: UnsafeRawBufferPointer, descriptor: Int32, path: String) throws {
+        guard let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let count = Glibc.write(descriptor, base + offset, bytes.count - offset)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw MLOpsError.system("write", path: path, errno: errno)
+            }
+            offset += count
+        }
+    }
+
+    /// Flushes the file's data to stable storage.
+    public func synchronize() throws {
+        guard fsync(descriptor) == 0 else { throw MLOpsError.system("fsync", path: path, errno: errno) }
+    }
+
+    /// The file's status.
+    public func status() throws -> stat {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw MLOpsError.system("stat", path: path, errno: errno) }
+        return info
+    }
+}

@@ -1,0 +1,52 @@
+import Dispatch
+import Foundation
+import MLOpsErrors
+import Synchronization
+
+/// Runs independent pieces of work on every core, handing out indices one at a time so a few large items and
+/// many small ones balance on their own.
+public enum ParallelWork {
+    /// How many threads to use: the number of active cores.
+    public static var width: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// Calls `body` for each index in `0..<count`, on up to ``width`` threads, and returns the results in index
+    /// order. The first error thrown stops the hand-out of further indices and is rethrown.
+    public static func map<Result: Sendable>(
+        _ count: Int, _ body: @Sendable (Int) throws -> Result
+    ) throws -> [Result] {
+        let results = ResultSlots<Result>(count: count)
+        let next = Atomic<Int>(0)
+        let failure = Mutex<(any Error)?>(nil)
+        let threads = min(width, count)
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            while true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < count, failure.withLock({ $0 == nil }) else { return }
+                do {
+                    results.store(try body(index), at: index)
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                    return
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        return results.collect()
+    }
+
+    /// Fixed slots each written by exactly one worker (the one that drew the index), then read after all
+    /// workers joined: no slot is shared, which is why the unchecked sendability is sound.
+    private final class ResultSlots<Result>: @unchecked Sendable {
+        private let slots: UnsafeMutableBufferPointer<Result?>
+        init(count: Int) {
+            slots = .allocate(capacity: count)
+            slots.initialize(repeating: nil)
+        }
+        deinit {
+            slots.deinitialize()
+            slots.deallocate()
+        }
+        func store(_ result: Result, at index: Int) { slots[index] = result }
+        func collect() -> [Result] { slots.compactMap { $0 } }
+    }
+}
