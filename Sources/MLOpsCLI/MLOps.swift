@@ -5,7 +5,7 @@ import MLOpsCore
 struct MLOps: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mlops",
-        abstract: "Version data, train, evaluate, register, serve and monitor models — inside your git repository.",
+        abstract: "Version data, train, evaluate, register, serve and monitor models, inside your git repository.",
         discussion: """
             State lives in .mlops/ at the repository root: a content-addressed object store and a SQLite \
             database. Every command that reports takes --json (standard output then holds only the JSON \

@@ -113,7 +113,10 @@ public enum HashingCopy {
         init(slots: Int, chunkSize: Int) {
             buffers = (0..<slots).map { _ in .allocate(byteCount: chunkSize, alignment: 4096) }
             lengths = Array(repeating: 0, count: slots)
-            free = DispatchSemaphore(value: slots)
+            // libdispatch traps when a semaphore is disposed below its initial value, and the producer ends
+            // holding slots; starting at zero and signalling up avoids that.
+            free = DispatchSemaphore(value: 0)
+            for _ in 0..<slots { free.signal() }
         }
 
         /// Writes filled slots in order until an empty one marks the end; after an error keeps draining, unwritten,

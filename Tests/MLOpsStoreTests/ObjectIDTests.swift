@@ -1,1 +1,28 @@
+import MLOpsErrors
 import Testing
+
+@testable import MLOpsStore
+
+@Suite struct ObjectIDTests {
+    @Test func parsesAndPrintsCanonicalForm() throws {
+        let text = "sha256:" + String(repeating: "ab", count: 32)
+        let id = try ObjectID(parsing: text)
+        #expect(id.description == text)
+        #expect(id.relativePath == "sha256/ab/" + String(repeating: "ab", count: 31))
+    }
+
+    @Test(arguments: [
+        "", "sha256:", "md5:" + String(repeating: "a", count: 64), "sha256:" + String(repeating: "A", count: 64),
+        "sha256:" + String(repeating: "a", count: 63), "sha256:" + String(repeating: "g", count: 64),
+    ])
+    func rejectsMalformedIDs(_ text: String) {
+        #expect(throws: MLOpsError.self) { try ObjectID(parsing: text) }
+    }
+
+    @Test func hashesLikeSHA256() {
+        // The SHA-256 of "abc" from FIPS 180-2, appendix B.1.
+        #expect(
+            ObjectID(hashing: Array("abc".utf8)).hex
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+}

@@ -34,9 +34,10 @@ extension MLOps {
                         "\(what)\(ByteCount.format(target.size))", style.dim(target.oid.abbreviated()),
                     ])
                 }
-                let hint = added.contains(where: \.changed)
-                    ? style.dim("Commit the pointer files: git add \(added.map { $0.path + ".mlops" }.joined(separator: " ")) .gitignore") + "\n"
-                    : ""
+                let changed = added.filter(\.changed)
+                let gitignores = Set(changed.map { WorkspacePath.join(WorkspacePath.parent($0.path), ".gitignore") }).sorted()
+                let files = changed.map { $0.path + PointerFile.suffix } + gitignores
+                let hint = changed.isEmpty ? "" : style.dim("Commit the pointers: git add \(files.joined(separator: " "))") + "\n"
                 return table.rendered(style: style) + hint
             }
         }

@@ -62,10 +62,14 @@ public struct PointerFile: Equatable, Sendable, Codable {
                     hint: "remove the field, or upgrade mlops if a newer version wrote it")
             }
         }
+        // Checked before decoding because the decoder would hide the id's own error behind a generic one.
+        if let oid = mapping["oid"]?.string {
+            do { _ = try ObjectID(parsing: oid) } catch let error as MLOpsError {
+                throw MLOpsError(.invalidInput, "pointer file '\(path)': \(error.message)", hint: "restore it with `git checkout -- \(path)`")
+            }
+        }
         do {
             return try YAMLDecoder().decode(PointerFile.self, from: text)
-        } catch let error as MLOpsError {
-            throw MLOpsError(error.code, "pointer file '\(path)': \(error.message)", hint: "restore it with `git checkout -- \(path)`")
         } catch {
             throw MLOpsError(
                 .invalidInput, "pointer file '\(path)' is malformed: \(Self.describe(error))",

@@ -1,0 +1,209 @@
+import Foundation
+import MLOpsErrors
+import MLOpsStore
+import MLOpsTestSupport
+import Testing
+
+@testable import MLOpsCore
+
+@Suite struct TrackingTests {
+    let directory: TemporaryDirectory
+    let repository: Repository
+    var root: String { directory.path }
+
+    init() throws {
+        (directory, repository) = try Fixtures.repository()
+        try Fixtures.write("a,b\n1,2\n", to: directory.url("data/train.csv"))
+        for index in 0..<5 { try Fixtures.write("image \(index)\n", to: directory.url("images/class\(index % 2)/\(index).txt")) }
+    }
+
+    @Test func addWritesPointersIgnoresDataAndStoresObjects() throws {
+        let added = try repository.add(["data/train.csv", "images"], relativeTo: root)
+        #expect(added.map(\.path) == ["data/train.csv", "images"])
+        #expect(added[1].files == 5)
+        let pointer = try PointerFile.read(at: directory.url("data/train.csv.mlops"), displayPath: "p")
+        #expect(pointer.oid.hex == (try Fixtures.sha256sum(directory.url("data/train.csv"))))
+        #expect(try Fixtures.read(directory.url("data/.gitignore")) == "/train.csv\n")
+        #expect(try Fixtures.read(directory.url(".gitignore")) == "/images/\n")
+        #expect(try repository.checkIntegrity().clean)
+        #expect(try repository.store.allObjects().count == 1 + 5 + 1)  // file, images, manifest
+
+        // Re-adding unchanged data reads nothing once the stat cache trusts the files.
+        let again = try repository.add(["images"], relativeTo: root)
+        #expect(again[0].changed == false)
+    }
+
+    @Test func addAcceptsGlobs() throws {
+        try Fixtures.write("x", to: directory.url("data/valid.csv"))
+        let added = try repository.add(["data/*.csv"], relativeTo: root)
+        #expect(added.map(\.path).sorted() == ["data/train.csv", "data/valid.csv"])
+    }
+
+    @Test func statusReportsEveryKindOfChange() throws {
+        _ = try repository.add(["data/train.csv", "images"], relativeTo: root)
+        #expect(try repository.status(relativeTo: root).clean)
+
+        try Fixtures.write("changed\n", to: directory.url("images/class0/0.txt"))
+        try FileManager.default.removeItem(atPath: directory.url("images/class1/1.txt"))
+        try Fixtures.write("new\n", to: directory.url("images/class1/new.txt"))
+        try FileManager.default.removeItem(atPath: directory.url("data/train.csv"))
+        let status = try repository.status(relativeTo: root)
+        #expect(!status.clean)
+        #expect(status.missing == ["data/train.csv"])
+        #expect(
+            status.changes.map { "\($0.kind.rawValue) \($0.path)" } == [
+                "modified images/class0/0.txt", "deleted images/class1/1.txt", "added images/class1/new.txt",
+            ])
+        #expect(try repository.status(["images/"], relativeTo: root).missing.isEmpty)
+    }
+
+    @Test func statusSeesASameSizeRewriteRightAfterAdd() throws {
+        // Racy cleanliness: the rewrite may land in the same timestamp tick as the hashing.
+        _ = try repository.add(["data/train.csv"], relativeTo: root)
+        try Fixtures.write("a,b\n9,9\n", to: directory.url("data/train.csv"))
+        #expect(try repository.status(relativeTo: root).changes.map(\.path) == ["data/train.csv"])
+    }
+
+    @Test func checkoutRestoresAndRefusesToLoseUncachedChanges() throws {
+        _ = try repository.add(["images"], relativeTo: root)
+        try Fixtures.write("my precious edit\n", to: directory.url("images/class0/0.txt"))
+        try FileManager.default.removeItem(atPath: directory.url("images/class1/1.txt"))
+
+        let error = #expect(throws: MLOpsError.self) { try repository.checkout(relativeTo: root) }
+        #expect(error?.code == .conflict)
+        #expect(error?.message.contains("images/class0/0.txt") == true)
+        #expect(try Fixtures.read(directory.url("images/class0/0.txt")) == "my precious edit\n")
+        #expect(!FileManager.default.fileExists(atPath: directory.url("images/class1/1.txt")))
+
+        let result = try repository.checkout(relativeTo: root, force: true)
+        #expect(result.restored == ["images/class0/0.txt", "images/class1/1.txt"])
+        #expect(try Fixtures.read(directory.url("images/class0/0.txt")) == "image 0\n")
+        #expect(try repository.status(relativeTo: root).clean)
+    }
+
+    @Test func checkoutSwitchesBetweenRecordedVersionsWithoutForce() throws {
+        _ = try repository.add(["data/train.csv"], relativeTo: root)
+        let first = try Fixtures.read(directory.url("data/train.csv.mlops"))
+        try Fixtures.write("a,b\n3,4\n5,6\n", to: directory.url("data/train.csv"))
+        _ = try repository.commit(relativeTo: root)
+        // Going back to the first pointer (as `git checkout` would) is safe: the current data is cached.
+        try Fixtures.write(first, to: directory.url("data/train.csv.mlops"))
+        _ = try repository.checkout(relativeTo: root)
+        #expect(try Fixtures.read(directory.url("data/train.csv")) == "a,b\n1,2\n")
+    }
+
+    @Test func checkoutNeverMaterializesACorruptObject() throws {
+        _ = try repository.add(["data/train.csv"], relativeTo: root)
+        let pointer = try PointerFile.read(at: directory.url("data/train.csv.mlops"), displayPath: "p")
+        let object = repository.store.path(of: pointer.oid)
+        chmod(object, 0o644)
+        try Fixtures.write("a,b\n1,3\n", to: object)
+        try FileManager.default.removeItem(atPath: directory.url("data/train.csv"))
+
+        let error = #expect(throws: MLOpsError.self) { try repository.checkout(relativeTo: root) }
+        #expect(error?.code == .integrity)
+        #expect(!FileManager.default.fileExists(atPath: directory.url("data/train.csv")))
+        let report = try repository.checkIntegrity()
+        #expect(report.corrupt == [pointer.oid])
+        #expect(!report.clean)
+    }
+
+    @Test(arguments: ["/etc/passwd", ".mlops/config.yaml", "missing.csv", "data/train.csv.mlops", "", "../x"])
+    func badPathsChangeNothing(path: String) throws {
+        let before = try FileManager.default.subpathsOfDirectory(atPath: root).sorted()
+        let error = #expect(throws: MLOpsError.self) {
+            try repository.add(["data/train.csv", path], relativeTo: root)
+        }
+        #expect([.invalidInput, .notFound].contains(error?.code))
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: root).sorted() == before)
+    }
+
+    @Test func symlinksPointingOutsideAreRefused() throws {
+        try FileManager.default.createSymbolicLink(atPath: directory.url("data/link.csv"), withDestinationPath: "/etc/hostname")
+        let error = #expect(throws: MLOpsError.self) { try repository.add(["data/link.csv"], relativeTo: root) }
+        #expect(error?.message.contains("outside the repository") == true)
+        try FileManager.default.createSymbolicLink(atPath: directory.url("images/evil"), withDestinationPath: "/etc/hostname")
+        #expect(throws: MLOpsError.self) { try repository.add(["images"], relativeTo: root) }
+        #expect(!FileManager.default.fileExists(atPath: directory.url("images.mlops")))
+    }
+
+    @Test func nestedTargetsAreRefused() throws {
+        _ = try repository.add(["images"], relativeTo: root)
+        let inside = #expect(throws: MLOpsError.self) { try repository.add(["images/class0/0.txt"], relativeTo: root) }
+        #expect(inside?.message.contains("inside the tracked directory 'images'") == true)
+        try FileManager.default.createDirectory(atPath: directory.url("outer"), withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: directory.url("data"), toPath: directory.url("outer/data"))
+        _ = try repository.add(["outer/data/train.csv"], relativeTo: root)
+        let outer = #expect(throws: MLOpsError.self) { try repository.add(["outer"], relativeTo: root) }
+        #expect(outer?.message.contains("contains tracked data") == true)
+    }
+
+    @Test func badPointerFilesAreReportedByName() throws {
+        _ = try repository.add(["data/train.csv"], relativeTo: root)
+        try Fixtures.write("oid: nope\nsize: 1\nkind: file\n", to: directory.url("data/train.csv.mlops"))
+        let error = #expect(throws: MLOpsError.self) { try repository.status(relativeTo: root) }
+        #expect(error?.message.contains("data/train.csv.mlops") == true)
+        #expect(try repository.checkIntegrity().invalidPointers.map(\.path) == ["data/train.csv.mlops"])
+    }
+
+    @Test func garbageCollectionKeepsReferencedObjects() throws {
+        _ = try repository.add(["data/train.csv", "images"], relativeTo: root)
+        try Fixtures.write("a,b\n7,7\n", to: directory.url("data/train.csv"))
+        _ = try repository.commit(relativeTo: root)  // the old version becomes garbage
+        let dry = try repository.collectGarbage(dryRun: true)
+        #expect(dry.removedObjects == 1)
+        #expect(try repository.store.allObjects().count == 8)
+        let result = try repository.collectGarbage(dryRun: false)
+        #expect(result.removedObjects == 1 && result.keptObjects == 7)
+        #expect(try repository.checkIntegrity().clean)
+        try FileManager.default.removeItem(atPath: directory.url("images"))
+        _ = try repository.checkout(relativeTo: root)
+        #expect(try repository.status(relativeTo: root).clean)
+    }
+
+    @Test func integrityCheckFindsMissingObjects() throws {
+        _ = try repository.add(["images"], relativeTo: root)
+        let victim = try repository.store.allObjects().first { id in
+            (try? repository.store.read(id)).map { String(decoding: $0, as: UTF8.self) } == "image 3\n"
+        }
+        try repository.store.remove(try #require(victim))
+        let report = try repository.checkIntegrity()
+        #expect(report.missing.map(\.referencedBy) == ["images/class1/3.txt"])
+        #expect(try repository.status(relativeTo: root).notInCache == ["images"])
+    }
+
+    @Test func removeAndMoveKeepTheData() throws {
+        _ = try repository.add(["data/train.csv", "images"], relativeTo: root)
+        #expect(try repository.untrack(["images"], relativeTo: root) == ["images"])
+        #expect(!FileManager.default.fileExists(atPath: directory.url("images.mlops")))
+        #expect(FileManager.default.fileExists(atPath: directory.url("images/class0/0.txt")))
+        #expect(!FileManager.default.fileExists(atPath: directory.url(".gitignore")))
+
+        let moved = try repository.move("data/train.csv", to: "archive/old.csv", relativeTo: root)
+        #expect(moved == "archive/old.csv")
+        #expect(try Fixtures.read(directory.url("archive/old.csv")) == "a,b\n1,2\n")
+        #expect(try Fixtures.read(directory.url("archive/.gitignore")) == "/old.csv\n")
+        #expect(!FileManager.default.fileExists(atPath: directory.url("data/train.csv.mlops")))
+        #expect(try repository.list(relativeTo: root).map(\.path) == ["archive/old.csv"])
+        #expect(try repository.status(relativeTo: root).clean)
+    }
+
+    @Test(arguments: [LinkMode.hardlink, .symlink])
+    func linkModesMakeReadOnlyWorkspaceFiles(mode: LinkMode) throws {
+        var config = RepositoryConfig()
+        config.core.link = mode
+        try Fixtures.write(config.rendered(), to: directory.url(".mlops/config.yaml"))
+        let repository = try Repository(root: root)
+        _ = try repository.add(["images"], relativeTo: root)
+        let file = directory.url("images/class0/0.txt")
+        // Root ignores permission bits, so check the bits rather than access(2).
+        let writable = { (try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: file).resolvingSymlinksInPath().path)[.posixPermissions] as? Int).map { $0 & 0o222 != 0 } }
+        #expect(writable() == false)
+        #expect(try Fixtures.read(file) == "image 0\n")
+        #expect(try repository.status(relativeTo: root).clean)
+        #expect(try repository.add(["images"], relativeTo: root)[0].changed == false)
+        _ = try repository.untrack(["images"], relativeTo: root)
+        #expect(writable() == true)
+        #expect(try Fixtures.read(file) == "image 0\n")
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import MLOpsErrors
+import MLOpsTestSupport
+import Testing
+
+@testable import MLOpsStore
+
+@Suite struct ObjectStoreTests {
+    let directory: TemporaryDirectory
+    let store: ObjectStore
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory.url("objects"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: directory.url("tmp"), withIntermediateDirectories: true)
+        store = ObjectStore(objectsDirectory: directory.url("objects"), temporaryDirectory: directory.url("tmp"))
+    }
+
+    /// Writes `size` pseudo-random bytes to `name` and returns the path.
+    func makeFile(_ name: String, size: Int, seed: UInt64 = 1) throws -> String {
+        var generator = seed
+        var bytes = [UInt8](repeating: 0, count: size)
+        for index in bytes.indices {
+            generator = generator &* 6364136223846793005 &+ 1442695040888963407
+            bytes[index] = UInt8(truncatingIfNeeded: generator >> 33)
+        }
+        let path = directory.url(name)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test(arguments: [0, 1, 4096, HashingCopy.chunkSize, 3 * HashingCopy.chunkSize + 17])
+    func ingestAgreesWithCoreutilsAndStoresReadOnly(size: Int) throws {
+        let path = try makeFile("input-\(size)", size: size)
+        let outcome = try store.ingestFile(at: path)
+        #expect(outcome.id.hex == (try Fixtures.sha256sum(path)))
+        #expect(outcome.size == Int64(size))
+        let stored = store.path(of: outcome.id)
+        #expect(try Fixtures.sha256sum(stored) == outcome.id.hex)
+        let permissions = try FileManager.default.attributesOfItem(atPath: stored)[.posixPermissions] as? Int
+        #expect(permissions == 0o444)
+        #expect(try DirectoryListing.names(in: store.temporaryDirectory).isEmpty)
+    }
+
+    @Test func materializeRefusesCorruptObjectsAndLeavesDestinationAlone() throws {
+        let path = try makeFile("data", size: 2 * HashingCopy.chunkSize + 5)
+        let id = try store.ingestFile(at: path).id
+        let destination = directory.url("restored")
+        try Fixtures.write("previous content", to: destination)
+
+        // Flip one byte of the cached object.
+        let objectPath = store.path(of: id)
+        chmod(objectPath, 0o644)
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: objectPath)))
+        bytes[12345] ^= 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: objectPath))
+
+        #expect(throws: MLOpsError.self) { try store.verify(id) }
+        for mode in LinkMode.allCases {
+            let error = #expect(throws: MLOpsError.self) { try store.materialize(id, at: destination, mode: mode) }
+            #expect(error?.code == .integrity)
+            #expect(try Fixtures.read(destination) == "previous content")
+        }
+        // Re-ingesting the original bytes repairs the object.
+        _ = try store.ingestFile(at: path)
+        try store.materialize(id, at: destination, mode: .copy)
+        #expect(try Fixtures.sha256sum(destination) == id.hex)
+    }
+
+    @Test func listsAndRemovesObjects() throws {
+        let first = try store.store(Array("one".utf8))
+        let second = try store.store(Array("two".utf8))
+        #expect(Set(try store.allObjects()) == [first, second])
+        try store.remove(first)
+        #expect(try store.allObjects() == [second])
+        #expect(try store.read(second) == Array("two".utf8))
+        let error = #expect(throws: MLOpsError.self) { try store.read(first) }
+        #expect(error?.code == .notFound)
+    }
+}
+
+@Suite struct DirectoryManifestTests {
+    @Test func encodingIsCanonicalAndRoundTrips() throws {
+        let a = try ObjectID(parsing: "sha256:" + String(repeating: "1", count: 64))
+        let b = try ObjectID(parsing: "sha256:" + String(repeating: "2", count: 64))
+        let one = DirectoryManifest(entries: [
+            .init(path: "z/quote\"d.txt", oid: a, size: 3, exec: false), .init(path: "a.txt", oid: b, size: 10, exec: true),
+        ])
+        let other = DirectoryManifest(entries: one.entries.reversed())
+        #expect(one.encoded() == other.encoded())
+        #expect(one.id == other.id)
+        let text = String(decoding: one.encoded(), as: UTF8.self)
+        #expect(text.hasPrefix(#"[{"exec":true,"oid":"sha256:2222"#))
+        #expect(text.contains(#""path":"z/quote\"d.txt""#))
+        let decoded = try DirectoryManifest(decoding: one.encoded(), id: one.id)
+        #expect(decoded == one)
+        #expect(decoded.totalSize == 13)
+    }
+
+    @Test func rejectsGarbage() {
+        let id = ObjectID(hashing: Array("x".utf8))
+        #expect(throws: MLOpsError.self) { try DirectoryManifest(decoding: Array("{not json".utf8), id: id) }
+    }
+}
