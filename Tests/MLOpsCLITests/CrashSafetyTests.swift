@@ -1,0 +1,86 @@
+import Foundation
+import MLOpsTestSupport
+import Testing
+
+/// `kill -9` at random moments of writing commands must leave a repository that `fsck` finds clean and
+/// workspace files that are old or new, never truncated. These run the real binary.
+@Suite(.serialized) struct CrashSafetyTests {
+    let directory: TemporaryDirectory
+    var root: String { directory.path }
+    /// Every workspace file's expected SHA-256, by relative path.
+    var expected: [String: String] = [:]
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        #expect(try CLIRunner.execute(["init"], in: directory.path).exitCode == 0)
+        var generator = SystemRandomNumberGenerator()
+        for index in 0..<250 {
+            // Mostly small files, a few above the 1 MiB chunk size to exercise the pipelined copy.
+            let size = index % 50 == 0 ? 3 << 20 : Int.random(in: 1...16_384, using: &generator)
+            let bytes = (0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let path = "data/part\(index % 7)/file\(index).bin"
+            try FileManager.default.createDirectory(
+                atPath: directory.url("data/part\(index % 7)"), withIntermediateDirectories: true)
+            try Data(bytes).write(to: URL(fileURLWithPath: directory.url(path)))
+            expected[path] = try Fixtures.sha256sum(directory.url(path))
+        }
+    }
+
+    func killAtRandomPoints(_ arguments: [String], rounds: Int, afterEach check: () throws -> Void) throws {
+        for _ in 0..<rounds {
+            let process = try CLIRunner.launch(arguments, in: root)
+            usleep(useconds_t.random(in: 5_000...250_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let fsck = try CLIRunner.execute(["fsck"], in: root)
+            #expect(fsck.exitCode == 0, "fsck after killing \(arguments): \(fsck.standardOutput) \(fsck.standardError)")
+            try check()
+        }
+    }
+
+    /// Files that exist must be whole: the expected bytes, never a prefix.
+    func workspaceFilesAreWhole() throws {
+        for (path, hash) in expected where FileManager.default.fileExists(atPath: directory.url(path)) {
+            #expect(try Fixtures.sha256sum(directory.url(path)) == hash, "\(path)")
+        }
+    }
+
+    @Test func addCheckoutAndGCSurviveSIGKILL() throws {
+        try killAtRandomPoints(["add", "data"], rounds: 6, afterEach: workspaceFilesAreWhole)
+        #expect(try CLIRunner.execute(["add", "data"], in: root).exitCode == 0)
+        #expect(try CLIRunner.execute(["status", "--exit-code"], in: root).exitCode == 0)
+
+        for _ in 0..<6 {
+            try? FileManager.default.removeItem(atPath: directory.url("data/part3"))
+            try? FileManager.default.removeItem(atPath: directory.url("data/part0/file0.bin"))
+            try killAtRandomPoints(["checkout"], rounds: 1, afterEach: workspaceFilesAreWhole)
+        }
+        #expect(try CLIRunner.execute(["checkout"], in: root).exitCode == 0)
+        try workspaceFilesAreWhole()
+        #expect(try CLIRunner.execute(["status", "--exit-code"], in: root).exitCode == 0)
+
+        // Make most of the cache garbage, then kill gc while it removes it.
+        try Fixtures.write("other\n", to: directory.url("small.txt"))
+        #expect(try CLIRunner.execute(["add", "small.txt"], in: root).exitCode == 0)
+        #expect(try CLIRunner.execute(["rm", "data"], in: root).exitCode == 0)
+        try killAtRandomPoints(["gc"], rounds: 3, afterEach: {})
+        #expect(try CLIRunner.execute(["gc"], in: root).exitCode == 0)
+        #expect(try CLIRunner.execute(["status", "--exit-code"], in: root).exitCode == 0)
+        try workspaceFilesAreWhole()
+    }
+
+    @Test func concurrentWritersSerializeAndReadersDoNotBlock() throws {
+        try Fixtures.write("solo\n", to: directory.url("solo.txt"))
+        let first = try CLIRunner.launch(["add", "data"], in: root)
+        let second = try CLIRunner.launch(["add", "solo.txt"], in: root)
+        let reader = try CLIRunner.execute(["status"], in: root)
+        #expect(reader.exitCode == 0, "\(reader.standardError)")
+        first.waitUntilExit()
+        second.waitUntilExit()
+        #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
+        let list = try CLIRunner.execute(["ls", "--json"], in: root)
+        #expect(list.standardOutput.contains("\"data\"") && list.standardOutput.contains("\"solo.txt\""))
+        #expect(try CLIRunner.execute(["fsck"], in: root).exitCode == 0)
+        #expect(try CLIRunner.execute(["status", "--exit-code"], in: root).exitCode == 0)
+    }
+}
