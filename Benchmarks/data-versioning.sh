@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Data-versioning benchmarks: mlops against DVC (from PyPI, in a virtualenv) on the same data in the same run.
+# Scenarios: add a 1 GiB file; add a directory of 20,000 × 4 KiB files; status with nothing changed and with one
+# changed file; checkout of both after deleting them; peak memory of `add` on 1 GiB; `mlops --version` start-up.
+# Usage: Benchmarks/data-versioning.sh [runs]   (results: Benchmarks/work/results/*.md, summarized by hand in
+# docs/benchmarks.md). Needs hyperfine (Debian package) and ~4 GiB of free disk.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+runs="${1:-5}"
+work="$root/Benchmarks/work"
+mkdir -p "$work/results"
+
+command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
+"$root/scripts/bootstrap"
+(cd "$root" && swift build -c release --product mlops >/dev/null)
+mlops="$(cd "$root" && swift build -c release --show-bin-path)/mlops"
+
+if [ ! -x "$work/venv/bin/dvc" ]; then
+    python3 -m venv "$work/venv"
+    "$work/venv/bin/pip" install -q --disable-pip-version-check dvc
+fi
+dvc="$work/venv/bin/dvc"
+echo "mlops $("$mlops" --version), dvc $("$dvc" --version)" | tee "$work/results/versions.txt"
+
+data="$work/data"
+if [ ! -f "$data/big.bin" ]; then
+    mkdir -p "$data/small"
+    head -c 1073741824 /dev/urandom >"$data/big.bin"
+    python3 - "$data/small" <<'PY'
+import os, sys
+root = sys.argv[1]
+for i in range(20000):
+    d = os.path.join(root, f"d{i % 100:02d}")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, f"f{i:05d}.bin"), "wb") as f:
+        f.write(os.urandom(4096))
+PY
+fi
+
+# Two repositories with the same data; files are hard links to the originals, so setup costs nothing.
+setup() {  # $1 = repository directory
+    rm -rf "$1" && mkdir -p "$1" && cp -al "$data/big.bin" "$1/big.bin" && cp -al "$data/small" "$1/small"
+}
+M="$work/repo-mlops"; D="$work/repo-dvc"
+setup "$M"; setup "$D"
+(cd "$M" && git init -q && "$mlops" init -q)
+(cd "$D" && git init -q && "$dvc" init -q && "$dvc" config core.autostage false && "$dvc" config core.analytics false)
+
+bench() {  # name, then hyperfine arguments
+    local name="$1"; shift
+    hyperfine --style basic --runs "$runs" --export-markdown "$work/results/$name.md" "$@"
+}
+
+cd "$M"
+bench add-1gib \
+    --prepare "cd $M && rm -rf .mlops big.bin.mlops .gitignore && $mlops init -q; cd $D && rm -rf .dvc/cache big.bin.dvc .gitignore" \
+    -n mlops "cd $M && $mlops add big.bin" -n dvc "cd $D && $dvc add -q big.bin" \
+    -n "openssl dgst" "openssl dgst -sha256 $data/big.bin"
+bench add-20k \
+    --prepare "cd $M && rm -rf small.mlops && $mlops gc -q; cd $D && rm -rf small.dvc .dvc/cache/files/md5/*/*[0-9a-f]" \
+    -n mlops "cd $M && $mlops add small" -n dvc "cd $D && $dvc add -q small"
+(cd "$M" && "$mlops" add -q small big.bin); (cd "$D" && "$dvc" add -q small big.bin)
+sleep 2  # let the files age past the racy window so both tools' caches trust them
+(cd "$M" && "$mlops" status -q); (cd "$D" && "$dvc" status -q || true)
+bench status-clean --warmup 1 -n mlops "cd $M && $mlops status" -n dvc "cd $D && $dvc status"
+bench status-one-changed --warmup 1 \
+    --prepare "cp -f $data/small/d07/f00007.bin $M/small/d07/f00007.bin.tmp && mv -f $M/small/d07/f00007.bin.tmp $M/small/d07/f00007.bin && printf x >> $M/small/d07/f00007.bin; cp -f $data/small/d07/f00007.bin $D/small/d07/f00007.bin.tmp && mv -f $D/small/d07/f00007.bin.tmp $D/small/d07/f00007.bin && printf x >> $D/small/d07/f00007.bin" \
+    -n mlops "cd $M && $mlops status" -n dvc "cd $D && $dvc status"
+(cd "$M" && "$mlops" checkout -q --force); (cd "$D" && "$dvc" checkout -q --force)
+bench checkout \
+    --prepare "rm -rf $M/small $M/big.bin $D/small $D/big.bin" \
+    -n mlops "cd $M && $mlops checkout" -n dvc "cd $D && $dvc checkout -q"
+
+rm -rf "$M/.mlops/objects" "$M/.mlops/mlops.db"* && (cd "$M" && rm -rf .mlops && "$mlops" init -q && rm -f big.bin.mlops)
+/usr/bin/time -f "%M" -o "$work/results/add-1gib-peak-kib.txt" "$mlops" add -q -C "$M" big.bin
+echo "peak RSS of mlops add (1 GiB): $(cat "$work/results/add-1gib-peak-kib.txt") KiB"
+bench startup --warmup 5 --runs 50 -N -n "mlops --version" "$mlops --version" -n "git --version" "git --version"
+cat "$work/results/"*.md
