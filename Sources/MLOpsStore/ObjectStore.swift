@@ -189,6 +189,12 @@ public struct ObjectStore: Sendable {
         temporaryDirectory + "/" + Self.uniqueName() + ".part"
     }
 
+    /// Whether `name` is a staging file made by ``siblingTemporaryPath(of:)``, which a killed writer can leave
+    /// behind; walks of the workspace skip such files and writers remove them.
+    public static func isStagingName(_ name: String) -> Bool {
+        name.hasPrefix(".") && name.hasSuffix(".tmp") && name.contains(".mlops-")
+    }
+
     /// A temporary name beside `path`, so the final rename stays on one filesystem and is atomic.
     static func siblingTemporaryPath(of path: String) -> String {
         let slash = path.lastIndex(of: "/")

@@ -75,7 +75,7 @@ extension Repository {
             if FileSnapshot.takeFollowingLinks(absolutePath)?.isDirectory == true
                 && FileSnapshot.take(absolutePath)?.isSymlink != true
             {
-                let files = try scanDirectory(target)
+                let files = try scanDirectory(target, removingStaleStaging: true)
                 let digests = try digest(files, cache: cache, storing: true, phase: "adding", progress: progress)
                 let manifest = DirectoryManifest(
                     entries: digests.map {

@@ -31,7 +31,8 @@ extension Repository {
         let relative = try paths.map { try $0.map { try repositoryPath(of: $0, relativeTo: workingDirectory) } }
         let lock = try lock(for: "checkout")
         defer { withExtendedLifetime(lock) {} }
-        let comparisons = try compare(try trackedTargets(matching: relative), phase: "checking", progress: nil)
+        let comparisons = try compare(
+            try trackedTargets(matching: relative), phase: "checking", holdingLock: true, progress: nil)
 
         var writes: [(path: String, entry: DirectoryManifest.Entry)] = []
         var removals: [String] = []

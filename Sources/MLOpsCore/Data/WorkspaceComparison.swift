@@ -49,12 +49,16 @@ struct TargetComparison: Sendable {
 
 extension Repository {
     /// Compares each target with the workspace, reading only files the stat cache cannot vouch for, and
-    /// remembers what it read so the next comparison is faster.
-    func compare(_ targets: [TrackedTarget], phase: String, progress: ProgressHandler?) throws -> [TargetComparison] {
+    /// remembers what it read so the next comparison is faster. `holdingLock` lets it remove staging files
+    /// that killed writers left inside tracked directories.
+    func compare(
+        _ targets: [TrackedTarget], phase: String, holdingLock: Bool = false, progress: ProgressHandler?
+    ) throws -> [TargetComparison] {
         let statCache = StatCache(database: database)
         var comparisons: [TargetComparison] = []
         for target in targets {
-            let comparison = try compare(target, statCache: statCache, phase: phase, progress: progress)
+            let comparison = try compare(
+                target, statCache: statCache, phase: phase, holdingLock: holdingLock, progress: progress)
             comparisons.append(comparison)
         }
         // A reader refreshing the cache is an optimization: a read-only database must not fail the command.
@@ -63,7 +67,7 @@ extension Repository {
     }
 
     private func compare(
-        _ target: TrackedTarget, statCache: StatCache, phase: String, progress: ProgressHandler?
+        _ target: TrackedTarget, statCache: StatCache, phase: String, holdingLock: Bool, progress: ProgressHandler?
     ) throws -> TargetComparison {
         let pointer = target.pointer
         let absolutePath = absolute(target.path)
@@ -97,7 +101,7 @@ extension Repository {
                     new: nil)
                 return TargetComparison(target: target, isMissing: false, changes: [change], recorded: recorded, current: [])
             }
-            let files = try scanDirectory(target.path)
+            let files = try scanDirectory(target.path, removingStaleStaging: holdingLock)
             let current = try digest(files, cache: cache, storing: false, phase: phase, progress: progress)
             let manifest = DirectoryManifest(
                 entries: current.map {

@@ -25,7 +25,9 @@ extension Repository {
     ///
     /// Symlinks into the object store are recognized (the `symlink` link mode); any other symlink, and special
     /// files such as sockets, are `.invalidInput`: tracking them would silently store something else.
-    func scanDirectory(_ target: String) throws -> [WorkspaceFile] {
+    /// Staging files of killed writers are skipped, and removed when `removingStaleStaging` (the caller holds
+    /// the write lock, so no live writer owns them).
+    func scanDirectory(_ target: String, removingStaleStaging: Bool = false) throws -> [WorkspaceFile] {
         var files: [WorkspaceFile] = []
         var pending = [""]
         let base = absolute(target)
@@ -34,6 +36,11 @@ extension Repository {
             for entry in try DirectoryListing.entries(in: absoluteDirectory) {
                 let inTarget = WorkspacePath.join(directory, entry.name)
                 let absolutePath = absoluteDirectory + "/" + entry.name
+                if entry.kind == .file && ObjectStore.isStagingName(entry.name) {
+                    // Left by a writer killed mid-write; only a lock holder may clean it up.
+                    if removingStaleStaging { unlink(absolutePath) }
+                    continue
+                }
                 switch entry.kind {
                 case .directory:
                     pending.append(inTarget)
