@@ -71,8 +71,8 @@ extension Repository {
     ) throws -> TargetComparison {
         let pointer = target.pointer
         let absolutePath = absolute(target.path)
-        let recorded = try recordedEntries(of: target)
         guard let snapshot = FileSnapshot.take(absolutePath) else {
+            let recorded = try recordedEntries(of: target)
             let changes = (recorded ?? [DirectoryManifest.Entry(path: "", oid: pointer.oid, size: pointer.size, exec: false)])
                 .map { entry in
                     FileChange(
@@ -86,6 +86,7 @@ extension Repository {
         case .file:
             let file = try workspaceFile(absolutePath, path: target.path, pathInTarget: WorkspacePath.name(target.path))
             let current = try digest([file], cache: cache, storing: false, phase: phase, progress: progress)
+            let recorded = try recordedEntries(of: target)
             var changes: [FileChange] = []
             if current[0].oid != pointer.oid {
                 changes.append(
@@ -96,6 +97,7 @@ extension Repository {
             return TargetComparison(target: target, isMissing: false, changes: changes, recorded: recorded, current: current)
         case .dir:
             guard snapshot.isDirectory else {
+                let recorded = try recordedEntries(of: target)
                 let change = FileChange(
                     path: target.path, target: target.path, kind: .modified, old: .init(oid: pointer.oid, size: pointer.size),
                     new: nil)
@@ -108,9 +110,11 @@ extension Repository {
                     .init(path: $0.file.pathInTarget, oid: $0.oid, size: $0.size, exec: $0.file.snapshot.executable)
                 })
             if manifest.id == pointer.oid {
-                return TargetComparison(target: target, isMissing: false, changes: [], recorded: recorded, current: current)
+                // Same id, same bytes: the workspace's manifest is the recorded one, no need to read and decode it.
+                return TargetComparison(
+                    target: target, isMissing: false, changes: [], recorded: manifest.entries, current: current)
             }
-            guard let recorded else {
+            guard let recorded = try recordedEntries(of: target) else {
                 let change = FileChange(
                     path: target.path, target: target.path, kind: .modified, old: .init(oid: pointer.oid, size: pointer.size),
                     new: .init(oid: manifest.id, size: manifest.totalSize))
