@@ -42,11 +42,7 @@ public enum CLIRunner {
 
     /// Starts the built executable with `arguments` in `directory` without waiting for it.
     public static func launch(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let process = makeProcess(arguments, in: directory, environment: environment)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -55,11 +51,7 @@ public enum CLIRunner {
 
     /// Runs the built executable to completion and captures its output.
     public static func execute(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> CLIResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let process = makeProcess(arguments, in: directory, environment: environment)
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout
@@ -71,5 +63,14 @@ public enum CLIRunner {
         return CLIResult(
             exitCode: process.terminationStatus, standardOutput: String(decoding: out, as: UTF8.self),
             standardError: String(decoding: err, as: UTF8.self))
+    }
+
+    private static func makeProcess(_ arguments: [String], in directory: String, environment: [String: String]) -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        return process
     }
 }
