@@ -51,8 +51,12 @@ let package = Package(
             name: "CArchive", pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"])]
         ),
+        .executableTarget(
+            name: "mlops-learn-benchmark", dependencies: ["MLOpsLearn"], path: "Benchmarks/LearnBenchmark"),
         .target(name: "MLOpsTestSupport", dependencies: ["MLOpsCLI", "MLOpsCore"]),
         .testTarget(name: "MLOpsStoreTests", dependencies: ["MLOpsStore", "MLOpsTestSupport"]),
+        .testTarget(
+            name: "MLOpsLearnTests", dependencies: ["MLOpsLearn", "MLOpsTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "MLOpsCoreTests", dependencies: ["MLOpsCore", "MLOpsTestSupport"]),
         .testTarget(name: "MLOpsCLITests", dependencies: ["MLOpsCLI", "MLOpsTestSupport"]),
     ]

@@ -35,3 +35,14 @@ public enum Fixtures {
         return String(String(decoding: output, as: UTF8.self).prefix(64))
     }
 }
+
+extension Fixtures {
+    /// The project's root directory (where `Package.swift` is), found from this source file's location.
+    public static var projectRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+    }
+
+    /// The path of a bundled example file, such as `auto-mpg/auto-mpg.csv`.
+    public static func example(_ relative: String) -> String { projectRoot + "/Examples/" + relative }
+}

@@ -1,0 +1,354 @@
+import Foundation
+import MLOpsErrors
+
+/// A model validated and laid out for fast prediction: every tree's nodes in flat arrays, category sets as
+/// bitsets, linear coefficients in one buffer. Built once when a model is loaded; predicting a row allocates
+/// nothing but its output.
+///
+/// Rows are given *encoded*: one `Double` per signature feature, the value for numeric features and the level
+/// code for categorical ones, NaN when missing or unknown (``encode(_:)`` builds them from a table).
+public struct CompiledModel: Sendable {
+    /// The model's interface.
+    public let signature: Signature
+    /// How many scores the model computes per row (1, or the class count for multiclass models).
+    public let outputCount: Int
+    private let link: Model.Link
+    private let featureCount: Int
+
+    // Linear models.
+    private let means: [Double]
+    private let scales: [Double]
+    private let coefficients: [Double]
+    private let intercepts: [Double]
+
+    // Tree ensembles: all trees' nodes in one array, children as absolute node indices (≥ 0) or absolute
+    // leaf indices `-(leaf + 1)`, so walking a tree touches one packed record per level.
+    private struct Node {
+        var threshold: Double
+        var feature: Int32
+        var left: Int32
+        var right: Int32
+        /// Where the node's category bitset starts in `categoryWords`, or -1 for a numeric split.
+        var categoryWords: Int32
+        var defaultLeft: Bool
+    }
+    private let baseScores: [Double]
+    private let averagingDivisors: [Double]
+    /// Per tree, its root reference (a node index, or a leaf reference for a single-leaf tree).
+    private let treeRoot: [Int32]
+    private let treeOutput: [Int32]
+    private let nodes: [Node]
+    private let categoryWords: [UInt64]
+    private let leafValues: [Double]
+
+    /// Validates `model` and lays it out for prediction.
+    ///
+    /// - Throws: `invalidInput` naming what is inconsistent (an index out of range, a child that does not
+    ///   follow its parent, a coefficient count that does not match the signature), so a damaged or
+    ///   hand-edited model is refused at load time instead of crashing a server later.
+    public init(_ model: Model, source: String = "model") throws(MLOpsError) {
+        func invalid(_ problem: String) -> MLOpsError {
+            MLOpsError(.invalidInput, "'\(source)' is not a valid mlops model: \(problem)")
+        }
+        let signature = model.signature
+        self.signature = signature
+        self.link = model.link
+        featureCount = signature.features.count
+        guard featureCount > 0 else { throw invalid("it has no features") }
+        for feature in signature.features where feature.kind == .categorical && feature.levels == nil {
+            throw invalid("categorical feature '\(feature.name)' lists no levels")
+        }
+        switch (signature.task, model.link) {
+        case (.regression, .identity):
+            outputCount = 1
+        case (.classification, .sigmoid), (.classification, .softmax), (.classification, .probability):
+            let classCount = signature.classes?.count ?? 0
+            guard classCount >= 2 else { throw invalid("a classifier needs at least two classes") }
+            outputCount = (model.link == .sigmoid || (model.link == .probability && classCount == 2)) ? 1 : classCount
+            if model.link == .softmax, classCount < 2 { throw invalid("softmax needs classes") }
+        default:
+            throw invalid("link '\(model.link.rawValue)' does not fit task '\(signature.task.rawValue)'")
+        }
+
+        var means: [Double] = []
+        var scales: [Double] = []
+        var coefficients: [Double] = []
+        var intercepts: [Double] = []
+        if let linear = model.linear {
+            let width = signature.features.reduce(0) { $0 + ($1.kind == .numeric ? 1 : max(0, ($1.levels?.count ?? 1) - 1)) }
+            guard linear.means.count == featureCount, linear.scales.count == featureCount,
+                linear.coefficients.count == outputCount, linear.intercepts.count == outputCount,
+                linear.coefficients.allSatisfy({ $0.count == width })
+            else { throw invalid("the linear parameters do not match the signature's \(featureCount) features") }
+            means = linear.means
+            scales = linear.scales
+            coefficients = linear.coefficients.flatMap { $0 }
+            intercepts = linear.intercepts
+            guard (means + scales + coefficients + intercepts).allSatisfy(\.isFinite) else {
+                throw invalid("a linear parameter is not a finite number")
+            }
+        }
+        self.means = means
+        self.scales = scales
+        self.coefficients = coefficients
+        self.intercepts = intercepts
+
+        var baseScores = Array(repeating: 0.0, count: outputCount)
+        var divisors = Array(repeating: 1.0, count: outputCount)
+        var treeRoot: [Int32] = []
+        var treeOutput: [Int32] = []
+        var nodes: [Node] = []
+        var categoryWords: [UInt64] = []
+        var leafValues: [Double] = []
+        if let ensemble = model.trees {
+            guard model.linear == nil else { throw invalid("it has both linear and tree parameters") }
+            guard ensemble.baseScores.count == outputCount, ensemble.baseScores.allSatisfy(\.isFinite) else {
+                throw invalid("it needs \(outputCount) finite base scores")
+            }
+            baseScores = ensemble.baseScores
+            var treesPerOutput = Array(repeating: 0, count: outputCount)
+            for (number, tree) in ensemble.trees.enumerated() {
+                let nodeCount = tree.feature.count
+                guard tree.threshold.count == nodeCount, tree.categories.count == nodeCount,
+                    tree.defaultLeft.count == nodeCount, tree.left.count == nodeCount, tree.right.count == nodeCount,
+                    !tree.leafValues.isEmpty,
+                    tree.leafValues.allSatisfy(\.isFinite), (0..<outputCount).contains(tree.output)
+                else { throw invalid("tree \(number) has arrays of different lengths or a bad output") }
+                treesPerOutput[tree.output] += 1
+                let firstNode = nodes.count
+                let firstLeaf = leafValues.count
+                func reference(_ child: Int) -> Int32 {
+                    Int32(child >= 0 ? firstNode + child : -(firstLeaf + (-child - 1) + 1))
+                }
+                treeRoot.append(tree.feature.isEmpty ? reference(-1) : Int32(firstNode))
+                treeOutput.append(Int32(tree.output))
+                for node in 0..<nodeCount {
+                    let feature = tree.feature[node]
+                    guard (0..<featureCount).contains(feature), tree.threshold[node].isFinite else {
+                        throw invalid("tree \(number) node \(node) has a bad feature or threshold")
+                    }
+                    for child in [tree.left[node], tree.right[node]] {
+                        let valid = child >= 0 ? (child > node && child < nodeCount) : (-child - 1 < tree.leafValues.count)
+                        guard valid else { throw invalid("tree \(number) node \(node) has a bad child \(child)") }
+                    }
+                    var wordsStart: Int32 = -1
+                    if let levels = signature.features[feature].levels {
+                        wordsStart = Int32(categoryWords.count)
+                        var bits = Array(repeating: UInt64(0), count: max((levels.count + 63) / 64, 1))
+                        for code in tree.categories[node] {
+                            guard (0..<levels.count).contains(code) else {
+                                throw invalid("tree \(number) node \(node) has an unknown level code \(code)")
+                            }
+                            bits[code / 64] |= 1 << UInt64(code % 64)
+                        }
+                        categoryWords += bits
+                    }
+                    nodes.append(
+                        Node(
+                            threshold: tree.threshold[node], feature: Int32(feature), left: reference(tree.left[node]),
+                            right: reference(tree.right[node]), categoryWords: wordsStart,
+                            defaultLeft: tree.defaultLeft[node]))
+                }
+                leafValues += tree.leafValues
+            }
+            if ensemble.averaged {
+                divisors = treesPerOutput.map { Double(max($0, 1)) }
+            }
+        } else if model.linear == nil {
+            throw invalid("it has neither linear nor tree parameters")
+        }
+        self.baseScores = baseScores
+        self.averagingDivisors = divisors
+        self.treeRoot = treeRoot
+        self.treeOutput = treeOutput
+        self.nodes = nodes
+        self.categoryWords = categoryWords
+        self.leafValues = leafValues
+    }
+
+    /// The number of values an encoded row holds.
+    public var rowWidth: Int { featureCount }
+
+    /// Computes the raw scores of one encoded row into `scores` (``outputCount`` values).
+    public func scores(row: UnsafeBufferPointer<Double>, into scores: UnsafeMutableBufferPointer<Double>) {
+        if coefficients.isEmpty {
+            treeScores(row: row, into: scores)
+        } else {
+            linearScores(row: row, into: scores)
+        }
+    }
+
+    private func linearScores(row: UnsafeBufferPointer<Double>, into scores: UnsafeMutableBufferPointer<Double>) {
+        let width = coefficients.count / outputCount
+        for output in 0..<outputCount {
+            var sum = intercepts[output]
+            var column = output * width
+            for feature in 0..<featureCount {
+                let value = row[feature]
+                if let levels = signature.features[feature].levels {
+                    if !value.isNaN, value >= 1, value < Double(levels.count) {
+                        sum += coefficients[column + Int(value) - 1]
+                    }
+                    column += max(0, levels.count - 1)
+                } else {
+                    if !value.isNaN { sum += coefficients[column] * ((value - means[feature]) / scales[feature]) }
+                    column += 1
+                }
+            }
+            scores[output] = sum
+        }
+    }
+
+    private func treeScores(row: UnsafeBufferPointer<Double>, into scores: UnsafeMutableBufferPointer<Double>) {
+        for output in 0..<outputCount { scores[output] = 0 }
+        nodes.withUnsafeBufferPointer { nodes in
+            categoryWords.withUnsafeBufferPointer { words in
+                leafValues.withUnsafeBufferPointer { leafValues in
+                    for tree in 0..<treeRoot.count {
+                        var reference = Int(treeRoot[tree])
+                        while reference >= 0 {
+                            let node = nodes[reference]
+                            let value = row[Int(node.feature)]
+                            let goesLeft: Bool
+                            if value.isNaN {
+                                goesLeft = node.defaultLeft
+                            } else if node.categoryWords < 0 {
+                                goesLeft = value <= node.threshold
+                            } else {
+                                goesLeft = Self.isInSet(value, words: words, start: Int(node.categoryWords)) ?? node.defaultLeft
+                            }
+                            reference = Int(goesLeft ? node.left : node.right)
+                        }
+                        scores[Int(treeOutput[tree])] += leafValues[-reference - 1]
+                    }
+                }
+            }
+        }
+        for output in 0..<outputCount {
+            scores[output] = baseScores[output] + scores[output] / averagingDivisors[output]
+        }
+    }
+
+    /// Whether level code `value` is in the bitset at `start`, or nil for a code the model never saw.
+    @inline(__always)
+    private static func isInSet(_ value: Double, words: UnsafeBufferPointer<UInt64>, start: Int) -> Bool? {
+        guard value >= 0, value < 1e9, value == value.rounded(.towardZero) else { return nil }
+        let code = Int(value)
+        let word = start + code / 64
+        guard word < words.count else { return nil }
+        return (words[word] >> UInt64(code % 64)) & 1 == 1
+    }
+
+    /// Turns raw scores into the prediction: the value for regression, else class probabilities
+    /// (`classes.count` values, in signature order) written to `output`.
+    public func transform(scores: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>) {
+        switch link {
+        case .identity:
+            output[0] = scores[0]
+        case .sigmoid:
+            let p = 1 / (1 + exp(-scores[0]))
+            output[0] = 1 - p
+            output[1] = p
+        case .softmax:
+            let largest = scores.max() ?? 0
+            var sum = 0.0
+            for k in 0..<scores.count {
+                output[k] = exp(scores[k] - largest)
+                sum += output[k]
+            }
+            for k in 0..<scores.count { output[k] /= sum }
+        case .probability:
+            if scores.count == 1 {
+                let p = min(max(scores[0], 0), 1)
+                output[0] = 1 - p
+                output[1] = p
+            } else {
+                let sum = scores.reduce(0) { $0 + max($1, 0) }
+                for k in 0..<scores.count {
+                    output[k] = sum > 0 ? max(scores[k], 0) / sum : 1 / Double(scores.count)
+                }
+            }
+        }
+    }
+
+    /// How many values ``transform(scores:into:)`` writes per row: 1 for regression, else the class count.
+    public var predictionWidth: Int { signature.classes?.count ?? 1 }
+
+    /// Encodes `table`'s columns in signature order, row-major: numeric values, level codes re-mapped to the
+    /// model's levels, NaN for missing values and unknown labels.
+    ///
+    /// - Throws: `notFound` when a feature column is absent; `invalidInput` when a numeric feature's column
+    ///   holds text.
+    public func encode(_ table: Table) throws(MLOpsError) -> [Double] {
+        let rows = table.rowCount
+        var matrix = Array(repeating: Double.nan, count: rows * featureCount)
+        for (index, feature) in signature.features.enumerated() {
+            let column: Column
+            do {
+                column = try table.column(named: feature.name)
+            } catch {
+                throw MLOpsError(
+                    .notFound, "the data has no column '\(feature.name)', which the model reads",
+                    hint: "the model's features are: \(signature.features.map(\.name).joined(separator: ", "))")
+            }
+            switch (feature.kind, column.storage) {
+            case (.numeric, .numeric(let values)):
+                for row in 0..<rows { matrix[row * featureCount + index] = values[row] }
+            case (.numeric, .categorical(_, let levels)):
+                let example = levels.first ?? ""
+                throw MLOpsError(
+                    .invalidInput, "feature '\(feature.name)' must be numeric, but the data has text such as '\(example)'")
+            case (.categorical, _):
+                let levels = feature.levels ?? []
+                let labels: Column
+                if case .numeric = column.storage {
+                    labels = Column(name: column.name, labels: (0..<rows).map { column.text(at: $0) })
+                } else {
+                    labels = column
+                }
+                guard case .categorical(let codes, _) = labels.recoded(to: levels).storage else { continue }
+                for row in 0..<rows where codes[row] >= 0 {
+                    matrix[row * featureCount + index] = Double(codes[row])
+                }
+            }
+        }
+        return matrix
+    }
+
+    /// Predicts every row of `table`, on all cores for large tables.
+    public func predict(_ table: Table) throws(MLOpsError) -> Predictions {
+        let matrix = try encode(table)
+        return predict(encodedRows: matrix)
+    }
+
+    /// Predicts rows already encoded as by ``encode(_:)``.
+    public func predict(encodedRows matrix: [Double]) -> Predictions {
+        let rows = matrix.count / featureCount
+        let width = predictionWidth
+        var values = Array(repeating: 0.0, count: rows * width)
+        values.withUnsafeMutableBufferPointer { output in
+            matrix.withUnsafeBufferPointer { input in
+                let shared = SharedBuffers(input: input, output: output)
+                let chunks = rows >= 4096 ? ParallelRows.threadCount : 1
+                ParallelRows.run(chunks: chunks, rows: rows) { range in
+                    var scores = Array(repeating: 0.0, count: outputCount)
+                    scores.withUnsafeMutableBufferPointer { scores in
+                        for row in range {
+                            let rowValues = UnsafeBufferPointer(rebasing: shared.input[(row * featureCount)..<((row + 1) * featureCount)])
+                            self.scores(row: rowValues, into: scores)
+                            let target = UnsafeMutableBufferPointer(rebasing: shared.output[(row * width)..<((row + 1) * width)])
+                            transform(scores: UnsafeBufferPointer(scores), into: target)
+                        }
+                    }
+                }
+            }
+        }
+        return Predictions(signature: signature, values: values)
+    }
+}
+
+/// Raw buffers handed to worker threads that each touch disjoint rows.
+private struct SharedBuffers: @unchecked Sendable {
+    let input: UnsafeBufferPointer<Double>
+    let output: UnsafeMutableBufferPointer<Double>
+}

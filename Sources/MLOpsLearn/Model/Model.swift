@@ -1,0 +1,115 @@
+import Foundation
+import MLOpsErrors
+
+/// A trained model: the documented, versioned JSON document `model.json` (see `docs/formats.md`).
+///
+/// A model holds numbers and names only: loading one runs no code. Encoding is deterministic (sorted keys,
+/// shortest round-tripping numbers), so the same training gives the same bytes.
+public struct Model: Codable, Hashable, Sendable {
+    /// The format version this build writes; models with a higher version are refused.
+    public static let currentFormatVersion = 1
+
+    /// How raw scores become predictions.
+    public enum Link: String, Codable, Sendable {
+        /// The score is the prediction (regression).
+        case identity
+        /// One score per row; the probability of the second class is its logistic sigmoid.
+        case sigmoid
+        /// One score per class; probabilities are their softmax.
+        case softmax
+        /// Scores are already probabilities: one (the second class's) for two classes, else one per class,
+        /// normalized to sum to one.
+        case probability
+    }
+
+    /// The version of this document's format.
+    public var formatVersion: Int
+    /// The learner that produced the model.
+    public var learner: Learner
+    /// The complete hyperparameters it was trained with.
+    public var parameters: Parameters
+    /// Inputs, target, task and classes.
+    public var signature: Signature
+    /// How scores become predictions.
+    public var link: Link
+    /// The parameters of a linear or logistic model.
+    public var linear: LinearModel?
+    /// The parameters of a tree ensemble.
+    public var trees: TreeEnsemble?
+
+    /// The model as canonical JSON.
+    public func encoded() -> Data {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys]
+        // Every number in a model is finite by construction, so encoding cannot fail.
+        return (try? encoder.encode(self)) ?? Data()
+    }
+
+    /// Reads a model from JSON, refusing unknown format versions and structurally invalid parameters.
+    public static func decode(_ data: Data, source: String = "model.json") throws(MLOpsError) -> Model {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        var model: Model
+        do {
+            model = try decoder.decode(Model.self, from: data)
+        } catch {
+            throw MLOpsError(.invalidInput, "'\(source)' is not a valid mlops model", cause: error)
+        }
+        guard model.formatVersion <= currentFormatVersion else {
+            throw MLOpsError(
+                .invalidState,
+                "'\(source)' has model format \(model.formatVersion); this mlops reads up to \(currentFormatVersion)",
+                hint: "upgrade mlops")
+        }
+        model.parameters = model.parameters.conformed(to: model.learner.parameterSpecs)
+        _ = try CompiledModel(model, source: source)
+        return model
+    }
+}
+
+/// The parameters of a linear model: per-output coefficients over the encoded features.
+///
+/// Features are encoded in signature order: a numeric feature becomes one column `(x − mean) / scale` (missing
+/// values become 0, the mean); a categorical feature with levels L₀…Lₙ becomes n indicator columns for L₁…Lₙ
+/// (L₀ is the reference; a missing or unknown label is all zeros).
+public struct LinearModel: Codable, Hashable, Sendable {
+    /// Per feature, the training mean (0 for categorical features).
+    public var means: [Double]
+    /// Per feature, the training standard deviation, or 1 when it was 0 (1 for categorical features).
+    public var scales: [Double]
+    /// `coefficients[k]` holds output `k`'s weights over the encoded columns.
+    public var coefficients: [[Double]]
+    /// Per output, the intercept.
+    public var intercepts: [Double]
+}
+
+/// The parameters of a tree ensemble.
+public struct TreeEnsemble: Codable, Hashable, Sendable {
+    /// Per output, the score before any tree.
+    public var baseScores: [Double]
+    /// True when the trees' outputs are averaged (a forest), false when summed (boosting).
+    public var averaged: Bool
+    /// The trees, in the order their values are added.
+    public var trees: [Tree]
+}
+
+/// One decision tree in flat arrays, indexed by internal node (node 0 is the root).
+///
+/// At internal node `i`, a row goes left when its value of feature `feature[i]` is at most `threshold[i]`
+/// (numeric features) or is one of the level codes `categories[i]` (categorical features). A missing value, or
+/// a label not seen in training, goes left when `default_left[i]`. Child references `left[i]`/`right[i]` are
+/// internal node indices when ≥ 0 and leaf `-(r + 1)` when negative; a child's index is always greater than
+/// its parent's. A tree with no internal nodes is the single leaf 0.
+public struct Tree: Codable, Hashable, Sendable {
+    /// The output (class index for multiclass models, else 0) this tree's values are added to.
+    public var output: Int
+    public var feature: [Int]
+    public var threshold: [Double]
+    public var categories: [[Int]]
+    public var defaultLeft: [Bool]
+    public var left: [Int]
+    public var right: [Int]
+    /// The value of each leaf.
+    public var leafValues: [Double]
+}

@@ -1,0 +1,224 @@
+import MLOpsErrors
+
+/// What to train: the data, the column to predict, the features to use and the learner with its parameters.
+public struct TrainingRequest: Sendable {
+    /// The training rows.
+    public var table: Table
+    /// The column to predict.
+    public var target: String
+    /// The feature columns; `nil` for every column but the target.
+    public var features: [String]?
+    /// The learner.
+    public var learner: Learner
+    /// Hyperparameters by name, as text (`"max_leaves": "63"`); absent ones take their defaults.
+    public var parameters: [String: String]
+    /// Rows for early stopping (boosting); when absent and early stopping is on, a seeded
+    /// `validation_fraction` of the training rows is held out instead.
+    public var validation: Table?
+    /// Threads to train on; results do not depend on it.
+    public var threads: Int
+
+    public init(
+        table: Table, target: String, features: [String]? = nil, learner: Learner,
+        parameters: [String: String] = [:], validation: Table? = nil, threads: Int? = nil
+    ) {
+        self.table = table
+        self.target = target
+        self.features = features
+        self.learner = learner
+        self.parameters = parameters
+        self.validation = validation
+        self.threads = threads ?? ParallelRows.threadCount
+    }
+}
+
+/// Trains models. Every check of the request happens before training starts, so bad input fails fast with an
+/// error naming the column or parameter at fault.
+public enum Training {
+    /// Trains a model. The same request always gives the same model, byte for byte.
+    ///
+    /// - Throws: `usage` for an unknown parameter or a value out of range; `notFound` for a missing target or
+    ///   feature column; `invalidInput` for an empty table, a target with missing values, a text target for
+    ///   regression, or a classification target with a single class.
+    public static func train(_ request: TrainingRequest) throws(MLOpsError) -> Model {
+        let parameters = try Parameters(
+            request.parameters, specs: request.learner.parameterSpecs, learner: request.learner.rawValue)
+        let problem = try Problem(request: request, parameters: parameters)
+        let model: Model
+        switch request.learner {
+        case .linear:
+            let design = DesignMatrix(features: problem.features)
+            guard case .numbers(let values) = problem.target else { throw problem.needsNumbers }
+            let linear = LinearRegression.fit(design: design, target: values, l2: parameters.real("l2"))
+            model = problem.model(learner: .linear, parameters: parameters, link: .identity, linear: linear)
+        case .logistic:
+            guard case .classes(let classes, let count) = problem.target else { throw problem.needsClasses }
+            let linear = LogisticRegression.fit(
+                design: DesignMatrix(features: problem.features), target: classes, classCount: count,
+                l2: parameters.real("l2"), maxIterations: parameters.integer("max_iterations"),
+                tolerance: parameters.real("tolerance"))
+            model = problem.model(
+                learner: .logistic, parameters: parameters, link: count == 2 ? .sigmoid : .softmax, linear: linear)
+        case .gbdt:
+            var features = problem.features
+            var target = problem.target
+            var validation = try problem.validation(request.validation)
+            if validation == nil, parameters.integer("early_stopping_rounds") > 0 {
+                let split = try DataSplit.split(
+                    rowCount: target.count, testFraction: parameters.real("validation_fraction"),
+                    seed: UInt64(parameters.integer("seed")))
+                validation = GradientBoosting.Validation(
+                    columns: features.map { $0.rows(split.test) }, target: target.rows(split.test))
+                features = features.map { $0.rows(split.train) }
+                target = target.rows(split.train)
+            }
+            let ensemble = GradientBoosting.fit(
+                columns: features, target: target, parameters: parameters, validation: validation,
+                threads: request.threads)
+            let link: Model.Link = target.outputs > 1 ? .softmax : (problem.task == .regression ? .identity : .sigmoid)
+            model = problem.model(learner: .gbdt, parameters: parameters, link: link, trees: ensemble)
+        case .forest:
+            let ensemble = RandomForest.fit(
+                columns: problem.features, target: problem.target, parameters: parameters, threads: request.threads)
+            let link: Model.Link = problem.task == .regression ? .identity : .probability
+            model = problem.model(learner: .forest, parameters: parameters, link: link, trees: ensemble)
+        }
+        return model
+    }
+}
+
+/// A validated training problem: feature columns in signature order, the target as numbers or class indices.
+private struct Problem {
+    let signature: Signature
+    let features: [Column]
+    let target: TargetValues
+    var task: Task { signature.task }
+
+    init(request: TrainingRequest, parameters: Parameters) throws(MLOpsError) {
+        let table = request.table
+        guard table.rowCount > 0 else {
+            throw MLOpsError(.invalidInput, "the training data has no rows", hint: "check the file and its header")
+        }
+        let targetColumn = try table.column(named: request.target)
+        let featureNames = request.features ?? table.columnNames.filter { $0 != request.target }
+        guard !featureNames.isEmpty else {
+            throw MLOpsError(.invalidInput, "there are no feature columns besides the target '\(request.target)'")
+        }
+        guard !featureNames.contains(request.target) else {
+            throw MLOpsError(
+                .invalidInput, "the target '\(request.target)' is also listed as a feature",
+                hint: "remove it from the features")
+        }
+        var features: [Column] = []
+        for name in featureNames { features.append(try table.column(named: name)) }
+
+        let missing = targetColumn.missingCount
+        if missing > 0 {
+            let first = (targetColumn.missing.firstIndex(of: true) ?? 0) + 1
+            throw MLOpsError(
+                .invalidInput,
+                "the target '\(request.target)' has \(missing) missing value\(missing == 1 ? "" : "s") (first in data row \(first))",
+                hint: "drop those rows or fill them in before training")
+        }
+        let task: Task
+        switch request.learner {
+        case .linear: task = .regression
+        case .logistic: task = .classification
+        case .gbdt, .forest:
+            switch parameters.text("task") {
+            case "regression": task = .regression
+            case "classification": task = .classification
+            default: task = targetColumn.kind == .categorical ? .classification : .regression
+            }
+        }
+
+        var classes: [String]?
+        switch (task, targetColumn.storage) {
+        case (.regression, .numeric(let values)):
+            target = .numbers(values)
+        case (.regression, .categorical(_, let levels)):
+            throw MLOpsError(
+                .invalidInput,
+                "the target '\(request.target)' holds text such as '\(levels.first ?? "")', but regression needs numbers",
+                hint: "train a classifier: --learner logistic, or task=classification with gbdt or forest")
+        case (.classification, _):
+            let labels = (0..<targetColumn.count).map { targetColumn.text(at: $0) ?? "" }
+            var names = Array(Set(labels))
+            if targetColumn.kind == .numeric {
+                names.sort { (Double($0) ?? 0) < (Double($1) ?? 0) }
+            } else {
+                names.sort()
+            }
+            guard names.count >= 2 else {
+                throw MLOpsError(
+                    .invalidInput, "the target '\(request.target)' has only one class ('\(names.first ?? "")')",
+                    hint: "a classifier needs rows of at least two classes")
+            }
+            var index: [String: Int] = [:]
+            for (position, name) in names.enumerated() { index[name] = position }
+            target = .classes(labels.map { index[$0] ?? 0 }, count: names.count)
+            classes = names
+        }
+        self.features = features
+        signature = Signature(
+            features: features.map { Signature.Feature(name: $0.name, kind: $0.kind, levels: $0.levels) },
+            target: request.target, task: task, classes: classes)
+    }
+
+    var needsNumbers: MLOpsError {
+        MLOpsError(.invalidInput, "regression needs a numeric target")
+    }
+
+    var needsClasses: MLOpsError {
+        MLOpsError(.invalidInput, "classification needs a target with classes")
+    }
+
+    /// Validation data coded like the training data.
+    func validation(_ table: Table?) throws(MLOpsError) -> GradientBoosting.Validation? {
+        guard let table else { return nil }
+        var columns: [Column] = []
+        for feature in signature.features {
+            let column = try table.column(named: feature.name)
+            columns.append(feature.levels.map { column.recoded(to: $0) } ?? column)
+        }
+        let targetColumn = try table.column(named: signature.target)
+        guard targetColumn.missingCount == 0 else {
+            throw MLOpsError(.invalidInput, "the validation target '\(signature.target)' has missing values")
+        }
+        if let classes = signature.classes {
+            var index: [String: Int] = [:]
+            for (position, name) in classes.enumerated() { index[name] = position }
+            var codes: [Int] = []
+            for row in 0..<targetColumn.count {
+                let label = targetColumn.text(at: row) ?? ""
+                guard let code = index[label] else {
+                    throw MLOpsError(
+                        .invalidInput, "the validation data has class '\(label)', which the training data lacks")
+                }
+                codes.append(code)
+            }
+            return GradientBoosting.Validation(columns: columns, target: .classes(codes, count: classes.count))
+        }
+        guard let values = targetColumn.numericValues else { throw needsNumbers }
+        return GradientBoosting.Validation(columns: columns, target: .numbers(values))
+    }
+
+    func model(
+        learner: Learner, parameters: Parameters, link: Model.Link, linear: LinearModel? = nil,
+        trees: TreeEnsemble? = nil
+    ) -> Model {
+        Model(
+            formatVersion: Model.currentFormatVersion, learner: learner, parameters: parameters,
+            signature: signature, link: link, linear: linear, trees: trees)
+    }
+}
+
+extension TargetValues {
+    /// The target at `indices`.
+    func rows(_ indices: [Int]) -> TargetValues {
+        switch self {
+        case .numbers(let values): return .numbers(indices.map { values[$0] })
+        case .classes(let values, let count): return .classes(indices.map { values[$0] }, count: count)
+        }
+    }
+}
