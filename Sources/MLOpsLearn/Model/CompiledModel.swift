@@ -30,6 +30,8 @@ public struct CompiledModel: Sendable {
         var right: Int32
         /// Where the node's category bitset starts in `categoryWords`, or -1 for a numeric split.
         var categoryWords: Int32
+        /// The number of levels of a categorical split's feature; codes at or beyond it are unknown.
+        var levelCount: Int32
         var defaultLeft: Bool
     }
     private let baseScores: [Double]
@@ -132,8 +134,10 @@ public struct CompiledModel: Sendable {
                         guard valid else { throw invalid("tree \(number) node \(node) has a bad child \(child)") }
                     }
                     var wordsStart: Int32 = -1
+                    var levelCount: Int32 = 0
                     if let levels = signature.features[feature].levels {
                         wordsStart = Int32(categoryWords.count)
+                        levelCount = Int32(levels.count)
                         var bits = Array(repeating: UInt64(0), count: max((levels.count + 63) / 64, 1))
                         for code in tree.categories[node] {
                             guard (0..<levels.count).contains(code) else {
@@ -145,8 +149,8 @@ public struct CompiledModel: Sendable {
                     }
                     nodes.append(
                         Node(
-                            threshold: tree.threshold[node], feature: Int32(feature), left: reference(tree.left[node]),
-                            right: reference(tree.right[node]), categoryWords: wordsStart,
+                            threshold: tree.threshold[node], feature: Int32(feature),
+                            left: reference(tree.left[node]), right: reference(tree.right[node]), categoryWords: wordsStart, levelCount: levelCount,
                             defaultLeft: tree.defaultLeft[node]))
                 }
                 leafValues += tree.leafValues
@@ -203,40 +207,102 @@ public struct CompiledModel: Sendable {
         for output in 0..<outputCount { scores[output] = 0 }
         nodes.withUnsafeBufferPointer { nodes in
             categoryWords.withUnsafeBufferPointer { words in
-                leafValues.withUnsafeBufferPointer { leafValues in
-                    for tree in 0..<treeRoot.count {
-                        var reference = Int(treeRoot[tree])
-                        while reference >= 0 {
-                            let node = nodes[reference]
-                            let value = row[Int(node.feature)]
-                            let goesLeft: Bool
-                            if value.isNaN {
-                                goesLeft = node.defaultLeft
-                            } else if node.categoryWords < 0 {
-                                goesLeft = value <= node.threshold
-                            } else {
-                                goesLeft = Self.isInSet(value, words: words, start: Int(node.categoryWords)) ?? node.defaultLeft
-                            }
-                            reference = Int(goesLeft ? node.left : node.right)
-                        }
-                        scores[Int(treeOutput[tree])] += leafValues[-reference - 1]
-                    }
+                for tree in 0..<treeRoot.count {
+                    let leaf = Self.leaf(from: Int(treeRoot[tree]), row: row, nodes: nodes, words: words)
+                    scores[Int(treeOutput[tree])] += leafValues[leaf]
                 }
             }
         }
+        finishTreeScores(scores)
+    }
+
+    /// Adds the base scores and averages, turning summed leaf values into scores.
+    @inline(__always)
+    private func finishTreeScores(_ scores: UnsafeMutableBufferPointer<Double>) {
         for output in 0..<outputCount {
             scores[output] = baseScores[output] + scores[output] / averagingDivisors[output]
         }
     }
 
+    /// Walks one tree from `root` and returns the absolute index of the leaf `row` reaches.
+    @inline(__always)
+    private static func leaf(
+        from root: Int, row: UnsafeBufferPointer<Double>, nodes: UnsafeBufferPointer<Node>,
+        words: UnsafeBufferPointer<UInt64>
+    ) -> Int {
+        var reference = root
+        while reference >= 0 {
+            reference = step(reference, row: row, nodes: nodes, words: words)
+        }
+        return -reference - 1
+    }
+
+    /// One step down a tree: the child reference `row` takes at internal node `reference`.
+    @inline(__always)
+    private static func step(
+        _ reference: Int, row: UnsafeBufferPointer<Double>, nodes: UnsafeBufferPointer<Node>,
+        words: UnsafeBufferPointer<UInt64>
+    ) -> Int {
+        let node = nodes[reference]
+        let value = row[Int(node.feature)]
+        let goesLeft: Bool
+        if node.categoryWords < 0 {
+            // No branch on the outcome (NaN compares false): which way a row goes is unpredictable.
+            goesLeft = (value <= node.threshold) || (value.isNaN && node.defaultLeft)
+        } else {
+            goesLeft = isInSet(value, words: words, start: Int(node.categoryWords), levels: Int(node.levelCount))
+                ?? node.defaultLeft
+        }
+        return Int(goesLeft ? node.left : node.right)
+    }
+
+    /// Scores rows `range` of a row-major matrix tree by tree over blocks of rows, so each tree's nodes stay in
+    /// the cache while a block walks them. Each row still adds its trees' values in tree order, so the results
+    /// equal ``scores(row:into:)`` bit for bit.
+    private func blockTreeScores(
+        input: UnsafeBufferPointer<Double>, range: Range<Int>, output: UnsafeMutableBufferPointer<Double>
+    ) {
+        let blockSize = 64
+        let width = predictionWidth
+        var sums = [Double](repeating: 0, count: blockSize * outputCount)
+        nodes.withUnsafeBufferPointer { nodes in
+            categoryWords.withUnsafeBufferPointer { words in
+                leafValues.withUnsafeBufferPointer { leafValues in
+                    sums.withUnsafeMutableBufferPointer { sums in
+                        for blockStart in stride(from: range.lowerBound, to: range.upperBound, by: blockSize) {
+                            let blockEnd = min(blockStart + blockSize, range.upperBound)
+                            sums.update(repeating: 0)
+                            for tree in 0..<treeRoot.count {
+                                let root = Int(treeRoot[tree])
+                                let treeOutput = Int(self.treeOutput[tree])
+                                for row in blockStart..<blockEnd {
+                                    let values = UnsafeBufferPointer(
+                                        rebasing: input[(row * featureCount)..<((row + 1) * featureCount)])
+                                    let leaf = Self.leaf(from: root, row: values, nodes: nodes, words: words)
+                                    sums[(row - blockStart) * outputCount + treeOutput] += leafValues[leaf]
+                                }
+                            }
+                            for row in blockStart..<blockEnd {
+                                let scores = UnsafeMutableBufferPointer(
+                                    rebasing: sums[((row - blockStart) * outputCount)..<((row - blockStart + 1) * outputCount)])
+                                finishTreeScores(scores)
+                                transform(
+                                    scores: UnsafeBufferPointer(scores),
+                                    into: UnsafeMutableBufferPointer(rebasing: output[(row * width)..<((row + 1) * width)]))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Whether level code `value` is in the bitset at `start`, or nil for a code the model never saw.
     @inline(__always)
-    private static func isInSet(_ value: Double, words: UnsafeBufferPointer<UInt64>, start: Int) -> Bool? {
-        guard value >= 0, value < 1e9, value == value.rounded(.towardZero) else { return nil }
+    private static func isInSet(_ value: Double, words: UnsafeBufferPointer<UInt64>, start: Int, levels: Int) -> Bool? {
+        guard value >= 0, value < Double(levels), value == value.rounded(.towardZero) else { return nil }
         let code = Int(value)
-        let word = start + code / 64
-        guard word < words.count else { return nil }
-        return (words[word] >> UInt64(code % 64)) & 1 == 1
+        return (words[start + code / 64] >> UInt64(code % 64)) & 1 == 1
     }
 
     /// Turns raw scores into the prediction: the value for regression, else class probabilities
@@ -329,8 +395,12 @@ public struct CompiledModel: Sendable {
         values.withUnsafeMutableBufferPointer { output in
             matrix.withUnsafeBufferPointer { input in
                 let shared = SharedBuffers(input: input, output: output)
-                let chunks = rows >= 4096 ? ParallelRows.threadCount : 1
+                let chunks = rows >= 1024 ? ParallelRows.threadCount : 1
                 ParallelRows.run(chunks: chunks, rows: rows) { range in
+                    if coefficients.isEmpty {
+                        blockTreeScores(input: shared.input, range: range, output: shared.output)
+                        return
+                    }
                     var scores = Array(repeating: 0.0, count: outputCount)
                     scores.withUnsafeMutableBufferPointer { scores in
                         for row in range {

@@ -45,3 +45,24 @@ enum ParallelRows {
     private struct UncheckedBody: @unchecked Sendable { let body: (Range<Int>) -> Void }
     private struct UncheckedIndexBody: @unchecked Sendable { let body: (Int) -> Void }
 }
+
+/// One slot per work item, each written by exactly one thread and read after all joined: no slot is shared,
+/// which is why the unchecked sendability is sound.
+final class ResultSlots<Element>: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<Element?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func store(_ element: Element, at index: Int) { slots[index] = element }
+
+    /// The stored elements in index order.
+    func collect() -> [Element] { slots.compactMap { $0 } }
+}

@@ -76,13 +76,18 @@ struct FeatureBins: Sendable {
     @inline(__always)
     func bin(numeric value: Double) -> UInt8 {
         if value.isNaN { return UInt8(missingBin) }
-        var low = 0
-        var high = valueBins - 1
-        while low < high {
-            let middle = (low + high) / 2
-            if value <= upperBounds[middle] { high = middle } else { low = middle + 1 }
+        // Branch-free lower bound (the first bin whose upper bound is ≥ value): values arrive in random order,
+        // so a branching search mispredicts half its steps.
+        return upperBounds.withUnsafeBufferPointer { bounds in
+            var low = 0
+            var length = bounds.count
+            while length > 1 {
+                let half = length / 2
+                low = bounds[low + half - 1] < value ? low + half : low
+                length -= half
+            }
+            return UInt8(low)
         }
-        return UInt8(low)
     }
 
     /// The bin of a level code (negative or too large → the missing bin).

@@ -49,22 +49,27 @@ enum GradientBoosting {
         var generator = SeededGenerator(seed: UInt64(parameters.integer("seed")))
 
         let base = baseScores(target)
+        // Scores, gradients and hessians are stored output by output (column-major), so the trees of one round,
+        // which multiclass boosting grows in parallel, each write a region of their own.
         var scores = [Double](repeating: 0, count: rows * outputs)
-        for row in 0..<rows { for k in 0..<outputs { scores[row * outputs + k] = base[k] } }
+        for k in 0..<outputs { for row in 0..<rows { scores[k * rows + row] = base[k] } }
         let validationRows = validation?.target.count ?? 0
         var validationScores = [Double](repeating: 0, count: validationRows * outputs)
-        for row in 0..<validationRows { for k in 0..<outputs { validationScores[row * outputs + k] = base[k] } }
+        for k in 0..<outputs { for row in 0..<validationRows { validationScores[k * validationRows + row] = base[k] } }
+        var gradients = [Double](repeating: 0, count: rows * outputs)
+        var hessians = [Double](repeating: 0, count: rows * outputs)
 
-        // Per output, per row: the loss's first and second derivatives at the current scores.
-        var gradients = [[Double]](repeating: [Double](repeating: 0, count: rows), count: outputs)
-        var hessians = [[Double]](repeating: [Double](repeating: 0, count: rows), count: outputs)
-        let grower = TreeGrower(data: data, threads: threads)
+        let parallelOutputs = outputs > 1 && threads > 1
+        let growers = (0..<outputs).map { _ in TreeGrower(data: data, threads: parallelOutputs ? 1 : threads) }
+        let constantHessian: Double? = if case .numbers = target { 1 } else { nil }
         var trees: [Tree] = []
         var bestLoss = Double.infinity
         var bestRound = -1
 
         for round in 0..<rounds {
-            computeGradients(target: target, scores: scores, outputs: outputs, gradients: &gradients, hessians: &hessians)
+            computeGradients(
+                target: target, scores: scores, outputs: outputs, gradients: &gradients, hessians: &hessians,
+                threads: threads)
             var sample: [Int32]?
             if subsample < 1 {
                 var chosen: [Int32] = []
@@ -72,38 +77,55 @@ enum GradientBoosting {
                 for row in 0..<rows where generator.nextUnit() < subsample { chosen.append(Int32(row)) }
                 sample = chosen.isEmpty ? nil : chosen
             }
-            for output in 0..<outputs {
+            // Every random choice is drawn here, in order, so results do not depend on the thread count.
+            let plans = (0..<outputs).map { _ in
                 var allowed = Array(0..<columns.count)
                 if featureCount < columns.count {
                     generator.shuffle(&allowed)
                     allowed = Array(allowed.prefix(featureCount)).sorted()
                 }
-                let constantHessian: Double? = if case .numbers = target { 1 } else { nil }
-                let grown = gradients[output].withUnsafeBufferPointer { g in
-                    hessians[output].withUnsafeBufferPointer { h in
-                        grower.grow(
-                            gradients: g, hessians: h, constantHessian: constantHessian,
-                            sample: sample, features: allowed, parameters: growth, generator: &generator)
-                    }
-                }
-                if sample == nil {
-                    let indices = grower.indices
-                    scores.withUnsafeMutableBufferPointer { scores in
-                        for (leaf, range) in grown.leafRanges.enumerated() {
-                            let value = grown.leafValues[leaf]
-                            for position in range { scores[Int(indices[position]) &* outputs &+ output] += value }
+                return (allowed: allowed, seed: generator.next())
+            }
+            let grown = ResultSlots<Tree>(count: outputs)
+            scores.withUnsafeMutableBufferPointer { scores in
+                validationScores.withUnsafeMutableBufferPointer { validationScores in
+                    gradients.withUnsafeBufferPointer { gradients in
+                        hessians.withUnsafeBufferPointer { hessians in
+                            let buffers = RoundBuffers(
+                                scores: scores, validationScores: validationScores, gradients: gradients,
+                                hessians: hessians)
+                            ParallelRows.forEach(outputs, threads: parallelOutputs ? threads : 1) { output in
+                                let grower = growers[output]
+                                var treeGenerator = SeededGenerator(seed: plans[output].seed)
+                                let region = (output * rows)..<((output + 1) * rows)
+                                let tree = grower.grow(
+                                    gradients: UnsafeBufferPointer(rebasing: buffers.gradients[region]),
+                                    hessians: UnsafeBufferPointer(rebasing: buffers.hessians[region]),
+                                    constantHessian: constantHessian, sample: sample, features: plans[output].allowed,
+                                    parameters: growth, generator: &treeGenerator)
+                                let outputScores = buffers.scores.baseAddress.map { $0 + output * rows }
+                                if let outputScores, sample == nil {
+                                    let indices = grower.indices
+                                    for (leaf, range) in tree.leafRanges.enumerated() {
+                                        let value = tree.leafValues[leaf]
+                                        for position in range { outputScores[Int(indices[position])] += value }
+                                    }
+                                } else if let outputScores {
+                                    for row in 0..<rows { outputScores[row] += tree.leafValues[tree.leaf(row: row, in: data)] }
+                                }
+                                if let validationData, let validationBase = buffers.validationScores.baseAddress {
+                                    let outputScores = validationBase + output * validationRows
+                                    for row in 0..<validationRows {
+                                        outputScores[row] += tree.leafValues[tree.leaf(row: row, in: validationData)]
+                                    }
+                                }
+                                grown.store(tree.tree(bins: bins, output: output), at: output)
+                            }
                         }
                     }
-                } else {
-                    for row in 0..<rows { scores[row * outputs + output] += grown.leafValues[grown.leaf(row: row, in: data)] }
                 }
-                if let validationData {
-                    for row in 0..<validationRows {
-                        validationScores[row * outputs + output] += grown.leafValues[grown.leaf(row: row, in: validationData)]
-                    }
-                }
-                trees.append(grown.tree(bins: bins, output: output))
             }
+            trees += grown.collect()
             if let validation, patience > 0 {
                 let loss = Self.loss(target: validation.target, scores: validationScores, outputs: outputs)
                 if loss < bestLoss {
@@ -134,38 +156,55 @@ enum GradientBoosting {
         }
     }
 
+    /// The loss's first and second derivatives at the current scores, per output and row (column-major), computed
+    /// on all cores for large data (each chunk of rows on one thread, so results do not depend on the count).
     private static func computeGradients(
-        target: TargetValues, scores: [Double], outputs: Int, gradients: inout [[Double]], hessians: inout [[Double]]
+        target: TargetValues, scores: [Double], outputs: Int, gradients: inout [Double], hessians: inout [Double],
+        threads: Int
     ) {
-        switch target {
-        case .numbers(let values):
-            gradients[0].withUnsafeMutableBufferPointer { g in
-                for row in values.indices { g[row] = scores[row] - values[row] }
-            }
-        case .classes(let classes, _) where outputs == 1:
-            for row in classes.indices {
-                let p = 1 / (1 + exp(-scores[row]))
-                gradients[0][row] = p - Double(classes[row])
-                hessians[0][row] = max(p * (1 - p), 1e-16)
-            }
-        case .classes(let classes, _):
-            for row in classes.indices {
-                let base = row * outputs
-                var largest = scores[base]
-                for k in 1..<outputs { largest = max(largest, scores[base + k]) }
-                var sum = 0.0
-                for k in 0..<outputs { sum += exp(scores[base + k] - largest) }
-                for k in 0..<outputs {
-                    let p = exp(scores[base + k] - largest) / sum
-                    gradients[k][row] = p - (classes[row] == k ? 1 : 0)
-                    hessians[k][row] = max(p * (1 - p), 1e-16)
+        let rows = target.count
+        let chunks = rows >= 16_384 ? threads : 1
+        gradients.withUnsafeMutableBufferPointer { gradients in
+            hessians.withUnsafeMutableBufferPointer { hessians in
+                scores.withUnsafeBufferPointer { scores in
+                    let buffers = GradientBuffers(gradients: gradients, hessians: hessians, scores: scores)
+                    ParallelRows.run(chunks: chunks, rows: rows) { range in
+                        let (g, h, s) = (buffers.gradients, buffers.hessians, buffers.scores)
+                        switch target {
+                        case .numbers(let values):
+                            for row in range { g[row] = s[row] - values[row] }
+                        case .classes(let classes, _) where outputs == 1:
+                            for row in range {
+                                let p = 1 / (1 + exp(-s[row]))
+                                g[row] = p - Double(classes[row])
+                                h[row] = max(p * (1 - p), 1e-16)
+                            }
+                        case .classes(let classes, _):
+                            var exponentials = [Double](repeating: 0, count: outputs)
+                            for row in range {
+                                var largest = s[row]
+                                for k in 1..<outputs { largest = max(largest, s[k * rows + row]) }
+                                var sum = 0.0
+                                for k in 0..<outputs {
+                                    exponentials[k] = exp(s[k * rows + row] - largest)
+                                    sum += exponentials[k]
+                                }
+                                for k in 0..<outputs {
+                                    let p = exponentials[k] / sum
+                                    g[k * rows + row] = p - (classes[row] == k ? 1 : 0)
+                                    h[k * rows + row] = max(p * (1 - p), 1e-16)
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
     }
 
-    /// The mean loss the boosting minimizes, for early stopping.
+    /// The mean loss the boosting minimizes, for early stopping; `scores` are column-major.
     private static func loss(target: TargetValues, scores: [Double], outputs: Int) -> Double {
+        let rows = target.count
         var total = 0.0
         switch target {
         case .numbers(let values):
@@ -177,14 +216,28 @@ enum GradientBoosting {
             }
         case .classes(let classes, _):
             for row in classes.indices {
-                let base = row * outputs
-                var largest = scores[base]
-                for k in 1..<outputs { largest = max(largest, scores[base + k]) }
+                var largest = scores[row]
+                for k in 1..<outputs { largest = max(largest, scores[k * rows + row]) }
                 var sum = 0.0
-                for k in 0..<outputs { sum += exp(scores[base + k] - largest) }
-                total += largest + log(sum) - scores[base + classes[row]]
+                for k in 0..<outputs { sum += exp(scores[k * rows + row] - largest) }
+                total += largest + log(sum) - scores[classes[row] * rows + row]
             }
         }
-        return total / Double(max(target.count, 1))
+        return total / Double(max(rows, 1))
     }
+}
+
+/// The per-round buffers the trees of one round share; each tree writes only its own output's region.
+private struct RoundBuffers: @unchecked Sendable {
+    let scores: UnsafeMutableBufferPointer<Double>
+    let validationScores: UnsafeMutableBufferPointer<Double>
+    let gradients: UnsafeBufferPointer<Double>
+    let hessians: UnsafeBufferPointer<Double>
+}
+
+/// The buffers gradient chunks share; each chunk writes only its own rows.
+private struct GradientBuffers: @unchecked Sendable {
+    let gradients: UnsafeMutableBufferPointer<Double>
+    let hessians: UnsafeMutableBufferPointer<Double>
+    let scores: UnsafeBufferPointer<Double>
 }

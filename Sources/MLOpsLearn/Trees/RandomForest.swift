@@ -38,7 +38,7 @@ enum RandomForest {
         let unitHessians = [Double](repeating: 1, count: rows)
         let allFeatures = Array(0..<columns.count)
 
-        let slots = TreeSlots(count: treeCount * outputs)
+        let slots = ResultSlots<Tree>(count: treeCount * outputs)
         let threadCount = max(1, min(threads, treeCount))
         ParallelRows.forEach(threadCount, threads: threadCount) { thread in
             let grower = TreeGrower(data: data, threads: 1)
@@ -67,18 +67,3 @@ enum RandomForest {
     }
 }
 
-/// One slot per tree, each written by exactly one thread and read after all joined: no slot is shared, which is
-/// why the unchecked sendability is sound.
-private final class TreeSlots: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<Tree?>
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-    deinit {
-        slots.deinitialize()
-        slots.deallocate()
-    }
-    func store(_ tree: Tree, at index: Int) { slots[index] = tree }
-    func collect() -> [Tree] { slots.compactMap { $0 } }
-}
