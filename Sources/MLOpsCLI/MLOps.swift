@@ -23,6 +23,9 @@ struct MLOps: AsyncParsableCommand {
                     Add.self, Status.self, Checkout.self, Diff.self, List.self, Remove.self, Move.self,
                     Commit.self, GarbageCollect.self, Check.self,
                 ]),
+            CommandGroup(
+                name: "Experiments",
+                subcommands: [Train.self, Predict.self, RunCommand.self, Runs.self, Log.self]),
         ]
     )
 }

@@ -46,3 +46,37 @@ extension Fixtures {
     /// The path of a bundled example file, such as `auto-mpg/auto-mpg.csv`.
     public static func example(_ relative: String) -> String { projectRoot + "/Examples/" + relative }
 }
+
+extension Fixtures {
+    /// Runs the git CLI in `directory` (with a fixed identity) and returns its standard output, trimmed.
+    @discardableResult
+    public static func git(_ arguments: [String], in directory: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-c", "user.name=mlops tests", "-c", "user.email=tests@mlops.invalid"] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw NSError(domain: "git", code: Int(process.terminationStatus), userInfo: [NSLocalizedDescriptionKey: "git \(arguments) failed"])
+        }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A temporary git repository with an mlops repository in it and the bundled auto-mpg data tracked and
+    /// committed.
+    public static func experimentRepository() async throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory()
+        try git(["init", "-q"], in: directory.path)
+        _ = await CLIRunner.run(["init", "-q"], in: directory.path)
+        try FileManager.default.copyItem(atPath: example("auto-mpg/auto-mpg.csv"), toPath: directory.url("auto-mpg.csv"))
+        _ = await CLIRunner.run(["add", "-q", "auto-mpg.csv"], in: directory.path)
+        try git(["add", "-A"], in: directory.path)
+        try git(["commit", "-qm", "Track auto-mpg"], in: directory.path)
+        return directory
+    }
+}

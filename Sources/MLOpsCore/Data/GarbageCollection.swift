@@ -27,6 +27,7 @@ extension Repository {
                 for entry in entries { referenced.insert(entry.oid) }
             }
         }
+        referenced.formUnion(try runArtifactObjects())
         return referenced
     }
 

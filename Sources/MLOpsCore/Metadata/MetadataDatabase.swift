@@ -74,6 +74,51 @@ public final class MetadataDatabase: Sendable {
                 t.column("recorded_ns", .integer).notNull()
             }
         }
+        migrator.registerMigration("0002-runs") { db in
+            // Runs are immutable records with global (UUIDv7) ids, so clones can later merge them by union.
+            try db.create(table: "runs") { t in
+                t.primaryKey("id", .text)
+                t.column("name", .text).notNull()
+                t.column("kind", .text).notNull()  // train, tune, trial, external
+                t.column("status", .text).notNull()  // running, finished, failed, killed
+                t.column("started_ns", .integer).notNull()
+                t.column("ended_ns", .integer)
+                t.column("git_commit", .text)
+                t.column("git_dirty", .boolean).notNull()
+                t.column("tool_version", .text).notNull()
+                t.column("host", .text).notNull()
+                t.column("parent_id", .text).indexed()
+                t.column("command", .text)
+                t.column("exit_status", .integer)
+            }
+            try db.create(table: "run_params") { t in
+                t.column("run_id", .text).notNull().references("runs", onDelete: .cascade)
+                t.column("key", .text).notNull()
+                t.column("value", .text).notNull()
+                t.primaryKey(["run_id", "key"])
+            }
+            try db.create(table: "run_metrics") { t in
+                t.column("run_id", .text).notNull().references("runs", onDelete: .cascade)
+                t.column("key", .text).notNull()
+                t.column("value", .double).notNull()
+                t.column("step", .integer).notNull()
+                t.column("timestamp_ns", .integer).notNull()
+                t.primaryKey(["run_id", "key", "step"])
+            }
+            try db.create(table: "run_inputs") { t in
+                t.column("run_id", .text).notNull().references("runs", onDelete: .cascade)
+                t.column("path", .text).notNull()
+                t.column("oid", .text).notNull()
+                t.column("pointer", .text)  // the pointer file that tracks the input, when one does
+                t.primaryKey(["run_id", "path"])
+            }
+            try db.create(table: "run_artifacts") { t in
+                t.column("run_id", .text).notNull().references("runs", onDelete: .cascade)
+                t.column("name", .text).notNull()
+                t.column("oid", .text).notNull()
+                t.primaryKey(["run_id", "name"])
+            }
+        }
         return migrator
     }
 }

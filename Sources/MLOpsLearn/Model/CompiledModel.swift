@@ -256,6 +256,44 @@ public struct CompiledModel: Sendable {
         return Int(goesLeft ? node.left : node.right)
     }
 
+    /// For boosted ensembles, calls `body` with the predictions (as ``predict(encodedRows:)`` lays them out)
+    /// after each boosting round — each output's trees added in turn. Does nothing for other models.
+    func forEachBoostingRound(encodedRows matrix: [Double], _ body: ([Double]) -> Void) {
+        guard coefficients.isEmpty, averagingDivisors.allSatisfy({ $0 == 1 }), !treeRoot.isEmpty else { return }
+        let rows = matrix.count / featureCount
+        let width = predictionWidth
+        var sums = [Double](repeating: 0, count: rows * outputCount)
+        var predictions = [Double](repeating: 0, count: rows * width)
+        var scores = [Double](repeating: 0, count: outputCount)
+        nodes.withUnsafeBufferPointer { nodes in
+            categoryWords.withUnsafeBufferPointer { words in
+                matrix.withUnsafeBufferPointer { input in
+                    for tree in 0..<treeRoot.count {
+                        let output = Int(treeOutput[tree])
+                        for row in 0..<rows {
+                            let values = UnsafeBufferPointer(rebasing: input[(row * featureCount)..<((row + 1) * featureCount)])
+                            sums[row * outputCount + output] += leafValues[
+                                Self.leaf(from: Int(treeRoot[tree]), row: values, nodes: nodes, words: words)]
+                        }
+                        guard (tree + 1) % outputCount == 0 else { continue }
+                        scores.withUnsafeMutableBufferPointer { scores in
+                            predictions.withUnsafeMutableBufferPointer { predictions in
+                                for row in 0..<rows {
+                                    for k in 0..<outputCount { scores[k] = sums[row * outputCount + k] }
+                                    finishTreeScores(scores)
+                                    transform(
+                                        scores: UnsafeBufferPointer(scores),
+                                        into: UnsafeMutableBufferPointer(rebasing: predictions[(row * width)..<((row + 1) * width)]))
+                                }
+                            }
+                        }
+                        body(predictions)
+                    }
+                }
+            }
+        }
+    }
+
     /// Scores rows `range` of a row-major matrix tree by tree over blocks of rows, so each tree's nodes stay in
     /// the cache while a block walks them. Each row still adds its trees' values in tree order, so the results
     /// equal ``scores(row:into:)`` bit for bit.

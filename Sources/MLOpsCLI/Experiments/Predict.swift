@@ -1,0 +1,37 @@
+import ArgumentParser
+import MLOpsCore
+
+extension MLOps {
+    struct Predict: ContextCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Score a data file with a run's model.",
+            discussion: """
+                Writes CSV with one row per input row, in input order: predicted_<target> and, for classifiers, \
+                probability_<class> for each class. Without --output the CSV goes to standard output.
+                """)
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Argument(help: "The model: run:<id> (a unique prefix of the id is enough).")
+        var model: String
+
+        @Option(help: "The data file (CSV or .jsonl) with the model's feature columns.", completion: .file())
+        var data: String
+
+        @Option(help: "Where to write the predictions (CSV).", completion: .file())
+        var output: String?
+
+        func run(in context: CommandContext) async throws {
+            let repository = try repository(context)
+            let result = try repository.predict(
+                model: model, data: data, output: output, workingDirectory: directory(context))
+            if let csv = result.csv, !globals.json {
+                context.standardOutput.write(csv)
+                return
+            }
+            try self.output(context).render(result.summary) { _ in
+                "Wrote \(result.summary.rows) predictions to \(output ?? "-") (model of run \(result.summary.runId.prefix(13))).\n"
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import ArgumentParser
+import Foundation
+import MLOpsCore
+import MLOpsLearn
+
+extension Learner: ExpressibleByArgument {}
+
+extension MLOps {
+    struct Train: ContextCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train a model on a data file as a tracked run.",
+            discussion: """
+                Reads the data (CSV or JSON Lines), holds out --test-fraction of the rows (seeded by the seed \
+                parameter), trains, evaluates on the held-out rows, stores the model in the object store and \
+                records a run: parameters, metrics (for gbdt the learning curve per round as steps), the data's \
+                object id and pointer, the git commit and dirty flag, the host and the duration. Options given on \
+                the command line override those of --config. Parameters per learner: `mlops train --list-params`.
+                """)
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Option(help: "The data file (CSV or .jsonl).", completion: .file())
+        var data: String?
+
+        @Option(help: "The column to predict.")
+        var target: String?
+
+        @Option(help: "The learner: gbdt, linear, logistic or forest.")
+        var model: Learner?
+
+        @Option(name: .customLong("param"), help: ArgumentHelp("A hyperparameter, as name=value (repeatable).", valueName: "name=value"))
+        var params: [String] = []
+
+        @Option(name: .customLong("feature"), help: "A feature column to use (repeatable; default: all but the target).")
+        var features: [String] = []
+
+        @Option(name: .customLong("categorical"), help: "A numeric column to treat as categories (repeatable).")
+        var categorical: [String] = []
+
+        @Option(help: "The fraction of rows held out for evaluation.")
+        var testFraction: Double?
+
+        @Option(help: "A YAML file with data, target, model, params, features, categorical, test_fraction, name.", completion: .file())
+        var config: String?
+
+        @Option(help: "The run's name.")
+        var name: String?
+
+        @Flag(help: "List every learner's parameters with their defaults and ranges, then exit.")
+        var listParams = false
+
+        func run(in context: CommandContext) async throws {
+            if listParams {
+                try output(context).render(Self.parameterTable()) { _ in Self.describeParameters() }
+                return
+            }
+            let repository = try repository(context)
+            let options = try resolvedOptions(context)
+            let outcome = try repository.train(options, workingDirectory: directory(context))
+            try output(context).render(outcome) { style in
+                var text = "Trained \(outcome.learner.rawValue) (\(outcome.task.rawValue)) on \(outcome.trainRows) rows, "
+                text += "evaluated on \(outcome.testRows) in \(String(format: "%.2f", outcome.durationSeconds)) s.\n"
+                text += "run:   \(style.bold(outcome.runId))\nmodel: \(outcome.modelOid)\n"
+                var table = TextTable()
+                for (name, value) in outcome.metrics.sorted(by: { $0.key < $1.key }) {
+                    table.append(["  " + name, MetricText.format(value)])
+                }
+                return text + table.rendered(style: style)
+            }
+        }
+
+        private func resolvedOptions(_ context: CommandContext) throws -> TrainOptions {
+            var options: TrainOptions
+            if let config {
+                options = try TrainOptions.load(yaml: context.absolutePath(config))
+                // Paths in the configuration are relative to the configuration file.
+                let base = (context.absolutePath(config) as NSString).deletingLastPathComponent
+                options.data = WorkspacePath.absolute(options.data, relativeTo: base)
+            } else {
+                guard let data, let target else {
+                    throw ValidationError("give --data and --target (or a --config file that names them)")
+                }
+                options = TrainOptions(data: data, target: target)
+            }
+            if let data { options.data = data }
+            if let target { options.target = target }
+            if let model { options.model = model }
+            if !features.isEmpty { options.features = features }
+            if !categorical.isEmpty { options.categorical = categorical }
+            if let testFraction { options.testFraction = testFraction }
+            if let name { options.name = name }
+            for assignment in params {
+                let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty else {
+                    throw ValidationError("--param expects name=value, not '\(assignment)'")
+                }
+                options.params[parts[0]] = parts[1]
+            }
+            return options
+        }
+
+        struct ParameterRow: Encodable {
+            var learner: String
+            var name: String
+            var defaultValue: String
+            var summary: String
+        }
+
+        static func parameterTable() -> [ParameterRow] {
+            Learner.allCases.flatMap { learner in
+                learner.parameterSpecs.map {
+                    ParameterRow(learner: learner.rawValue, name: $0.name, defaultValue: $0.defaultValue.description, summary: $0.summary)
+                }
+            }
+        }
+
+        static func describeParameters() -> String {
+            var text = ""
+            for learner in Learner.allCases {
+                text += "\(learner.rawValue):\n"
+                var table = TextTable()
+                for spec in learner.parameterSpecs {
+                    table.append(["  " + spec.name, spec.defaultValue.description, spec.summary])
+                }
+                text += table.rendered(style: TextStyle(enabled: false))
+            }
+            return text
+        }
+    }
+}
+
+/// Metric values for people: up to six significant digits.
+enum MetricText {
+    static func format(_ value: Double) -> String { String(format: "%.6g", value) }
+}

@@ -1,0 +1,48 @@
+import CGit2
+import Foundation
+
+/// The git commit a workspace is at and whether tracked files differ from it, read through libgit2.
+public struct GitState: Codable, Sendable, Equatable {
+    /// The HEAD commit's id, or nil outside a git repository or before the first commit.
+    public var commit: String?
+    /// Whether tracked files (or the index) differ from HEAD; untracked and ignored files do not count.
+    public var dirty: Bool
+
+    /// Reads the state of the git repository containing `directory` (none → no commit, not dirty).
+    public static func read(at directory: String) -> GitState {
+        GitLibrary.initialize()
+        var repository: OpaquePointer?
+        guard git_repository_open_ext(&repository, directory, 0, nil) == 0, let repository else {
+            return GitState(commit: nil, dirty: false)
+        }
+        defer { git_repository_free(repository) }
+        var head = git_oid()
+        var commit: String?
+        if git_reference_name_to_id(&head, repository, "HEAD") == 0 {
+            var buffer = [CChar](repeating: 0, count: Int(mlops_git_oid_hexsz) + 1)
+            git_oid_tostr(&buffer, buffer.count, &head)
+            commit = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+        var options = git_status_options()
+        git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION))
+        options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
+        options.flags = 0  // no untracked, no ignored files
+        var list: OpaquePointer?
+        var dirty = false
+        if git_status_list_new(&list, repository, &options) == 0, let list {
+            dirty = git_status_list_entrycount(list) > 0
+            git_status_list_free(list)
+        }
+        return GitState(commit: commit, dirty: dirty)
+    }
+}
+
+/// libgit2 must be initialized once per process before use.
+enum GitLibrary {
+    private static let initialized: Bool = {
+        git_libgit2_init()
+        return true
+    }()
+
+    static func initialize() { _ = initialized }
+}

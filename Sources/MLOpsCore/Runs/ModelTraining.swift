@@ -1,0 +1,180 @@
+import Foundation
+import MLOpsErrors
+import MLOpsLearn
+import MLOpsStore
+import Yams
+
+/// What `mlops train` trains: data, target, learner and parameters, from the command line and/or a YAML file.
+public struct TrainOptions: Sendable, Codable {
+    /// The data file (CSV or JSON Lines), absolute or relative to the repository root.
+    public var data: String
+    public var target: String
+    /// Feature columns; nil for every column but the target.
+    public var features: [String]?
+    /// Columns to read as categories even though they hold numbers.
+    public var categorical: [String]?
+    public var model: Learner
+    /// Hyperparameters as text, by name.
+    public var params: [String: String]
+    /// The fraction of rows held out to evaluate the model (seeded by the `seed` parameter).
+    public var testFraction: Double
+    /// The run's name; a default is made from the learner and the run id.
+    public var name: String?
+
+    public init(
+        data: String, target: String, features: [String]? = nil, categorical: [String]? = nil, model: Learner = .gbdt,
+        params: [String: String] = [:], testFraction: Double = 0.2, name: String? = nil
+    ) {
+        self.data = data
+        self.target = target
+        self.features = features
+        self.categorical = categorical
+        self.model = model
+        self.params = params
+        self.testFraction = testFraction
+        self.name = name
+    }
+
+    /// Reads options from a YAML file with the keys `data`, `target`, `features`, `categorical`, `model`,
+    /// `params` (a map), `test_fraction` and `name`.
+    public static func load(yaml path: String) throws -> TrainOptions {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw MLOpsError(.notFound, "cannot read the training configuration '\(path)'", cause: error)
+        }
+        struct File: Decodable {
+            var data: String?
+            var target: String?
+            var features: [String]?
+            var categorical: [String]?
+            var model: Learner?
+            var params: [String: Scalar]?
+            var testFraction: Double?
+            var name: String?
+            enum CodingKeys: String, CodingKey {
+                case data, target, features, categorical, model, params, name
+                case testFraction = "test_fraction"
+            }
+        }
+        /// A YAML scalar kept as its text (`0.1`, `31`, `gbdt`).
+        struct Scalar: Decodable {
+            var text: String
+            init(from decoder: any Decoder) throws { text = try decoder.singleValueContainer().decode(String.self) }
+        }
+        let file: File
+        do {
+            file = try YAMLDecoder().decode(File.self, from: text)
+        } catch {
+            throw MLOpsError(
+                .invalidInput, "'\(path)' is not a valid training configuration", hint: "expected keys: data, target, "
+                    + "features, categorical, model, params, test_fraction, name", cause: error)
+        }
+        guard let data = file.data, let target = file.target else {
+            throw MLOpsError(.invalidInput, "'\(path)' must name the `data` file and the `target` column")
+        }
+        return TrainOptions(
+            data: data, target: target, features: file.features, categorical: file.categorical,
+            model: file.model ?? .gbdt, params: (file.params ?? [:]).mapValues(\.text),
+            testFraction: file.testFraction ?? 0.2, name: file.name)
+    }
+}
+
+/// What a training run recorded, for people and for CI scripts.
+public struct TrainingOutcome: Codable, Sendable {
+    public var runId: String
+    /// The object id of the stored `model.json`.
+    public var modelOid: String
+    public var learner: Learner
+    public var task: Task
+    /// Metrics on the held-out rows.
+    public var metrics: [String: Double]
+    public var trainRows: Int
+    public var testRows: Int
+    public var durationSeconds: Double
+}
+
+extension Repository {
+    /// Trains a model as a tracked run: reads the data, holds out `testFraction` of the rows, trains, evaluates
+    /// on the held-out rows, stores the model in the object store, and records the run with its parameters,
+    /// metrics (with the learning curve as steps for boosting), input lineage and git state.
+    ///
+    /// Every check of the input happens before the run is recorded; a failure during training marks the run
+    /// `failed`.
+    public func train(_ options: TrainOptions, workingDirectory: String, threads: Int? = nil) throws -> TrainingOutcome {
+        let started = Date()
+        let dataPath = WorkspacePath.absolute(options.data, relativeTo: workingDirectory)
+        let table = try TableFile.read(path: dataPath, categorical: Set(options.categorical ?? []))
+        let seed = UInt64(options.params["seed"].flatMap { Int($0) } ?? 0)
+        let split = try DataSplit.split(rowCount: table.rowCount, testFraction: options.testFraction, seed: seed)
+        guard !split.test.isEmpty, !split.train.isEmpty else {
+            throw MLOpsError(
+                .invalidInput, "'\(options.data)' has too few rows (\(table.rowCount)) to hold out a test set",
+                hint: "use more data or a different --test-fraction")
+        }
+        let request = TrainingRequest(
+            table: table.rows(split.train), target: options.target, features: options.features, learner: options.model,
+            parameters: options.params, threads: threads)
+        // Validate everything (parameters, columns, target) before a run is recorded.
+        try Training.validate(request)
+        let input = try lineage(of: dataPath)
+
+        let id = try startRun(name: options.name ?? "\(options.model.rawValue)-\(options.target)", kind: .train, at: started)
+        do {
+            let model = try Training.train(request)
+            let compiled = try CompiledModel(model)
+            let test = table.rows(split.test)
+            let metrics = try Evaluation.metrics(of: compiled, on: test)
+            let curve = try Evaluation.learningCurve(of: compiled, on: test)
+            let modelOid = try logArtifact("model", bytes: Array(model.encoded()), run: id)
+            var params = model.parameters.values.mapValues(\.description)
+            params["learner"] = options.model.rawValue
+            params["target"] = options.target
+            params["test_fraction"] = NumberFormat.shortest(options.testFraction)
+            try logParams(params, run: id)
+            try logInputs([input], run: id)
+            let metricName = Evaluation.curveMetric(for: model.signature.task)
+            try logMetricSeries(metricName, values: curve.enumerated().map { ($0.offset + 1, $0.element) }, run: id)
+            try logMetrics(metrics, step: curve.count, run: id)
+            let ended = Date()
+            try finishRun(id, status: .finished, at: ended)
+            return TrainingOutcome(
+                runId: id, modelOid: modelOid.description, learner: options.model, task: model.signature.task,
+                metrics: metrics, trainRows: split.train.count, testRows: split.test.count,
+                durationSeconds: ended.timeIntervalSince(started))
+        } catch {
+            try? finishRun(id, status: .failed)
+            throw error
+        }
+    }
+
+    /// The path (repository-relative when inside it), object id and tracking pointer of a data file a run reads.
+    public func lineage(of path: String) throws -> Run.Input {
+        let oid = try store.hashFile(at: path).id
+        guard let relative = try? repositoryPath(of: path, relativeTo: root) else {
+            return Run.Input(path: path, oid: oid.description, pointer: nil)
+        }
+        let pointer = try trackedTargets().first { relative == $0.path || relative.hasPrefix($0.path + "/") }
+        return Run.Input(path: relative, oid: oid.description, pointer: pointer?.pointerPath)
+    }
+
+    /// The model a run produced (its `model` artifact), decoded and validated.
+    public func model(ofRun reference: String) throws -> Model {
+        let run = try run(reference)
+        guard let text = run.artifact(named: "model") else {
+            throw MLOpsError(
+                .notFound, "run \(run.id.prefix(13)) has no model",
+                hint: "only `mlops train` runs (and `mlops log artifact model …`) store models")
+        }
+        let bytes = try store.read(try ObjectID(parsing: text))
+        return try Model.decode(Data(bytes), source: "run \(run.id.prefix(13)) model")
+    }
+}
+
+/// Numbers written as short, exact text (`0.2`, `31`).
+enum NumberFormat {
+    static func shortest(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+    }
+}
