@@ -25,7 +25,7 @@ struct MLOps: AsyncParsableCommand {
                 ]),
             CommandGroup(
                 name: "Experiments",
-                subcommands: [Train.self, Predict.self, RunCommand.self, Runs.self, Log.self]),
+                subcommands: [Train.self, Tune.self, Predict.self, RunCommand.self, Runs.self, Log.self]),
         ]
     )
 }

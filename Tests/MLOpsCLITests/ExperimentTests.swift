@@ -151,6 +151,41 @@ import Testing
         #expect(outside.standardError.contains("no run to record into"))
     }
 
+    @Test func tuningRecordsTrialsUnderOneRunAndKeepsTheBestModel() async throws {
+        let directory = try await Fixtures.experimentRepository()
+        let result = await CLIRunner.run(
+            ["tune", "--data", "auto-mpg.csv", "--grid", "max_leaves=4,15", "--grid", "learning_rate=0.05,0.2",
+             "--folds", "3", "--json"] + Self.mpgFeatures, in: directory.path)
+        #expect(result.exitCode == 0, "\(result.standardError)")
+        let outcome = try #require(try result.json() as? [String: Any])
+        let tuneId = try #require(outcome["run_id"] as? String)
+        let trials = try await runs(directory, ["--where", "kind = trial"])
+        #expect(trials.count == 4)
+        #expect(trials.allSatisfy { $0["parent"] as? String == tuneId })
+        let best = trials.filter { ($0["tags"] as? [String: String])?["best"] == "true" }
+        #expect(best.count == 1)
+        let scores = trials.compactMap { ($0["metrics"] as? [String: Double])?["cv_rmse"] }
+        #expect((best.first?["metrics"] as? [String: Double])?["cv_rmse"] == scores.min())
+        #expect(best.first?["id"] as? String == outcome["best_run_id"] as? String)
+        let scored = await CLIRunner.run(["predict", "run:" + tuneId, "--data", "auto-mpg.csv"], in: directory.path)
+        #expect(scored.exitCode == 0, "\(scored.standardError)")
+
+        // Random search draws the same configurations for the same seed.
+        func draws() async throws -> Set<String> {
+            let random = await CLIRunner.run(
+                ["tune", "--data", "auto-mpg.csv", "--random", "learning_rate=0.01:0.3:log", "--grid", "max_leaves=4,8",
+                 "--trials", "3", "--folds", "2", "--json", "--param", "rounds=20"] + Self.mpgFeatures, in: directory.path)
+            let trials = try #require((try random.json() as? [String: Any])?["trials"] as? [[String: Any]])
+            return Set(trials.compactMap { ($0["params"] as? [String: String]).map { "\($0.sorted { $0.key < $1.key })" } })
+        }
+        #expect(try await draws() == (try await draws()))
+
+        let rangeInGrid = await CLIRunner.run(
+            ["tune", "--data", "auto-mpg.csv", "--target", "mpg", "--random", "learning_rate=0.01:0.3"], in: directory.path)
+        #expect(rangeInGrid.exitCode == 64)
+        #expect(rangeInGrid.standardError.contains("--trials"))
+    }
+
     @Test func concurrentTrainingsAllRecordTheirRuns() async throws {
         let directory = try await Fixtures.experimentRepository()
         let processes = try (0..<4).map { index in

@@ -30,7 +30,7 @@ extension MLOps {
                 return
             }
             try self.output(context).render(result.summary) { _ in
-                "Wrote \(result.summary.rows) predictions to \(output ?? "-") (model of run \(result.summary.runId.prefix(13))).\n"
+                "Wrote \(result.summary.rows) predictions to \(output ?? "-") (model of run \(result.summary.runId.prefix(RunID.displayLength))).\n"
             }
         }
     }

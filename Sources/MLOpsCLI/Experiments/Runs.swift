@@ -65,7 +65,7 @@ extension MLOps.Runs {
                 for run in runs {
                     let status = run.status == .finished ? run.status.rawValue : style.yellow(run.status.rawValue)
                     table.append(
-                        [String(run.id.prefix(13)), run.name, run.kind.rawValue, status, formatter.string(from: run.started)]
+                        [String(run.id.prefix(RunID.displayLength)), run.name, run.kind.rawValue, status, formatter.string(from: run.started)]
                             + metricNames.map { run.metrics[$0].map(MetricText.format) ?? "-" })
                 }
                 return table.rendered(style: style)
@@ -157,7 +157,7 @@ extension MLOps.Runs {
                 if Set(values.map { $0.map(MetricText.format) ?? "-" }).count > 1 { comparison.differing.append("metrics." + name) }
             }
             try output(context).render(comparison) { style in
-                var table = TextTable(header: [""] + loaded.map { String($0.id.prefix(13)) })
+                var table = TextTable(header: [""] + loaded.map { String($0.id.prefix(RunID.displayLength)) })
                 table.append(["name"] + loaded.map(\.name))
                 for name in paramNames {
                     let row = ["params." + name] + (comparison.params[name] ?? []).map { $0 ?? "-" }

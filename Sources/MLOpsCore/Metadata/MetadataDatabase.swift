@@ -119,6 +119,14 @@ public final class MetadataDatabase: Sendable {
                 t.primaryKey(["run_id", "name"])
             }
         }
+        migrator.registerMigration("0003-run-tags") { db in
+            try db.create(table: "run_tags") { t in
+                t.column("run_id", .text).notNull().references("runs", onDelete: .cascade)
+                t.column("key", .text).notNull()
+                t.column("value", .text).notNull()
+                t.primaryKey(["run_id", "key"])
+            }
+        }
         return migrator
     }
 }

@@ -164,11 +164,11 @@ extension Repository {
         let run = try run(reference)
         guard let text = run.artifact(named: "model") else {
             throw MLOpsError(
-                .notFound, "run \(run.id.prefix(13)) has no model",
+                .notFound, "run \(run.id.prefix(RunID.displayLength)) has no model",
                 hint: "only `mlops train` runs (and `mlops log artifact model …`) store models")
         }
         let bytes = try store.read(try ObjectID(parsing: text))
-        return try Model.decode(Data(bytes), source: "run \(run.id.prefix(13)) model")
+        return try Model.decode(Data(bytes), source: "run \(run.id.prefix(RunID.displayLength)) model")
     }
 }
 

@@ -61,6 +61,8 @@ public struct Run: Codable, Sendable, Equatable {
     /// The exit status of an external run's command.
     public var exitStatus: Int?
     public var params: [String: String]
+    /// Labels attached to the run (`best: true` on the winning trial of a tuning run).
+    public var tags: [String: String]
     /// Each metric's value at its highest step.
     public var metrics: [String: Double]
     /// Every recorded value of each metric, in step order (filled by ``Repository/run(_:)``).

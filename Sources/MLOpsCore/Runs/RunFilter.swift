@@ -4,7 +4,7 @@ import MLOpsErrors
 /// A `--where` expression over runs: comparisons of fields with values, joined by `and`/`or` (and binding
 /// tighter), grouped with parentheses.
 ///
-/// Fields are `metrics.<name>`, `params.<name>`, or a run field: `name`, `status`, `kind`, `id`, `host`,
+/// Fields are `metrics.<name>`, `params.<name>`, `tags.<name>`, or a run field: `name`, `status`, `kind`, `id`, `host`,
 /// `commit`. Operators: `=` (or `==`), `!=`, `<`, `<=`, `>`, `>=`. Values are numbers, words, or quoted text.
 /// Two values that both read as numbers compare as numbers (so `params.max_leaves = 31` matches `31` and
 /// `31.0`); otherwise as text. A run without the field does not match a comparison (except `!=`).
@@ -56,6 +56,7 @@ public struct RunFilter: Sendable, CustomStringConvertible {
     static func value(of field: String, in run: Run) -> String? {
         if field.hasPrefix("metrics.") { return run.metrics[String(field.dropFirst(8))].map { "\($0)" } }
         if field.hasPrefix("params.") { return run.params[String(field.dropFirst(7))] }
+        if field.hasPrefix("tags.") { return run.tags[String(field.dropFirst(5))] }
         switch field {
         case "name": return run.name
         case "status": return run.status.rawValue
@@ -177,10 +178,11 @@ public struct RunFilter: Sendable, CustomStringConvertible {
             }
             let field = tokens[position]
             guard field.kind == .word else { throw error("expected a field such as metrics.rmse") }
-            guard field.text.hasPrefix("metrics.") || field.text.hasPrefix("params.") || RunFilter.runFields.contains(field.text)
+            guard field.text.hasPrefix("metrics.") || field.text.hasPrefix("params.") || field.text.hasPrefix("tags.")
+                || RunFilter.runFields.contains(field.text)
             else {
                 throw error(
-                    "unknown field '\(field.text)' (use metrics.<name>, params.<name>, or one of "
+                    "unknown field '\(field.text)' (use metrics.<name>, params.<name>, tags.<name>, or one of "
                         + RunFilter.runFields.sorted().joined(separator: ", ") + ")")
             }
             position += 1

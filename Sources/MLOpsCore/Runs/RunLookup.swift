@@ -106,11 +106,14 @@ extension Repository {
                     started: Self.date(row["started_ns"]), ended: ended.map(Self.date),
                     git: GitState(commit: row["git_commit"], dirty: row["git_dirty"]), toolVersion: row["tool_version"],
                     host: row["host"], parent: row["parent_id"], command: row["command"], exitStatus: exitStatus,
-                    params: [:], metrics: [:], history: withHistory ? [:] : nil, inputs: [], artifacts: [])
+                    params: [:], tags: [:], metrics: [:], history: withHistory ? [:] : nil, inputs: [], artifacts: [])
             }
             let scope = ids == nil ? "" : "WHERE run_id IN (\(Array(repeating: "?", count: ids?.count ?? 0).joined(separator: ",")))"
             for row in try Row.fetchAll(db, sql: "SELECT run_id, key, value FROM run_params \(scope)", arguments: arguments) {
                 runs[row["run_id"] as String]?.params[row["key"]] = row["value"]
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT run_id, key, value FROM run_tags \(scope)", arguments: arguments) {
+                runs[row["run_id"] as String]?.tags[row["key"]] = row["value"]
             }
             for row in try Row.fetchAll(
                 db, sql: "SELECT run_id, key, value, step FROM run_metrics \(scope) ORDER BY run_id, key, step",

@@ -39,6 +39,16 @@ extension Repository {
         }
     }
 
+    /// Attaches (or replaces) tags of a run.
+    public func tagRun(_ tags: [String: String], run id: String) throws {
+        try write { db in
+            for (key, value) in tags {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO run_tags (run_id, key, value) VALUES (?, ?, ?)", arguments: [id, key, value])
+            }
+        }
+    }
+
     /// Records metric values of a run at `step` (a later value at the same step replaces the earlier one).
     public func logMetrics(_ metrics: [String: Double], step: Int = 0, run id: String, at date: Date = Date()) throws {
         for (key, value) in metrics where !value.isFinite {

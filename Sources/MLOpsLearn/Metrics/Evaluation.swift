@@ -17,6 +17,11 @@ public enum Evaluation {
         }
     }
 
+    /// Whether smaller values of the named metric are better (errors and losses) or larger (R², accuracy, F1…).
+    public static func lowerIsBetter(_ metric: String) -> Bool {
+        ["rmse", "mae", "mape", "log_loss"].contains(metric)
+    }
+
     /// The name of the metric a learning curve tracks: `rmse` for regression, `log_loss` for classification.
     public static func curveMetric(for task: Task) -> String { task == .regression ? "rmse" : "log_loss" }
 

@@ -35,12 +35,13 @@ public struct TrainingRequest: Sendable {
 /// Trains models. Every check of the request happens before training starts, so bad input fails fast with an
 /// error naming the column or parameter at fault.
 public enum Training {
-    /// Checks a request as ``train(_:)`` would, without training: for callers that must fail before recording
-    /// anything.
-    public static func validate(_ request: TrainingRequest) throws(MLOpsError) {
+    /// Checks a request as ``train(_:)`` would, without training, and returns the signature its model would
+    /// have: for callers that must fail before recording anything.
+    @discardableResult
+    public static func validate(_ request: TrainingRequest) throws(MLOpsError) -> Signature {
         let parameters = try Parameters(
             request.parameters, specs: request.learner.parameterSpecs, learner: request.learner.rawValue)
-        _ = try Problem(request: request, parameters: parameters)
+        return try Problem(request: request, parameters: parameters).signature
     }
 
     /// Trains a model. The same request always gives the same model, byte for byte.

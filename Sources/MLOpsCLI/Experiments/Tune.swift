@@ -1,0 +1,98 @@
+import ArgumentParser
+import MLOpsCore
+import MLOpsLearn
+
+extension MLOps {
+    struct Tune: ContextCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Search hyperparameters with k-fold cross-validation; each configuration is a trial run.",
+            discussion: """
+                Grid search tries every combination of --grid lists; with --trials N, random search draws N \
+                configurations from --grid lists and --random ranges (low:high, or low:high:log), seeded by the \
+                seed parameter. Each configuration is scored by --folds-fold cross-validation on the training \
+                rows (both cores) and recorded as a trial run under one tune run; the best trial is tagged \
+                best=true, and the best configuration is retrained on all training rows, evaluated on the \
+                held-out rows and stored as the tune run's model (usable as `mlops predict run:<tune run>`).
+                """)
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Option(help: "The data file (CSV or .jsonl).", completion: .file())
+        var data: String
+
+        @Option(help: "The column to predict.")
+        var target: String
+
+        @Option(help: "The learner: gbdt, linear, logistic or forest.")
+        var model: Learner = .gbdt
+
+        @Option(name: .customLong("grid"), help: ArgumentHelp("Values to try, as name=v1,v2,… (repeatable).", valueName: "name=values"))
+        var grid: [String] = []
+
+        @Option(name: .customLong("random"), help: ArgumentHelp("A range to sample, as name=low:high[:log] (repeatable).", valueName: "name=range"))
+        var ranges: [String] = []
+
+        @Option(help: "Random search with this many configurations (default: the full grid).")
+        var trials: Int?
+
+        @Option(help: "Cross-validation folds.")
+        var folds = 5
+
+        @Option(help: "The metric that ranks configurations (default: rmse, or log_loss for classification).")
+        var metric: String?
+
+        @Option(name: .customLong("param"), help: ArgumentHelp("A fixed hyperparameter, as name=value (repeatable).", valueName: "name=value"))
+        var params: [String] = []
+
+        @Option(name: .customLong("feature"), help: "A feature column to use (repeatable; default: all but the target).")
+        var features: [String] = []
+
+        @Option(name: .customLong("categorical"), help: "A numeric column to treat as categories (repeatable).")
+        var categorical: [String] = []
+
+        @Option(help: "The fraction of rows held out to evaluate the best model.")
+        var testFraction = 0.2
+
+        @Option(help: "The tune run's name.")
+        var name: String?
+
+        func validate() throws {
+            guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
+            if !ranges.isEmpty && trials == nil {
+                throw ValidationError("--random ranges need random search: add --trials N")
+            }
+        }
+
+        func run(in context: CommandContext) async throws {
+            var fixed: [String: String] = [:]
+            for assignment in params {
+                let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { throw ValidationError("--param expects name=value, not '\(assignment)'") }
+                fixed[parts[0]] = parts[1]
+            }
+            let training = TrainOptions(
+                data: data, target: target, features: features.isEmpty ? nil : features,
+                categorical: categorical.isEmpty ? nil : categorical, model: model, params: fixed,
+                testFraction: testFraction, name: name)
+            let space = try (grid + ranges).map(SearchDimension.parse)
+            var options = TuneOptions(training: training, space: space, randomTrials: trials)
+            options.folds = folds
+            options.metric = metric
+            let outcome = try repository(context).tune(options, workingDirectory: directory(context))
+            try output(context).render(outcome) { style in
+                var text = "Tried \(outcome.trials.count) configurations with \(folds)-fold cross-validation in "
+                text += String(format: "%.1f s", outcome.durationSeconds) + " (tune run \(style.bold(outcome.runId))).\n"
+                var table = TextTable(header: ["TRIAL", "CV " + outcome.metric.uppercased()] + space.map(\.name))
+                for trial in outcome.trials.prefix(10) {
+                    let row = [String(trial.runId.prefix(RunID.displayLength)), MetricText.format(trial.score)] + space.map { trial.params[$0.name] ?? "" }
+                    table.append(trial.runId == outcome.bestRunId ? row.map(style.green) : row)
+                }
+                text += table.rendered(style: style)
+                text += "Best: " + outcome.bestParams.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                text += "; held-out " + outcome.holdoutMetrics.sorted { $0.key < $1.key }.map { "\($0.key) \(MetricText.format($0.value))" }
+                    .joined(separator: ", ") + ".\n"
+                return text
+            }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+import Foundation
+import MLOpsErrors
+import MLOpsLearn
+import MLOpsStore
+
+/// The values one hyperparameter may take in a search.
+public enum SearchDimension: Sendable, Equatable {
+    /// Exactly these values (grid search tries each; random search picks among them).
+    case values([String])
+    /// A range for random search: uniform, or log-uniform; integers when both bounds are integers.
+    case range(low: Double, high: Double, logarithmic: Bool, integer: Bool)
+
+    /// Parses `name=v1,v2,…` (values) or `name=low:high` / `name=low:high:log` (a range).
+    public static func parse(_ assignment: String) throws -> (name: String, dimension: SearchDimension) {
+        let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw MLOpsError(
+                .usage, "a search dimension is name=v1,v2,… or name=low:high[:log], not '\(assignment)'")
+        }
+        let bounds = parts[1].split(separator: ":").map(String.init)
+        if bounds.count >= 2 {
+            guard let low = Double(bounds[0]), let high = Double(bounds[1]), low < high,
+                bounds.count == 2 || (bounds.count == 3 && bounds[2] == "log")
+            else {
+                throw MLOpsError(.usage, "bad range '\(parts[1])' for \(parts[0]): expected low:high or low:high:log with low < high")
+            }
+            let logarithmic = bounds.count == 3
+            if logarithmic, low <= 0 {
+                throw MLOpsError(.usage, "a log range for \(parts[0]) needs a positive lower bound")
+            }
+            return (parts[0], .range(low: low, high: high, logarithmic: logarithmic, integer: Int(bounds[0]) != nil && Int(bounds[1]) != nil))
+        }
+        return (parts[0], .values(parts[1].split(separator: ",").map(String.init)))
+    }
+}
+
+/// What `mlops tune` searches.
+public struct TuneOptions: Sendable {
+    /// The data, target, learner, fixed parameters and holdout fraction, as for training.
+    public var training: TrainOptions
+    /// The dimensions of the search, by parameter name.
+    public var space: [(name: String, dimension: SearchDimension)]
+    /// Random search draws this many configurations; nil searches the full grid.
+    public var randomTrials: Int?
+    /// Cross-validation folds per configuration.
+    public var folds: Int = 5
+    /// The metric that ranks configurations; nil for `rmse` (regression) or `log_loss` (classification).
+    public var metric: String?
+
+    public init(training: TrainOptions, space: [(name: String, dimension: SearchDimension)], randomTrials: Int? = nil) {
+        self.training = training
+        self.space = space
+        self.randomTrials = randomTrials
+    }
+}
+
+/// What a tuning run found.
+public struct TuneOutcome: Codable, Sendable {
+    public struct Trial: Codable, Sendable {
+        public var runId: String
+        public var params: [String: String]
+        /// The ranking metric's mean over the folds.
+        public var score: Double
+    }
+
+    public var runId: String
+    public var metric: String
+    /// Trials, best first.
+    public var trials: [Trial]
+    public var bestRunId: String
+    public var bestParams: [String: String]
+    /// The best configuration retrained on all training rows, stored as the tuning run's model.
+    public var modelOid: String
+    /// That model's metrics on the held-out rows.
+    public var holdoutMetrics: [String: Double]
+    public var durationSeconds: Double
+}
+
+extension Repository {
+    /// Searches hyperparameters: each configuration (the full grid, or `randomTrials` seeded draws) is scored by
+    /// k-fold cross-validation on the training rows and recorded as a `trial` run under one `tune` run, trials
+    /// running on all cores. The best configuration (tagged `best` on its trial) is retrained on all training
+    /// rows, evaluated on the held-out rows and stored as the tuning run's model.
+    public func tune(_ options: TuneOptions, workingDirectory: String) throws -> TuneOutcome {
+        let started = Date()
+        let training = options.training
+        guard !options.space.isEmpty else {
+            throw MLOpsError(.usage, "nothing to search", hint: "give dimensions such as --grid max_leaves=15,31,63")
+        }
+        let dataPath = WorkspacePath.absolute(training.data, relativeTo: workingDirectory)
+        let table = try TableFile.read(path: dataPath, categorical: Set(training.categorical ?? []))
+        let seed = UInt64(training.params["seed"].flatMap { Int($0) } ?? 0)
+        let split = try DataSplit.split(rowCount: table.rowCount, testFraction: training.testFraction, seed: seed)
+        let trainTable = table.rows(split.train)
+        let folds = try DataSplit.kFold(rowCount: trainTable.rowCount, folds: options.folds, seed: seed)
+        let configurations = try Self.configurations(options, seed: seed)
+        // Every configuration is checked before anything is recorded.
+        var task = Task.regression
+        for configuration in configurations {
+            task = try Training.validate(
+                TrainingRequest(
+                    table: trainTable, target: training.target, features: training.features, learner: training.model,
+                    parameters: training.params.merging(configuration) { $1 })
+            ).task
+        }
+        let metric = options.metric ?? Evaluation.curveMetric(for: task)
+        let lowerIsBetter = Evaluation.lowerIsBetter(metric)
+        let input = try lineage(of: dataPath)
+
+        let tuneId = try startRun(name: training.name ?? "tune-\(training.model.rawValue)-\(training.target)", kind: .tune, at: started)
+        do {
+            var params = training.params
+            params["learner"] = training.model.rawValue
+            params["target"] = training.target
+            params["folds"] = String(options.folds)
+            params["search"] = options.randomTrials == nil ? "grid" : "random"
+            params["metric"] = metric
+            for (name, dimension) in options.space { params["space.\(name)"] = Self.describe(dimension) }
+            try logParams(params, run: tuneId)
+            try logInputs([input], run: tuneId)
+
+            let trials = try ParallelWork.map(configurations.count) { index -> TuneOutcome.Trial in
+                let configuration = configurations[index]
+                let trialId = try self.startRun(name: "trial-\(index + 1)", kind: .trial, parent: tuneId)
+                var sums: [String: Double] = [:]
+                for fold in folds {
+                    let model = try Training.train(
+                        TrainingRequest(
+                            table: trainTable.rows(fold.train), target: training.target, features: training.features,
+                            learner: training.model, parameters: training.params.merging(configuration) { $1 }, threads: 1))
+                    let metrics = try Evaluation.metrics(of: try CompiledModel(model), on: trainTable.rows(fold.test))
+                    for (name, value) in metrics { sums[name, default: 0] += value }
+                }
+                let means = sums.mapValues { $0 / Double(folds.count) }
+                guard let score = means[metric] else {
+                    throw MLOpsError(
+                        .usage, "no metric '\(metric)' for this task", hint: "choose one of: \(means.keys.sorted().joined(separator: ", "))")
+                }
+                try self.logParams(configuration, run: trialId)
+                try self.logMetrics(Dictionary(uniqueKeysWithValues: means.map { ("cv_" + $0.key, $0.value) }), run: trialId)
+                try self.finishRun(trialId, status: .finished)
+                return TuneOutcome.Trial(runId: trialId, params: configuration, score: score)
+            }
+            let ranked = trials.sorted { lowerIsBetter ? $0.score < $1.score : $0.score > $1.score }
+            guard let best = ranked.first else { throw MLOpsError(.failure, "no trial finished") }
+            try tagRun(["best": "true"], run: best.runId)
+
+            let model = try Training.train(
+                TrainingRequest(
+                    table: trainTable, target: training.target, features: training.features, learner: training.model,
+                    parameters: training.params.merging(best.params) { $1 }))
+            let holdout = try Evaluation.metrics(of: try CompiledModel(model), on: table.rows(split.test))
+            let modelOid = try logArtifact("model", bytes: Array(model.encoded()), run: tuneId)
+            try logParams(Dictionary(uniqueKeysWithValues: best.params.map { ("best." + $0.key, $0.value) }), run: tuneId)
+            try tagRun(["best_trial": best.runId], run: tuneId)
+            try logMetrics(holdout.merging(["cv_" + metric: best.score]) { $1 }, run: tuneId)
+            let ended = Date()
+            try finishRun(tuneId, status: .finished, at: ended)
+            return TuneOutcome(
+                runId: tuneId, metric: metric, trials: ranked, bestRunId: best.runId, bestParams: best.params,
+                modelOid: modelOid.description, holdoutMetrics: holdout, durationSeconds: ended.timeIntervalSince(started))
+        } catch {
+            try? finishRun(tuneId, status: .failed)
+            throw error
+        }
+    }
+
+    /// The configurations to try: the grid's cartesian product, or seeded random draws.
+    static func configurations(_ options: TuneOptions, seed: UInt64) throws -> [[String: String]] {
+        if let count = options.randomTrials {
+            guard count > 0 else { throw MLOpsError(.usage, "random search needs at least one trial") }
+            var generator = SeededGenerator(seed: seed &+ 0x7475_6E65)
+            return (0..<count).map { _ in
+                var configuration: [String: String] = [:]
+                for (name, dimension) in options.space {
+                    switch dimension {
+                    case .values(let values):
+                        configuration[name] = values[generator.nextIndex(below: values.count)]
+                    case .range(let low, let high, let logarithmic, let integer):
+                        let unit = generator.nextUnit()
+                        let value = logarithmic ? exp(log(low) + unit * (log(high) - log(low))) : low + unit * (high - low)
+                        configuration[name] = integer ? String(Int(value.rounded())) : String(format: "%.6g", value)
+                    }
+                }
+                return configuration
+            }
+        }
+        var configurations: [[String: String]] = [[:]]
+        for (name, dimension) in options.space {
+            guard case .values(let values) = dimension else {
+                throw MLOpsError(
+                    .usage, "\(name) is a range; grid search needs lists of values",
+                    hint: "list values (\(name)=a,b,c) or use random search (--trials N)")
+            }
+            configurations = configurations.flatMap { base in values.map { base.merging([name: $0]) { $1 } } }
+        }
+        guard configurations.count <= 10_000 else {
+            throw MLOpsError(.usage, "the grid has \(configurations.count) configurations; the limit is 10,000",
+                hint: "use random search (--trials N)")
+        }
+        return configurations
+    }
+
+    private static func describe(_ dimension: SearchDimension) -> String {
+        switch dimension {
+        case .values(let values): return values.joined(separator: ",")
+        case .range(let low, let high, let logarithmic, _):
+            return "\(NumberFormat.shortest(low)):\(NumberFormat.shortest(high))" + (logarithmic ? ":log" : "")
+        }
+    }
+}
