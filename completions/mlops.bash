@@ -173,13 +173,13 @@ _mlops() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|add|status|checkout|diff|ls|rm|mv|commit|gc|fsck|help)
+    init|add|status|checkout|diff|ls|rm|mv|commit|gc|fsck|train|tune|predict|run|runs|log|help)
         # Offer subcommand argument completions
         "_mlops_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init add status checkout diff ls rm mv commit gc fsck help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init add status checkout diff ls rm mv commit gc fsck train tune predict run runs log help' -- "${cur}"))
         ;;
     esac
 }
@@ -426,6 +426,368 @@ _mlops_fsck() {
     case "${prev}" in
     '-C')
         __mlops_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_mlops_train() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --list-params --version -h --help)
+    repeating_options=(--param --feature --categorical)
+    non_repeating_options=(-C --data --target --model --test-fraction --config --name)
+    __mlops_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--data')
+        __mlops_add_completions -f
+        return
+        ;;
+    '--target')
+        return
+        ;;
+    '--model')
+        __mlops_add_completions -W 'linear'$'\n''logistic'$'\n''gbdt'$'\n''forest'
+        return
+        ;;
+    '--param')
+        return
+        ;;
+    '--feature')
+        return
+        ;;
+    '--categorical')
+        return
+        ;;
+    '--test-fraction')
+        return
+        ;;
+    '--config')
+        __mlops_add_completions -f
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    esac
+}
+
+_mlops_tune() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=(--grid --random --param --feature --categorical)
+    non_repeating_options=(-C --data --target --model --trials --folds --metric --test-fraction --name)
+    __mlops_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--data')
+        __mlops_add_completions -f
+        return
+        ;;
+    '--target')
+        return
+        ;;
+    '--model')
+        __mlops_add_completions -W 'linear'$'\n''logistic'$'\n''gbdt'$'\n''forest'
+        return
+        ;;
+    '--grid')
+        return
+        ;;
+    '--random')
+        return
+        ;;
+    '--trials')
+        return
+        ;;
+    '--folds')
+        return
+        ;;
+    '--metric')
+        return
+        ;;
+    '--param')
+        return
+        ;;
+    '--feature')
+        return
+        ;;
+    '--categorical')
+        return
+        ;;
+    '--test-fraction')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    esac
+}
+
+_mlops_predict() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --data --output)
+    __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--data')
+        __mlops_add_completions -f
+        return
+        ;;
+    '--output')
+        __mlops_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_mlops_run() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=(--input --output)
+    non_repeating_options=(-C --name --params --metrics)
+    __mlops_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--params')
+        __mlops_add_completions -f
+        return
+        ;;
+    '--metrics')
+        __mlops_add_completions -f
+        return
+        ;;
+    '--input')
+        __mlops_add_completions -f
+        return
+        ;;
+    '--output')
+        __mlops_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_mlops_runs() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mlops_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|show|compare|delete)
+        # Offer subcommand argument completions
+        "_mlops_runs_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list show compare delete' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mlops_runs_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --ascending --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --where --name --status --since-hours --sort --limit)
+    __mlops_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--where')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--status')
+        __mlops_add_completions -W 'running'$'\n''finished'$'\n''failed'$'\n''killed'
+        return
+        ;;
+    '--since-hours')
+        return
+        ;;
+    '--sort')
+        return
+        ;;
+    '--limit')
+        return
+        ;;
+    esac
+}
+
+_mlops_runs_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C)
+    __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_mlops_runs_compare() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C)
+    __mlops_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_mlops_runs_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C)
+    __mlops_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_mlops_log() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mlops_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    metric|param|artifact)
+        # Offer subcommand argument completions
+        "_mlops_log_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'metric param artifact' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mlops_log_metric() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --run --step)
+    __mlops_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--run')
+        return
+        ;;
+    '--step')
+        return
+        ;;
+    esac
+}
+
+_mlops_log_param() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --run)
+    __mlops_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--run')
+        return
+        ;;
+    esac
+}
+
+_mlops_log_artifact() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --run --name)
+    __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--run')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mlops_add_completions -f
         return
         ;;
     esac

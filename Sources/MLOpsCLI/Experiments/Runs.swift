@@ -59,7 +59,11 @@ extension MLOps.Runs {
             let runs = try repository(context).runs(listing)
             try output(context).render(runs) { style in
                 guard !runs.isEmpty else { return "No runs. Train one with `mlops train`.\n" }
-                let metricNames = Array(Set(runs.flatMap(\.metrics.keys))).sorted().prefix(4)
+                // The four metrics most runs have (ties alphabetically), so the columns say the most.
+                var counts: [String: Int] = [:]
+                for run in runs { for key in run.metrics.keys { counts[key, default: 0] += 1 } }
+                let metricNames = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                    .prefix(4).map(\.key)
                 var table = TextTable(header: ["RUN", "NAME", "KIND", "STATUS", "STARTED"] + metricNames)
                 let formatter = ISO8601DateFormatter()
                 for run in runs {

@@ -113,6 +113,7 @@ extension Repository {
             params["learner"] = training.model.rawValue
             params["target"] = training.target
             params["folds"] = String(options.folds)
+            params["test_fraction"] = NumberFormat.shortest(training.testFraction)
             params["search"] = options.randomTrials == nil ? "grid" : "random"
             params["metric"] = metric
             for (name, dimension) in options.space { params["space.\(name)"] = Self.describe(dimension) }
