@@ -1,7 +1,7 @@
 /// A step of a long operation, reported to whoever renders progress (the CLI draws a bar on a terminal).
 public struct ProgressUpdate: Sendable {
     /// What is being counted.
-    public enum Unit: Sendable { case bytes, files }
+    public enum Unit: Sendable { case bytes, files, trials, rounds }
 
     /// A short verb for the phase: "hashing", "checking out", "verifying".
     public var phase: String

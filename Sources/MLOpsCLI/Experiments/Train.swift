@@ -56,7 +56,9 @@ extension MLOps {
             }
             let repository = try repository(context)
             let options = try resolvedOptions(context)
-            let outcome = try repository.train(options, workingDirectory: directory(context))
+            let outcome = try withProgress(context) {
+                try repository.train(options, workingDirectory: directory(context), progress: $0)
+            }
             try output(context).render(outcome) { style in
                 var text = "Trained \(outcome.learner.rawValue) (\(outcome.task.rawValue)) on \(outcome.trainRows) rows, "
                 text += "evaluated on \(outcome.testRows) in \(String(format: "%.2f", outcome.durationSeconds)) s.\n"

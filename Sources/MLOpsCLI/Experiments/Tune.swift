@@ -78,7 +78,10 @@ extension MLOps {
             var options = TuneOptions(training: training, space: space, randomTrials: trials)
             options.folds = folds
             options.metric = metric
-            let outcome = try repository(context).tune(options, workingDirectory: directory(context))
+            let repository = try repository(context)
+            let outcome = try withProgress(context) {
+                try repository.tune(options, workingDirectory: directory(context), progress: $0)
+            }
             try output(context).render(outcome) { style in
                 var text = "Tried \(outcome.trials.count) configurations with \(folds)-fold cross-validation in "
                 text += String(format: "%.1f s", outcome.durationSeconds) + " (tune run \(style.bold(outcome.runId))).\n"

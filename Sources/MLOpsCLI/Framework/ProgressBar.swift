@@ -41,7 +41,14 @@ final class ProgressBar: Sendable {
     }
 
     private static func describe(_ update: ProgressUpdate) -> String {
-        func amount(_ count: Int64) -> String { update.unit == .bytes ? ByteCount.format(count) : "\(count) files" }
+        func amount(_ count: Int64) -> String {
+            switch update.unit {
+            case .bytes: return ByteCount.format(count)
+            case .files: return "\(count) files"
+            case .trials: return "\(count) trials"
+            case .rounds: return "\(count) rounds"
+            }
+        }
         guard let total = update.total, total > 0 else { return "\(update.phase) \(amount(update.completed))" }
         let fraction = min(1, Double(update.completed) / Double(total))
         let width = 24

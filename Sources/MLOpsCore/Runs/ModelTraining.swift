@@ -102,7 +102,9 @@ extension Repository {
     ///
     /// Every check of the input happens before the run is recorded; a failure during training marks the run
     /// `failed`.
-    public func train(_ options: TrainOptions, workingDirectory: String, threads: Int? = nil) throws -> TrainingOutcome {
+    public func train(
+        _ options: TrainOptions, workingDirectory: String, threads: Int? = nil, progress: ProgressHandler? = nil
+    ) throws -> TrainingOutcome {
         let started = Date()
         let dataPath = WorkspacePath.absolute(options.data, relativeTo: workingDirectory)
         let table = try TableFile.read(path: dataPath, categorical: Set(options.categorical ?? []))
@@ -113,9 +115,14 @@ extension Repository {
                 .invalidInput, "'\(options.data)' has too few rows (\(table.rowCount)) to hold out a test set",
                 hint: "use more data or a different --test-fraction")
         }
-        let request = TrainingRequest(
+        var request = TrainingRequest(
             table: table.rows(split.train), target: options.target, features: options.features, learner: options.model,
             parameters: options.params, threads: threads)
+        if let progress {
+            request.progress = { completed, total in
+                progress(ProgressUpdate(phase: "training", completed: Int64(completed), total: Int64(total), unit: .rounds))
+            }
+        }
         // Validate everything (parameters, columns, target) before a run is recorded.
         try Training.validate(request)
         let input = try lineage(of: dataPath)

@@ -2,6 +2,7 @@ import Foundation
 import MLOpsErrors
 import MLOpsLearn
 import MLOpsStore
+import Synchronization
 
 /// The values one hyperparameter may take in a search.
 public enum SearchDimension: Sendable, Equatable {
@@ -81,7 +82,9 @@ extension Repository {
     /// k-fold cross-validation on the training rows and recorded as a `trial` run under one `tune` run, trials
     /// running on all cores. The best configuration (tagged `best` on its trial) is retrained on all training
     /// rows, evaluated on the held-out rows and stored as the tuning run's model.
-    public func tune(_ options: TuneOptions, workingDirectory: String) throws -> TuneOutcome {
+    public func tune(_ options: TuneOptions, workingDirectory: String, progress: ProgressHandler? = nil) throws
+        -> TuneOutcome
+    {
         let started = Date()
         let training = options.training
         guard !options.space.isEmpty else {
@@ -120,6 +123,8 @@ extension Repository {
             try logParams(params, run: tuneId)
             try logInputs([input], run: tuneId)
 
+            let finishedTrials = Mutex(0)
+            progress?(ProgressUpdate(phase: "tuning", completed: 0, total: Int64(configurations.count), unit: .trials))
             let trials = try ParallelWork.map(configurations.count) { index -> TuneOutcome.Trial in
                 let configuration = configurations[index]
                 let trialId = try self.startRun(name: "trial-\(index + 1)", kind: .trial, parent: tuneId)
@@ -140,6 +145,11 @@ extension Repository {
                 try self.logParams(configuration, run: trialId)
                 try self.logMetrics(Dictionary(uniqueKeysWithValues: means.map { ("cv_" + $0.key, $0.value) }), run: trialId)
                 try self.finishRun(trialId, status: .finished)
+                let finished = finishedTrials.withLock { count in
+                    count += 1
+                    return count
+                }
+                progress?(ProgressUpdate(phase: "tuning", completed: Int64(finished), total: Int64(configurations.count), unit: .trials))
                 return TuneOutcome.Trial(runId: trialId, params: configuration, score: score)
             }
             let ranked = trials.sorted { lowerIsBetter ? $0.score < $1.score : $0.score > $1.score }

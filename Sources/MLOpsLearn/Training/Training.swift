@@ -17,6 +17,8 @@ public struct TrainingRequest: Sendable {
     public var validation: Table?
     /// Threads to train on; results do not depend on it.
     public var threads: Int
+    /// Called as boosting rounds or forest trees complete (`completed`, `total`), from any thread.
+    public var progress: (@Sendable (_ completed: Int, _ total: Int) -> Void)?
 
     public init(
         table: Table, target: String, features: [String]? = nil, learner: Learner,
@@ -83,12 +85,13 @@ public enum Training {
             }
             let ensemble = GradientBoosting.fit(
                 columns: features, target: target, parameters: parameters, validation: validation,
-                threads: request.threads)
+                threads: request.threads, progress: request.progress)
             let link: Model.Link = target.outputs > 1 ? .softmax : (problem.task == .regression ? .identity : .sigmoid)
             model = problem.model(learner: .gbdt, parameters: parameters, link: link, trees: ensemble)
         case .forest:
             let ensemble = RandomForest.fit(
-                columns: problem.features, target: problem.target, parameters: parameters, threads: request.threads)
+                columns: problem.features, target: problem.target, parameters: parameters, threads: request.threads,
+                progress: request.progress)
             let link: Model.Link = problem.task == .regression ? .identity : .probability
             model = problem.model(learner: .forest, parameters: parameters, link: link, trees: ensemble)
         }

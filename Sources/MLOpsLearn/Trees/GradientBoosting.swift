@@ -31,7 +31,8 @@ enum GradientBoosting {
     }
 
     static func fit(
-        columns: [Column], target: TargetValues, parameters: Parameters, validation: Validation?, threads: Int
+        columns: [Column], target: TargetValues, parameters: Parameters, validation: Validation?, threads: Int,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
     ) -> TreeEnsemble {
         let rows = target.count
         let outputs = target.outputs
@@ -126,6 +127,7 @@ enum GradientBoosting {
                 }
             }
             trees += grown.collect()
+            progress?(round + 1, rounds)
             if let validation, patience > 0 {
                 let loss = Self.loss(target: validation.target, scores: validationScores, outputs: outputs)
                 if loss < bestLoss {

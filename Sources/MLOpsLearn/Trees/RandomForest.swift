@@ -1,9 +1,14 @@
+import Synchronization
+
 /// A random forest of histogram trees: each tree grown fully (within its limits) on a bootstrap sample, trying
 /// a random subset of features at each split; predictions average the trees. Regression trees predict the mean
 /// target; classification grows one tree per class (per sample) predicting that class's frequency, so averaged
 /// leaves are class probabilities. Trees grow in parallel, one per thread, each from its own seed.
 enum RandomForest {
-    static func fit(columns: [Column], target: TargetValues, parameters: Parameters, threads: Int) -> TreeEnsemble {
+    static func fit(
+        columns: [Column], target: TargetValues, parameters: Parameters, threads: Int,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) -> TreeEnsemble {
         let rows = target.count
         let outputs = target.outputs
         let bins = BinnedMatrix.learnBins(columns: columns, maxBins: parameters.integer("max_bins"))
@@ -39,6 +44,7 @@ enum RandomForest {
         let allFeatures = Array(0..<columns.count)
 
         let slots = ResultSlots<Tree>(count: treeCount * outputs)
+        let finished = Atomic<Int>(0)
         let threadCount = max(1, min(threads, treeCount))
         ParallelRows.forEach(threadCount, threads: threadCount) { thread in
             let grower = TreeGrower(data: data, threads: 1)
@@ -60,6 +66,7 @@ enum RandomForest {
                     }
                     slots.store(grown.tree(bins: bins, output: output), at: tree * outputs + output)
                 }
+                progress?(finished.add(1, ordering: .relaxed).newValue, treeCount)
                 tree += threadCount
             }
         }
