@@ -4,7 +4,7 @@ import MLOpsCore
 extension MLOps {
     struct Predict: ContextCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Score a data file with a run's model.",
+            abstract: "Score a data file with a registered model version or a run's model.",
             discussion: """
                 Writes CSV with one row per input row, in input order: predicted_<target> and, for classifiers, \
                 probability_<class> for each class. Without --output the CSV goes to standard output.
@@ -12,7 +12,7 @@ extension MLOps {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "The model: run:<id> (a unique prefix of the id is enough).")
+        @Argument(help: "The model: name@version, name@alias, name@latest, or run:<id> (a unique id prefix is enough).")
         var model: String
 
         @Option(help: "The data file (CSV or .jsonl) with the model's feature columns.", completion: .file())
@@ -30,7 +30,7 @@ extension MLOps {
                 return
             }
             try self.output(context).render(result.summary) { _ in
-                "Wrote \(result.summary.rows) predictions to \(output ?? "-") (model of run \(result.summary.runId.prefix(RunID.displayLength))).\n"
+                "Wrote \(result.summary.rows) predictions to \(output ?? "-") (model \(model)).\n"
             }
         }
     }

@@ -64,7 +64,8 @@ public enum CommandRunner {
         if let cause = error.cause { text += "\n" + style.dim("cause: \(cause)") }
         if let hint = error.hint { text += "\n" + style.yellow("hint:") + " " + hint }
         context.standardError.write(text + "\n")
-        if options.json {
+        // Gate and drift failures already rendered their report as the one JSON document.
+        if options.json && error.code != .gateFailed && error.code != .driftDetected {
             let payload = ErrorPayload(
                 error: .init(code: error.code.rawValue, message: error.message, hint: error.hint, exitCode: status))
             if let json = try? Output.json(payload) { context.standardOutput.write(json + "\n") }

@@ -28,6 +28,7 @@ extension Repository {
             }
         }
         referenced.formUnion(try runArtifactObjects())
+        referenced.formUnion(try registeredModelObjects())
         return referenced
     }
 

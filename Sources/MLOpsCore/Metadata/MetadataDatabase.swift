@@ -127,6 +127,52 @@ public final class MetadataDatabase: Sendable {
                 t.primaryKey(["run_id", "key"])
             }
         }
+        migrator.registerMigration("0004-registry") { db in
+            try db.create(table: "models") { t in
+                t.primaryKey("name", .text)
+                t.column("created_ns", .integer).notNull()
+            }
+            // Versions are immutable once registered.
+            try db.create(table: "model_versions") { t in
+                t.column("name", .text).notNull().references("models", onDelete: .cascade)
+                t.column("version", .integer).notNull()
+                t.column("oid", .text).notNull()  // the model.json object
+                t.column("run_id", .text)
+                t.column("source", .text).notNull()  // what was registered: run:<id> or a file path
+                t.column("git_commit", .text)
+                t.column("signature", .text).notNull()  // JSON
+                t.column("metrics", .text).notNull()  // JSON: the run's metrics when registered
+                t.column("created_ns", .integer).notNull()
+                t.column("actor", .text).notNull()
+                t.primaryKey(["name", "version"])
+            }
+            try db.create(table: "model_version_tags") { t in
+                t.column("name", .text).notNull()
+                t.column("version", .integer).notNull()
+                t.column("key", .text).notNull()
+                t.column("value", .text).notNull()
+                t.primaryKey(["name", "version", "key"])
+                t.foreignKey(["name", "version"], references: "model_versions", onDelete: .cascade)
+            }
+            // The current state of the aliases; `registry_events` is their append-only history.
+            try db.create(table: "model_aliases") { t in
+                t.column("name", .text).notNull().references("models", onDelete: .cascade)
+                t.column("alias", .text).notNull()
+                t.column("version", .integer).notNull()
+                t.primaryKey(["name", "alias"])
+            }
+            try db.create(table: "registry_events") { t in
+                t.autoIncrementedPrimaryKey("sequence")
+                t.column("name", .text).notNull().indexed()
+                t.column("event", .text).notNull()  // register, promote, rollback, tag, delete
+                t.column("alias", .text)
+                t.column("from_version", .integer)
+                t.column("to_version", .integer)
+                t.column("reason", .text)
+                t.column("actor", .text).notNull()
+                t.column("at_ns", .integer).notNull()
+            }
+        }
         return migrator
     }
 }

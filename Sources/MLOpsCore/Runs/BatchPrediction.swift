@@ -5,8 +5,9 @@ import MLOpsStore
 
 /// What `mlops predict` wrote.
 public struct PredictionSummary: Codable, Sendable {
-    /// The run whose model scored the data.
-    public var runId: String
+    /// The model as referenced, and the run that produced it (when known).
+    public var model: String
+    public var runId: String?
     public var rows: Int
     /// The file written, or nil when the predictions went to standard output.
     public var output: String?
@@ -15,18 +16,18 @@ public struct PredictionSummary: Codable, Sendable {
 }
 
 extension Repository {
-    /// Scores a data file with a run's model and writes the predictions as CSV, one row per input row in input
+    /// Scores a data file with a model and writes the predictions as CSV, one row per input row in input
     /// order: `predicted_<target>` (the value, or the most probable class) and, for classifiers,
     /// `probability_<class>` for each class.
     ///
     /// - Parameters:
-    ///   - reference: `run:<id>` or a run id (a unique prefix is enough).
+    ///   - reference: `name@version`, `name@alias`, `name@latest`, or `run:<id>` (a unique prefix is enough).
     ///   - output: Where to write; nil returns the CSV text in `csv` instead.
     public func predict(
         model reference: String, data: String, output: String?, workingDirectory: String
     ) throws -> (summary: PredictionSummary, csv: String?) {
-        let runId = try resolveRunID(reference)
-        let model = try CompiledModel(try self.model(ofRun: runId))
+        let resolved = try resolveModel(reference)
+        let model = try CompiledModel(resolved.model)
         let table = try TableFile.read(path: WorkspacePath.absolute(data, relativeTo: workingDirectory))
         let predictions = try model.predict(table)
         let signature = model.signature
@@ -45,7 +46,8 @@ extension Repository {
             try AtomicFile.write(text, to: path)
             written = path
         }
-        let summary = PredictionSummary(runId: runId, rows: predictions.rowCount, output: written, columns: columns)
+        let summary = PredictionSummary(
+            model: reference, runId: resolved.runId, rows: predictions.rowCount, output: written, columns: columns)
         return (summary, output == nil ? text : nil)
     }
 }

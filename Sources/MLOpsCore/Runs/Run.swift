@@ -8,6 +8,8 @@ public enum RunKind: String, Codable, Sendable, CaseIterable {
     case tune
     /// One configuration tried by `mlops tune`.
     case trial
+    /// `mlops eval`: a model scored on a dataset.
+    case eval
     /// Any command tracked by `mlops run`, or a script logging with `mlops log`.
     case external
 }

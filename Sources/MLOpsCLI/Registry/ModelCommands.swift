@@ -1,0 +1,212 @@
+import ArgumentParser
+import Foundation
+import MLOpsCore
+
+extension MLOps {
+    struct ModelGroup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "model",
+            abstract: "The model registry: versions, aliases, promotion, rollback and history.",
+            discussion: """
+                Versions are numbered per model name (1, 2, …) and never change. Aliases (production, staging, \
+                …) point at versions; every move is an event in the model's history. Reference versions as \
+                name@3, name@production or name@latest.
+                """,
+            subcommands: [Register.self, List.self, Show.self, Promote.self, Rollback.self, History.self, Tag.self, Delete.self])
+    }
+}
+
+extension MLOps.ModelGroup {
+    struct Register: ContextCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register a run's model (or a model.json file) as the next version of a model.")
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Argument(help: "run:<id> (a unique prefix is enough), or the path of a model.json file.")
+        var source: String
+
+        @Option(help: "The model's name.")
+        var name: String
+
+        func run(in context: CommandContext) async throws {
+            let version = try repository(context).registerModel(source, name: name, workingDirectory: directory(context))
+            try output(context).render(version) { style in
+                "Registered \(style.bold(version.reference)) from \(version.source).\n"
+            }
+        }
+    }
+
+    struct List: ContextCommand {
+        static let configuration = CommandConfiguration(abstract: "List registered models with their versions and aliases.")
+
+        @OptionGroup var globals: GlobalOptions
+
+        func run(in context: CommandContext) async throws {
+            let models = try repository(context).registeredModels()
+            try output(context).render(models) { style in
+                guard !models.isEmpty else { return "No registered models. Register one with `mlops model register run:<id> --name <name>`.\n" }
+                var table = TextTable(header: ["MODEL", "VERSIONS", "LATEST", "ALIASES"])
+                for model in models {
+                    let aliases = model.aliases.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                    table.append([model.name, String(model.versions), String(model.latest), aliases])
+                }
+                return table.rendered(style: style)
+            }
+        }
+    }
+
+    struct Show: ContextCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a version (signature, metrics, lineage), or every version of a model.")
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Argument(help: "name@version, name@alias, name@latest, or a model name for all its versions.")
+        var model: String
+
+        func run(in context: CommandContext) async throws {
+            let repository = try repository(context)
+            let versions = model.contains("@")
+                ? [try repository.modelVersion(try ModelReference.parse(model))] : try repository.modelVersions(model)
+            let payload: ModelShowPayload = model.contains("@") ? .one(versions[0]) : .all(versions)
+            try output(context).render(payload) { style in
+                versions.map { Self.describe($0, style: style) }.joined(separator: "\n")
+            }
+        }
+
+        enum ModelShowPayload: Encodable {
+            case one(ModelVersion)
+            case all([ModelVersion])
+            func encode(to encoder: any Encoder) throws {
+                switch self {
+                case .one(let version): try version.encode(to: encoder)
+                case .all(let versions): try versions.encode(to: encoder)
+                }
+            }
+        }
+
+        static func describe(_ version: ModelVersion, style: TextStyle) -> String {
+            let text = style.bold(version.reference) + (version.aliases.isEmpty ? "" : "  (" + version.aliases.joined(separator: ", ") + ")") + "\n"
+            var table = TextTable()
+            table.append(["  object", version.oid])
+            table.append(["  source", version.source])
+            table.append(["  commit", version.gitCommit ?? "-"])
+            table.append(["  registered", ISO8601DateFormatter().string(from: version.created) + " by " + version.actor])
+            let signature = version.signature
+            table.append(["  task", signature.task.rawValue + (signature.classes.map { " (" + $0.joined(separator: ", ") + ")" } ?? "")])
+            table.append(["  target", signature.target])
+            table.append(["  features", signature.features.map { $0.kind == .categorical ? $0.name + " (categorical)" : $0.name }.joined(separator: ", ")])
+            for (key, value) in version.metrics.sorted(by: { $0.key < $1.key }) { table.append(["  metric " + key, MetricText.format(value)]) }
+            for (key, value) in version.tags.sorted(by: { $0.key < $1.key }) { table.append(["  tag " + key, value]) }
+            for input in version.inputs { table.append(["  data", input.path + " " + input.oid + (input.pointer.map { " via " + $0 } ?? "")]) }
+            return text + table.rendered(style: style)
+        }
+    }
+
+    struct Promote: ContextCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Point an alias (production, staging, …) at a version; the move is recorded in the history.")
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Argument(help: "The version: name@version (or name@alias, name@latest).")
+        var model: String
+
+        @Option(help: "The alias to move.")
+        var to: String
+
+        @Option(help: "Why, for the history.")
+        var reason: String?
+
+        func run(in context: CommandContext) async throws {
+            let change = try repository(context).promote(model, to: to, reason: reason)
+            try output(context).render(change) { style in
+                guard change.changed else { return "\(change.name)@\(change.alias) is already version \(change.toVersion).\n" }
+                let from = change.fromVersion.map { " (was \($0))" } ?? ""
+                return "\(change.name)@\(style.bold(change.alias)) → version \(change.toVersion)\(from).\n"
+            }
+        }
+    }
+
+    struct Rollback: ContextCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move an alias back to the version that held it before its current one.")
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Argument(help: "The model's name.")
+        var name: String
+
+        @Option(help: "The alias to roll back.")
+        var alias = "production"
+
+        @Option(help: "Why, for the history.")
+        var reason: String?
+
+        func run(in context: CommandContext) async throws {
+            let change = try repository(context).rollback(name, alias: alias, reason: reason)
+            try output(context).render(change) { style in
+                "\(change.name)@\(style.bold(change.alias)) → version \(change.toVersion) (rolled back from \(change.fromVersion ?? 0)).\n"
+            }
+        }
+    }
+
+    struct History: ContextCommand {
+        static let configuration = CommandConfiguration(abstract: "Show every registration, promotion, rollback, tag and deletion of a model.")
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Argument(help: "The model's name.")
+        var name: String
+
+        func run(in context: CommandContext) async throws {
+            let events = try repository(context).modelHistory(name)
+            try output(context).render(events) { style in
+                var table = TextTable(header: ["WHEN", "EVENT", "ALIAS", "FROM", "TO", "BY", "REASON"])
+                let formatter = ISO8601DateFormatter()
+                for event in events {
+                    table.append([
+                        formatter.string(from: event.at), event.event, event.alias ?? "", event.fromVersion.map(String.init) ?? "",
+                        event.toVersion.map(String.init) ?? "", event.actor, event.reason ?? "",
+                    ])
+                }
+                return table.rendered(style: style)
+            }
+        }
+    }
+
+    struct Tag: ContextCommand {
+        static let configuration = CommandConfiguration(abstract: "Attach a tag (key=value) to a version.")
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Argument(help: "The version: name@version.")
+        var model: String
+
+        @Argument(help: "The tag, as key=value.")
+        var tag: String
+
+        func run(in context: CommandContext) async throws {
+            let parts = tag.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("a tag is key=value, not '\(tag)'") }
+            let version = try repository(context).tagModelVersion(model, key: parts[0], value: parts[1])
+            try output(context).render(version) { _ in "Tagged \(version.reference) \(parts[0])=\(parts[1]).\n" }
+        }
+    }
+
+    struct Delete: ContextCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a version (refused while an alias points at it).")
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Argument(help: "The version: name@version.")
+        var model: String
+
+        func run(in context: CommandContext) async throws {
+            try repository(context).deleteModelVersion(model)
+            try output(context).render(["deleted": model]) { _ in "Deleted \(model).\n" }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import MLOpsErrors
+import MLOpsLearn
+
+/// What `mlops eval` checks.
+public struct EvaluationOptions: Sendable {
+    /// The model: `name@version`, `name@alias`, `name@latest` or `run:<id>`.
+    public var model: String
+    /// The labelled data file.
+    public var data: String
+    public var gates: [QualityGate] = []
+    /// The version to compare with: an alias of the same model (`production`) or any model reference.
+    public var baseline: String?
+    public var maxRegressions: [RegressionLimit] = []
+    /// Columns to read as categories even though they hold numbers.
+    public var categorical: [String] = []
+
+    public init(model: String, data: String) {
+        self.model = model
+        self.data = data
+    }
+}
+
+/// The outcome of an evaluation: metrics, the baseline's, and every gate's verdict.
+public struct EvaluationReport: Codable, Sendable {
+    /// One gate's verdict.
+    public struct GateResult: Codable, Sendable, Equatable {
+        /// The gate as written (`rmse < 3.5`, `rmse within 2% of the baseline`).
+        public var gate: String
+        public var metric: String
+        public var value: Double
+        /// The limit the value was held to.
+        public var limit: Double
+        public var passed: Bool
+    }
+
+    public struct Baseline: Codable, Sendable {
+        public var reference: String
+        public var version: Int?
+        public var metrics: [String: Double]
+    }
+
+    /// The evaluation run that recorded this report.
+    public var runId: String
+    public var model: String
+    public var name: String?
+    public var version: Int?
+    public var rows: Int
+    public var metrics: [String: Double]
+    public var baseline: Baseline?
+    public var gates: [GateResult]
+    public var passed: Bool
+
+    /// The failed gates, each with how far it missed.
+    public var failures: [String] {
+        gates.filter { !$0.passed }.map { result in
+            "\(result.gate): \(result.metric) is \(String(format: "%.6g", result.value)), limit \(String(format: "%.6g", result.limit))"
+        }
+    }
+}
+
+extension Repository {
+    /// Scores a model on labelled data and checks its gates, recording an `eval` run linked to the model and the
+    /// data. Gate failures are reported in ``EvaluationReport/passed``, not thrown, so callers render the report
+    /// before they fail.
+    public func evaluate(_ options: EvaluationOptions, workingDirectory: String) throws -> EvaluationReport {
+        let resolved = try resolveModel(options.model)
+        let dataPath = WorkspacePath.absolute(options.data, relativeTo: workingDirectory)
+        let table = try TableFile.read(path: dataPath, categorical: Set(options.categorical))
+        let metrics = try Evaluation.metrics(of: try CompiledModel(resolved.model), on: table)
+        var baseline: EvaluationReport.Baseline?
+        if let reference = options.baseline {
+            let text: String
+            if reference.contains("@") || reference.hasPrefix("run:") {
+                text = reference
+            } else if let name = resolved.name {
+                text = "\(name)@\(reference)"  // an alias of the evaluated model
+            } else {
+                throw MLOpsError(
+                    .usage, "--baseline \(reference) needs a registered model",
+                    hint: "evaluate name@version, or give a full reference such as mpg@production")
+            }
+            let other = try resolveModel(text)
+            let baselineMetrics = try Evaluation.metrics(of: try CompiledModel(other.model), on: table)
+            baseline = EvaluationReport.Baseline(reference: text, version: other.version, metrics: baselineMetrics)
+        } else if !options.maxRegressions.isEmpty {
+            throw MLOpsError(.usage, "--max-regression needs a --baseline to compare with", hint: "for example --baseline production")
+        }
+
+        func value(_ metric: String, in metrics: [String: Double]) throws -> Double {
+            guard let value = metrics[metric] else {
+                throw MLOpsError(
+                    .usage, "no metric '\(metric)' for this model", hint: "its metrics are: \(metrics.keys.sorted().joined(separator: ", "))")
+            }
+            return value
+        }
+        var gates: [EvaluationReport.GateResult] = []
+        for gate in options.gates {
+            let actual = try value(gate.metric, in: metrics)
+            gates.append(.init(gate: gate.description, metric: gate.metric, value: actual, limit: gate.threshold, passed: gate.passes(actual)))
+        }
+        if let baseline {
+            for limit in options.maxRegressions {
+                let actual = try value(limit.metric, in: metrics)
+                let reference = try value(limit.metric, in: baseline.metrics)
+                let allowance = abs(reference) * limit.fraction
+                let bound = Evaluation.lowerIsBetter(limit.metric) ? reference + allowance : reference - allowance
+                let passed = Evaluation.lowerIsBetter(limit.metric) ? actual <= bound : actual >= bound
+                gates.append(.init(gate: limit.description, metric: limit.metric, value: actual, limit: bound, passed: passed))
+            }
+        }
+        let passed = gates.allSatisfy(\.passed)
+
+        let input = try lineage(of: dataPath)
+        let label = resolved.name.map { "\($0)@\(resolved.version ?? 0)" } ?? options.model
+        let id = try startRun(name: "eval-\(label)", kind: .eval)
+        var params = ["model": options.model, "model_oid": resolved.oid]
+        if let baseline { params["baseline"] = baseline.reference }
+        for (index, gate) in gates.enumerated() { params["gate.\(index + 1)"] = gate.gate }
+        try logParams(params, run: id)
+        try logInputs([input], run: id)
+        try logMetrics(metrics, run: id)
+        var tags = ["gates": passed ? "passed" : "failed"]
+        if let name = resolved.name, let version = resolved.version { tags["model_version"] = "\(name)@\(version)" }
+        try tagRun(tags, run: id)
+        try finishRun(id, status: .finished)
+        return EvaluationReport(
+            runId: id, model: options.model, name: resolved.name, version: resolved.version, rows: table.rowCount,
+            metrics: metrics, baseline: baseline, gates: gates, passed: passed)
+    }
+}

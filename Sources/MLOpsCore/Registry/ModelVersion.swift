@@ -1,0 +1,66 @@
+import Foundation
+import MLOpsLearn
+
+/// One registered version of a model, with its lineage and current aliases.
+public struct ModelVersion: Codable, Sendable, Equatable {
+    public var name: String
+    public var version: Int
+    /// The object id of its `model.json`.
+    public var oid: String
+    /// The run that produced it, when it was registered from a run.
+    public var runId: String?
+    /// What was registered: `run:<id>` or a file path.
+    public var source: String
+    /// The git commit the producing run was at.
+    public var gitCommit: String?
+    public var signature: Signature
+    /// The producing run's metrics when the version was registered.
+    public var metrics: [String: Double]
+    public var created: Date
+    /// Who registered it (`user@host`).
+    public var actor: String
+    /// The aliases that point at this version now.
+    public var aliases: [String]
+    public var tags: [String: String]
+    /// The data the producing run read (path, object id, pointer).
+    public var inputs: [Run.Input]
+
+    /// `name@version`.
+    public var reference: String { "\(name)@\(version)" }
+}
+
+/// A registered model's summary.
+public struct RegisteredModel: Codable, Sendable, Equatable {
+    public var name: String
+    public var versions: Int
+    public var latest: Int
+    /// Alias → version.
+    public var aliases: [String: Int]
+}
+
+/// One entry of a model's append-only history.
+public struct RegistryEvent: Codable, Sendable, Equatable {
+    /// Position in the repository's history (increasing).
+    public var sequence: Int
+    public var name: String
+    /// `register`, `promote`, `rollback`, `tag` or `delete`.
+    public var event: String
+    public var alias: String?
+    public var fromVersion: Int?
+    public var toVersion: Int?
+    public var reason: String?
+    public var actor: String
+    public var at: Date
+}
+
+/// A model found by reference, ready to predict.
+public struct ResolvedModel: Sendable {
+    public var model: Model
+    /// The object id of its `model.json`.
+    public var oid: String
+    public var runId: String?
+    public var name: String?
+    public var version: Int?
+    /// How the caller named it.
+    public var reference: String
+}

@@ -1,0 +1,171 @@
+import Foundation
+import MLOpsTestSupport
+import Testing
+
+/// `eval` gates and the model registry on real repositories, through the CLI.
+@Suite struct RegistryTests {
+    /// A repository with two registered versions of `mpg`: 1 (linear) and 2 (gbdt).
+    private func registry() async throws -> (TemporaryDirectory, [String]) {
+        let directory = try await Fixtures.experimentRepository()
+        var runs: [String] = []
+        for model in ["linear", "gbdt"] {
+            let trained = await CLIRunner.run(
+                ["train", "--data", "auto-mpg.csv", "--target", "mpg", "--model", model, "--categorical", "origin",
+                 "--json"] + ["cylinders", "weight", "year", "origin", "horsepower"].flatMap { ["--feature", $0] },
+                in: directory.path)
+            let run = try #require((try trained.json() as? [String: Any])?["run_id"] as? String)
+            runs.append(run)
+            let registered = await CLIRunner.run(["model", "register", "run:" + run, "--name", "mpg"], in: directory.path)
+            #expect(registered.exitCode == 0, "\(registered.standardError)")
+        }
+        return (directory, runs)
+    }
+
+    private func mlops(_ arguments: [String], _ directory: TemporaryDirectory) async -> CLIResult {
+        await CLIRunner.run(arguments, in: directory.path)
+    }
+
+    @Test func absoluteAndRelativeGatesPassOrExitWithGateFailed() async throws {
+        let (directory, _) = try await registry()
+        let data = ["--data", "auto-mpg.csv", "--categorical", "origin"]
+        let pass = await mlops(["eval", "mpg@2", "--gate", "rmse < 4", "--gate", "r2>=0.7"] + data, directory)
+        #expect(pass.exitCode == 0, "\(pass.standardError)")
+        #expect(pass.standardOutput.contains("pass  rmse < 4"))
+
+        let fail = await mlops(["eval", "mpg@2", "--gate", "rmse < 0.5", "--json"] + data, directory)
+        #expect(fail.exitCode == 3)
+        #expect(fail.standardError.contains("quality gate failed: rmse < 0.5: rmse is"))
+        let report = try #require(try fail.json() as? [String: Any])  // still exactly one JSON document
+        #expect(report["passed"] as? Bool == false)
+        #expect((report["gates"] as? [[String: Any]])?.first?["passed"] as? Bool == false)
+
+        _ = await mlops(["model", "promote", "mpg@1", "--to", "production"], directory)
+        let metrics = try #require(
+            try await mlops(["eval", "mpg@1", "--json"] + data, directory).json() as? [String: Any])
+        let linearRMSE = try #require((metrics["metrics"] as? [String: Double])?["rmse"])
+        let better = await mlops(["eval", "mpg@2", "--baseline", "production", "--max-regression", "rmse=2%", "--json"] + data, directory)
+        #expect(better.exitCode == 0, "\(better.standardError)")
+        let betterReport = try #require(try better.json() as? [String: Any])
+        #expect((betterReport["baseline"] as? [String: Any])?["version"] as? Int == 1)
+        let limit = try #require((betterReport["gates"] as? [[String: Any]])?.first?["limit"] as? Double)
+        #expect(abs(limit - linearRMSE * 1.02) < 1e-9)
+        _ = await mlops(["model", "promote", "mpg@2", "--to", "production"], directory)
+        let worse = await mlops(["eval", "mpg@1", "--baseline", "production", "--max-regression", "rmse=0%"] + data, directory)
+        #expect(worse.exitCode == 3)
+        #expect(worse.standardError.contains("within 0% of the baseline"))
+
+        for (arguments, message) in [
+            (["--gate", "rmse <"], "bad gate"), (["--gate", "accuracy > 0.5"], "no metric 'accuracy'"),
+            (["--max-regression", "rmse=2%"], "needs a --baseline"), (["--baseline", "production", "--max-regression", "rmse=lots"], "bad regression limit"),
+        ] {
+            let result = await mlops(["eval", "mpg@2"] + data + arguments, directory)
+            #expect(result.exitCode == 64, "\(arguments)")
+            #expect(result.standardError.contains(message), "\(arguments): \(result.standardError)")
+        }
+        let evalRuns = try #require(try await mlops(["runs", "list", "--where", "kind = eval", "--json"], directory).json() as? [Any])
+        #expect(evalRuns.count == 5)
+    }
+
+    @Test func promotionsAndRollbacksFormAnAppendOnlyHistory() async throws {
+        let (directory, runs) = try await registry()
+        _ = await mlops(["model", "register", "run:" + runs[0], "--name", "mpg"], directory)  // version 3
+        for version in [1, 2, 3] {
+            let promoted = await mlops(["model", "promote", "mpg@\(version)", "--to", "production", "--reason", "v\(version)"], directory)
+            #expect(promoted.exitCode == 0, "\(promoted.standardError)")
+        }
+        let again = await mlops(["model", "promote", "mpg@3", "--to", "production", "--json"], directory)
+        #expect((try again.json() as? [String: Any])?["changed"] as? Bool == false)
+        func production() async throws -> Int? {
+            (try await mlops(["model", "show", "mpg@production", "--json"], directory).json() as? [String: Any])?["version"] as? Int
+        }
+        #expect(try await production() == 3)
+        #expect(await mlops(["model", "rollback", "mpg", "--reason", "bad"], directory).exitCode == 0)
+        #expect(try await production() == 2)
+        #expect(await mlops(["model", "rollback", "mpg"], directory).exitCode == 0)
+        #expect(try await production() == 1)
+        let tooFar = await mlops(["model", "rollback", "mpg"], directory)
+        #expect(tooFar.exitCode == 10)
+        #expect(tooFar.standardError.contains("no version held 'production' before mpg@1"))
+
+        let history = try #require(try await mlops(["model", "history", "mpg", "--json"], directory).json() as? [[String: Any]])
+        let moves = history.filter { $0["alias"] as? String == "production" }.map {
+            "\($0["event"] as? String ?? "") \($0["from_version"] as? Int ?? 0)→\($0["to_version"] as? Int ?? 0)"
+        }
+        #expect(moves == ["promote 0→1", "promote 1→2", "promote 2→3", "rollback 3→2", "rollback 2→1"])
+        #expect(history.filter { $0["event"] as? String == "register" }.count == 3)
+        let sequences = history.compactMap { $0["sequence"] as? Int }
+        #expect(sequences == sequences.sorted())
+
+        let refused = await mlops(["model", "delete", "mpg@1"], directory)
+        #expect(refused.exitCode == 9)
+        #expect(await mlops(["model", "delete", "mpg@3"], directory).exitCode == 0)
+        #expect(await mlops(["model", "show", "mpg@3"], directory).exitCode == 8)
+    }
+
+    @Test func concurrentPromotionsSerializeIntoAConsistentChain() async throws {
+        let (directory, _) = try await registry()
+        for _ in 0..<3 {
+            let processes = try [1, 2].map { version in
+                try CLIRunner.launch(["model", "promote", "mpg@\(version)", "--to", "production"], in: directory.path)
+            }
+            for process in processes {
+                process.waitUntilExit()
+                #expect(process.terminationStatus == 0)
+            }
+        }
+        let history = try #require(try await mlops(["model", "history", "mpg", "--json"], directory).json() as? [[String: Any]])
+        let promotions = history.filter { $0["event"] as? String == "promote" }
+        #expect(!promotions.isEmpty)
+        var holder: Int?
+        for event in promotions {
+            #expect(event["from_version"] as? Int == holder)  // each move starts where the previous one ended
+            holder = event["to_version"] as? Int
+        }
+        let current = (try await mlops(["model", "show", "mpg@production", "--json"], directory).json() as? [String: Any])?["version"] as? Int
+        #expect(current == holder)
+    }
+
+    @Test func everyReferenceFormResolvesAndBadOnesSayWhy() async throws {
+        let (directory, runs) = try await registry()
+        _ = await mlops(["model", "promote", "mpg@1", "--to", "staging"], directory)
+        func predicted(_ reference: String) async -> String? {
+            let result = await mlops(["predict", reference, "--data", "auto-mpg.csv"], directory)
+            return result.exitCode == 0 ? result.standardOutput : nil
+        }
+        let byVersion = try #require(await predicted("mpg@1"))
+        #expect(await predicted("mpg@staging") == byVersion)
+        #expect(await predicted("run:" + runs[0]) == byVersion)
+        #expect(await predicted(String(runs[0].prefix(30))) == byVersion)
+        #expect(await predicted("mpg@latest") == (await predicted("mpg@2")))
+        #expect(await predicted("mpg@latest") != byVersion)
+
+        for (reference, code, message) in [
+            ("mpg@9", Int32(8), "'mpg' has no version 9"), ("nope@1", 8, "no registered model 'nope'"),
+            ("mpg@production", 8, "no version of 'mpg' is 'production'"), ("bad name@1", 64, "not a valid model name"),
+            ("mpg@", 64, "not a valid alias"), ("xyz!", 64, "not a model reference"), ("run:ffff", 8, "no run 'ffff'"),
+        ] {
+            let result = await mlops(["predict", reference, "--data", "auto-mpg.csv"], directory)
+            #expect(result.exitCode == code, "\(reference): \(result.standardError)")
+            #expect(result.standardError.contains(message), "\(reference): \(result.standardError)")
+        }
+    }
+
+    @Test func registeredVersionsSurviveGCAndFilesCanBeRegistered() async throws {
+        let (directory, runs) = try await registry()
+        let version = try #require(try await mlops(["model", "show", "mpg@1", "--json"], directory).json() as? [String: Any])
+        let oid = try #require(version["oid"] as? String)
+        #expect(await mlops(["runs", "delete", runs[0]], directory).exitCode == 0)
+        _ = await mlops(["gc", "-q"], directory)
+        #expect(await mlops(["predict", "mpg@1", "--data", "auto-mpg.csv"], directory).exitCode == 0)
+
+        let hex = oid.dropFirst("sha256:".count)
+        let object = directory.url(".mlops/objects/sha256/\(hex.prefix(2))/\(hex.dropFirst(2))")
+        try FileManager.default.copyItem(atPath: object, toPath: directory.url("exported.json"))
+        let registered = await mlops(["model", "register", "exported.json", "--name", "imported", "--json"], directory)
+        #expect(registered.exitCode == 0, "\(registered.standardError)")
+        #expect((try registered.json() as? [String: Any])?["oid"] as? String == oid)
+        try Fixtures.write("{\"format_version\": 1}", to: directory.url("broken.json"))
+        let broken = await mlops(["model", "register", "broken.json", "--name", "imported"], directory)
+        #expect(broken.exitCode == 65)
+    }
+}
