@@ -173,13 +173,13 @@ _mlops() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|add|status|checkout|diff|ls|rm|mv|commit|gc|fsck|train|tune|predict|run|runs|log|help)
+    init|add|status|checkout|diff|ls|rm|mv|commit|gc|fsck|train|tune|predict|run|runs|log|eval|model|help)
         # Offer subcommand argument completions
         "_mlops_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init add status checkout diff ls rm mv commit gc fsck train tune predict run runs log help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init add status checkout diff ls rm mv commit gc fsck train tune predict run runs log eval model help' -- "${cur}"))
         ;;
     esac
 }
@@ -788,6 +788,204 @@ _mlops_log_artifact() {
     case "${positional_number}" in
     1)
         __mlops_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_mlops_eval() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=(--gate --max-regression --categorical)
+    non_repeating_options=(-C --data --baseline)
+    __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--data')
+        __mlops_add_completions -f
+        return
+        ;;
+    '--gate')
+        return
+        ;;
+    '--baseline')
+        return
+        ;;
+    '--max-regression')
+        return
+        ;;
+    '--categorical')
+        return
+        ;;
+    esac
+}
+
+_mlops_model() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mlops_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    register|list|show|promote|rollback|history|tag|delete)
+        # Offer subcommand argument completions
+        "_mlops_model_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'register list show promote rollback history tag delete' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mlops_model_register() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --name)
+    __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    esac
+}
+
+_mlops_model_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C)
+    __mlops_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_mlops_model_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C)
+    __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_mlops_model_promote() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --to --reason)
+    __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    esac
+}
+
+_mlops_model_rollback() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --alias --reason)
+    __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--alias')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    esac
+}
+
+_mlops_model_history() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C)
+    __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_mlops_model_tag() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C)
+    __mlops_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_mlops_model_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C)
+    __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
         return
         ;;
     esac

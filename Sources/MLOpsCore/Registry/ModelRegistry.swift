@@ -236,7 +236,8 @@ extension Repository {
     /// Who is acting, as `user@host`.
     static var actor: String {
         let environment = ProcessInfo.processInfo.environment
-        return (environment["USER"] ?? environment["LOGNAME"] ?? "unknown") + "@" + ProcessInfo.processInfo.hostName
+        let user = environment["USER"] ?? environment["LOGNAME"] ?? getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) }
+        return (user ?? "unknown") + "@" + ProcessInfo.processInfo.hostName
     }
 
     static var registryEncoder: JSONEncoder {
