@@ -91,13 +91,7 @@ extension MLOps {
             if !categorical.isEmpty { options.categorical = categorical }
             if let testFraction { options.testFraction = testFraction }
             if let name { options.name = name }
-            for assignment in params {
-                let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2, !parts[0].isEmpty else {
-                    throw ValidationError("--param expects name=value, not '\(assignment)'")
-                }
-                options.params[parts[0]] = parts[1]
-            }
+            options.params.merge(try Assignments.parse(params, option: "--param")) { $1 }
             return options
         }
 
@@ -128,6 +122,21 @@ extension MLOps {
             }
             return text
         }
+    }
+}
+
+/// `name=value` arguments (`--param`, `model tag`).
+enum Assignments {
+    static func parse(_ assignments: [String], option: String) throws -> [String: String] {
+        var values: [String: String] = [:]
+        for assignment in assignments {
+            let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw ValidationError("\(option) expects name=value, not '\(assignment)'")
+            }
+            values[parts[0]] = parts[1]
+        }
+        return values
     }
 }
 

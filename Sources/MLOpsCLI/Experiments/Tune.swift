@@ -64,12 +64,7 @@ extension MLOps {
         }
 
         func run(in context: CommandContext) async throws {
-            var fixed: [String: String] = [:]
-            for assignment in params {
-                let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { throw ValidationError("--param expects name=value, not '\(assignment)'") }
-                fixed[parts[0]] = parts[1]
-            }
+            let fixed = try Assignments.parse(params, option: "--param")
             let training = TrainOptions(
                 data: data, target: target, features: features.isEmpty ? nil : features,
                 categorical: categorical.isEmpty ? nil : categorical, model: model, params: fixed,

@@ -188,10 +188,9 @@ extension MLOps.ModelGroup {
         var tag: String
 
         func run(in context: CommandContext) async throws {
-            let parts = tag.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("a tag is key=value, not '\(tag)'") }
-            let version = try repository(context).tagModelVersion(model, key: parts[0], value: parts[1])
-            try output(context).render(version) { _ in "Tagged \(version.reference) \(parts[0])=\(parts[1]).\n" }
+            guard let (key, value) = try Assignments.parse([tag], option: "a tag").first else { return }
+            let version = try repository(context).tagModelVersion(model, key: key, value: value)
+            try output(context).render(version) { _ in "Tagged \(version.reference) \(key)=\(value).\n" }
         }
     }
 
