@@ -901,7 +901,7 @@ _mlops_model_show() {
 
 _mlops_model_promote() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet -q --version -h --help)
+    non_repeating_flags=(--json --quiet -q --git-tag --version -h --help)
     repeating_options=()
     non_repeating_options=(-C --to --reason)
     __mlops_offer_flags_options 1

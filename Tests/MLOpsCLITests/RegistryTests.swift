@@ -102,6 +102,45 @@ import Testing
         #expect(await mlops(["model", "show", "mpg@3"], directory).exitCode == 8)
     }
 
+    @Test func configuredApprovalGatesPromotionsAndGitTagsMarkThem() async throws {
+        let (directory, _) = try await registry()
+        let config = try Fixtures.read(directory.url(".mlops/config.yaml"))
+        try Fixtures.write(
+            config + "registry:\n  approval:\n    production:\n      data: auto-mpg.csv\n      categorical: [origin]\n"
+                + "      gates: [\"rmse < 10\"]\n      baseline: production\n      max_regression: [\"rmse=0%\"]\n",
+            to: directory.url(".mlops/config.yaml"))
+        // The first promotion has no holder to compare with: only the absolute gate applies.
+        let first = await mlops(["model", "promote", "mpg@1", "--to", "production", "--git-tag", "--json"], directory)
+        #expect(first.exitCode == 0, "\(first.standardError)")
+        let change = try #require(try first.json() as? [String: Any])
+        #expect((change["approval"] as? [String: Any])?["passed"] as? Bool == true)
+        #expect(change["git_tags"] as? [String] == ["mpg@v1", "mpg#production"])
+        let commit = try Fixtures.git(["rev-parse", "HEAD"], in: directory.path)
+        #expect(try Fixtures.git(["rev-parse", "mpg@v1^{commit}"], in: directory.path) == commit)
+
+        // Version 1 (linear) and 2 (gbdt) differ in RMSE; whichever is worse cannot replace the other.
+        let second = await mlops(["model", "promote", "mpg@2", "--to", "production", "--git-tag"], directory)
+        let current = (try await mlops(["model", "show", "mpg@production", "--json"], directory).json() as? [String: Any])?["version"] as? Int
+        if second.exitCode == 0 {
+            #expect(current == 2)
+            #expect(try Fixtures.git(["tag", "--list", "mpg*"], in: directory.path).split(separator: "\n").count == 3)
+        } else {
+            #expect(second.exitCode == 3)
+            #expect(second.standardError.contains("mpg@2 may not become 'production'"))
+            #expect(second.standardError.contains("registry.approval.production"))
+            #expect(current == 1)
+        }
+        let evals = try #require(try await mlops(["runs", "list", "--where", "kind = eval", "--json"], directory).json() as? [Any])
+        #expect(evals.count == 2)
+
+        try Fixtures.write(config + "registry:\n  aproval: {}\n", to: directory.url(".mlops/config.yaml"))
+        #expect(await mlops(["model", "list"], directory).exitCode == 65)
+        try Fixtures.write(config + "regsitry: {}\n", to: directory.url(".mlops/config.yaml"))
+        let typo = await mlops(["model", "list"], directory)
+        #expect(typo.exitCode == 65)
+        #expect(typo.standardError.contains("unknown setting 'regsitry'"))
+    }
+
     @Test func concurrentPromotionsSerializeIntoAConsistentChain() async throws {
         let (directory, _) = try await registry()
         for _ in 0..<3 {

@@ -106,7 +106,11 @@ extension MLOps.ModelGroup {
 
     struct Promote: ContextCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Point an alias (production, staging, …) at a version; the move is recorded in the history.")
+            abstract: "Point an alias (production, staging, …) at a version; the move is recorded in the history.",
+            discussion: """
+                If .mlops/config.yaml sets registry.approval.<alias> (data, gates, baseline, max_regression), \
+                the version is evaluated first and the promotion is refused with status 3 when a gate fails.
+                """)
 
         @OptionGroup var globals: GlobalOptions
 
@@ -119,12 +123,20 @@ extension MLOps.ModelGroup {
         @Option(help: "Why, for the history.")
         var reason: String?
 
+        @Flag(help: "Also create the annotated git tags <name>@v<version> and <name>#<alias> (moved) at the version's commit.")
+        var gitTag = false
+
         func run(in context: CommandContext) async throws {
-            let change = try repository(context).promote(model, to: to, reason: reason)
+            let change = try repository(context).promote(model, to: to, reason: reason, gitTags: gitTag)
             try output(context).render(change) { style in
                 guard change.changed else { return "\(change.name)@\(change.alias) is already version \(change.toVersion).\n" }
                 let from = change.fromVersion.map { " (was \($0))" } ?? ""
-                return "\(change.name)@\(style.bold(change.alias)) → version \(change.toVersion)\(from).\n"
+                var text = "\(change.name)@\(style.bold(change.alias)) → version \(change.toVersion)\(from).\n"
+                if let approval = change.approval {
+                    text += "Approval passed: " + approval.gates.map(\.gate).joined(separator: ", ") + ".\n"
+                }
+                if let tags = change.gitTags, !tags.isEmpty { text += "Git tags: " + tags.joined(separator: ", ") + ".\n" }
+                return text
             }
         }
     }
