@@ -9,15 +9,15 @@ public enum ParallelWork {
     /// How many threads to use: the number of active cores.
     public static var width: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
-    /// Calls `body` for each index in `0..<count`, on up to ``width`` threads, and returns the results in index
+    /// Calls `body` for each index in `0..<count`, on up to `width` threads (default: every core), and returns the results in index
     /// order. The first error thrown stops the hand-out of further indices and is rethrown.
     public static func map<Result: Sendable>(
-        _ count: Int, _ body: @Sendable (Int) throws -> Result
+        _ count: Int, width: Int = ParallelWork.width, _ body: @Sendable (Int) throws -> Result
     ) throws -> [Result] {
         let results = ResultSlots<Result>(count: count)
         let next = Atomic<Int>(0)
         let failure = Mutex<(any Error)?>(nil)
-        let threads = min(width, count)
+        let threads = max(1, min(width, count))
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             while true {
                 let index = next.wrappingAdd(1, ordering: .relaxed).oldValue

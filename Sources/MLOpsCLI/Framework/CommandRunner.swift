@@ -35,6 +35,8 @@ public enum CommandRunner {
             return 0
         } catch let error as MLOpsError {
             return report(error, options: contextCommand.globals, context: context)
+        } catch let failure as ReportedFailure {
+            return report(failure.error, options: contextCommand.globals, context: context, payload: false)
         } catch let error as ExitCode {
             return error.rawValue
         } catch let error as ValidationError {
@@ -55,7 +57,9 @@ public enum CommandRunner {
         return code
     }
 
-    private static func report(_ error: MLOpsError, options: GlobalOptions, context: CommandContext) -> Int32 {
+    private static func report(
+        _ error: MLOpsError, options: GlobalOptions, context: CommandContext, payload: Bool = true
+    ) -> Int32 {
         let status = ExitStatus.code(for: error.code)
         // `status --exit-code` and gate failures already printed their report; only the status speaks.
         if error.code == .changesFound { return status }
@@ -64,8 +68,7 @@ public enum CommandRunner {
         if let cause = error.cause { text += "\n" + style.dim("cause: \(cause)") }
         if let hint = error.hint { text += "\n" + style.yellow("hint:") + " " + hint }
         context.standardError.write(text + "\n")
-        // Gate and drift failures already rendered their report as the one JSON document.
-        if options.json && error.code != .gateFailed && error.code != .driftDetected {
+        if options.json && payload {
             let payload = ErrorPayload(
                 error: .init(code: error.code.rawValue, message: error.message, hint: error.hint, exitCode: status))
             if let json = try? Output.json(payload) { context.standardOutput.write(json + "\n") }
@@ -73,7 +76,8 @@ public enum CommandRunner {
         return status
     }
 
-    /// The JSON document printed on standard output when a `--json` command fails.
+    /// The JSON document printed on standard output when a `--json` command fails (unless the command already
+    /// rendered its report as that one document and failed with a ``ReportedFailure``).
     struct ErrorPayload: Encodable {
         struct Detail: Encodable {
             let code: String
@@ -83,4 +87,10 @@ public enum CommandRunner {
         }
         let error: Detail
     }
+}
+
+/// A failure whose command already rendered its report (a failed gate, a failed pipeline stage): the error
+/// still goes to standard error and sets the exit status, but with `--json` no second document is printed.
+struct ReportedFailure: Error {
+    let error: MLOpsError
 }

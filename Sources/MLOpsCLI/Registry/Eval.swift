@@ -55,7 +55,8 @@ extension MLOps {
                 return text
             }
             if !report.passed {
-                throw MLOpsError(.gateFailed, "quality gate failed: " + report.failures.joined(separator: "; "))
+                throw ReportedFailure(
+                    error: MLOpsError(.gateFailed, "quality gate failed: " + report.failures.joined(separator: "; ")))
             }
         }
     }

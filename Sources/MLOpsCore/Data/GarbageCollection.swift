@@ -29,6 +29,7 @@ extension Repository {
         }
         referenced.formUnion(try runArtifactObjects())
         referenced.formUnion(try registeredModelObjects())
+        referenced.formUnion(try stageCacheObjects())
         return referenced
     }
 

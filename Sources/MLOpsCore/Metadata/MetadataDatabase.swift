@@ -173,6 +173,15 @@ public final class MetadataDatabase: Sendable {
                 t.column("at_ns", .integer).notNull()
             }
         }
+        migrator.registerMigration("0005-stage-cache") { db in
+            // The run cache: what a stage produced for a given command, dependency ids and parameters.
+            try db.create(table: "stage_cache") { t in
+                t.primaryKey("key", .text)
+                t.column("stage", .text).notNull()
+                t.column("outs", .text).notNull()  // JSON: path → {oid, kind, size, files}
+                t.column("created_ns", .integer).notNull()
+            }
+        }
         return migrator
     }
 }

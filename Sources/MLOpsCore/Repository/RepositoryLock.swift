@@ -19,8 +19,8 @@ public final class RepositoryLock {
 
     /// Takes the lock of the repository whose metadata directory is `metadataDirectory`, waiting at most
     /// `timeout` seconds; throws `.locked` naming the holder's pid and command when it stays taken.
-    public init(metadataDirectory: String, purpose: String, timeout: TimeInterval) throws {
-        let path = metadataDirectory + "/lock"
+    public init(metadataDirectory: String, purpose: String, timeout: TimeInterval, name: String = "lock") throws {
+        let path = metadataDirectory + "/" + name
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw MLOpsError.system("open the lock", path: path, errno: errno) }
         let deadline = Date().addingTimeInterval(timeout)

@@ -10,6 +10,8 @@ public enum RunKind: String, Codable, Sendable, CaseIterable {
     case trial
     /// `mlops eval`: a model scored on a dataset.
     case eval
+    /// One stage of `mlops repro`.
+    case stage
     /// Any command tracked by `mlops run`, or a script logging with `mlops log`.
     case external
 }

@@ -1,0 +1,130 @@
+import Foundation
+import MLOpsErrors
+import Yams
+
+/// One stage of a pipeline, as declared in `mlops.yaml` (after `foreach` expansion).
+public struct Stage: Sendable, Equatable, Codable {
+    public var name: String
+    /// Commands run in order with `/bin/sh -c`; `${params.key}` is replaced by the parameter's value.
+    public var commands: [String]
+    /// Paths the stage reads (files or directories), repository-relative after `wdir` is applied.
+    public var deps: [String]
+    /// Parameter keys the stage reads, by parameters file (`params.yaml` by default).
+    public var params: [String: [String]]
+    /// Paths the stage writes; they are stored in the object store and tracked by pointer files.
+    public var outs: [String]
+    /// JSON files of metrics the stage writes; recorded on its run.
+    public var metrics: [String]
+    /// The directory commands run in, repository-relative ("" for the root).
+    public var wdir: String
+}
+
+/// `mlops.yaml`: the pipeline's stages.
+///
+/// ```yaml
+/// stages:
+///   prepare:
+///     cmd: python prepare.py            # or a list, run in order
+///     deps: [data/raw.csv, prepare.py]
+///     params: [prepare.split]           # keys of params.yaml; or - other.yaml: [key]
+///     outs: [data/train.csv]
+///     metrics: [metrics.json]
+///     wdir: .
+///   train:
+///     foreach: [7, 15, 31]              # one stage per item: train@7, train@15, train@31
+///     do:
+///       cmd: mlops train … --param max_leaves=${item}
+/// ```
+public enum PipelineFile {
+    /// The file name, at the repository root.
+    public static let name = "mlops.yaml"
+
+    /// Reads and validates the pipeline of the repository at `root`.
+    public static func load(root: String) throws -> [Stage] {
+        let path = root + "/" + name
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw MLOpsError(.notFound, "no \(name) in \(root)", hint: "describe the pipeline's stages in \(name); see `mlops repro --help`")
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Parses pipeline text; `path` names the file in errors.
+    public static func parse(_ text: String, path: String) throws -> [Stage] {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch {
+            throw MLOpsError(.invalidInput, "'\(path)' is not valid YAML", cause: error)
+        }
+        guard let root = node?.mapping, let stagesNode = root["stages"]?.mapping else {
+            throw MLOpsError(.invalidInput, "'\(path)' needs a `stages` map", hint: "stages:\\n  name:\\n    cmd: …")
+        }
+        for key in root.keys.compactMap(\.string) where key != "stages" {
+            throw MLOpsError(.invalidInput, "'\(path)': unknown top-level key '\(key)'")
+        }
+        var stages: [Stage] = []
+        for (key, value) in stagesNode {
+            guard let name = key.string, !name.isEmpty, !name.contains("@"), let body = value.mapping else {
+                throw MLOpsError(.invalidInput, "'\(path)': each stage needs a name and a map of settings")
+            }
+            if let items = body["foreach"] {
+                guard let template = body["do"]?.mapping else {
+                    throw MLOpsError(.invalidInput, "'\(path)': stage '\(name)' has foreach but no `do`")
+                }
+                let values = items.sequence?.compactMap(\.string) ?? []
+                guard !values.isEmpty else { throw MLOpsError(.invalidInput, "'\(path)': foreach of '\(name)' needs a list") }
+                for item in values {
+                    stages.append(try stage("\(name)@\(item)", template, path: path, item: item))
+                }
+            } else {
+                stages.append(try stage(name, body, path: path, item: nil))
+            }
+        }
+        return stages
+    }
+
+    private static func stage(_ name: String, _ body: Node.Mapping, path: String, item: String?) throws -> Stage {
+        let known: Set<String> = ["cmd", "deps", "params", "outs", "metrics", "wdir"]
+        for key in body.keys.compactMap(\.string) where !known.contains(key) {
+            throw MLOpsError(
+                .invalidInput, "'\(path)': stage '\(name)' has an unknown key '\(key)'",
+                hint: "stage keys are: \(known.sorted().joined(separator: ", "))")
+        }
+        func substitute(_ text: String) -> String {
+            guard let item else { return text }
+            return text.replacingOccurrences(of: "${item}", with: item)
+        }
+        func strings(_ key: String) throws -> [String] {
+            guard let node = body[key] else { return [] }
+            if let scalar = node.string { return [substitute(scalar)] }
+            guard let sequence = node.sequence else {
+                throw MLOpsError(.invalidInput, "'\(path)': `\(key)` of stage '\(name)' must be a string or a list")
+            }
+            return try sequence.map {
+                guard let text = $0.string else {
+                    throw MLOpsError(.invalidInput, "'\(path)': `\(key)` of stage '\(name)' must list strings")
+                }
+                return substitute(text)
+            }
+        }
+        let commands = try strings("cmd")
+        guard !commands.isEmpty else { throw MLOpsError(.invalidInput, "'\(path)': stage '\(name)' has no `cmd`") }
+        var params: [String: [String]] = [:]
+        for entry in body["params"]?.sequence ?? [] {
+            if let key = entry.string {
+                params["params.yaml", default: []].append(key)
+            } else if let map = entry.mapping {
+                for (file, keys) in map {
+                    params[file.string ?? "params.yaml", default: []] += keys.sequence?.compactMap(\.string) ?? []
+                }
+            }
+        }
+        let wdir = try strings("wdir").first.map { $0 == "." ? "" : $0 } ?? ""
+        func located(_ paths: [String]) -> [String] {
+            paths.map { WorkspacePath.normalize(wdir.isEmpty ? $0 : wdir + "/" + $0) }
+        }
+        return Stage(
+            name: name, commands: commands, deps: located(try strings("deps")), params: params,
+            outs: located(try strings("outs")), metrics: located(try strings("metrics")), wdir: wdir)
+    }
+}

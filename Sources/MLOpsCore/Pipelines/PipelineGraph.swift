@@ -1,0 +1,93 @@
+import MLOpsErrors
+
+/// The stages of a pipeline and which feed which: stage B depends on stage A when one of B's deps is one of
+/// A's outs or lies inside it (or contains it).
+public struct PipelineGraph: Sendable {
+    public let stages: [Stage]
+    /// For each stage (by index), the indices of the stages it depends on.
+    public let upstream: [[Int]]
+
+    /// Builds the graph; two stages writing the same output, or a cycle, is an `invalidInput` error naming them.
+    public init(stages: [Stage]) throws {
+        self.stages = stages
+        var producer: [String: Int] = [:]
+        for (index, stage) in stages.enumerated() {
+            for out in stage.outs {
+                if let other = producer[out] {
+                    throw MLOpsError(
+                        .invalidInput, "stages '\(stages[other].name)' and '\(stage.name)' both write '\(out)'",
+                        hint: "each output must come from one stage")
+                }
+                producer[out] = index
+            }
+        }
+        func overlaps(_ a: String, _ b: String) -> Bool { a == b || a.hasPrefix(b + "/") || b.hasPrefix(a + "/") }
+        upstream = stages.enumerated().map { index, stage in
+            var sources: [Int] = []
+            for dep in stage.deps {
+                for (out, other) in producer where other != index && overlaps(dep, out) && !sources.contains(other) {
+                    sources.append(other)
+                }
+            }
+            return sources.sorted()
+        }
+        if let cycle = Self.findCycle(upstream) {
+            throw MLOpsError(
+                .invalidInput, "the pipeline has a cycle: " + (cycle + [cycle[0]]).map { stages[$0].name }.joined(separator: " → "),
+                hint: "a stage cannot depend, directly or not, on its own outputs")
+        }
+    }
+
+    /// The stages in an order where each comes after all it depends on; ties keep file order.
+    public var order: [Int] {
+        var done = Set<Int>()
+        var result: [Int] = []
+        while result.count < stages.count {
+            for index in stages.indices where !done.contains(index) && upstream[index].allSatisfy(done.contains) {
+                done.insert(index)
+                result.append(index)
+            }
+        }
+        return result
+    }
+
+    /// The indices of the named stages and everything upstream of them (all stages when `names` is empty).
+    public func selection(_ names: [String]) throws -> Set<Int> {
+        guard !names.isEmpty else { return Set(stages.indices) }
+        var selected = Set<Int>()
+        var pending: [Int] = []
+        for name in names {
+            let matches = stages.indices.filter { stages[$0].name == name || stages[$0].name.hasPrefix(name + "@") }
+            guard !matches.isEmpty else {
+                throw MLOpsError(
+                    .notFound, "no stage '\(name)' in mlops.yaml", hint: "the stages are: \(stages.map(\.name).joined(separator: ", "))")
+            }
+            pending += matches
+        }
+        while let index = pending.popLast() {
+            guard selected.insert(index).inserted else { continue }
+            pending += upstream[index]
+        }
+        return selected
+    }
+
+    private static func findCycle(_ upstream: [[Int]]) -> [Int]? {
+        var state = [Int](repeating: 0, count: upstream.count)  // 0 new, 1 on the path, 2 done
+        var path: [Int] = []
+        func visit(_ node: Int) -> [Int]? {
+            state[node] = 1
+            path.append(node)
+            for next in upstream[node] {
+                if state[next] == 1, let start = path.firstIndex(of: next) { return Array(path[start...]).reversed() }
+                if state[next] == 0, let cycle = visit(next) { return cycle }
+            }
+            path.removeLast()
+            state[node] = 2
+            return nil
+        }
+        for node in upstream.indices where state[node] == 0 {
+            if let cycle = visit(node) { return cycle }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,306 @@
+import Foundation
+import GRDB
+import MLOpsErrors
+import MLOpsStore
+import Synchronization
+
+/// How `mlops repro` runs.
+public struct ReproOptions: Sendable {
+    /// Stages to bring up to date, with everything upstream (empty: all).
+    public var stages: [String] = []
+    /// Run the selected stages even when nothing changed (the run cache is not used either).
+    public var force = false
+    /// Only report what would happen.
+    public var dryRun = false
+    /// After a failure, go on with stages that do not depend on the failed one.
+    public var keepGoing = false
+    /// Stages run at once when they do not depend on each other.
+    public var jobs = 1
+
+    public init() {}
+}
+
+/// What happened to one stage.
+public struct StageOutcome: Codable, Sendable, Equatable {
+    public enum Action: String, Codable, Sendable {
+        /// Nothing it depends on changed.
+        case unchanged
+        /// Its exact inputs were seen before: outputs restored from the run cache.
+        case restored
+        /// It ran (or, in a dry run, would run).
+        case ran
+        case failed
+        /// Not run because a stage it depends on failed.
+        case blocked
+    }
+
+    public var stage: String
+    public var action: Action
+    /// The stage's tracked run, when it ran.
+    public var runId: String?
+    /// Why it ran, failed or was blocked.
+    public var reason: String?
+    /// The log of a stage that ran.
+    public var log: String?
+    public var durationSeconds: Double?
+}
+
+extension Repository {
+    /// Brings the pipeline in `mlops.yaml` up to date: stages run in dependency order (independent ones in
+    /// parallel up to `jobs`), skipped when their commands, dependencies and parameters match `mlops.lock` and
+    /// their outputs are intact, restored from the run cache when that exact combination ran before. Each run
+    /// is a tracked run with its log; outputs are stored and tracked by pointer files; `mlops.lock` is updated
+    /// only after a stage succeeds. A per-stage lock lets two `repro`s run at once: the second waits for a stage
+    /// the first is running and then finds it up to date.
+    public func reproduce(_ options: ReproOptions) throws -> [StageOutcome] {
+        let graph = try PipelineGraph(stages: try PipelineFile.load(root: root))
+        let selected = try graph.selection(options.stages)
+        let order = graph.order.filter(selected.contains)
+        var outcomes: [Int: StageOutcome] = [:]
+        var finished = Set<Int>()
+        let state = Mutex<[Int: StageOutcome]>([:])
+
+        while finished.count < order.count {
+            let wave = order.filter { index in
+                !finished.contains(index) && graph.upstream[index].filter(selected.contains).allSatisfy(finished.contains)
+            }
+            let results = try ParallelWork.map(wave.count, width: options.dryRun ? 1 : max(1, options.jobs)) { position in
+                let index = wave[position]
+                let stage = graph.stages[index]
+                let known = state.withLock { $0 }
+                if let failed = graph.upstream[index].first(where: { [.failed, .blocked].contains(known[$0]?.action) }) {
+                    return StageOutcome(stage: stage.name, action: .blocked, reason: "'\(graph.stages[failed].name)' failed")
+                }
+                let upstreamRan = graph.upstream[index].contains { known[$0]?.action == .ran }
+                return try self.reproduce(stage, options: options, upstreamWillChange: options.dryRun && upstreamRan)
+            }
+            for (position, outcome) in results.enumerated() {
+                outcomes[wave[position]] = outcome
+                finished.insert(wave[position])
+                state.withLock { $0[wave[position]] = outcome }
+                if outcome.action == .failed, !options.keepGoing {
+                    let all = order.compactMap { outcomes[$0] }
+                    throw StageFailure(outcomes: all, failed: outcome)
+                }
+            }
+        }
+        return order.compactMap { outcomes[$0] }
+    }
+
+    private func reproduce(_ stage: Stage, options: ReproOptions, upstreamWillChange: Bool) throws -> StageOutcome {
+        // One process works on a stage at a time; a second `repro` waits here, then finds the stage up to date.
+        let stageLock = try RepositoryLock(
+            metadataDirectory: metadataDirectory, purpose: "repro \(stage.name)", timeout: 24 * 3600,
+            name: "lock.stage-" + stage.name.map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined())
+        defer { withExtendedLifetime(stageLock) {} }
+
+        let params = try parameterValues(for: stage)
+        let commands = try stage.commands.map { try substitute($0, params: params, stage: stage) }
+        if upstreamWillChange {
+            return StageOutcome(stage: stage.name, action: .ran, reason: "an upstream stage will run")
+        }
+        var deps: [String: String] = [:]
+        for dep in stage.deps {
+            guard let id = try contentID(of: dep) else {
+                throw MLOpsError(
+                    .notFound, "'\(dep)', a dependency of stage '\(stage.name)', does not exist",
+                    hint: "create it, or list the stage that writes it as an output")
+            }
+            deps[dep] = id.description
+        }
+        var record = StageRecord(cmd: commands, deps: deps, params: params, outs: [:])
+        let locked = try PipelineLock.read(root: root)[stage.name]
+        if !options.force, let locked, locked.cmd == record.cmd, locked.deps == record.deps, locked.params == record.params {
+            var intact = true
+            for out in stage.outs where try contentID(of: out)?.description != locked.outs[out] { intact = false }
+            if intact { return StageOutcome(stage: stage.name, action: .unchanged) }
+        }
+        let reason = Self.reason(locked: locked, current: record, force: options.force)
+        if !options.force, let cached = try cachedOutputs(record.cacheKey), Set(cached.keys) == Set(stage.outs),
+            cached.values.allSatisfy({ store.contains($0.pointer.oid) })
+        {
+            if options.dryRun { return StageOutcome(stage: stage.name, action: .restored, reason: reason) }
+            try restore(cached)
+            record.outs = cached.mapValues(\.pointer.oid.description)
+            try updateLock(stage.name, record)
+            return StageOutcome(stage: stage.name, action: .restored, reason: reason)
+        }
+        if options.dryRun { return StageOutcome(stage: stage.name, action: .ran, reason: reason) }
+        return try execute(stage, record: record, reason: reason)
+    }
+
+    private static func reason(locked: StageRecord?, current: StageRecord, force: Bool) -> String {
+        if force { return "forced" }
+        guard let locked else { return "never ran" }
+        // Parameters first: a changed parameter also changes the commands it is substituted into.
+        if let key = current.params.keys.sorted().first(where: { locked.params[$0] != current.params[$0] }) {
+            return "parameter \(key) changed"
+        }
+        if let dep = current.deps.keys.sorted().first(where: { locked.deps[$0] != current.deps[$0] }) { return "'\(dep)' changed" }
+        if locked.cmd != current.cmd { return "command changed" }
+        return "outputs changed or missing"
+    }
+
+    private func execute(_ stage: Stage, record: StageRecord, reason: String) throws -> StageOutcome {
+        let started = Date()
+        for out in stage.outs {
+            let path = absolute(out)
+            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        }
+        let runId = try startRun(name: "stage-" + stage.name, kind: .stage, command: record.cmd.joined(separator: " && "), at: started)
+        try logParams(record.params.merging(["stage": stage.name]) { $1 }, run: runId)
+        try logInputs(record.deps.map { Run.Input(path: $0.key, oid: $0.value, pointer: nil) }, run: runId)
+        let logDirectory = metadataDirectory + "/logs"
+        try? FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
+        let logPath = logDirectory + "/\(runId).log"
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        func fail(_ why: String) throws -> StageOutcome {
+            try finishRun(runId, status: .failed)
+            return StageOutcome(
+                stage: stage.name, action: .failed, runId: runId, reason: why, log: logPath,
+                durationSeconds: Date().timeIntervalSince(started))
+        }
+        for command in record.cmd {
+            let status = try runLogged(command, in: absolute(stage.wdir), log: logPath, runId: runId)
+            if status != 0 { return try fail("`\(command)` exited with status \(status)") }
+        }
+        for out in stage.outs where FileSnapshot.take(absolute(out)) == nil {
+            return try fail("the stage did not write its output '\(out)'")
+        }
+        var outputs: [String: CachedOutput] = [:]
+        for added in try add(stage.outs, relativeTo: root) {
+            outputs[added.path] = CachedOutput(
+                pointer: PointerFile(oid: added.oid, size: added.size, kind: added.kind, files: added.files))
+        }
+        var record = record
+        record.outs = outputs.mapValues(\.pointer.oid.description)
+        try rememberOutputs(record.cacheKey, stage: stage.name, outputs: outputs)
+        try updateLock(stage.name, record)
+        var metrics: [String: Double] = [:]
+        for file in stage.metrics where FileManager.default.fileExists(atPath: absolute(file)) {
+            metrics.merge(try Self.readMetrics(absolute(file))) { $1 }
+        }
+        if !metrics.isEmpty { try logMetrics(metrics, run: runId) }
+        for (path, output) in outputs { try recordArtifactReference(path, oid: output.pointer.oid, run: runId) }
+        let ended = Date()
+        try finishRun(runId, status: .finished, exitStatus: 0, at: ended)
+        return StageOutcome(
+            stage: stage.name, action: .ran, runId: runId, reason: reason, log: logPath,
+            durationSeconds: ended.timeIntervalSince(started))
+    }
+
+    /// Runs `command` with `/bin/sh -c` in `directory`, appending its output to `log`; returns its exit status
+    /// (128 + the signal when killed).
+    private func runLogged(_ command: String, in directory: String, log: String, runId: String) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var environment = ProcessInfo.processInfo.environment
+        environment[Self.runEnvironmentVariable] = runId
+        environment[Self.repositoryEnvironmentVariable] = root
+        process.environment = environment
+        guard let handle = FileHandle(forWritingAtPath: log) else {
+            throw MLOpsError.system("open the log", path: log, errno: errno)
+        }
+        defer { try? handle.close() }
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw MLOpsError(.failure, "cannot start /bin/sh for `\(command)`", cause: error)
+        }
+        process.waitUntilExit()
+        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+    }
+
+    /// The values of the parameters a stage declares, and of every `${params.key}` its commands use.
+    private func parameterValues(for stage: Stage) throws -> [String: String] {
+        var values: [String: String] = [:]
+        var files = stage.params
+        let referenced = stage.commands.flatMap(Self.templateKeys)
+        if !referenced.isEmpty { files["params.yaml", default: []] += referenced }
+        for (file, keys) in files {
+            let path = absolute(stage.wdir.isEmpty ? file : stage.wdir + "/" + file)
+            let all = try Self.readParams(path)
+            for key in keys {
+                guard let value = all[key] else {
+                    throw MLOpsError(.notFound, "stage '\(stage.name)' uses parameter '\(key)', which '\(file)' does not define")
+                }
+                values[key] = value
+            }
+        }
+        return values
+    }
+
+    private static func templateKeys(_ command: String) -> [String] {
+        var keys: [String] = []
+        var rest = Substring(command)
+        while let start = rest.range(of: "${params."), let end = rest[start.upperBound...].firstIndex(of: "}") {
+            keys.append(String(rest[start.upperBound..<end]))
+            rest = rest[rest.index(after: end)...]
+        }
+        return keys
+    }
+
+    private func substitute(_ command: String, params: [String: String], stage: Stage) throws -> String {
+        var result = command
+        for key in Self.templateKeys(command) {
+            guard let value = params[key] else { throw MLOpsError(.notFound, "stage '\(stage.name)': no parameter '\(key)'") }
+            result = result.replacingOccurrences(of: "${params.\(key)}", with: value)
+        }
+        return result
+    }
+
+    /// The object id the workspace's bytes at a repository-relative path have now (a file's id, or a directory's
+    /// manifest id), using the stat cache; nil when nothing is there.
+    func contentID(of path: String) throws -> ObjectID? {
+        guard let snapshot = FileSnapshot.take(absolute(path)) else { return nil }
+        let cache = try StatCache(database: database).entries(under: path)
+        if snapshot.isDirectory {
+            let digests = try digest(try scanDirectory(path), cache: cache, storing: false, phase: "hashing", progress: nil)
+            try rememberDigests(digests)
+            return DirectoryManifest(
+                entries: digests.map { .init(path: $0.file.pathInTarget, oid: $0.oid, size: $0.size, exec: $0.file.snapshot.executable) }
+            ).id
+        }
+        let file = try workspaceFile(absolute(path), path: path, pathInTarget: WorkspacePath.name(path))
+        let digests = try digest([file], cache: cache, storing: false, phase: "hashing", progress: nil)
+        try rememberDigests(digests)
+        return digests.first?.oid
+    }
+
+    /// Records the stage's result in `mlops.lock` (read, changed and written under the repository lock, so
+    /// stages finishing at once in one or several processes do not lose each other's records).
+    private func updateLock(_ name: String, _ record: StageRecord) throws {
+        let lock = try lock(for: "repro")
+        defer { withExtendedLifetime(lock) {} }
+        var records = try PipelineLock.read(root: root)
+        records[name] = record
+        try PipelineLock.write(records, root: root)
+    }
+
+    private func recordArtifactReference(_ name: String, oid: ObjectID, run id: String) throws {
+        try write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO run_artifacts (run_id, name, oid) VALUES (?, ?, ?)",
+                arguments: [id, name, oid.description])
+        }
+    }
+}
+
+/// A stage output as the run cache remembers it: the pointer file that tracks it.
+struct CachedOutput: Codable, Sendable {
+    var pointer: PointerFile
+}
+
+/// `repro` stopped at a failed stage; carries every outcome so far.
+public struct StageFailure: Error, Sendable {
+    public var outcomes: [StageOutcome]
+    public var failed: StageOutcome
+}

@@ -1,0 +1,195 @@
+import Foundation
+import MLOpsTestSupport
+import Testing
+
+/// `repro` and `dag` on real repositories with shell stages. Each stage appends to `runs.log` (not an output),
+/// so the tests can tell a stage that ran from one that was skipped or restored from the run cache.
+@Suite struct PipelineTests {
+    private static let pipeline = """
+        stages:
+          upper:
+            cmd: echo upper >> runs.log; tr a-z A-Z < input.txt > upper.txt
+            deps: [input.txt]
+            outs: [upper.txt]
+          count:
+            cmd:
+              - echo count >> runs.log
+              - |
+                wc -c < upper.txt | tr -d ' ' > count.txt
+                printf '{"chars": %s, "scale": %s}\\n' "$(cat count.txt)" "${params.scale}" > metrics.json
+            deps: [upper.txt]
+            outs: [count.txt]
+            metrics: [metrics.json]
+
+        """
+
+    private func repository(_ pipeline: String = pipeline) async throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory()
+        try Fixtures.git(["init", "-q"], in: directory.path)
+        _ = await CLIRunner.run(["init", "-q"], in: directory.path)
+        try Fixtures.write("hello world\n", to: directory.url("input.txt"))
+        try Fixtures.write("scale: 3\n", to: directory.url("params.yaml"))
+        try Fixtures.write(pipeline, to: directory.url("mlops.yaml"))
+        return directory
+    }
+
+    private func repro(_ directory: TemporaryDirectory, _ arguments: [String] = []) async throws -> [String: String] {
+        let result = await CLIRunner.run(["repro", "--json"] + arguments, in: directory.path)
+        #expect(result.exitCode == 0, "\(result.standardError)")
+        let outcomes = try #require(try result.json() as? [[String: Any]])
+        return Dictionary(uniqueKeysWithValues: outcomes.map { ($0["stage"] as? String ?? "", $0["action"] as? String ?? "") })
+    }
+
+    private func runs(_ directory: TemporaryDirectory) throws -> [String] {
+        (try? Fixtures.read(directory.url("runs.log")))?.split(separator: "\n").map(String.init) ?? []
+    }
+
+    @Test func onlyWhatChangedRunsAndSameInputsComeFromTheRunCache() async throws {
+        let directory = try await repository()
+        #expect(try await repro(directory) == ["upper": "ran", "count": "ran"])
+        #expect(try Fixtures.read(directory.url("count.txt")) == "12\n")
+        #expect(FileManager.default.fileExists(atPath: directory.url("count.txt.mlops")))
+        let lock = try Fixtures.read(directory.url("mlops.lock"))
+        #expect(lock.contains("\"upper.txt\": \"sha256:"))
+
+        let again = await CLIRunner.run(["repro"], in: directory.path)
+        #expect(again.standardOutput.contains("Pipeline is up to date (2 stages); nothing to run."))
+        #expect(try runs(directory) == ["upper", "count"])
+
+        // A changed dependency re-runs its stage and what follows.
+        try Fixtures.write("hello again\n", to: directory.url("input.txt"))
+        #expect(try await repro(directory) == ["upper": "ran", "count": "ran"])
+        // A changed parameter re-runs only the stage that reads it.
+        try Fixtures.write("scale: 4\n", to: directory.url("params.yaml"))
+        #expect(try await repro(directory) == ["upper": "unchanged", "count": "ran"])
+        // A deleted or edited output is restored.
+        try FileManager.default.removeItem(atPath: directory.url("count.txt"))
+        #expect(try await repro(directory)["count"] == "restored")
+        #expect(try Fixtures.read(directory.url("count.txt")) == "12\n")
+        #expect(try runs(directory).count == 5)
+
+        // Back to inputs seen before: outputs come from the run cache, nothing runs.
+        try Fixtures.write("hello world\n", to: directory.url("input.txt"))
+        try Fixtures.write("scale: 3\n", to: directory.url("params.yaml"))
+        #expect(try await repro(directory) == ["upper": "restored", "count": "restored"])
+        #expect(try runs(directory).count == 5)
+        #expect(try Fixtures.read(directory.url("upper.txt")) == "HELLO WORLD\n")
+        #expect(try await repro(directory, ["--force"]) == ["upper": "ran", "count": "ran"])
+        #expect(await CLIRunner.run(["fsck"], in: directory.path).exitCode == 0)
+
+        let stageRuns = try #require(
+            try await CLIRunner.run(["runs", "list", "--where", "kind = stage and name = stage-count", "--json"], in: directory.path)
+                .json() as? [[String: Any]])
+        #expect(stageRuns.first.flatMap { ($0["metrics"] as? [String: Double])?["chars"] } == 12)
+    }
+
+    @Test func runCacheRestoresAnOlderRevisionAfterGitCheckout() async throws {
+        let directory = try await repository()
+        try Fixtures.write("runs.log\n", to: directory.url(".gitignore"))
+        _ = try await repro(directory)
+        try Fixtures.git(["add", "-A"], in: directory.path)
+        try Fixtures.git(["commit", "-qm", "v1"], in: directory.path)
+        try Fixtures.write("second version\n", to: directory.url("input.txt"))
+        _ = try await repro(directory)
+        try Fixtures.git(["add", "-A"], in: directory.path)
+        try Fixtures.git(["commit", "-qm", "v2"], in: directory.path)
+        try Fixtures.git(["checkout", "-q", "HEAD~1"], in: directory.path)
+        // The old lock and pointers are back; the workspace outputs are still v2's, so they are restored.
+        #expect(try await repro(directory) == ["upper": "restored", "count": "restored"])
+        #expect(try Fixtures.read(directory.url("upper.txt")) == "HELLO WORLD\n")
+        #expect(try runs(directory).count == 4)
+    }
+
+    @Test func cyclesAndDuplicateOutputsAreNamed() async throws {
+        let cycle = try await repository(
+            "stages:\n  a:\n    cmd: cp y x\n    deps: [y]\n    outs: [x]\n  b:\n    cmd: cp x y\n    deps: [x]\n    outs: [y]\n")
+        let cycleResult = await CLIRunner.run(["repro"], in: cycle.path)
+        #expect(cycleResult.exitCode == 65)
+        #expect(cycleResult.standardError.contains("cycle: a → b → a") || cycleResult.standardError.contains("cycle: b → a → b"))
+        let duplicate = try await repository(
+            "stages:\n  a:\n    cmd: touch x\n    outs: [x]\n  b:\n    cmd: touch x\n    outs: [x]\n")
+        let duplicateResult = await CLIRunner.run(["dag"], in: duplicate.path)
+        #expect(duplicateResult.exitCode == 65)
+        #expect(duplicateResult.standardError.contains("stages 'a' and 'b' both write 'x'"))
+        let unknownKey = try await repository("stages:\n  a:\n    command: touch x\n")
+        #expect(await CLIRunner.run(["repro"], in: unknownKey.path).standardError.contains("unknown key 'command'"))
+    }
+
+    @Test func aFailingStageChangesNothingAndKeepGoingRunsTheRest() async throws {
+        let directory = try await repository(
+            """
+            stages:
+              broken:
+                cmd: echo partial > half.txt; echo 'something went wrong' >&2; exit 4
+                outs: [half.txt]
+              after:
+                cmd: cp half.txt copy.txt
+                deps: [half.txt]
+                outs: [copy.txt]
+              independent:
+                cmd: echo ok > ok.txt
+                outs: [ok.txt]
+
+            """)
+        let failed = await CLIRunner.run(["repro"], in: directory.path)
+        #expect(failed.exitCode == 1)
+        #expect(failed.standardOutput.contains("ran") && failed.standardOutput.contains("independent"))
+        #expect(failed.standardError.contains("stage 'broken' failed: `echo partial > half.txt;"))
+        #expect(failed.standardError.contains("something went wrong"))
+        #expect(!FileManager.default.fileExists(atPath: directory.url("half.txt.mlops")))
+        #expect(try !Fixtures.read(directory.url("mlops.lock")).contains("broken"))
+
+        let going = await CLIRunner.run(["repro", "--keep-going", "--json"], in: directory.path)
+        #expect(going.exitCode == 1)
+        let outcomes = try #require(try going.json() as? [[String: Any]])
+        let actions = Dictionary(uniqueKeysWithValues: outcomes.map { ($0["stage"] as? String ?? "", $0["action"] as? String ?? "") })
+        #expect(actions == ["broken": "failed", "after": "blocked", "independent": "unchanged"])
+        let lock = try Fixtures.read(directory.url("mlops.lock"))
+        #expect(lock.contains("independent") && !lock.contains("broken"))
+        let failedRuns = try #require(
+            try await CLIRunner.run(["runs", "list", "--status", "failed", "--json"], in: directory.path).json() as? [Any])
+        #expect(failedRuns.count == 2)
+    }
+
+    @Test func independentStagesRunInParallelAndInOrder() async throws {
+        let directory = try await repository(
+            """
+            stages:
+              left:
+                cmd: sleep 1; date +%s.%N > left.txt
+                outs: [left.txt]
+              right:
+                cmd: sleep 1; date +%s.%N > right.txt
+                outs: [right.txt]
+              join:
+                cmd: date +%s.%N > join.txt; cat left.txt right.txt >> join.txt
+                deps: [left.txt, right.txt]
+                outs: [join.txt]
+
+            """)
+        let started = Date()
+        #expect(try await repro(directory, ["--jobs", "2"]) == ["left": "ran", "right": "ran", "join": "ran"])
+        #expect(Date().timeIntervalSince(started) < 1.9)
+        let times = try Fixtures.read(directory.url("join.txt")).split(separator: "\n").compactMap { Double($0) }
+        #expect(times.count == 3 && times[0] >= times[1] && times[0] >= times[2])
+
+        let dag = await CLIRunner.run(["dag", "--mermaid"], in: directory.path)
+        #expect(dag.standardOutput.contains("flowchart TD"))
+        #expect(dag.standardOutput.contains("s0 --> s2") && dag.standardOutput.contains("s1 --> s2"))
+        let dry = await CLIRunner.run(["repro", "--dry-run", "--force"], in: directory.path)
+        #expect(dry.standardOutput.contains("would run"))
+    }
+
+    @Test func twoConcurrentReprosNeverRunAStageTwice() async throws {
+        let directory = try await repository()
+        let processes = try (0..<2).map { _ in try CLIRunner.launch(["repro"], in: directory.path) }
+        for process in processes {
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
+        #expect(try runs(directory).sorted() == ["count", "upper"])
+        #expect(await CLIRunner.run(["fsck"], in: directory.path).exitCode == 0)
+        let status = await CLIRunner.run(["status", "--exit-code"], in: directory.path)
+        #expect(status.exitCode == 0)
+    }
+}
