@@ -78,10 +78,9 @@ extension Repository {
                 outcomes[wave[position]] = outcome
                 finished.insert(wave[position])
                 state.withLock { $0[wave[position]] = outcome }
-                if outcome.action == .failed, !options.keepGoing {
-                    let all = order.compactMap { outcomes[$0] }
-                    throw StageFailure(outcomes: all, failed: outcome)
-                }
+            }
+            if let failed = results.first(where: { $0.action == .failed }), !options.keepGoing {
+                throw StageFailure(outcomes: order.compactMap { outcomes[$0] }, failed: failed)
             }
         }
         return order.compactMap { outcomes[$0] }
