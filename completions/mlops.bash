@@ -173,13 +173,13 @@ _mlops() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|add|status|checkout|diff|ls|rm|mv|commit|gc|fsck|train|tune|predict|run|runs|log|eval|model|help)
+    init|add|status|checkout|diff|ls|rm|mv|commit|gc|fsck|train|tune|predict|run|runs|log|eval|model|repro|dag|help)
         # Offer subcommand argument completions
         "_mlops_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init add status checkout diff ls rm mv commit gc fsck train tune predict run runs log eval model help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init add status checkout diff ls rm mv commit gc fsck train tune predict run runs log eval model repro dag help' -- "${cur}"))
         ;;
     esac
 }
@@ -981,6 +981,41 @@ _mlops_model_delete() {
     repeating_options=()
     non_repeating_options=(-C)
     __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_mlops_repro() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --force -f --dry-run --keep-going --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --jobs -j)
+    __mlops_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--jobs'|'-j')
+        return
+        ;;
+    esac
+}
+
+_mlops_dag() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --mermaid --dot --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C)
+    __mlops_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in

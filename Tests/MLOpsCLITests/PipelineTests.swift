@@ -180,6 +180,31 @@ import Testing
         #expect(dry.standardOutput.contains("would run"))
     }
 
+    @Test func foreachExpandsIntoOneStagePerItem() async throws {
+        let directory = try await repository(
+            """
+            stages:
+              square:
+                foreach: [2, 3]
+                do:
+                  cmd: echo $((${item} * ${item})) > square-${item}.txt
+                  outs:
+                    - square-${item}.txt
+              sum:
+                cmd: cat square-2.txt square-3.txt > sum.txt
+                deps: [square-2.txt, square-3.txt]
+                outs: [sum.txt]
+
+            """)
+        #expect(try await repro(directory, ["square"]) == ["square@2": "ran", "square@3": "ran"])
+        #expect(try Fixtures.read(directory.url("square-3.txt")) == "9\n")
+        #expect(try await repro(directory) == ["square@2": "unchanged", "square@3": "unchanged", "sum": "ran"])
+        let dag = await CLIRunner.run(["dag", "--json"], in: directory.path)
+        let edges = try #require((try dag.json() as? [String: Any])?["edges"] as? [[String: String]])
+        #expect(edges.count == 2)
+        #expect(await CLIRunner.run(["repro", "nope"], in: directory.path).exitCode == 8)
+    }
+
     @Test func twoConcurrentReprosNeverRunAStageTwice() async throws {
         let directory = try await repository()
         let processes = try (0..<2).map { _ in try CLIRunner.launch(["repro"], in: directory.path) }
