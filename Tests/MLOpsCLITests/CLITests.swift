@@ -20,7 +20,7 @@ import Testing
         }
         let status = await CLIRunner.run(["status", "--json"], in: directory.path)
         let keys = status.standardOutput.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map { $0.split(separator: "\"")[1] }
-        #expect(keys == ["changes", "clean", "missing", "not_in_cache", "tracked"])
+        #expect(keys == ["changes", "clean", "missing", "not_in_cache", "stale_stages", "tracked"])
     }
 
     @Test func colorsOnlyOnATerminalAndNeverWithNoColor() async throws {

@@ -59,8 +59,11 @@ import Testing
         // A changed dependency re-runs its stage and what follows.
         try Fixtures.write("hello again\n", to: directory.url("input.txt"))
         #expect(try await repro(directory) == ["upper": "ran", "count": "ran"])
-        // A changed parameter re-runs only the stage that reads it.
+        // A changed parameter re-runs only the stage that reads it; `status` says so first.
         try Fixtures.write("scale: 4\n", to: directory.url("params.yaml"))
+        let status = await CLIRunner.run(["status", "--exit-code"], in: directory.path)
+        #expect(status.exitCode == 2)
+        #expect(status.standardOutput.contains("stale:  count  parameter scale changed"))
         #expect(try await repro(directory) == ["upper": "unchanged", "count": "ran"])
         // A deleted or edited output is restored.
         try FileManager.default.removeItem(atPath: directory.url("count.txt"))

@@ -32,7 +32,9 @@ extension MLOps {
         }
 
         static func describe(_ status: WorkspaceStatus, style: TextStyle) -> String {
-            if status.tracked == 0 { return "No tracked data. Track files with `mlops add <path>`.\n" }
+            if status.tracked == 0 && status.staleStages.isEmpty {
+                return "No tracked data. Track files with `mlops add <path>`.\n"
+            }
             var text = ""
             if !status.changes.isEmpty {
                 text += "Changes not recorded (run `mlops commit` to record, `mlops checkout --force` to discard):\n"
@@ -55,6 +57,12 @@ extension MLOps {
             if !status.notInCache.isEmpty {
                 text += "Not in the local cache (run `mlops pull` to fetch):\n"
                 text += status.notInCache.map { "    " + $0 + "\n" }.joined()
+            }
+            if !status.staleStages.isEmpty {
+                text += "Pipeline stages to run (run `mlops repro`):\n"
+                var table = TextTable()
+                for stage in status.staleStages { table.append(["    " + style.yellow("stale:"), stage.stage, stage.reason]) }
+                text += table.rendered(style: style)
             }
             if status.clean && status.notInCache.isEmpty {
                 text += "Tracked data is up to date (\(status.tracked) target\(status.tracked == 1 ? "" : "s")).\n"

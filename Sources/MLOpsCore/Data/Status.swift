@@ -11,17 +11,20 @@ public struct WorkspaceStatus: Sendable, Codable, Equatable {
     public var missing: [String]
     /// Targets whose recorded data is not (entirely) in the local cache (fetch with `pull`).
     public var notInCache: [String]
+    /// Pipeline stages `repro` would run (empty without `mlops.yaml`).
+    public var staleStages: [StaleStage]
 
-    /// Whether the workspace matches every pointer.
-    public var clean: Bool { changes.isEmpty && missing.isEmpty }
+    /// Whether the workspace matches every pointer and the pipeline is up to date.
+    public var clean: Bool { changes.isEmpty && missing.isEmpty && staleStages.isEmpty }
 
-    private enum CodingKeys: String, CodingKey { case tracked, changes, missing, notInCache, clean }
+    private enum CodingKeys: String, CodingKey { case tracked, changes, missing, notInCache, staleStages, clean }
 
-    public init(tracked: Int, changes: [FileChange], missing: [String], notInCache: [String]) {
+    public init(tracked: Int, changes: [FileChange], missing: [String], notInCache: [String], staleStages: [StaleStage] = []) {
         self.tracked = tracked
         self.changes = changes
         self.missing = missing
         self.notInCache = notInCache
+        self.staleStages = staleStages
     }
 
     public init(from decoder: any Decoder) throws {
@@ -30,6 +33,7 @@ public struct WorkspaceStatus: Sendable, Codable, Equatable {
         changes = try container.decode([FileChange].self, forKey: .changes)
         missing = try container.decode([String].self, forKey: .missing)
         notInCache = try container.decode([String].self, forKey: .notInCache)
+        staleStages = try container.decodeIfPresent([StaleStage].self, forKey: .staleStages) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -38,6 +42,7 @@ public struct WorkspaceStatus: Sendable, Codable, Equatable {
         try container.encode(changes, forKey: .changes)
         try container.encode(missing, forKey: .missing)
         try container.encode(notInCache, forKey: .notInCache)
+        try container.encode(staleStages, forKey: .staleStages)
         try container.encode(clean, forKey: .clean)
     }
 }
@@ -61,6 +66,7 @@ extension Repository {
             }
             if !isCached(comparison) { status.notInCache.append(comparison.target.path) }
         }
+        if paths == nil { status.staleStages = try staleStages() }
         return status
     }
 

@@ -93,27 +93,14 @@ extension Repository {
             name: "lock.stage-" + stage.name.map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined())
         defer { withExtendedLifetime(stageLock) {} }
 
-        let params = try parameterValues(for: stage)
-        let commands = try stage.commands.map { try substitute($0, params: params, stage: stage) }
         if upstreamWillChange {
+            _ = try parameterValues(for: stage)  // still report missing parameters in a dry run
             return StageOutcome(stage: stage.name, action: .ran, reason: "an upstream stage will run")
         }
-        var deps: [String: String] = [:]
-        for dep in stage.deps {
-            guard let id = try contentID(of: dep) else {
-                throw MLOpsError(
-                    .notFound, "'\(dep)', a dependency of stage '\(stage.name)', does not exist",
-                    hint: "create it, or list the stage that writes it as an output")
-            }
-            deps[dep] = id.description
-        }
-        var record = StageRecord(cmd: commands, deps: deps, params: params, outs: [:])
-        let locked = try PipelineLock.read(root: root)[stage.name]
-        if !options.force, let locked, locked.cmd == record.cmd, locked.deps == record.deps, locked.params == record.params {
-            var intact = true
-            for out in stage.outs where try contentID(of: out)?.description != locked.outs[out] { intact = false }
-            if intact { return StageOutcome(stage: stage.name, action: .unchanged) }
-        }
+        let check = try check(stage)
+        if !options.force, check.upToDate { return StageOutcome(stage: stage.name, action: .unchanged) }
+        var record = check.record
+        let locked = check.locked
         let reason = Self.reason(locked: locked, current: record, force: options.force)
         if !options.force, let cached = try cachedOutputs(record.cacheKey), Set(cached.keys) == Set(stage.outs),
             cached.values.allSatisfy({ store.contains($0.pointer.oid) })
@@ -128,7 +115,56 @@ extension Repository {
         return try execute(stage, record: record, reason: reason)
     }
 
-    private static func reason(locked: StageRecord?, current: StageRecord, force: Bool) -> String {
+    /// What a stage would run with now, its record in `mlops.lock`, and whether they match with outputs intact.
+    /// Reads only (no stage lock), so `status` can call it while a `repro` runs.
+    func check(_ stage: Stage) throws -> (record: StageRecord, locked: StageRecord?, upToDate: Bool) {
+        let params = try parameterValues(for: stage)
+        let commands = try stage.commands.map { try substitute($0, params: params, stage: stage) }
+        var deps: [String: String] = [:]
+        for dep in stage.deps {
+            guard let id = try contentID(of: dep) else {
+                throw MLOpsError(
+                    .notFound, "'\(dep)', a dependency of stage '\(stage.name)', does not exist",
+                    hint: "create it, or list the stage that writes it as an output")
+            }
+            deps[dep] = id.description
+        }
+        let record = StageRecord(cmd: commands, deps: deps, params: params, outs: [:])
+        let locked = try PipelineLock.read(root: root)[stage.name]
+        guard let locked, locked.cmd == record.cmd, locked.deps == record.deps, locked.params == record.params else {
+            return (record, locked, false)
+        }
+        for out in stage.outs where try contentID(of: out)?.description != locked.outs[out] {
+            return (record, locked, false)
+        }
+        return (record, locked, true)
+    }
+
+    /// The stages of `mlops.yaml` that `repro` would run, with why (empty without a pipeline). A stage after a
+    /// stale one is stale too.
+    public func staleStages() throws -> [StaleStage] {
+        guard FileManager.default.fileExists(atPath: root + "/" + PipelineFile.name) else { return [] }
+        let graph = try PipelineGraph(stages: try PipelineFile.load(root: root))
+        var stale: [Int: StaleStage] = [:]
+        for index in graph.order {
+            let stage = graph.stages[index]
+            if let upstream = graph.upstream[index].first(where: { stale[$0] != nil }) {
+                stale[index] = StaleStage(stage: stage.name, reason: "'\(graph.stages[upstream].name)' is stale")
+                continue
+            }
+            do {
+                let check = try check(stage)
+                if !check.upToDate {
+                    stale[index] = StaleStage(stage: stage.name, reason: Self.reason(locked: check.locked, current: check.record, force: false))
+                }
+            } catch let error as MLOpsError {
+                stale[index] = StaleStage(stage: stage.name, reason: error.message)
+            }
+        }
+        return graph.order.compactMap { stale[$0] }
+    }
+
+    static func reason(locked: StageRecord?, current: StageRecord, force: Bool) -> String {
         if force { return "forced" }
         guard let locked else { return "never ran" }
         // Parameters first: a changed parameter also changes the commands it is substituted into.
@@ -291,6 +327,12 @@ extension Repository {
                 arguments: [id, name, oid.description])
         }
     }
+}
+
+/// A stage `repro` would run, and why.
+public struct StaleStage: Codable, Sendable, Equatable {
+    public var stage: String
+    public var reason: String
 }
 
 /// A stage output as the run cache remembers it: the pointer file that tracks it.
