@@ -27,7 +27,7 @@ struct MLOps: AsyncParsableCommand {
                 name: "Experiments",
                 subcommands: [Train.self, Tune.self, Predict.self, RunCommand.self, Runs.self, Log.self]),
             CommandGroup(name: "Evaluation and registry", subcommands: [Eval.self, ModelGroup.self]),
-            CommandGroup(name: "Pipelines", subcommands: [Repro.self, Dag.self]),
+            CommandGroup(name: "Pipelines", subcommands: [Repro.self, Dag.self, Params.self, Metrics.self]),
         ]
     )
 }

@@ -103,6 +103,34 @@ import Testing
         #expect(try runs(directory).count == 4)
     }
 
+    @Test func paramsAndMetricsCompareWithGitRevisions() async throws {
+        let directory = try await repository()
+        try Fixtures.write("runs.log\n", to: directory.url(".gitignore"))
+        _ = try await repro(directory)
+        try Fixtures.git(["add", "-A"], in: directory.path)
+        try Fixtures.git(["commit", "-qm", "v1"], in: directory.path)
+        try Fixtures.write("scale: 5\n", to: directory.url("params.yaml"))
+        try Fixtures.write("hello, wider world\n", to: directory.url("input.txt"))
+        let params = try #require(
+            try await CLIRunner.run(["params", "diff", "--json"], in: directory.path).json() as? [[String: Any]])
+        #expect(params.count == 1)
+        #expect(params.first?["key"] as? String == "scale")
+        #expect(params.first?["old"] as? String == "3" && params.first?["new"] as? String == "5")
+        _ = try await repro(directory)
+        // metrics.json is not an output here, so git does not hold it: HEAD has no metrics, the workspace does.
+        let shown = try #require(try await CLIRunner.run(["metrics", "show", "--json"], in: directory.path).json() as? [String: [String: Double]])
+        #expect(shown["metrics.json"]?["chars"] == 19)
+        #expect(shown["metrics.json"]?["scale"] == 5)
+        try Fixtures.git(["add", "-A"], in: directory.path)
+        try Fixtures.git(["commit", "-qm", "v2"], in: directory.path)
+        let diff = try #require(
+            try await CLIRunner.run(["metrics", "diff", "HEAD~1", "--json"], in: directory.path).json() as? [[String: Any]])
+        let chars = try #require(diff.first { $0["key"] as? String == "chars" })
+        #expect(chars["new"] as? String == "19.0")
+        let unknown = await CLIRunner.run(["params", "diff", "no-such-revision"], in: directory.path)
+        #expect(unknown.exitCode == 8)
+    }
+
     @Test func cyclesAndDuplicateOutputsAreNamed() async throws {
         let cycle = try await repository(
             "stages:\n  a:\n    cmd: cp y x\n    deps: [y]\n    outs: [x]\n  b:\n    cmd: cp x y\n    deps: [x]\n    outs: [y]\n")

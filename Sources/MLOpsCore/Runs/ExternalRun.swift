@@ -109,6 +109,11 @@ extension Repository {
         } catch {
             throw MLOpsError(.notFound, "cannot read the parameters file '\(path)'", cause: error)
         }
+        return try parseParams(text, path: path)
+    }
+
+    /// Flattens parameters text (YAML or JSON); `path` names it in errors.
+    static func parseParams(_ text: String, path: String) throws -> [String: String] {
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -140,9 +145,20 @@ extension Repository {
 
     /// Reads a JSON object of numbers (nested objects are flattened with dots; other values are skipped).
     static func readMetrics(_ path: String) throws -> [String: Double] {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw MLOpsError(.notFound, "cannot read the metrics file '\(path)'", cause: error)
+        }
+        return try parseMetrics(data, path: path)
+    }
+
+    /// Flattens a JSON object of numbers; `path` names it in errors.
+    static func parseMetrics(_ data: Data, path: String) throws -> [String: Double] {
         let value: MetricsValue
         do {
-            value = try JSONDecoder().decode(MetricsValue.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+            value = try JSONDecoder().decode(MetricsValue.self, from: data)
         } catch {
             throw MLOpsError(
                 .invalidInput, "the metrics file '\(path)' is not valid JSON",
