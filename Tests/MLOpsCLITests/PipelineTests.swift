@@ -65,17 +65,24 @@ import Testing
         #expect(status.exitCode == 2)
         #expect(status.standardOutput.contains("stale:  count  parameter scale changed"))
         #expect(try await repro(directory) == ["upper": "unchanged", "count": "ran"])
+        // A changed command re-runs its stage (and what depends on its outputs, if they change).
+        let pipeline = try Fixtures.read(directory.url("mlops.yaml"))
+        try Fixtures.write(pipeline.replacingOccurrences(of: "echo count >> runs.log", with: "echo count  >> runs.log"), to: directory.url("mlops.yaml"))
+        let changedCommand = await CLIRunner.run(["repro"], in: directory.path)
+        #expect(changedCommand.standardOutput.contains("command changed"))
+        try Fixtures.write(pipeline, to: directory.url("mlops.yaml"))
+        #expect(try await repro(directory) == ["upper": "unchanged", "count": "restored"])
         // A deleted or edited output is restored.
         try FileManager.default.removeItem(atPath: directory.url("count.txt"))
         #expect(try await repro(directory)["count"] == "restored")
         #expect(try Fixtures.read(directory.url("count.txt")) == "12\n")
-        #expect(try runs(directory).count == 5)
+        #expect(try runs(directory).count == 6)
 
         // Back to inputs seen before: outputs come from the run cache, nothing runs.
         try Fixtures.write("hello world\n", to: directory.url("input.txt"))
         try Fixtures.write("scale: 3\n", to: directory.url("params.yaml"))
         #expect(try await repro(directory) == ["upper": "restored", "count": "restored"])
-        #expect(try runs(directory).count == 5)
+        #expect(try runs(directory).count == 6)
         #expect(try Fixtures.read(directory.url("upper.txt")) == "HELLO WORLD\n")
         #expect(try await repro(directory, ["--force"]) == ["upper": "ran", "count": "ran"])
         #expect(await CLIRunner.run(["fsck"], in: directory.path).exitCode == 0)
