@@ -157,14 +157,15 @@ final class BinnedMatrix: @unchecked Sendable {
 
     deinit { bins.deallocate() }
 
-    /// Learns bins from training columns.
-    static func learnBins(columns: [Column], maxBins: Int) -> [FeatureBins] {
-        columns.map { column in
+    /// Learns bins from training columns (at most `maxBins` per numeric feature) and bins them.
+    convenience init(training columns: [Column], maxBins: Int) {
+        let features = columns.map { column in
             switch column.storage {
             case .numeric(let values): return FeatureBins(numeric: values, maxBins: maxBins)
             case .categorical(_, let levels): return FeatureBins(categoricalLevels: levels.count)
             }
         }
+        self.init(columns: columns, features: features)
     }
 
     /// The bin of feature `feature` for row `row`.

@@ -36,8 +36,8 @@ enum GradientBoosting {
     ) -> TreeEnsemble {
         let rows = target.count
         let outputs = target.outputs
-        let bins = BinnedMatrix.learnBins(columns: columns, maxBins: parameters.integer("max_bins"))
-        let data = BinnedMatrix(columns: columns, features: bins)
+        let data = BinnedMatrix(training: columns, maxBins: parameters.integer("max_bins"))
+        let bins = data.features
         let validationData = validation.map { BinnedMatrix(columns: $0.columns, features: bins) }
         let growth = GrowthParameters(
             maxLeaves: parameters.integer("max_leaves"), maxDepth: parameters.integer("max_depth"),

@@ -11,8 +11,8 @@ enum RandomForest {
     ) -> TreeEnsemble {
         let rows = target.count
         let outputs = target.outputs
-        let bins = BinnedMatrix.learnBins(columns: columns, maxBins: parameters.integer("max_bins"))
-        let data = BinnedMatrix(columns: columns, features: bins)
+        let data = BinnedMatrix(training: columns, maxBins: parameters.integer("max_bins"))
+        let bins = data.features
         let treeCount = parameters.integer("trees")
         let seed = UInt64(parameters.integer("seed"))
         let bootstrap = parameters.integer("bootstrap") == 1
