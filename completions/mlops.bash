@@ -481,7 +481,7 @@ _mlops_tune() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --version -h --help)
     repeating_options=(--grid --random --param --feature --categorical)
-    non_repeating_options=(-C --data --target --model --trials --folds --metric --test-fraction --name)
+    non_repeating_options=(-C --data --target --model --space --trials --folds --metric --test-fraction --name)
     __mlops_offer_flags_options 0
 
     # Offer option value completions
@@ -505,6 +505,10 @@ _mlops_tune() {
         return
         ;;
     '--random')
+        return
+        ;;
+    '--space')
+        __mlops_add_completions -f
         return
         ;;
     '--trials')

@@ -47,7 +47,7 @@ function __mlops_parse_tokens -S
         case 'train'
             __mlops_parse_subcommand 0 'json' 'q/quiet' 'C=' 'data=' 'target=' 'model=' 'param=+' 'feature=+' 'categorical=+' 'test-fraction=' 'config=' 'name=' 'list-params' 'version' 'h/help'
         case 'tune'
-            __mlops_parse_subcommand 0 'json' 'q/quiet' 'C=' 'data=' 'target=' 'model=' 'grid=+' 'random=+' 'trials=' 'folds=' 'metric=' 'param=+' 'feature=+' 'categorical=+' 'test-fraction=' 'name=' 'version' 'h/help'
+            __mlops_parse_subcommand 0 'json' 'q/quiet' 'C=' 'data=' 'target=' 'model=' 'grid=+' 'random=+' 'space=' 'trials=' 'folds=' 'metric=' 'param=+' 'feature=+' 'categorical=+' 'test-fraction=' 'name=' 'version' 'h/help'
         case 'predict'
             __mlops_parse_subcommand 1 'json' 'q/quiet' 'C=' 'data=' 'output=' 'version' 'h/help'
         case 'run'
@@ -286,6 +286,7 @@ complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "m
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops tune" model' -l 'model' -d 'The learner: gbdt, linear, logistic or forest.' -rfka 'linear logistic gbdt forest'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops tune"' -l 'grid' -d 'Values to try, as name=v1,v2,… (repeatable).' -rfka ''
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops tune"' -l 'random' -d 'A range to sample, as name=low:high[:log] (repeatable).' -rfka ''
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops tune" space' -l 'space' -d 'A YAML file of dimensions: name: [values] or name: {low: …, high: …, log: true}.' -rF
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops tune" trials' -l 'trials' -d 'Random search with this many configurations (default: the full grid).' -rfka ''
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops tune" folds' -l 'folds' -d 'Cross-validation folds.' -rfka ''
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops tune" metric' -l 'metric' -d 'The metric that ranks configurations (default: rmse, or log_loss for classification).' -rfka ''

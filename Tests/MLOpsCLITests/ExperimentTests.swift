@@ -180,6 +180,18 @@ import Testing
         }
         #expect(try await draws() == (try await draws()))
 
+        try Fixtures.write("max_leaves: [4, 8]\nlearning_rate: {low: 0.05, high: 0.2, log: true}\n", to: directory.url("space.yaml"))
+        let fromFile = await CLIRunner.run(
+            ["tune", "--data", "auto-mpg.csv", "--space", "space.yaml", "--trials", "2", "--folds", "2", "--json",
+             "--param", "rounds=10"] + Self.mpgFeatures, in: directory.path)
+        #expect(fromFile.exitCode == 0, "\(fromFile.standardError)")
+        let fileTrials = try #require((try fromFile.json() as? [String: Any])?["trials"] as? [[String: Any]])
+        #expect(fileTrials.allSatisfy { ($0["params"] as? [String: String])?.keys.sorted() == ["learning_rate", "max_leaves"] })
+        let gridOfRanges = await CLIRunner.run(
+            ["tune", "--data", "auto-mpg.csv", "--target", "mpg", "--space", "space.yaml"], in: directory.path)
+        #expect(gridOfRanges.exitCode == 64)
+        #expect(gridOfRanges.standardError.contains("learning_rate is a range"))
+
         let rangeInGrid = await CLIRunner.run(
             ["tune", "--data", "auto-mpg.csv", "--target", "mpg", "--random", "learning_rate=0.01:0.3"], in: directory.path)
         #expect(rangeInGrid.exitCode == 64)

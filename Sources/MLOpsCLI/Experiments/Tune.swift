@@ -32,6 +32,9 @@ extension MLOps {
         @Option(name: .customLong("random"), help: ArgumentHelp("A range to sample, as name=low:high[:log] (repeatable).", valueName: "name=range"))
         var ranges: [String] = []
 
+        @Option(help: "A YAML file of dimensions: name: [values] or name: {low: …, high: …, log: true}.", completion: .file())
+        var space: String?
+
         @Option(help: "Random search with this many configurations (default: the full grid).")
         var trials: Int?
 
@@ -69,7 +72,8 @@ extension MLOps {
                 data: data, target: target, features: features.isEmpty ? nil : features,
                 categorical: categorical.isEmpty ? nil : categorical, model: model, params: fixed,
                 testFraction: testFraction, name: name)
-            let space = try (grid + ranges).map(SearchDimension.parse)
+            let space = try (self.space.map { try SearchDimension.load(yaml: context.absolutePath($0)) } ?? [])
+                + (grid + ranges).map(SearchDimension.parse)
             var options = TuneOptions(training: training, space: space, randomTrials: trials)
             options.folds = folds
             options.metric = metric

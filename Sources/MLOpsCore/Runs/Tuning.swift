@@ -3,6 +3,7 @@ import MLOpsErrors
 import MLOpsLearn
 import MLOpsStore
 import Synchronization
+import Yams
 
 /// The values one hyperparameter may take in a search.
 public enum SearchDimension: Sendable, Equatable {
@@ -10,6 +11,47 @@ public enum SearchDimension: Sendable, Equatable {
     case values([String])
     /// A range for random search: uniform, or log-uniform; integers when both bounds are integers.
     case range(low: Double, high: Double, logarithmic: Bool, integer: Bool)
+
+    /// Reads a search space from YAML: each key a parameter, each value a list (values) or a map with `low`,
+    /// `high` and optionally `log: true` (a range), in file order.
+    ///
+    /// ```yaml
+    /// max_leaves: [15, 31, 63]
+    /// learning_rate: {low: 0.01, high: 0.3, log: true}
+    /// ```
+    public static func load(yaml path: String) throws -> [(name: String, dimension: SearchDimension)] {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw MLOpsError(.notFound, "cannot read the search space '\(path)'", cause: error)
+        }
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch {
+            throw MLOpsError(.invalidInput, "'\(path)' is not valid YAML", cause: error)
+        }
+        guard let mapping = node?.mapping else {
+            throw MLOpsError(.invalidInput, "'\(path)' must map parameter names to lists or ranges")
+        }
+        return try mapping.map { key, value in
+            guard let name = key.string else { throw MLOpsError(.invalidInput, "'\(path)': a parameter name is not text") }
+            if let values = value.sequence {
+                let texts = values.compactMap(\.string)
+                guard !texts.isEmpty, texts.count == values.count else {
+                    throw MLOpsError(.invalidInput, "'\(path)': \(name) needs a list of values")
+                }
+                return (name, .values(texts))
+            }
+            guard let range = value.mapping, let low = range["low"]?.string, let high = range["high"]?.string else {
+                throw MLOpsError(
+                    .invalidInput, "'\(path)': \(name) needs a list of values or {low: …, high: …, log: true|false}")
+            }
+            let logarithmic = range["log"]?.bool ?? false
+            return try parse("\(name)=\(low):\(high)" + (logarithmic ? ":log" : ""))
+        }
+    }
 
     /// Parses `name=v1,v2,…` (values) or `name=low:high` / `name=low:high:log` (a range).
     public static func parse(_ assignment: String) throws -> (name: String, dimension: SearchDimension) {
