@@ -182,6 +182,10 @@ public final class MetadataDatabase: Sendable {
                 t.column("created_ns", .integer).notNull()
             }
         }
+        migrator.registerMigration("0006-version-lineage") { db in
+            // Imported versions carry their origin, producing run, commit and data from another repository.
+            try db.alter(table: "model_versions") { t in t.add(column: "lineage", .text) }
+        }
         return migrator
     }
 }

@@ -34,27 +34,36 @@ extension Repository {
             }
             registration = (oid, run, try model(ofRun: run.id), "run:\(run.id)")
         }
-        let signature = String(decoding: try Self.registryEncoder.encode(registration.model.signature), as: UTF8.self)
-        let metrics = String(decoding: try Self.registryEncoder.encode(registration.run?.metrics ?? [:]), as: UTF8.self)
+        let version = try insertVersion(
+            name: name, oid: registration.oid, runId: registration.run?.id, source: registration.source,
+            gitCommit: registration.run?.git.commit, signature: registration.model.signature,
+            metrics: registration.run?.metrics ?? [:], lineage: nil)
+        return try modelVersion(.version(name: name, version: version))
+    }
+
+    /// Records the next version of `name` and its `register` event in one transaction; returns its number.
+    func insertVersion(
+        name: String, oid: String, runId: String?, source: String, gitCommit: String?, signature: Signature,
+        metrics: [String: Double], lineage: VersionLineage?
+    ) throws -> Int {
+        let signatureText = String(decoding: try Self.registryEncoder.encode(signature), as: UTF8.self)
+        let metricsText = String(decoding: try Self.registryEncoder.encode(metrics), as: UTF8.self)
+        let lineageText = try lineage.map { String(decoding: try Self.registryEncoder.encode($0), as: UTF8.self) }
         let actor = Self.actor
         let now = Self.nanoseconds(Date())
-        let version = try database.pool.write { db -> Int in
+        return try database.pool.write { db -> Int in
             try db.execute(sql: "INSERT OR IGNORE INTO models (name, created_ns) VALUES (?, ?)", arguments: [name, now])
             let version = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM model_versions WHERE name = ?", arguments: [name]) ?? 0) + 1
             try db.execute(
                 sql: """
                     INSERT INTO model_versions (name, version, oid, run_id, source, git_commit, signature, metrics,
-                                                created_ns, actor)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                                created_ns, actor, lineage)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [
-                    name, version, registration.oid, registration.run?.id, registration.source,
-                    registration.run?.git.commit, signature, metrics, now, actor,
-                ])
+                arguments: [name, version, oid, runId, source, gitCommit, signatureText, metricsText, now, actor, lineageText])
             try Self.recordEvent(db, name: name, event: "register", alias: nil, from: nil, to: version, reason: nil, actor: actor, at: now)
             return version
         }
-        return try modelVersion(.version(name: name, version: version))
     }
 
     /// Every registered model, by name.
@@ -96,6 +105,7 @@ extension Repository {
             else { throw Self.noVersion(name, version) }
             let signatureText: String = row["signature"]
             let metricsText: String = row["metrics"]
+            let lineageText: String? = row["lineage"]
             let aliases = try String.fetchAll(
                 db, sql: "SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias", arguments: [name, version])
             var tags: [String: String] = [:]
@@ -109,9 +119,14 @@ extension Repository {
                 gitCommit: row["git_commit"],
                 signature: try Self.registryDecoder.decode(Signature.self, from: Data(signatureText.utf8)),
                 metrics: try Self.registryDecoder.decode([String: Double].self, from: Data(metricsText.utf8)),
-                created: Self.date(row["created_ns"]), actor: row["actor"], aliases: aliases, tags: tags, inputs: [])
+                created: Self.date(row["created_ns"]), actor: row["actor"], aliases: aliases, tags: tags, inputs: [],
+                lineage: try lineageText.map { try Self.registryDecoder.decode(VersionLineage.self, from: Data($0.utf8)) })
         }
-        if let runId = result.runId, let run = try? run(runId) { result.inputs = run.inputs }
+        if let runId = result.runId, let run = try? run(runId) {
+            result.inputs = run.inputs
+        } else if let lineage = result.lineage {
+            result.inputs = lineage.inputs
+        }
         return result
     }
 

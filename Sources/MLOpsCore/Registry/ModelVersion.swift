@@ -24,9 +24,22 @@ public struct ModelVersion: Codable, Sendable, Equatable {
     public var tags: [String: String]
     /// The data the producing run read (path, object id, pointer).
     public var inputs: [Run.Input]
+    /// Where an imported version came from (nil for versions registered here).
+    public var lineage: VersionLineage?
 
     /// `name@version`.
     public var reference: String { "\(name)@\(version)" }
+}
+
+/// The history an imported version carries from the repository it was exported from.
+public struct VersionLineage: Codable, Sendable, Equatable {
+    /// The version it was in its original repository (`mpg@3`), if it was registered there.
+    public var origin: String?
+    /// The run that produced it there.
+    public var runId: String?
+    public var gitCommit: String?
+    /// The data that run read.
+    public var inputs: [Run.Input]
 }
 
 /// A registered model's summary.

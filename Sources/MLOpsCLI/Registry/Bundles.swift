@@ -1,0 +1,60 @@
+import ArgumentParser
+import MLOpsCore
+
+extension MLOps {
+    struct Export: ContextCommand {
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case bundle
+        }
+
+        static let configuration = CommandConfiguration(
+            abstract: "Write a model as a bundle another repository can import.",
+            discussion: """
+                A bundle is a gzip-compressed tar of model.json, manifest.json (signature, metrics and lineage: \
+                the original version, run, commit and data) and checksums.sha256. The same model always gives \
+                the same bytes.
+                """)
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Argument(help: "The model: name@version, name@alias, name@latest, or run:<id>.")
+        var model: String
+
+        @Option(help: "The output format.")
+        var format: Format = .bundle
+
+        @Option(help: "The file to write (such as mpg-3.tar.gz).", completion: .file())
+        var output: String
+
+        func run(in context: CommandContext) async throws {
+            let summary = try repository(context).exportBundle(model, to: output, workingDirectory: directory(context))
+            try self.output(context).render(summary) { _ in "Wrote \(model) to \(output) (\(ByteCount.format(Int64(summary.bytes)))).\n" }
+        }
+    }
+
+    struct Import: ContextCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register the model of a bundle (from `mlops export`) as a new version, with its lineage.",
+            discussion: """
+                Refuses, with nothing written, archives with absolute or .. paths, links, devices or other \
+                special entries, more than 64 entries or 1 GiB, compression bombs, unexpected files, and any \
+                checksum mismatch.
+                """)
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Argument(help: "The bundle file.", completion: .file())
+        var bundle: String
+
+        @Option(help: "The model name to register it under (default: its name in the bundle).")
+        var name: String?
+
+        func run(in context: CommandContext) async throws {
+            let version = try repository(context).importBundle(bundle, name: name, workingDirectory: directory(context))
+            try output(context).render(version) { style in
+                let origin = version.lineage?.origin.map { " (was \($0))" } ?? ""
+                return "Imported \(style.bold(version.reference))\(origin) from \(bundle).\n"
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import MLOpsErrors
+import MLOpsLearn
+import MLOpsStore
+
+/// `manifest.json` of a model bundle: what the model is and where it came from.
+public struct BundleManifest: Codable, Sendable, Equatable {
+    public static let formatName = "mlops-bundle"
+    public static let currentFormatVersion = 1
+
+    public var format: String
+    public var formatVersion: Int
+    /// The model's name and version in the exporting repository, when it was a registered version.
+    public var name: String?
+    public var version: Int?
+    public var signature: Signature
+    public var metrics: [String: Double]
+    public var lineage: VersionLineage
+    public var exported: Date
+    /// Bundle file name → `sha256:<hex>` of its bytes (the model; `checksums.sha256` also covers this file).
+    public var files: [String: String]
+}
+
+/// What `export --format bundle` wrote.
+public struct BundleSummary: Codable, Sendable {
+    public var output: String
+    public var bytes: Int
+    public var manifest: BundleManifest
+}
+
+extension Repository {
+    static let bundleModel = "model.json"
+    static let bundleManifest = "manifest.json"
+    static let bundleChecksums = "checksums.sha256"
+
+    /// Writes a model (any reference) as a bundle: `model.json`, `manifest.json` (signature, metrics, lineage)
+    /// and `checksums.sha256`, in a gzip-compressed tar written atomically. The same model gives the same bytes.
+    public func exportBundle(_ reference: String, to output: String, workingDirectory: String) throws -> BundleSummary {
+        let resolved = try resolveModel(reference)
+        let modelBytes = Data(try store.read(try ObjectID(parsing: resolved.oid)))
+        var metrics: [String: Double] = [:]
+        var lineage = VersionLineage(origin: nil, runId: resolved.runId, gitCommit: nil, inputs: [])
+        if let name = resolved.name, let number = resolved.version {
+            let version = try modelVersion(.version(name: name, version: number))
+            metrics = version.metrics
+            lineage = VersionLineage(
+                origin: version.lineage?.origin ?? version.reference, runId: version.runId ?? version.lineage?.runId,
+                gitCommit: version.gitCommit, inputs: version.inputs)
+        } else if let runId = resolved.runId, let run = try? run(runId) {
+            metrics = run.metrics
+            lineage = VersionLineage(origin: nil, runId: run.id, gitCommit: run.git.commit, inputs: run.inputs)
+        }
+        let manifest = BundleManifest(
+            format: BundleManifest.formatName, formatVersion: BundleManifest.currentFormatVersion, name: resolved.name,
+            version: resolved.version, signature: resolved.model.signature, metrics: metrics, lineage: lineage,
+            exported: Date(timeIntervalSince1970: 0), files: [Self.bundleModel: resolved.oid])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        let manifestBytes = try encoder.encode(manifest)
+        let checksums = [(Self.bundleModel, modelBytes), (Self.bundleManifest, manifestBytes)]
+            .map { "\(ObjectID(hashing: Array($0.1)).hex)  \($0.0)\n" }.joined()
+        let path = WorkspacePath.absolute(output, relativeTo: workingDirectory)
+        try BundleArchive.write(
+            [(Self.bundleModel, modelBytes), (Self.bundleManifest, manifestBytes), (Self.bundleChecksums, Data(checksums.utf8))],
+            to: path)
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        return BundleSummary(output: path, bytes: size, manifest: manifest)
+    }
+
+    /// Registers the model of a bundle as the next version of `name` (default: its name in the bundle), with its
+    /// lineage. The archive is validated entry by entry and every checksum verified before anything is stored.
+    public func importBundle(_ input: String, name: String?, workingDirectory: String) throws -> ModelVersion {
+        let path = WorkspacePath.absolute(input, relativeTo: workingDirectory)
+        guard FileManager.default.fileExists(atPath: path) else { throw MLOpsError(.notFound, "no bundle '\(input)'") }
+        func refuse(_ why: String) -> MLOpsError {
+            MLOpsError(.invalidInput, "refusing the bundle '\(input)': \(why)", hint: "nothing was imported")
+        }
+        let files = try BundleArchive.read(path)
+        let expected: Set<String> = [Self.bundleModel, Self.bundleManifest, Self.bundleChecksums]
+        if let extra = files.keys.sorted().first(where: { !expected.contains($0) }) { throw refuse("unexpected entry '\(extra)'") }
+        guard let modelBytes = files[Self.bundleModel], let manifestBytes = files[Self.bundleManifest],
+            let checksumBytes = files[Self.bundleChecksums]
+        else { throw refuse("it lacks \(expected.subtracting(files.keys).sorted().joined(separator: ", "))") }
+
+        var listed: [String: String] = [:]
+        for line in String(decoding: checksumBytes, as: UTF8.self).split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2 else { throw refuse("checksums.sha256 is malformed") }
+            listed[parts[1].trimmingCharacters(in: .whitespaces)] = String(parts[0])
+        }
+        for (file, bytes) in [(Self.bundleModel, modelBytes), (Self.bundleManifest, manifestBytes)] {
+            guard let sum = listed[file] else { throw refuse("checksums.sha256 does not list \(file)") }
+            guard ObjectID(hashing: Array(bytes)).hex == sum else { throw refuse("\(file) does not match its checksum") }
+        }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .iso8601
+        let manifest: BundleManifest
+        do {
+            manifest = try decoder.decode(BundleManifest.self, from: manifestBytes)
+        } catch {
+            throw refuse("manifest.json is not a bundle manifest (\(error))")
+        }
+        guard manifest.format == BundleManifest.formatName, manifest.formatVersion <= BundleManifest.currentFormatVersion else {
+            throw refuse("it is format \(manifest.format) \(manifest.formatVersion); this mlops reads \(BundleManifest.formatName) 1")
+        }
+        let oid = ObjectID(hashing: Array(modelBytes))
+        guard manifest.files[Self.bundleModel] == oid.description else { throw refuse("model.json does not match the manifest") }
+        let model = try Model.decode(modelBytes, source: "\(input):model.json")
+        guard model.signature == manifest.signature else { throw refuse("the manifest's signature is not the model's") }
+        guard let targetName = name ?? manifest.name else {
+            throw MLOpsError(.usage, "the bundle names no model", hint: "give one: mlops import \(input) --name <name>")
+        }
+        try ModelReference.validateName(targetName)
+
+        let lock = try lock(for: "import")
+        defer { withExtendedLifetime(lock) {} }
+        try store.store(Array(modelBytes))
+        try store.synchronize()
+        let version = try insertVersion(
+            name: targetName, oid: oid.description, runId: nil, source: "bundle:" + WorkspacePath.name(path),
+            gitCommit: manifest.lineage.gitCommit, signature: model.signature, metrics: manifest.metrics,
+            lineage: manifest.lineage)
+        return try modelVersion(.version(name: targetName, version: version))
+    }
+}
