@@ -79,6 +79,30 @@ import Testing
         #expect(throws: MLOpsError.self) { try Model.decode(Data("{\"format_version\": 1}".utf8)) }
     }
 
+    @Test func streamingPredictionMatchesTablePredictionBitForBit() throws {
+        let (train, _) = try BundledData.mpg()
+        let path = Fixtures.example("auto-mpg/auto-mpg.csv")
+        for learner in [Learner.gbdt, .linear] {
+            let model = try CompiledModel(try Training.train(TrainingRequest(table: train, target: "mpg", learner: learner)))
+            let whole = try model.predict(CSVReader(categoricalColumns: ["origin"]).read(path: path)).values
+            var streamed: [Double] = []
+            var chunks = 0
+            try model.predictCSV(path: path, chunkRows: 50) { (predictions: Predictions) throws(MLOpsError) in
+                streamed += predictions.values
+                chunks += 1
+            }
+            #expect(chunks == 8)  // 392 rows in chunks of 50
+            #expect(Self.bits(streamed) == Self.bits(whole))
+        }
+        let directory = try TemporaryDirectory()
+        try Fixtures.write("cylinders,displacement,horsepower,weight,acceleration,year,origin\n4,97,fast,2000,15,80,1\n", to: directory.url("bad.csv"))
+        let model = try CompiledModel(try Training.train(TrainingRequest(table: train, target: "mpg", learner: .linear)))
+        let error = #expect(throws: MLOpsError.self) {
+            try model.predictCSV(path: directory.url("bad.csv")) { (_: Predictions) throws(MLOpsError) in }
+        }
+        #expect(error?.message.contains("line 2: feature 'horsepower' must be numeric, not 'fast'") == true)
+    }
+
     @Test func missingFeatureColumnsAndTextInNumericFeaturesAreReported() throws {
         let (train, test) = try BundledData.mpg()
         let model = try CompiledModel(try Training.train(TrainingRequest(table: train, target: "mpg", learner: .linear)))

@@ -16,7 +16,8 @@ public struct PredictionSummary: Codable, Sendable {
 }
 
 extension Repository {
-    /// Scores a data file with a model and writes the predictions as CSV, one row per input row in input
+    /// Scores a data file with a model and writes the predictions as CSV, streaming (a CSV input is read and
+    /// scored in chunks on all cores, so memory does not grow with the file), one row per input row in input
     /// order: `predicted_<target>` (the value, or the most probable class) and, for classifiers,
     /// `probability_<class>` for each class.
     ///
@@ -28,27 +29,67 @@ extension Repository {
     ) throws -> (summary: PredictionSummary, csv: String?) {
         let resolved = try resolveModel(reference)
         let model = try CompiledModel(resolved.model)
-        let table = try TableFile.read(path: WorkspacePath.absolute(data, relativeTo: workingDirectory))
-        let predictions = try model.predict(table)
         let signature = model.signature
         var columns = ["predicted_\(signature.target)"]
         if let classes = signature.classes { columns += classes.map { "probability_\($0)" } }
-        var text = columns.map(CSVText.field).joined(separator: ",") + "\n"
-        let labels = predictions.labels
-        for row in 0..<predictions.rowCount {
-            var fields = [CSVText.field(labels[row])]
-            if signature.classes != nil { fields += predictions.row(row).map { "\($0)" } }
-            text += fields.joined(separator: ",") + "\n"
+        let header = columns.map(CSVText.field).joined(separator: ",") + "\n"
+        func lines(_ predictions: Predictions) -> String {
+            var text = ""
+            let labels = predictions.labels
+            for row in 0..<predictions.rowCount {
+                var fields = [CSVText.field(labels[row])]
+                if signature.classes != nil { fields += predictions.row(row).map { "\($0)" } }
+                text += fields.joined(separator: ",") + "\n"
+            }
+            return text
         }
-        var written: String?
-        if let output {
-            let path = WorkspacePath.absolute(output, relativeTo: workingDirectory)
-            try AtomicFile.write(text, to: path)
-            written = path
+        let dataPath = WorkspacePath.absolute(data, relativeTo: workingDirectory)
+        var rows = 0
+        var text = header
+        guard let output else {
+            try score(model, dataPath) { predictions in
+                rows += predictions.rowCount
+                text += lines(predictions)
+            }
+            return (PredictionSummary(model: reference, runId: resolved.runId, rows: rows, output: nil, columns: columns), text)
         }
-        let summary = PredictionSummary(
-            model: reference, runId: resolved.runId, rows: predictions.rowCount, output: written, columns: columns)
-        return (summary, output == nil ? text : nil)
+        // Written chunk by chunk to a temporary sibling, then renamed: memory stays bounded and a crash leaves
+        // the old file or none, never half of it.
+        let path = WorkspacePath.absolute(output, relativeTo: workingDirectory)
+        let temporary = path + ".mlops-\(getpid()).tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(header.utf8)),
+            let handle = FileHandle(forWritingAtPath: temporary)
+        else { throw MLOpsError.system("write", path: output, errno: errno) }
+        do {
+            handle.seekToEndOfFile()
+            try score(model, dataPath) { predictions in
+                rows += predictions.rowCount
+                handle.write(Data(lines(predictions).utf8))
+            }
+            try handle.synchronize()
+            try handle.close()
+            guard rename(temporary, path) == 0 else { throw MLOpsError.system("write", path: output, errno: errno) }
+        } catch {
+            try? handle.close()
+            unlink(temporary)
+            throw error
+        }
+        return (PredictionSummary(model: reference, runId: resolved.runId, rows: rows, output: path, columns: columns), nil)
+    }
+
+    /// Predicts a data file chunk by chunk (CSV streams; JSON Lines is read whole).
+    private func score(_ model: CompiledModel, _ path: String, _ consume: (Predictions) throws -> Void) throws {
+        let lowered = path.lowercased()
+        if lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson") {
+            try consume(try model.predict(TableFile.read(path: path)))
+            return
+        }
+        var failure: (any Error)?
+        try model.predictCSV(path: path) { (predictions: Predictions) throws(MLOpsError) in
+            guard failure == nil else { return }
+            do { try consume(predictions) } catch { failure = error }
+        }
+        if let failure { throw failure }
     }
 }
 

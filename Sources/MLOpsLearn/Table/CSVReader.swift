@@ -67,7 +67,7 @@ public struct CSVReader: Sendable {
         return try Table(columns: columns)
     }
 
-    private func validate(header names: [String], path: String) throws(MLOpsError) {
+    func validate(header names: [String], path: String) throws(MLOpsError) {
         var seen = Set<String>()
         for (index, name) in names.enumerated() {
             if name.isEmpty {
@@ -81,14 +81,14 @@ public struct CSVReader: Sendable {
         }
     }
 
-    private func isMissing(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+    func isMissing(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
         if field.isEmpty { return true }
         guard field.count <= 4 else { return false }
         return missingTokens.contains(String(decoding: field, as: UTF8.self))
     }
 
     /// Calls `header` once with the header's names, then `onField` for each field of each non-empty record.
-    private func tokenize(
+    func tokenize(
         path: String,
         onField: (_ record: Int, _ column: Int, _ field: UnsafeBufferPointer<UInt8>) throws(MLOpsError) -> Void,
         header: ([String]) throws(MLOpsError) -> Void
