@@ -58,6 +58,6 @@ let package = Package(
         .testTarget(
             name: "MLOpsLearnTests", dependencies: ["MLOpsLearn", "MLOpsTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "MLOpsCoreTests", dependencies: ["MLOpsCore", "MLOpsTestSupport"]),
-        .testTarget(name: "MLOpsCLITests", dependencies: ["MLOpsCLI", "MLOpsTestSupport"]),
+        .testTarget(name: "MLOpsCLITests", dependencies: ["MLOpsCLI", "MLOpsTestSupport"], exclude: ["Fixtures"]),
     ]
 )

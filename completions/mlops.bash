@@ -1009,7 +1009,7 @@ _mlops_export() {
         return
         ;;
     '--format')
-        __mlops_add_completions -W 'bundle'
+        __mlops_add_completions -W 'bundle'$'\n''onnx'
         return
         ;;
     '--output')

@@ -194,7 +194,7 @@ complete -c 'mlops' -n '__mlops_should_offer_completions_for_positional "mlops" 
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_positional "mlops" -eq 1' -fa 'log' -d 'Record metrics, parameters or artifacts of a run (from scripts, or inside `mlops run`).'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_positional "mlops" -eq 1' -fa 'eval' -d 'Evaluate a model on labelled data and check quality gates (for CI).'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_positional "mlops" -eq 1' -fa 'model' -d 'The model registry: versions, aliases, promotion, rollback and history.'
-complete -c 'mlops' -n '__mlops_should_offer_completions_for_positional "mlops" -eq 1' -fa 'export' -d 'Write a model as a bundle another repository can import.'
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_positional "mlops" -eq 1' -fa 'export' -d 'Write a model as ONNX (for other runtimes) or as a bundle another repository can import.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_positional "mlops" -eq 1' -fa 'import' -d 'Register the model of a bundle (from `mlops export`) as a new version, with its lineage.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_positional "mlops" -eq 1' -fa 'repro' -d 'Bring the pipeline in mlops.yaml up to date, running only what changed.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_positional "mlops" -eq 1' -fa 'dag' -d 'Show the pipeline\'s stages and how they depend on each other.'
@@ -448,8 +448,8 @@ complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "m
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops export" json' -l 'json' -d 'Print a JSON payload on standard output and nothing else.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops export" q quiet' -l 'quiet' -s 'q' -d 'Print nothing but errors.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops export" C' -s 'C' -d 'Run as if mlops was started in <directory>.' -rfa '(__mlops_complete_directories)'
-complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops export" format' -l 'format' -d 'The output format.' -rfka 'bundle'
-complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops export" output' -l 'output' -d 'The file to write (such as mpg-3.tar.gz).' -rF
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops export" format' -l 'format' -d 'The output format.' -rfka 'bundle onnx'
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops export" output' -l 'output' -d 'The file to write (such as mpg-3.tar.gz or mpg-3.onnx).' -rF
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops export" version' -l 'version' -d 'Show the version.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops export" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops import" json' -l 'json' -d 'Print a JSON payload on standard output and nothing else.'

@@ -10,11 +10,15 @@ import MLOpsErrors
 public enum AtomicFile {
     /// Writes `text` to `path` through a fsynced sibling temporary file and a rename.
     public static func write(_ text: String, to path: String, mode: mode_t = 0o644) throws {
+        try write(bytes: Array(text.utf8), to: path, mode: mode)
+    }
+
+    /// Writes `bytes` to `path` through a fsynced sibling temporary file and a rename.
+    public static func write(bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
         let staging = ObjectStore.siblingTemporaryPath(of: path)
         do {
             let file = try OpenFile.creating(staging, mode: mode)
-            var text = text
-            try text.withUTF8 { try file.write(UnsafeRawBufferPointer($0)) }
+            try bytes.withUnsafeBytes { try file.write($0) }
             try file.synchronize()
         } catch {
             unlink(staging)

@@ -5,12 +5,15 @@ extension MLOps {
     struct Export: ContextCommand {
         enum Format: String, ExpressibleByArgument, CaseIterable {
             case bundle
+            case onnx
         }
 
         static let configuration = CommandConfiguration(
-            abstract: "Write a model as a bundle another repository can import.",
+            abstract: "Write a model as ONNX (for other runtimes) or as a bundle another repository can import.",
             discussion: """
-                A bundle is a gzip-compressed tar of model.json, manifest.json (signature, metrics and lineage: \
+                ONNX: one input per feature (double [N,1], or string [N,1] for categorical features), one output \
+                (prediction, or probabilities per class); ai.onnx.ml TreeEnsembleRegressor for trees, \
+                MatMul for linear models. A bundle is a gzip-compressed tar of model.json, manifest.json (signature, metrics and lineage: \
                 the original version, run, commit and data) and checksums.sha256. The same model always gives \
                 the same bytes.
                 """)
@@ -23,10 +26,17 @@ extension MLOps {
         @Option(help: "The output format.")
         var format: Format = .bundle
 
-        @Option(help: "The file to write (such as mpg-3.tar.gz).", completion: .file())
+        @Option(help: "The file to write (such as mpg-3.tar.gz or mpg-3.onnx).", completion: .file())
         var output: String
 
         func run(in context: CommandContext) async throws {
+            if format == .onnx {
+                let bytes = try repository(context).exportONNX(model, to: output, workingDirectory: directory(context))
+                try self.output(context).render(["output": output, "bytes": String(bytes)]) { _ in
+                    "Wrote \(model) as ONNX to \(output) (\(ByteCount.format(Int64(bytes)))).\n"
+                }
+                return
+            }
             let summary = try repository(context).exportBundle(model, to: output, workingDirectory: directory(context))
             try self.output(context).render(summary) { _ in "Wrote \(model) to \(output) (\(ByteCount.format(Int64(summary.bytes)))).\n" }
         }

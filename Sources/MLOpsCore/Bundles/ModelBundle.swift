@@ -69,6 +69,15 @@ extension Repository {
         return BundleSummary(output: path, bytes: size, manifest: manifest)
     }
 
+    /// Writes a model (any reference) as ONNX (see `ONNXExport`), atomically; returns the bytes written.
+    public func exportONNX(_ reference: String, to output: String, workingDirectory: String) throws -> Int {
+        let resolved = try resolveModel(reference)
+        let bytes = try ONNXExport.encode(resolved.model, producerVersion: ToolVersion.current)
+        let path = WorkspacePath.absolute(output, relativeTo: workingDirectory)
+        try AtomicFile.write(bytes: bytes, to: path)
+        return bytes.count
+    }
+
     /// Registers the model of a bundle as the next version of `name` (default: its name in the bundle), with its
     /// lineage. The archive is validated entry by entry and every checksum verified before anything is stored.
     public func importBundle(_ input: String, name: String?, workingDirectory: String) throws -> ModelVersion {

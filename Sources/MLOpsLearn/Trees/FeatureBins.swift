@@ -10,6 +10,8 @@ struct FeatureBins: Sendable {
     let upperBounds: [Double]
     /// The number of value bins.
     let valueBins: Int
+    /// For categorical features, the number of levels (codes from `valueBins` on share the missing bin).
+    let levelCount: Int
 
     /// The bin of missing values.
     var missingBin: Int { valueBins }
@@ -46,6 +48,7 @@ struct FeatureBins: Sendable {
         bounds.append(.greatestFiniteMagnitude)
         upperBounds = bounds
         valueBins = bounds.count
+        levelCount = 0
     }
 
     /// The distinct non-missing values in ascending order, with how often each occurs. Counting in a hash table
@@ -83,6 +86,7 @@ struct FeatureBins: Sendable {
         kind = .categorical
         upperBounds = []
         valueBins = max(1, min(levelCount, 255))
+        self.levelCount = levelCount
     }
 
     /// A value strictly between `low` and `high` (or `low` when they are adjacent doubles), so that `low` falls

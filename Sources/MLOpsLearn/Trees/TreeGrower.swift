@@ -53,7 +53,9 @@ struct GrownTree {
                 categories.append([])
             } else {
                 thresholds.append(0)
-                categories.append((0..<featureBins.valueBins).filter { goesLeft[node][$0] })
+                // Levels beyond the 255th shared the missing bin in training, so they go where missing values go.
+                let overflow = defaultLeft[node] ? Array(featureBins.valueBins..<max(featureBins.valueBins, featureBins.levelCount)) : []
+                categories.append((0..<featureBins.valueBins).filter { goesLeft[node][$0] } + overflow)
             }
         }
         return Tree(
