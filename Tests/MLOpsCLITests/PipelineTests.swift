@@ -151,6 +151,10 @@ import Testing
         #expect(duplicateResult.standardError.contains("stages 'a' and 'b' both write 'x'"))
         let unknownKey = try await repository("stages:\n  a:\n    command: touch x\n")
         #expect(await CLIRunner.run(["repro"], in: unknownKey.path).standardError.contains("unknown key 'command'"))
+        // status still works with a broken pipeline, and reports it.
+        let status = await CLIRunner.run(["status", "--exit-code"], in: unknownKey.path)
+        #expect(status.exitCode == 2)
+        #expect(status.standardOutput.contains("mlops.yaml") && status.standardOutput.contains("unknown key 'command'"))
     }
 
     @Test func aFailingStageChangesNothingAndKeepGoingRunsTheRest() async throws {

@@ -144,7 +144,13 @@ extension Repository {
     /// stale one is stale too.
     public func staleStages() throws -> [StaleStage] {
         guard FileManager.default.fileExists(atPath: root + "/" + PipelineFile.name) else { return [] }
-        let graph = try PipelineGraph(stages: try PipelineFile.load(root: root))
+        let graph: PipelineGraph
+        do {
+            graph = try PipelineGraph(stages: try PipelineFile.load(root: root))
+        } catch let error as MLOpsError {
+            // A broken pipeline file must not break `status` (git hooks run it): report it as the stale part.
+            return [StaleStage(stage: PipelineFile.name, reason: error.message)]
+        }
         var stale: [Int: StaleStage] = [:]
         for index in graph.order {
             let stage = graph.stages[index]
