@@ -42,7 +42,8 @@ public enum Evaluation {
         return curve
     }
 
-    private static func truth(for signature: Signature, in table: Table) throws(MLOpsError) -> TargetValues {
+    /// The target column of `table` as the model's signature reads it: numbers, or class indices.
+    static func truth(for signature: Signature, in table: Table) throws(MLOpsError) -> TargetValues {
         let column = try table.column(named: signature.target)
         guard column.missingCount == 0 else {
             throw MLOpsError(

@@ -193,26 +193,7 @@ private struct Problem {
             let column = try table.column(named: feature.name)
             columns.append(feature.levels.map { column.recoded(to: $0) } ?? column)
         }
-        let targetColumn = try table.column(named: signature.target)
-        guard targetColumn.missingCount == 0 else {
-            throw MLOpsError(.invalidInput, "the validation target '\(signature.target)' has missing values")
-        }
-        if let classes = signature.classes {
-            var index: [String: Int] = [:]
-            for (position, name) in classes.enumerated() { index[name] = position }
-            var codes: [Int] = []
-            for row in 0..<targetColumn.count {
-                let label = targetColumn.text(at: row) ?? ""
-                guard let code = index[label] else {
-                    throw MLOpsError(
-                        .invalidInput, "the validation data has class '\(label)', which the training data lacks")
-                }
-                codes.append(code)
-            }
-            return GradientBoosting.Validation(columns: columns, target: .classes(codes, count: classes.count))
-        }
-        guard let values = targetColumn.numericValues else { throw needsNumbers }
-        return GradientBoosting.Validation(columns: columns, target: .numbers(values))
+        return GradientBoosting.Validation(columns: columns, target: try Evaluation.truth(for: signature, in: table))
     }
 
     func model(
