@@ -77,10 +77,7 @@ extension Repository {
             {
                 let files = try scanDirectory(target, removingStaleStaging: true)
                 let digests = try digest(files, cache: cache, storing: true, phase: "adding", progress: progress)
-                let manifest = DirectoryManifest(
-                    entries: digests.map {
-                        .init(path: $0.file.pathInTarget, oid: $0.oid, size: $0.size, exec: $0.file.snapshot.executable)
-                    })
+                let manifest = DirectoryManifest(digests)
                 let manifestID = try store.store(manifest.encoded())
                 let pointer = PointerFile(
                     oid: manifestID, size: manifest.totalSize, kind: .dir, files: manifest.entries.count,

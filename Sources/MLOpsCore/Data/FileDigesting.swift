@@ -45,6 +45,19 @@ extension Repository {
         }
     }
 
+    /// The object id the workspace's bytes at a repository-relative path have now (a file's id, or a directory's
+    /// manifest id), using the stat cache so unchanged files are not read; nil when nothing is there.
+    func contentID(of path: String) throws -> ObjectID? {
+        guard let snapshot = FileSnapshot.take(absolute(path)) else { return nil }
+        let cache = try StatCache(database: database).entries(under: path)
+        let files =
+            snapshot.isDirectory
+            ? try scanDirectory(path) : [try workspaceFile(absolute(path), path: path, pathInTarget: WorkspacePath.name(path))]
+        let digests = try digest(files, cache: cache, storing: false, phase: "hashing", progress: nil)
+        try rememberDigests(digests)
+        return snapshot.isDirectory ? DirectoryManifest(digests).id : digests.first?.oid
+    }
+
     /// Remembers the snapshots of files that were just read, so the next `status` can skip them.
     func rememberDigests(_ digests: [DigestedFile]) throws {
         try StatCache(database: database).record(
@@ -71,5 +84,15 @@ final class ByteProgress: Sendable {
     @Sendable func advance(_ bytes: Int) {
         let completed = done.wrappingAdd(Int64(bytes), ordering: .relaxed).newValue
         handler(ProgressUpdate(phase: phase, completed: completed, total: total, unit: .bytes))
+    }
+}
+
+extension DirectoryManifest {
+    /// The manifest of a directory's digested files.
+    init(_ digests: [DigestedFile]) {
+        self.init(
+            entries: digests.map {
+                .init(path: $0.file.pathInTarget, oid: $0.oid, size: $0.size, exec: $0.file.snapshot.executable)
+            })
     }
 }

@@ -105,10 +105,7 @@ extension Repository {
             }
             let files = try scanDirectory(target.path, removingStaleStaging: holdingLock)
             let current = try digest(files, cache: cache, storing: false, phase: phase, progress: progress)
-            let manifest = DirectoryManifest(
-                entries: current.map {
-                    .init(path: $0.file.pathInTarget, oid: $0.oid, size: $0.size, exec: $0.file.snapshot.executable)
-                })
+            let manifest = DirectoryManifest(current)
             if manifest.id == pointer.oid {
                 // Same id, same bytes: the workspace's manifest is the recorded one, no need to read and decode it.
                 return TargetComparison(

@@ -298,24 +298,6 @@ extension Repository {
         return result
     }
 
-    /// The object id the workspace's bytes at a repository-relative path have now (a file's id, or a directory's
-    /// manifest id), using the stat cache; nil when nothing is there.
-    func contentID(of path: String) throws -> ObjectID? {
-        guard let snapshot = FileSnapshot.take(absolute(path)) else { return nil }
-        let cache = try StatCache(database: database).entries(under: path)
-        if snapshot.isDirectory {
-            let digests = try digest(try scanDirectory(path), cache: cache, storing: false, phase: "hashing", progress: nil)
-            try rememberDigests(digests)
-            return DirectoryManifest(
-                entries: digests.map { .init(path: $0.file.pathInTarget, oid: $0.oid, size: $0.size, exec: $0.file.snapshot.executable) }
-            ).id
-        }
-        let file = try workspaceFile(absolute(path), path: path, pathInTarget: WorkspacePath.name(path))
-        let digests = try digest([file], cache: cache, storing: false, phase: "hashing", progress: nil)
-        try rememberDigests(digests)
-        return digests.first?.oid
-    }
-
     /// Records the stage's result in `mlops.lock` (read, changed and written under the repository lock, so
     /// stages finishing at once in one or several processes do not lose each other's records).
     private func updateLock(_ name: String, _ record: StageRecord) throws {

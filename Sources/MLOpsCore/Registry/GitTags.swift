@@ -9,9 +9,7 @@ enum GitTags {
     static func tagPromotion(
         at directory: String, commit: String?, name: String, version: Int, alias: String, message: String
     ) throws -> [String] {
-        GitLibrary.initialize()
-        var repository: OpaquePointer?
-        guard git_repository_open_ext(&repository, directory, 0, nil) == 0, let repository else {
+        guard let repository = GitLibrary.open(directory) else {
             throw MLOpsError(.invalidState, "'\(directory)' is not inside a git repository", hint: "run `git init` or promote without --git-tag")
         }
         defer { git_repository_free(repository) }

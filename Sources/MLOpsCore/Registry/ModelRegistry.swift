@@ -29,10 +29,8 @@ extension Repository {
                 throw MLOpsError(.usage, "register a run (run:<id>) or a model.json file, not '\(source)'")
             }
             let run = try run(reference)
-            guard let oid = run.artifact(named: "model") else {
-                throw MLOpsError(.notFound, "run \(run.id.prefix(RunID.displayLength)) has no model to register")
-            }
-            registration = (oid, run, try model(ofRun: run.id), "run:\(run.id)")
+            let (model, oid) = try model(of: run)
+            registration = (oid, run, model, "run:\(run.id)")
         }
         let version = try insertVersion(
             name: name, oid: registration.oid, runId: registration.run?.id, source: registration.source,
@@ -135,10 +133,8 @@ extension Repository {
         let reference = try ModelReference.parse(text)
         if case .run(let id) = reference {
             let run = try run(id)
-            guard let oid = run.artifact(named: "model") else {
-                throw MLOpsError(.notFound, "run \(run.id.prefix(RunID.displayLength)) has no model")
-            }
-            return ResolvedModel(model: try model(ofRun: run.id), oid: oid, runId: run.id, name: nil, version: nil, reference: text)
+            let (model, oid) = try model(of: run)
+            return ResolvedModel(model: model, oid: oid, runId: run.id, name: nil, version: nil, reference: text)
         }
         let version = try modelVersion(reference)
         let bytes = try store.read(try ObjectID(parsing: version.oid))

@@ -9,9 +9,7 @@ enum GitRevisionFiles {
     ///
     /// - Throws: `notFound` when `revision` names nothing, `invalidState` outside a git repository.
     static func read(_ path: String, at revision: String, repositoryRoot: String) throws -> Data? {
-        GitLibrary.initialize()
-        var repository: OpaquePointer?
-        guard git_repository_open_ext(&repository, repositoryRoot, 0, nil) == 0, let repository else {
+        guard let repository = GitLibrary.open(repositoryRoot) else {
             throw MLOpsError(.invalidState, "'\(repositoryRoot)' is not inside a git repository")
         }
         defer { git_repository_free(repository) }

@@ -10,11 +10,7 @@ public struct GitState: Codable, Sendable, Equatable {
 
     /// Reads the state of the git repository containing `directory` (none → no commit, not dirty).
     public static func read(at directory: String) -> GitState {
-        GitLibrary.initialize()
-        var repository: OpaquePointer?
-        guard git_repository_open_ext(&repository, directory, 0, nil) == 0, let repository else {
-            return GitState(commit: nil, dirty: false)
-        }
+        guard let repository = GitLibrary.open(directory) else { return GitState(commit: nil, dirty: false) }
         defer { git_repository_free(repository) }
         var head = git_oid()
         var commit: String?
@@ -37,12 +33,19 @@ public struct GitState: Codable, Sendable, Equatable {
     }
 }
 
-/// libgit2 must be initialized once per process before use.
+/// libgit2, initialized once per process.
 enum GitLibrary {
     private static let initialized: Bool = {
         git_libgit2_init()
         return true
     }()
 
-    static func initialize() { _ = initialized }
+    /// The git repository containing `directory`, or nil outside one; the caller frees it with
+    /// `git_repository_free`.
+    static func open(_ directory: String) -> OpaquePointer? {
+        _ = initialized
+        var repository: OpaquePointer?
+        guard git_repository_open_ext(&repository, directory, 0, nil) == 0 else { return nil }
+        return repository
+    }
 }

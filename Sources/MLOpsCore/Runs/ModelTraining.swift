@@ -157,25 +157,31 @@ extension Repository {
     }
 
     /// The path (repository-relative when inside it), object id and tracking pointer of a data file a run reads.
+    /// Inside the repository the id comes through the stat cache, so tracked data is not read again.
     public func lineage(of path: String) throws -> Run.Input {
-        let oid = try store.hashFile(at: path).id
         guard let relative = try? repositoryPath(of: path, relativeTo: root) else {
-            return Run.Input(path: path, oid: oid.description, pointer: nil)
+            return Run.Input(path: path, oid: try store.hashFile(at: path).id.description, pointer: nil)
         }
+        // Files the workspace scan refuses (a symlink to elsewhere, say) are still hashed as the run read them.
+        let oid = try (try? contentID(of: relative)).flatMap { $0 } ?? store.hashFile(at: path).id
         let pointer = try trackedTargets().first { relative == $0.path || relative.hasPrefix($0.path + "/") }
         return Run.Input(path: relative, oid: oid.description, pointer: pointer?.pointerPath)
     }
 
     /// The model a run produced (its `model` artifact), decoded and validated.
     public func model(ofRun reference: String) throws -> Model {
-        let run = try run(reference)
+        try model(of: try run(reference)).model
+    }
+
+    /// The model of a loaded run and the object id it is stored under.
+    func model(of run: Run) throws -> (model: Model, oid: String) {
         guard let text = run.artifact(named: "model") else {
             throw MLOpsError(
                 .notFound, "run \(run.id.prefix(RunID.displayLength)) has no model",
                 hint: "only `mlops train` runs (and `mlops log artifact model …`) store models")
         }
         let bytes = try store.read(try ObjectID(parsing: text))
-        return try Model.decode(Data(bytes), source: "run \(run.id.prefix(RunID.displayLength)) model")
+        return (try Model.decode(Data(bytes), source: "run \(run.id.prefix(RunID.displayLength)) model"), text)
     }
 }
 
