@@ -173,13 +173,13 @@ _mlops() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|add|status|checkout|diff|ls|rm|mv|commit|gc|fsck|train|tune|predict|run|runs|log|eval|model|export|import|repro|dag|params|metrics|help)
+    init|add|status|checkout|diff|ls|rm|mv|commit|gc|fsck|train|tune|predict|run|runs|log|eval|model|export|import|repro|dag|params|metrics|serve|help)
         # Offer subcommand argument completions
         "_mlops_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init add status checkout diff ls rm mv commit gc fsck train tune predict run runs log eval model export import repro dag params metrics help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init add status checkout diff ls rm mv commit gc fsck train tune predict run runs log eval model export import repro dag params metrics serve help' -- "${cur}"))
         ;;
     esac
 }
@@ -1173,6 +1173,49 @@ _mlops_metrics_diff() {
     case "${prev}" in
     '-C')
         __mlops_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_mlops_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --host --port --split --token --sticky-header --log-sample --max-body --max-batch --poll)
+    __mlops_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--host')
+        return
+        ;;
+    '--port')
+        return
+        ;;
+    '--split')
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--sticky-header')
+        return
+        ;;
+    '--log-sample')
+        return
+        ;;
+    '--max-body')
+        return
+        ;;
+    '--max-batch')
+        return
+        ;;
+    '--poll')
         return
         ;;
     esac

@@ -9,6 +9,9 @@ import MLOpsCLI
 @main
 enum Entrypoint {
     static func main() async {
-        exit(await CommandRunner.run(Array(CommandLine.arguments.dropFirst()), context: .process()))
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // First, on the main thread, while no other task exists: the process's executor can still be chosen.
+        CommandRunner.prepareProcess(for: arguments)
+        exit(await CommandRunner.run(arguments, context: .process()))
     }
 }

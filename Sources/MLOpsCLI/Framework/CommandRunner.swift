@@ -1,9 +1,17 @@
 import ArgumentParser
 import MLOpsErrors
+import MLOpsServe
 
 /// Runs one `mlops` invocation: parses, runs, and maps every failure to a message and an exit code.
 /// This is the only place errors become text and exit statuses.
 public enum CommandRunner {
+    /// Sets up the process for `arguments` before anything else runs: `serve` moves Swift concurrency onto
+    /// the server's event loops (see ``Serving/adoptEventLoopsForConcurrency()``). Call from the main thread
+    /// before the first task.
+    public static func prepareProcess(for arguments: [String]) {
+        if arguments.first == "serve" { _ = Serving.adoptEventLoopsForConcurrency() }
+    }
+
     /// Runs `arguments` (without the program name) in `context` and returns the process exit code.
     public static func run(_ arguments: [String], context: CommandContext) async -> Int32 {
         if arguments == ["help", "exit-codes"] {

@@ -186,6 +186,30 @@ public final class MetadataDatabase: Sendable {
             // Imported versions carry their origin, producing run, commit and data from another repository.
             try db.alter(table: "model_versions") { t in t.add(column: "lineage", .text) }
         }
+        migrator.registerMigration("0007-serving-log") { db in
+            // What `mlops serve` answered, one row per request (sampled), for monitoring and live quality.
+            try db.create(table: "serving_log") { t in
+                t.autoIncrementedPrimaryKey("sequence")
+                t.column("request_id", .text).notNull()
+                t.column("model", .text).notNull()
+                t.column("version", .integer).notNull()
+                t.column("route", .text).notNull()
+                t.column("protocol", .text).notNull()
+                t.column("received_ns", .integer).notNull()
+                t.column("latency_ns", .integer).notNull()
+                t.column("row_count", .integer).notNull()
+                t.column("inputs", .text).notNull()
+                t.column("outputs", .text).notNull()
+            }
+            try db.create(index: "serving_log_by_model_time", on: "serving_log", columns: ["model", "received_ns"])
+            try db.create(index: "serving_log_by_request", on: "serving_log", columns: ["request_id"])
+            // Ground truth that arrives later, by request id; the latest label for a request wins.
+            try db.create(table: "feedback") { t in
+                t.primaryKey("request_id", .text)
+                t.column("label", .text).notNull()
+                t.column("received_ns", .integer).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -128,6 +128,11 @@ extension Repository {
         return result
     }
 
+    /// The version number a name-based reference points at now: one indexed lookup, cheap enough to poll.
+    public func versionNumber(_ reference: ModelReference) throws -> Int {
+        try database.pool.read { db in try Self.versionNumber(db, reference) }
+    }
+
     /// Loads the model a reference names: a registered version (by number, alias or `latest`) or a run's model.
     public func resolveModel(_ text: String) throws -> ResolvedModel {
         let reference = try ModelReference.parse(text)

@@ -114,8 +114,8 @@ public struct Column: Sendable, Equatable {
 
 /// Formats numbers the way they read best in CSV and JSON: integers without a fraction, others in the shortest
 /// form that reads back to the same `Double`.
-enum NumberText {
-    static func format(_ value: Double) -> String {
+public enum NumberText {
+    public static func format(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return "\(value)"
     }

@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import MLOpsCore
+import MLOpsServe
+
+extension MLOps {
+    struct Serve: ContextCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve registered models over HTTP (Open Inference Protocol, MLflow scoring, Prometheus).",
+            discussion: """
+                Loads each model (name@alias follows the alias: when promote or rollback moves it, the new \
+                version loads beside the old and takes over without failing a request) and answers:
+                  POST /v2/models/<name>[/versions/<v>]/infer   Open Inference Protocol (KServe V2, Triton clients)
+                  GET  /v2, /v2/health/{live,ready}, /v2/models/<name>[/versions/<v>][/ready]
+                  POST /invocations                              MLflow scoring (dataframe_split, dataframe_records, \
+                instances, inputs; ?model=<name> when serving several)
+                  GET  /ping, /health, /version                  MLflow probes
+                  POST /v2/models/<name>/feedback, /feedback      ground truth: {"id": <request id>, "label": …}
+                  GET  /metrics                                  Prometheus
+                Responses name the version that answered in X-MLOps-Model-Version and the request id in \
+                X-Request-ID. Requests (a --log-sample share) are written to serving_log in batches, off the \
+                request path. SIGTERM or Ctrl-C drains in-flight requests before exiting. With --json, each event \
+                (listening, loaded, swapped, refresh_failed, stopped) is one JSON object per line.
+                """)
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Argument(help: "The models to serve: name@alias (followed), name@latest or name@version.")
+        var models: [String] = []
+
+        @Option(help: "The address to bind. Anything but loopback exposes the models: set --token too.")
+        var host = "127.0.0.1"
+
+        @Option(help: "The port (0 picks a free one).")
+        var port = 8080
+
+        @Option(help: ArgumentHelp("Divide a model's traffic by weight, such as mpg@production=90,mpg@4=10.", valueName: "ref=weight,…"))
+        var split: String?
+
+        @Option(help: "Require Authorization: Bearer <token> (health probes excepted). Default: $MLOPS_SERVE_TOKEN.")
+        var token: String?
+
+        @Option(help: "The request header that keeps a client on one version of a split.")
+        var stickyHeader = "x-routing-key"
+
+        @Option(help: "The share of requests written to the prediction log (0 turns it off).")
+        var logSample = 1.0
+
+        @Option(name: .customLong("max-body"), help: ArgumentHelp("The largest request body, in MiB.", valueName: "MiB"))
+        var maxBodyMiB = 16
+
+        @Option(help: "The most rows one request may hold.")
+        var maxBatch = 10_000
+
+        @Option(help: ArgumentHelp("How often to check the registry for moved aliases, in seconds.", valueName: "seconds"))
+        var poll = 0.5
+
+        func validate() throws {
+            guard (0...1).contains(logSample) else { throw ValidationError("--log-sample must be between 0 and 1") }
+            guard maxBodyMiB > 0, maxBatch > 0 else { throw ValidationError("--max-body and --max-batch must be positive") }
+            guard poll > 0 else { throw ValidationError("--poll must be positive") }
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        }
+
+        func run(in context: CommandContext) async throws {
+            let repository = try repository(context)
+            var configuration = ServingConfiguration(endpoints: try EndpointPlan.plan(models: models, split: split))
+            configuration.host = host
+            configuration.port = port
+            configuration.token = token ?? context.environment["MLOPS_SERVE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            configuration.stickyHeader = stickyHeader
+            configuration.logSampleRate = logSample
+            configuration.maximumBodyBytes = maxBodyMiB << 20
+            configuration.maximumBatchRows = maxBatch
+            configuration.pollInterval = .milliseconds(Int(poll * 1000))
+            let output = output(context)
+            if configuration.token == nil, !["127.0.0.1", "localhost", "::1"].contains(host) {
+                output.note("warning: serving on \(host) without --token: anyone who can reach it can use the models")
+            }
+            let json = globals.json
+            let quiet = globals.quiet
+            let firstName = configuration.endpoints[0].name
+            try await Serving.serve(repository: repository, configuration: configuration) { event in
+                if json {
+                    context.standardOutput.write(ServeEventLine(event).json + "\n")
+                } else if !quiet {
+                    context.standardOutput.write(Self.describe(event, firstName: firstName) + "\n")
+                }
+            }
+        }
+
+        private static func describe(_ event: ServingEvent, firstName: String) -> String {
+            switch event {
+            case .listening(let url):
+                return "Serving on \(url)  (V2: \(url)/v2/models/\(firstName)/infer, MLflow: \(url)/invocations, metrics: \(url)/metrics)"
+            case .loaded(let route, let version):
+                return "Loaded \(route) (version \(version))"
+            case .swapped(let route, let previous, let version):
+                return "Swapped \(route): version \(previous) → \(version)"
+            case .refreshFailed(let route, let message):
+                return "warning: cannot refresh \(route): \(message); version already loaded keeps serving"
+            case .stopped(let logged, let dropped):
+                return "Stopped. \(logged) requests logged" + (dropped > 0 ? ", \(dropped) dropped." : ".")
+            }
+        }
+    }
+}
+
+/// A serving event as one line of JSON with stable keys.
+private struct ServeEventLine: Encodable {
+    var event: String
+    var url: String?
+    var route: String?
+    var version: Int?
+    var previous: Int?
+    var message: String?
+    var logged: Int?
+    var dropped: Int?
+
+    init(_ event: ServingEvent) {
+        switch event {
+        case .listening(let url): self.event = "listening"; self.url = url
+        case .loaded(let route, let version): self.event = "loaded"; self.route = route; self.version = version
+        case .swapped(let route, let previous, let version):
+            self.event = "swapped"; self.route = route; self.previous = previous; self.version = version
+        case .refreshFailed(let route, let message): self.event = "refresh_failed"; self.route = route; self.message = message
+        case .stopped(let logged, let dropped): self.event = "stopped"; self.logged = logged; self.dropped = dropped
+        }
+    }
+
+    var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{\"event\":\"\(event)\"}"
+    }
+}

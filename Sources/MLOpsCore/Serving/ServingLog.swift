@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+import MLOpsErrors
+
+/// One request a model server answered, as kept in `serving_log` for monitoring and live quality.
+///
+/// `inputs` is a JSON object of columns (`{"feature": [value per row]}`, `null` for missing values) and `outputs`
+/// a JSON array with one prediction per row (a number for regression, the class label for classification).
+public struct ServingLogRecord: Codable, Sendable, Equatable {
+    /// The request's id: the client's (V2 `id`, `X-Request-ID`) or one the server made.
+    public var requestID: String
+    public var model: String
+    public var version: Int
+    /// The reference the request was routed by, such as `mpg@production` or `mpg@4`.
+    public var route: String
+    /// `v2` (Open Inference Protocol) or `mlflow` (MLflow scoring protocol).
+    public var protocolName: String
+    public var received: Date
+    public var latencySeconds: Double
+    public var rowCount: Int
+    public var inputs: String
+    public var outputs: String
+
+    public init(
+        requestID: String, model: String, version: Int, route: String, protocolName: String, received: Date,
+        latencySeconds: Double, rowCount: Int, inputs: String, outputs: String
+    ) {
+        self.requestID = requestID
+        self.model = model
+        self.version = version
+        self.route = route
+        self.protocolName = protocolName
+        self.received = received
+        self.latencySeconds = latencySeconds
+        self.rowCount = rowCount
+        self.inputs = inputs
+        self.outputs = outputs
+    }
+}
+
+/// A ground-truth label for a request a server answered. `label` is JSON: a value, or an array for a batch.
+public struct FeedbackLabel: Codable, Sendable, Equatable {
+    public var requestID: String
+    public var label: String
+    public var received: Date
+
+    public init(requestID: String, label: String, received: Date) {
+        self.requestID = requestID
+        self.label = label
+        self.received = received
+    }
+}
+
+extension Repository {
+    /// Appends answered requests to `serving_log` in one transaction.
+    public func appendServingLog(_ records: [ServingLogRecord]) throws {
+        guard !records.isEmpty else { return }
+        try database.pool.write { db in
+            let statement = try db.makeStatement(
+                sql: """
+                    INSERT INTO serving_log (request_id, model, version, route, protocol, received_ns, latency_ns,
+                        row_count, inputs, outputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            for record in records {
+                try statement.execute(arguments: [
+                    record.requestID, record.model, record.version, record.route, record.protocolName,
+                    Self.nanoseconds(record.received), Int64(record.latencySeconds * 1e9), record.rowCount,
+                    record.inputs, record.outputs,
+                ])
+            }
+        }
+    }
+
+    /// Records ground-truth labels; a later label for the same request replaces the earlier one.
+    public func recordFeedback(_ labels: [FeedbackLabel]) throws {
+        guard !labels.isEmpty else { return }
+        try database.pool.write { db in
+            let statement = try db.makeStatement(
+                sql: "INSERT OR REPLACE INTO feedback (request_id, label, received_ns) VALUES (?, ?, ?)")
+            for label in labels {
+                try statement.execute(arguments: [label.requestID, label.label, Self.nanoseconds(label.received)])
+            }
+        }
+    }
+
+    /// The logged requests of `model` (all models when nil), oldest first, at most `limit` of the newest.
+    public func servingLog(model: String? = nil, limit: Int = 1000) throws -> [ServingLogRecord] {
+        try database.pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM (SELECT * FROM serving_log WHERE ?1 IS NULL OR model = ?1
+                        ORDER BY sequence DESC LIMIT ?2) ORDER BY sequence
+                    """, arguments: [model, limit])
+            return rows.map { row in
+                ServingLogRecord(
+                    requestID: row["request_id"], model: row["model"], version: row["version"], route: row["route"],
+                    protocolName: row["protocol"], received: Self.date(row["received_ns"]),
+                    latencySeconds: Double(row["latency_ns"] as Int64) / 1e9, rowCount: row["row_count"],
+                    inputs: row["inputs"], outputs: row["outputs"])
+            }
+        }
+    }
+
+    /// The label recorded for `requestID`, if any.
+    public func feedback(for requestID: String) throws -> FeedbackLabel? {
+        try database.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM feedback WHERE request_id = ?", arguments: [requestID]).map {
+                FeedbackLabel(requestID: $0["request_id"], label: $0["label"], received: Self.date($0["received_ns"]))
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import MLOpsCore
+import MLOpsErrors
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// HTTP serving of registered models: the Open Inference Protocol (KServe V2), MLflow's scoring protocol and
+/// Prometheus metrics, on one port.
+public enum Serving {
+    /// Makes SwiftNIO's event loop threads run all of the process's Swift concurrency, so a request is parsed,
+    /// predicted and answered on the thread that read it instead of hopping between thread pools (this halves
+    /// one-connection latency). Call it first thing in `main`, on the main thread, before any task starts,
+    /// and only in a process that will serve. Returns whether it took effect.
+    public static func adoptEventLoopsForConcurrency() -> Bool {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    }
+
+    /// Loads the planned models, serves them until SIGTERM or SIGINT, then drains in-flight requests, writes
+    /// the rest of the prediction log and returns.
+    ///
+    /// - Throws: `notFound` when a reference does not resolve, `invalidInput` for a damaged model, `failure`
+    ///   when the address cannot be bound. Request-level problems never end the server: they are answered 4xx.
+    public static func serve(
+        repository: Repository, configuration: ServingConfiguration,
+        onEvent: @escaping @Sendable (ServingEvent) -> Void
+    ) async throws {
+        let metrics = ServingMetrics()
+        let host = try ModelHost(repository: repository, plans: configuration.endpoints, metrics: metrics)
+        for endpoint in host.endpoints {
+            for route in endpoint.routes { onEvent(.loaded(route: route.label, version: route.model.version)) }
+        }
+        let log =
+            configuration.logSampleRate > 0
+            ? PredictionLogWriter(repository: repository, metrics: metrics, sampleRate: configuration.logSampleRate)
+            : nil
+        let handlers = InferenceHandlers(host: host, log: log, metrics: metrics, configuration: configuration)
+        let router = Router()
+        router.add(middleware: BearerTokenCheck(token: configuration.token))
+        handlers.register(on: router)
+
+        var services: [any Service] = [
+            BackgroundLoop {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: configuration.pollInterval)
+                    if Task.isCancelled { break }
+                    let events = await withCheckedContinuation { continuation in
+                        DispatchQueue.global(qos: .utility).async { continuation.resume(returning: host.refresh()) }
+                    }
+                    events.forEach(onEvent)
+                }
+            }
+        ]
+        if let log { services.append(BackgroundLoop { await log.run(every: .milliseconds(100)) }) }
+
+        var logger = Logger(label: "mlops.serve")
+        logger.logLevel = .critical
+        let application = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mlops"),
+            services: services,
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+                onEvent(.listening(url: "http://\(host):\(port)"))
+            },
+            logger: logger)
+        do {
+            try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch let error as IOError {
+            throw MLOpsError(
+                .failure, "cannot listen on \(configuration.host):\(configuration.port): \(error.description)",
+                hint: "choose another --port, or stop what holds this one")
+        }
+        let counts = log?.counts ?? (written: 0, dropped: 0)
+        onEvent(.stopped(logged: counts.written, dropped: counts.dropped))
+    }
+}
+
+/// A background task that runs until the server shuts down gracefully.
+private struct BackgroundLoop: Service {
+    let body: @Sendable () async -> Void
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await body() }
+    }
+}
+
+/// Requires `Authorization: Bearer <token>` on everything but the health probes, when a token is set.
+private struct BearerTokenCheck: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let expected: [UInt8]?
+
+    init(token: String?) { expected = token.map { Array("Bearer \($0)".utf8) } }
+
+    static let open: Set<String> = ["/v2/health/live", "/v2/health/ready", "/ping", "/health"]
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard let expected, !Self.open.contains(request.uri.path) else { return try await next(request, context) }
+        let given = Array((request.headers[.authorization] ?? "").utf8)
+        // Compare every byte whatever the first difference, so timing does not reveal the token.
+        var difference = given.count ^ expected.count
+        for index in 0..<min(given.count, expected.count) { difference |= Int(given[index] ^ expected[index]) }
+        guard difference == 0 else {
+            var headers = HTTPFields()
+            headers[.wwwAuthenticate] = "Bearer"
+            headers[.contentType] = "application/json"
+            return Response(
+                status: .unauthorized, headers: headers,
+                body: .init(byteBuffer: ByteBuffer(string: "{\"error\":\"missing or wrong bearer token\"}")))
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import MLOpsCore
+import Synchronization
+
+/// Writes answered requests to `serving_log` in batches, off the request path: a request appends its raw rows
+/// and predictions to a bounded in-memory queue (a lock held for an array append), and a background thread
+/// turns a batch into JSON and inserts it in one transaction. When the queue is full, entries are dropped and
+/// counted (`mlops_serving_log_dropped_total`) rather than slowing requests down.
+final class PredictionLogWriter: Sendable {
+    struct Entry: Sendable {
+        let requestID: String
+        let model: ServedModel
+        let route: String
+        let protocolName: String
+        let received: Date
+        let latency: Duration
+        let rows: InputRows
+        let predictions: [Double]
+    }
+
+    private let repository: Repository
+    private let metrics: ServingMetrics
+    private let sampleRate: Double
+    private let capacity: Int
+    private let pending = Mutex<[Entry]>([])
+    private let totals = Mutex<(written: Int, dropped: Int)>((0, 0))
+    /// Serializes flushes: the periodic one and the final one at shutdown.
+    private let flushing = Mutex<Void>(())
+
+    init(repository: Repository, metrics: ServingMetrics, sampleRate: Double, capacity: Int = 100_000) {
+        self.repository = repository
+        self.metrics = metrics
+        self.sampleRate = sampleRate
+        self.capacity = capacity
+    }
+
+    /// Whether this request should be logged (by the sample rate).
+    var shouldSample: Bool {
+        sampleRate >= 1 || (sampleRate > 0 && Double.random(in: 0..<1) < sampleRate)
+    }
+
+    /// Queues an entry; never blocks on the database.
+    func record(_ entry: Entry) {
+        let accepted = pending.withLock { queue in
+            guard queue.count < capacity else { return false }
+            queue.append(entry)
+            return true
+        }
+        if !accepted {
+            metrics.logDropped.increment()
+            totals.withLock { $0.dropped += 1 }
+        }
+    }
+
+    /// Requests written and dropped so far.
+    var counts: (written: Int, dropped: Int) { totals.withLock { $0 } }
+
+    /// Writes everything queued. Runs on the caller's thread; call it from a background thread.
+    func flush() {
+        flushing.withLock { _ in
+            let batch = pending.withLock { queue -> [Entry] in
+                defer { queue.removeAll(keepingCapacity: true) }
+                return queue
+            }
+            guard !batch.isEmpty else { return }
+            do {
+                try repository.appendServingLog(batch.map(Self.record))
+                metrics.logWritten.increment(by: Int64(batch.count))
+                totals.withLock { $0.written += batch.count }
+            } catch {
+                metrics.logDropped.increment(by: Int64(batch.count))
+                totals.withLock { $0.dropped += batch.count }
+            }
+        }
+    }
+
+    /// Flushes every `interval` until the task is cancelled, then once more.
+    func run(every interval: Duration) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            await Self.offload { self.flush() }
+        }
+        await Self.offload { self.flush() }
+    }
+
+    /// Runs blocking database work on a dispatch thread so it never occupies a request-serving thread.
+    static func offload(_ work: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global(qos: .utility).async {
+                work()
+                continuation.resume()
+            }
+        }
+    }
+
+    private static func record(_ entry: Entry) -> ServingLogRecord {
+        let model = entry.model
+        let features = model.signature.features
+        let width = features.count
+        var inputs = JSONWriter(capacity: 32 * width * entry.rows.rowCount)
+        inputs.raw("{")
+        for (position, feature) in features.enumerated() {
+            if position > 0 { inputs.raw(",") }
+            inputs.string(feature.name)
+            inputs.raw(":")
+            inputs.array(0..<entry.rows.rowCount) { json, row in
+                let index = row * width + position
+                let value = entry.rows.values[index]
+                if let levels = feature.levels {
+                    if let unknown = entry.rows.unknownLabels[index] {
+                        json.string(unknown)
+                    } else if value.isNaN {
+                        json.raw("null")
+                    } else {
+                        json.string(levels[Int(value)])
+                    }
+                } else {
+                    json.number(value)
+                }
+            }
+        }
+        inputs.raw("}")
+        var outputs = JSONWriter(capacity: 24 * entry.rows.rowCount)
+        PredictionRendering.writeValues(entry.predictions, of: model, into: &outputs)
+        return ServingLogRecord(
+            requestID: entry.requestID, model: model.name, version: model.version, route: entry.route,
+            protocolName: entry.protocolName, received: entry.received,
+            latencySeconds: Double(entry.latency.components.attoseconds) / 1e18 + Double(entry.latency.components.seconds),
+            rowCount: entry.rows.rowCount, inputs: String(decoding: inputs.bytes, as: UTF8.self),
+            outputs: String(decoding: outputs.bytes, as: UTF8.self))
+    }
+}

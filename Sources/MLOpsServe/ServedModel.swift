@@ -1,0 +1,37 @@
+import MLOpsCore
+import MLOpsLearn
+
+/// One registered model version loaded for serving: its compiled form and what turning request values into
+/// encoded rows needs (feature positions, category codes). Immutable, so requests share it without locks and a
+/// request that started on it finishes on it even after a swap.
+final class ServedModel: Sendable {
+    let name: String
+    let version: Int
+    let oid: String
+    let compiled: CompiledModel
+    /// Feature name → position in an encoded row.
+    let featurePositions: [String: Int]
+    /// Per feature, level label → code (nil for numeric features).
+    let levelCodes: [[String: Int]?]
+
+    var signature: Signature { compiled.signature }
+    var reference: String { "\(name)@\(version)" }
+
+    init(name: String, version: Int, oid: String, model: Model) throws {
+        self.name = name
+        self.version = version
+        self.oid = oid
+        compiled = try CompiledModel(model, source: "\(name)@\(version)")
+        let features = model.signature.features
+        featurePositions = Dictionary(uniqueKeysWithValues: features.enumerated().map { ($1.name, $0) })
+        levelCodes = features.map { feature in
+            feature.levels.map { Dictionary(uniqueKeysWithValues: $0.enumerated().map { ($1, $0) }) }
+        }
+    }
+
+    /// The names of the outputs a prediction has: `predict` for regression, `label` and `probabilities` for
+    /// classification.
+    var outputNames: [String] {
+        signature.task == .regression ? ["predict"] : ["label", "probabilities"]
+    }
+}
