@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .executableTarget(name: "mlops", dependencies: ["MLOpsCLI"]),
@@ -56,7 +57,12 @@ let package = Package(
         ),
         .target(
             name: "MLOpsStore",
-            dependencies: ["MLOpsErrors", "CSyncFS", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "MLOpsErrors", "CSyncFS", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .target(name: "CSyncFS"),
         .target(name: "MLOpsLearn", dependencies: ["MLOpsErrors"]),
@@ -75,6 +81,7 @@ let package = Package(
         .testTarget(name: "MLOpsStoreTests", dependencies: ["MLOpsStore", "MLOpsTestSupport"]),
         .testTarget(
             name: "MLOpsLearnTests", dependencies: ["MLOpsLearn", "MLOpsTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "MLOpsServeTests", dependencies: ["MLOpsServe", "MLOpsTestSupport"]),
         .testTarget(name: "MLOpsCoreTests", dependencies: ["MLOpsCore", "MLOpsTestSupport"]),
         .testTarget(name: "MLOpsCLITests", dependencies: ["MLOpsCLI", "MLOpsTestSupport"], exclude: ["Fixtures"]),
     ]

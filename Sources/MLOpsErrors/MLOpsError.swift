@@ -30,6 +30,9 @@ public struct MLOpsError: Error, Equatable, Sendable, CustomStringConvertible {
         case gateFailed
         /// Monitoring found drift.
         case driftDetected
+        /// A remote refused the credentials or denied access (S3 `InvalidAccessKeyId`, `SignatureDoesNotMatch`,
+        /// `AccessDenied`).
+        case remoteDenied
     }
 
     /// What kind of failure this is.

@@ -16,9 +16,9 @@ enum MLflowScoringRequest {
         }
         switch (key, payload) {
         case ("dataframe_split", _):
-            guard let columns = payload["columns"]?.array, let names = Optional(columns.compactMap(\.string)),
-                names.count == columns.count, let data = payload["data"]?.array
-            else {
+            let columns = payload["columns"]?.array ?? []
+            let names = columns.compactMap(\.string)
+            guard !columns.isEmpty, names.count == columns.count, let data = payload["data"]?.array else {
                 throw .badRequest("dataframe_split needs \"columns\" (names) and \"data\" (an array of rows)")
             }
             return try rows(columns: names, data: data, model: model, maximumRows: maximumRows)

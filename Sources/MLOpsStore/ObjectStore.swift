@@ -75,6 +75,30 @@ public struct ObjectStore: Sendable {
         return id
     }
 
+    /// A fresh path in the staging directory for a file that may become an object through ``adopt(_:as:)``.
+    public func newStagingPath() -> String { temporaryPath() }
+
+    /// Moves the staged file into the store as object `id` after checking that its bytes hash to `id`: a
+    /// download from a remote enters the cache only when intact. The staged file is removed either way.
+    ///
+    /// - Throws: `.integrity` naming the object when the bytes do not match; the cache is not touched.
+    public func adopt(_ staging: String, as id: ObjectID) throws {
+        let outcome: HashingCopy.Outcome
+        do {
+            outcome = try HashingCopy.hash(try OpenFile.reading(staging))
+        } catch {
+            unlink(staging)
+            throw error
+        }
+        guard outcome.id == id else {
+            unlink(staging)
+            throw MLOpsError(
+                .integrity, "object \(id) on the remote is corrupt: its bytes hash to \(outcome.id)",
+                hint: "it was not used; push it again from a clone whose `mlops fsck` is clean")
+        }
+        try publish(staging, as: id)
+    }
+
     /// Reads object `id` whole, verifying its hash. For small objects (manifests, model files).
     public func read(_ id: ObjectID) throws -> [UInt8] {
         guard contains(id) else {

@@ -25,6 +25,11 @@ public struct OpenFile: ~Copyable {
         try OpenFile(path: path, flags: O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode: mode)
     }
 
+    /// Creates or truncates `path` for writing (a staging file a retried download starts over).
+    public static func replacing(_ path: String, mode: mode_t) throws -> OpenFile {
+        try OpenFile(path: path, flags: O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode: mode)
+    }
+
     private init(path: String, flags: Int32, mode: mode_t) throws {
         let descriptor = open(path, flags, mode)
         guard descriptor >= 0 else { throw MLOpsError.system("open", path: path, errno: errno) }
@@ -52,6 +57,12 @@ public struct OpenFile: ~Copyable {
             total += count
         }
         return total
+    }
+
+    /// Reads from byte `offset` until `buffer` is full or the file ends; returns the number of bytes read.
+    public func readFully(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
+        guard lseek(descriptor, off_t(offset), SEEK_SET) >= 0 else { throw MLOpsError.system("seek", path: path, errno: errno) }
+        return try readFully(into: buffer)
     }
 
     /// Writes all of `bytes`.

@@ -17,11 +17,25 @@ extension MLOps {
         @Flag(help: "Exit with status 2 (changes-found) when the workspace differs from the pointers.")
         var exitCode = false
 
+        @Flag(help: "Compare the cache with a remote instead: what push and fetch would transfer.")
+        var remote = false
+
+        @Option(name: [.customShort("r"), .customLong("remote-name")], help: "The remote to compare with (implies --remote; default: the default remote).")
+        var remoteName: String?
+
         @Argument(help: "Tracked paths to check (default: all).", completion: .file())
         var paths: [String] = []
 
         func run(in context: CommandContext) async throws {
             let repository = try repository(context)
+            if remote || remoteName != nil {
+                var options = TransferOptions(paths: paths.isEmpty ? nil : paths, workingDirectory: directory(context), remote: remoteName)
+                options.environment = context.environment
+                let report = try await repository.remoteStatus(options)
+                try output(context).render(report) { style in Self.describe(report, style: style) }
+                if exitCode && !report.inSync { throw MLOpsError(.changesFound, "the cache and the remote '\(report.remote)' differ") }
+                return
+            }
             let status = try withProgress(context) {
                 try repository.status(paths.isEmpty ? nil : paths, relativeTo: directory(context), progress: $0)
             }
@@ -29,6 +43,15 @@ extension MLOps {
             if exitCode && !status.clean {
                 throw MLOpsError(.changesFound, "tracked data has changes")
             }
+        }
+
+        static func describe(_ report: RemoteStatusReport, style: TextStyle) -> String {
+            if report.inSync { return "The cache and the remote \(report.remote) agree on \(report.targets.count) tracked target(s).\n" }
+            var table = TextTable(header: ["PATH", "NOT PUSHED", "NOT FETCHED", "ON NEITHER"])
+            for target in report.targets where target.notPushed + target.notFetched + target.lost > 0 {
+                table.append([target.path, String(target.notPushed), String(target.notFetched), String(target.lost)])
+            }
+            return "Compared with the remote \(report.remote) (run `mlops push` / `mlops fetch`):\n" + table.rendered(style: style)
         }
 
         static func describe(_ status: WorkspaceStatus, style: TextStyle) -> String {

@@ -22,6 +22,7 @@ public struct ExitStatus: Sendable, Encodable {
         ExitStatus(code: 8, name: "not-found", meaning: "a named file, object, run or model does not exist"),
         ExitStatus(code: 9, name: "conflict", meaning: "refused: local changes would be lost"),
         ExitStatus(code: 10, name: "invalid-state", meaning: "the repository needs attention (format, schema)"),
+        ExitStatus(code: 11, name: "remote-denied", meaning: "a remote refused the credentials or denied access"),
         ExitStatus(code: 64, name: "usage", meaning: "invalid command-line usage"),
         ExitStatus(code: 65, name: "invalid-input", meaning: "an input file or value is malformed"),
     ]
@@ -39,6 +40,7 @@ public struct ExitStatus: Sendable, Encodable {
         case .notFound: 8
         case .conflict: 9
         case .invalidState: 10
+        case .remoteDenied: 11
         case .usage: 64
         case .invalidInput: 65
         }

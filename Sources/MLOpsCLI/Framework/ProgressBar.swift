@@ -80,3 +80,12 @@ extension ContextCommand {
         return try body(bar?.handler)
     }
 }
+
+extension ContextCommand {
+    /// Runs async `body` with a progress handler that draws on the terminal when appropriate.
+    func withProgress<T>(_ context: CommandContext, _ body: (ProgressHandler?) async throws -> T) async rethrows -> T {
+        let bar = ProgressBar.make(context, globals)
+        defer { bar?.finish() }
+        return try await body(bar?.handler)
+    }
+}

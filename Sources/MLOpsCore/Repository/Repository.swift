@@ -44,6 +44,11 @@ public final class Repository: Sendable {
         config = try RepositoryConfig.parse(text, path: configPath)
         database = try MetadataDatabase(path: metadata + "/mlops.db")
         store = ObjectStore(objectsDirectory: metadata + "/objects", temporaryDirectory: metadata + "/tmp")
+        // A fresh clone has only the committed config: the cache and staging directories are local, so they
+        // are made here on first use.
+        for directory in [store.objectsDirectory, store.temporaryDirectory] where mkdir(directory, 0o755) != 0 && errno != EEXIST {
+            throw MLOpsError.system("create", path: directory, errno: errno)
+        }
     }
 
     /// Finds the repository containing `directory` (or one of its parents) and opens it.

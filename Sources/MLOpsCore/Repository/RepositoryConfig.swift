@@ -17,6 +17,42 @@ public struct RepositoryConfig: Codable, Equatable, Sendable {
     public var core: Core
     /// Model-registry settings (optional).
     public var registry: Registry?
+    /// Remotes by name (`mlops remote add`). Credentials never live here: see ``RemoteCredentials``.
+    public var remotes: [String: Remote]?
+
+    /// Where objects are shared: a directory or S3-compatible storage.
+    public struct Remote: Codable, Equatable, Sendable {
+        /// A directory path, or `s3://bucket[/prefix]`.
+        public var url: String
+        /// For S3-compatible servers (MinIO, Ceph, moto): `http://host:port`.
+        public var endpointURL: String?
+        /// The S3 region (default `us-east-1`).
+        public var region: String?
+        /// Address buckets in the path (`/bucket/key`); the default when `endpoint_url` is set.
+        public var pathStyle: Bool?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case url, region
+            case endpointURL = "endpoint_url"
+            case pathStyle = "path_style"
+        }
+
+        public init(url: String, endpointURL: String? = nil, region: String? = nil, pathStyle: Bool? = nil) {
+            self.url = url
+            self.endpointURL = endpointURL
+            self.region = region
+            self.pathStyle = pathStyle
+        }
+
+        public init(from decoder: any Decoder) throws {
+            try UnknownSetting.reject(in: decoder, known: Set(CodingKeys.allCases.map(\.rawValue)))
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            url = try container.decode(String.self, forKey: .url)
+            endpointURL = try container.decodeIfPresent(String.self, forKey: .endpointURL)
+            region = try container.decodeIfPresent(String.self, forKey: .region)
+            pathStyle = try container.decodeIfPresent(Bool.self, forKey: .pathStyle)
+        }
+    }
 
     /// Model-registry settings.
     public struct Registry: Codable, Equatable, Sendable {
@@ -59,34 +95,46 @@ public struct RepositoryConfig: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, core, registry
+        case format, core, registry, remotes
     }
 
     public init(from decoder: any Decoder) throws {
-        try UnknownSetting.reject(in: decoder, known: ["format", "core", "registry"])
+        try UnknownSetting.reject(in: decoder, known: ["format", "core", "registry", "remotes"])
         let container = try decoder.container(keyedBy: CodingKeys.self)
         format = try container.decode(Int.self, forKey: .format)
         core = try container.decode(Core.self, forKey: .core)
         registry = try container.decodeIfPresent(Registry.self, forKey: .registry)
+        remotes = try container.decodeIfPresent([String: Remote].self, forKey: .remotes)
     }
 
     /// Settings for how tracked data reaches the workspace.
     public struct Core: Codable, Equatable, Sendable {
         /// How cached objects are materialized in the workspace.
         public var link: LinkMode
-        public init(link: LinkMode = .copy) { self.link = link }
+        /// The remote `push`, `fetch` and `pull` use when none is named.
+        public var remote: String?
+        public init(link: LinkMode = .copy, remote: String? = nil) {
+            self.link = link
+            self.remote = remote
+        }
 
         public init(from decoder: any Decoder) throws {
-            try UnknownSetting.reject(in: decoder, known: ["link"])
-            link = try decoder.container(keyedBy: CodingKeys.self).decode(LinkMode.self, forKey: .link)
+            try UnknownSetting.reject(in: decoder, known: ["link", "remote"])
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            link = try container.decode(LinkMode.self, forKey: .link)
+            remote = try container.decodeIfPresent(String.self, forKey: .remote)
         }
     }
 
     /// A configuration for a new repository.
-    public init(format: Int = RepositoryConfig.currentFormat, core: Core = Core(), registry: Registry? = nil) {
+    public init(
+        format: Int = RepositoryConfig.currentFormat, core: Core = Core(), registry: Registry? = nil,
+        remotes: [String: Remote]? = nil
+    ) {
         self.format = format
         self.core = core
         self.registry = registry
+        self.remotes = remotes
     }
 
     /// Parses `config.yaml`, failing with `.invalidInput` naming `path` on malformed YAML or unknown top-level
@@ -124,16 +172,48 @@ public struct RepositoryConfig: Codable, Equatable, Sendable {
           # How tracked data is materialized in the workspace: copy | hardlink | symlink.
           # hardlink and symlink save space and make workspace files read-only.
           link: \(core.link.rawValue)
-        # Optional: gates a version must pass before `mlops model promote` points an alias at it.
-        # registry:
-        #   approval:
-        #     production:
-        #       data: data/holdout.csv
-        #       gates: ["rmse < 3.5"]
-        #       baseline: production        # compared with the current holder, when there is one
-        #       max_regression: ["rmse=2%"]
-
+        \(core.remote.map { "  # The remote push, fetch and pull use when none is named.\n  remote: \(Self.yamlScalar($0))\n" } ?? "")\
+        \(renderedRemotes())\
+        \(renderedRegistry())
         """
+    }
+
+    private func renderedRemotes() -> String {
+        guard let remotes, !remotes.isEmpty else { return "" }
+        var text = "# Where `mlops push` and `pull` share objects (credentials go in config.local.yaml).\nremotes:\n"
+        for (name, remote) in remotes.sorted(by: { $0.key < $1.key }) {
+            text += "  \(Self.yamlScalar(name)):\n    url: \(Self.yamlScalar(remote.url))\n"
+            if let endpoint = remote.endpointURL { text += "    endpoint_url: \(Self.yamlScalar(endpoint))\n" }
+            if let region = remote.region { text += "    region: \(Self.yamlScalar(region))\n" }
+            if let pathStyle = remote.pathStyle { text += "    path_style: \(pathStyle)\n" }
+        }
+        return text
+    }
+
+    private func renderedRegistry() -> String {
+        if let registry, let yaml = try? YAMLEncoder().encode(["registry": registry]) { return yaml }
+        return """
+            # Optional: gates a version must pass before `mlops model promote` points an alias at it.
+            # registry:
+            #   approval:
+            #     production:
+            #       data: data/holdout.csv
+            #       gates: ["rmse < 3.5"]
+            #       baseline: production        # compared with the current holder, when there is one
+            #       max_regression: ["rmse=2%"]
+
+            """
+    }
+
+    /// `text` as a YAML scalar: quoted (JSON-style, which YAML reads) unless it is plainly safe.
+    static func yamlScalar(_ text: String) -> String {
+        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy {
+            CharacterSet.alphanumerics.contains($0) || "-_./@".unicodeScalars.contains($0)
+        } && !["true", "false", "null", "yes", "no", "on", "off"].contains(text.lowercased())
+            && Double(text) == nil
+        if plain { return text }
+        let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
+        return String(decoding: data, as: UTF8.self)
     }
 }
 

@@ -1,0 +1,103 @@
+import ArgumentParser
+import MLOpsCore
+import MLOpsErrors
+
+/// Options `push`, `fetch` and `pull` share.
+struct TransferArguments: ParsableArguments {
+    @Option(name: .shortAndLong, help: "The remote (default: the default remote).")
+    var remote: String?
+
+    @Option(name: .shortAndLong, help: "Transfers at once.")
+    var jobs = 8
+
+    @Argument(help: "Tracked paths (default: everything tracked).", completion: .file())
+    var paths: [String] = []
+
+    func options(_ context: CommandContext, directory: String) -> TransferOptions {
+        var options = TransferOptions(paths: paths.isEmpty ? nil : paths, workingDirectory: directory, remote: remote)
+        options.jobs = max(jobs, 1)
+        options.environment = context.environment
+        return options
+    }
+}
+
+extension TransferReport {
+    func summary(_ verb: String) -> String {
+        var text = "\(verb) \(transferred) object\(transferred == 1 ? "" : "s") (\(ByteCount.format(bytes))) "
+            + "\(verb == "Pushed" ? "to" : "from") \(remote); \(alreadyPresent) already there.\n"
+        if !missing.isEmpty {
+            text += "\(missing.count) object\(missing.count == 1 ? " is" : "s are") in neither place, first: \(missing[0]).\n"
+        }
+        return text
+    }
+}
+
+extension MLOps {
+    struct Push: ContextCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Upload tracked data's objects that the remote lacks.",
+            discussion: """
+                One listing of the remote finds what is missing; objects go up in parallel (--jobs), files before \
+                the directory manifests that list them. Re-running an interrupted push sends only what is still \
+                missing.
+                """)
+
+        @OptionGroup var globals: GlobalOptions
+        @OptionGroup var transfer: TransferArguments
+
+        func run(in context: CommandContext) async throws {
+            let repository = try repository(context)
+            let report = try await withProgress(context) {
+                try await repository.push(transfer.options(context, directory: directory(context)), progress: $0)
+            }
+            try output(context).render(report) { _ in report.summary("Pushed") }
+        }
+    }
+
+    struct Fetch: ContextCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Download tracked data's objects into the cache (the workspace is not touched).",
+            discussion: """
+                Every object is verified against its id before it enters the cache; a corrupt remote object is \
+                reported (exit 7) and never used, one missing on the remote exits 8, after everything else is fetched.
+                """)
+
+        @OptionGroup var globals: GlobalOptions
+        @OptionGroup var transfer: TransferArguments
+
+        func run(in context: CommandContext) async throws {
+            let repository = try repository(context)
+            let report = try await withProgress(context) {
+                try await repository.fetch(transfer.options(context, directory: directory(context)), progress: $0)
+            }
+            try output(context).render(report) { _ in report.summary("Fetched") }
+        }
+    }
+
+    struct Pull: ContextCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fetch tracked data's objects, then check them out into the workspace.")
+
+        @OptionGroup var globals: GlobalOptions
+        @OptionGroup var transfer: TransferArguments
+
+        @Flag(name: .shortAndLong, help: "Overwrite local changes that are not in the cache.")
+        var force = false
+
+        struct Report: Encodable {
+            var fetched: TransferReport
+            var checkout: CheckoutResult
+        }
+
+        func run(in context: CommandContext) async throws {
+            let repository = try repository(context)
+            let (fetched, checkout) = try await withProgress(context) {
+                try await repository.pull(transfer.options(context, directory: directory(context)), force: force, progress: $0)
+            }
+            try output(context).render(Report(fetched: fetched, checkout: checkout)) { _ in
+                fetched.summary("Fetched") + "Checked out \(checkout.restored.count) file\(checkout.restored.count == 1 ? "" : "s")"
+                    + " (\(checkout.unchanged) unchanged).\n"
+            }
+        }
+    }
+}

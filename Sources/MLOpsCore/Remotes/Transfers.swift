@@ -1,0 +1,269 @@
+import Foundation
+import MLOpsErrors
+import MLOpsStore
+import Synchronization
+
+/// What `push` or `fetch` did.
+public struct TransferReport: Codable, Sendable, Equatable {
+    /// The remote's name.
+    public var remote: String
+    /// Objects copied.
+    public var transferred: Int
+    /// Bytes copied.
+    public var bytes: Int64
+    /// Objects the other side already had.
+    public var alreadyPresent: Int
+    /// Objects needed but on neither side (push: not in the local cache; fetch: not on the remote).
+    public var missing: [String]
+}
+
+/// Per tracked target, what is missing where (`status --remote`).
+public struct RemoteStatusReport: Codable, Sendable, Equatable {
+    public struct Target: Codable, Sendable, Equatable {
+        public var path: String
+        /// Objects in the local cache that the remote lacks: `push` would send them.
+        public var notPushed: Int
+        /// Objects the remote has that the local cache lacks: `fetch` would get them.
+        public var notFetched: Int
+        /// Objects on neither side.
+        public var lost: Int
+    }
+
+    public var remote: String
+    public var targets: [Target]
+    public var inSync: Bool { targets.allSatisfy { $0.notPushed == 0 && $0.notFetched == 0 && $0.lost == 0 } }
+}
+
+/// What to transfer and how.
+public struct TransferOptions: Sendable {
+    /// Tracked paths (default: everything tracked), relative to `workingDirectory`.
+    public var paths: [String]?
+    public var workingDirectory: String
+    /// The remote's name; nil for the default.
+    public var remote: String?
+    /// Transfers at once.
+    public var jobs: Int = 8
+    /// The environment, for S3 credentials.
+    public var environment: [String: String] = [:]
+
+    public init(paths: [String]?, workingDirectory: String, remote: String? = nil) {
+        self.paths = paths
+        self.workingDirectory = workingDirectory
+        self.remote = remote
+    }
+}
+
+extension Repository {
+    /// Uploads the objects of the tracked data (file contents first, directory manifests last, so a remote
+    /// never holds a manifest whose files are not there) that the remote lacks. One listing finds what is
+    /// missing; nothing is sent twice, so a push interrupted at any moment completes when re-run.
+    public func push(_ options: TransferOptions, progress: ProgressHandler? = nil) async throws -> TransferReport {
+        let targets = try trackedTargets(matching: try relativePaths(options))
+        let (name, remote) = try openRemote(options.remote, connections: options.jobs, environment: options.environment)
+        do {
+            let onRemote = try await remote.listObjects()
+            var files: [ObjectID: Int64] = [:]
+            var manifests: [ObjectID: Int64] = [:]
+            var missing = Set<ObjectID>()
+            for target in targets {
+                if target.pointer.kind == .dir {
+                    manifests[target.pointer.oid] = 0
+                    guard let entries = try recordedEntries(of: target) else {
+                        missing.insert(target.pointer.oid)
+                        continue
+                    }
+                    for entry in entries { files[entry.oid] = entry.size }
+                } else {
+                    files[target.pointer.oid] = target.pointer.size
+                }
+            }
+            var report = TransferReport(remote: name, transferred: 0, bytes: 0, alreadyPresent: 0, missing: [])
+            var total: Int64 = 0
+            var phases: [[(ObjectID, Int64)]] = []
+            for objects in [files, manifests] {
+                var phase: [(ObjectID, Int64)] = []
+                for (id, size) in objects.sorted(by: { $0.key < $1.key }) where !missing.contains(id) {
+                    if onRemote.contains(id) {
+                        report.alreadyPresent += 1
+                    } else if store.contains(id) {
+                        phase.append((id, size))
+                        total += size
+                    } else {
+                        missing.insert(id)
+                    }
+                }
+                phases.append(phase)
+            }
+            let meter = TransferMeter(phase: "pushing", total: total, progress: progress)
+            for phase in phases {
+                try await Self.forEach(phase, jobs: options.jobs) { id, size in
+                    let path = self.store.path(of: id)
+                    let actualSize = size > 0 ? size : Int64(FileSnapshot.take(path)?.size ?? 0)
+                    try await remote.upload(id, from: path, size: actualSize)
+                    meter.add(actualSize)
+                }
+                report.transferred += phase.count
+            }
+            report.bytes = meter.done
+            report.missing = missing.map(\.description).sorted()
+            await remote.close()
+            return report
+        } catch {
+            await remote.close()
+            throw error
+        }
+    }
+
+    /// Downloads the objects of the tracked data that the cache lacks, verifying each against its id before it
+    /// enters the cache. Directory manifests come first, then the files they list. A corrupt or absent object is
+    /// reported after the others are fetched (`.integrity`, `.notFound`); it never enters the cache.
+    public func fetch(_ options: TransferOptions, progress: ProgressHandler? = nil) async throws -> TransferReport {
+        let targets = try trackedTargets(matching: try relativePaths(options))
+        let (name, remote) = try openRemote(options.remote, connections: options.jobs, environment: options.environment)
+        let failures = Mutex<[(ObjectID, MLOpsError)]>([])
+        var report = TransferReport(remote: name, transferred: 0, bytes: 0, alreadyPresent: 0, missing: [])
+        let meter = TransferMeter(phase: "fetching", total: nil, progress: progress)
+        let download: @Sendable (ObjectID, Int64) async throws -> Void = { id, size in
+            let staging = self.store.newStagingPath()
+            do {
+                try await remote.download(id, to: staging)
+                let size = Int64(FileSnapshot.take(staging)?.size ?? 0)
+                try self.store.adopt(staging, as: id)
+                meter.add(size)
+            } catch let error as MLOpsError where error.code == .integrity || error.code == .notFound {
+                try? FileManager.default.removeItem(atPath: staging)
+                failures.withLock { $0.append((id, error)) }
+            } catch {
+                try? FileManager.default.removeItem(atPath: staging)
+                throw error
+            }
+        }
+        do {
+            let manifests = Set(targets.filter { $0.pointer.kind == .dir }.map(\.pointer.oid))
+            let absentManifests = manifests.filter { !store.contains($0) }.sorted()
+            try await Self.forEach(absentManifests.map { ($0, 0) }, jobs: options.jobs, download)
+            var files: [ObjectID: Int64] = [:]
+            for target in targets {
+                for entry in try recordedEntries(of: target) ?? [] { files[entry.oid] = entry.size }
+            }
+            report.alreadyPresent = manifests.count - absentManifests.count
+            var absent: [(ObjectID, Int64)] = []
+            for (id, size) in files.sorted(by: { $0.key < $1.key }) {
+                if store.contains(id) { report.alreadyPresent += 1 } else { absent.append((id, size)) }
+            }
+            meter.setTotal(absent.reduce(0) { $0 + $1.1 })
+            try await Self.forEach(absent, jobs: options.jobs, download)
+            await remote.close()
+        } catch {
+            await remote.close()
+            throw error
+        }
+        try store.synchronize()
+        let failed = failures.withLock { $0 }
+        report.transferred = meter.count
+        report.bytes = meter.done
+        report.missing = failed.filter { $0.1.code == .notFound }.map(\.0.description).sorted()
+        if let corrupt = failed.first(where: { $0.1.code == .integrity }) {
+            throw MLOpsError(
+                .integrity,
+                "\(failed.filter { $0.1.code == .integrity }.count) object(s) on the remote '\(name)' are corrupt and were not used; first: \(corrupt.0)",
+                hint: "push them again from a clone whose `mlops fsck` is clean; everything else was fetched")
+        }
+        if !report.missing.isEmpty {
+            throw MLOpsError(
+                .notFound, "\(report.missing.count) object(s) are not on the remote '\(name)'; first: \(report.missing[0])",
+                hint: "push them from a clone that has them; everything else was fetched")
+        }
+        return report
+    }
+
+    /// Fetches, then checks out the same paths.
+    public func pull(
+        _ options: TransferOptions, force: Bool = false, progress: ProgressHandler? = nil
+    ) async throws -> (fetched: TransferReport, checkout: CheckoutResult) {
+        let fetched = try await fetch(options, progress: progress)
+        let checkout = try checkout(options.paths, relativeTo: options.workingDirectory, force: force, progress: progress)
+        return (fetched, checkout)
+    }
+
+    /// Compares the objects of the tracked data in the cache and on the remote (one listing of the remote).
+    public func remoteStatus(_ options: TransferOptions) async throws -> RemoteStatusReport {
+        let targets = try trackedTargets(matching: try relativePaths(options))
+        let (name, remote) = try openRemote(options.remote, connections: 2, environment: options.environment)
+        let onRemote: Set<ObjectID>
+        do {
+            onRemote = try await remote.listObjects()
+            await remote.close()
+        } catch {
+            await remote.close()
+            throw error
+        }
+        var report = RemoteStatusReport(remote: name, targets: [])
+        for target in targets {
+            var ids = [target.pointer.oid]
+            if target.pointer.kind == .dir { ids += (try recordedEntries(of: target) ?? []).map(\.oid) }
+            var entry = RemoteStatusReport.Target(path: target.path, notPushed: 0, notFetched: 0, lost: 0)
+            for id in Set(ids) {
+                switch (store.contains(id), onRemote.contains(id)) {
+                case (true, false): entry.notPushed += 1
+                case (false, true): entry.notFetched += 1
+                case (false, false): entry.lost += 1
+                case (true, true): break
+                }
+            }
+            report.targets.append(entry)
+        }
+        return report
+    }
+
+    private func relativePaths(_ options: TransferOptions) throws -> [String]? {
+        try options.paths.map { try $0.map { try repositoryPath(of: $0, relativeTo: options.workingDirectory) } }
+    }
+
+    /// Runs `body` for every item with at most `jobs` running at once; the first error cancels the rest.
+    static func forEach(
+        _ items: [(ObjectID, Int64)], jobs: Int, _ body: @escaping @Sendable (ObjectID, Int64) async throws -> Void
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            for _ in 0..<min(max(jobs, 1), items.count) {
+                let item = items[next]
+                group.addTask { try await body(item.0, item.1) }
+                next += 1
+            }
+            while try await group.next() != nil {
+                guard next < items.count else { continue }
+                let item = items[next]
+                group.addTask { try await body(item.0, item.1) }
+                next += 1
+            }
+        }
+    }
+}
+
+/// Counts transferred objects and bytes and reports progress.
+private final class TransferMeter: Sendable {
+    private let state: Mutex<(bytes: Int64, count: Int, total: Int64?)>
+    private let phase: String
+    private let progress: ProgressHandler?
+
+    init(phase: String, total: Int64?, progress: ProgressHandler?) {
+        state = Mutex((0, 0, total))
+        self.phase = phase
+        self.progress = progress
+    }
+
+    func setTotal(_ total: Int64) { state.withLock { $0.total = total } }
+
+    func add(_ bytes: Int64) {
+        let now = state.withLock { state -> (Int64, Int64?) in
+            state.bytes += bytes
+            state.count += 1
+            return (state.bytes, state.total)
+        }
+        progress?(ProgressUpdate(phase: phase, completed: now.0, total: now.1, unit: .bytes))
+    }
+
+    var done: Int64 { state.withLock { $0.bytes } }
+    var count: Int { state.withLock { $0.count } }
+}

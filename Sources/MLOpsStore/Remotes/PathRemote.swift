@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import Foundation
+import MLOpsErrors
+
+/// A remote in a directory (a shared drive, an NFS mount): `<root>/sha256/ab/cdef…`, written through a
+/// temporary file and a rename like the local cache.
+public struct PathRemote: RemoteStorage {
+    public let root: String
+    public var location: String { root }
+
+    public init(root: String) { self.root = root }
+
+    public func listObjects() async throws -> Set<ObjectID> {
+        let root = self.root
+        return try await BlockingWork.run {
+            guard DirectoryListing.kind(of: root) == .directory else {
+                throw MLOpsError(
+                    .notFound, "the remote directory '\(root)' does not exist",
+                    hint: "create it, or point the remote elsewhere: mlops remote add <name> <path> --force")
+            }
+            var ids = Set<ObjectID>()
+            let algorithmDirectory = root + "/" + ObjectID.algorithm
+            for shard in try DirectoryListing.names(in: algorithmDirectory, missingIsEmpty: true) where shard.utf8.count == 2 {
+                for rest in try DirectoryListing.names(in: algorithmDirectory + "/" + shard, missingIsEmpty: true) {
+                    if let id = try? ObjectID(parsing: ObjectID.algorithm + ":" + shard + rest) { ids.insert(id) }
+                }
+            }
+            return ids
+        }
+    }
+
+    public func upload(_ id: ObjectID, from path: String, size: Int64) async throws {
+        let destination = root + "/" + id.relativePath
+        try await BlockingWork.run {
+            let shard = String(destination[..<(destination.lastIndex(of: "/") ?? destination.endIndex)])
+            try FileManager.default.createDirectory(atPath: shard, withIntermediateDirectories: true)
+            let staging = ObjectStore.siblingTemporaryPath(of: destination)
+            do {
+                let source = try OpenFile.reading(path)
+                let target = try OpenFile.creating(staging, mode: 0o444)
+                // Hashing while copying refuses to spread a corrupt local object.
+                let outcome = try HashingCopy.copy(from: source, to: target, expectedSize: size)
+                guard outcome.id == id else {
+                    throw MLOpsError(
+                        .integrity, "the cached object \(id) is corrupt; it was not pushed",
+                        hint: "run `mlops fsck`, then re-add or fetch the data it belongs to")
+                }
+                guard rename(staging, destination) == 0 else {
+                    throw MLOpsError.system("store on the remote", path: destination, errno: errno)
+                }
+            } catch {
+                unlink(staging)
+                throw error
+            }
+        }
+    }
+
+    public func download(_ id: ObjectID, to path: String) async throws {
+        let source = root + "/" + id.relativePath
+        try await BlockingWork.run {
+            guard access(source, F_OK) == 0 else {
+                throw MLOpsError(.notFound, "object \(id) is not on the remote '\(root)'", hint: "push it from a clone that has it")
+            }
+            let input = try OpenFile.reading(source)
+            let output = try OpenFile.creating(path, mode: 0o444)
+            _ = try HashingCopy.copy(from: input, to: output, expectedSize: Int64(try input.status().st_size))
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import MLOpsErrors
+
+/// Where objects are shared: a directory or an S3 bucket laid out like the local cache, `sha256/ab/cdef…` under
+/// the remote's root, so any tool can inspect it.
+///
+/// Contracts every implementation meets (the conformance tests run each one through them):
+/// - ``listObjects()`` answers from listings, never from one request per object.
+/// - ``upload(_:from:size:)`` makes an object appear whole or not at all; uploading an object twice is harmless.
+/// - ``download(_:to:)`` writes the remote's bytes to a local file and does not check them: the caller verifies
+///   the hash before the object enters the cache.
+/// - Transient failures (5xx, timeouts, refused connections) are retried with backoff before an error is thrown.
+public protocol RemoteStorage: Sendable {
+    /// The remote as users wrote it, for messages (`/mnt/share/cache`, `s3://bucket/prefix`).
+    var location: String { get }
+    /// Every object on the remote.
+    func listObjects() async throws -> Set<ObjectID>
+    /// Copies the local file at `path` (object `id`, `size` bytes) to the remote.
+    func upload(_ id: ObjectID, from path: String, size: Int64) async throws
+    /// Copies object `id` from the remote into the file at `path`, which it creates or truncates.
+    func download(_ id: ObjectID, to path: String) async throws
+    /// Releases connections; call once when done.
+    func close() async
+}
+
+extension RemoteStorage {
+    public func close() async {}
+}
+
+/// Runs blocking file work on a dispatch thread, keeping the cooperative thread pool free for network tasks.
+enum BlockingWork {
+    static func run<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Swift.Result { try work() }) }
+        }
+    }
+}

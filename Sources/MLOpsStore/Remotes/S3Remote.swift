@@ -1,0 +1,290 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import MLOpsErrors
+import NIOCore
+import NIOHTTP1
+
+/// A remote in S3-compatible object storage (AWS S3, MinIO, Ceph, moto): objects at
+/// `s3://<bucket>/<prefix>/sha256/ab/cdef…`, requests signed with Signature Version 4.
+///
+/// Objects up to ``multipartThreshold`` go up in one `PUT` whose signed payload hash is the object id itself
+/// (S3 rejects bytes that do not match it); larger ones in ``partSize`` parts. Listings page through
+/// `ListObjectsV2`, 1,000 keys a request, so finding what is missing costs no request per object.
+public final class S3Remote: RemoteStorage {
+    public struct Settings: Sendable, Equatable {
+        /// `s3://bucket` or `s3://bucket/prefix`.
+        public var url: String
+        /// For S3-compatible servers: `http://127.0.0.1:9000`. Nil means AWS (`https://s3.<region>.amazonaws.com`).
+        public var endpoint: String?
+        public var region: String
+        /// Address buckets as `/<bucket>/<key>` instead of `<bucket>.<host>/<key>`; the default with an endpoint.
+        public var pathStyle: Bool
+
+        public init(url: String, endpoint: String? = nil, region: String = "us-east-1", pathStyle: Bool? = nil) {
+            self.url = url
+            self.endpoint = endpoint
+            self.region = region
+            self.pathStyle = pathStyle ?? (endpoint != nil)
+        }
+    }
+
+    public static let multipartThreshold = 16 << 20
+    public static let partSize = 16 << 20
+    static let maximumAttempts = 6
+
+    public let location: String
+    private let bucket: String
+    private let prefix: String
+    private let scheme: String
+    private let host: String
+    private let pathStyle: Bool
+    private let signer: SignatureV4
+    private let client: HTTPClient
+
+    /// Prepares a client for `settings`; `connections` bounds the connections per host (one per transfer job).
+    public init(settings: Settings, credentials: SignatureV4.Credentials, connections: Int = 8) throws {
+        guard settings.url.hasPrefix("s3://") else {
+            throw MLOpsError(.invalidInput, "'\(settings.url)' is not an S3 URL", hint: "write s3://<bucket>[/<prefix>]")
+        }
+        let path = settings.url.dropFirst("s3://".count)
+        let bucket = String(path.prefix { $0 != "/" })
+        guard !bucket.isEmpty else {
+            throw MLOpsError(.invalidInput, "'\(settings.url)' names no bucket", hint: "write s3://<bucket>[/<prefix>]")
+        }
+        self.bucket = bucket
+        prefix = path.dropFirst(bucket.count).split(separator: "/").joined(separator: "/")
+        location = settings.url
+        pathStyle = settings.pathStyle
+        let endpoint = settings.endpoint ?? "https://s3.\(settings.region).amazonaws.com"
+        guard let components = URLComponents(string: endpoint), let scheme = components.scheme, let host = components.host else {
+            throw MLOpsError(.invalidInput, "'\(endpoint)' is not an endpoint URL", hint: "write http(s)://host[:port]")
+        }
+        self.scheme = scheme
+        let authority = host + (components.port.map { ":\($0)" } ?? "")
+        self.host = pathStyle ? authority : "\(bucket).\(authority)"
+        signer = SignatureV4(credentials: credentials, region: settings.region)
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(connections, 1))
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    public func close() async {
+        try? await client.shutdown()
+    }
+
+    private func key(_ id: ObjectID) -> String { prefix.isEmpty ? id.relativePath : prefix + "/" + id.relativePath }
+
+    // MARK: Operations
+
+    public func listObjects() async throws -> Set<ObjectID> {
+        var ids = Set<ObjectID>()
+        let keyPrefix = (prefix.isEmpty ? "" : prefix + "/") + ObjectID.algorithm + "/"
+        var token: String?
+        repeat {
+            var query = [("list-type", "2"), ("prefix", keyPrefix)]
+            if let token { query.append(("continuation-token", token)) }
+            let body = try await send("GET", key: nil, query: query, expect: [200]).text
+            for key in XMLFields.values(of: "Key", in: body) {
+                let rest = key.dropFirst(keyPrefix.count).replacingOccurrences(of: "/", with: "")
+                if let id = try? ObjectID(parsing: ObjectID.algorithm + ":" + rest) { ids.insert(id) }
+            }
+            token = XMLFields.values(of: "IsTruncated", in: body).first == "true"
+                ? XMLFields.values(of: "NextContinuationToken", in: body).first : nil
+        } while token != nil
+        return ids
+    }
+
+    public func upload(_ id: ObjectID, from path: String, size: Int64) async throws {
+        if size <= Int64(Self.multipartThreshold) {
+            let bytes = try await BlockingWork.run { try Self.read(path, offset: 0, count: Int(size)) }
+            _ = try await send("PUT", key: key(id), body: bytes, payloadHash: id.hex, expect: [200])
+            return
+        }
+        let created = try await send("POST", key: key(id), query: [("uploads", "")], expect: [200]).text
+        guard let uploadID = XMLFields.values(of: "UploadId", in: created).first else {
+            throw MLOpsError(.failure, "the remote '\(location)' started no multipart upload for \(id)")
+        }
+        do {
+            var parts: [String] = []
+            var offset: Int64 = 0
+            while offset < size {
+                let count = Int(min(Int64(Self.partSize), size - offset))
+                let start = offset
+                let bytes = try await BlockingWork.run { try Self.read(path, offset: start, count: count) }
+                let answer = try await send(
+                    "PUT", key: key(id), query: [("partNumber", String(parts.count + 1)), ("uploadId", uploadID)],
+                    body: bytes, expect: [200])
+                guard let etag = answer.headers.first(name: "etag") else {
+                    throw MLOpsError(.failure, "the remote '\(location)' returned no ETag for part \(parts.count + 1) of \(id)")
+                }
+                parts.append(etag)
+                offset += Int64(count)
+            }
+            let manifest = "<CompleteMultipartUpload>"
+                + parts.enumerated().map { "<Part><PartNumber>\($0.offset + 1)</PartNumber><ETag>\(XMLFields.escape($0.element))</ETag></Part>" }.joined()
+                + "</CompleteMultipartUpload>"
+            let completed = try await send(
+                "POST", key: key(id), query: [("uploadId", uploadID)], body: Array(manifest.utf8), expect: [200])
+            // S3 can answer 200 and still report an error in the body.
+            if completed.text.contains("<Error>") { throw failure(status: 200, body: completed.text, key: key(id)) }
+        } catch {
+            _ = try? await send("DELETE", key: key(id), query: [("uploadId", uploadID)], expect: [204, 200])
+            throw error
+        }
+    }
+
+    public func download(_ id: ObjectID, to path: String) async throws {
+        try await withRetries { () async throws in
+            let file = try OpenFile.replacing(path, mode: 0o444)
+            let response = try await self.execute("GET", key: self.key(id), query: [], body: nil, payloadHash: nil)
+            guard response.status == .ok else {
+                let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+                if response.status == .notFound {
+                    throw MLOpsError(.notFound, "object \(id) is not on the remote '\(self.location)'", hint: "push it from a clone that has it")
+                }
+                throw self.failure(status: Int(response.status.code), body: text, key: self.key(id))
+            }
+            for try await chunk in response.body {
+                try chunk.withUnsafeReadableBytes { try file.write($0) }
+            }
+        }
+    }
+
+    // MARK: Requests
+
+    private struct Answer {
+        var headers: HTTPHeaders
+        var text: String
+    }
+
+    private func url(key: String?, query: [(String, String)]) -> (path: String, url: String) {
+        var path = pathStyle ? "/" + bucket : ""
+        if let key { path += "/" + SignatureV4.encode(key, keepSlash: true) }
+        if path.isEmpty { path = "/" }
+        let queryText = query.map { SignatureV4.encode($0.0) + "=" + SignatureV4.encode($0.1) }.joined(separator: "&")
+        return (path, "\(scheme)://\(host)\(path)" + (queryText.isEmpty ? "" : "?" + queryText))
+    }
+
+    private func execute(
+        _ method: String, key: String?, query: [(String, String)], body: [UInt8]?, payloadHash: String?
+    ) async throws -> HTTPClientResponse {
+        let (path, url) = url(key: key, query: query)
+        var request = HTTPClientRequest(url: url)
+        request.method = HTTPMethod(rawValue: method)
+        let hash = payloadHash ?? body.map { SignatureV4.hex(SHA256.hash(data: $0)) } ?? SignatureV4.emptyPayloadHash
+        var headers = [("host", host)]
+        if let body { headers.append(("content-length", String(body.count))) }
+        for (name, value) in signer.sign(method: method, path: path, query: query, headers: headers, payloadHash: hash, date: Date()) {
+            request.headers.add(name: name, value: value)
+        }
+        if let body {
+            request.headers.add(name: "content-length", value: String(body.count))
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        return try await client.execute(request, timeout: .seconds(120))
+    }
+
+    /// Sends a request with retries and returns its headers and body text; statuses outside `expect` throw.
+    private func send(
+        _ method: String, key: String?, query: [(String, String)] = [], body: [UInt8]? = nil, payloadHash: String? = nil,
+        expect: Set<UInt>
+    ) async throws -> Answer {
+        try await withRetries {
+            let response = try await self.execute(method, key: key, query: query, body: body, payloadHash: payloadHash)
+            let text = String(buffer: try await response.body.collect(upTo: 16 << 20))
+            guard expect.contains(response.status.code) else {
+                throw self.failure(status: Int(response.status.code), body: text, key: key)
+            }
+            return Answer(headers: response.headers, text: text)
+        }
+    }
+
+    /// Retries transient failures (5xx, 429, timeouts, refused or reset connections) with exponential backoff
+    /// and jitter: 0.1 s, 0.2 s, 0.4 s … up to ``maximumAttempts`` attempts.
+    private func withRetries<Result>(_ operation: () async throws -> Result) async throws -> Result {
+        var attempt = 0
+        while true {
+            do {
+                return try await operation()
+            } catch let error as TransientFailure where attempt + 1 < Self.maximumAttempts {
+                _ = error
+            } catch let error as MLOpsError {
+                throw error
+            } catch let error as TransientFailure {
+                throw MLOpsError(
+                    .failure, "the remote '\(location)' kept failing: \(error.reason)",
+                    hint: "re-run the command when it is back: objects already transferred are skipped")
+            } catch where attempt + 1 < Self.maximumAttempts && !(error is CancellationError) {
+                // A connection-level error: refused, reset, timed out.
+            } catch {
+                throw MLOpsError(
+                    .failure, "cannot reach the remote '\(location)'", hint: "check the endpoint and the network; re-run to resume",
+                    cause: error)
+            }
+            attempt += 1
+            let delay = 0.1 * pow(2, Double(attempt - 1)) * Double.random(in: 0.75...1.25)
+            try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+        }
+    }
+
+    private struct TransientFailure: Error {
+        var reason: String
+    }
+
+    /// The error for an unexpected status: transient ones are retried, access problems exit 11.
+    private func failure(status: Int, body: String, key: String?) -> any Error {
+        let code = XMLFields.values(of: "Code", in: body).first ?? "HTTP \(status)"
+        let message = XMLFields.values(of: "Message", in: body).first.map { ": \($0)" } ?? ""
+        if status >= 500 || status == 429 || code == "SlowDown" {
+            return TransientFailure(reason: "\(code)\(message)")
+        }
+        if status == 403 || ["InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied"].contains(code) {
+            return MLOpsError(
+                .remoteDenied, "the remote '\(location)' refused the credentials (\(code)\(message))",
+                hint: "set remotes.<name>.access_key_id and secret_access_key in .mlops/config.local.yaml, "
+                    + "or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+        }
+        if code == "NoSuchBucket" {
+            return MLOpsError(.notFound, "the bucket '\(bucket)' does not exist on the remote '\(location)'", hint: "create it first")
+        }
+        return MLOpsError(.failure, "the remote '\(location)' answered \(code)\(message) for \(key ?? "/")")
+    }
+
+    private static func read(_ path: String, offset: Int64, count: Int) throws -> [UInt8] {
+        let file = try OpenFile.reading(path)
+        var bytes = [UInt8](repeating: 0, count: count)
+        let read = try bytes.withUnsafeMutableBytes { try file.readFully(into: $0, at: offset) }
+        guard read == count else { throw MLOpsError(.failure, "'\(path)' is shorter than expected") }
+        return bytes
+    }
+}
+
+/// Reads the few fields mlops needs from S3's XML answers (`<Key>`, `<Code>`, `<UploadId>`…): values of simple
+/// elements, entity-decoded.
+enum XMLFields {
+    static func values(of element: String, in text: String) -> [String] {
+        var values: [String] = []
+        var rest = text[...]
+        let open = "<\(element)>"
+        let close = "</\(element)>"
+        while let start = rest.range(of: open), let end = rest.range(of: close, range: start.upperBound..<rest.endIndex) {
+            values.append(unescape(String(rest[start.upperBound..<end.lowerBound])))
+            rest = rest[end.upperBound...]
+        }
+        return values
+    }
+
+    static func unescape(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        return text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'")
+            .replacingOccurrences(of: "&#34;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
