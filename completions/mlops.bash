@@ -173,13 +173,13 @@ _mlops() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|add|status|checkout|diff|ls|rm|mv|commit|gc|fsck|train|tune|predict|run|runs|log|eval|model|export|import|repro|dag|params|metrics|serve|help)
+    init|add|status|checkout|diff|ls|rm|mv|commit|gc|fsck|train|tune|predict|run|runs|log|eval|model|export|import|repro|dag|params|metrics|remote|push|fetch|pull|serve|help)
         # Offer subcommand argument completions
         "_mlops_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init add status checkout diff ls rm mv commit gc fsck train tune predict run runs log eval model export import repro dag params metrics serve help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init add status checkout diff ls rm mv commit gc fsck train tune predict run runs log eval model export import repro dag params metrics remote push fetch pull serve help' -- "${cur}"))
         ;;
     esac
 }
@@ -229,15 +229,18 @@ _mlops_add() {
 
 _mlops_status() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet -q --exit-code --version -h --help)
+    non_repeating_flags=(--json --quiet -q --exit-code --remote --version -h --help)
     repeating_options=()
-    non_repeating_options=(-C)
+    non_repeating_options=(-C -r --remote-name)
     __mlops_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-C')
         __mlops_add_completions -d
+        return
+        ;;
+    '-r'|'--remote-name')
         return
         ;;
     esac
@@ -1173,6 +1176,203 @@ _mlops_metrics_diff() {
     case "${prev}" in
     '-C')
         __mlops_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_mlops_remote() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mlops_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|list|remove|default)
+        # Offer subcommand argument completions
+        "_mlops_remote_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add list remove default' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mlops_remote_add() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --path-style --default --force -f --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --endpoint-url --region --access-key-id --secret-access-key)
+    __mlops_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--endpoint-url')
+        return
+        ;;
+    '--region')
+        return
+        ;;
+    '--access-key-id')
+        return
+        ;;
+    '--secret-access-key')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    2)
+        __mlops_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_mlops_remote_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C)
+    __mlops_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_mlops_remote_remove() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C)
+    __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_mlops_remote_default() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C)
+    __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_mlops_push() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --remote -r --jobs -j)
+    __mlops_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--remote'|'-r')
+        return
+        ;;
+    '--jobs'|'-j')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __mlops_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_mlops_fetch() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --remote -r --jobs -j)
+    __mlops_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--remote'|'-r')
+        return
+        ;;
+    '--jobs'|'-j')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __mlops_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_mlops_pull() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --force -f --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --remote -r --jobs -j)
+    __mlops_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--remote'|'-r')
+        return
+        ;;
+    '--jobs'|'-j')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __mlops_add_completions -f
         return
         ;;
     esac

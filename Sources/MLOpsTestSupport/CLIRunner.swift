@@ -49,6 +49,42 @@ public enum CLIRunner {
         return process
     }
 
+    /// A started executable whose output is being captured.
+    public final class RunningCommand: @unchecked Sendable {
+        let process: Process
+        let stdout: Pipe
+        let stderr: Pipe
+
+        init(process: Process, stdout: Pipe, stderr: Pipe) {
+            self.process = process
+            self.stdout = stdout
+            self.stderr = stderr
+        }
+
+        /// Waits for the exit and returns what it printed.
+        public func wait() -> CLIResult {
+            let out = stdout.fileHandleForReading.readDataToEndOfFile()
+            let err = stderr.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return CLIResult(
+                exitCode: process.terminationStatus, standardOutput: String(decoding: out, as: UTF8.self),
+                standardError: String(decoding: err, as: UTF8.self))
+        }
+    }
+
+    /// Starts the built executable and captures its output, for tests that act while it runs.
+    public static func launchCapturing(
+        _ arguments: [String], in directory: String, environment: [String: String] = [:]
+    ) throws -> RunningCommand {
+        let process = makeProcess(arguments, in: directory, environment: environment)
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        return RunningCommand(process: process, stdout: stdout, stderr: stderr)
+    }
+
     /// Runs the built executable to completion and captures its output.
     public static func execute(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> CLIResult {
         let process = makeProcess(arguments, in: directory, environment: environment)

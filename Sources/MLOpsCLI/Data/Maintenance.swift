@@ -53,10 +53,12 @@ extension MLOps {
                 return text
             }
             guard report.clean else {
-                throw MLOpsError(
-                    .integrity,
-                    "\(report.corrupt.count) corrupt, \(report.missing.count) missing, \(report.invalidPointers.count) invalid",
-                    hint: "restore damaged objects with `mlops pull` or by re-adding the data; fix pointers with `git checkout`")
+                // The report above is the one JSON document; the error goes to standard error only.
+                throw ReportedFailure(
+                    error: MLOpsError(
+                        .integrity,
+                        "\(report.corrupt.count) corrupt, \(report.missing.count) missing, \(report.invalidPointers.count) invalid",
+                        hint: "restore damaged objects with `mlops pull` or by re-adding the data; fix pointers with `git checkout`"))
             }
         }
     }

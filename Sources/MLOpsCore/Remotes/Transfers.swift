@@ -193,6 +193,13 @@ extension Repository {
         let onRemote: Set<ObjectID>
         do {
             onRemote = try await remote.listObjects()
+            // A directory's file list is in its manifest: fetch the manifests the cache lacks (small, verified) so
+            // the files can be compared too.
+            for target in targets where target.pointer.kind == .dir && !store.contains(target.pointer.oid) && onRemote.contains(target.pointer.oid) {
+                let staging = store.newStagingPath()
+                try await remote.download(target.pointer.oid, to: staging)
+                try store.adopt(staging, as: target.pointer.oid)
+            }
             await remote.close()
         } catch {
             await remote.close()

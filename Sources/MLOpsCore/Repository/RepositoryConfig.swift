@@ -208,9 +208,9 @@ public struct RepositoryConfig: Codable, Equatable, Sendable {
     /// `text` as a YAML scalar: quoted (JSON-style, which YAML reads) unless it is plainly safe.
     static func yamlScalar(_ text: String) -> String {
         let plain = !text.isEmpty && text.unicodeScalars.allSatisfy {
-            CharacterSet.alphanumerics.contains($0) || "-_./@".unicodeScalars.contains($0)
+            CharacterSet.alphanumerics.contains($0) || "-_./@:".unicodeScalars.contains($0)
         } && !["true", "false", "null", "yes", "no", "on", "off"].contains(text.lowercased())
-            && Double(text) == nil
+            && Double(text) == nil && !text.hasSuffix(":") && !text.hasPrefix(":")
         if plain { return text }
         let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
         return String(decoding: data, as: UTF8.self)

@@ -67,6 +67,9 @@ public final class S3Remote: RemoteStorage {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(connections, 1))
+        // Refused connections fail at once and go through the same backoff as 5xx answers (below), instead of
+        // the client's own retrying until the connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -202,7 +205,7 @@ public final class S3Remote: RemoteStorage {
     }
 
     /// Retries transient failures (5xx, 429, timeouts, refused or reset connections) with exponential backoff
-    /// and jitter: 0.1 s, 0.2 s, 0.4 s … up to ``maximumAttempts`` attempts.
+    /// and jitter: 0.2 s, 0.4 s, 0.8 s … up to ``maximumAttempts`` attempts (about 6 s in all).
     private func withRetries<Result>(_ operation: () async throws -> Result) async throws -> Result {
         var attempt = 0
         while true {
@@ -224,7 +227,7 @@ public final class S3Remote: RemoteStorage {
                     cause: error)
             }
             attempt += 1
-            let delay = 0.1 * pow(2, Double(attempt - 1)) * Double.random(in: 0.75...1.25)
+            let delay = 0.2 * pow(2, Double(attempt - 1)) * Double.random(in: 0.75...1.25)
             try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
         }
     }

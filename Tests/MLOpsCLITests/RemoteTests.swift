@@ -1,0 +1,233 @@
+import Foundation
+import MLOpsTestSupport
+import Testing
+
+/// `remote`, `push`, `fetch`, `pull` and `status --remote` against a directory remote and a real S3 API server
+/// (moto, which checks Signature V4) on 127.0.0.1. Both kinds run the same conformance test; S3 adds the AWS
+/// CLI as an independent reader, request counting, a 503 burst, a server that stops mid-push, and bad
+/// credentials.
+@Suite(.serialized) struct RemoteTests {
+    enum Kind: String, CaseIterable, Sendable { case path, s3 }
+
+    /// A git repository with tracked data (a directory of `count` small files and a CSV) committed.
+    private func origin(files count: Int = 40) async throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory()
+        try Fixtures.git(["init", "-q"], in: directory.path)
+        _ = await CLIRunner.run(["init", "-q"], in: directory.path)
+        try FileManager.default.createDirectory(atPath: directory.url("data/images"), withIntermediateDirectories: true)
+        for index in 0..<count {
+            try Fixtures.write(String(repeating: "image \(index) ", count: 50 + index), to: directory.url("data/images/\(index).txt"))
+        }
+        try FileManager.default.copyItem(atPath: Fixtures.example("auto-mpg/auto-mpg.csv"), toPath: directory.url("data/auto-mpg.csv"))
+        let added = await CLIRunner.run(["add", "-q", "data/images", "data/auto-mpg.csv"], in: directory.path)
+        #expect(added.exitCode == 0, "\(added.standardError)")
+        return directory
+    }
+
+    private func addRemote(_ kind: Kind, to directory: TemporaryDirectory, share: TemporaryDirectory, server: S3TestServer?, name: String = "storage") async throws {
+        let arguments: [String]
+        switch kind {
+        case .path: arguments = [share.path]
+        case .s3:
+            let server = try #require(server)
+            arguments = [
+                "s3://\(server.bucket)/\(UUID().uuidString.lowercased())/cache", "--endpoint-url", server.endpoint,
+                "--access-key-id", server.accessKeyID, "--secret-access-key", server.secretAccessKey,
+            ]
+        }
+        let added = await CLIRunner.run(["remote", "add", name, "--force"] + arguments, in: directory.path)
+        #expect(added.exitCode == 0, "\(added.standardError)")
+    }
+
+    /// A clone of `origin` (git only: no cache) with the same remote and credentials.
+    private func clone(_ origin: TemporaryDirectory) throws -> TemporaryDirectory {
+        try Fixtures.git(["add", "-A"], in: origin.path)
+        try Fixtures.git(["commit", "-qm", "data", "--allow-empty"], in: origin.path)
+        let clone = try TemporaryDirectory()
+        try FileManager.default.removeItem(atPath: clone.path)
+        _ = try Fixtures.git(["clone", "-q", origin.path, clone.path], in: origin.path)
+        let local = origin.url(".mlops/config.local.yaml")
+        if FileManager.default.fileExists(atPath: local) {
+            try FileManager.default.copyItem(atPath: local, toPath: clone.url(".mlops/config.local.yaml"))
+        }
+        return clone
+    }
+
+    private func json(_ result: CLIResult) throws -> [String: Any] {
+        try #require(try result.json() as? [String: Any], "\(result.standardOutput) \(result.standardError)")
+    }
+
+    @Test(arguments: Kind.allCases)
+    func pushFetchPullRoundTripAndVerify(_ kind: Kind) async throws {
+        if kind == .s3 { try #require(S3TestServer.isAvailable, "run scripts/bootstrap to install moto") }
+        let server = kind == .s3 ? try S3TestServer() : nil
+        let share = try TemporaryDirectory()
+        let origin = try await origin()
+        try await addRemote(kind, to: origin, share: share, server: server)
+
+        let before = try json(await CLIRunner.run(["status", "--remote", "--json"], in: origin.path))
+        let notPushed = (before["targets"] as? [[String: Any]])?.map { $0["not_pushed"] as? Int ?? 0 }.reduce(0, +)
+        #expect(notPushed == 42)  // 40 files + the manifest + the CSV
+        let pushed = try json(await CLIRunner.run(["push", "--json"], in: origin.path))
+        #expect(pushed["transferred"] as? Int == 42)
+        let again = try json(await CLIRunner.run(["push", "--json"], in: origin.path))
+        #expect(again["transferred"] as? Int == 0 && again["already_present"] as? Int == 42)
+        #expect(await CLIRunner.run(["status", "--remote", "--exit-code"], in: origin.path).exitCode == 0)
+
+        let clone = try clone(origin)
+        let status = await CLIRunner.run(["status", "--remote", "--json"], in: clone.path)
+        let notFetched = (try json(status)["targets"] as? [[String: Any]])?.map { $0["not_fetched"] as? Int ?? 0 }.reduce(0, +)
+        #expect(notFetched == 41)  // status fetched the directory manifest to see its files
+        let pulled = await CLIRunner.run(["pull", "--json"], in: clone.path)
+        #expect(pulled.exitCode == 0, "\(pulled.standardError)")
+        for file in ["data/auto-mpg.csv", "data/images/0.txt", "data/images/39.txt"] {
+            #expect(try Fixtures.sha256sum(clone.url(file)) == Fixtures.sha256sum(origin.url(file)), "\(file)")
+        }
+        #expect(await CLIRunner.run(["status", "--exit-code"], in: clone.path).exitCode == 0)
+        #expect(await CLIRunner.run(["fsck"], in: clone.path).exitCode == 0)
+
+        // A tampered object on the remote is detected, reported (exit 7) and never enters the cache; the
+        // others are fetched.
+        let csvID = try #require(Fixtures.read(origin.url("data/auto-mpg.csv.mlops")).split(separator: "\n")
+            .first { $0.contains("sha256:") }.map { String($0[$0.range(of: "sha256:")!.upperBound...].prefix(64)) })
+        switch kind {
+        case .path:
+            let path = share.url("sha256/\(csvID.prefix(2))/\(csvID.dropFirst(2))")
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+            try Fixtures.write("tampered", to: path)
+        case .s3:
+            let server = try #require(server)
+            try Fixtures.write("tampered", to: origin.url("tampered.txt"))
+            let remoteURL = try #require(try Fixtures.read(origin.url(".mlops/config.yaml")).split(separator: "\n")
+                .first { $0.contains("url: s3://") }?.split(separator: " ").last.map(String.init))
+            let copied = try server.aws(["s3", "cp", origin.url("tampered.txt"), "\(remoteURL)/sha256/\(csvID.prefix(2))/\(csvID.dropFirst(2))"])
+            #expect(copied.exitCode == 0, "\(copied.standardError)")
+        }
+        let fresh = try self.clone(origin)
+        let fetched = await CLIRunner.run(["fetch"], in: fresh.path)
+        #expect(fetched.exitCode == 7, "\(fetched.standardError)")
+        #expect(fetched.standardError.contains("corrupt and were not used"))
+        #expect(!FileManager.default.fileExists(atPath: fresh.url(".mlops/objects/sha256/\(csvID.prefix(2))/\(csvID.dropFirst(2))")))
+        #expect(FileManager.default.fileExists(atPath: fresh.url(".mlops/objects/sha256")))
+        let checkout = await CLIRunner.run(["checkout", "data/images"], in: fresh.path)
+        #expect(checkout.exitCode == 0, "the files that were intact arrived: \(checkout.standardError)")
+        let fsck = try json(await CLIRunner.run(["fsck", "--json"], in: fresh.path))
+        #expect((fsck["corrupt"] as? [Any])?.isEmpty == true, "nothing corrupt entered the cache")
+        #expect((fsck["missing"] as? [[String: Any]])?.map { $0["referenced_by"] as? String } == ["data/auto-mpg.csv"])
+    }
+
+    @Test func awsCLIReadsWhatPushWroteAndRequestsStayNearOnePerObject() async throws {
+        try #require(S3TestServer.isAvailable, "run scripts/bootstrap to install moto")
+        let server = try S3TestServer()
+        let origin = try await origin(files: 200)
+        try await addRemote(.s3, to: origin, share: try TemporaryDirectory(), server: server)
+        try server.command("reset")
+        let pushed = try json(await CLIRunner.run(["push", "--json"], in: origin.path))
+        #expect(pushed["transferred"] as? Int == 202)
+        let counts = try server.command("count")
+        #expect(Double(counts.requests) / 202 <= 1.05, "\(counts)")
+        #expect(counts.byMethod["PUT"] == 202)
+
+        let remoteURL = try #require(try Fixtures.read(origin.url(".mlops/config.yaml")).split(separator: "\n")
+            .first { $0.contains("url: s3://") }?.split(separator: " ").last.map(String.init))
+        let listing = try server.aws(["s3", "ls", "--recursive", remoteURL + "/"])
+        #expect(listing.exitCode == 0, "\(listing.standardError)")
+        let keys = listing.standardOutput.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) }
+        #expect(keys.count == 202)
+        let key = try #require(keys.first { !$0.hasSuffix(".tmp") })
+        let copy = origin.url("downloaded")
+        let bucketPath = "s3://\(server.bucket)/\(key)"
+        #expect(try server.aws(["s3", "cp", bucketPath, copy]).exitCode == 0)
+        let id = key.split(separator: "/").suffix(2).joined()
+        #expect(try Fixtures.sha256sum(copy) == id, "the object's bytes hash to its key")
+    }
+
+    @Test func transientFailuresAreRetriedAndAStoppedServerResumes() async throws {
+        try #require(S3TestServer.isAvailable, "run scripts/bootstrap to install moto")
+        let server = try S3TestServer()
+        let origin = try await origin(files: 300)
+        try await addRemote(.s3, to: origin, share: try TemporaryDirectory(), server: server)
+
+        // A burst of 503 SlowDown answers is retried with backoff.
+        try server.command("fail 5")
+        let first = await CLIRunner.run(["push", "--json", "data/auto-mpg.csv"], in: origin.path)
+        #expect(first.exitCode == 0, "\(first.standardError)")
+
+        // The server stops in the middle of a push: the push fails with a clear error, and a re-run completes
+        // it, sending only what is missing.
+        let push = try CLIRunner.launchCapturing(["push", "--jobs", "2"], in: origin.path)
+        try await Task.sleep(for: .milliseconds(400))
+        try server.command("down")
+        let interrupted = push.wait()
+        try server.command("up")
+        #expect(interrupted.exitCode == 1, "\(interrupted.standardOutput) \(interrupted.standardError)")
+        #expect(interrupted.standardError.contains("remote"), "\(interrupted.standardError)")
+        let resumed = try json(await CLIRunner.run(["push", "--json"], in: origin.path))
+        let sentBefore = 302 - (resumed["transferred"] as? Int ?? 0) - 1
+        #expect((resumed["already_present"] as? Int ?? 0) > 1, "something was pushed before the stop: \(resumed)")
+        #expect(sentBefore >= 0)
+        #expect(await CLIRunner.run(["status", "--remote", "--exit-code"], in: origin.path).exitCode == 0)
+        let clone = try clone(origin)
+        let pulled = await CLIRunner.run(["pull"], in: clone.path)
+        #expect(pulled.exitCode == 0, "\(pulled.standardError)")
+        #expect(await CLIRunner.run(["fsck"], in: clone.path).exitCode == 0)
+    }
+
+    @Test func wrongCredentialsAreAClearErrorAndNeverPrinted() async throws {
+        try #require(S3TestServer.isAvailable, "run scripts/bootstrap to install moto")
+        let server = try S3TestServer()
+        let origin = try await origin(files: 3)
+        let secret = "not-the-secret-\(UUID().uuidString)"
+        let added = await CLIRunner.run(
+            ["remote", "add", "storage", "s3://\(server.bucket)/x", "--endpoint-url", server.endpoint, "--access-key-id",
+             server.accessKeyID, "--secret-access-key", secret], in: origin.path)
+        #expect(added.exitCode == 0)
+        #expect(!(try Fixtures.read(origin.url(".mlops/config.yaml")).contains(secret)), "secrets stay out of config.yaml")
+        let listed = await CLIRunner.run(["remote", "list", "--json"], in: origin.path)
+        #expect(!listed.standardOutput.contains(secret) && listed.standardOutput.contains("config.local.yaml"))
+        let pushed = await CLIRunner.run(["push"], in: origin.path)
+        #expect(pushed.exitCode == 11, "\(pushed.standardError)")
+        #expect(pushed.standardError.contains("refused the credentials (SignatureDoesNotMatch"), "\(pushed.standardError)")
+        #expect(!pushed.standardError.contains(secret))
+
+        #expect(await CLIRunner.run(["remote", "remove", "storage"], in: origin.path).exitCode == 0)
+        #expect(!(try Fixtures.read(origin.url(".mlops/config.local.yaml")).contains(secret)), "removing a remote drops its secrets")
+        _ = await CLIRunner.run(["remote", "add", "storage", "s3://\(server.bucket)/x", "--endpoint-url", server.endpoint], in: origin.path)
+        let environment = ["AWS_ACCESS_KEY_ID": "AKIANOTAKEY", "AWS_SECRET_ACCESS_KEY": "nope"]
+        let unknownKey = await CLIRunner.run(["push"], in: origin.path, environment: environment)
+        #expect(unknownKey.exitCode == 11, "\(unknownKey.standardError)")
+        #expect(unknownKey.standardError.contains("InvalidAccessKeyId"))
+        let none = await CLIRunner.run(["push"], in: origin.path, environment: [:])
+        #expect(none.exitCode == 11 && none.standardError.contains("no credentials for the remote 'storage'"), "\(none.standardError)")
+    }
+
+    @Test func largeObjectsGoUpInPartsAndRemoteConfigurationIsValidated() async throws {
+        try #require(S3TestServer.isAvailable, "run scripts/bootstrap to install moto")
+        let server = try S3TestServer()
+        let origin = try await origin(files: 1)
+        var bytes = [UInt8](repeating: 0, count: 20 << 20)
+        for index in bytes.indices { bytes[index] = UInt8(truncatingIfNeeded: index &* 2_654_435_761 >> 13) }
+        try Data(bytes).write(to: URL(fileURLWithPath: origin.url("data/large.bin")))
+        #expect(await CLIRunner.run(["add", "data/large.bin"], in: origin.path).exitCode == 0)
+        try await addRemote(.s3, to: origin, share: try TemporaryDirectory(), server: server)
+        try server.command("reset")
+        #expect(await CLIRunner.run(["push", "data/large.bin"], in: origin.path).exitCode == 0)
+        let counts = try server.command("count")
+        #expect(counts.byMethod["POST"] == 2, "initiate and complete a multipart upload: \(counts)")
+        #expect(counts.byMethod["PUT"] == 2, "two 16 MiB parts: \(counts)")
+        let clone = try clone(origin)
+        #expect(await CLIRunner.run(["pull", "data/large.bin"], in: clone.path).exitCode == 0)
+        #expect(try Fixtures.sha256sum(clone.url("data/large.bin")) == Fixtures.sha256sum(origin.url("data/large.bin")))
+
+        for (arguments, message) in [
+            (["remote", "add", "bad", "ftp://host/x"], "not a supported remote"),
+            (["remote", "add", "bad name", "/tmp"], "not a remote name"),
+            (["remote", "add", "p", "/tmp/x", "--endpoint-url", "http://x"], "apply to s3:// remotes only"),
+            (["push", "-r", "nope"], "no remote named 'nope'"),
+            (["remote", "remove", "nope"], "no remote named 'nope'"),
+        ] {
+            let result = await CLIRunner.run(arguments, in: origin.path)
+            #expect(result.exitCode != 0 && result.standardError.contains(message), "\(arguments): \(result.standardError)")
+        }
+    }
+}
