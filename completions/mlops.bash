@@ -173,13 +173,13 @@ _mlops() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|add|status|checkout|diff|ls|rm|mv|commit|gc|fsck|train|tune|predict|run|runs|log|eval|model|export|import|repro|dag|params|metrics|remote|push|fetch|pull|serve|help)
+    init|add|status|checkout|diff|ls|rm|mv|commit|gc|fsck|train|tune|predict|run|runs|log|eval|model|export|import|repro|dag|params|metrics|remote|push|fetch|pull|hooks|serve|help)
         # Offer subcommand argument completions
         "_mlops_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init add status checkout diff ls rm mv commit gc fsck train tune predict run runs log eval model export import repro dag params metrics remote push fetch pull serve help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init add status checkout diff ls rm mv commit gc fsck train tune predict run runs log eval model export import repro dag params metrics remote push fetch pull hooks serve help' -- "${cur}"))
         ;;
     esac
 }
@@ -258,13 +258,16 @@ _mlops_checkout() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --force -f --version -h --help)
     repeating_options=()
-    non_repeating_options=(-C)
+    non_repeating_options=(-C --rev)
     __mlops_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-C')
         __mlops_add_completions -d
+        return
+        ;;
+    '--rev')
         return
         ;;
     esac
@@ -1373,6 +1376,77 @@ _mlops_pull() {
     case "${positional_number}" in
     *)
         __mlops_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_mlops_hooks() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mlops_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    install|uninstall|run)
+        # Offer subcommand argument completions
+        "_mlops_hooks_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'install uninstall run' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mlops_hooks_install() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --chain --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C)
+    __mlops_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_mlops_hooks_uninstall() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C)
+    __mlops_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_mlops_hooks_run() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C)
+    __mlops_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
         return
         ;;
     esac

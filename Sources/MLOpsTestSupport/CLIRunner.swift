@@ -7,6 +7,12 @@ public struct CLIResult: Sendable {
     public var standardOutput: String
     public var standardError: String
 
+    public init(exitCode: Int32, standardOutput: String, standardError: String) {
+        self.exitCode = exitCode
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+    }
+
     /// Standard output parsed as JSON; fails the caller if it is anything else.
     public func json() throws -> Any {
         try JSONSerialization.jsonObject(with: Data(standardOutput.utf8), options: [])

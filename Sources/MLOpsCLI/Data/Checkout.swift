@@ -8,7 +8,7 @@ extension MLOps {
             discussion: """
                 Makes the workspace match the pointer files. Every object is verified while it is written, and \
                 each file is replaced atomically. Refuses, changing nothing, when local changes that are not in \
-                the cache would be lost; --force discards them.
+                the cache would be lost; --force discards them. With --rev, the data is made as a git revision                 records it, read from git's objects (the pointer files in the work tree stay as they are).
                 """)
 
         @OptionGroup var globals: GlobalOptions
@@ -16,13 +16,17 @@ extension MLOps {
         @Flag(name: .shortAndLong, help: "Overwrite local changes that are not in the cache.")
         var force = false
 
+        @Option(help: "A git revision (branch, tag, HEAD~2, commit) whose recorded data to check out.")
+        var rev: String?
+
         @Argument(help: "Tracked paths to restore (default: all).", completion: .file())
         var paths: [String] = []
 
         func run(in context: CommandContext) async throws {
             let repository = try repository(context)
             let result = try withProgress(context) {
-                try repository.checkout(paths.isEmpty ? nil : paths, relativeTo: directory(context), force: force, progress: $0)
+                try repository.checkout(
+                    paths.isEmpty ? nil : paths, relativeTo: directory(context), force: force, revision: rev, progress: $0)
             }
             try output(context).render(result) { style in
                 var text = result.restored.map { style.green("restored") + " " + $0 + "\n" }.joined()

@@ -24,15 +24,18 @@ extension Repository {
     /// and its content is not in the cache (it would be lost); `force` overwrites anyway. Every object is
     /// verified as it is written, and each file is replaced by a rename: a reader or a crash sees the old file
     /// or the new one, never a truncated one. A corrupt object is never materialized (`.integrity`).
+    ///
+    /// With `revision`, the data is made as the pointer files at that git revision record it (read from git's
+    /// object database; the work tree's pointer files are not changed).
     public func checkout(
-        _ paths: [String]? = nil, relativeTo workingDirectory: String, force: Bool = false,
+        _ paths: [String]? = nil, relativeTo workingDirectory: String, force: Bool = false, revision: String? = nil,
         progress: ProgressHandler? = nil
     ) throws -> CheckoutResult {
         let relative = try paths.map { try $0.map { try repositoryPath(of: $0, relativeTo: workingDirectory) } }
         let lock = try lock(for: "checkout")
         defer { withExtendedLifetime(lock) {} }
-        let comparisons = try compare(
-            try trackedTargets(matching: relative), phase: "checking", holdingLock: true, progress: nil)
+        let targets = try revision.map { try trackedTargets(atRevision: $0, matching: relative) } ?? trackedTargets(matching: relative)
+        let comparisons = try compare(targets, phase: "checking", holdingLock: true, progress: nil)
 
         var writes: [(path: String, entry: DirectoryManifest.Entry)] = []
         var removals: [String] = []

@@ -1,17 +1,31 @@
 import CGit2
 import Foundation
 
-/// The git commit a workspace is at and whether tracked files differ from it, read through libgit2.
+/// The git commit and branch a workspace is at and whether tracked files differ from it, read through libgit2.
 public struct GitState: Codable, Sendable, Equatable {
     /// The HEAD commit's id, or nil outside a git repository or before the first commit.
     public var commit: String?
+    /// The checked-out branch's short name, or nil when HEAD is detached (or outside git).
+    public var branch: String?
     /// Whether tracked files (or the index) differ from HEAD; untracked and ignored files do not count.
     public var dirty: Bool
+
+    public init(commit: String?, branch: String? = nil, dirty: Bool) {
+        self.commit = commit
+        self.branch = branch
+        self.dirty = dirty
+    }
 
     /// Reads the state of the git repository containing `directory` (none → no commit, not dirty).
     public static func read(at directory: String) -> GitState {
         guard let repository = GitLibrary.open(directory) else { return GitState(commit: nil, dirty: false) }
         defer { git_repository_free(repository) }
+        var branch: String?
+        var reference: OpaquePointer?
+        if git_repository_head_detached(repository) == 0, git_repository_head(&reference, repository) == 0, let reference {
+            branch = git_reference_shorthand(reference).map { String(cString: $0) }
+            git_reference_free(reference)
+        }
         var head = git_oid()
         var commit: String?
         if git_reference_name_to_id(&head, repository, "HEAD") == 0 {
@@ -29,7 +43,7 @@ public struct GitState: Codable, Sendable, Equatable {
             dirty = git_status_list_entrycount(list) > 0
             git_status_list_free(list)
         }
-        return GitState(commit: commit, dirty: dirty)
+        return GitState(commit: commit, branch: branch, dirty: dirty)
     }
 }
 

@@ -1,0 +1,25 @@
+import Foundation
+import MLOpsCore
+import MLOpsTestSupport
+import Testing
+
+/// The commit, branch and dirty flag of real git repositories, as run lineage records them.
+@Suite struct GitStateTests {
+    @Test func reportsCommitBranchAndDirtiness() throws {
+        let directory = try TemporaryDirectory()
+        #expect(GitState.read(at: directory.path) == GitState(commit: nil, branch: nil, dirty: false))
+        _ = try Fixtures.git(["init", "-q", "-b", "trunk"], in: directory.path)
+        try Fixtures.write("one\n", to: directory.url("file.txt"))
+        _ = try Fixtures.git(["add", "file.txt"], in: directory.path)
+        _ = try Fixtures.git(["-c", "user.email=t@example.com", "-c", "user.name=T", "commit", "-qm", "one"], in: directory.path)
+        let head = try Fixtures.git(["rev-parse", "HEAD"], in: directory.path)
+        #expect(GitState.read(at: directory.path) == GitState(commit: head, branch: "trunk", dirty: false))
+        try Fixtures.write("two\n", to: directory.url("file.txt"))
+        #expect(GitState.read(at: directory.path).dirty)
+        try Fixtures.write("untracked\n", to: directory.url("other.txt"))
+        _ = try Fixtures.git(["checkout", "-q", "--", "file.txt"], in: directory.path)
+        #expect(!GitState.read(at: directory.path).dirty, "untracked files do not count")
+        _ = try Fixtures.git(["checkout", "-q", "--detach"], in: directory.path)
+        #expect(GitState.read(at: directory.path) == GitState(commit: head, branch: nil, dirty: false))
+    }
+}
