@@ -7,18 +7,18 @@
 #   mlflow-protocol   POST /invocations {"dataframe_split": …}    both servers, the same body
 #   v2                POST /v2/models/mpg/infer (Open Inference)   mlops
 #   one-connection    median latency, 1 connection                 mlops (v2) and MLflow
-#   million           1,000,000 requests in a row, logging on      mlops: errors, RSS before and after, rows logged
+#   million           at least 1,000,000 requests in a row, logging on   mlops: errors, RSS every 10 s, rows logged
 #   batch-1000        1,000 rows per request                       mlops: rows per second
-# Usage: Benchmarks/serving.sh [seconds per run]   (prints a Markdown table; raw wrk output in Benchmarks/work/serving/)
+# Usage: Benchmarks/serving.sh [seconds per run] [all|million]
+#   (prints a Markdown table; raw wrk output in Benchmarks/work/serving/)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-10}"
+scenarios="${2:-all}"
 work="$root/Benchmarks/work/serving"
 rm -rf "$work" && mkdir -p "$work"
 
-for tool in wrk ab; do
-    command -v $tool >/dev/null || apt-get install -y -qq "$([ $tool = ab ] && echo apache2-utils || echo wrk)" >/dev/null
-done
+command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 (cd "$root" && swift build -c release --product mlops >/dev/null)
 mlops="$(cd "$root" && swift build -c release --show-bin-path)/mlops"
 venv="$root/Benchmarks/work/venv-serving"
@@ -62,7 +62,6 @@ LUA
 }
 script "$work/mlflow.lua" "{\"dataframe_split\":{$row}}"
 script "$work/v2.lua" "$v2"
-printf '%s' "$v2" >"$work/v2.json"
 "$python" - "$work/batch.lua" <<'PY'
 import json, sys
 rows = [[8 - i % 5, 307.0 - i % 97, 130 + i % 50, 3504 - i, 12.0 + (i % 7) / 2, 70 + i % 12, str(1 + i % 3)] for i in range(1000)]
@@ -101,7 +100,9 @@ curl -sf -H 'Content-Type: application/json' -d "{\"dataframe_split\":{$row}}" h
 
 results="$work/results.tsv"
 : >"$results"
-for round in 1 2 3; do
+rounds=3
+[ "$scenarios" = million ] && rounds=0
+for round in $(seq 1 $rounds); do
     wrk -t2 -c32 -d"${seconds}s" --latency -s "$work/mlflow.lua" http://127.0.0.1:18182/invocations >"$work/mlflow-$round.txt"
     summary "MLflow, mlflow-protocol" "$work/mlflow-$round.txt" >>"$results"
     wrk -t2 -c32 -d"${seconds}s" --latency -s "$work/mlflow.lua" http://127.0.0.1:18181/invocations >"$work/mlops-mlflow-$round.txt"
@@ -113,24 +114,29 @@ for round in 1 2 3; do
     wrk -t1 -c1 -d"${seconds}s" --latency -s "$work/v2.lua" http://127.0.0.1:18181/v2/models/mpg/infer >"$work/mlops-one-$round.txt"
     summary "mlops, v2, one connection" "$work/mlops-one-$round.txt" >>"$results"
 done
-wrk -t2 -c32 -d"${seconds}s" --latency -s "$work/batch.lua" http://127.0.0.1:18181/invocations >"$work/mlops-batch.txt"
-summary "mlops, 1,000-row batches" "$work/mlops-batch.txt" >>"$results"
-wrk -t2 -c32 -d"${seconds}s" --latency -s "$work/batch.lua" http://127.0.0.1:18182/invocations >"$work/mlflow-batch.txt"
-summary "MLflow, 1,000-row batches" "$work/mlflow-batch.txt" >>"$results"
+if [ "$scenarios" = all ]; then
+    wrk -t2 -c32 -d"${seconds}s" --latency -s "$work/batch.lua" http://127.0.0.1:18181/invocations >"$work/mlops-batch.txt"
+    summary "mlops, 1,000-row batches" "$work/mlops-batch.txt" >>"$results"
+    wrk -t2 -c32 -d"${seconds}s" --latency -s "$work/batch.lua" http://127.0.0.1:18182/invocations >"$work/mlflow-batch.txt"
+    summary "MLflow, 1,000-row batches" "$work/mlflow-batch.txt" >>"$results"
+fi
 
-# wrk runs for a duration, so an exact count of requests comes from ApacheBench (keep-alive, 32 at once).
+# The long run: wrk for long enough to pass 1,000,000 requests, RSS sampled every 10 s.
 rss_before="$(rss $mlops_pid)"
-ab -q -k -n 1000000 -c 32 -T application/json -p "$work/v2.json" http://127.0.0.1:18181/v2/models/mpg/infer >"$work/million.txt"
+( while kill -0 $mlops_pid 2>/dev/null; do rss $mlops_pid; sleep 10; done ) >"$work/rss.txt" &
+sampler=$!
+wrk -t2 -c32 -d120s --latency -s "$work/v2.lua" http://127.0.0.1:18181/v2/models/mpg/infer >"$work/million.txt"
+kill $sampler 2>/dev/null || true
 sleep 1
 rss_after="$(rss $mlops_pid)"
-million="$(awk '/^Complete requests/ {c=$3} /^Failed requests/ {f=$3} /^Non-2xx responses/ {n=$3} /^Requests per second/ {r=$4} END {print c "\t" f + n "\t" r}' "$work/million.txt")"
+summary "mlops, 120 s in a row (logging on)" "$work/million.txt" >>"$results"
 kill -TERM $mlops_pid && wait $mlops_pid || true
 logged="$("$python" -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from serving_log").fetchone()[0])' "$repo/.mlops/mlops.db")"
 
-"$python" - "$results" "$rss_before" "$rss_after" "$logged" "$million" <<'PY'
+"$python" - "$results" "$rss_before" "$rss_after" "$logged" "$work/rss.txt" <<'PY'
 import statistics, sys
 from collections import defaultdict
-path, before, after, logged, million = sys.argv[1:6]
+path, before, after, logged, samples = sys.argv[1:6]
 rows = defaultdict(list)
 for line in open(path):
     label, rps, p50, p99, requests, errors = line.rstrip("\n").split("\t")
@@ -140,14 +146,13 @@ print("|---|---:|---:|---:|---:|---:|")
 for label, runs in rows.items():
     med = lambda i: statistics.median(r[i] for r in runs)
     print(f"| {label} | {med(0):,.0f} | {med(1):.3f} | {med(2):.2f} | {sum(r[3] for r in runs):,} | {sum(r[4] for r in runs)} |")
-ratio = statistics.median(r[0] for r in rows["mlops, mlflow-protocol"]) / statistics.median(r[0] for r in rows["MLflow, mlflow-protocol"])
-print(f"\nmlops / MLflow requests per second (same MLflow-protocol body, 32 connections): {ratio:.0f}×")
-batch = rows.get("mlops, 1,000-row batches")
-if batch: print(f"mlops 1,000-row batches: {batch[0][0] * 1000:,.0f} rows/s")
-mbatch = rows.get("MLflow, 1,000-row batches")
-if mbatch: print(f"MLflow 1,000-row batches: {mbatch[0][0] * 1000:,.0f} rows/s")
-complete, failed, rate = million.split("\t")
-print(f"1,000,000 requests in a row with logging on (ab -k -c 32): {int(complete):,} complete, {failed} failed, "
-      f"{float(rate):,.0f} requests/s; RSS {float(before):.1f} MB before, {float(after):.1f} MB after; "
-      f"{int(logged):,} rows in serving_log (every request of the whole run)")
+if "MLflow, mlflow-protocol" in rows:
+    ratio = statistics.median(r[0] for r in rows["mlops, mlflow-protocol"]) / statistics.median(r[0] for r in rows["MLflow, mlflow-protocol"])
+    print(f"\nmlops / MLflow requests per second (same MLflow-protocol body, 32 connections): {ratio:.0f}×")
+for label in ("mlops, 1,000-row batches", "MLflow, 1,000-row batches"):
+    if label in rows: print(f"{label}: {rows[label][0][0] * 1000:,.0f} rows/s")
+rss = [float(line) for line in open(samples) if line.strip()]
+long = rows["mlops, 120 s in a row (logging on)"][0]
+print(f"Long run with logging on: {long[3]:,} requests, {long[4]} errors; RSS {float(before):.1f} MB before, "
+      f"{float(after):.1f} MB after, every 10 s: {', '.join(f'{r:.0f}' for r in rss)} MB; {int(logged):,} rows in serving_log")
 PY

@@ -91,7 +91,7 @@ struct InferenceHandlers: Sendable {
         var modelLabel = ""
         var versionLabel = ""
         do {
-            let endpoint = try endpoint(name, wire: wire)
+            let endpoint = try endpoint(name)
             modelLabel = endpoint.name
             let route = try version.map { version throws(RequestError) in try Self.route(in: endpoint, version: version) }
                 ?? endpoint.choose(key: stickyHeader.flatMap { request.headers[$0] }.map { Substring($0) })
@@ -101,29 +101,26 @@ struct InferenceHandlers: Sendable {
                 throw RequestError(.unsupportedMediaType, "send application/json (got \(type))")
             }
             let body = try await collect(request)
-            var requestID = request.headers[Self.requestIDHeader]
             let rows: InputRows
-            var responseBody: [UInt8]
+            var clientID: String?
+            var requestedOutputs: [String]?
             switch wire {
             case .openInference:
                 let jsonLength = request.headers[Self.binaryHeaderLength].map { Int($0) ?? -1 }
                 let decoded = try OpenInferenceRequest(
                     body: body, jsonLength: jsonLength, model: model, maximumRows: configuration.maximumBatchRows)
-                rows = decoded.rows
-                requestID = requestID ?? decoded.id
-                let predictions = model.compiled.predict(encodedRows: rows.values).values
-                responseBody = PredictionRendering.openInference(
-                    predictions, of: model, id: decoded.id, requestedOutputs: decoded.requestedOutputs)
-                finish(model: model, route: route, wire: wire, rows: rows, predictions: predictions,
-                       requestID: &requestID, received: received, started: started)
+                (rows, clientID, requestedOutputs) = (decoded.rows, decoded.id, decoded.requestedOutputs)
             case .mlflow:
                 rows = try MLflowScoringRequest.decode(
                     body.readableBytesView, model: model, maximumRows: configuration.maximumBatchRows)
-                let predictions = model.compiled.predict(encodedRows: rows.values).values
-                responseBody = PredictionRendering.mlflow(predictions, of: model)
-                finish(model: model, route: route, wire: wire, rows: rows, predictions: predictions,
-                       requestID: &requestID, received: received, started: started)
             }
+            let predictions = model.compiled.predict(encodedRows: rows.values).values
+            let responseBody = wire == .openInference
+                ? PredictionRendering.openInference(predictions, of: model, id: clientID, requestedOutputs: requestedOutputs)
+                : PredictionRendering.mlflow(predictions, of: model)
+            var requestID = request.headers[Self.requestIDHeader] ?? clientID
+            finish(model: model, route: route, wire: wire, rows: rows, predictions: predictions,
+                   requestID: &requestID, received: received, started: started)
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
             headers[Self.versionHeader] = model.reference
@@ -156,16 +153,17 @@ struct InferenceHandlers: Sendable {
                 latency: ContinuousClock.now - started, rows: rows, predictions: predictions))
     }
 
-    private func endpoint(_ name: String?, wire: WireProtocol) throws(RequestError) -> ModelHost.Endpoint {
-        let served = host.names.joined(separator: ", ")
+    /// The endpoint serving `name`, or the only one when no name is given (MLflow's `/invocations`).
+    private func endpoint(_ name: String?) throws(RequestError) -> ModelHost.Endpoint {
         guard let name else {
             guard host.names.count == 1, let only = host.endpoint(host.names[0]) else {
-                throw .badRequest("this server serves several models (\(served)); name one: /invocations?model=<name>")
+                throw .badRequest(
+                    "this server serves several models (\(host.names.joined(separator: ", "))); name one: /invocations?model=<name>")
             }
             return only
         }
         guard let endpoint = host.endpoint(name) else {
-            throw RequestError(.notFound, "no model '\(name)' is served here; served: \(served)")
+            throw RequestError(.notFound, "no model '\(name)' is served here; served: \(host.names.joined(separator: ", "))")
         }
         return endpoint
     }
@@ -198,7 +196,7 @@ struct InferenceHandlers: Sendable {
 
     private func metadata(_ name: String?, version: String?) -> Response {
         do {
-            let endpoint = try endpoint(name, wire: .openInference)
+            let endpoint = try endpoint(name)
             let routes = try version.map { version throws(RequestError) in [try Self.route(in: endpoint, version: version)] }
                 ?? endpoint.routes
             let model = routes[0].model
@@ -234,7 +232,7 @@ struct InferenceHandlers: Sendable {
 
     private func readiness(_ name: String?, version: String?) -> Response {
         do {
-            let endpoint = try endpoint(name, wire: .openInference)
+            let endpoint = try endpoint(name)
             if let version { _ = try Self.route(in: endpoint, version: version) }
             return Self.json(Array("{\"ready\":true}".utf8))
         } catch {

@@ -78,22 +78,16 @@ public struct ObjectStore: Sendable {
     /// A fresh path in the staging directory for a file that may become an object through ``adopt(_:as:)``.
     public func newStagingPath() -> String { temporaryPath() }
 
-    /// Moves the staged file into the store as object `id` after checking that its bytes hash to `id`: a
-    /// download from a remote enters the cache only when intact. The staged file is removed either way.
+    /// Moves the staged file into the store as object `id` when `digest` (what its bytes hash to, computed while
+    /// they were written) is `id`: a download from a remote enters the cache only when intact. The staged file
+    /// is removed otherwise.
     ///
     /// - Throws: `.integrity` naming the object when the bytes do not match; the cache is not touched.
-    public func adopt(_ staging: String, as id: ObjectID) throws {
-        let outcome: HashingCopy.Outcome
-        do {
-            outcome = try HashingCopy.hash(try OpenFile.reading(staging))
-        } catch {
-            unlink(staging)
-            throw error
-        }
-        guard outcome.id == id else {
+    public func adopt(_ staging: String, as id: ObjectID, digest: ObjectID) throws {
+        guard digest == id else {
             unlink(staging)
             throw MLOpsError(
-                .integrity, "object \(id) on the remote is corrupt: its bytes hash to \(outcome.id)",
+                .integrity, "object \(id) on the remote is corrupt: its bytes hash to \(digest)",
                 hint: "it was not used; push it again from a clone whose `mlops fsck` is clean")
         }
         try publish(staging, as: id)

@@ -48,23 +48,25 @@ public enum CLIRunner {
 
     /// Starts the built executable with `arguments` in `directory` without waiting for it.
     public static func launch(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Process {
-        let process = makeProcess(arguments, in: directory, environment: environment)
+        let process = makeProcess(executable, arguments, in: directory, environment: environment)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         return process
     }
 
-    /// A started executable whose output is being captured.
+    /// A started program whose output is being captured.
     public final class RunningCommand: @unchecked Sendable {
         let process: Process
-        let stdout: Pipe
-        let stderr: Pipe
+        let stdout = Pipe()
+        let stderr = Pipe()
 
-        init(process: Process, stdout: Pipe, stderr: Pipe) {
+        /// Starts `process` with its outputs captured.
+        public init(starting process: Process) throws {
             self.process = process
-            self.stdout = stdout
-            self.stderr = stderr
+            process.standardOutput = stdout
+            process.standardError = stderr
+            try process.run()
         }
 
         /// Waits for the exit and returns what it printed.
@@ -82,34 +84,26 @@ public enum CLIRunner {
     public static func launchCapturing(
         _ arguments: [String], in directory: String, environment: [String: String] = [:]
     ) throws -> RunningCommand {
-        let process = makeProcess(arguments, in: directory, environment: environment)
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        return RunningCommand(process: process, stdout: stdout, stderr: stderr)
+        try RunningCommand(starting: makeProcess(executable, arguments, in: directory, environment: environment))
     }
 
     /// Runs the built executable to completion and captures its output.
     public static func execute(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> CLIResult {
-        let process = makeProcess(arguments, in: directory, environment: environment)
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLIResult(
-            exitCode: process.terminationStatus, standardOutput: String(decoding: out, as: UTF8.self),
-            standardError: String(decoding: err, as: UTF8.self))
+        try launchCapturing(arguments, in: directory, environment: environment).wait()
     }
 
-    private static func makeProcess(_ arguments: [String], in directory: String, environment: [String: String]) -> Process {
+    /// Runs any program (git, the AWS CLI) to completion and captures its output.
+    public static func execute(
+        program: String, _ arguments: [String], in directory: String, environment: [String: String] = [:]
+    ) throws -> CLIResult {
+        try RunningCommand(starting: makeProcess(program, arguments, in: directory, environment: environment)).wait()
+    }
+
+    private static func makeProcess(
+        _ program: String, _ arguments: [String], in directory: String, environment: [String: String]
+    ) -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }

@@ -51,23 +51,10 @@ public final class S3TestServer: @unchecked Sendable {
 
     /// Runs the AWS CLI against the server with the test credentials.
     public func aws(_ arguments: [String]) throws -> CLIResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Fixtures.projectRoot + "/.build/venv/bin/aws")
-        process.arguments = ["--endpoint-url", endpoint, "--region", "us-east-1"] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging([
-            "AWS_ACCESS_KEY_ID": accessKeyID, "AWS_SECRET_ACCESS_KEY": secretAccessKey, "AWS_EC2_METADATA_DISABLED": "true",
-        ]) { $1 }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLIResult(
-            exitCode: process.terminationStatus, standardOutput: String(decoding: stdout, as: UTF8.self),
-            standardError: String(decoding: stderr, as: UTF8.self))
+        try CLIRunner.execute(
+            program: Fixtures.projectRoot + "/.build/venv/bin/aws", ["--endpoint-url", endpoint, "--region", "us-east-1"] + arguments,
+            in: Fixtures.projectRoot,
+            environment: ["AWS_ACCESS_KEY_ID": accessKeyID, "AWS_SECRET_ACCESS_KEY": secretAccessKey, "AWS_EC2_METADATA_DISABLED": "true"])
     }
 
     private static func readLine(_ handle: FileHandle, buffer: inout Data) throws -> String {

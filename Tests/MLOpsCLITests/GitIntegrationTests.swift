@@ -26,21 +26,7 @@ import Testing
     }
 
     private func git(_ arguments: [String], _ directory: TemporaryDirectory) throws -> CLIResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLIResult(
-            exitCode: process.terminationStatus, standardOutput: String(decoding: stdout, as: UTF8.self),
-            standardError: String(decoding: stderr, as: UTF8.self))
+        try CLIRunner.execute(program: "/usr/bin/git", arguments, in: directory.path)
     }
 
     @Test func diffAndCheckoutReadPointersAtAnyRevision() async throws {

@@ -197,26 +197,19 @@ import Testing
             ["mpg@production", "--max-batch", "5", "--max-body", "1", "--token", "s3cret"], in: directory.path)
         let auth = ["Authorization": "Bearer s3cret"]
         let one = Self.v2Body([rows[0]])
-        var wrongShape = one
-        var inputs = try #require(one["inputs"] as? [[String: Any]])
-        inputs[0]["shape"] = [2]
-        wrongShape["inputs"] = inputs
-        var unknownInput = one
-        inputs = try #require(one["inputs"] as? [[String: Any]])
-        inputs[0]["name"] = "colour"
-        unknownInput["inputs"] = inputs
-        var textForNumber = one
-        inputs = try #require(one["inputs"] as? [[String: Any]])
-        inputs[1]["data"] = ["big"]
-        inputs[1]["datatype"] = "BYTES"
-        textForNumber["inputs"] = inputs
-        var badType = one
-        inputs = try #require(one["inputs"] as? [[String: Any]])
-        inputs[0]["datatype"] = "COMPLEX"
-        badType["inputs"] = inputs
-        var missingFeature = one
-        inputs = try #require(one["inputs"] as? [[String: Any]])
-        missingFeature["inputs"] = Array(inputs.dropLast())
+        func variant(_ change: (inout [[String: Any]]) -> Void) throws -> [String: Any] {
+            var inputs = try #require(one["inputs"] as? [[String: Any]])
+            change(&inputs)
+            return ["inputs": inputs]
+        }
+        let wrongShape = try variant { $0[0]["shape"] = [2] }
+        let unknownInput = try variant { $0[0]["name"] = "colour" }
+        let textForNumber = try variant {
+            $0[1]["data"] = ["big"]
+            $0[1]["datatype"] = "BYTES"
+        }
+        let badType = try variant { $0[0]["datatype"] = "COMPLEX" }
+        let missingFeature = try variant { $0.removeLast() }
         let cases: [(String, String, Data, [String: String], Int, String)] = [
             ("no token", "/v2/models/mpg/infer", try JSONSerialization.data(withJSONObject: one), [:], 401, "bearer token"),
             ("wrong token", "/v2/models/mpg/infer", try JSONSerialization.data(withJSONObject: one), ["Authorization": "Bearer nope"], 401, "bearer token"),

@@ -111,16 +111,50 @@ extension Repository {
     }
 
     /// `post-checkout`: the tracked targets to check out after git moved from commit `previous` to `new` (those
-    /// whose pointer files differ), or none for a file checkout or during a rebase. Reads only git's objects, so
-    /// it is fast when nothing changed; check out the result with ``checkout(_:relativeTo:force:revision:progress:)``.
+    /// whose pointer files the two commits' trees differ in), or none for a file checkout or during a rebase.
+    /// Reads only git's objects, through a tree-to-tree diff that skips unchanged subtrees, so it is fast when
+    /// nothing changed; check out the result with ``checkout(_:relativeTo:force:revision:progress:)``.
     public static func postCheckoutTargets(
         root: String, previous: String, new: String, branchCheckout: Bool, environment: [String: String]
     ) throws -> [String] {
-        guard branchCheckout, previous != new, !isRebasing(root: root, environment) else { return [] }
-        let before = Dictionary(
-            (try? trackedTargets(root: root, atRevision: previous))?.map { ($0.path, $0.pointer.oid) } ?? [],
-            uniquingKeysWith: { first, _ in first })
-        return try trackedTargets(root: root, atRevision: new).filter { before[$0.path] != $0.pointer.oid }.map(\.path)
+        guard branchCheckout, previous != new, environment["GIT_REFLOG_ACTION"]?.hasPrefix("rebase") != true,
+            let git = GitLibrary.open(root)
+        else { return [] }
+        defer { git_repository_free(git) }
+        guard let gitDirectory = git_repository_path(git).map({ String(cString: $0) }),
+            !["rebase-merge", "rebase-apply"].contains(where: { FileSnapshot.take(gitDirectory + $0) != nil })
+        else { return [] }
+        var oldObject: OpaquePointer?
+        var newObject: OpaquePointer?
+        defer {
+            git_object_free(oldObject)
+            git_object_free(newObject)
+        }
+        guard git_revparse_single(&newObject, git, new + "^{tree}") == 0 else {
+            throw MLOpsError(.notFound, "no git revision '\(new)'")
+        }
+        // A previous commit git cannot read (the null id of a fresh clone) compares with an empty tree.
+        _ = git_revparse_single(&oldObject, git, previous + "^{tree}")
+        var diff: OpaquePointer?
+        guard git_diff_tree_to_tree(&diff, git, oldObject, newObject, nil) == 0, let diff else {
+            throw MLOpsError(.failure, "cannot compare the trees of \(previous) and \(new)", cause: GitError.last())
+        }
+        defer { git_diff_free(diff) }
+        // Paths in git are relative to the work tree's top, which may be above the mlops repository.
+        let workTree = git_repository_workdir(git).map { String(String(cString: $0).dropLast()) } ?? root
+        let relativeRoot = WorkspacePath.relative(root, to: workTree) ?? ""
+        let prefix = relativeRoot.isEmpty ? "" : relativeRoot + "/"
+        var targets: [String] = []
+        for index in 0..<git_diff_num_deltas(diff) {
+            guard let delta = git_diff_get_delta(diff, index), delta.pointee.status != GIT_DELTA_DELETED,
+                let rawPath = delta.pointee.new_file.path
+            else { continue }
+            let path = String(cString: rawPath)
+            guard path.hasSuffix(PointerFile.suffix), path.hasPrefix(prefix), !path.hasPrefix(prefix + Repository.metadataDirectoryName + "/")
+            else { continue }
+            targets.append(String(path.dropFirst(prefix.count).dropLast(PointerFile.suffix.count)))
+        }
+        return targets
     }
 
     /// `pre-commit`: the tracked targets whose data changed in the workspace but whose pointer files were not
@@ -128,13 +162,5 @@ extension Repository {
     public func runPreCommitHook() throws -> [String] {
         let status = try status(relativeTo: root)
         return Array(Set(status.changes.map(\.target))).sorted()
-    }
-
-    private static func isRebasing(root: String, _ environment: [String: String]) -> Bool {
-        if environment["GIT_REFLOG_ACTION"]?.hasPrefix("rebase") == true { return true }
-        guard let git = GitLibrary.open(root), let path = git_repository_path(git) else { return false }
-        defer { git_repository_free(git) }
-        let directory = String(cString: path)
-        return ["rebase-merge", "rebase-apply"].contains { FileSnapshot.take(directory + $0) != nil }
     }
 }

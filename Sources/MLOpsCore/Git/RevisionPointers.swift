@@ -10,12 +10,6 @@ extension Repository {
     ///
     /// - Throws: `.notFound` for an unknown revision or a path tracked nowhere in it; `.invalidState` outside git.
     public func trackedTargets(atRevision revision: String, matching paths: [String]? = nil) throws -> [TrackedTarget] {
-        try Self.trackedTargets(root: root, atRevision: revision, matching: paths)
-    }
-
-    /// ``trackedTargets(atRevision:matching:)`` for the repository at `root`, without opening its database (for
-    /// git hooks, which must be fast when nothing changed).
-    public static func trackedTargets(root: String, atRevision revision: String, matching paths: [String]? = nil) throws -> [TrackedTarget] {
         guard let git = GitLibrary.open(root) else {
             throw MLOpsError(.invalidState, "'\(root)' is not inside a git repository", hint: "run `git init` first")
         }

@@ -126,9 +126,9 @@ extension Repository {
         let download: @Sendable (ObjectID, Int64) async throws -> Void = { id, size in
             let staging = self.store.newStagingPath()
             do {
-                try await remote.download(id, to: staging)
+                let digest = try await remote.download(id, to: staging)
                 let size = Int64(FileSnapshot.take(staging)?.size ?? 0)
-                try self.store.adopt(staging, as: id)
+                try self.store.adopt(staging, as: id, digest: digest)
                 meter.add(size)
             } catch let error as MLOpsError where error.code == .integrity || error.code == .notFound {
                 try? FileManager.default.removeItem(atPath: staging)
@@ -197,8 +197,8 @@ extension Repository {
             // the files can be compared too.
             for target in targets where target.pointer.kind == .dir && !store.contains(target.pointer.oid) && onRemote.contains(target.pointer.oid) {
                 let staging = store.newStagingPath()
-                try await remote.download(target.pointer.oid, to: staging)
-                try store.adopt(staging, as: target.pointer.oid)
+                let digest = try await remote.download(target.pointer.oid, to: staging)
+                try store.adopt(staging, as: target.pointer.oid, digest: digest)
             }
             await remote.close()
         } catch {

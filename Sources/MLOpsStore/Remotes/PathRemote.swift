@@ -5,12 +5,15 @@
 #endif
 import Foundation
 import MLOpsErrors
+import Synchronization
 
 /// A remote in a directory (a shared drive, an NFS mount): `<root>/sha256/ab/cdef…`, written through a
 /// temporary file and a rename like the local cache.
 public struct PathRemote: RemoteStorage {
     public let root: String
     public var location: String { root }
+    /// Shard directories known to exist, so a push of many objects creates each one once.
+    private let shards = ShardDirectories()
 
     public init(root: String) { self.root = root }
 
@@ -36,8 +39,7 @@ public struct PathRemote: RemoteStorage {
     public func upload(_ id: ObjectID, from path: String, size: Int64) async throws {
         let destination = root + "/" + id.relativePath
         try await BlockingWork.run {
-            let shard = String(destination[..<(destination.lastIndex(of: "/") ?? destination.endIndex)])
-            try FileManager.default.createDirectory(atPath: shard, withIntermediateDirectories: true)
+            try shards.ensure(String(destination[..<(destination.lastIndex(of: "/") ?? destination.endIndex)]))
             let staging = ObjectStore.siblingTemporaryPath(of: destination)
             do {
                 let source = try OpenFile.reading(path)
@@ -59,15 +61,26 @@ public struct PathRemote: RemoteStorage {
         }
     }
 
-    public func download(_ id: ObjectID, to path: String) async throws {
+    public func download(_ id: ObjectID, to path: String) async throws -> ObjectID {
         let source = root + "/" + id.relativePath
-        try await BlockingWork.run {
+        return try await BlockingWork.run {
             guard access(source, F_OK) == 0 else {
                 throw MLOpsError(.notFound, "object \(id) is not on the remote '\(root)'", hint: "push it from a clone that has it")
             }
             let input = try OpenFile.reading(source)
             let output = try OpenFile.creating(path, mode: 0o444)
-            _ = try HashingCopy.copy(from: input, to: output, expectedSize: Int64(try input.status().st_size))
+            return try HashingCopy.copy(from: input, to: output, expectedSize: Int64(try input.status().st_size)).id
         }
+    }
+}
+
+/// Creates shard directories on first use and remembers them.
+private final class ShardDirectories: Sendable {
+    private let known = Mutex<Set<String>>([])
+
+    func ensure(_ directory: String) throws {
+        guard !known.withLock({ $0.contains(directory) }) else { return }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        known.withLock { _ = $0.insert(directory) }
     }
 }

@@ -138,8 +138,8 @@ public final class S3Remote: RemoteStorage {
         }
     }
 
-    public func download(_ id: ObjectID, to path: String) async throws {
-        try await withRetries { () async throws in
+    public func download(_ id: ObjectID, to path: String) async throws -> ObjectID {
+        try await withRetries { () async throws -> ObjectID in
             let file = try OpenFile.replacing(path, mode: 0o444)
             let response = try await self.execute("GET", key: self.key(id), query: [], body: nil, payloadHash: nil)
             guard response.status == .ok else {
@@ -149,9 +149,14 @@ public final class S3Remote: RemoteStorage {
                 }
                 throw self.failure(status: Int(response.status.code), body: text, key: self.key(id))
             }
+            var hasher = SHA256()
             for try await chunk in response.body {
-                try chunk.withUnsafeReadableBytes { try file.write($0) }
+                try chunk.withUnsafeReadableBytes { bytes in
+                    hasher.update(bufferPointer: bytes)
+                    try file.write(bytes)
+                }
             }
+            return ObjectID(digest: hasher.finalize())
         }
     }
 
@@ -207,27 +212,25 @@ public final class S3Remote: RemoteStorage {
     /// Retries transient failures (5xx, 429, timeouts, refused or reset connections) with exponential backoff
     /// and jitter: 0.2 s, 0.4 s, 0.8 s … up to ``maximumAttempts`` attempts (about 6 s in all).
     private func withRetries<Result>(_ operation: () async throws -> Result) async throws -> Result {
-        var attempt = 0
+        var attempt = 1
         while true {
             do {
                 return try await operation()
-            } catch let error as TransientFailure where attempt + 1 < Self.maximumAttempts {
-                _ = error
             } catch let error as MLOpsError {
                 throw error
-            } catch let error as TransientFailure {
-                throw MLOpsError(
-                    .failure, "the remote '\(location)' kept failing: \(error.reason)",
-                    hint: "re-run the command when it is back: objects already transferred are skipped")
-            } catch where attempt + 1 < Self.maximumAttempts && !(error is CancellationError) {
-                // A connection-level error: refused, reset, timed out.
+            } catch is CancellationError {
+                throw CancellationError()
             } catch {
-                throw MLOpsError(
-                    .failure, "cannot reach the remote '\(location)'", hint: "check the endpoint and the network; re-run to resume",
-                    cause: error)
+                // A 5xx or 429 answer (TransientFailure), or a refused, reset or timed-out connection.
+                guard attempt < Self.maximumAttempts else {
+                    let reason = (error as? TransientFailure)?.reason ?? "\(error)"
+                    throw MLOpsError(
+                        .failure, "the remote '\(location)' kept failing after \(attempt) attempts: \(reason)",
+                        hint: "re-run the command when it is back: objects already transferred are skipped")
+                }
             }
-            attempt += 1
             let delay = 0.2 * pow(2, Double(attempt - 1)) * Double.random(in: 0.75...1.25)
+            attempt += 1
             try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
         }
     }
