@@ -58,10 +58,9 @@ final class PredictionLogWriter: Sendable {
     /// Writes everything queued. Runs on the caller's thread; call it from a background thread.
     func flush() {
         flushing.withLock { _ in
-            let batch = pending.withLock { queue -> [Entry] in
-                defer { queue.removeAll(keepingCapacity: true) }
-                return queue
-            }
+            // Swapping hands the whole buffer over, so a burst's capacity is freed with the batch, not kept.
+            var batch: [Entry] = []
+            pending.withLock { swap(&batch, &$0) }
             guard !batch.isEmpty else { return }
             do {
                 try repository.appendServingLog(batch.map(Self.record))

@@ -155,8 +155,12 @@ import Testing
 
         // The server stops in the middle of a push: the push fails with a clear error, and a re-run completes
         // it, sending only what is missing.
+        try server.command("reset")
         let push = try CLIRunner.launchCapturing(["push", "--jobs", "2"], in: origin.path)
-        try await Task.sleep(for: .milliseconds(400))
+        // Stop the server once the push is well under way (by requests seen, not by time).
+        for _ in 0..<600 where try server.command("count").requests < 30 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         try server.command("down")
         let interrupted = push.wait()
         try server.command("up")

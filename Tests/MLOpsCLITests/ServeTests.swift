@@ -126,38 +126,44 @@ import Testing
         let server = try RunningServer(["mpg@production", "--poll", "0.05"], in: directory.path)
         let body = try JSONSerialization.data(withJSONObject: Self.v2Body([rows[0]]))
         let expected = ["mpg@1": predictions[1]?[0] ?? .nan, "mpg@2": predictions[2]?[0] ?? .nan]
-        let stop = Flag()
+        let tally = Tally()
         let load = Task {
-            try await withThrowingTaskGroup(of: [String: Int].self) { group in
+            try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<4 {
                     group.addTask {
-                        var seen: [String: Int] = [:]
-                        while !stop.isSet {
+                        while !tally.isStopped {
                             let answer = try await server.request("POST", "/v2/models/mpg/infer", body: body)
                             let version = answer.status == 200 ? (answer.header("x-mlops-model-version") ?? "?") : "failed \(answer.status)"
                             if answer.status == 200 {
                                 let value = try Self.values(answer)[0]
                                 let right = abs(value - (expected[version] ?? .nan)) < 1e-9
-                                seen[right ? version : "wrong answer from \(version)", default: 0] += 1
+                                tally.add(right ? version : "wrong answer from \(version)")
                             } else {
-                                seen[version, default: 0] += 1
+                                tally.add(version)
                             }
                         }
-                        return seen
                     }
                 }
-                return try await group.reduce(into: [:]) { total, part in total.merge(part, uniquingKeysWith: +) }
+                try await group.waitForAll()
             }
         }
-        try await Task.sleep(for: .milliseconds(300))
+        // Driven by answers, not by time, so a busy machine only makes it slower.
+        func waitUntil(_ version: String, reaches count: Int) async throws {
+            for _ in 0..<1200 where tally.counts[version, default: 0] < count {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(tally.counts[version, default: 0] >= count, "\(tally.counts)")
+        }
+        try await waitUntil("mpg@1", reaches: 20)
         #expect(await CLIRunner.run(["model", "promote", "mpg@2", "--to", "production"], in: directory.path).exitCode == 0)
-        try await Task.sleep(for: .milliseconds(400))
+        try await waitUntil("mpg@2", reaches: 20)
+        let firstVersionBefore = tally.counts["mpg@1", default: 0]
         #expect(await CLIRunner.run(["model", "rollback", "mpg", "--alias", "production"], in: directory.path).exitCode == 0)
-        try await Task.sleep(for: .milliseconds(400))
-        stop.set()
-        let seen = try await load.value
-        #expect(Set(seen.keys) == ["mpg@1", "mpg@2"], "\(seen)")
-        #expect(seen.values.reduce(0, +) > 50, "\(seen)")
+        try await waitUntil("mpg@1", reaches: firstVersionBefore + 20)
+        tally.stop()
+        try await load.value
+        let seen = tally.counts
+        #expect(Set(seen.keys) == ["mpg@1", "mpg@2"], "no failed or wrong answers: \(seen)")
         let events = server.stop()
         let swaps = events.filter { $0["event"] as? String == "swapped" }.map { [$0["previous"] as? Int, $0["version"] as? Int] }
         #expect(swaps == [[1, 2], [2, 1]], "\(events)")
@@ -278,10 +284,14 @@ import Testing
     }
 }
 
-/// A flag tasks can read and one task sets.
-private final class Flag: @unchecked Sendable {
+/// What the load tasks saw, and the flag that stops them.
+private final class Tally: @unchecked Sendable {
     private let lock = NSLock()
-    private var value = false
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
+    private var seen: [String: Int] = [:]
+    private var stopped = false
+
+    var counts: [String: Int] { lock.withLock { seen } }
+    var isStopped: Bool { lock.withLock { stopped } }
+    func add(_ label: String) { lock.withLock { seen[label, default: 0] += 1 } }
+    func stop() { lock.withLock { stopped = true } }
 }
