@@ -10,13 +10,12 @@ extension MLOps {
             discussion: """
                 Loads each model (name@alias follows the alias: when promote or rollback moves it, the new \
                 version loads beside the old and takes over without failing a request) and answers:
-                  POST /v2/models/<name>[/versions/<v>]/infer   Open Inference Protocol (KServe V2, Triton clients)
-                  GET  /v2, /v2/health/{live,ready}, /v2/models/<name>[/versions/<v>][/ready]
-                  POST /invocations                              MLflow scoring (dataframe_split, dataframe_records, \
-                instances, inputs; ?model=<name> when serving several)
-                  GET  /ping, /health, /version                  MLflow probes
-                  POST /v2/models/<name>/feedback, /feedback      ground truth: {"id": <request id>, "label": …}
-                  GET  /metrics                                  Prometheus
+                  POST /v2/models/<name>[/versions/<v>]/infer   Open Inference Protocol
+                  GET  /v2, /v2/health/live|ready, /v2/models/<name>[/versions/<v>][/ready]
+                  POST /invocations   MLflow scoring (?model=<name> with several)
+                  GET  /ping, /health, /version   MLflow probes
+                  POST /feedback, /v2/models/<name>/feedback   {"id": …, "label": …}
+                  GET  /metrics   Prometheus
                 Responses name the version that answered in X-MLOps-Model-Version and the request id in \
                 X-Request-ID. Requests (a --log-sample share) are written to serving_log in batches, off the \
                 request path. SIGTERM or Ctrl-C drains in-flight requests before exiting. With --json, each event \
