@@ -59,8 +59,7 @@ extension Repository {
     /// missing; nothing is sent twice, so a push interrupted at any moment completes when re-run.
     public func push(_ options: TransferOptions, progress: ProgressHandler? = nil) async throws -> TransferReport {
         let targets = try trackedTargets(matching: try relativePaths(options))
-        let (name, remote) = try openRemote(options.remote, connections: options.jobs, environment: options.environment)
-        do {
+        return try await withRemote(options, connections: options.jobs) { name, remote in
             let onRemote = try await remote.listObjects()
             var files: [ObjectID: Int64] = [:]
             var manifests: [ObjectID: Int64] = [:]
@@ -106,11 +105,7 @@ extension Repository {
             }
             report.bytes = meter.done
             report.missing = missing.map(\.description).sorted()
-            await remote.close()
             return report
-        } catch {
-            await remote.close()
-            throw error
         }
     }
 
@@ -119,26 +114,25 @@ extension Repository {
     /// reported after the others are fetched (`.integrity`, `.notFound`); it never enters the cache.
     public func fetch(_ options: TransferOptions, progress: ProgressHandler? = nil) async throws -> TransferReport {
         let targets = try trackedTargets(matching: try relativePaths(options))
-        let (name, remote) = try openRemote(options.remote, connections: options.jobs, environment: options.environment)
         let failures = Mutex<[(ObjectID, MLOpsError)]>([])
-        var report = TransferReport(remote: name, transferred: 0, bytes: 0, alreadyPresent: 0, missing: [])
         let meter = TransferMeter(phase: "fetching", total: nil, progress: progress)
-        let download: @Sendable (ObjectID, Int64) async throws -> Void = { id, size in
-            let staging = self.store.newStagingPath()
-            do {
-                let digest = try await remote.download(id, to: staging)
-                let size = Int64(FileSnapshot.take(staging)?.size ?? 0)
-                try self.store.adopt(staging, as: id, digest: digest)
-                meter.add(size)
-            } catch let error as MLOpsError where error.code == .integrity || error.code == .notFound {
-                try? FileManager.default.removeItem(atPath: staging)
-                failures.withLock { $0.append((id, error)) }
-            } catch {
-                try? FileManager.default.removeItem(atPath: staging)
-                throw error
+        var report = try await withRemote(options, connections: options.jobs) { name, remote in
+            var report = TransferReport(remote: name, transferred: 0, bytes: 0, alreadyPresent: 0, missing: [])
+            let download: @Sendable (ObjectID, Int64) async throws -> Void = { id, size in
+                let staging = self.store.newStagingPath()
+                do {
+                    let digest = try await remote.download(id, to: staging)
+                    let size = Int64(FileSnapshot.take(staging)?.size ?? 0)
+                    try self.store.adopt(staging, as: id, digest: digest)
+                    meter.add(size)
+                } catch let error as MLOpsError where error.code == .integrity || error.code == .notFound {
+                    try? FileManager.default.removeItem(atPath: staging)
+                    failures.withLock { $0.append((id, error)) }
+                } catch {
+                    try? FileManager.default.removeItem(atPath: staging)
+                    throw error
+                }
             }
-        }
-        do {
             let manifests = Set(targets.filter { $0.pointer.kind == .dir }.map(\.pointer.oid))
             let absentManifests = manifests.filter { !store.contains($0) }.sorted()
             try await Self.forEach(absentManifests.map { ($0, 0) }, jobs: options.jobs, download)
@@ -153,12 +147,10 @@ extension Repository {
             }
             meter.setTotal(absent.reduce(0) { $0 + $1.1 })
             try await Self.forEach(absent, jobs: options.jobs, download)
-            await remote.close()
-        } catch {
-            await remote.close()
-            throw error
+            return report
         }
         try store.synchronize()
+        let name = report.remote
         let failed = failures.withLock { $0 }
         report.transferred = meter.count
         report.bytes = meter.done
@@ -189,10 +181,8 @@ extension Repository {
     /// Compares the objects of the tracked data in the cache and on the remote (one listing of the remote).
     public func remoteStatus(_ options: TransferOptions) async throws -> RemoteStatusReport {
         let targets = try trackedTargets(matching: try relativePaths(options))
-        let (name, remote) = try openRemote(options.remote, connections: 2, environment: options.environment)
-        let onRemote: Set<ObjectID>
-        do {
-            onRemote = try await remote.listObjects()
+        let (name, onRemote) = try await withRemote(options, connections: 2) { name, remote in
+            let onRemote = try await remote.listObjects()
             // A directory's file list is in its manifest: fetch the manifests the cache lacks (small, verified) so
             // the files can be compared too.
             for target in targets where target.pointer.kind == .dir && !store.contains(target.pointer.oid) && onRemote.contains(target.pointer.oid) {
@@ -200,10 +190,7 @@ extension Repository {
                 let digest = try await remote.download(target.pointer.oid, to: staging)
                 try store.adopt(staging, as: target.pointer.oid, digest: digest)
             }
-            await remote.close()
-        } catch {
-            await remote.close()
-            throw error
+            return (name, onRemote)
         }
         var report = RemoteStatusReport(remote: name, targets: [])
         for target in targets {
@@ -221,6 +208,21 @@ extension Repository {
             report.targets.append(entry)
         }
         return report
+    }
+
+    /// Opens the remote `options` names, runs `body` with its name and storage, and closes it either way.
+    private func withRemote<Result>(
+        _ options: TransferOptions, connections: Int, _ body: (String, any RemoteStorage) async throws -> Result
+    ) async throws -> Result {
+        let (name, remote) = try openRemote(options.remote, connections: connections, environment: options.environment)
+        do {
+            let result = try await body(name, remote)
+            await remote.close()
+            return result
+        } catch {
+            await remote.close()
+            throw error
+        }
     }
 
     private func relativePaths(_ options: TransferOptions) throws -> [String]? {
