@@ -23,19 +23,7 @@ dvc="$work/venv/bin/dvc"
 echo "mlops $("$mlops" --version), dvc $("$dvc" --version)" | tee "$work/results/versions.txt"
 
 data="$work/data"
-if [ ! -f "$data/big.bin" ]; then
-    mkdir -p "$data/small"
-    head -c 1073741824 /dev/urandom >"$data/big.bin"
-    python3 - "$data/small" <<'PY'
-import os, sys
-root = sys.argv[1]
-for i in range(20000):
-    d = os.path.join(root, f"d{i % 100:02d}")
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, f"f{i:05d}.bin"), "wb") as f:
-        f.write(os.urandom(4096))
-PY
-fi
+. "$root/Benchmarks/benchmark-data.sh"
 
 # Two repositories with the same data; files are hard links to the originals, so setup costs nothing.
 setup() {  # $1 = repository directory

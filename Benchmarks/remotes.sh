@@ -30,19 +30,7 @@ aws="$venv/bin/aws"
 echo "mlops $("$mlops" --version), $("$dvc" --version | sed 's/^/dvc /'), $("$aws" --version 2>&1 | cut -d' ' -f1)" | tee "$out/versions.txt"
 
 data="$work/data"
-if [ ! -f "$data/big.bin" ]; then
-    mkdir -p "$data/small"
-    head -c 1073741824 /dev/urandom >"$data/big.bin"
-    python3 - "$data/small" <<'PY'
-import os, sys
-root = sys.argv[1]
-for i in range(20000):
-    d = os.path.join(root, f"d{i % 100:02d}")
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, f"f{i:05d}.bin"), "wb") as f:
-        f.write(os.urandom(4096))
-PY
-fi
+. "$root/Benchmarks/benchmark-data.sh"
 
 results="$out/results.tsv"
 : >"$results"
