@@ -10,6 +10,16 @@ struct InferenceHandlers: Sendable {
     let log: PredictionLogWriter?
     let metrics: ServingMetrics
     let configuration: ServingConfiguration
+    /// The sticky-routing header, parsed once rather than per request.
+    private let stickyHeader: HTTPField.Name?
+
+    init(host: ModelHost, log: PredictionLogWriter?, metrics: ServingMetrics, configuration: ServingConfiguration) {
+        self.host = host
+        self.log = log
+        self.metrics = metrics
+        self.configuration = configuration
+        stickyHeader = HTTPField.Name(configuration.stickyHeader)
+    }
 
     private static let requestIDHeader = HTTPField.Name.known("x-request-id")
     private static let versionHeader = HTTPField.Name.known("x-mlops-model-version")
@@ -119,7 +129,7 @@ struct InferenceHandlers: Sendable {
                 ? PredictionRendering.openInference(predictions, of: model, id: clientID, requestedOutputs: requestedOutputs)
                 : PredictionRendering.mlflow(predictions, of: model)
             var requestID = request.headers[Self.requestIDHeader] ?? clientID
-            finish(model: model, route: route, wire: wire, rows: rows, predictions: predictions,
+            finish(route: route, wire: wire, rows: rows, predictions: predictions,
                    requestID: &requestID, received: received, started: started)
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
@@ -140,9 +150,10 @@ struct InferenceHandlers: Sendable {
 
     /// Counts rows and queues the log entry; gives the request an id when it has none and it is logged.
     private func finish(
-        model: ServedModel, route: ModelHost.Route, wire: WireProtocol, rows: InputRows, predictions: [Double],
+        route: ModelHost.Route, wire: WireProtocol, rows: InputRows, predictions: [Double],
         requestID: inout String?, received: Date, started: ContinuousClock.Instant
     ) {
+        let model = route.model
         metrics.recordRows(model: model.name, version: String(model.version), count: rows.rowCount)
         guard let log, log.shouldSample else { return }
         let id = requestID ?? UUID().uuidString.lowercased()
@@ -167,8 +178,6 @@ struct InferenceHandlers: Sendable {
         }
         return endpoint
     }
-
-    private var stickyHeader: HTTPField.Name? { HTTPField.Name(configuration.stickyHeader) }
 
     private static func route(in endpoint: ModelHost.Endpoint, version: String) throws(RequestError) -> ModelHost.Route {
         guard let number = Int(version), let route = endpoint.route(version: number) else {

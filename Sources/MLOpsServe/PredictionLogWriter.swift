@@ -81,7 +81,7 @@ final class PredictionLogWriter: Sendable {
     func run(every interval: Duration) async {
         let wake = DispatchSemaphore(value: 0)
         let finished = DispatchSemaphore(value: 0)
-        let milliseconds = Int(interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int(Self.seconds(interval) * 1000)
         let thread = Thread {
             var stopping = false
             while !stopping {
@@ -102,6 +102,10 @@ final class PredictionLogWriter: Sendable {
                 continuation.resume()
             }
         }
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private static func record(_ entry: Entry) -> ServingLogRecord {
@@ -136,7 +140,7 @@ final class PredictionLogWriter: Sendable {
         return ServingLogRecord(
             requestID: entry.requestID, model: model.name, version: model.version, route: entry.route,
             protocolName: entry.protocolName, received: entry.received,
-            latencySeconds: Double(entry.latency.components.attoseconds) / 1e18 + Double(entry.latency.components.seconds),
+            latencySeconds: seconds(entry.latency),
             rowCount: entry.rows.rowCount, inputs: String(decoding: inputs.bytes, as: UTF8.self),
             outputs: String(decoding: outputs.bytes, as: UTF8.self))
     }

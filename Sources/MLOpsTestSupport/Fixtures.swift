@@ -44,6 +44,15 @@ extension Fixtures {
     }
 
     /// The path of a bundled example file, such as `auto-mpg/auto-mpg.csv`.
+    /// The Python of `.build/venv` (scripts/bootstrap), which holds the independent clients the tests use.
+    public static var python: String { projectRoot + "/.build/venv/bin/python" }
+
+    /// Runs a checker script from `Tests/MLOpsCLITests/Fixtures` with ``python``; its output is in the result.
+    public static func runChecker(_ script: String, _ arguments: [String]) throws -> CLIResult {
+        try CLIRunner.execute(
+            program: python, [projectRoot + "/Tests/MLOpsCLITests/Fixtures/" + script] + arguments, in: projectRoot)
+    }
+
     public static func example(_ relative: String) -> String { projectRoot + "/Examples/" + relative }
 }
 

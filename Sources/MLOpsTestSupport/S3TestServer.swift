@@ -12,12 +12,11 @@ public final class S3TestServer: @unchecked Sendable {
     private let output: FileHandle
     private var buffered = Data()
 
-    public static var python: String { Fixtures.projectRoot + "/.build/venv/bin/python" }
-    public static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: python) }
+    public static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: Fixtures.python) }
 
     public init() throws {
         process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.python)
+        process.executableURL = URL(fileURLWithPath: Fixtures.python)
         process.arguments = [Fixtures.projectRoot + "/Tests/MLOpsCLITests/Fixtures/s3_server.py"]
         let stdin = Pipe()
         let stdout = Pipe()

@@ -14,8 +14,7 @@ import Testing
     @Test(arguments: cases.indices)
     func onnxRuntimeAgreesWithMLOpsPredict(_ index: Int) async throws {
         let (data, target, learner) = Self.cases[index]
-        let python = Fixtures.projectRoot + "/.build/venv/bin/python"
-        try #require(FileManager.default.isExecutableFile(atPath: python), "run scripts/bootstrap to install onnxruntime")
+        try #require(FileManager.default.isExecutableFile(atPath: Fixtures.python), "run scripts/bootstrap to install onnxruntime")
         let directory = try TemporaryDirectory()
         _ = await CLIRunner.run(["init", "-q"], in: directory.path)
         let source = data == "auto-mpg.csv" ? "auto-mpg/auto-mpg.csv" : "electricity/elecdemand.csv"
@@ -40,18 +39,8 @@ import Testing
         let predicted = await CLIRunner.run(["predict", "run:" + run, "--data", data, "--output", "predictions.csv"], in: directory.path)
         #expect(predicted.exitCode == 0, "\(predicted.standardError)")
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [
-            Fixtures.projectRoot + "/Tests/MLOpsCLITests/Fixtures/check_onnx.py", directory.url("model.onnx"),
-            directory.url(data), directory.url("predictions.csv"),
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(target) by \(learner): \(report)")
+        let checked = try Fixtures.runChecker(
+            "check_onnx.py", [directory.url("model.onnx"), directory.url(data), directory.url("predictions.csv")])
+        #expect(checked.exitCode == 0, "\(target) by \(learner): \(checked.standardOutput)\(checked.standardError)")
     }
 }

@@ -101,23 +101,13 @@ import Testing
     }
 
     @Test func tritonClientGetsWhatPredictWrites() async throws {
-        let python = Fixtures.projectRoot + "/.build/venv/bin/python"
-        try #require(FileManager.default.isExecutableFile(atPath: python), "run scripts/bootstrap to install tritonclient")
+        try #require(FileManager.default.isExecutableFile(atPath: Fixtures.python), "run scripts/bootstrap to install tritonclient")
         let (directory, _, _) = try await registry()
         let server = try RunningServer(["mpg@production"], in: directory.path)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [
-            Fixtures.projectRoot + "/Tests/MLOpsCLITests/Fixtures/check_triton.py", String(server.url.dropFirst("http://".count)),
-            "mpg", directory.url("sample.csv"), directory.url("predicted-1.csv"),
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(report)")
+        let checked = try Fixtures.runChecker(
+            "check_triton.py",
+            [String(server.url.dropFirst("http://".count)), "mpg", directory.url("sample.csv"), directory.url("predicted-1.csv")])
+        #expect(checked.exitCode == 0, "\(checked.standardOutput)\(checked.standardError)")
         _ = server.stop()
     }
 

@@ -29,8 +29,9 @@ extension MLOps {
         func run(in context: CommandContext) async throws {
             let repository = try repository(context)
             if remote || remoteName != nil {
-                var options = TransferOptions(paths: paths.isEmpty ? nil : paths, workingDirectory: directory(context), remote: remoteName)
-                options.environment = context.environment
+                let options = TransferOptions(
+                    paths: paths.isEmpty ? nil : paths, workingDirectory: directory(context), remote: remoteName,
+                    environment: context.environment)
                 let report = try await repository.remoteStatus(options)
                 try output(context).render(report) { style in Self.describe(report, style: style) }
                 if exitCode && !report.inSync { throw MLOpsError(.changesFound, "the cache and the remote '\(report.remote)' differ") }

@@ -100,9 +100,8 @@ extension MLOps.Hooks {
                 }
             case .prePush:
                 guard repository.config.core.remote != nil else { return }
-                var options = TransferOptions(paths: nil, workingDirectory: root)
-                options.environment = context.environment
-                let report = try await repository.push(options)
+                let report = try await repository.push(
+                    TransferOptions(paths: nil, workingDirectory: root, environment: context.environment))
                 if report.transferred > 0 {
                     output.note("mlops: pushed \(report.transferred) object(s) (\(ByteCount.format(report.bytes))) to \(report.remote)")
                 }

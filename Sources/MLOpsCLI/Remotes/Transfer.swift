@@ -14,9 +14,9 @@ struct TransferArguments: ParsableArguments {
     var paths: [String] = []
 
     func options(_ context: CommandContext, directory: String) -> TransferOptions {
-        var options = TransferOptions(paths: paths.isEmpty ? nil : paths, workingDirectory: directory, remote: remote)
+        var options = TransferOptions(
+            paths: paths.isEmpty ? nil : paths, workingDirectory: directory, remote: remote, environment: context.environment)
         options.jobs = max(jobs, 1)
-        options.environment = context.environment
         return options
     }
 }

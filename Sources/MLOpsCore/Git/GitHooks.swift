@@ -91,9 +91,7 @@ extension Repository {
 
     /// The directory git runs hooks from: `core.hooksPath` when set, else `.git/hooks`.
     func hooksDirectory() throws -> String {
-        guard let git = GitLibrary.open(root) else {
-            throw MLOpsError(.invalidState, "'\(root)' is not inside a git repository", hint: "run `git init` first")
-        }
+        let git = try GitLibrary.openRequired(root)
         defer { git_repository_free(git) }
         var config: OpaquePointer?
         if git_repository_config_snapshot(&config, git) == 0, let config {
@@ -140,9 +138,7 @@ extension Repository {
             throw MLOpsError(.failure, "cannot compare the trees of \(previous) and \(new)", cause: GitError.last())
         }
         defer { git_diff_free(diff) }
-        // Paths in git are relative to the work tree's top, which may be above the mlops repository.
-        let workTree = git_repository_workdir(git).map { String(String(cString: $0).dropLast()) } ?? root
-        let relativeRoot = WorkspacePath.relative(root, to: workTree) ?? ""
+        let relativeRoot = GitLibrary.workTreePrefix(git, root: root)
         let prefix = relativeRoot.isEmpty ? "" : relativeRoot + "/"
         var targets: [String] = []
         for index in 0..<git_diff_num_deltas(diff) {

@@ -9,18 +9,14 @@ enum GitRevisionFiles {
     ///
     /// - Throws: `notFound` when `revision` names nothing, `invalidState` outside a git repository.
     static func read(_ path: String, at revision: String, repositoryRoot: String) throws -> Data? {
-        guard let repository = GitLibrary.open(repositoryRoot) else {
-            throw MLOpsError(.invalidState, "'\(repositoryRoot)' is not inside a git repository")
-        }
+        let repository = try GitLibrary.openRequired(repositoryRoot)
         defer { git_repository_free(repository) }
         var commit: OpaquePointer?
         guard git_revparse_single(&commit, repository, revision + "^{commit}") == 0, let commit else {
             throw MLOpsError(.notFound, "no git revision '\(revision)'", cause: GitError.last())
         }
         git_object_free(commit)
-        // Paths in git are relative to the work tree's top, which may be above the mlops repository.
-        let workTree = git_repository_workdir(repository).map { String(cString: $0) } ?? repositoryRoot + "/"
-        let prefix = WorkspacePath.relative(repositoryRoot, to: String(workTree.dropLast())) ?? ""
+        let prefix = GitLibrary.workTreePrefix(repository, root: repositoryRoot)
         let gitPath = prefix.isEmpty ? path : prefix + "/" + path
         var object: OpaquePointer?
         guard git_revparse_single(&object, repository, "\(revision):\(gitPath)") == 0, let object else { return nil }

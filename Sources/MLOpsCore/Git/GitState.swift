@@ -1,4 +1,5 @@
 import CGit2
+import MLOpsErrors
 import Foundation
 
 /// The git commit and branch a workspace is at and whether tracked files differ from it, read through libgit2.
@@ -61,5 +62,22 @@ enum GitLibrary {
         var repository: OpaquePointer?
         guard git_repository_open_ext(&repository, directory, 0, nil) == 0 else { return nil }
         return repository
+    }
+
+    /// The git repository containing `directory`; the caller frees it with `git_repository_free`.
+    ///
+    /// - Throws: `invalidState` outside a git repository, with `hint`.
+    static func openRequired(_ directory: String, hint: String = "run `git init` first") throws -> OpaquePointer {
+        guard let repository = open(directory) else {
+            throw MLOpsError(.invalidState, "'\(directory)' is not inside a git repository", hint: hint)
+        }
+        return repository
+    }
+
+    /// Where `root` sits in `repository`'s work tree, as a relative directory ("" at the top). Paths in git
+    /// trees are relative to the work tree's top, which may be above the mlops repository.
+    static func workTreePrefix(_ repository: OpaquePointer, root: String) -> String {
+        let workTree = git_repository_workdir(repository).map { String(String(cString: $0).dropLast()) } ?? root
+        return WorkspacePath.relative(root, to: workTree) ?? ""
     }
 }

@@ -9,9 +9,7 @@ enum GitTags {
     static func tagPromotion(
         at directory: String, commit: String?, name: String, version: Int, alias: String, message: String
     ) throws -> [String] {
-        guard let repository = GitLibrary.open(directory) else {
-            throw MLOpsError(.invalidState, "'\(directory)' is not inside a git repository", hint: "run `git init` or promote without --git-tag")
-        }
+        let repository = try GitLibrary.openRequired(directory, hint: "run `git init` or promote without --git-tag")
         defer { git_repository_free(repository) }
         var target: OpaquePointer?
         let revision = commit ?? "HEAD"

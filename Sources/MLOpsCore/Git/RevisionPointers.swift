@@ -10,18 +10,14 @@ extension Repository {
     ///
     /// - Throws: `.notFound` for an unknown revision or a path tracked nowhere in it; `.invalidState` outside git.
     public func trackedTargets(atRevision revision: String, matching paths: [String]? = nil) throws -> [TrackedTarget] {
-        guard let git = GitLibrary.open(root) else {
-            throw MLOpsError(.invalidState, "'\(root)' is not inside a git repository", hint: "run `git init` first")
-        }
+        let git = try GitLibrary.openRequired(root)
         defer { git_repository_free(git) }
         var object: OpaquePointer?
         guard git_revparse_single(&object, git, revision + "^{tree}") == 0, let tree = object else {
             throw MLOpsError(.notFound, "no git revision '\(revision)'", hint: "name a branch, tag, commit or HEAD~N")
         }
         defer { git_object_free(tree) }
-        // Pointer paths in git are relative to the work tree's top, which may be above the mlops repository.
-        let workTree = git_repository_workdir(git).map { String(cString: $0) } ?? root + "/"
-        let prefix = WorkspacePath.relative(root, to: String(workTree.dropLast())) ?? ""
+        let prefix = GitLibrary.workTreePrefix(git, root: root)
         var start: OpaquePointer? = tree
         var subtree: OpaquePointer?
         if !prefix.isEmpty {

@@ -46,10 +46,11 @@ public struct TransferOptions: Sendable {
     /// The environment, for S3 credentials.
     public var environment: [String: String] = [:]
 
-    public init(paths: [String]?, workingDirectory: String, remote: String? = nil) {
+    public init(paths: [String]?, workingDirectory: String, remote: String? = nil, environment: [String: String] = [:]) {
         self.paths = paths
         self.workingDirectory = workingDirectory
         self.remote = remote
+        self.environment = environment
     }
 }
 
@@ -118,13 +119,12 @@ extension Repository {
         let meter = TransferMeter(phase: "fetching", total: nil, progress: progress)
         var report = try await withRemote(options, connections: options.jobs) { name, remote in
             var report = TransferReport(remote: name, transferred: 0, bytes: 0, alreadyPresent: 0, missing: [])
-            let download: @Sendable (ObjectID, Int64) async throws -> Void = { id, size in
+            let download: @Sendable (ObjectID, Int64) async throws -> Void = { id, _ in
                 let staging = self.store.newStagingPath()
                 do {
-                    let digest = try await remote.download(id, to: staging)
-                    let size = Int64(FileSnapshot.take(staging)?.size ?? 0)
-                    try self.store.adopt(staging, as: id, digest: digest)
-                    meter.add(size)
+                    let written = try await remote.download(id, to: staging)
+                    try self.store.adopt(staging, as: id, digest: written.id)
+                    meter.add(written.size)
                 } catch let error as MLOpsError where error.code == .integrity || error.code == .notFound {
                     try? FileManager.default.removeItem(atPath: staging)
                     failures.withLock { $0.append((id, error)) }
@@ -187,8 +187,8 @@ extension Repository {
             // the files can be compared too.
             for target in targets where target.pointer.kind == .dir && !store.contains(target.pointer.oid) && onRemote.contains(target.pointer.oid) {
                 let staging = store.newStagingPath()
-                let digest = try await remote.download(target.pointer.oid, to: staging)
-                try store.adopt(staging, as: target.pointer.oid, digest: digest)
+                let written = try await remote.download(target.pointer.oid, to: staging)
+                try store.adopt(staging, as: target.pointer.oid, digest: written.id)
             }
             return (name, onRemote)
         }

@@ -61,7 +61,7 @@ public struct PathRemote: RemoteStorage {
         }
     }
 
-    public func download(_ id: ObjectID, to path: String) async throws -> ObjectID {
+    public func download(_ id: ObjectID, to path: String) async throws -> HashingCopy.Outcome {
         let source = root + "/" + id.relativePath
         return try await BlockingWork.run {
             guard access(source, F_OK) == 0 else {
@@ -69,7 +69,7 @@ public struct PathRemote: RemoteStorage {
             }
             let input = try OpenFile.reading(source)
             let output = try OpenFile.creating(path, mode: 0o444)
-            return try HashingCopy.copy(from: input, to: output, expectedSize: Int64(try input.status().st_size)).id
+            return try HashingCopy.copy(from: input, to: output, expectedSize: Int64(try input.status().st_size))
         }
     }
 }

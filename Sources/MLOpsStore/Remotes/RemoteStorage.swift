@@ -7,9 +7,9 @@ import MLOpsErrors
 /// Contracts every implementation meets (the conformance tests run each one through them):
 /// - ``listObjects()`` answers from listings, never from one request per object.
 /// - ``upload(_:from:size:)`` makes an object appear whole or not at all; uploading an object twice is harmless.
-/// - ``download(_:to:)`` writes the remote's bytes to a local file and returns the id of the bytes it wrote
-///   (hashed while writing, so nothing is read twice); the caller compares it with the object's id before the
-///   object enters the cache.
+/// - ``download(_:to:)`` writes the remote's bytes to a local file and returns the id and size of the bytes it
+///   wrote (hashed while writing, so nothing is read twice); the caller compares the id with the object's before
+///   the object enters the cache.
 /// - Transient failures (5xx, timeouts, refused connections) are retried with backoff before an error is thrown.
 public protocol RemoteStorage: Sendable {
     /// The remote as users wrote it, for messages (`/mnt/share/cache`, `s3://bucket/prefix`).
@@ -19,8 +19,8 @@ public protocol RemoteStorage: Sendable {
     /// Copies the local file at `path` (object `id`, `size` bytes) to the remote.
     func upload(_ id: ObjectID, from path: String, size: Int64) async throws
     /// Copies object `id` from the remote into the file at `path`, which it creates or truncates, and returns
-    /// the id its bytes hash to.
-    func download(_ id: ObjectID, to path: String) async throws -> ObjectID
+    /// the id its bytes hash to and their size.
+    func download(_ id: ObjectID, to path: String) async throws -> HashingCopy.Outcome
     /// Releases connections; call once when done.
     func close() async
 }

@@ -138,8 +138,8 @@ public final class S3Remote: RemoteStorage {
         }
     }
 
-    public func download(_ id: ObjectID, to path: String) async throws -> ObjectID {
-        try await withRetries { () async throws -> ObjectID in
+    public func download(_ id: ObjectID, to path: String) async throws -> HashingCopy.Outcome {
+        try await withRetries { () async throws -> HashingCopy.Outcome in
             let file = try OpenFile.replacing(path, mode: 0o444)
             let response = try await self.execute("GET", key: self.key(id), query: [], body: nil, payloadHash: nil)
             guard response.status == .ok else {
@@ -150,13 +150,15 @@ public final class S3Remote: RemoteStorage {
                 throw self.failure(status: Int(response.status.code), body: text, key: self.key(id))
             }
             var hasher = SHA256()
+            var size: Int64 = 0
             for try await chunk in response.body {
                 try chunk.withUnsafeReadableBytes { bytes in
                     hasher.update(bufferPointer: bytes)
                     try file.write(bytes)
                 }
+                size += Int64(chunk.readableBytes)
             }
-            return ObjectID(digest: hasher.finalize())
+            return HashingCopy.Outcome(id: ObjectID(digest: hasher.finalize()), size: size)
         }
     }
 
