@@ -1293,7 +1293,7 @@ _mlops_remote_default() {
 
 _mlops_push() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet -q --version -h --help)
+    non_repeating_flags=(--json --quiet -q --run-cache --version -h --help)
     repeating_options=()
     non_repeating_options=(-C --remote -r --jobs -j)
     __mlops_offer_flags_options -1
@@ -1323,7 +1323,7 @@ _mlops_push() {
 
 _mlops_fetch() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet -q --version -h --help)
+    non_repeating_flags=(--json --quiet -q --run-cache --version -h --help)
     repeating_options=()
     non_repeating_options=(-C --remote -r --jobs -j)
     __mlops_offer_flags_options -1
@@ -1353,7 +1353,7 @@ _mlops_fetch() {
 
 _mlops_pull() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet -q --force -f --version -h --help)
+    non_repeating_flags=(--json --quiet -q --run-cache --force -f --version -h --help)
     repeating_options=()
     non_repeating_options=(-C --remote -r --jobs -j)
     __mlops_offer_flags_options -1

@@ -131,11 +131,11 @@ function __mlops_parse_tokens -S
                 __mlops_parse_subcommand 1 'json' 'q/quiet' 'C=' 'version' 'h/help'
             end
         case 'push'
-            __mlops_parse_subcommand -r 1 'json' 'q/quiet' 'C=' 'r/remote=' 'j/jobs=' 'version' 'h/help'
+            __mlops_parse_subcommand -r 1 'json' 'q/quiet' 'C=' 'r/remote=' 'j/jobs=' 'run-cache' 'version' 'h/help'
         case 'fetch'
-            __mlops_parse_subcommand -r 1 'json' 'q/quiet' 'C=' 'r/remote=' 'j/jobs=' 'version' 'h/help'
+            __mlops_parse_subcommand -r 1 'json' 'q/quiet' 'C=' 'r/remote=' 'j/jobs=' 'run-cache' 'version' 'h/help'
         case 'pull'
-            __mlops_parse_subcommand -r 1 'json' 'q/quiet' 'C=' 'r/remote=' 'j/jobs=' 'f/force' 'version' 'h/help'
+            __mlops_parse_subcommand -r 1 'json' 'q/quiet' 'C=' 'r/remote=' 'j/jobs=' 'run-cache' 'f/force' 'version' 'h/help'
         case 'hooks'
             __mlops_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -576,6 +576,7 @@ complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "m
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops push" C' -s 'C' -d 'Run as if mlops was started in <directory>.' -rfa '(__mlops_complete_directories)'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops push" r remote' -l 'remote' -s 'r' -d 'The remote (default: the default remote).' -rfka ''
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops push" j jobs' -l 'jobs' -s 'j' -d 'Transfers at once.' -rfka ''
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops push" run-cache' -l 'run-cache' -d 'Also transfer the run cache (stage results `repro` restores instead of running) and its objects.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_positional "mlops push" -ge 1' -F
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops push" version' -l 'version' -d 'Show the version.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops push" h help' -s 'h' -l 'help' -d 'Show help information.'
@@ -584,6 +585,7 @@ complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "m
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops fetch" C' -s 'C' -d 'Run as if mlops was started in <directory>.' -rfa '(__mlops_complete_directories)'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops fetch" r remote' -l 'remote' -s 'r' -d 'The remote (default: the default remote).' -rfka ''
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops fetch" j jobs' -l 'jobs' -s 'j' -d 'Transfers at once.' -rfka ''
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops fetch" run-cache' -l 'run-cache' -d 'Also transfer the run cache (stage results `repro` restores instead of running) and its objects.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_positional "mlops fetch" -ge 1' -F
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops fetch" version' -l 'version' -d 'Show the version.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops fetch" h help' -s 'h' -l 'help' -d 'Show help information.'
@@ -592,6 +594,7 @@ complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "m
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops pull" C' -s 'C' -d 'Run as if mlops was started in <directory>.' -rfa '(__mlops_complete_directories)'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops pull" r remote' -l 'remote' -s 'r' -d 'The remote (default: the default remote).' -rfka ''
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops pull" j jobs' -l 'jobs' -s 'j' -d 'Transfers at once.' -rfka ''
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops pull" run-cache' -l 'run-cache' -d 'Also transfer the run cache (stage results `repro` restores instead of running) and its objects.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_positional "mlops pull" -ge 1' -F
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops pull" f force' -l 'force' -s 'f' -d 'Overwrite local changes that are not in the cache.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops pull" version' -l 'version' -d 'Show the version.'

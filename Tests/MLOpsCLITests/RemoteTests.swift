@@ -116,6 +116,67 @@ import Testing
         #expect((fsck["missing"] as? [[String: Any]])?.map { $0["referenced_by"] as? String } == ["data/auto-mpg.csv"])
     }
 
+    /// A CI runner reuses results computed elsewhere: `push --run-cache` sends the stage results and their
+    /// objects, `pull --run-cache` in a clone brings them back, and `repro` there restores instead of running.
+    @Test(arguments: Kind.allCases)
+    func runCacheTravelsWithPushAndPull(_ kind: Kind) async throws {
+        if kind == .s3 { try #require(S3TestServer.isAvailable, "run scripts/bootstrap to install moto") }
+        let server = kind == .s3 ? try S3TestServer() : nil
+        let share = try TemporaryDirectory()
+        let origin = try await origin(files: 3)
+        try await addRemote(kind, to: origin, share: share, server: server)
+        try Fixtures.write("""
+            stages:
+              shout:
+                cmd: echo shout >> runs.log; tr a-z A-Z < data/auto-mpg.csv > shouted.csv
+                deps: [data/auto-mpg.csv]
+                outs: [shouted.csv]
+              split:
+                cmd: echo split >> runs.log; mkdir -p parts && split -l 100 shouted.csv parts/part-
+                deps: [shouted.csv]
+                outs: [parts]
+
+            """, to: origin.url("mlops.yaml"))
+        #expect(await CLIRunner.run(["repro", "-q"], in: origin.path).exitCode == 0)
+        try Fixtures.write(try Fixtures.read(origin.url(".gitignore")) + "runs.log\n", to: origin.url(".gitignore"))
+
+        let pushed = try json(await CLIRunner.run(["push", "--run-cache", "--json"], in: origin.path))
+        #expect(pushed["run_cache_entries"] as? Int == 2)
+        let again = try json(await CLIRunner.run(["push", "--run-cache", "--json"], in: origin.path))
+        #expect(again["run_cache_entries"] as? Int == 0 && again["transferred"] as? Int == 0)
+
+        // The clone has the pipeline but neither its lock nor its outputs: without the run cache it would run both.
+        let clone = try clone(origin)
+        for file in ["mlops.lock", "shouted.csv.mlops", "parts.mlops"] { try FileManager.default.removeItem(atPath: clone.url(file)) }
+        let pulled = try json(await CLIRunner.run(["pull", "--run-cache", "--json"], in: clone.path))
+        #expect((pulled["fetched"] as? [String: Any])?["run_cache_entries"] as? Int == 2)
+        let repro = try #require(try await CLIRunner.run(["repro", "--json"], in: clone.path).json() as? [[String: Any]])
+        #expect(repro.map { $0["action"] as? String } == ["restored", "restored"])
+        #expect(!FileManager.default.fileExists(atPath: clone.url("runs.log")), "no stage ran")
+        #expect(try Fixtures.sha256sum(clone.url("shouted.csv")) == Fixtures.sha256sum(origin.url("shouted.csv")))
+        #expect(try Fixtures.sha256sum(clone.url("parts/part-ab")) == Fixtures.sha256sum(origin.url("parts/part-ab")))
+        #expect(await CLIRunner.run(["fsck"], in: clone.path).exitCode == 0)
+
+        // A document on the remote that is not a run-cache entry is ignored, and without --run-cache nothing of it
+        // is fetched.
+        let stray = String(repeating: "ab", count: 32)
+        switch kind {
+        case .path:
+            try Fixtures.write("not json", to: share.url("runcache/\(stray)"))
+        case .s3:
+            let server = try #require(server)
+            try Fixtures.write("not json", to: origin.url("stray.txt"))
+            let remoteURL = try #require(try Fixtures.read(origin.url(".mlops/config.yaml")).split(separator: "\n")
+                .first { $0.contains("url: s3://") }?.split(separator: " ").last.map(String.init))
+            #expect(try server.aws(["s3", "cp", origin.url("stray.txt"), "\(remoteURL)/runcache/\(stray)"]).exitCode == 0)
+        }
+        let other = try self.clone(origin)
+        let plain = try json(await CLIRunner.run(["fetch", "--json"], in: other.path))
+        #expect(plain["run_cache_entries"] as? Int == 0)
+        let withCache = try json(await CLIRunner.run(["fetch", "--run-cache", "--json"], in: other.path))
+        #expect(withCache["run_cache_entries"] as? Int == 2)
+    }
+
     @Test func awsCLIReadsWhatPushWroteAndRequestsStayNearOnePerObject() async throws {
         try #require(S3TestServer.isAvailable, "run scripts/bootstrap to install moto")
         let server = try S3TestServer()

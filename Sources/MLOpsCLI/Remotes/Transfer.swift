@@ -10,6 +10,9 @@ struct TransferArguments: ParsableArguments {
     @Option(name: .shortAndLong, help: "Transfers at once.")
     var jobs = 8
 
+    @Flag(help: "Also transfer the run cache (stage results `repro` restores instead of running) and its objects.")
+    var runCache = false
+
     @Argument(help: "Tracked paths (default: everything tracked).", completion: .file())
     var paths: [String] = []
 
@@ -17,6 +20,7 @@ struct TransferArguments: ParsableArguments {
         var options = TransferOptions(
             paths: paths.isEmpty ? nil : paths, workingDirectory: directory, remote: remote, environment: context.environment)
         options.jobs = max(jobs, 1)
+        options.runCache = runCache
         return options
     }
 }
@@ -25,6 +29,9 @@ extension TransferReport {
     func summary(_ verb: String) -> String {
         var text = "\(verb) \(transferred) object\(transferred == 1 ? "" : "s") (\(ByteCount.format(bytes))) "
             + "\(verb == "Pushed" ? "to" : "from") \(remote); \(alreadyPresent) already there.\n"
+        if runCacheEntries > 0 {
+            text += "\(verb) \(runCacheEntries) run-cache entr\(runCacheEntries == 1 ? "y" : "ies").\n"
+        }
         if !missing.isEmpty {
             text += "\(missing.count) object\(missing.count == 1 ? " is" : "s are") in neither place, first: \(missing[0]).\n"
         }

@@ -40,6 +40,18 @@ extension Repository {
         _ = try checkout(Array(outputs.keys), relativeTo: root, force: true)
     }
 
+    /// Every entry of the run cache, by key.
+    func runCacheEntries() throws -> [String: RunCacheEntry] {
+        let rows = try database.pool.read { db in try Row.fetchAll(db, sql: "SELECT key, stage, outs FROM stage_cache") }
+        var entries: [String: RunCacheEntry] = [:]
+        for row in rows {
+            let text: String = row["outs"]
+            guard let outs = try? JSONDecoder().decode([String: CachedOutput].self, from: Data(text.utf8)) else { continue }
+            entries[row["key"]] = RunCacheEntry(stage: row["stage"], outs: outs)
+        }
+        return entries
+    }
+
     /// Every object the run cache references (outputs, and the files of directory outputs), which `gc` keeps.
     func stageCacheObjects() throws -> Set<ObjectID> {
         let texts = try database.pool.read { db in try String.fetchAll(db, sql: "SELECT outs FROM stage_cache") }
@@ -56,5 +68,29 @@ extension Repository {
             }
         }
         return objects
+    }
+}
+
+/// One run-cache entry as remotes keep it: the document `runcache/<key>` holds `{"outs": …, "stage": …}` in JSON
+/// with sorted keys (docs/formats.md#remotes).
+struct RunCacheEntry: Codable, Sendable {
+    static let folder = "runcache"
+
+    var stage: String
+    var outs: [String: CachedOutput]
+
+    /// The outputs as tracked targets, so transfers treat them like workspace data.
+    var targets: [TrackedTarget] { outs.map { TrackedTarget(path: $0.key, pointer: $0.value.pointer) } }
+
+    /// Whether `name` can be a run-cache key (a SHA-256 in lowercase hex), so nothing else on a remote is taken
+    /// for one.
+    static func isKey(_ name: String) -> Bool {
+        name.utf8.count == 64 && name.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
+    func encoded() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Array(try encoder.encode(self))
     }
 }

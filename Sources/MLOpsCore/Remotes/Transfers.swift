@@ -15,6 +15,8 @@ public struct TransferReport: Codable, Sendable, Equatable {
     public var alreadyPresent: Int
     /// Objects needed but on neither side (push: not in the local cache; fetch: not on the remote).
     public var missing: [String]
+    /// Run-cache entries copied (with `runCache`).
+    public var runCacheEntries = 0
 }
 
 /// Per tracked target, what is missing where (`status --remote`).
@@ -45,6 +47,9 @@ public struct TransferOptions: Sendable {
     public var jobs: Int = 8
     /// The environment, for S3 credentials.
     public var environment: [String: String] = [:]
+    /// Also transfer the run cache (`repro`'s remembered stage results) and the objects it references, so
+    /// another clone restores those stages instead of running them.
+    public var runCache = false
 
     public init(paths: [String]?, workingDirectory: String, remote: String? = nil, environment: [String: String] = [:]) {
         self.paths = paths
@@ -59,7 +64,8 @@ extension Repository {
     /// never holds a manifest whose files are not there) that the remote lacks. One listing finds what is
     /// missing; nothing is sent twice, so a push interrupted at any moment completes when re-run.
     public func push(_ options: TransferOptions, progress: ProgressHandler? = nil) async throws -> TransferReport {
-        let targets = try trackedTargets(matching: try relativePaths(options))
+        let entries = options.runCache ? try runCacheEntries() : [:]
+        let targets = try trackedTargets(matching: try relativePaths(options)) + entries.values.flatMap(\.targets)
         return try await withRemote(options, connections: options.jobs) { name, remote in
             let onRemote = try await remote.listObjects()
             var files: [ObjectID: Int64] = [:]
@@ -104,6 +110,15 @@ extension Repository {
                 }
                 report.transferred += phase.count
             }
+            if options.runCache {
+                // An entry goes up only once every object it names is on the remote.
+                let present = try await remote.listDocuments(in: RunCacheEntry.folder)
+                for (key, entry) in entries.sorted(by: { $0.key < $1.key }) where !present.contains(key) {
+                    guard try entry.targets.allSatisfy({ try !objectIDs(of: $0).contains { missing.contains($0) } }) else { continue }
+                    try await remote.uploadDocument(try entry.encoded(), named: key, in: RunCacheEntry.folder)
+                    report.runCacheEntries += 1
+                }
+            }
             report.bytes = meter.done
             report.missing = missing.map(\.description).sorted()
             return report
@@ -114,11 +129,13 @@ extension Repository {
     /// enters the cache. Directory manifests come first, then the files they list. A corrupt or absent object is
     /// reported after the others are fetched (`.integrity`, `.notFound`); it never enters the cache.
     public func fetch(_ options: TransferOptions, progress: ProgressHandler? = nil) async throws -> TransferReport {
-        let targets = try trackedTargets(matching: try relativePaths(options))
+        var targets = try trackedTargets(matching: try relativePaths(options))
         let failures = Mutex<[(ObjectID, MLOpsError)]>([])
         let meter = TransferMeter(phase: "fetching", total: nil, progress: progress)
         var report = try await withRemote(options, connections: options.jobs) { name, remote in
             var report = TransferReport(remote: name, transferred: 0, bytes: 0, alreadyPresent: 0, missing: [])
+            let entries = options.runCache ? try await newRunCacheEntries(on: remote) : [:]
+            targets += entries.values.flatMap(\.targets)
             let download: @Sendable (ObjectID, Int64) async throws -> Void = { id, _ in
                 let staging = self.store.newStagingPath()
                 do {
@@ -147,9 +164,15 @@ extension Repository {
             }
             meter.setTotal(absent.reduce(0) { $0 + $1.1 })
             try await Self.forEach(absent, jobs: options.jobs, download)
+            try store.synchronize()
+            // An entry enters the run cache only once every object it names is in the cache.
+            for (key, entry) in entries.sorted(by: { $0.key < $1.key })
+            where try entry.targets.allSatisfy({ try objectIDs(of: $0).allSatisfy(store.contains) }) {
+                try rememberOutputs(key, stage: entry.stage, outputs: entry.outs)
+                report.runCacheEntries += 1
+            }
             return report
         }
-        try store.synchronize()
         let name = report.remote
         let failed = failures.withLock { $0 }
         report.transferred = meter.count
@@ -208,6 +231,24 @@ extension Repository {
             report.targets.append(entry)
         }
         return report
+    }
+
+    /// The run-cache entries on `remote` that this repository lacks. A document that is not an entry is skipped:
+    /// entries only tell `repro` what a stage produced, and every object they name is verified when fetched.
+    private func newRunCacheEntries(on remote: any RemoteStorage) async throws -> [String: RunCacheEntry] {
+        let known = try await database.pool.read { db in Set(try String.fetchAll(db, sql: "SELECT key FROM stage_cache")) }
+        var entries: [String: RunCacheEntry] = [:]
+        for name in try await remote.listDocuments(in: RunCacheEntry.folder).sorted()
+        where RunCacheEntry.isKey(name) && !known.contains(name) {
+            let bytes = try await remote.downloadDocument(named: name, in: RunCacheEntry.folder)
+            entries[name] = try? JSONDecoder().decode(RunCacheEntry.self, from: Data(bytes))
+        }
+        return entries
+    }
+
+    /// A target's object and, for a directory whose manifest is cached, the objects of its files.
+    private func objectIDs(of target: TrackedTarget) throws -> [ObjectID] {
+        [target.pointer.oid] + (try recordedEntries(of: target) ?? []).map(\.oid)
     }
 
     /// Opens the remote `options` names, runs `body` with its name and storage, and closes it either way.

@@ -72,6 +72,38 @@ public struct PathRemote: RemoteStorage {
             return try HashingCopy.copy(from: input, to: output, expectedSize: Int64(try input.status().st_size))
         }
     }
+
+    public func listDocuments(in folder: String) async throws -> Set<String> {
+        let directory = root + "/" + folder
+        return try await BlockingWork.run {
+            Set(try DirectoryListing.names(in: directory, missingIsEmpty: true).filter { !ObjectStore.isStagingName($0) })
+        }
+    }
+
+    public func uploadDocument(_ bytes: [UInt8], named name: String, in folder: String) async throws {
+        let directory = root + "/" + folder
+        try await BlockingWork.run {
+            try shards.ensure(directory)
+            try AtomicFile.write(bytes: bytes, to: directory + "/" + name)
+        }
+    }
+
+    public func downloadDocument(named name: String, in folder: String) async throws -> [UInt8] {
+        let path = root + "/" + folder + "/" + name
+        return try await BlockingWork.run {
+            guard access(path, F_OK) == 0 else {
+                throw MLOpsError(.notFound, "'\(folder)/\(name)' is not on the remote '\(root)'")
+            }
+            let file = try OpenFile.reading(path)
+            let size = Int(try file.status().st_size)
+            guard size <= maximumDocumentSize else {
+                throw MLOpsError(.integrity, "'\(path)' is \(size) bytes, too large for a document on a remote")
+            }
+            var bytes = [UInt8](repeating: 0, count: size)
+            let read = try bytes.withUnsafeMutableBytes { try file.readFully(into: $0) }
+            return Array(bytes[..<read])
+        }
+    }
 }
 
 /// Creates shard directories on first use and remembers them.

@@ -11,6 +11,9 @@ import MLOpsErrors
 ///   wrote (hashed while writing, so nothing is read twice); the caller compares the id with the object's before
 ///   the object enters the cache.
 /// - Transient failures (5xx, timeouts, refused connections) are retried with backoff before an error is thrown.
+///
+/// Beside the objects, a remote keeps small named documents in folders of their own (`runcache/<key>`): metadata
+/// that is not addressed by its content. Names are checked by the caller to be plain file names.
 public protocol RemoteStorage: Sendable {
     /// The remote as users wrote it, for messages (`/mnt/share/cache`, `s3://bucket/prefix`).
     var location: String { get }
@@ -21,9 +24,18 @@ public protocol RemoteStorage: Sendable {
     /// Copies object `id` from the remote into the file at `path`, which it creates or truncates, and returns
     /// the id its bytes hash to and their size.
     func download(_ id: ObjectID, to path: String) async throws -> HashingCopy.Outcome
+    /// The names of the documents in `folder` (empty when the folder does not exist).
+    func listDocuments(in folder: String) async throws -> Set<String>
+    /// Writes document `name` in `folder`, whole or not at all, replacing one of the same name.
+    func uploadDocument(_ bytes: [UInt8], named name: String, in folder: String) async throws
+    /// Reads document `name` in `folder`; throws `.notFound` when it is not there.
+    func downloadDocument(named name: String, in folder: String) async throws -> [UInt8]
     /// Releases connections; call once when done.
     func close() async
 }
+
+/// The largest document a remote may hand back: documents are small metadata, never data.
+let maximumDocumentSize = 1 << 20
 
 extension RemoteStorage {
     public func close() async {}

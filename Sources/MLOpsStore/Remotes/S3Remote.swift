@@ -79,23 +79,18 @@ public final class S3Remote: RemoteStorage {
 
     private func key(_ id: ObjectID) -> String { prefix.isEmpty ? id.relativePath : prefix + "/" + id.relativePath }
 
+    private func documentKey(_ name: String, in folder: String) -> String {
+        (prefix.isEmpty ? "" : prefix + "/") + folder + "/" + name
+    }
+
     // MARK: Operations
 
     public func listObjects() async throws -> Set<ObjectID> {
         var ids = Set<ObjectID>()
-        let keyPrefix = (prefix.isEmpty ? "" : prefix + "/") + ObjectID.algorithm + "/"
-        var token: String?
-        repeat {
-            var query = [("list-type", "2"), ("prefix", keyPrefix)]
-            if let token { query.append(("continuation-token", token)) }
-            let body = try await send("GET", key: nil, query: query, expect: [200]).text
-            for key in XMLFields.values(of: "Key", in: body) {
-                let rest = key.dropFirst(keyPrefix.count).replacingOccurrences(of: "/", with: "")
-                if let id = try? ObjectID(parsing: ObjectID.algorithm + ":" + rest) { ids.insert(id) }
-            }
-            token = XMLFields.values(of: "IsTruncated", in: body).first == "true"
-                ? XMLFields.values(of: "NextContinuationToken", in: body).first : nil
-        } while token != nil
+        for name in try await listKeys(under: ObjectID.algorithm) {
+            let rest = name.replacingOccurrences(of: "/", with: "")
+            if let id = try? ObjectID(parsing: ObjectID.algorithm + ":" + rest) { ids.insert(id) }
+        }
         return ids
     }
 
@@ -160,6 +155,47 @@ public final class S3Remote: RemoteStorage {
             }
             return HashingCopy.Outcome(id: ObjectID(digest: hasher.finalize()), size: size)
         }
+    }
+
+    public func listDocuments(in folder: String) async throws -> Set<String> {
+        Set(try await listKeys(under: folder).filter { !$0.contains("/") })
+    }
+
+    public func uploadDocument(_ bytes: [UInt8], named name: String, in folder: String) async throws {
+        _ = try await send("PUT", key: documentKey(name, in: folder), body: bytes, expect: [200])
+    }
+
+    public func downloadDocument(named name: String, in folder: String) async throws -> [UInt8] {
+        try await withRetries { () async throws -> [UInt8] in
+            let key = self.documentKey(name, in: folder)
+            let response = try await self.execute("GET", key: key, query: [], body: nil, payloadHash: nil)
+            let body = try await response.body.collect(upTo: maximumDocumentSize)
+            guard response.status == .ok else {
+                if response.status == .notFound {
+                    throw MLOpsError(.notFound, "'\(folder)/\(name)' is not on the remote '\(self.location)'")
+                }
+                throw self.failure(status: Int(response.status.code), body: String(buffer: body), key: key)
+            }
+            return Array(buffer: body)
+        }
+    }
+
+    /// The keys under `folder` (below the remote's prefix), relative to it, paging through `ListObjectsV2`.
+    private func listKeys(under folder: String) async throws -> [String] {
+        let keyPrefix = (prefix.isEmpty ? "" : prefix + "/") + folder + "/"
+        var names: [String] = []
+        var token: String?
+        repeat {
+            var query = [("list-type", "2"), ("prefix", keyPrefix)]
+            if let token { query.append(("continuation-token", token)) }
+            let body = try await send("GET", key: nil, query: query, expect: [200]).text
+            for key in XMLFields.values(of: "Key", in: body) where key.count > keyPrefix.count {
+                names.append(String(key.dropFirst(keyPrefix.count)))
+            }
+            token = XMLFields.values(of: "IsTruncated", in: body).first == "true"
+                ? XMLFields.values(of: "NextContinuationToken", in: body).first : nil
+        } while token != nil
+        return names
     }
 
     // MARK: Requests
