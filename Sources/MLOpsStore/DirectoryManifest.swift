@@ -29,9 +29,10 @@ public struct DirectoryManifest: Equatable, Sendable {
     /// The entries, sorted by path.
     public private(set) var entries: [Entry]
 
-    /// A manifest of `entries`, which are sorted here.
+    /// A manifest of `entries`, which are sorted here (a walk usually hands them over sorted already).
     public init(entries: [Entry]) {
-        self.entries = entries.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        let isSorted = zip(entries, entries.dropFirst()).allSatisfy { BytewiseOrder.precedes($0.path, $1.path) }
+        self.entries = isSorted ? entries : entries.sorted { BytewiseOrder.precedes($0.path, $1.path) }
     }
 
     /// The total size of all files.
@@ -46,12 +47,12 @@ public struct DirectoryManifest: Equatable, Sendable {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             bytes.append(contentsOf: #"{"exec":"#.utf8)
             bytes.append(contentsOf: (entry.exec ? "true" : "false").utf8)
-            bytes.append(contentsOf: #","oid":""#.utf8)
-            bytes.append(contentsOf: entry.oid.description.utf8)
+            bytes.append(contentsOf: #","oid":"sha256:"#.utf8)
+            bytes.append(contentsOf: entry.oid.hex.utf8)
             bytes.append(contentsOf: #"","path":"#.utf8)
             Self.appendJSONString(entry.path, to: &bytes)
             bytes.append(contentsOf: #","size":"#.utf8)
-            bytes.append(contentsOf: String(entry.size).utf8)
+            Self.appendDecimal(entry.size, to: &bytes)
             bytes.append(UInt8(ascii: "}"))
         }
         bytes.append(UInt8(ascii: "]"))
@@ -67,6 +68,24 @@ public struct DirectoryManifest: Equatable, Sendable {
             self.init(entries: try JSONDecoder().decode([Entry].self, from: Data(bytes)))
         } catch {
             throw MLOpsError(.invalidInput, "object \(id) is not a valid directory manifest", cause: error)
+        }
+    }
+
+    private static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
+        guard value > 0 else {
+            bytes.append(contentsOf: String(value).utf8)
+            return
+        }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 24 digits
+        var count = 0
+        var rest = UInt64(value)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while rest > 0 {
+                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            }
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
         }
     }
 

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import Crypto
 import MLOpsErrors
 
@@ -23,6 +28,18 @@ public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible,
             throw MLOpsError(.invalidInput, "invalid object id '\(text)': expected 'sha256:' followed by 64 hex digits")
         }
         self.hex = String(hex)
+    }
+
+    /// Parses `sha256:<64 hex>` from UTF-8 bytes (a database column, say) without making a string first; nil
+    /// for anything else.
+    public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        let prefix: StaticString = "sha256:"
+        guard bytes.count == prefix.utf8CodeUnitCount + 64, let base = bytes.baseAddress,
+            memcmp(base, prefix.utf8Start, prefix.utf8CodeUnitCount) == 0
+        else { return nil }
+        let digits = UnsafeBufferPointer(rebasing: bytes[prefix.utf8CodeUnitCount...])
+        guard digits.allSatisfy(Self.isLowerHex) else { return nil }
+        hex = String(decoding: digits, as: UTF8.self)
     }
 
     /// The id of bytes whose SHA-256 digest is `digest`.

@@ -57,6 +57,23 @@ import Testing
         #expect(try repository.status(["images/"], relativeTo: root).missing.isEmpty)
     }
 
+    /// A walk lists directories on several threads and merges them depth first; the files must come out in
+    /// bytewise path order (what the manifest and the stat-cache merge rely on), "a.txt" before "a/…".
+    @Test func scansNestedDirectoriesInBytewiseOrder() throws {
+        let names = ["a.txt", "a/b", "a/b.c/d", "a-b/c", "ab", "a/b-/x", "é/1", "A", "a/b/c/d/e"]
+        for name in names where !name.hasPrefix("a/b/") && name != "a/b" { try Fixtures.write(name, to: directory.url("tree/\(name)")) }
+        try Fixtures.write("deep", to: directory.url("tree/a/b0/c/d/e"))
+        let files = try repository.scanDirectory("tree")
+        let paths = files.map(\.pathInTarget)
+        #expect(paths == paths.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+        #expect(paths.count == 8 && paths.first == "A" && paths.contains("a/b0/c/d/e"))
+
+        _ = try repository.add(["tree"], relativeTo: root)
+        #expect(try repository.status(relativeTo: root).changes.isEmpty)
+        try Fixtures.write("changed", to: directory.url("tree/a/b0/c/d/e"))
+        #expect(try repository.status(relativeTo: root).changes.map(\.path) == ["tree/a/b0/c/d/e"])
+    }
+
     @Test func statusSeesASameSizeRewriteRightAfterAdd() throws {
         // Racy cleanliness: the rewrite may land in the same timestamp tick as the hashing.
         _ = try repository.add(["data/train.csv"], relativeTo: root)

@@ -64,19 +64,17 @@ extension Repository {
             var digests: [DigestedFile]
             var previous: PointerFile?
         }
-        let statCache = StatCache(database: database)
         var pending: [Pending] = []
         for target in targets {
             let absolutePath = absolute(target)
             let pointerPath = absolutePath + PointerFile.suffix
             let previous = FileSnapshot.take(pointerPath) == nil
                 ? nil : try PointerFile.read(at: pointerPath, displayPath: target + PointerFile.suffix)
-            let cache = try statCache.entries(under: target)
             if FileSnapshot.takeFollowingLinks(absolutePath)?.isDirectory == true
                 && FileSnapshot.take(absolutePath)?.isSymlink != true
             {
                 let files = try scanDirectory(target, removingStaleStaging: true)
-                let digests = try digest(files, cache: cache, storing: true, phase: "adding", progress: progress)
+                let digests = try digest(files, under: target, storing: true, phase: "adding", progress: progress)
                 let manifest = DirectoryManifest(digests)
                 let manifestID = try store.store(manifest.encoded())
                 let pointer = PointerFile(
@@ -85,7 +83,7 @@ extension Repository {
                 pending.append(Pending(path: target, pointer: pointer, digests: digests, previous: previous))
             } else {
                 let file = try workspaceFile(absolutePath, path: target, pathInTarget: WorkspacePath.name(target))
-                let digests = try digest([file], cache: cache, storing: true, phase: "adding", progress: progress)
+                let digests = try digest([file], under: target, storing: true, phase: "adding", progress: progress)
                 let pointer = PointerFile(
                     oid: digests[0].oid, size: digests[0].size, kind: .file, desc: description ?? previous?.desc)
                 pending.append(Pending(path: target, pointer: pointer, digests: digests, previous: previous))

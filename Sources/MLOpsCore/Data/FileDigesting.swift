@@ -18,42 +18,51 @@ extension Repository {
     /// Finds the object id of each file on both cores: from a trusted stat-cache entry when one exists, else by
     /// reading the file — and, with `storing`, storing its bytes in the same pass. Results keep the input order.
     func digest(
-        _ files: [WorkspaceFile], cache: [String: StatCache.Entry], storing: Bool, phase: String,
-        progress: ProgressHandler?
+        _ files: [WorkspaceFile], under path: String, storing: Bool, phase: String, progress: ProgressHandler?
     ) throws -> [DigestedFile] {
+        let trusted = try StatCache(database: database).trustedIDs(for: files, under: path)
         let total = files.reduce(Int64(0)) { $0 + $1.snapshot.size }
         let store = self.store
         let report = progress.map { ByteProgress(phase: phase, total: total, handler: $0).advance }
-        return try ParallelWork.map(files.count) { index in
-            let file = files[index]
-            if let object = file.linkedObject {
-                report?(Int(file.snapshot.size))
-                return DigestedFile(file: file, oid: object, size: file.snapshot.size, wasRead: false, recordedNanoseconds: 0)
+        // What the stat cache or a cache symlink vouches for is settled here, in one cheap pass; only the rest is
+        // read, on every core (handing out thousands of tiny items to threads costs more than the items).
+        var known: [DigestedFile?] = []
+        known.reserveCapacity(files.count)
+        var unread: [Int] = []
+        var knownBytes: Int64 = 0
+        for (index, file) in files.enumerated() {
+            let id = file.linkedObject ?? trusted[index]
+            if let id, file.linkedObject != nil || !storing || store.contains(id) {
+                known.append(DigestedFile(file: file, oid: id, size: file.snapshot.size, wasRead: false, recordedNanoseconds: 0))
+                knownBytes += file.snapshot.size
+            } else {
+                known.append(nil)
+                unread.append(index)
             }
-            if let known = StatCache.trustedID(of: cache[file.path], for: file.snapshot), !storing || store.contains(known) {
-                report?(Int(file.snapshot.size))
-                return DigestedFile(file: file, oid: known, size: file.snapshot.size, wasRead: false, recordedNanoseconds: 0)
-            }
+        }
+        report?(Int(knownBytes))
+        let read = try ParallelWork.map(unread.count) { [unread] position in
+            let file = files[unread[position]]
             let started = FileSnapshot.nowNanoseconds()
             let absolutePath = self.absolute(file.path)
             let outcome =
                 storing
                 ? try store.ingestFile(at: absolutePath, progress: report)
                 : try store.hashFile(at: absolutePath, progress: report)
-            return DigestedFile(
-                file: file, oid: outcome.id, size: outcome.size, wasRead: true, recordedNanoseconds: started)
+            return DigestedFile(file: file, oid: outcome.id, size: outcome.size, wasRead: true, recordedNanoseconds: started)
         }
+        for (position, index) in unread.enumerated() { known[index] = read[position] }
+        return known.compactMap { $0 }
     }
 
     /// The object id the workspace's bytes at a repository-relative path have now (a file's id, or a directory's
     /// manifest id), using the stat cache so unchanged files are not read; nil when nothing is there.
     func contentID(of path: String) throws -> ObjectID? {
         guard let snapshot = FileSnapshot.take(absolute(path)) else { return nil }
-        let cache = try StatCache(database: database).entries(under: path)
         let files =
             snapshot.isDirectory
             ? try scanDirectory(path) : [try workspaceFile(absolute(path), path: path, pathInTarget: WorkspacePath.name(path))]
-        let digests = try digest(files, cache: cache, storing: false, phase: "hashing", progress: nil)
+        let digests = try digest(files, under: path, storing: false, phase: "hashing", progress: nil)
         try rememberDigests(digests)
         return snapshot.isDirectory ? DirectoryManifest(digests).id : digests.first?.oid
     }

@@ -1,4 +1,10 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import GRDB
+import GRDBSQLite
 import MLOpsErrors
 import MLOpsStore
 
@@ -29,39 +35,78 @@ public struct StatCache: Sendable {
 
     let database: MetadataDatabase
 
-    /// The cached id of the file at repository-relative `path` if `snapshot` still matches and is not racy.
-    public static func trustedID(of entry: Entry?, for snapshot: FileSnapshot) -> ObjectID? {
-        guard let entry else { return nil }
-        let recorded = entry.snapshot
-        guard recorded.inode == snapshot.inode, recorded.device == snapshot.device, recorded.size == snapshot.size,
-            recorded.mtimeNanoseconds == snapshot.mtimeNanoseconds, recorded.ctimeNanoseconds == snapshot.ctimeNanoseconds,
-            recorded.executable == snapshot.executable,
-            snapshot.mtimeNanoseconds + racyWindowNanoseconds < entry.recordedNanoseconds
-        else { return nil }
-        return entry.oid
+    /// Whether an entry recorded as `recorded` at `recordedNanoseconds` still describes a file whose snapshot is
+    /// `snapshot`: the same inode, size, times and mode, and not racy.
+    static func isTrusted(_ recorded: FileSnapshot, recordedNanoseconds: Int64, for snapshot: FileSnapshot) -> Bool {
+        recorded.inode == snapshot.inode && recorded.device == snapshot.device && recorded.size == snapshot.size
+            && recorded.mtimeNanoseconds == snapshot.mtimeNanoseconds && recorded.ctimeNanoseconds == snapshot.ctimeNanoseconds
+            && recorded.executable == snapshot.executable
+            && snapshot.mtimeNanoseconds + racyWindowNanoseconds < recordedNanoseconds
     }
 
-    /// Entries for `path` itself and every path below `path/`, keyed by repository-relative path.
-    public func entries(under path: String) throws -> [String: Entry] {
+    /// For each of `files` (sorted bytewise by path, all at or below the repository-relative `path`), the id the
+    /// cache vouches for, or nil where it cannot.
+    ///
+    /// One range read in path order, merged with the files: SQLite's default collation is bytewise too, so no
+    /// per-file lookup, and no string or id is made for an entry that does not match. Columns are read through
+    /// SQLite's C API: `status` reads every entry of a tracked directory each time, and decoding through GRDB's
+    /// rows took several times longer than the query.
+    func trustedIDs(for files: [WorkspaceFile], under path: String) throws -> [ObjectID?] {
+        var trusted = [ObjectID?](repeating: nil, count: files.count)
+        guard !files.isEmpty else { return trusted }
+        guard zip(files, files.dropFirst()).allSatisfy({ BytewiseOrder.precedes($0.path, $1.path) }) else {
+            // Not sorted (no caller does this today): one file at a time.
+            for (index, file) in files.enumerated() { trusted[index] = try trustedIDs(for: [file], under: file.path)[0] }
+            return trusted
+        }
         try database.pool.read { db in
-            var result: [String: Entry] = [:]
-            // '0' sorts right after '/', so this range is exactly the paths below `path/`.
-            let rows = try Row.fetchCursor(
-                db,
+            // '0' sorts right after '/', so this range is exactly `path` and the paths below `path/`.
+            let statement = try db.makeStatement(
                 sql: """
                     SELECT path, device, inode, size, mtime_ns, ctime_ns, exec, oid, recorded_ns FROM stat_cache
-                    WHERE path = ? OR (path >= ? AND path < ?)
-                    """,
-                arguments: [path, path + "/", path + "0"])
-            while let row = try rows.next() {
-                guard let oid = try? ObjectID(parsing: row[7]) else { continue }
-                let snapshot = FileSnapshot(
-                    device: row[1], inode: row[2], size: row[3], mtimeNanoseconds: row[4], ctimeNanoseconds: row[5],
-                    executable: row[6], isSymlink: false, isRegularFile: true, isDirectory: false)
-                result[row[0]] = Entry(snapshot: snapshot, oid: oid, recordedNanoseconds: row[8])
+                    WHERE path = ? OR (path >= ? AND path < ?) ORDER BY path
+                    """)
+            try statement.setArguments([path, path + "/", path + "0"])
+            let row = statement.sqliteStatement
+            func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+                UnsafeBufferPointer(start: sqlite3_column_text(row, column), count: Int(sqlite3_column_bytes(row, column)))
             }
-            return result
+            var index = 0
+            while index < files.count {
+                let step = sqlite3_step(row)
+                if step == SQLITE_DONE { break }
+                guard step == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: step), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+                let rowPath = bytes(0)
+                var order = 1
+                while index < files.count {
+                    var filePath = files[index].path
+                    order = filePath.withUTF8 { Self.compare($0, rowPath) }
+                    if order >= 0 { break }
+                    index += 1
+                }
+                guard order == 0 else { continue }
+                let recorded = FileSnapshot(
+                    device: sqlite3_column_int64(row, 1), inode: sqlite3_column_int64(row, 2), size: sqlite3_column_int64(row, 3),
+                    mtimeNanoseconds: sqlite3_column_int64(row, 4), ctimeNanoseconds: sqlite3_column_int64(row, 5),
+                    executable: sqlite3_column_int64(row, 6) != 0, isSymlink: false, isRegularFile: true, isDirectory: false)
+                if Self.isTrusted(recorded, recordedNanoseconds: sqlite3_column_int64(row, 8), for: files[index].snapshot) {
+                    trusted[index] = ObjectID(utf8: bytes(7))
+                }
+                index += 1
+            }
         }
+        return trusted
+    }
+
+    private static func compare(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Int {
+        let common = min(lhs.count, rhs.count)
+        if common > 0, let a = lhs.baseAddress, let b = rhs.baseAddress {
+            let order = memcmp(a, b, common)
+            if order != 0 { return order < 0 ? -1 : 1 }
+        }
+        return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)
     }
 
     /// Records `entries` (repository-relative path → entry) in one transaction.

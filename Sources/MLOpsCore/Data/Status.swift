@@ -75,6 +75,6 @@ extension Repository {
         guard let recorded = comparison.recorded else { return false }
         let store = self.store
         if comparison.target.pointer.kind == .file { return store.contains(comparison.target.pointer.oid) }
-        return recorded.allSatisfy { store.contains($0.oid) }
+        return store.containsAll(recorded.map(\.oid))
     }
 }

@@ -54,11 +54,10 @@ extension Repository {
     func compare(
         _ targets: [TrackedTarget], phase: String, holdingLock: Bool = false, progress: ProgressHandler?
     ) throws -> [TargetComparison] {
-        let statCache = StatCache(database: database)
         var comparisons: [TargetComparison] = []
         for target in targets {
             let comparison = try compare(
-                target, statCache: statCache, phase: phase, holdingLock: holdingLock, progress: progress)
+                target, phase: phase, holdingLock: holdingLock, progress: progress)
             comparisons.append(comparison)
         }
         // A reader refreshing the cache is an optimization: a read-only database must not fail the command.
@@ -67,7 +66,7 @@ extension Repository {
     }
 
     private func compare(
-        _ target: TrackedTarget, statCache: StatCache, phase: String, holdingLock: Bool, progress: ProgressHandler?
+        _ target: TrackedTarget, phase: String, holdingLock: Bool, progress: ProgressHandler?
     ) throws -> TargetComparison {
         let pointer = target.pointer
         let absolutePath = absolute(target.path)
@@ -81,11 +80,10 @@ extension Repository {
                 }
             return TargetComparison(target: target, isMissing: true, changes: changes, recorded: recorded, current: [])
         }
-        let cache = try statCache.entries(under: target.path)
         switch pointer.kind {
         case .file:
             let file = try workspaceFile(absolutePath, path: target.path, pathInTarget: WorkspacePath.name(target.path))
-            let current = try digest([file], cache: cache, storing: false, phase: phase, progress: progress)
+            let current = try digest([file], under: target.path, storing: false, phase: phase, progress: progress)
             let recorded = try recordedEntries(of: target)
             var changes: [FileChange] = []
             if current[0].oid != pointer.oid {
@@ -104,7 +102,7 @@ extension Repository {
                 return TargetComparison(target: target, isMissing: false, changes: [change], recorded: recorded, current: [])
             }
             let files = try scanDirectory(target.path, removingStaleStaging: holdingLock)
-            let current = try digest(files, cache: cache, storing: false, phase: phase, progress: progress)
+            let current = try digest(files, under: target.path, storing: false, phase: phase, progress: progress)
             let manifest = DirectoryManifest(current)
             if manifest.id == pointer.oid {
                 // Same id, same bytes: the workspace's manifest is the recorded one, no need to read and decode it.

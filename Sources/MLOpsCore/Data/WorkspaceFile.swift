@@ -28,33 +28,105 @@ extension Repository {
     /// Staging files of killed writers are skipped, and removed when `removingStaleStaging` (the caller holds
     /// the write lock, so no live writer owns them).
     func scanDirectory(_ target: String, removingStaleStaging: Bool = false) throws -> [WorkspaceFile] {
-        var files: [WorkspaceFile] = []
-        var pending = [""]
         let base = absolute(target)
-        while let directory = pending.popLast() {
-            let absoluteDirectory = directory.isEmpty ? base : base + "/" + directory
-            for entry in try DirectoryListing.entries(in: absoluteDirectory) {
-                let inTarget = WorkspacePath.join(directory, entry.name)
-                let absolutePath = absoluteDirectory + "/" + entry.name
-                if entry.kind == .file && ObjectStore.isStagingName(entry.name) {
-                    // Left by a writer killed mid-write; only a lock holder may clean it up.
-                    if removingStaleStaging { unlink(absolutePath) }
-                    continue
-                }
-                switch entry.kind {
-                case .directory:
-                    pending.append(inTarget)
-                case .file, .symlink:
-                    files.append(try workspaceFile(absolutePath, path: WorkspacePath.join(target, inTarget), pathInTarget: inTarget))
-                case .other:
-                    throw MLOpsError(
-                        .invalidInput, "'\(WorkspacePath.join(target, inTarget))' is not a regular file or directory",
-                        hint: "move it out of the tracked directory")
-                }
+        // Level by level, the directories of a level listed on every core; each listing comes back sorted.
+        var listings: [String: [ScannedEntry]] = [:]
+        var level = [""]
+        while !level.isEmpty {
+            let directories = level
+            let listed = try ParallelWork.map(directories.count) { index in
+                try self.scanEntries(of: directories[index], in: target, base: base, removingStaleStaging: removingStaleStaging)
+            }
+            level = []
+            for (directory, entries) in zip(directories, listed) {
+                listings[directory] = entries
+                for case .directory(let path) in entries { level.append(path) }
             }
         }
-        files.sort { $0.pathInTarget.utf8.lexicographicallyPrecedes($1.pathInTarget.utf8) }
+        // Depth first through sorted listings is bytewise order of the whole paths: a directory sorts as its name
+        // followed by "/", which every path below it starts with.
+        var files: [WorkspaceFile] = []
+        var stack: [(entries: [ScannedEntry], next: Int)] = [(listings[""] ?? [], 0)]
+        while var top = stack.popLast() {
+            guard top.next < top.entries.count else { continue }
+            let entry = top.entries[top.next]
+            top.next += 1
+            stack.append(top)
+            switch entry {
+            case .file(let file): files.append(file)
+            case .directory(let path): stack.append((listings[path] ?? [], 0))
+            }
+        }
         return files
+    }
+
+    /// An entry of one scanned directory.
+    private enum ScannedEntry: Sendable {
+        case file(WorkspaceFile)
+        case directory(String)
+    }
+
+    /// The entries of one directory of a scan (`directory` relative to the tracked `target`), sorted bytewise with
+    /// directories as their name plus "/". Files are described with `fstatat` relative to the open directory, so
+    /// the kernel resolves one name per file instead of the whole path.
+    private func scanEntries(
+        of directory: String, in target: String, base: String, removingStaleStaging: Bool
+    ) throws -> [ScannedEntry] {
+        let absoluteDirectory = directory.isEmpty ? base : base + "/" + directory
+        let descriptor = open(absoluteDirectory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw MLOpsError.system("list directory", path: absoluteDirectory, errno: errno) }
+        guard let stream = fdopendir(descriptor) else {
+            close(descriptor)
+            throw MLOpsError.system("list directory", path: absoluteDirectory, errno: errno)
+        }
+        defer { closedir(stream) }
+        var names: [(key: String, name: String, isDirectory: Bool)] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                raw.baseAddress.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? ""
+            }
+            if name == "." || name == ".." { continue }
+            var isDirectory = Int32(entry.pointee.d_type) == Int32(DT_DIR)
+            if Int32(entry.pointee.d_type) == Int32(DT_UNKNOWN) {
+                // Some file systems do not report entry types.
+                var info = stat()
+                isDirectory = fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFDIR
+            }
+            names.append((isDirectory ? name + "/" : name, name, isDirectory))
+        }
+        names.sort { BytewiseOrder.precedes($0.key, $1.key) }
+        var entries: [ScannedEntry] = []
+        entries.reserveCapacity(names.count)
+        for (_, name, isDirectory) in names {
+            let inTarget = directory.isEmpty ? name : directory + "/" + name
+            if isDirectory {
+                entries.append(.directory(inTarget))
+                continue
+            }
+            var info = stat()
+            guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
+                throw MLOpsError.system("read", path: WorkspacePath.join(target, inTarget), errno: errno)
+            }
+            let snapshot = FileSnapshot(info)
+            let path = WorkspacePath.join(target, inTarget)
+            if snapshot.isRegularFile {
+                if ObjectStore.isStagingName(name) {
+                    // Left by a writer killed mid-write; only a lock holder may clean it up.
+                    if removingStaleStaging { unlinkat(descriptor, name, 0) }
+                    continue
+                }
+                entries.append(.file(WorkspaceFile(path: path, pathInTarget: inTarget, snapshot: snapshot, linkedObject: nil)))
+            } else if snapshot.isSymlink {
+                entries.append(.file(try workspaceFile(absoluteDirectory + "/" + name, path: path, pathInTarget: inTarget)))
+            } else if snapshot.isDirectory {
+                throw MLOpsError(
+                    .failure, "'\(path)' became a directory while it was being read", hint: "run the command again")
+            } else {
+                throw MLOpsError(
+                    .invalidInput, "'\(path)' is not a regular file or directory", hint: "move it out of the tracked directory")
+            }
+        }
+        return entries
     }
 
     /// Describes the regular file or cache symlink at `absolutePath`; other symlinks are refused.

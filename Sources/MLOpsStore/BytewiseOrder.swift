@@ -1,0 +1,26 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The order of paths in manifests and listings: by their UTF-8 bytes, as `memcmp` and git compare them (Swift's
+/// `<` on strings compares Unicode scalars after normalization, which is slower and differs for some text).
+public enum BytewiseOrder {
+    /// Whether `lhs` sorts before `rhs` bytewise.
+    public static func precedes(_ lhs: String, _ rhs: String) -> Bool {
+        var lhs = lhs
+        var rhs = rhs
+        // Native strings are contiguous UTF-8 already: `withUTF8` then copies nothing.
+        return lhs.withUTF8 { left in
+            rhs.withUTF8 { right in
+                let common = min(left.count, right.count)
+                if common > 0, let a = left.baseAddress, let b = right.baseAddress {
+                    let order = memcmp(a, b, common)
+                    if order != 0 { return order < 0 }
+                }
+                return left.count < right.count
+            }
+        }
+    }
+}
