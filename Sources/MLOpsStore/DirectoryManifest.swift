@@ -52,7 +52,7 @@ public struct DirectoryManifest: Equatable, Sendable {
             bytes.append(contentsOf: #"","path":"#.utf8)
             Self.appendJSONString(entry.path, to: &bytes)
             bytes.append(contentsOf: #","size":"#.utf8)
-            Self.appendDecimal(entry.size, to: &bytes)
+            bytes.append(contentsOf: String(entry.size).utf8)
             bytes.append(UInt8(ascii: "}"))
         }
         bytes.append(UInt8(ascii: "]"))
@@ -68,24 +68,6 @@ public struct DirectoryManifest: Equatable, Sendable {
             self.init(entries: try JSONDecoder().decode([Entry].self, from: Data(bytes)))
         } catch {
             throw MLOpsError(.invalidInput, "object \(id) is not a valid directory manifest", cause: error)
-        }
-    }
-
-    private static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
-        guard value > 0 else {
-            bytes.append(contentsOf: String(value).utf8)
-            return
-        }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 24 digits
-        var count = 0
-        var rest = UInt64(value)
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while rest > 0 {
-                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                count += 1
-            }
-            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
         }
     }
 
