@@ -12,15 +12,16 @@ public enum BytewiseOrder {
         var lhs = lhs
         var rhs = rhs
         // Native strings are contiguous UTF-8 already: `withUTF8` then copies nothing.
-        return lhs.withUTF8 { left in
-            rhs.withUTF8 { right in
-                let common = min(left.count, right.count)
-                if common > 0, let a = left.baseAddress, let b = right.baseAddress {
-                    let order = memcmp(a, b, common)
-                    if order != 0 { return order < 0 }
-                }
-                return left.count < right.count
-            }
+        return lhs.withUTF8 { left in rhs.withUTF8 { right in compare(left, right) < 0 } }
+    }
+
+    /// -1, 0 or 1 as `lhs` sorts before, equal to or after `rhs`.
+    public static func compare(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Int {
+        let common = min(lhs.count, rhs.count)
+        if common > 0, let a = lhs.baseAddress, let b = rhs.baseAddress {
+            let order = memcmp(a, b, common)
+            if order != 0 { return order < 0 ? -1 : 1 }
         }
+        return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)
     }
 }

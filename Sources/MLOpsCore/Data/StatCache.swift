@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import GRDB
 import GRDBSQLite
 import MLOpsErrors
@@ -82,7 +77,7 @@ public struct StatCache: Sendable {
                 var order = 1
                 while index < files.count {
                     var filePath = files[index].path
-                    order = filePath.withUTF8 { Self.compare($0, rowPath) }
+                    order = filePath.withUTF8 { BytewiseOrder.compare($0, rowPath) }
                     if order >= 0 { break }
                     index += 1
                 }
@@ -98,15 +93,6 @@ public struct StatCache: Sendable {
             }
         }
         return trusted
-    }
-
-    private static func compare(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Int {
-        let common = min(lhs.count, rhs.count)
-        if common > 0, let a = lhs.baseAddress, let b = rhs.baseAddress {
-            let order = memcmp(a, b, common)
-            if order != 0 { return order < 0 ? -1 : 1 }
-        }
-        return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)
     }
 
     /// Records `entries` (repository-relative path → entry) in one transaction.

@@ -54,17 +54,13 @@ extension Repository {
 
     /// Every object the run cache references (outputs, and the files of directory outputs), which `gc` keeps.
     func stageCacheObjects() throws -> Set<ObjectID> {
-        let texts = try database.pool.read { db in try String.fetchAll(db, sql: "SELECT outs FROM stage_cache") }
         var objects = Set<ObjectID>()
-        for text in texts {
-            guard let outputs = try? JSONDecoder().decode([String: CachedOutput].self, from: Data(text.utf8)) else { continue }
-            for output in outputs.values {
-                objects.insert(output.pointer.oid)
-                if output.pointer.kind == .dir, let bytes = try? store.read(output.pointer.oid),
-                    let manifest = try? DirectoryManifest(decoding: bytes, id: output.pointer.oid)
-                {
-                    for entry in manifest.entries { objects.insert(entry.oid) }
-                }
+        for output in try runCacheEntries().values.flatMap(\.outs.values) {
+            objects.insert(output.pointer.oid)
+            if output.pointer.kind == .dir, let bytes = try? store.read(output.pointer.oid),
+                let manifest = try? DirectoryManifest(decoding: bytes, id: output.pointer.oid)
+            {
+                for entry in manifest.entries { objects.insert(entry.oid) }
             }
         }
         return objects
@@ -84,9 +80,7 @@ struct RunCacheEntry: Codable, Sendable {
 
     /// Whether `name` can be a run-cache key (a SHA-256 in lowercase hex), so nothing else on a remote is taken
     /// for one.
-    static func isKey(_ name: String) -> Bool {
-        name.utf8.count == 64 && name.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
-    }
+    static func isKey(_ name: String) -> Bool { (try? ObjectID(parsing: ObjectID.algorithm + ":" + name)) != nil }
 
     func encoded() throws -> [UInt8] {
         let encoder = JSONEncoder()

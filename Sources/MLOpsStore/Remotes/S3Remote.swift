@@ -77,11 +77,12 @@ public final class S3Remote: RemoteStorage {
         try? await client.shutdown()
     }
 
-    private func key(_ id: ObjectID) -> String { prefix.isEmpty ? id.relativePath : prefix + "/" + id.relativePath }
+    /// The key of `relative` (`sha256/ab/cdef…`, `runcache/<key>`) below the remote's prefix.
+    private func key(_ relative: String) -> String { prefix.isEmpty ? relative : prefix + "/" + relative }
 
-    private func documentKey(_ name: String, in folder: String) -> String {
-        (prefix.isEmpty ? "" : prefix + "/") + folder + "/" + name
-    }
+    private func key(_ id: ObjectID) -> String { key(id.relativePath) }
+
+    private func documentKey(_ name: String, in folder: String) -> String { key(folder + "/" + name) }
 
     // MARK: Operations
 
@@ -182,7 +183,7 @@ public final class S3Remote: RemoteStorage {
 
     /// The keys under `folder` (below the remote's prefix), relative to it, paging through `ListObjectsV2`.
     private func listKeys(under folder: String) async throws -> [String] {
-        let keyPrefix = (prefix.isEmpty ? "" : prefix + "/") + folder + "/"
+        let keyPrefix = key(folder + "/")
         var names: [String] = []
         var token: String?
         repeat {
