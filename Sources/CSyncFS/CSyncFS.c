@@ -1,4 +1,6 @@
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include "CSyncFS.h"
 
@@ -9,5 +11,29 @@ int mlops_syncfs(int fd) {
     (void)fd;
     sync();
     return 0;
+#endif
+}
+
+void mlops_start_writeback(int fd, long long offset, long long length) {
+#if defined(__linux__)
+    (void)sync_file_range(fd, offset, length, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)fd;
+    (void)offset;
+    (void)length;
+#endif
+}
+
+long mlops_copy_file_range(int input, long long *input_offset, int output, long long *output_offset, unsigned long length) {
+#if defined(__linux__)
+    off_t in = (off_t)*input_offset, out = (off_t)*output_offset;
+    ssize_t copied = copy_file_range(input, &in, output, &out, length, 0);
+    *input_offset = in;
+    *output_offset = out;
+    return (long)copied;
+#else
+    (void)input; (void)input_offset; (void)output; (void)output_offset; (void)length;
+    errno = ENOSYS;
+    return -1;
 #endif
 }

@@ -1,3 +1,4 @@
+import CSyncFS
 import Crypto
 import Dispatch
 import MLOpsErrors
@@ -13,6 +14,8 @@ public enum HashingCopy {
     public static let chunkSize = 1 << 20
     /// Buffers in flight between the hashing and the writing thread.
     static let slotCount = 4
+    /// How many written bytes accumulate before their writeback to disk is started.
+    static let writebackWindow: Int64 = 32 << 20
 
     /// The result of streaming a file.
     public struct Outcome: Sendable {
@@ -69,7 +72,18 @@ public enum HashingCopy {
         let writerPath = destination.path
         let writerDone = DispatchSemaphore(value: 0)
         DispatchQueue.global(qos: .userInitiated).async {
-            ring.drain { bytes in try OpenFile.writeAll(bytes, descriptor: writerDescriptor, path: writerPath) }
+            var written: Int64 = 0
+            var writtenBack: Int64 = 0
+            ring.drain { bytes in
+                try OpenFile.writeAll(bytes, descriptor: writerDescriptor, path: writerPath)
+                written += Int64(bytes.count)
+                // Large objects are synced before anything refers to them; writing back behind the copy makes that
+                // final sync short instead of a second pass over the whole file.
+                if written - writtenBack >= writebackWindow {
+                    mlops_start_writeback(writerDescriptor, writtenBack, written - writtenBack)
+                    writtenBack = written
+                }
+            }
             writerDone.signal()
         }
         var hasher = SHA256()

@@ -157,7 +157,11 @@ public struct ObjectStore: Sendable {
                 let source = try OpenFile.reading(objectPath)
                 let size = Int64(try source.status().st_size)
                 let target = try OpenFile.creating(staging, mode: executable ? 0o755 : 0o644)
-                let outcome = try HashingCopy.copy(from: source, to: target, expectedSize: size)
+                // Objects never change, so the kernel may copy while this thread verifies what it copies.
+                let outcome =
+                    size > Int64(HashingCopy.chunkSize)
+                    ? try HashingCopy.hashWhileKernelCopies(source, to: target, size: size, progress: nil)
+                    : try HashingCopy.copy(from: source, to: target, expectedSize: size)
                 guard outcome.id == id else { throw corrupt(id) }
             case .hardlink:
                 try verify(id)
@@ -194,6 +198,24 @@ public struct ObjectStore: Sendable {
         return ids
     }
 
+    /// Makes objects `ids`, written since the last synchronization, durable before a reference to them is
+    /// published. A few objects are fsynced one by one with their directories, so unrelated dirty data elsewhere
+    /// on the filesystem (a workspace copy just made, another job's output) is not waited for; many are flushed
+    /// with one ``synchronize()``.
+    public func synchronize(_ ids: some Collection<ObjectID>) throws {
+        guard ids.count <= 16 else { return try synchronize() }
+        var directories: Set<String> = []
+        for id in ids {
+            try OpenFile.reading(path(of: id)).synchronize()
+            directories.insert(Self.parent(of: path(of: id)))
+        }
+        guard !ids.isEmpty else { return }
+        // New shard directories are entries of `sha256`, which is an entry of the objects directory.
+        for directory in directories.sorted() + [objectsDirectory + "/" + ObjectID.algorithm, objectsDirectory] {
+            try OpenFile.reading(directory).synchronize()
+        }
+    }
+
     /// Makes everything written so far durable. Call once before publishing references to new objects.
     public func synchronize() throws {
         let directory = try OpenFile.reading(objectsDirectory)
@@ -213,7 +235,7 @@ public struct ObjectStore: Sendable {
         return removed
     }
 
-    private func publish(_ staging: String, as id: ObjectID) throws {
+    func publish(_ staging: String, as id: ObjectID) throws {
         let finalPath = path(of: id)
         // Renaming over an existing object replaces it with identical bytes, which also repairs a corrupt copy.
         if rename(staging, finalPath) == 0 { return }

@@ -69,6 +69,24 @@ import Testing
         try workspaceFilesAreWhole()
     }
 
+    /// A large file is adopted into the store (its inode moves there, a copy takes its place): killed at any
+    /// point, the workspace file is still there, whole.
+    @Test func addOfALargeFileSurvivesSIGKILL() throws {
+        var generator = SystemRandomNumberGenerator()
+        let chunk = Data((0..<(1 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        try Data().write(to: URL(fileURLWithPath: directory.url("big.bin")))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: directory.url("big.bin")))
+        for _ in 0..<96 { try handle.write(contentsOf: chunk) }
+        try handle.close()
+        let hash = try Fixtures.sha256sum(directory.url("big.bin"))
+        try killAtRandomPoints(["add", "big.bin"], rounds: 8) { () throws in
+            #expect(try Fixtures.sha256sum(directory.url("big.bin")) == hash)
+        }
+        #expect(try CLIRunner.execute(["add", "big.bin"], in: root).exitCode == 0)
+        #expect(try CLIRunner.execute(["status", "--exit-code"], in: root).exitCode == 0)
+        #expect(try Fixtures.sha256sum(directory.url("big.bin")) == hash)
+    }
+
     @Test func concurrentWritersSerializeAndReadersDoNotBlock() throws {
         try Fixtures.write("solo\n", to: directory.url("solo.txt"))
         let first = try CLIRunner.launch(["add", "data"], in: root)

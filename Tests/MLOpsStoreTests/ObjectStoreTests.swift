@@ -67,6 +67,67 @@ import Testing
         #expect(try Fixtures.sha256sum(destination) == id.hex)
     }
 
+    /// A file just over the adoption threshold: one pseudo-random MiB repeated, with a distinct last chunk.
+    func makeLargeFile(_ name: String) throws -> String {
+        let path = try makeFile(name, size: HashingCopy.chunkSize)
+        let chunk = try Data(contentsOf: URL(fileURLWithPath: path))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        for _ in 0..<(Int(ObjectStore.adoptionThreshold) / HashingCopy.chunkSize) { try handle.write(contentsOf: chunk) }
+        try handle.write(contentsOf: Data("tail".utf8))
+        try handle.close()
+        return path
+    }
+
+    @Test func adoptsLargeFilesAndLeavesAnIndependentCopyInPlace() throws {
+        let path = try makeLargeFile("large")
+        let expected = try Fixtures.sha256sum(path)
+        chmod(path, 0o750)
+        let modified = timespec(tv_sec: 1_700_000_000, tv_nsec: 123_456_789)
+        #expect(utimensat(AT_FDCWD, path, [modified, modified], 0) == 0)
+        var before = stat()
+        lstat(path, &before)
+
+        let outcome = try #require(try store.adoptFile(at: path))
+        #expect(outcome.id.hex == expected)
+        #expect(outcome.size == Int64(before.st_size))
+        var workspace = stat()
+        var object = stat()
+        lstat(path, &workspace)
+        lstat(store.path(of: outcome.id), &object)
+        // The store holds the original inode; the workspace a copy with the same bytes, mode and mtime.
+        #expect(object.st_ino == before.st_ino && object.st_nlink == 1 && object.st_mode & 0o7777 == 0o444)
+        #expect(workspace.st_ino != before.st_ino && workspace.st_mode & 0o7777 == 0o750)
+        #expect(workspace.st_mtim.tv_sec == modified.tv_sec && workspace.st_mtim.tv_nsec == modified.tv_nsec)
+        #expect(try Fixtures.sha256sum(path) == expected)
+        #expect(try DirectoryListing.names(in: store.temporaryDirectory).isEmpty)
+        #expect(try DirectoryListing.names(in: directory.path).filter { $0.hasSuffix(".tmp") }.isEmpty)
+
+        // Editing the workspace copy leaves the object intact.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("edit".utf8))
+        try handle.close()
+        #expect(try store.verify(outcome.id) == outcome.size)
+    }
+
+    @Test func doesNotAdoptSmallOrMultiplyLinkedFiles() throws {
+        let small = try makeFile("small", size: 4096)
+        #expect(try store.adoptFile(at: small) == nil)
+
+        let large = try makeLargeFile("large")
+        let alias = directory.url("alias")
+        #expect(link(large, alias) == 0)
+        var before = stat()
+        lstat(large, &before)
+        #expect(try store.adoptFile(at: large) == nil)
+        var after = stat()
+        lstat(large, &after)
+        #expect(after.st_ino == before.st_ino && after.st_nlink == 2)
+        #expect(try store.allObjects().isEmpty)
+        #expect(try DirectoryListing.names(in: store.temporaryDirectory).isEmpty)
+    }
+
     @Test func listsAndRemovesObjects() throws {
         let first = try store.store(Array("one".utf8))
         let second = try store.store(Array("two".utf8))

@@ -5,4 +5,13 @@
 /// Falls back to sync(2) where syncfs(2) does not exist. Returns 0 or -1 with errno set.
 int mlops_syncfs(int fd);
 
+/// Asks the kernel to start writing `length` bytes at `offset` of `fd` to disk now, without waiting, so a later
+/// syncfs finds little left to do. Only a hint: errors are ignored, and it does nothing where unsupported.
+void mlops_start_writeback(int fd, long long offset, long long length);
+
+/// copy_file_range(2) with explicit offsets (advanced by the bytes copied): a copy inside the kernel that leaves
+/// the descriptors' own offsets alone. Returns the bytes copied, 0 at end of input, or -1 with errno set (ENOSYS
+/// where the call does not exist).
+long mlops_copy_file_range(int input, long long *input_offset, int output, long long *output_offset, unsigned long length);
+
 #endif

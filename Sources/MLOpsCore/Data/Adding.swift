@@ -65,6 +65,7 @@ extension Repository {
             var previous: PointerFile?
         }
         var pending: [Pending] = []
+        var written: [ObjectID] = []
         for target in targets {
             let absolutePath = absolute(target)
             let pointerPath = absolutePath + PointerFile.suffix
@@ -77,6 +78,7 @@ extension Repository {
                 let digests = try digest(files, under: target, storing: true, phase: "adding", progress: progress)
                 let manifest = DirectoryManifest(digests)
                 let manifestID = try store.store(manifest.encoded())
+                written.append(manifestID)
                 let pointer = PointerFile(
                     oid: manifestID, size: manifest.totalSize, kind: .dir, files: manifest.entries.count,
                     desc: description ?? previous?.desc)
@@ -90,7 +92,7 @@ extension Repository {
             }
         }
         // Objects must be durable before any pointer names them.
-        try store.synchronize()
+        try store.synchronize(written + pending.flatMap { $0.digests.filter(\.wasRead).map(\.oid) })
         for item in pending where item.pointer != item.previous {
             try AtomicFile.write(item.pointer.rendered(), to: absolute(item.path) + PointerFile.suffix)
             try GitIgnoreFile.add(

@@ -41,14 +41,23 @@ extension Repository {
             }
         }
         report?(Int(knownBytes))
+        let adoptLargeFiles = storing && config.core.link == .copy
         let read = try ParallelWork.map(unread.count) { [unread] position in
-            let file = files[unread[position]]
+            var file = files[unread[position]]
             let started = FileSnapshot.nowNanoseconds()
             let absolutePath = self.absolute(file.path)
-            let outcome =
-                storing
-                ? try store.ingestFile(at: absolutePath, progress: report)
-                : try store.hashFile(at: absolutePath, progress: report)
+            guard storing else {
+                let outcome = try store.hashFile(at: absolutePath, progress: report)
+                return DigestedFile(file: file, oid: outcome.id, size: outcome.size, wasRead: true, recordedNanoseconds: started)
+            }
+            if adoptLargeFiles, file.snapshot.size >= ObjectStore.adoptionThreshold,
+                let outcome = try store.adoptFile(at: absolutePath, progress: report)
+            {
+                // The workspace now holds a copy with the original's mtime: remember the new inode.
+                file.snapshot = FileSnapshot.take(absolutePath) ?? file.snapshot
+                return DigestedFile(file: file, oid: outcome.id, size: outcome.size, wasRead: true, recordedNanoseconds: started)
+            }
+            let outcome = try store.ingestFile(at: absolutePath, progress: report)
             return DigestedFile(file: file, oid: outcome.id, size: outcome.size, wasRead: true, recordedNanoseconds: started)
         }
         for (position, index) in unread.enumerated() { known[index] = read[position] }
