@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <unistd.h>
 #include "CSyncFS.h"
 
@@ -34,6 +35,28 @@ long mlops_copy_file_range(int input, long long *input_offset, int output, long 
 #else
     (void)input; (void)input_offset; (void)output; (void)output_offset; (void)length;
     errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int mlops_open_unnamed(const char *directory, unsigned int mode) {
+#if defined(__linux__) && defined(O_TMPFILE)
+    return open(directory, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+#else
+    (void)directory; (void)mode;
+    errno = EOPNOTSUPP;
+    return -1;
+#endif
+}
+
+int mlops_link_unnamed(int fd, const char *path) {
+#if defined(__linux__)
+    char source[64];
+    snprintf(source, sizeof source, "/proc/self/fd/%d", fd);
+    return linkat(AT_FDCWD, source, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
+#else
+    (void)fd; (void)path;
+    errno = EOPNOTSUPP;
     return -1;
 #endif
 }

@@ -31,7 +31,8 @@ public enum HashingCopy {
     }
 
     /// Hashes everything `source` yields and writes the same bytes to `destination`. `expectedSize` (the
-    /// source's size from `stat`) only chooses the strategy; the bytes read decide the result.
+    /// source's size from `stat`) chooses the strategy, and a small source is read no further than that size;
+    /// the bytes read decide the result.
     public static func copy(
         from source: borrowing OpenFile, to destination: borrowing OpenFile, expectedSize: Int64,
         progress: ((Int) -> Void)? = nil
@@ -41,11 +42,16 @@ public enum HashingCopy {
         }
         let descriptor = destination.descriptor
         let path = destination.path
-        return try sequential(from: source, progress: progress) { try OpenFile.writeAll($0, descriptor: descriptor, path: path) }
+        return try sequential(from: source, progress: progress, stopAfter: expectedSize) {
+            try OpenFile.writeAll($0, descriptor: descriptor, path: path)
+        }
     }
 
+    /// Reads, hashes and hands on chunks until the end of `source`, or until `stopAfter` bytes when given: a file
+    /// whose size was just taken from `stat` is then read in one call instead of two (the second finding the end).
     private static func sequential(
-        from source: borrowing OpenFile, progress: ((Int) -> Void)?, write: ((UnsafeRawBufferPointer) throws -> Void)?
+        from source: borrowing OpenFile, progress: ((Int) -> Void)?, stopAfter: Int64? = nil,
+        write: ((UnsafeRawBufferPointer) throws -> Void)?
     ) throws -> Outcome {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 4096)
         defer { buffer.deallocate() }
@@ -59,6 +65,7 @@ public enum HashingCopy {
             try write?(filled)
             size += Int64(count)
             progress?(count)
+            if let stopAfter, size >= stopAfter, stopAfter > 0 { break }
         }
         return Outcome(id: ObjectID(digest: hasher.finalize()), size: size)
     }

@@ -77,6 +77,17 @@ extension ObjectStore {
 }
 
 extension HashingCopy {
+    /// Copies a source that does not change while it is read (an object in a store or on a remote) and hashes
+    /// it: a large one is copied by the kernel while this thread hashes the same file, a small one is read in one
+    /// call (its size known) and written from that buffer.
+    public static func copyUnchanging(
+        from source: borrowing OpenFile, to destination: borrowing OpenFile, size: Int64, progress: ((Int) -> Void)? = nil
+    ) throws -> Outcome {
+        size > Int64(chunkSize)
+            ? try hashWhileKernelCopies(source, to: destination, size: size, progress: progress)
+            : try copy(from: source, to: destination, expectedSize: size, progress: progress)
+    }
+
     /// Hashes `source` on this thread while another thread copies its first `size` bytes into `destination`
     /// inside the kernel (`copy_file_range`, falling back to reads and writes where the kernel refuses).
     /// The two agree only if nothing writes to `source` meanwhile; the caller checks that.

@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import CSyncFS
 import MLOpsErrors
 
 /// An open POSIX file descriptor that closes itself; every failure becomes an ``MLOpsError`` naming the path.
@@ -28,6 +29,21 @@ public struct OpenFile: ~Copyable {
     /// Creates or truncates `path` for writing (a staging file a retried download starts over).
     public static func replacing(_ path: String, mode: mode_t) throws -> OpenFile {
         try OpenFile(path: path, flags: O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode: mode)
+    }
+
+    /// Opens an unnamed file for writing in `directory`, to be named by ``linkUnnamed(as:)``; nil where the
+    /// filesystem cannot (the caller then uses a named staging file).
+    public static func unnamed(in directory: String, mode: mode_t) -> OpenFile? {
+        let descriptor = mlops_open_unnamed(directory, mode)
+        return descriptor >= 0 ? OpenFile(descriptor: descriptor, path: directory) : nil
+    }
+
+    /// Names the unnamed file at `path`; false with errno set (EEXIST when `path` exists).
+    public func linkUnnamed(as path: String) -> Bool { mlops_link_unnamed(descriptor, path) == 0 }
+
+    private init(descriptor: Int32, path: String) {
+        self.descriptor = descriptor
+        self.path = path
     }
 
     private init(path: String, flags: Int32, mode: mode_t) throws {

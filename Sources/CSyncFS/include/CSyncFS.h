@@ -14,4 +14,12 @@ void mlops_start_writeback(int fd, long long offset, long long length);
 /// where the call does not exist).
 long mlops_copy_file_range(int input, long long *input_offset, int output, long long *output_offset, unsigned long length);
 
+/// Opens an unnamed regular file for writing in `directory` (O_TMPFILE): it gets a name only through
+/// mlops_link_unnamed, so a crash before that leaves nothing behind. Returns -1 with errno set where the kernel
+/// or the filesystem does not support it.
+int mlops_open_unnamed(const char *directory, unsigned int mode);
+
+/// Gives the unnamed file `fd` the name `path`; fails with EEXIST when `path` exists. Returns 0 or -1 with errno.
+int mlops_link_unnamed(int fd, const char *path);
+
 #endif

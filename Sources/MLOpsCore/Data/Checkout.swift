@@ -61,7 +61,7 @@ extension Repository {
                 continue
             }
             for change in comparison.changes {
-                let safe = force || change.new.map { store.contains($0.oid) } ?? true
+                var safe: Bool { force || change.new.map { store.contains($0.oid) } ?? true }
                 switch change.kind {
                 case .deleted, .modified:
                     guard let entry = byPath[change.path] else { continue }
@@ -86,21 +86,36 @@ extension Repository {
         let mode = config.core.link
         let totalBytes = writes.reduce(Int64(0)) { $0 + $1.entry.size }
         let reporter = progress.map { ByteProgress(phase: "checking out", total: totalBytes, handler: $0) }
-        let plannedWrites = writes
-        let outcomes: [String?] = try ParallelWork.map(plannedWrites.count) { index in
-            let (path, entry) = plannedWrites[index]
-            let destination = self.absolute(path)
-            try Self.createParentDirectories(of: destination)
-            do {
-                try self.store.materialize(entry.oid, at: destination, mode: mode, executable: entry.exec)
-            } catch let error as MLOpsError where error.code == .integrity || error.code == .notFound {
-                return path
-            }
-            reporter?.advance(Int(entry.size))
-            return nil
+        for parent in Set(writes.map { WorkspacePath.parent(absolute($0.path)) }).sorted() {
+            try Self.createDirectory(parent)
         }
-        let failed = outcomes.compactMap { $0 }
-        try recordCheckedOut(writes.filter { !failed.contains($0.path) })
+        let plannedWrites = writes
+        let outcomes: [Result<FileSnapshot?, MLOpsError>] = try ParallelWork.map(plannedWrites.count) { index in
+            let (path, entry) = plannedWrites[index]
+            do {
+                let written = try self.store.materialize(entry.oid, at: self.absolute(path), mode: mode, executable: entry.exec)
+                reporter?.advance(Int(entry.size))
+                return .success(written.map(FileSnapshot.init))
+            } catch let error as MLOpsError where error.code == .integrity || error.code == .notFound {
+                return .failure(error)
+            }
+        }
+        var failed: [String] = []
+        var checkedOut: [(String, StatCache.Entry)] = []
+        let now = FileSnapshot.nowNanoseconds()
+        for (write, outcome) in zip(writes, outcomes) {
+            switch outcome {
+            case .failure: failed.append(write.path)
+            case .success(let snapshot?):
+                checkedOut.append((write.path, StatCache.Entry(snapshot: snapshot, oid: write.entry.oid, recordedNanoseconds: now)))
+            case .success(nil):
+                // Links: a hard link's own inode describes the object; a symlink is recognized by its target.
+                guard mode == .hardlink, let snapshot = FileSnapshot.take(absolute(write.path)) else { continue }
+                checkedOut.append((write.path, StatCache.Entry(snapshot: snapshot, oid: write.entry.oid, recordedNanoseconds: now)))
+            }
+        }
+        // Remembered so `status` knows these files without reading them again.
+        try StatCache(database: database).record(checkedOut)
         if !failed.isEmpty || !uncached.isEmpty {
             let names = (uncached + failed).prefix(10).joined(separator: ", ")
             throw MLOpsError(
@@ -109,16 +124,6 @@ extension Repository {
                 hint: "run `mlops fsck` to see the damage; fetch the data again with `mlops pull`")
         }
         return CheckoutResult(restored: writes.map(\.path).sorted(), removed: removals.sorted(), unchanged: unchanged)
-    }
-
-    /// Remembers what checkout wrote, so `status` knows those files without reading them again.
-    private func recordCheckedOut(_ writes: [(path: String, entry: DirectoryManifest.Entry)]) throws {
-        let now = FileSnapshot.nowNanoseconds()
-        try StatCache(database: database).record(
-            writes.compactMap { write in
-                guard config.core.link != .symlink, let snapshot = FileSnapshot.take(absolute(write.path)) else { return nil }
-                return (write.path, StatCache.Entry(snapshot: snapshot, oid: write.entry.oid, recordedNanoseconds: now))
-            })
     }
 
     private func removeWorkspaceItem(_ path: String) throws {
@@ -130,7 +135,11 @@ extension Repository {
     }
 
     static func createParentDirectories(of path: String) throws {
-        let parent = WorkspacePath.parent(path)
+        try createDirectory(WorkspacePath.parent(path))
+    }
+
+    /// Creates `parent` and its missing ancestors unless it is a directory already.
+    static func createDirectory(_ parent: String) throws {
         guard FileSnapshot.take(parent)?.isDirectory != true else { return }
         do {
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)

@@ -45,7 +45,7 @@ public struct PathRemote: RemoteStorage {
                 let source = try OpenFile.reading(path)
                 let target = try OpenFile.creating(staging, mode: 0o444)
                 // Hashing while copying refuses to spread a corrupt local object.
-                let outcome = try HashingCopy.copy(from: source, to: target, expectedSize: size)
+                let outcome = try HashingCopy.copyUnchanging(from: source, to: target, size: Int64(try source.status().st_size))
                 guard outcome.id == id else {
                     throw MLOpsError(
                         .integrity, "the cached object \(id) is corrupt; it was not pushed",
@@ -69,7 +69,8 @@ public struct PathRemote: RemoteStorage {
             }
             let input = try OpenFile.reading(source)
             let output = try OpenFile.creating(path, mode: 0o444)
-            return try HashingCopy.copy(from: input, to: output, expectedSize: Int64(try input.status().st_size))
+            // What is hashed is the remote file the kernel copies from; objects there are never rewritten in place.
+            return try HashingCopy.copyUnchanging(from: input, to: output, size: Int64(try input.status().st_size))
         }
     }
 
