@@ -25,7 +25,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
-        .executableTarget(name: "mlops", dependencies: ["MLOpsCLI"]),
+        .executableTarget(
+            name: "mlops", dependencies: ["MLOpsCLI"],
+            // Every command starts a process; resolving thousands of Swift and Foundation symbols across shared
+            // libraries at each start cost more than the work of `status` on a small repository.
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "-lFoundation", "-Xlinker", "-lFoundationInternationalization", "-Xlinker", "-lFoundationEssentials", "-Xlinker", "-lCoreFoundation", "-Xlinker", "-l_FoundationICU", "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-l_FoundationCollections", "-Xlinker", "-lswiftSynchronization", "-Xlinker", "-lswiftDispatch", "-Xlinker", "-ldispatch", "-Xlinker", "-lBlocksRuntime", "-Xlinker", "-lstdc++", "-Xlinker", "-lm"], .when(configuration: .release))]),
         .target(
             name: "MLOpsCLI",
             dependencies: [

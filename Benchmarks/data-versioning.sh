@@ -25,26 +25,26 @@ echo "mlops $("$mlops" --version), dvc $("$dvc" --version)" | tee "$work/results
 data="$work/data"
 . "$root/Benchmarks/benchmark-data.sh"
 
-# Two repositories with the same data; files are hard links to the originals, so setup costs nothing.
-setup() {  # $1 = repository directory
-    rm -rf "$1" && mkdir -p "$1" && cp -al "$data/big.bin" "$1/big.bin" && cp -al "$data/small" "$1/small"
-}
-M="$work/repo-mlops"; D="$work/repo-dvc"
-setup "$M"; setup "$D"
-(cd "$M" && git init -q && "$mlops" init -q)
-(cd "$D" && git init -q && "$dvc" init -q && "$dvc" config core.autostage false && "$dvc" config core.analytics false)
-
 # Between runs, what a scenario created is moved aside rather than deleted: on this VM's ext4 (no journal) the
 # kernel avoids reusing inodes freed in the last 30 s, so creating 20,000 files right after deleting 20,000 costs
 # several times more system time for whichever tool runs next. Nobody adds data seconds after deleting a cache,
 # so the trash is emptied once at the end instead. "fresh <file>" puts an unshared, synced copy of the 1 GiB file
 # in place (one link, as a user's file has).
 trash="$work/trash"
-rm -rf "$trash" && mkdir -p "$trash"
+mkdir -p "$trash"
 aside() { local slot; slot="$(mktemp -d "$trash/XXXXXX")"; for path in "$@"; do [ ! -e "$path" ] || mv "$path" "$slot/"; done; }
 export -f aside; export trash
 fresh() { rm -f "$1" && cp "$data/big.bin" "$1" && sync; }
 export -f fresh; export data
+
+# Two repositories with the same data; files are hard links to the originals, so setup costs nothing.
+setup() {  # $1 = repository directory
+    aside "$1" && mkdir -p "$1" && cp -al "$data/big.bin" "$1/big.bin" && cp -al "$data/small" "$1/small"
+}
+M="$work/repo-mlops"; D="$work/repo-dvc"
+setup "$M"; setup "$D"
+(cd "$M" && git init -q && "$mlops" init -q)
+(cd "$D" && git init -q && "$dvc" init -q && "$dvc" config core.autostage false && "$dvc" config core.analytics false)
 
 bench() {  # name, then hyperfine arguments
     local name="$1"; shift

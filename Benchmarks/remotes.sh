@@ -2,9 +2,7 @@
 # Remote benchmarks: mlops push/pull against DVC (dvc, dvc-s3) and the AWS CLI (from PyPI, in a virtualenv) on
 # the same data in the same run.
 # Data: a directory of 20,000 × 4 KiB files (tracked as one directory) and a 1 GiB file.
-#   path remote   push, then pull in a fresh git clone: both the directory and the 1 GiB file (pulling into the
-#                 directory the data was just deleted from measures ext4's inode allocator instead: every new
-#                 file then scans recently freed inodes, 20 s for either tool)
+#   path remote   push, then pull in a fresh git clone: both the directory and the 1 GiB file
 #   S3 on moto    the 20,000 files: mlops push/pull, dvc push/pull, aws s3 cp --recursive up/down, each against
 #                 moto_server on loopback (moto checks Signature V4); then, through a counting proxy, the HTTP
 #                 requests each tool sends per object uploaded (2,000 files)
@@ -17,7 +15,13 @@ rounds="${1:-1}"
 scenarios="${2:-all}"
 work="$root/Benchmarks/work"
 out="$work/remotes"
-rm -rf "$out" && mkdir -p "$out"
+# What a scenario is done with is moved aside and deleted once at the end: on this VM's ext4 (no journal) the
+# kernel avoids reusing inodes freed in the last 30 s, so creating 20,000 files right after deleting 20,000 costs
+# whichever tool runs next several times the system time (see docs/benchmarks.md).
+trash="$work/trash"
+mkdir -p "$trash"
+aside() { local slot; slot="$(mktemp -d "$trash/XXXXXX")"; for path in "$@"; do [ ! -e "$path" ] || mv "$path" "$slot/"; done; }
+aside "$out" && mkdir -p "$out"
 
 command -v hyperfine >/dev/null || apt-get install -y -qq hyperfine >/dev/null
 (cd "$root" && swift build -c release --product mlops >/dev/null)
@@ -38,6 +42,8 @@ results="$out/results.tsv"
 : >"$results"
 seconds() { local start=$EPOCHREALTIME; "$@" >>"$out/commands.log" 2>&1; awk "BEGIN { print $EPOCHREALTIME - $start }"; }
 record() { echo -e "$1\t$2\t$3" >>"$results"; }  # scenario, tool, seconds
+# Before each timed command the setup's writes are flushed, so neither tool pays for the other's or its own setup.
+settle() { sync; sleep 2; }
 
 repo() {  # repo <dir> <tool> <paths…>: a fresh git repository tracking <paths> (copied from $data)
     local dir="$1" tool="$2"; shift 2
@@ -66,17 +72,17 @@ for round in $(seq 1 "$rounds"); do
         rm -rf "$out/share-$tool"
         mkdir -p "$out/share-$tool"
         if [ "$tool" = mlops ]; then
-            "$mlops" remote add -q share "$out/share-$tool"
+            "$mlops" remote add -q share "$out/share-$tool" && settle
             record "path remote: push 20,000 files + 1 GiB" mlops "$(seconds "$mlops" push -q)"
-            clone "$out/path-$tool" "$out/clone-$tool"
+            clone "$out/path-$tool" "$out/clone-$tool" && settle
             record "path remote: pull 20,000 files + 1 GiB" mlops "$(seconds "$mlops" pull -q)"
         else
-            "$dvc" remote add -q -d share "$out/share-$tool"
+            "$dvc" remote add -q -d share "$out/share-$tool" && settle
             record "path remote: push 20,000 files + 1 GiB" DVC "$(seconds "$dvc" push -q)"
-            clone "$out/path-$tool" "$out/clone-$tool"
+            clone "$out/path-$tool" "$out/clone-$tool" && settle
             record "path remote: pull 20,000 files + 1 GiB" DVC "$(seconds "$dvc" pull -q)"
         fi
-        cd "$out" && rm -rf "$out/path-$tool" "$out/clone-$tool" "$out/share-$tool"
+        cd "$out" && aside "$out/path-$tool" "$out/clone-$tool" "$out/share-$tool"
     done
 done
 
@@ -143,6 +149,7 @@ hyperfine -N --warmup 3 --runs 30 --export-json "$out/hook.json" \
     "$out/hook/.git/hooks/post-checkout $(git rev-parse HEAD) $(git rev-parse HEAD) 1" \
     "$out/hook/.git/hooks/post-checkout $(git rev-parse HEAD~1) $(git rev-parse HEAD) 1" >/dev/null
 
+rm -rf "$trash"
 python3 - "$results" "$out/requests.tsv" "$out/hook.json" <<'PY'
 import json, statistics, sys
 from collections import defaultdict

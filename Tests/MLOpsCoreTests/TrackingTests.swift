@@ -189,6 +189,44 @@ import Testing
         #expect(try repository.status(relativeTo: root).notInCache == ["images"])
     }
 
+    /// `status` remembers a directory whose objects were all cached and stops looking for them one by one, until
+    /// gc removes anything (or fsck finds objects missing); while a gc is running or after one was killed, it
+    /// trusts nothing it remembered.
+    @Test func statusTrustsACompleteDirectoryOnlyUntilObjectsAreRemoved() throws {
+        _ = try repository.add(["images"], relativeTo: root)
+        let store = repository.store
+        let objectOf = { (text: String) in
+            try #require(try store.allObjects().first { (try? store.read($0)).map { String(decoding: $0, as: UTF8.self) } == text })
+        }
+        #expect(try repository.status(relativeTo: root).notInCache.isEmpty)
+
+        // Deleted behind mlops's back: status keeps trusting what it found; fsck finds it and status then sees it.
+        try store.remove(try objectOf("image 3\n"))
+        #expect(try repository.status(relativeTo: root).notInCache.isEmpty)
+        #expect(try repository.checkIntegrity().missing.count == 1)
+        #expect(try repository.status(relativeTo: root).notInCache == ["images"])
+
+        // Restored, remembered again; then any gc (here removing an unrelated object) makes status look again.
+        try FileManager.default.removeItem(atPath: directory.url("images/class1/3.txt"))
+        try Fixtures.write("image 3\n", to: directory.url("images/class1/3.txt"))
+        _ = try repository.add(["images"], relativeTo: root)
+        #expect(try repository.status(relativeTo: root).notInCache.isEmpty)
+        try store.store(Array("garbage".utf8))
+        try store.remove(try objectOf("image 1\n"))
+        #expect(try repository.collectGarbage(dryRun: false).removedObjects == 1)
+        #expect(try repository.status(relativeTo: root).notInCache == ["images"])
+
+        // A gc killed while removing leaves the generation odd: nothing remembered is trusted until one completes.
+        try FileManager.default.removeItem(atPath: directory.url("images/class1/1.txt"))
+        try Fixtures.write("image 1\n", to: directory.url("images/class1/1.txt"))
+        _ = try repository.add(["images"], relativeTo: root)
+        struct Killed: Error {}
+        #expect(throws: Killed.self) { try CachedManifests(database: repository.database).removingObjects { throw Killed() } }
+        #expect(try repository.status(relativeTo: root).notInCache.isEmpty)
+        try store.remove(try objectOf("image 3\n"))
+        #expect(try repository.status(relativeTo: root).notInCache == ["images"])
+    }
+
     @Test func removeAndMoveKeepTheData() throws {
         _ = try repository.add(["data/train.csv", "images"], relativeTo: root)
         #expect(try repository.untrack(["images"], relativeTo: root) == ["images"])

@@ -41,14 +41,17 @@ extension Repository {
         let referenced = try referencedObjects()
         var result = GarbageCollectionResult(
             removedObjects: 0, removedBytes: 0, keptObjects: 0, removedTemporaryFiles: 0, dryRun: dryRun)
-        for id in try store.allObjects() {
-            if referenced.contains(id) {
-                result.keptObjects += 1
-                continue
-            }
+        let objects = try store.allObjects()
+        let unreferenced = objects.filter { !referenced.contains($0) }
+        result.keptObjects = objects.count - unreferenced.count
+        for id in unreferenced {
             result.removedObjects += 1
             result.removedBytes += FileSnapshot.take(store.path(of: id))?.size ?? 0
-            if !dryRun { try store.remove(id) }
+        }
+        if !dryRun && !unreferenced.isEmpty {
+            try CachedManifests(database: database).removingObjects {
+                for id in unreferenced { try store.remove(id) }
+            }
         }
         if !dryRun { result.removedTemporaryFiles = try store.removeStaleTemporaryFiles(olderThan: 0) }
         return result

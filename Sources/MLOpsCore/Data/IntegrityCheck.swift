@@ -35,7 +35,8 @@ public struct IntegrityReport: Sendable, Codable, Equatable {
 
 extension Repository {
     /// Rehashes every object in the cache on both cores, and checks that every pointer parses and every object
-    /// it references is present. Takes no lock and changes nothing.
+    /// it references is present. Takes no lock and changes nothing, except that when objects are missing `status`
+    /// stops trusting directories it had found complete (``CachedManifests``).
     public func checkIntegrity(progress: ProgressHandler? = nil) throws -> IntegrityReport {
         let store = self.store
         let objects = try store.allObjects()
@@ -74,6 +75,7 @@ extension Repository {
                 report.invalidPointers.append(.init(path: pointerPath, error: error.message))
             }
         }
+        if !report.missing.isEmpty { try? CachedManifests(database: database).forgetAll() }
         return report
     }
 }

@@ -70,11 +70,18 @@ extension Repository {
         return status
     }
 
-    /// Whether every object the target records is in the local cache.
+    /// Whether every object the target records is in the local cache. A directory found complete before is
+    /// not checked object by object again until something is removed from the cache (``CachedManifests``).
     func isCached(_ comparison: TargetComparison) -> Bool {
         guard let recorded = comparison.recorded else { return false }
-        let store = self.store
-        if comparison.target.pointer.kind == .file { return store.contains(comparison.target.pointer.oid) }
-        return store.containsAll(recorded.map(\.oid))
+        let pointer = comparison.target.pointer
+        if pointer.kind == .file { return store.contains(pointer.oid) }
+        let manifests = CachedManifests(database: database)
+        let generation = try? manifests.generation()
+        if let generation, (try? manifests.isComplete(pointer.oid, at: generation)) == true { return true }
+        let complete = store.contains(pointer.oid) && store.containsAll(recorded.map(\.oid))
+        // Remembering is an optimization: a busy database must not fail a read-only command.
+        if complete, let generation { try? manifests.rememberComplete(pointer.oid, at: generation) }
+        return complete
     }
 }

@@ -226,6 +226,15 @@ public final class MetadataDatabase: Sendable {
                     ALTER TABLE stat_cache_by_path RENAME TO stat_cache;
                     """)
         }
+        migrator.registerMigration("0009-cached-manifests") { db in
+            // See CachedManifests: `gc` makes the generation odd while it removes objects.
+            try db.execute(
+                sql: """
+                    CREATE TABLE store_generation (id INTEGER PRIMARY KEY CHECK (id = 0), value INTEGER NOT NULL);
+                    INSERT INTO store_generation (id, value) VALUES (0, 0);
+                    CREATE TABLE cached_manifests (oid TEXT PRIMARY KEY NOT NULL, generation INTEGER NOT NULL) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }
