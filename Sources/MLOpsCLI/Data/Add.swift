@@ -4,6 +4,7 @@ import MLOpsCore
 extension MLOps {
     struct Add: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Track files or directories: store their content and write <path>.mlops pointers.",
             discussion: """
                 Hashes each path (SHA-256) and stores its bytes in the cache in one pass, writes a small \
@@ -45,6 +46,7 @@ extension MLOps {
 
     struct Commit: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "commit",
             abstract: "Record changes to tracked data (all targets, or the given ones).",
             discussion: "Like `git commit -a` for data: re-adds every tracked target whose content changed.")
 

@@ -4,6 +4,7 @@ import MLOpsCore
 extension MLOps {
     struct Checkout: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "checkout",
             abstract: "Restore tracked data in the workspace from the cache.",
             discussion: """
                 Makes the workspace match the pointer files. Every object is verified while it is written, and \

@@ -5,6 +5,7 @@ import MLOpsErrors
 extension MLOps {
     struct Status: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Show how tracked data in the workspace differs from its pointer files.",
             discussion: """
                 Lists files modified, added or deleted inside tracked targets, targets missing from the workspace, \
@@ -97,6 +98,7 @@ extension MLOps {
 
     struct Diff: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "diff",
             abstract: "Show tracked-data changes file by file, with object ids and sizes.",
             discussion: """
                 Without revisions, compares the workspace with the pointer files. `mlops diff <rev>` compares the                 data recorded at a git revision (branch, tag, HEAD~2, commit) with the pointer files in the work                 tree, `mlops diff <rev> <rev>` two revisions: pointer files are read from git's objects, the work                 tree is not touched. Paths may follow the revisions.

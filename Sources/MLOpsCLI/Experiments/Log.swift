@@ -5,6 +5,7 @@ import MLOpsErrors
 extension MLOps {
     struct Log: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "log",
             abstract: "Record metrics, parameters or artifacts of a run (from scripts, or inside `mlops run`).",
             discussion: "The run is --run, else MLOPS_RUN_ID (which `mlops run` sets for the command it runs).",
             subcommands: [Metric.self, Param.self, Artifact.self])
@@ -27,7 +28,8 @@ struct RunSelection: ParsableArguments {
 
 extension MLOps.Log {
     struct Metric: ContextCommand {
-        static let configuration = CommandConfiguration(abstract: "Record a metric value (at a step).")
+        static let configuration = CommandConfiguration(
+            commandName: "metric", abstract: "Record a metric value (at a step).")
 
         @OptionGroup var globals: GlobalOptions
         @OptionGroup var selection: RunSelection
@@ -50,7 +52,8 @@ extension MLOps.Log {
     }
 
     struct Param: ContextCommand {
-        static let configuration = CommandConfiguration(abstract: "Record a parameter.")
+        static let configuration = CommandConfiguration(
+            commandName: "param", abstract: "Record a parameter.")
 
         @OptionGroup var globals: GlobalOptions
         @OptionGroup var selection: RunSelection
@@ -70,7 +73,8 @@ extension MLOps.Log {
     }
 
     struct Artifact: ContextCommand {
-        static let configuration = CommandConfiguration(abstract: "Store a file as an artifact of a run.")
+        static let configuration = CommandConfiguration(
+            commandName: "artifact", abstract: "Store a file as an artifact of a run.")
 
         @OptionGroup var globals: GlobalOptions
         @OptionGroup var selection: RunSelection

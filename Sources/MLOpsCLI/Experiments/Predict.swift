@@ -4,6 +4,7 @@ import MLOpsCore
 extension MLOps {
     struct Predict: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "predict",
             abstract: "Score a data file with a registered model version or a run's model.",
             discussion: """
                 Writes CSV with one row per input row, in input order: predicted_<target> and, for classifiers, \

@@ -8,6 +8,7 @@ extension RunStatus: ExpressibleByArgument {}
 extension MLOps {
     struct Runs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "runs",
             abstract: "List, inspect, compare and delete tracked runs.",
             subcommands: [List.self, Show.self, Compare.self, Delete.self])
     }
@@ -16,6 +17,7 @@ extension MLOps {
 extension MLOps.Runs {
     struct List: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List runs, most recent first.",
             discussion: """
                 --where takes comparisons of metrics.<name>, params.<name>, name, status, kind, id, host or \
@@ -79,6 +81,7 @@ extension MLOps.Runs {
 
     struct Show: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show everything recorded about a run: parameters, metrics, lineage and artifacts.")
 
         @OptionGroup var globals: GlobalOptions
@@ -124,6 +127,7 @@ extension MLOps.Runs {
 
     struct Compare: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "compare",
             abstract: "Compare runs' parameters and metrics side by side; differing rows are highlighted.")
 
         @OptionGroup var globals: GlobalOptions
@@ -178,6 +182,7 @@ extension MLOps.Runs {
 
     struct Delete: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "delete",
             abstract: "Delete runs and their records (their stored objects become garbage for `mlops gc`).")
 
         @OptionGroup var globals: GlobalOptions

@@ -8,6 +8,7 @@ extension Learner: ExpressibleByArgument {}
 extension MLOps {
     struct Train: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "train",
             abstract: "Train a model on a data file as a tracked run.",
             discussion: """
                 Reads the data (CSV or JSON Lines), holds out --test-fraction of the rows (seeded by the seed \

@@ -5,6 +5,7 @@ import MLOpsLearn
 extension MLOps {
     struct Tune: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "tune",
             abstract: "Search hyperparameters with k-fold cross-validation; each configuration is a trial run.",
             discussion: """
                 Grid search tries every combination of --grid lists; with --trials N, random search draws N \

@@ -4,11 +4,13 @@ import MLOpsCore
 extension MLOps {
     struct Params: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "params",
             abstract: "Compare the pipeline's parameters with a git revision.", subcommands: [Diff.self])
     }
 
     struct Metrics: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "metrics",
             abstract: "Show the pipeline's metrics, or compare them with a git revision.", subcommands: [Show.self, Diff.self])
     }
 }
@@ -29,6 +31,7 @@ enum ValueChangeTable {
 extension MLOps.Params {
     struct Diff: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "diff",
             abstract: "List parameters (params.yaml and the files stages name) that differ from a git revision.")
 
         @OptionGroup var globals: GlobalOptions
@@ -46,6 +49,7 @@ extension MLOps.Params {
 extension MLOps.Metrics {
     struct Show: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show the metrics files the pipeline's stages write (in the workspace, or at --rev).")
 
         @OptionGroup var globals: GlobalOptions
@@ -67,7 +71,8 @@ extension MLOps.Metrics {
     }
 
     struct Diff: ContextCommand {
-        static let configuration = CommandConfiguration(abstract: "List metrics that differ from a git revision.")
+        static let configuration = CommandConfiguration(
+            commandName: "diff", abstract: "List metrics that differ from a git revision.")
 
         @OptionGroup var globals: GlobalOptions
 

@@ -6,6 +6,7 @@ import MLOpsErrors
 extension MLOps {
     struct Repro: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "repro",
             abstract: "Bring the pipeline in mlops.yaml up to date, running only what changed.",
             discussion: """
                 Runs stages in dependency order. A stage is skipped when its command, dependencies and parameters \
@@ -94,6 +95,7 @@ extension MLOps {
 
     struct Dag: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "dag",
             abstract: "Show the pipeline's stages and how they depend on each other.")
 
         @OptionGroup var globals: GlobalOptions

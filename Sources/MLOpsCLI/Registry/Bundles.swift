@@ -9,6 +9,7 @@ extension MLOps {
         }
 
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write a model as ONNX (for other runtimes) or as a bundle another repository can import.",
             discussion: """
                 ONNX: one input per feature (double [N,1], or string [N,1] for categorical features), one output \
@@ -44,6 +45,7 @@ extension MLOps {
 
     struct Import: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Register the model of a bundle (from `mlops export`) as a new version, with its lineage.",
             discussion: """
                 Refuses, with nothing written, archives with absolute or .. paths, links, devices or other \

@@ -5,6 +5,7 @@ import MLOpsErrors
 extension MLOps {
     struct Eval: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "eval",
             abstract: "Evaluate a model on labelled data and check quality gates (for CI).",
             discussion: """
                 Computes every metric of the model's task and records an eval run linked to the model and the \

@@ -19,6 +19,7 @@ extension MLOps {
 extension MLOps.ModelGroup {
     struct Register: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "register",
             abstract: "Register a run's model (or a model.json file) as the next version of a model.")
 
         @OptionGroup var globals: GlobalOptions
@@ -38,7 +39,8 @@ extension MLOps.ModelGroup {
     }
 
     struct List: ContextCommand {
-        static let configuration = CommandConfiguration(abstract: "List registered models with their versions and aliases.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List registered models with their versions and aliases.")
 
         @OptionGroup var globals: GlobalOptions
 
@@ -58,6 +60,7 @@ extension MLOps.ModelGroup {
 
     struct Show: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show a version (signature, metrics, lineage), or every version of a model.")
 
         @OptionGroup var globals: GlobalOptions
@@ -106,6 +109,7 @@ extension MLOps.ModelGroup {
 
     struct Promote: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "promote",
             abstract: "Point an alias (production, staging, …) at a version; the move is recorded in the history.",
             discussion: """
                 If .mlops/config.yaml sets registry.approval.<alias> (data, gates, baseline, max_regression), \
@@ -143,6 +147,7 @@ extension MLOps.ModelGroup {
 
     struct Rollback: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rollback",
             abstract: "Move an alias back to the version that held it before its current one.")
 
         @OptionGroup var globals: GlobalOptions
@@ -165,7 +170,8 @@ extension MLOps.ModelGroup {
     }
 
     struct History: ContextCommand {
-        static let configuration = CommandConfiguration(abstract: "Show every registration, promotion, rollback, tag and deletion of a model.")
+        static let configuration = CommandConfiguration(
+            commandName: "history", abstract: "Show every registration, promotion, rollback, tag and deletion of a model.")
 
         @OptionGroup var globals: GlobalOptions
 
@@ -189,7 +195,8 @@ extension MLOps.ModelGroup {
     }
 
     struct Tag: ContextCommand {
-        static let configuration = CommandConfiguration(abstract: "Attach a tag (key=value) to a version.")
+        static let configuration = CommandConfiguration(
+            commandName: "tag", abstract: "Attach a tag (key=value) to a version.")
 
         @OptionGroup var globals: GlobalOptions
 
@@ -208,6 +215,7 @@ extension MLOps.ModelGroup {
 
     struct Delete: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "delete",
             abstract: "Delete a version (refused while an alias points at it).")
 
         @OptionGroup var globals: GlobalOptions

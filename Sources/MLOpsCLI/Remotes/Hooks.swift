@@ -6,6 +6,7 @@ import MLOpsErrors
 extension MLOps {
     struct Hooks: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "hooks",
             abstract: "Keep data in step with git: post-checkout, pre-commit and pre-push hooks.",
             discussion: """
                 post-checkout checks out the data a branch records (branch checkouts only, not during a rebase); \
@@ -21,6 +22,7 @@ extension MLOps {
 extension MLOps.Hooks {
     struct Install: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "install",
             abstract: "Install the hooks in the git repository (honoring core.hooksPath).")
 
         @OptionGroup var globals: GlobalOptions
@@ -38,7 +40,8 @@ extension MLOps.Hooks {
     }
 
     struct Uninstall: ContextCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove the hooks mlops installed; chained hooks are put back.")
+        static let configuration = CommandConfiguration(
+            commandName: "uninstall", abstract: "Remove the hooks mlops installed; chained hooks are put back.")
 
         @OptionGroup var globals: GlobalOptions
 
@@ -52,6 +55,7 @@ extension MLOps.Hooks {
 
     struct Run: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Run one hook's work (what the installed hook scripts call).")
 
         @OptionGroup var globals: GlobalOptions

@@ -18,7 +18,8 @@ extension MLOps {
 
 extension MLOps.RemoteGroup {
     struct Add: ContextCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a remote (the first one becomes the default).")
+        static let configuration = CommandConfiguration(
+            commandName: "add", abstract: "Add a remote (the first one becomes the default).")
 
         @OptionGroup var globals: GlobalOptions
 
@@ -85,7 +86,8 @@ extension MLOps.RemoteGroup {
     }
 
     struct Remove: ContextCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a remote and its stored credentials (its objects stay).")
+        static let configuration = CommandConfiguration(
+            commandName: "remove", abstract: "Remove a remote and its stored credentials (its objects stay).")
 
         @OptionGroup var globals: GlobalOptions
 
@@ -99,7 +101,8 @@ extension MLOps.RemoteGroup {
     }
 
     struct Default: ContextCommand {
-        static let configuration = CommandConfiguration(abstract: "Make a remote the one push, fetch and pull use by default.")
+        static let configuration = CommandConfiguration(
+            commandName: "default", abstract: "Make a remote the one push, fetch and pull use by default.")
 
         @OptionGroup var globals: GlobalOptions
 

@@ -42,6 +42,7 @@ extension TransferReport {
 extension MLOps {
     struct Push: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "push",
             abstract: "Upload tracked data's objects that the remote lacks.",
             discussion: """
                 One listing of the remote finds what is missing; objects go up in parallel (--jobs), files before \
@@ -63,6 +64,7 @@ extension MLOps {
 
     struct Fetch: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "fetch",
             abstract: "Download tracked data's objects into the cache (the workspace is not touched).",
             discussion: """
                 Every object is verified against its id before it enters the cache; a corrupt remote object is \
@@ -83,6 +85,7 @@ extension MLOps {
 
     struct Pull: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "pull",
             abstract: "Fetch tracked data's objects, then check them out into the workspace.")
 
         @OptionGroup var globals: GlobalOptions

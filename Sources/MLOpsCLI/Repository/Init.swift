@@ -4,6 +4,7 @@ import MLOpsCore
 extension MLOps {
     struct Init: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Create an mlops repository in the current directory.",
             discussion: """
                 Creates .mlops/ with config.yaml (committed), the metadata database and the object cache. \

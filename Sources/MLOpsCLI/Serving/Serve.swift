@@ -6,6 +6,7 @@ import MLOpsServe
 extension MLOps {
     struct Serve: ContextCommand {
         static let configuration = CommandConfiguration(
+            commandName: "serve",
             abstract: "Serve registered models over HTTP (Open Inference Protocol, MLflow scoring, Prometheus).",
             discussion: """
                 Loads each model (name@alias follows the alias: when promote or rollback moves it, the new \
