@@ -28,13 +28,15 @@ data="$work/data"
 # Between runs, what a scenario created is moved aside rather than deleted: on this VM's ext4 (no journal) the
 # kernel avoids reusing inodes freed in the last 30 s, so creating 20,000 files right after deleting 20,000 costs
 # several times more system time for whichever tool runs next. Nobody adds data seconds after deleting a cache,
-# so the trash is emptied once at the end instead. "fresh <file>" puts an unshared, synced copy of the 1 GiB file
-# in place (one link, as a user's file has).
+# so the trash is emptied once at the end instead. Deleting also frees memory, which this VM hands back to its
+# host (virtio-balloon free page reporting): the next gigabyte a tool writes then faults in page by page and the
+# kernel's copies run at a fraction of their speed. "fresh <file>" puts an unshared, synced copy of the 1 GiB
+# file in place (one link, as a user's file has), moving the previous one aside.
 trash="$work/trash"
 mkdir -p "$trash"
 aside() { local slot; slot="$(mktemp -d "$trash/XXXXXX")"; for path in "$@"; do [ ! -e "$path" ] || mv "$path" "$slot/"; done; }
 export -f aside; export trash
-fresh() { rm -f "$1" && cp "$data/big.bin" "$1" && sync; }
+fresh() { aside "$1" && cp "$data/big.bin" "$1" && sync; }
 export -f fresh; export data
 
 # Two repositories with the same data; files are hard links to the originals, so setup costs nothing.
@@ -48,14 +50,13 @@ setup "$M"; setup "$D"
 
 bench() {  # name, then hyperfine arguments
     local name="$1"; shift
-    hyperfine --shell bash --style basic --runs "$runs" --export-markdown "$work/results/$name.md" "$@"
+    hyperfine --shell bash --style basic --runs "$runs" --export-markdown "$work/results/$name.md" \
+        --export-json "$work/results/$name.json" "$@"
 }
 
 cd "$M"
-bench add-1gib \
-    --prepare "cd $M && aside .mlops && rm -f big.bin.mlops .gitignore && fresh big.bin && $mlops init -q; cd $D && aside .dvc/cache && rm -f big.bin.dvc .gitignore && fresh big.bin" \
-    -n mlops "cd $M && $mlops add big.bin" -n dvc "cd $D && $dvc add -q big.bin" \
-    -n "openssl dgst" "openssl dgst -sha256 $data/big.bin"
+# Many small files first, the gigabyte last: its copies churn memory, which this VM makes expensive to reuse.
+sleep 30  # files deleted by an earlier run are still "recently deleted" to ext4 for 30 s
 bench add-20k \
     --prepare "cd $M && aside .mlops && rm -f small.mlops && $mlops init -q && sync; cd $D && aside .dvc/cache && rm -f small.dvc && sync" \
     -n mlops "cd $M && $mlops add small" -n dvc "cd $D && $dvc add -q small"
@@ -70,10 +71,27 @@ bench status-one-changed --warmup 1 \
 bench checkout \
     --prepare "aside $M/small $M/big.bin $D/small $D/big.bin && sync" \
     -n mlops "cd $M && $mlops checkout" -n dvc "cd $D && $dvc checkout -q"
+bench add-1gib \
+    --prepare "cd $M && aside .mlops && rm -f big.bin.mlops .gitignore && fresh big.bin && $mlops init -q; cd $D && aside .dvc/cache && rm -f big.bin.dvc .gitignore && fresh big.bin" \
+    -n mlops "cd $M && $mlops add big.bin" -n dvc "cd $D && $dvc add -q big.bin" \
+    -n "openssl dgst" "openssl dgst -sha256 $data/big.bin"
 
 (cd "$M" && aside .mlops && rm -f big.bin.mlops && "$mlops" init -q && fresh big.bin)
 /usr/bin/time -f "%M" -o "$work/results/add-1gib-peak-kib.txt" "$mlops" add -q -C "$M" big.bin
 echo "peak RSS of mlops add (1 GiB): $(cat "$work/results/add-1gib-peak-kib.txt") KiB"
-hyperfine --style basic --export-markdown "$work/results/startup.md" --warmup 5 --runs 50 -N -n "mlops --version" "$mlops --version" -n "git --version" "git --version"
+hyperfine --style basic --export-markdown "$work/results/startup.md" --export-json "$work/results/startup.json" --warmup 5 --runs 50 -N -n "mlops --version" "$mlops --version" -n "git --version" "git --version"
 rm -rf "$trash"
-cat "$work/results/"*.md
+# Medians (the machine is shared: means carry the outliers) and the DVC/mlops ratio of medians.
+python3 - "$work/results" <<'PY'
+import json, statistics, sys, pathlib
+print("| scenario | mlops median (min) | DVC median (min) | DVC / mlops |")
+print("|---|---:|---:|---:|")
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.json")):
+    results = {r["command"]: r["times"] for r in json.load(open(path))["results"]}
+    fmt = lambda t: f"{statistics.median(t) * 1000:.0f} ms ({min(t) * 1000:.0f})" if max(t) < 1 else f"{statistics.median(t):.2f} s ({min(t):.2f})"
+    cells = {name: fmt(times) for name, times in results.items()}
+    ratio = (f"{statistics.median(results['dvc']) / statistics.median(results['mlops']):.1f}×"
+             if "dvc" in results and "mlops" in results else "–")
+    others = ", ".join(f"{name}: {cell}" for name, cell in cells.items() if name not in ("mlops", "dvc"))
+    print(f"| {path.stem} | {cells.get('mlops', '–')} | {cells.get('dvc', '–')} | {ratio} |" + (f" {others}" if others else ""))
+PY
