@@ -34,9 +34,13 @@ public struct OpenFile: ~Copyable {
     /// Opens an unnamed file for writing in `directory`, to be named by ``linkUnnamed(as:)``; nil where the
     /// filesystem cannot (the caller then uses a named staging file).
     public static func unnamed(in directory: String, mode: mode_t) -> OpenFile? {
+        guard canNameUnnamedFiles else { return nil }
         let descriptor = mlops_open_unnamed(directory, mode)
         return descriptor >= 0 ? OpenFile(descriptor: descriptor, path: directory) : nil
     }
+
+    /// Unnamed files are named through `/proc/self/fd`, which a container may not mount.
+    private static let canNameUnnamedFiles = access("/proc/self/fd", F_OK) == 0
 
     /// Names the unnamed file at `path`; false with errno set (EEXIST when `path` exists).
     public func linkUnnamed(as path: String) -> Bool { mlops_link_unnamed(descriptor, path) == 0 }
