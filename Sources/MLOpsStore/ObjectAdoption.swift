@@ -19,7 +19,8 @@ extension ObjectStore {
     ///
     /// Returns nil, changing nothing, when adoption does not apply: not a regular file, smaller than
     /// ``adoptionThreshold``, more than one hard link (another name outside the workspace would then alias the
-    /// object), or a hard link into the store is not possible (another filesystem). The caller then copies with
+    /// object), a hard link into the store is not possible (another filesystem, another user's file), or nothing
+    /// can be created beside the file (a read-only directory). The caller then copies with
     /// ``ingestFile(at:progress:)``.
     ///
     /// The copy keeps the file's permission bits and modification time. It replaces the workspace file by rename,
@@ -44,10 +45,14 @@ extension ObjectStore {
             return nil
         }
         let replacement = Self.siblingTemporaryPath(of: path)
+        // link() moved the ctime; this is the state the read must not see change.
+        guard let linked = try? source.status(), let copy = try? OpenFile.creating(replacement, mode: linked.st_mode & 0o7777)
+        else {
+            // Not allowed to write beside the file (a read-only directory): copy it into the store instead.
+            unlink(staging)
+            return nil
+        }
         do {
-            // link() moved the ctime; this is the state the read must not see change.
-            let linked = try source.status()
-            let copy = try OpenFile.creating(replacement, mode: linked.st_mode & 0o7777)
             let outcome = try HashingCopy.hashWhileKernelCopies(source, to: copy, size: Int64(linked.st_size), progress: progress)
             let after = try source.status()
             guard outcome.size == Int64(linked.st_size), Self.sameContentStatus(linked, after) else {
