@@ -67,6 +67,11 @@ public struct ObjectStore: Sendable {
     public func ingestFile(at path: String, progress: ((Int) -> Void)? = nil) throws -> HashingCopy.Outcome {
         let source = try OpenFile.reading(path)
         let size = Int64(try source.status().st_size)
+        if let unnamed = OpenFile.unnamed(in: temporaryDirectory, mode: 0o444) {
+            let outcome = try HashingCopy.copy(from: source, to: unnamed, expectedSize: size, progress: progress)
+            try publish(unnamed, as: outcome.id)
+            return outcome
+        }
         let staging = temporaryPath()
         let outcome: HashingCopy.Outcome
         do {
@@ -254,6 +259,24 @@ public struct ObjectStore: Sendable {
             if lstat(path, &info) == 0, TimeInterval(info.st_mtim.tv_sec) < cutoff, unlink(path) == 0 { removed += 1 }
         }
         return removed
+    }
+
+    /// Names the unnamed file `file` as object `id` with one link into its shard: no temporary name to create in
+    /// the one staging directory every thread writes to, and no rename across directories. An existing object is
+    /// replaced by rename as ``publish(_:as:)`` does, which also repairs a corrupt copy.
+    func publish(_ file: borrowing OpenFile, as id: ObjectID) throws {
+        let finalPath = path(of: id)
+        if file.linkUnnamed(as: finalPath) { return }
+        if errno == ENOENT {
+            let shard = Self.parent(of: finalPath)
+            mkdir(Self.parent(of: shard), 0o755)
+            mkdir(shard, 0o755)
+            if file.linkUnnamed(as: finalPath) { return }
+        }
+        guard errno == EEXIST else { throw MLOpsError.system("store object", path: finalPath, errno: errno) }
+        let staging = temporaryPath()
+        guard file.linkUnnamed(as: staging) else { throw MLOpsError.system("store object", path: staging, errno: errno) }
+        try publish(staging, as: id)
     }
 
     func publish(_ staging: String, as id: ObjectID) throws {
