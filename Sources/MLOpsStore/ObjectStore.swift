@@ -11,12 +11,13 @@ import Synchronization
 /// A local content-addressed object store: `objects/sha256/ab/cdef…`, each object written once and read-only.
 ///
 /// Contracts:
-/// - A path that exists under ``objectsDirectory`` holds a whole object: objects are written to
-///   ``temporaryDirectory`` and renamed into place, so a crash leaves at most an orphan temporary file.
+/// - A path that exists under ``objectsDirectory`` holds a whole object: objects are written in
+///   ``temporaryDirectory`` (as unnamed files where the system allows) and linked or renamed into place, so a
+///   crash leaves at most an orphan temporary file.
 /// - Nothing in the store is ever modified in place; objects are removed only by ``remove(_:)`` (garbage
 ///   collection).
 /// - Every read that materializes an object verifies its hash first; corrupt bytes never reach the workspace.
-/// - Durability is batched: writes are not fsynced one by one; callers call ``synchronize()`` once before they
+/// - Durability is batched: writes are not fsynced one by one; callers call ``synchronize(_:)`` once before they
 ///   publish a reference (a pointer file, a database row) to what they stored.
 public struct ObjectStore: Sendable {
     /// The directory holding `sha256/…`.
