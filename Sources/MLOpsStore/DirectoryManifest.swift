@@ -63,11 +63,135 @@ public struct DirectoryManifest: Equatable, Sendable {
     public var id: ObjectID { ObjectID(hashing: encoded()) }
 
     /// Decodes manifest bytes; throws `.invalidInput` for anything that is not a well-formed manifest.
+    ///
+    /// Manifests written here are canonical and read by a parser for exactly that form (a directory of 20,000
+    /// files decodes several times faster than through `JSONDecoder`); any other well-formed JSON manifest is
+    /// decoded by `JSONDecoder`.
     public init(decoding bytes: [UInt8], id: ObjectID) throws {
+        if let entries = Self.parseCanonical(bytes) {
+            self.init(entries: entries)
+            return
+        }
         do {
             self.init(entries: try JSONDecoder().decode([Entry].self, from: Data(bytes)))
         } catch {
             throw MLOpsError(.invalidInput, "object \(id) is not a valid directory manifest", cause: error)
+        }
+    }
+
+    /// The entries of bytes in exactly the canonical form ``encoded()`` writes, or nil for anything else.
+    static func parseCanonical(_ bytes: [UInt8]) -> [Entry]? {
+        bytes.withUnsafeBufferPointer { buffer -> [Entry]? in
+            var reader = CanonicalReader(bytes: buffer)
+            var entries: [Entry] = []
+            guard reader.skip("[") else { return nil }
+            if reader.skip("]") { return reader.atEnd ? entries : nil }
+            repeat {
+                guard reader.skip(#"{"exec":"#) else { return nil }
+                let exec: Bool
+                if reader.skip("true") {
+                    exec = true
+                } else if reader.skip("false") {
+                    exec = false
+                } else {
+                    return nil
+                }
+                guard reader.skip(#","oid":""#), let oid = reader.objectID(), reader.skip(#"","path":""#),
+                    let path = reader.string(), reader.skip(#","size":"#), let size = reader.integer(), reader.skip("}")
+                else { return nil }
+                entries.append(Entry(path: path, oid: oid, size: size, exec: exec))
+            } while reader.skip(",")
+            return reader.skip("]") && reader.atEnd ? entries : nil
+        }
+    }
+
+    /// Reads the canonical manifest form from a byte buffer; every method consumes only on success.
+    private struct CanonicalReader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var position = 0
+
+        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        var atEnd: Bool { position == bytes.count }
+
+        mutating func skip(_ literal: StaticString) -> Bool {
+            let count = literal.utf8CodeUnitCount
+            guard bytes.count - position >= count, let base = bytes.baseAddress,
+                memcmp(base + position, literal.utf8Start, count) == 0
+            else { return false }
+            position += count
+            return true
+        }
+
+        /// `sha256:` and 64 lowercase hex digits.
+        mutating func objectID() -> ObjectID? {
+            let count = 7 + 64
+            guard bytes.count - position >= count,
+                let id = ObjectID(utf8: UnsafeBufferPointer(rebasing: bytes[position..<(position + count)]))
+            else { return nil }
+            position += count
+            return id
+        }
+
+        /// The rest of a string whose opening quote was consumed, up to and including the closing one: the
+        /// escapes ``DirectoryManifest/encoded()`` writes (`\"`, `\\`, `\u00XX` for control characters), valid UTF-8.
+        mutating func string() -> String? {
+            var utf8: [UInt8] = []
+            var index = position
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") {
+                    position = index + 1
+                    return String(validating: utf8, as: UTF8.self)
+                }
+                guard byte >= 0x20 else { return nil }
+                if byte != UInt8(ascii: "\\") {
+                    utf8.append(byte)
+                    index += 1
+                    continue
+                }
+                guard index + 1 < bytes.count else { return nil }
+                switch bytes[index + 1] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                    utf8.append(bytes[index + 1])
+                    index += 2
+                case UInt8(ascii: "u"):
+                    // Only "\u00" followed by two lowercase hex digits naming a control character.
+                    guard index + 6 <= bytes.count, bytes[index + 2] == UInt8(ascii: "0"), bytes[index + 3] == UInt8(ascii: "0"),
+                        let high = Self.hexValue(bytes[index + 4]), let low = Self.hexValue(bytes[index + 5]), high < 2
+                    else { return nil }
+                    utf8.append(high << 4 | low)
+                    index += 6
+                default:
+                    return nil
+                }
+            }
+            return nil
+        }
+
+        /// A non-negative decimal integer without leading zeros.
+        mutating func integer() -> Int64? {
+            var index = position
+            var value: Int64 = 0
+            while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+                let (multiplied, overflowMultiply) = value.multipliedReportingOverflow(by: 10)
+                let (sum, overflowAdd) = multiplied.addingReportingOverflow(Int64(bytes[index] - UInt8(ascii: "0")))
+                guard !overflowMultiply, !overflowAdd else { return nil }
+                value = sum
+                index += 1
+            }
+            let digits = index - position
+            guard digits > 0, digits == 1 || bytes[position] != UInt8(ascii: "0") else { return nil }
+            position = index
+            return value
+        }
+
+        private static func hexValue(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+            default: nil
+            }
         }
     }
 

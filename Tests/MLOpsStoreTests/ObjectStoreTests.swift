@@ -158,6 +158,32 @@ import Testing
         #expect(decoded.totalSize == 13)
     }
 
+    /// The canonical parser reads back exactly what the encoder writes, agreeing with `JSONDecoder`; other JSON
+    /// still decodes through `JSONDecoder`, and near-misses of the canonical form are not misread.
+    @Test func canonicalParserAgreesWithJSONDecoder() throws {
+        let ids = (0..<4).map { ObjectID(hashing: [UInt8($0)]) }
+        let paths = ["a.txt", "dir/é ü.bin", "quote\"and\\slash", "tab\there\u{1}\u{1f}", "0", "emoji/🦊.png", "del\u{7f}"]
+        let manifest = DirectoryManifest(
+            entries: paths.enumerated().map { .init(path: $1, oid: ids[$0 % 4], size: Int64($0 * 1_000_003), exec: $0 % 2 == 0) })
+        let bytes = manifest.encoded()
+        let parsed = try #require(DirectoryManifest.parseCanonical(bytes))
+        #expect(parsed == manifest.entries)
+        #expect(parsed == (try JSONDecoder().decode([DirectoryManifest.Entry].self, from: Data(bytes))))
+        #expect(DirectoryManifest.parseCanonical(Array("[]".utf8)) == [])
+
+        let spaced = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: ",\"oid\"", with: ", \"oid\"")
+        #expect(DirectoryManifest.parseCanonical(Array(spaced.utf8)) == nil)
+        #expect(try DirectoryManifest(decoding: Array(spaced.utf8), id: manifest.id) == manifest)
+        for nearMiss in [
+            "[", "[]x", #"[{"exec":true,"oid":"sha256:00","path":"a","size":1}]"#,
+            #"[{"exec":true,"oid":"sha256:\#(ids[0].hex)","path":"a","size":01}]"#,
+            #"[{"exec":true,"oid":"sha256:\#(ids[0].hex)","path":"a\/b","size":1}]"#,
+            #"[{"exec":true,"oid":"sha256:\#(ids[0].hex)","path":"a","size":99999999999999999999}]"#,
+        ] {
+            #expect(DirectoryManifest.parseCanonical(Array(nearMiss.utf8)) == nil, "\(nearMiss)")
+        }
+    }
+
     @Test func rejectsGarbage() {
         let id = ObjectID(hashing: Array("x".utf8))
         #expect(throws: MLOpsError.self) { try DirectoryManifest(decoding: Array("{not json".utf8), id: id) }
