@@ -163,3 +163,41 @@ public enum HashingCopy {
         func deallocate() { buffers.forEach { $0.deallocate() } }
     }
 }
+
+extension HashingCopy {
+    /// Copies a source that does not change while it is read (an object in a store or on a remote) and hashes
+    /// it: a large one is copied by the kernel while this thread hashes the same file, a small one is read in one
+    /// call (its size known) and written from that buffer.
+    public static func copyUnchanging(
+        from source: borrowing OpenFile, to destination: borrowing OpenFile, size: Int64, progress: ((Int) -> Void)? = nil
+    ) throws -> Outcome {
+        size > Int64(chunkSize)
+            ? try hashWhileKernelCopies(source, to: destination, size: size, progress: progress)
+            : try copy(from: source, to: destination, expectedSize: size, progress: progress)
+    }
+
+    /// Hashes `source` on this thread while another thread copies its first `size` bytes into `destination`
+    /// inside the kernel (`copy_file_range`, falling back to reads and writes where the kernel refuses).
+    /// The two agree only if nothing writes to `source` meanwhile; the caller checks that.
+    static func hashWhileKernelCopies(
+        _ source: borrowing OpenFile, to destination: borrowing OpenFile, size: Int64, progress: ((Int) -> Void)?
+    ) throws -> Outcome {
+        let input = source.descriptor
+        let output = destination.descriptor
+        let outputPath = destination.path
+        let copyError = Mutex<(any Error)?>(nil)
+        let copied = DispatchSemaphore(value: 0)
+        DispatchQueue.global(qos: .userInitiated).async {
+            do {
+                try KernelCopy.copy(from: input, to: output, size: size, path: outputPath)
+            } catch {
+                copyError.withLock { $0 = error }
+            }
+            copied.signal()
+        }
+        let outcome = try hash(source, progress: progress)
+        copied.wait()
+        if let error = copyError.withLock({ $0 }) { throw error }
+        return outcome
+    }
+}

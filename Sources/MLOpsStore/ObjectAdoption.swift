@@ -3,10 +3,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import CSyncFS
-import Dispatch
 import MLOpsErrors
-import Synchronization
 
 extension ObjectStore {
     /// Files at least this large are adopted (see ``adoptFile(at:progress:)``) rather than copied into the store.
@@ -78,87 +75,5 @@ extension ObjectStore {
         first.st_size == second.st_size
             && first.st_mtim.tv_sec == second.st_mtim.tv_sec && first.st_mtim.tv_nsec == second.st_mtim.tv_nsec
             && first.st_ctim.tv_sec == second.st_ctim.tv_sec && first.st_ctim.tv_nsec == second.st_ctim.tv_nsec
-    }
-}
-
-extension HashingCopy {
-    /// Copies a source that does not change while it is read (an object in a store or on a remote) and hashes
-    /// it: a large one is copied by the kernel while this thread hashes the same file, a small one is read in one
-    /// call (its size known) and written from that buffer.
-    public static func copyUnchanging(
-        from source: borrowing OpenFile, to destination: borrowing OpenFile, size: Int64, progress: ((Int) -> Void)? = nil
-    ) throws -> Outcome {
-        size > Int64(chunkSize)
-            ? try hashWhileKernelCopies(source, to: destination, size: size, progress: progress)
-            : try copy(from: source, to: destination, expectedSize: size, progress: progress)
-    }
-
-    /// Hashes `source` on this thread while another thread copies its first `size` bytes into `destination`
-    /// inside the kernel (`copy_file_range`, falling back to reads and writes where the kernel refuses).
-    /// The two agree only if nothing writes to `source` meanwhile; the caller checks that.
-    static func hashWhileKernelCopies(
-        _ source: borrowing OpenFile, to destination: borrowing OpenFile, size: Int64, progress: ((Int) -> Void)?
-    ) throws -> Outcome {
-        let input = source.descriptor
-        let output = destination.descriptor
-        let outputPath = destination.path
-        let copyError = Mutex<(any Error)?>(nil)
-        let copied = DispatchSemaphore(value: 0)
-        DispatchQueue.global(qos: .userInitiated).async {
-            do {
-                try KernelCopy.copy(from: input, to: output, size: size, path: outputPath)
-            } catch {
-                copyError.withLock { $0 = error }
-            }
-            copied.signal()
-        }
-        let outcome = try hash(source, progress: progress)
-        copied.wait()
-        if let error = copyError.withLock({ $0 }) { throw error }
-        return outcome
-    }
-}
-
-/// Copies bytes between descriptors without passing them through user space where the kernel allows it.
-enum KernelCopy {
-    /// Copies `size` bytes from offset 0 of `input` to offset 0 of `output`, leaving both descriptors' file
-    /// offsets alone (another thread may be reading `input` sequentially).
-    static func copy(from input: Int32, to output: Int32, size: Int64, path: String) throws {
-        var inputOffset: Int64 = 0
-        var outputOffset: Int64 = 0
-        while inputOffset < size {
-            let count = mlops_copy_file_range(input, &inputOffset, output, &outputOffset, UInt(size - inputOffset))
-            if count > 0 { continue }
-            if count == 0 { break }
-            if errno == EINTR { continue }
-            if [EXDEV, EINVAL, ENOSYS, EOPNOTSUPP].contains(errno) {
-                return try copyThroughBuffer(from: input, to: output, offset: inputOffset, size: size, path: path)
-            }
-            throw MLOpsError.system("copy", path: path, errno: errno)
-        }
-    }
-
-    private static func copyThroughBuffer(from input: Int32, to output: Int32, offset: Int64, size: Int64, path: String) throws {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: HashingCopy.chunkSize, alignment: 4096)
-        defer { buffer.deallocate() }
-        var position = offset
-        while position < size {
-            let count = pread(input, buffer.baseAddress, min(buffer.count, Int(size - position)), off_t(position))
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw MLOpsError.system("read", path: path, errno: errno)
-            }
-            if count == 0 { break }
-            var written = 0
-            while written < count {
-                let result = pwrite(output, buffer.baseAddress.map { $0 + written }, count - written, off_t(position) + off_t(written))
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    throw MLOpsError.system("write", path: path, errno: errno)
-                }
-                written += result
-            }
-            position += Int64(count)
-        }
     }
 }

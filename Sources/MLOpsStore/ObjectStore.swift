@@ -170,17 +170,15 @@ public struct ObjectStore: Sendable {
                 let permissions: mode_t = executable ? 0o755 : 0o644
                 // An unnamed file linked in place costs one directory update instead of a create and a rename when
                 // nothing is at `destination` yet (a checkout of deleted or fresh data).
-                if let target = OpenFile.unnamed(in: Self.parent(of: destination), mode: permissions) {
-                    try copyVerifying(id, from: source, size: size, to: target)
-                    if target.linkUnnamed(as: destination) { return try target.status() }
-                    guard errno == EEXIST, target.linkUnnamed(as: staging) else {
-                        throw MLOpsError.system("create", path: destination, errno: errno)
-                    }
-                    guard rename(staging, destination) == 0 else { throw MLOpsError.system("replace", path: destination, errno: errno) }
-                    return try target.status()
-                }
-                let target = try OpenFile.creating(staging, mode: permissions)
+                let unnamed = OpenFile.unnamed(in: Self.parent(of: destination), mode: permissions)
+                let isUnnamed = unnamed != nil
+                let target = try unnamed ?? OpenFile.creating(staging, mode: permissions)
                 try copyVerifying(id, from: source, size: size, to: target)
+                if isUnnamed {
+                    if target.linkUnnamed(as: destination) { return try target.status() }
+                    // Something is at `destination`: name the file beside it and replace it atomically.
+                    guard target.linkUnnamed(as: staging) else { throw MLOpsError.system("create", path: destination, errno: errno) }
+                }
                 guard rename(staging, destination) == 0 else { throw MLOpsError.system("replace", path: destination, errno: errno) }
                 return try target.status()
             case .hardlink:
@@ -263,18 +261,11 @@ public struct ObjectStore: Sendable {
     }
 
     /// Names the unnamed file `file` as object `id` with one link into its shard: no temporary name to create in
-    /// the one staging directory every thread writes to, and no rename across directories. An existing object is
-    /// replaced by rename as ``publish(_:as:)`` does, which also repairs a corrupt copy.
+    /// the one staging directory every thread writes to, and no rename across directories. When that link fails
+    /// (the object exists, or its shard does not yet), the file is named in the staging directory and published
+    /// like any staged file, which replaces (and so repairs) an existing object.
     func publish(_ file: borrowing OpenFile, as id: ObjectID) throws {
-        let finalPath = path(of: id)
-        if file.linkUnnamed(as: finalPath) { return }
-        if errno == ENOENT {
-            let shard = Self.parent(of: finalPath)
-            mkdir(Self.parent(of: shard), 0o755)
-            mkdir(shard, 0o755)
-            if file.linkUnnamed(as: finalPath) { return }
-        }
-        guard errno == EEXIST else { throw MLOpsError.system("store object", path: finalPath, errno: errno) }
+        if file.linkUnnamed(as: path(of: id)) { return }
         let staging = temporaryPath()
         guard file.linkUnnamed(as: staging) else { throw MLOpsError.system("store object", path: staging, errno: errno) }
         try publish(staging, as: id)

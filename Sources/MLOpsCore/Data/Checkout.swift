@@ -104,15 +104,14 @@ extension Repository {
         var checkedOut: [(String, StatCache.Entry)] = []
         let now = FileSnapshot.nowNanoseconds()
         for (write, outcome) in zip(writes, outcomes) {
-            switch outcome {
-            case .failure: failed.append(write.path)
-            case .success(let snapshot?):
-                checkedOut.append((write.path, StatCache.Entry(snapshot: snapshot, oid: write.entry.oid, recordedNanoseconds: now)))
-            case .success(nil):
-                // Links: a hard link's own inode describes the object; a symlink is recognized by its target.
-                guard mode == .hardlink, let snapshot = FileSnapshot.take(absolute(write.path)) else { continue }
-                checkedOut.append((write.path, StatCache.Entry(snapshot: snapshot, oid: write.entry.oid, recordedNanoseconds: now)))
+            guard case .success(let written) = outcome else {
+                failed.append(write.path)
+                continue
             }
+            // A copy's own stat; for links, a hard link's inode describes the object and a symlink is recognized by
+            // its target.
+            guard let snapshot = written ?? (mode == .hardlink ? FileSnapshot.take(absolute(write.path)) : nil) else { continue }
+            checkedOut.append((write.path, StatCache.Entry(snapshot: snapshot, oid: write.entry.oid, recordedNanoseconds: now)))
         }
         // Remembered so `status` knows these files without reading them again.
         try StatCache(database: database).record(checkedOut)
@@ -132,10 +131,6 @@ extension Repository {
         } catch {
             throw MLOpsError(.failure, "cannot remove '\(path)'", cause: error)
         }
-    }
-
-    static func createParentDirectories(of path: String) throws {
-        try createDirectory(WorkspacePath.parent(path))
     }
 
     /// Creates `parent` and its missing ancestors unless it is a directory already.

@@ -46,18 +46,18 @@ extension Repository {
             var file = files[unread[position]]
             let started = FileSnapshot.nowNanoseconds()
             let absolutePath = self.absolute(file.path)
-            guard storing else {
-                let outcome = try store.hashFile(at: absolutePath, progress: report)
-                return DigestedFile(file: file, oid: outcome.id, size: outcome.size, wasRead: true, recordedNanoseconds: started)
-            }
-            if adoptLargeFiles, file.snapshot.size >= ObjectStore.adoptionThreshold,
-                let outcome = try store.adoptFile(at: absolutePath, progress: report)
+            let outcome: HashingCopy.Outcome
+            if !storing {
+                outcome = try store.hashFile(at: absolutePath, progress: report)
+            } else if adoptLargeFiles, file.snapshot.size >= ObjectStore.adoptionThreshold,
+                let adopted = try store.adoptFile(at: absolutePath, progress: report)
             {
+                outcome = adopted
                 // The workspace now holds a copy with the original's mtime: remember the new inode.
                 file.snapshot = FileSnapshot.take(absolutePath) ?? file.snapshot
-                return DigestedFile(file: file, oid: outcome.id, size: outcome.size, wasRead: true, recordedNanoseconds: started)
+            } else {
+                outcome = try store.ingestFile(at: absolutePath, progress: report)
             }
-            let outcome = try store.ingestFile(at: absolutePath, progress: report)
             return DigestedFile(file: file, oid: outcome.id, size: outcome.size, wasRead: true, recordedNanoseconds: started)
         }
         for (position, index) in unread.enumerated() { known[index] = read[position] }

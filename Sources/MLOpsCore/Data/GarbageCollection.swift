@@ -39,15 +39,12 @@ extension Repository {
         let lock = try lock(for: "gc")
         defer { withExtendedLifetime(lock) {} }
         let referenced = try referencedObjects()
-        var result = GarbageCollectionResult(
-            removedObjects: 0, removedBytes: 0, keptObjects: 0, removedTemporaryFiles: 0, dryRun: dryRun)
         let objects = try store.allObjects()
         let unreferenced = objects.filter { !referenced.contains($0) }
-        result.keptObjects = objects.count - unreferenced.count
-        for id in unreferenced {
-            result.removedObjects += 1
-            result.removedBytes += FileSnapshot.take(store.path(of: id))?.size ?? 0
-        }
+        var result = GarbageCollectionResult(
+            removedObjects: unreferenced.count,
+            removedBytes: unreferenced.reduce(0) { $0 + (FileSnapshot.take(store.path(of: $1))?.size ?? 0) },
+            keptObjects: objects.count - unreferenced.count, removedTemporaryFiles: 0, dryRun: dryRun)
         if !dryRun && !unreferenced.isEmpty {
             try CachedManifests(database: database).removingObjects {
                 for id in unreferenced { try store.remove(id) }

@@ -43,7 +43,7 @@ extension Repository {
         guard FileSnapshot.take(absolute(to)) == nil, FileSnapshot.take(absolute(to) + PointerFile.suffix) == nil else {
             throw MLOpsError(.conflict, "'\(to)' already exists", hint: "choose another destination or remove it first")
         }
-        try Self.createParentDirectories(of: absolute(to))
+        try Self.createDirectory(WorkspacePath.parent(absolute(to)))
         if FileSnapshot.take(absolute(from)) != nil {
             try FileManager.default.moveItem(atPath: absolute(from), toPath: absolute(to))
         }
