@@ -15,6 +15,19 @@ public enum BytewiseOrder {
         return lhs.withUTF8 { left in rhs.withUTF8 { right in compare(left, right) < 0 } }
     }
 
+    /// The first eight UTF-8 bytes of `string` as a big-endian integer, zero-padded: when two prefixes differ, they
+    /// are in the strings' bytewise order (a string's end sorts before any byte, as a zero does; UTF-8 text
+    /// holds no zero bytes in paths).
+    public static func prefix(of string: String) -> UInt64 {
+        var prefix: UInt64 = 0
+        var shift: UInt64 = 56
+        for byte in string.utf8.prefix(8) {
+            prefix |= UInt64(byte) << shift
+            shift &-= 8
+        }
+        return prefix
+    }
+
     /// -1, 0 or 1 as `lhs` sorts before, equal to or after `rhs`.
     public static func compare(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Int {
         let common = min(lhs.count, rhs.count)

@@ -60,13 +60,16 @@ import Testing
     /// A walk lists directories on several threads and merges them depth first; the files must come out in
     /// bytewise path order (what the manifest and the stat-cache merge rely on), "a.txt" before "a/…".
     @Test func scansNestedDirectoriesInBytewiseOrder() throws {
-        let names = ["a.txt", "a/b", "a/b.c/d", "a-b/c", "ab", "a/b-/x", "é/1", "A", "a/b/c/d/e"]
+        let names = [
+            "a.txt", "a/b", "a/b.c/d", "a-b/c", "ab", "a/b-/x", "é/1", "A", "a/b/c/d/e", "abcdefghij", "abcdefgh.k",
+            "abcdefgh/z",
+        ]
         for name in names where !name.hasPrefix("a/b/") && name != "a/b" { try Fixtures.write(name, to: directory.url("tree/\(name)")) }
         try Fixtures.write("deep", to: directory.url("tree/a/b0/c/d/e"))
         let files = try repository.scanDirectory("tree")
         let paths = files.map(\.pathInTarget)
         #expect(paths == paths.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
-        #expect(paths.count == 8 && paths.first == "A" && paths.contains("a/b0/c/d/e"))
+        #expect(paths.count == 11 && paths.first == "A" && paths.contains("a/b0/c/d/e"))
 
         _ = try repository.add(["tree"], relativeTo: root)
         #expect(try repository.status(relativeTo: root).changes.isEmpty)
@@ -225,6 +228,52 @@ import Testing
         #expect(try repository.status(relativeTo: root).notInCache.isEmpty)
         try store.remove(try objectOf("image 3\n"))
         #expect(try repository.status(relativeTo: root).notInCache == ["images"])
+    }
+
+    /// Once every file of a directory is vouched for by the stat cache, `status` remembers the directory's manifest
+    /// against a fingerprint of all its snapshots and stops reading the per-file entries; any change to a name, a
+    /// snapshot or the file set must still be seen.
+    @Test func statusRemembersACleanDirectoryAndStillSeesEveryChange() throws {
+        let old = Date(timeIntervalSinceNow: -60)
+        let setModified = { (path: String, date: Date) in
+            try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: directory.url(path))
+        }
+        for index in 0..<5 { try setModified("images/class\(index % 2)/\(index).txt", old) }
+        let pointer = try #require(try repository.add(["images"], relativeTo: root).first)
+        let directories = DirectoryStatCache(database: repository.database)
+        let remembered = { try directories.manifestID(of: "images", fingerprint: DirectoryStatCache.fingerprint(of: repository.scanDirectory("images"))) }
+        #expect(try repository.status(relativeTo: root).clean)
+        #expect(try remembered() == pointer.oid)
+        #expect(try repository.status(relativeTo: root).clean)
+
+        // Same size, mtime put back: only the ctime tells.
+        try Fixtures.write("IMAGE 0\n", to: directory.url("images/class0/0.txt"))
+        try setModified("images/class0/0.txt", old)
+        #expect(try remembered() == nil)
+        #expect(try repository.status(relativeTo: root).changes.map(\.path) == ["images/class0/0.txt"])
+        try Fixtures.write("image 0\n", to: directory.url("images/class0/0.txt"))
+        try setModified("images/class0/0.txt", old)
+        #expect(try repository.status(relativeTo: root).clean)
+        // That status read the file again; the next one finds everything vouched for and remembers the directory.
+        #expect(try remembered() == nil)
+        #expect(try repository.status(relativeTo: root).clean)
+        #expect(try remembered() == pointer.oid)
+
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.url("images/class1/1.txt"))
+        #expect(try repository.status(relativeTo: root).changes.map(\.kind) == [.modified])
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: directory.url("images/class1/1.txt"))
+        try Fixtures.write("new\n", to: directory.url("images/class1/new.txt"))
+        #expect(try repository.status(relativeTo: root).changes.map(\.kind) == [.added])
+        try FileManager.default.removeItem(atPath: directory.url("images/class1/new.txt"))
+        try FileManager.default.moveItem(atPath: directory.url("images/class1/3.txt"), toPath: directory.url("images/class1/4.txt"))
+        #expect(try repository.status(relativeTo: root).changes.map(\.kind) == [.deleted, .added])
+        try FileManager.default.moveItem(atPath: directory.url("images/class1/4.txt"), toPath: directory.url("images/class1/3.txt"))
+        #expect(try repository.status(relativeTo: root).clean)
+
+        // Checkout needs the recorded files even when the directory was remembered clean.
+        #expect(try repository.checkout(relativeTo: root).unchanged == 5)
+        _ = try repository.untrack(["images"], relativeTo: root)
+        #expect(try directories.manifestID(of: "images", fingerprint: DirectoryStatCache.fingerprint(of: repository.scanDirectory("images"))) == nil)
     }
 
     @Test func removeAndMoveKeepTheData() throws {

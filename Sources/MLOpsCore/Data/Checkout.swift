@@ -43,7 +43,7 @@ extension Repository {
         var uncached: [String] = []
         var unchanged = 0
         for comparison in comparisons {
-            guard let recorded = comparison.recorded else {
+            guard let recorded = try recordedEntries(of: comparison) else {
                 uncached.append(comparison.target.path)
                 continue
             }

@@ -115,12 +115,14 @@ public struct StatCache: Sendable {
         }
     }
 
-    /// Forgets `path` and everything below it.
+    /// Forgets `path` and everything below it, files and remembered directories (``DirectoryStatCache``).
     public func forget(_ path: String) throws {
         try database.pool.write { db in
-            try db.execute(
-                sql: "DELETE FROM stat_cache WHERE path = ? OR (path >= ? AND path < ?)",
-                arguments: [path, path + "/", path + "0"])
+            for table in ["stat_cache", "directory_stat_cache"] {
+                try db.execute(
+                    sql: "DELETE FROM \(table) WHERE path = ? OR (path >= ? AND path < ?)",
+                    arguments: [path, path + "/", path + "0"])
+            }
         }
     }
 }

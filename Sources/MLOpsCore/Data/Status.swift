@@ -73,13 +73,14 @@ extension Repository {
     /// Whether every object the target records is in the local cache. A directory found complete before is
     /// not checked object by object again until something is removed from the cache (``CachedManifests``).
     func isCached(_ comparison: TargetComparison) -> Bool {
-        guard let recorded = comparison.recorded else { return false }
         let pointer = comparison.target.pointer
-        if pointer.kind == .file { return store.contains(pointer.oid) }
+        guard pointer.kind == .dir else { return store.contains(pointer.oid) }
+        guard comparison.recorded != nil || comparison.matchesRecordUnread, store.contains(pointer.oid) else { return false }
         let manifests = CachedManifests(database: database)
         let generation = try? manifests.generation()
         if let generation, (try? manifests.isComplete(pointer.oid, at: generation)) == true { return true }
-        let complete = store.contains(pointer.oid) && store.containsAll(recorded.map(\.oid))
+        guard let recorded = try? recordedEntries(of: comparison) else { return false }
+        let complete = store.containsAll(recorded.map(\.oid))
         // Remembering is an optimization: a busy database must not fail a read-only command.
         if complete, let generation { try? manifests.rememberComplete(pointer.oid, at: generation) }
         return complete

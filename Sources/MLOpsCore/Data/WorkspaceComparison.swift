@@ -39,8 +39,11 @@ struct TargetComparison: Sendable {
     /// Per-file differences, sorted by path. A directory whose manifest is not in the cache is reported as one
     /// `modified` change for the whole directory.
     var changes: [FileChange]
-    /// The recorded files (manifest entries, or the one file), when the record is in the cache.
+    /// The recorded files (manifest entries, or the one file), when the record is in the cache and was read: a
+    /// directory the ``DirectoryStatCache`` vouches for is known to match its record without reading it
+    /// (`matchesRecordUnread`; ``Repository/recordedEntries(of:)`` reads it when needed).
     var recorded: [DirectoryManifest.Entry]?
+    var matchesRecordUnread = false
     /// The workspace files with their ids.
     var current: [DigestedFile]
 
@@ -102,9 +105,19 @@ extension Repository {
                 return TargetComparison(target: target, isMissing: false, changes: [change], recorded: recorded, current: [])
             }
             let files = try scanDirectory(target.path, removingStaleStaging: holdingLock)
+            let directories = DirectoryStatCache(database: database)
+            let fingerprint = DirectoryStatCache.fingerprint(of: files)
+            if try directories.manifestID(of: target.path, fingerprint: fingerprint) == pointer.oid {
+                return TargetComparison(
+                    target: target, isMissing: false, changes: [], recorded: nil, matchesRecordUnread: true, current: [])
+            }
             let current = try digest(files, under: target.path, storing: false, phase: phase, progress: progress)
             let manifest = DirectoryManifest(current)
             if manifest.id == pointer.oid {
+                if !current.contains(where: \.wasRead) {
+                    // Remembering is an optimization: a read-only database must not fail the command.
+                    try? directories.remember(target.path, fingerprint: fingerprint, oid: manifest.id)
+                }
                 // Same id, same bytes: the workspace's manifest is the recorded one, no need to read and decode it.
                 return TargetComparison(
                     target: target, isMissing: false, changes: [], recorded: manifest.entries, current: current)
@@ -120,6 +133,13 @@ extension Repository {
                 changes: Self.differences(recorded: recorded, current: current, target: target.path), recorded: recorded,
                 current: current)
         }
+    }
+
+    /// The files `comparison`'s target records, read now if the comparison did not need them; nil when the
+    /// manifest is not in the cache.
+    func recordedEntries(of comparison: TargetComparison) throws -> [DirectoryManifest.Entry]? {
+        if let recorded = comparison.recorded { return recorded }
+        return comparison.matchesRecordUnread ? try recordedEntries(of: comparison.target) : nil
     }
 
     /// The files a pointer records: the manifest's entries for a directory (nil when the manifest is not in the

@@ -46,15 +46,19 @@ extension Repository {
         // Depth first through sorted listings is bytewise order of the whole paths: a directory sorts as its name
         // followed by "/", which every path below it starts with.
         var files: [WorkspaceFile] = []
-        var stack: [(entries: [ScannedEntry], next: Int)] = [(listings[""] ?? [], 0)]
-        while var top = stack.popLast() {
-            guard top.next < top.entries.count else { continue }
-            let entry = top.entries[top.next]
-            top.next += 1
-            stack.append(top)
-            switch entry {
+        files.reserveCapacity(listings.values.reduce(0) { $0 + $1.count })
+        // Each listing is taken out of the dictionary, so iterating it copies no array.
+        var stack: [(entries: [ScannedEntry], next: Int)] = [(listings.removeValue(forKey: "") ?? [], 0)]
+        while let last = stack.indices.last {
+            let next = stack[last].next
+            guard next < stack[last].entries.count else {
+                stack.removeLast()
+                continue
+            }
+            stack[last].next = next + 1
+            switch stack[last].entries[next] {
             case .file(let file): files.append(file)
-            case .directory(let path): stack.append((listings[path] ?? [], 0))
+            case .directory(let path): stack.append((listings.removeValue(forKey: path) ?? [], 0))
             }
         }
         return files
@@ -80,7 +84,7 @@ extension Repository {
             throw MLOpsError.system("list directory", path: absoluteDirectory, errno: errno)
         }
         defer { closedir(stream) }
-        var names: [(key: String, name: String, isDirectory: Bool)] = []
+        var names: [(prefix: UInt64, key: String, name: String, isDirectory: Bool)] = []
         while let entry = readdir(stream) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 raw.baseAddress.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? ""
@@ -92,12 +96,14 @@ extension Repository {
                 var info = stat()
                 isDirectory = fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFDIR
             }
-            names.append((isDirectory ? name + "/" : name, name, isDirectory))
+            let key = isDirectory ? name + "/" : name
+            names.append((BytewiseOrder.prefix(of: key), key, name, isDirectory))
         }
-        names.sort { BytewiseOrder.precedes($0.key, $1.key) }
+        // Most names differ in their first eight bytes, so most comparisons are of two integers.
+        names.sort { $0.prefix != $1.prefix ? $0.prefix < $1.prefix : BytewiseOrder.precedes($0.key, $1.key) }
         var entries: [ScannedEntry] = []
         entries.reserveCapacity(names.count)
-        for (_, name, isDirectory) in names {
+        for (_, _, name, isDirectory) in names {
             let inTarget = directory.isEmpty ? name : directory + "/" + name
             if isDirectory {
                 entries.append(.directory(inTarget))

@@ -235,6 +235,15 @@ public final class MetadataDatabase: Sendable {
                     CREATE TABLE cached_manifests (oid TEXT PRIMARY KEY NOT NULL, generation INTEGER NOT NULL) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("0010-directory-stat-cache") { db in
+            // See DirectoryStatCache: a tracked directory's manifest id against a fingerprint of its files' snapshots.
+            try db.execute(
+                sql: """
+                    CREATE TABLE directory_stat_cache (
+                        path TEXT PRIMARY KEY NOT NULL, fingerprint TEXT NOT NULL, oid TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }
