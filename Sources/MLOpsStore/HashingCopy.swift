@@ -27,7 +27,7 @@ public enum HashingCopy {
 
     /// Hashes everything `source` yields. `progress`, when given, receives the byte count of each chunk.
     public static func hash(_ source: borrowing OpenFile, progress: ((Int) -> Void)? = nil) throws -> Outcome {
-        try sequential(from: source, progress: progress, write: nil)
+        try sequential(from: source, progress: progress, bufferFor: Int64(try source.status().st_size), write: nil)
     }
 
     /// Hashes everything `source` yields and writes the same bytes to `destination`. `expectedSize` (the
@@ -42,18 +42,22 @@ public enum HashingCopy {
         }
         let descriptor = destination.descriptor
         let path = destination.path
-        return try sequential(from: source, progress: progress, stopAfter: expectedSize) {
+        return try sequential(from: source, progress: progress, bufferFor: expectedSize, stopAfter: expectedSize) {
             try OpenFile.writeAll($0, descriptor: descriptor, path: path)
         }
     }
 
     /// Reads, hashes and hands on chunks until the end of `source`, or until `stopAfter` bytes when given: a file
     /// whose size was just taken from `stat` is then read in one call instead of two (the second finding the end).
+    /// `bufferFor` (the expected size) sizes the buffer.
     private static func sequential(
-        from source: borrowing OpenFile, progress: ((Int) -> Void)?, stopAfter: Int64? = nil,
+        from source: borrowing OpenFile, progress: ((Int) -> Void)?, bufferFor expectedSize: Int64, stopAfter: Int64? = nil,
         write: ((UnsafeRawBufferPointer) throws -> Void)?
     ) throws -> Outcome {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 4096)
+        // Sized to a small file, the buffer comes from the heap: a chunk-sized one is mapped and unmapped per file,
+        // and every unmap of a multithreaded process interrupts the other cores to flush their TLBs.
+        let bufferSize = Int(min(Int64(chunkSize), max(expectedSize, 4096)))
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
         defer { buffer.deallocate() }
         var hasher = SHA256()
         var size: Int64 = 0
