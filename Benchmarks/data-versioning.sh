@@ -25,14 +25,22 @@ echo "mlops $("$mlops" --version), dvc $("$dvc" --version)" | tee "$work/results
 data="$work/data"
 . "$root/Benchmarks/benchmark-data.sh"
 
-# Between runs, what a scenario created is moved aside rather than deleted: on this VM's ext4 (no journal) the
-# kernel avoids reusing inodes freed in the last 30 s, so creating 20,000 files right after deleting 20,000 costs
-# several times more system time for whichever tool runs next. Nobody adds data seconds after deleting a cache,
-# so the trash is emptied once at the end instead. Deleting also frees memory, which this VM hands back to its
+# Between runs, what a scenario created is moved aside rather than deleted: on ext4 without a journal (this VM's)
+# the kernel does not reuse an inode freed less than 60 s ago, or 300 s while its inode-table block is still
+# dirty (fs/ext4/ialloc.c, recently_deleted), and scans past every such inode for each file it creates, so
+# creating 20,000 files within minutes of deleting 100,000 costs several times the system time for whichever
+# tool runs next (allocating new inodes dirties the table blocks of the deleted ones, so in practice 300 s).
+# Nobody adds data right after deleting a cache, so the trash is emptied once at the end, and the next run
+# waits until that is five minutes old. Deleting also frees memory, which this VM hands back to its
 # host (virtio-balloon free page reporting): the next gigabyte a tool writes then faults in page by page and the
 # kernel's copies run at a fraction of their speed. "fresh <file>" puts an unshared, synced copy of the 1 GiB
 # file in place (one link, as a user's file has), moving the previous one aside.
 trash="$work/trash"
+emptied="$work/trash-emptied-at"
+if [ -f "$emptied" ]; then
+    wait=$(($(cat "$emptied") + 300 - $(date +%s)))
+    if [ "$wait" -gt 0 ]; then echo "waiting ${wait} s for ext4 to reuse the inodes the last run deleted"; sleep "$wait"; fi
+fi
 mkdir -p "$trash"
 aside() { local slot; slot="$(mktemp -d "$trash/XXXXXX")"; for path in "$@"; do [ ! -e "$path" ] || mv "$path" "$slot/"; done; }
 export -f aside; export trash
@@ -56,7 +64,6 @@ bench() {  # name, then hyperfine arguments
 
 cd "$M"
 # Many small files first, the gigabyte last: its copies churn memory, which this VM makes expensive to reuse.
-sleep 30  # files deleted by an earlier run are still "recently deleted" to ext4 for 30 s
 bench add-20k \
     --prepare "cd $M && aside .mlops && rm -f small.mlops && $mlops init -q && sync; cd $D && aside .dvc/cache && rm -f small.dvc && sync" \
     -n mlops "cd $M && $mlops add small" -n dvc "cd $D && $dvc add -q small"
@@ -80,7 +87,7 @@ bench add-1gib \
 /usr/bin/time -f "%M" -o "$work/results/add-1gib-peak-kib.txt" "$mlops" add -q -C "$M" big.bin
 echo "peak RSS of mlops add (1 GiB): $(cat "$work/results/add-1gib-peak-kib.txt") KiB"
 hyperfine --style basic --export-markdown "$work/results/startup.md" --export-json "$work/results/startup.json" --warmup 5 --runs 50 -N -n "mlops --version" "$mlops --version" -n "git --version" "git --version"
-rm -rf "$trash"
+rm -rf "$trash" && sync && date +%s > "$emptied"
 # Medians (the machine is shared: means carry the outliers) and the DVC/mlops ratio of medians.
 python3 - "$work/results" <<'PY'
 import json, statistics, sys, pathlib

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import CSyncFS
 import Crypto
 import Dispatch
@@ -27,7 +32,10 @@ public enum HashingCopy {
 
     /// Hashes everything `source` yields. `progress`, when given, receives the byte count of each chunk.
     public static func hash(_ source: borrowing OpenFile, progress: ((Int) -> Void)? = nil) throws -> Outcome {
-        try sequential(from: source, progress: progress, bufferFor: Int64(try source.status().st_size), write: nil)
+        let info = try source.status()
+        // A pipe's size says nothing of what it will yield.
+        let expectedSize = info.st_mode & S_IFMT == S_IFREG ? Int64(info.st_size) : Int64(chunkSize)
+        return try sequential(from: source, progress: progress, bufferFor: expectedSize, write: nil)
     }
 
     /// Hashes everything `source` yields and writes the same bytes to `destination`. `expectedSize` (the
