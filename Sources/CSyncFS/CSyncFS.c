@@ -60,3 +60,15 @@ int mlops_link_unnamed(int fd, const char *path) {
     return -1;
 #endif
 }
+
+int mlops_set_direct_io(int fd, int enabled) {
+#if defined(__linux__)
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0) return -1;
+    return fcntl(fd, F_SETFL, enabled ? (flags | O_DIRECT) : (flags & ~O_DIRECT));
+#else
+    (void)fd; (void)enabled;
+    errno = EOPNOTSUPP;
+    return -1;
+#endif
+}

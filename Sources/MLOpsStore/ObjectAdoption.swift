@@ -11,7 +11,8 @@ extension ObjectStore {
 
     /// Stores a large workspace file by moving its inode into the store and putting an identical, independent copy
     /// in its place: the object's bytes are the ones already on disk, so making the object durable costs nothing,
-    /// and the copy is made by the kernel (`copy_file_range`) on one core while the other hashes. This is what
+    /// and the copy is written on one core while the other hashes
+    /// (``HashingCopy/hashWhileCopying(_:to:size:progress:)``). This is what
     /// `dvc add` does too (move into the cache, copy back), with the hash and the copy overlapped.
     ///
     /// Returns nil, changing nothing, when adoption does not apply: not a regular file, smaller than
@@ -50,7 +51,7 @@ extension ObjectStore {
             return nil
         }
         do {
-            let outcome = try HashingCopy.hashWhileKernelCopies(source, to: copy, size: Int64(linked.st_size), progress: progress)
+            let outcome = try HashingCopy.hashWhileCopying(source, to: copy, size: Int64(linked.st_size), progress: progress)
             let after = try source.status()
             guard outcome.size == Int64(linked.st_size), Self.sameContentStatus(linked, after) else {
                 throw MLOpsError(

@@ -67,6 +67,22 @@ import Testing
         #expect(try Fixtures.sha256sum(destination) == id.hex)
     }
 
+    /// Large copies go to the disk with direct I/O from the hashing buffers (turned off for an unaligned tail), or
+    /// through the kernel's copy where direct I/O is not available: both produce the same bytes and id.
+    @Test(arguments: [3 * HashingCopy.chunkSize, 3 * HashingCopy.chunkSize + 5, HashingCopy.chunkSize + 4095])
+    func largeCopiesAreExactWithAndWithoutDirectWrites(size: Int) throws {
+        let path = try makeFile("source", size: size, seed: UInt64(size))
+        for direct in [true, false] {
+            let copyPath = directory.url("copy-\(direct)")
+            let outcome = try HashingCopy.hashWhileCopying(
+                try OpenFile.reading(path), to: try OpenFile.creating(copyPath, mode: 0o644), size: Int64(size),
+                directWrites: direct, progress: nil)
+            #expect(outcome.size == Int64(size))
+            #expect(outcome.id.hex == (try Fixtures.sha256sum(path)))
+            #expect(try Data(contentsOf: URL(fileURLWithPath: copyPath)) == (try Data(contentsOf: URL(fileURLWithPath: path))))
+        }
+    }
+
     /// A file just over the adoption threshold: one pseudo-random MiB repeated, with a distinct last chunk.
     func makeLargeFile(_ name: String) throws -> String {
         let path = try makeFile(name, size: HashingCopy.chunkSize)

@@ -22,4 +22,8 @@ int mlops_open_unnamed(const char *directory, unsigned int mode);
 /// Gives the unnamed file `fd` the name `path`; fails with EEXIST when `path` exists. Returns 0 or -1 with errno.
 int mlops_link_unnamed(int fd, const char *path);
 
+/// Turns direct I/O (O_DIRECT: writes go from the caller's buffer to the device, bypassing the page cache) on or
+/// off for `fd`. Returns 0, or -1 with errno set where the filesystem or the platform does not support it.
+int mlops_set_direct_io(int fd, int enabled);
+
 #endif
