@@ -3,12 +3,18 @@
 # Scenarios: add a 1 GiB file; add a directory of 20,000 × 4 KiB files; status with nothing changed and with one
 # changed file; checkout of both after deleting them; peak memory of `add` on 1 GiB; `mlops --version` start-up.
 # Usage: Benchmarks/data-versioning.sh [runs]   (results: Benchmarks/work/results/*.md, summarized by hand in
-# docs/benchmarks.md). Needs hyperfine (Debian package) and ~4 GiB of free disk.
+# docs/benchmarks.md). Needs hyperfine (Debian package) and ~40 GiB of free disk: what the runs create is kept
+# until the end (below).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-5}"
 work="$root/Benchmarks/work"
 mkdir -p "$work/results"
+available_kib=$(df --output=avail -k "$work" | tail -1)
+if [ "$available_kib" -lt $((40 << 20)) ]; then
+    echo "error: $work has $((available_kib >> 20)) GiB free; these benchmarks keep ~40 GiB until they finish" >&2
+    exit 1
+fi
 
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
 "$root/scripts/bootstrap"
@@ -42,6 +48,7 @@ if [ -f "$emptied" ]; then
     if [ "$wait" -gt 0 ]; then echo "waiting ${wait} s for ext4 to reuse the inodes the last run deleted"; sleep "$wait"; fi
 fi
 mkdir -p "$trash"
+trap 'rm -rf "$trash" && sync && date +%s > "$emptied"' EXIT
 aside() { local slot; slot="$(mktemp -d "$trash/XXXXXX")"; for path in "$@"; do [ ! -e "$path" ] || mv "$path" "$slot/"; done; }
 export -f aside; export trash
 fresh() { aside "$1" && cp "$data/big.bin" "$1" && sync; }
@@ -87,7 +94,6 @@ bench add-1gib \
 /usr/bin/time -f "%M" -o "$work/results/add-1gib-peak-kib.txt" "$mlops" add -q -C "$M" big.bin
 echo "peak RSS of mlops add (1 GiB): $(cat "$work/results/add-1gib-peak-kib.txt") KiB"
 hyperfine --style basic --export-markdown "$work/results/startup.md" --export-json "$work/results/startup.json" --warmup 5 --runs 50 -N -n "mlops --version" "$mlops --version" -n "git --version" "git --version"
-rm -rf "$trash" && sync && date +%s > "$emptied"
 # Medians (the machine is shared: means carry the outliers) and the DVC/mlops ratio of medians.
 python3 - "$work/results" <<'PY'
 import json, statistics, sys, pathlib
