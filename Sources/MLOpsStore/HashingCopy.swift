@@ -223,10 +223,11 @@ extension HashingCopy {
             : try copy(from: source, to: destination, expectedSize: size, progress: progress)
     }
 
-    /// The alignment of direct I/O's offsets, lengths and buffers that every Linux filesystem accepts.
+    /// The alignment of offsets, lengths and buffers direct I/O needs on filesystems with 4 KiB blocks; one that
+    /// wants more refuses the write, and the copy goes on through the page cache.
     static let directAlignment = 4096
 
-    /// Hashes `source` on this thread while another thread copies its first `size` bytes into the new, empty
+    /// Hashes `source`, `size` bytes long, on this thread while another thread copies it into the new, empty
     /// `destination`. The two agree only if nothing writes to `source` meanwhile; the caller checks that.
     ///
     /// Where the filesystem allows direct I/O, the chunks this thread reads and hashes are written to the device

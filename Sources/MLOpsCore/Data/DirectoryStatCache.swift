@@ -4,7 +4,7 @@ import MLOpsStore
 /// Remembers, for a tracked directory, the manifest id its files had when every one of them was vouched for by
 /// the ``StatCache``, against a fingerprint of all their `lstat` snapshots. While the fingerprint stays the same,
 /// `status` knows the directory's manifest without reading the stat cache's entries for each file or building
-/// the manifest again (for 20,000 files, 30 of the 40 ms that are not the walk itself).
+/// the manifest again (for 20,000 files, ~40 ms besides the walk).
 ///
 /// Soundness is the stat cache's: a fingerprint is remembered only when no file had to be read and none was racy,
 /// and it covers every name, device, inode, size, mtime, ctime and mode bit the stat cache compares, so the same

@@ -105,8 +105,8 @@ public struct StatCache: Sendable {
                         (path, device, inode, size, mtime_ns, ctime_ns, exec, oid, recorded_ns)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-            // Bound through SQLite's C API, as entries are read: `add` and `checkout` write one row per file, and
-            // GRDB's argument arrays took twice as long as the inserts.
+            // Bound through SQLite's C API, as entries are read: `add` and `checkout` write one row per file (20,000
+            // for a large directory), so building GRDB's argument arrays for each one showed.
             let row = statement.sqliteStatement
             for (path, entry) in entries {
                 let snapshot = entry.snapshot
