@@ -43,6 +43,7 @@ struct TargetComparison: Sendable {
     /// directory the ``DirectoryStatCache`` vouches for is known to match its record without reading it
     /// (`matchesRecordUnread`; ``Repository/recordedEntries(of:)`` reads it when needed).
     var recorded: [DirectoryManifest.Entry]?
+    /// Whether the directory is known to match its record without the record having been read.
     var matchesRecordUnread = false
     /// The workspace files with their ids.
     var current: [DigestedFile]
