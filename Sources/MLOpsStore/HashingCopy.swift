@@ -40,13 +40,15 @@ public enum HashingCopy {
 
     /// Hashes everything `source` yields and writes the same bytes to `destination`. `expectedSize` (the
     /// source's size from `stat`) chooses the strategy, and a small source is read no further than that size;
-    /// the bytes read decide the result.
+    /// the bytes read decide the result. A large source is written with direct I/O where that is possible (see
+    /// ``hashWhileCopying(_:to:size:directWrites:progress:)``): the bytes written are the ones hashed either way.
     public static func copy(
         from source: borrowing OpenFile, to destination: borrowing OpenFile, expectedSize: Int64,
         progress: ((Int) -> Void)? = nil
     ) throws -> Outcome {
         if expectedSize > Int64(chunkSize) {
-            return try pipelined(from: source, to: destination, progress: progress)
+            return try pipelined(
+                from: source, to: destination, directWrites: startDirectWrites(destination.descriptor), progress: progress)
         }
         let descriptor = destination.descriptor
         let path = destination.path
@@ -82,8 +84,8 @@ public enum HashingCopy {
         return Outcome(id: ObjectID(digest: hasher.finalize()), size: size)
     }
 
-    /// `directWrites`: the destination has direct I/O on (see ``hashWhileCopying(_:to:size:progress:)``); whole
-    /// aligned chunks are written that way, and direct I/O is turned off before anything else is written.
+    /// `directWrites`: the destination has direct I/O on (``startDirectWrites(_:)``); whole aligned chunks are
+    /// written that way, and direct I/O is turned off before anything else is written.
     private static func pipelined(
         from source: borrowing OpenFile, to destination: borrowing OpenFile, directWrites: Bool = false,
         progress: ((Int) -> Void)?
@@ -139,6 +141,12 @@ public enum HashingCopy {
         if let readError { throw readError }
         if let writeError = ring.writeError.withLock({ $0 }) { throw writeError }
         return Outcome(id: ObjectID(digest: hasher.finalize()), size: size)
+    }
+
+    /// Turns direct I/O on for a destination nothing has been written to yet (its offsets are then the bytes
+    /// written so far); false, changing nothing, for any other or where the filesystem does not support it.
+    static func startDirectWrites(_ descriptor: Int32) -> Bool {
+        lseek(descriptor, 0, SEEK_CUR) == 0 && mlops_set_direct_io(descriptor, 1) == 0
     }
 
     /// Writes `bytes` at `offset` (the descriptor's position) with direct I/O when both are aligned; otherwise, or
@@ -240,7 +248,7 @@ extension HashingCopy {
         _ source: borrowing OpenFile, to destination: borrowing OpenFile, size: Int64, directWrites: Bool = true,
         progress: ((Int) -> Void)?
     ) throws -> Outcome {
-        if directWrites, mlops_set_direct_io(destination.descriptor, 1) == 0 {
+        if directWrites, startDirectWrites(destination.descriptor) {
             return try pipelined(from: source, to: destination, directWrites: true, progress: progress)
         }
         let input = source.descriptor
