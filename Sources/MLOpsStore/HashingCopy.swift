@@ -243,6 +243,7 @@ extension HashingCopy {
     /// memory, and on virtual machines whose freed memory goes back to the host each new page faults there (this
     /// project's 2-core VMs copied at ~0.4 GB/s in the kernel's memcpy, against ~1.2 GB/s to the disk). Elsewhere
     /// the kernel copies (`copy_file_range`, or reads and writes where it refuses).
+    ///
     /// `directWrites: false` takes the kernel's copy even where direct I/O would do.
     static func hashWhileCopying(
         _ source: borrowing OpenFile, to destination: borrowing OpenFile, size: Int64, directWrites: Bool = true,
