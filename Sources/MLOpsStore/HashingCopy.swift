@@ -87,7 +87,7 @@ public enum HashingCopy {
     /// `directWrites`: the destination has direct I/O on (``startDirectWrites(_:)``); whole aligned chunks are
     /// written that way, and direct I/O is turned off before anything else is written.
     private static func pipelined(
-        from source: borrowing OpenFile, to destination: borrowing OpenFile, directWrites: Bool = false,
+        from source: borrowing OpenFile, to destination: borrowing OpenFile, directWrites: Bool,
         progress: ((Int) -> Void)?
     ) throws -> Outcome {
         let ring = Ring(slots: slotCount, chunkSize: chunkSize)
