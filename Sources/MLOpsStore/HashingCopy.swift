@@ -6,18 +6,20 @@
 import CSyncFS
 import Crypto
 import Dispatch
+import Foundation
 import MLOpsErrors
 import Synchronization
 
 /// Streams a file through SHA-256, optionally writing the same bytes to a destination, in constant memory.
 ///
 /// Hashing and copying in one pass guarantees the stored bytes are exactly the hashed bytes, even if the source
-/// changes meanwhile. For large inputs the reading-and-hashing thread hands filled buffers to a writing thread,
-/// so the copy overlaps the hash and both cores work; memory stays at ``slotCount`` × ``chunkSize``.
+/// changes meanwhile. For large inputs a reading thread fills buffers that the calling thread hashes and a writing
+/// thread writes at the same time, so hashing, the only step that cannot be split, never waits for the others;
+/// memory stays at ``slotCount`` × ``chunkSize``.
 public enum HashingCopy {
     /// The size of one read; large enough that syscalls are negligible, small enough to stay in cache.
     public static let chunkSize = 1 << 20
-    /// Buffers in flight between the hashing and the writing thread.
+    /// Buffers in flight between the reading, the hashing and the writing thread.
     static let slotCount = 4
     /// How many written bytes accumulate before their writeback to disk is started.
     static let writebackWindow: Int64 = 32 << 20
@@ -35,6 +37,7 @@ public enum HashingCopy {
         let info = try source.status()
         // A pipe's size says nothing of what it will yield.
         let expectedSize = info.st_mode & S_IFMT == S_IFREG ? Int64(info.st_size) : Int64(chunkSize)
+        if expectedSize > Int64(chunkSize) { return try pipelined(from: source, to: nil, progress: progress) }
         return try sequential(from: source, progress: progress, bufferFor: expectedSize, write: nil)
     }
 
@@ -47,8 +50,8 @@ public enum HashingCopy {
         progress: ((Int) -> Void)? = nil
     ) throws -> Outcome {
         if expectedSize > Int64(chunkSize) {
-            return try pipelined(
-                from: source, to: destination, directWrites: startDirectWrites(destination.descriptor), progress: progress)
+            let sink = Sink(descriptor: destination.descriptor, path: destination.path, direct: startDirectWrites(destination.descriptor))
+            return try pipelined(from: source, to: sink, progress: progress)
         }
         let descriptor = destination.descriptor
         let path = destination.path
@@ -84,62 +87,58 @@ public enum HashingCopy {
         return Outcome(id: ObjectID(digest: hasher.finalize()), size: size)
     }
 
-    /// `directWrites`: the destination has direct I/O on (``startDirectWrites(_:)``); whole aligned chunks are
-    /// written that way, and direct I/O is turned off before anything else is written.
+    /// Where a pipelined copy writes: a destination's descriptor (threads cannot borrow an ``OpenFile``), and
+    /// whether direct I/O is on for it (``startDirectWrites(_:)``).
+    private struct Sink: Sendable {
+        let descriptor: Int32
+        let path: String
+        let direct: Bool
+    }
+
+    /// Streams `source` through a ring of chunk buffers: a reading thread fills them, this thread hashes each one
+    /// (and reports progress), and a writing thread, when there is a `sink`, writes the same buffers meanwhile.
+    /// Reading from the page cache is a memory copy that would otherwise take a quarter of the hashing core's time.
+    /// With direct writes, whole aligned chunks go to the device that way, and direct I/O is turned off before
+    /// anything else is written.
     private static func pipelined(
-        from source: borrowing OpenFile, to destination: borrowing OpenFile, directWrites: Bool,
-        progress: ((Int) -> Void)?
+        from source: borrowing OpenFile, to sink: Sink?, progress: ((Int) -> Void)?
     ) throws -> Outcome {
-        let ring = Ring(slots: slotCount, chunkSize: chunkSize)
+        let ring = Ring(slots: slotCount, chunkSize: chunkSize, consumers: sink == nil ? 1 : 2)
         defer { ring.deallocate() }
-        let writerDescriptor = destination.descriptor
-        let writerPath = destination.path
-        let writerDone = DispatchSemaphore(value: 0)
-        DispatchQueue.global(qos: .userInitiated).async {
-            var written: Int64 = 0
-            var writtenBack: Int64 = 0
-            var direct = directWrites
-            ring.drain { bytes in
-                if direct {
-                    direct = try writeDirect(bytes, at: written, descriptor: writerDescriptor, path: writerPath)
-                } else {
-                    try OpenFile.writeAll(bytes, descriptor: writerDescriptor, path: writerPath)
-                }
-                written += Int64(bytes.count)
-                // Large objects are synced before anything refers to them; writing back behind the copy makes that
-                // final sync short instead of a second pass over the whole file.
-                if !direct, written - writtenBack >= writebackWindow {
-                    mlops_start_writeback(writerDescriptor, writtenBack, written - writtenBack)
-                    writtenBack = written
+        let sourceDescriptor = source.descriptor
+        let sourcePath = source.path
+        let reader = Ring.startThread { ring.fill(from: sourceDescriptor, path: sourcePath) }
+        let writer = sink.map { sink in
+            Ring.startThread {
+                var written: Int64 = 0
+                var writtenBack: Int64 = 0
+                var direct = sink.direct
+                ring.consume(as: 1) { bytes in
+                    if direct {
+                        direct = try writeDirect(bytes, at: written, descriptor: sink.descriptor, path: sink.path)
+                    } else {
+                        try OpenFile.writeAll(bytes, descriptor: sink.descriptor, path: sink.path)
+                    }
+                    written += Int64(bytes.count)
+                    // Large objects are synced before anything refers to them; writing back behind the copy makes
+                    // that final sync short instead of a second pass over the whole file.
+                    if !direct, written - writtenBack >= writebackWindow {
+                        mlops_start_writeback(sink.descriptor, writtenBack, written - writtenBack)
+                        writtenBack = written
+                    }
                 }
             }
-            writerDone.signal()
         }
         var hasher = SHA256()
         var size: Int64 = 0
-        var readError: (any Error)?
-        var slot = 0
-        while true {
-            ring.free.wait()
-            var count = 0
-            if !ring.failed {
-                do {
-                    count = try source.read(into: ring.buffers[slot])
-                } catch {
-                    readError = error
-                }
-            }
-            ring.lengths[slot] = count
-            if count > 0 { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: ring.buffers[slot][..<count])) }
-            ring.filled.signal()
-            if count == 0 { break }
-            size += Int64(count)
-            progress?(count)
-            slot = (slot + 1) % ring.buffers.count
+        ring.consume(as: 0) { bytes in
+            hasher.update(bufferPointer: bytes)
+            size += Int64(bytes.count)
+            progress?(bytes.count)
         }
-        writerDone.wait()
-        if let readError { throw readError }
-        if let writeError = ring.writeError.withLock({ $0 }) { throw writeError }
+        reader.wait()
+        writer?.wait()
+        if let error = ring.failure.withLock({ $0 }) { throw error }
         return Outcome(id: ObjectID(digest: hasher.finalize()), size: size)
     }
 
@@ -176,46 +175,92 @@ public enum HashingCopy {
         return false
     }
 
-    /// Fixed buffers passed between the hashing thread and the writing thread. The semaphores order every access
-    /// to a slot, which is why the unchecked sendability is sound.
+    /// Fixed buffers one reading thread fills, in order, for a fixed set of consumers (hashing, writing), each of
+    /// which takes every filled buffer in order; a buffer is refilled once every consumer has finished with it. The
+    /// semaphores order every access to a buffer, which is why the unchecked sendability is sound.
     private final class Ring: @unchecked Sendable {
         let buffers: [UnsafeMutableRawBufferPointer]
-        var lengths: [Int]
-        let free: DispatchSemaphore
-        let filled = DispatchSemaphore(value: 0)
-        let writeError = Mutex<(any Error)?>(nil)
-        var failed: Bool { writeError.withLock { $0 != nil } }
+        let lengths: UnsafeMutableBufferPointer<Int>
+        /// Per consumer: buffers filled and not yet taken.
+        let filled: [DispatchSemaphore]
+        /// Per consumer: buffers it has finished with.
+        let finished: [DispatchSemaphore]
+        /// The first error of the reader or of any consumer; everyone stops working on seeing it.
+        let failure = Mutex<(any Error)?>(nil)
+        var failed: Bool { failure.withLock { $0 != nil } }
 
-        init(slots: Int, chunkSize: Int) {
+        init(slots: Int, chunkSize: Int, consumers: Int) {
             buffers = (0..<slots).map { _ in .allocate(byteCount: chunkSize, alignment: 4096) }
-            lengths = Array(repeating: 0, count: slots)
-            // libdispatch traps when a semaphore is disposed below its initial value, and the producer ends
-            // holding slots; starting at zero and signalling up avoids that.
-            free = DispatchSemaphore(value: 0)
-            for _ in 0..<slots { free.signal() }
+            lengths = .allocate(capacity: slots)
+            lengths.initialize(repeating: 0)
+            filled = (0..<consumers).map { _ in DispatchSemaphore(value: 0) }
+            // libdispatch traps when a semaphore is disposed below its initial value, and the reader ends holding
+            // buffers; starting at zero and signalling up avoids that.
+            finished = (0..<consumers).map { _ in
+                let semaphore = DispatchSemaphore(value: 0)
+                for _ in 0..<slots { semaphore.signal() }
+                return semaphore
+            }
         }
 
-        /// Writes filled slots in order until an empty one marks the end; after an error keeps draining, unwritten,
-        /// so the producer never blocks.
-        func drain(_ write: (UnsafeRawBufferPointer) throws -> Void) {
+        /// Runs `body` on a thread of its own, so it starts at once however busy Dispatch's pool is (a caller
+        /// may itself be one of its workers); the returned semaphore is signalled when `body` returns.
+        static func startThread(_ body: @escaping @Sendable () -> Void) -> DispatchSemaphore {
+            let done = DispatchSemaphore(value: 0)
+            Thread {
+                body()
+                done.signal()
+            }.start()
+            return done
+        }
+
+        /// Fills buffers, each completely but the last, until the file ends or someone fails, then hands on an
+        /// empty buffer to mark the end.
+        func fill(from descriptor: Int32, path: String) {
             var slot = 0
             while true {
-                filled.wait()
-                let count = lengths[slot]
-                if count == 0 { break }
+                finished.forEach { $0.wait() }
+                var count = 0
                 if !failed {
                     do {
-                        try write(UnsafeRawBufferPointer(rebasing: buffers[slot][..<count]))
+                        count = try OpenFile.readFully(into: buffers[slot], descriptor: descriptor, path: path)
                     } catch {
-                        writeError.withLock { $0 = error }
+                        record(error)
                     }
                 }
-                free.signal()
+                lengths[slot] = count
+                filled.forEach { $0.signal() }
+                if count == 0 { return }
                 slot = (slot + 1) % buffers.count
             }
         }
 
-        func deallocate() { buffers.forEach { $0.deallocate() } }
+        /// Hands consumer `index`'s filled buffers to `body` in order until the empty one marks the end; after a
+        /// failure keeps taking them, unprocessed, so the reader never blocks.
+        func consume(as index: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) {
+            var slot = 0
+            while true {
+                filled[index].wait()
+                let count = lengths[slot]
+                if count == 0 { return }
+                if !failed {
+                    do {
+                        try body(UnsafeRawBufferPointer(rebasing: buffers[slot][..<count]))
+                    } catch {
+                        record(error)
+                    }
+                }
+                finished[index].signal()
+                slot = (slot + 1) % buffers.count
+            }
+        }
+
+        private func record(_ error: any Error) { failure.withLock { if $0 == nil { $0 = error } } }
+
+        func deallocate() {
+            buffers.forEach { $0.deallocate() }
+            lengths.deallocate()
+        }
     }
 }
 
@@ -250,7 +295,7 @@ extension HashingCopy {
         progress: ((Int) -> Void)?
     ) throws -> Outcome {
         if directWrites, startDirectWrites(destination.descriptor) {
-            return try pipelined(from: source, to: destination, directWrites: true, progress: progress)
+            return try pipelined(from: source, to: Sink(descriptor: destination.descriptor, path: destination.path, direct: true), progress: progress)
         }
         let input = source.descriptor
         let output = destination.descriptor

@@ -61,6 +61,16 @@ public struct OpenFile: ~Copyable {
 
     /// Reads up to `buffer.count` bytes; returns 0 at end of file.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        try Self.read(into: buffer, descriptor: descriptor, path: path)
+    }
+
+    /// Reads until `buffer` is full or the file ends; returns the number of bytes read.
+    public func readFully(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        try Self.readFully(into: buffer, descriptor: descriptor, path: path)
+    }
+
+    /// ``read(into:)`` from a raw descriptor; for threads that cannot borrow an `OpenFile`.
+    static func read(into buffer: UnsafeMutableRawBufferPointer, descriptor: Int32, path: String) throws -> Int {
         while true {
             let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
             if count >= 0 { return count }
@@ -68,11 +78,11 @@ public struct OpenFile: ~Copyable {
         }
     }
 
-    /// Reads until `buffer` is full or the file ends; returns the number of bytes read.
-    public func readFully(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    /// ``readFully(into:)`` from a raw descriptor.
+    static func readFully(into buffer: UnsafeMutableRawBufferPointer, descriptor: Int32, path: String) throws -> Int {
         var total = 0
         while total < buffer.count {
-            let count = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[total...]))
+            let count = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[total...]), descriptor: descriptor, path: path)
             if count == 0 { break }
             total += count
         }

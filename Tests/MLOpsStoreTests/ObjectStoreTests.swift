@@ -81,6 +81,21 @@ import Testing
             #expect(outcome.id.hex == (try Fixtures.sha256sum(path)))
             #expect(try Data(contentsOf: URL(fileURLWithPath: copyPath)) == (try Data(contentsOf: URL(fileURLWithPath: path))))
         }
+        // Hashing alone goes through the same reading thread.
+        let hashed = try HashingCopy.hash(try OpenFile.reading(path))
+        #expect(hashed.id.hex == (try Fixtures.sha256sum(path)) && hashed.size == Int64(size))
+    }
+
+    /// A destination that refuses writes fails the copy with the write's error; the reading and hashing threads
+    /// stop instead of waiting for buffers the writer will never free.
+    @Test func aFailingWriteEndsALargeCopyWithItsError() throws {
+        let path = try makeFile("source", size: 8 * HashingCopy.chunkSize + 1)
+        let readOnly = directory.url("read-only")
+        #expect(FileManager.default.createFile(atPath: readOnly, contents: nil))
+        let error = #expect(throws: MLOpsError.self) {
+            try HashingCopy.copy(from: try OpenFile.reading(path), to: try OpenFile.reading(readOnly), expectedSize: 8 * Int64(HashingCopy.chunkSize) + 1)
+        }
+        #expect(error?.message.contains("read-only") == true)
     }
 
     /// A file just over the adoption threshold: one pseudo-random MiB repeated, with a distinct last chunk.
