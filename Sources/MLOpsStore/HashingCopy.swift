@@ -6,7 +6,6 @@
 import CSyncFS
 import Crypto
 import Dispatch
-import Foundation
 import MLOpsErrors
 import Synchronization
 
@@ -107,9 +106,9 @@ public enum HashingCopy {
         defer { ring.deallocate() }
         let sourceDescriptor = source.descriptor
         let sourcePath = source.path
-        let reader = Ring.startThread { ring.fill(from: sourceDescriptor, path: sourcePath) }
+        let reader = ParallelWork.startThread { ring.fill(from: sourceDescriptor, path: sourcePath) }
         let writer = sink.map { sink in
-            Ring.startThread {
+            ParallelWork.startThread {
                 var written: Int64 = 0
                 var writtenBack: Int64 = 0
                 var direct = sink.direct
@@ -201,17 +200,6 @@ public enum HashingCopy {
                 for _ in 0..<slots { semaphore.signal() }
                 return semaphore
             }
-        }
-
-        /// Runs `body` on a thread of its own, so it starts at once however busy Dispatch's pool is (a caller
-        /// may itself be one of its workers); the returned semaphore is signalled when `body` returns.
-        static func startThread(_ body: @escaping @Sendable () -> Void) -> DispatchSemaphore {
-            let done = DispatchSemaphore(value: 0)
-            Thread {
-                body()
-                done.signal()
-            }.start()
-            return done
         }
 
         /// Fills buffers, each completely but the last, until the file ends or someone fails, then hands on an

@@ -34,6 +34,32 @@ public enum ParallelWork {
         return results.collect()
     }
 
+    /// Runs `background` on a thread of its own while the calling thread runs `foreground`, and returns
+    /// `foreground`'s result once both have finished; the background's error, if it threw, is thrown first.
+    public static func overlapping<Result>(
+        _ background: @escaping @Sendable () throws -> Void, with foreground: () throws -> Result
+    ) throws -> Result {
+        let failure = Mutex<(any Error)?>(nil)
+        let done = startThread {
+            do { try background() } catch { failure.withLock { $0 = error } }
+        }
+        let result = Swift.Result { try foreground() }
+        done.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
+        return try result.get()
+    }
+
+    /// Runs `body` on a thread of its own, so it starts at once however busy Dispatch's pool is (the caller may
+    /// itself be one of its workers); the returned semaphore is signalled when `body` returns.
+    static func startThread(_ body: @escaping @Sendable () -> Void) -> DispatchSemaphore {
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            body()
+            done.signal()
+        }.start()
+        return done
+    }
+
     /// Fixed slots each written by exactly one worker (the one that drew the index), then read after all
     /// workers joined: no slot is shared, which is why the unchecked sendability is sound.
     private final class ResultSlots<Result>: @unchecked Sendable {

@@ -91,15 +91,17 @@ extension Repository {
                 pending.append(Pending(path: target, pointer: pointer, digests: digests, previous: previous))
             }
         }
-        // Objects must be durable before any pointer names them.
-        try store.synchronize(written + pending.flatMap { $0.digests.filter(\.wasRead).map(\.oid) })
+        // Objects must be durable before any pointer names them. The stat cache is written meanwhile: it may name
+        // an object a crash then loses, but `digest` trusts an entry only when the store has its object.
+        let store = self.store
+        let stored = written + pending.flatMap { $0.digests.filter(\.wasRead).map(\.oid) }
+        try ParallelWork.overlapping({ try store.synchronize(stored) }, with: { try rememberDigests(pending.flatMap(\.digests)) })
         for item in pending where item.pointer != item.previous {
             try AtomicFile.write(item.pointer.rendered(), to: absolute(item.path) + PointerFile.suffix)
             try GitIgnoreFile.add(
                 GitIgnoreFile.entry(for: WorkspacePath.name(item.path), isDirectory: item.pointer.kind == .dir),
                 in: absolute(WorkspacePath.parent(item.path)))
         }
-        try rememberDigests(pending.flatMap(\.digests))
         if config.core.link != .copy {
             for item in pending { try relink(item.digests) }
         }
