@@ -283,24 +283,14 @@ extension HashingCopy {
         progress: ((Int) -> Void)?
     ) throws -> Outcome {
         if directWrites, startDirectWrites(destination.descriptor) {
-            return try pipelined(from: source, to: Sink(descriptor: destination.descriptor, path: destination.path, direct: true), progress: progress)
+            let sink = Sink(descriptor: destination.descriptor, path: destination.path, direct: true)
+            return try pipelined(from: source, to: sink, progress: progress)
         }
         let input = source.descriptor
         let output = destination.descriptor
         let outputPath = destination.path
-        let copyError = Mutex<(any Error)?>(nil)
-        let copied = DispatchSemaphore(value: 0)
-        DispatchQueue.global(qos: .userInitiated).async {
-            do {
-                try KernelCopy.copy(from: input, to: output, size: size, path: outputPath)
-            } catch {
-                copyError.withLock { $0 = error }
-            }
-            copied.signal()
-        }
-        let outcome = try hash(source, progress: progress)
-        copied.wait()
-        if let error = copyError.withLock({ $0 }) { throw error }
-        return outcome
+        return try ParallelWork.overlapping(
+            { try KernelCopy.copy(from: input, to: output, size: size, path: outputPath) },
+            with: { try hash(source, progress: progress) })
     }
 }
