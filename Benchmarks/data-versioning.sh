@@ -31,26 +31,9 @@ echo "mlops $("$mlops" --version), dvc $("$dvc" --version)" | tee "$work/results
 data="$work/data"
 . "$root/Benchmarks/benchmark-data.sh"
 
-# Between runs, what a scenario created is moved aside rather than deleted: on ext4 without a journal (this VM's)
-# the kernel does not reuse an inode freed less than 60 s ago, or 360 s while its inode-table block is still
-# dirty (fs/ext4/ialloc.c, recently_deleted), and scans past every such inode for each file it creates, so
-# creating 20,000 files within minutes of deleting 100,000 costs several times the system time for whichever
-# tool runs next (allocating new inodes dirties the table blocks of the deleted ones, so in practice 360 s).
-# Nobody adds data right after deleting a cache, so the trash is emptied once at the end, and the next run
-# waits until that is seven minutes old. Deleting also frees memory, which this VM hands back to its
-# host (virtio-balloon free page reporting): the next gigabyte a tool writes then faults in page by page and the
-# kernel's copies run at a fraction of their speed. "fresh <file>" puts an unshared, synced copy of the 1 GiB
-# file in place (one link, as a user's file has), moving the previous one aside.
-trash="$work/trash"
-emptied="$work/trash-emptied-at"
-if [ -f "$emptied" ]; then
-    wait=$(($(cat "$emptied") + 420 - $(date +%s)))
-    if [ "$wait" -gt 0 ]; then echo "waiting ${wait} s for ext4 to reuse the inodes the last run deleted"; sleep "$wait"; fi
-fi
-mkdir -p "$trash"
-trap 'rm -rf "$trash" && sync && date +%s > "$emptied"' EXIT
-aside() { local slot; slot="$(mktemp -d "$trash/XXXXXX")"; for path in "$@"; do [ ! -e "$path" ] || mv "$path" "$slot/"; done; }
-export -f aside; export trash
+. "$root/Benchmarks/benchmark-trash.sh"
+# "fresh <file>" puts an unshared, synced copy of the 1 GiB file in place (one link, as a user's file has),
+# moving the previous one aside.
 fresh() { aside "$1" && cp "$data/big.bin" "$1" && sync; }
 export -f fresh; export data
 

@@ -15,13 +15,6 @@ rounds="${1:-1}"
 scenarios="${2:-all}"
 work="$root/Benchmarks/work"
 out="$work/remotes"
-# What a scenario is done with is moved aside and deleted once at the end: on this VM's ext4 (no journal) the
-# kernel avoids reusing inodes freed in the last 30 s, so creating 20,000 files right after deleting 20,000 costs
-# whichever tool runs next several times the system time (see docs/benchmarks.md).
-trash="$work/trash"
-mkdir -p "$trash"
-aside() { local slot; slot="$(mktemp -d "$trash/XXXXXX")"; for path in "$@"; do [ ! -e "$path" ] || mv "$path" "$slot/"; done; }
-aside "$out" && mkdir -p "$out"
 
 command -v hyperfine >/dev/null || apt-get install -y -qq hyperfine >/dev/null
 (cd "$root" && swift build -c release --product mlops >/dev/null)
@@ -33,6 +26,14 @@ if [ ! -x "$venv/bin/dvc" ] || [ ! -x "$venv/bin/aws" ] || [ ! -x "$venv/bin/mot
 fi
 dvc="$venv/bin/dvc"
 aws="$venv/bin/aws"
+# Each round of the path-remote scenario keeps ~11 GiB (both tools' repositories, remotes and clones) until the end.
+available_kib=$(df --output=avail -k "$work" | tail -1)
+if [ "$available_kib" -lt $((rounds * 11 << 20)) ]; then
+    echo "error: $work has $((available_kib >> 20)) GiB free; $rounds rounds keep ~$((rounds * 11)) GiB until they finish" >&2
+    exit 1
+fi
+. "$root/Benchmarks/benchmark-trash.sh"
+aside "$out" && mkdir -p "$out"
 echo "mlops $("$mlops" --version), $("$dvc" --version | sed 's/^/dvc /'), $("$aws" --version 2>&1 | cut -d' ' -f1)" | tee "$out/versions.txt"
 
 data="$work/data"
@@ -47,7 +48,7 @@ settle() { sync; sleep 2; }
 
 repo() {  # repo <dir> <tool> <paths…>: a fresh git repository tracking <paths> (copied from $data)
     local dir="$1" tool="$2"; shift 2
-    rm -rf "$dir" && mkdir -p "$dir" && cd "$dir" && git init -q
+    aside "$dir" && mkdir -p "$dir" && cd "$dir" && git init -q
     for path in "$@"; do cp -r "$data/$path" "$dir/$path"; done
     if [ "$tool" = mlops ]; then
         "$mlops" init -q && "$mlops" add -q "$@"
@@ -57,19 +58,19 @@ repo() {  # repo <dir> <tool> <paths…>: a fresh git repository tracking <paths
 }
 clone() {  # clone <dir> <copy>: commit the repository in <dir> and clone it to <copy>, as a new machine would
     git -C "$1" add -A >/dev/null && git -C "$1" -c user.name=bench -c user.email=bench@invalid commit -qm data
-    rm -rf "$2" && git clone -q "$1" "$2" && cd "$2"
+    aside "$2" && git clone -q "$1" "$2" && cd "$2"
 }
 empty() {  # empty <tool> <paths…>: drop the cache and the workspace copies (for the S3 runs)
     local tool="$1"; shift
-    rm -rf "$@"
-    if [ "$tool" = mlops ]; then rm -rf .mlops/objects; else rm -rf .dvc/cache; fi
+    aside "$@"
+    if [ "$tool" = mlops ]; then aside .mlops/objects; else aside .dvc/cache; fi
 }
 
 # Path remote: the directory and the 1 GiB file.
 for round in $(seq 1 "$rounds"); do
     for tool in mlops dvc; do
         repo "$out/path-$tool" "$tool" small big.bin
-        rm -rf "$out/share-$tool"
+        aside "$out/share-$tool"
         mkdir -p "$out/share-$tool"
         if [ "$tool" = mlops ]; then
             "$mlops" remote add -q share "$out/share-$tool" && settle
@@ -149,7 +150,6 @@ hyperfine -N --warmup 3 --runs 30 --export-json "$out/hook.json" \
     "$out/hook/.git/hooks/post-checkout $(git rev-parse HEAD) $(git rev-parse HEAD) 1" \
     "$out/hook/.git/hooks/post-checkout $(git rev-parse HEAD~1) $(git rev-parse HEAD) 1" >/dev/null
 
-rm -rf "$trash"
 python3 - "$results" "$out/requests.tsv" "$out/hook.json" <<'PY'
 import json, statistics, sys
 from collections import defaultdict
