@@ -67,8 +67,9 @@ import Testing
         #expect(try Fixtures.sha256sum(destination) == id.hex)
     }
 
-    /// Large copies go to the disk with direct I/O from the hashing buffers (turned off for an unaligned tail), or
-    /// through the kernel's copy where direct I/O is not available: both produce the same bytes and id.
+    /// Large copies go to the disk with direct I/O from the hashing buffers or a mapping of the source (turned off
+    /// for an unaligned tail), or through the kernel's copy where direct I/O is not available: all produce the
+    /// same bytes and id.
     @Test(arguments: [3 * HashingCopy.chunkSize, 3 * HashingCopy.chunkSize + 5, HashingCopy.chunkSize + 4095])
     func largeCopiesAreExactWithAndWithoutDirectWrites(size: Int) throws {
         let path = try makeFile("source", size: size, seed: UInt64(size))
@@ -81,6 +82,12 @@ import Testing
             #expect(outcome.id.hex == (try Fixtures.sha256sum(path)))
             #expect(try Data(contentsOf: URL(fileURLWithPath: copyPath)) == (try Data(contentsOf: URL(fileURLWithPath: path))))
         }
+        // An object (a source that cannot change) is mapped instead of read, and written from the mapping.
+        let mappedCopy = directory.url("copy-mapped")
+        let mapped = try HashingCopy.copyUnchanging(
+            from: try OpenFile.reading(path), to: try OpenFile.creating(mappedCopy, mode: 0o644), size: Int64(size))
+        #expect(mapped.id.hex == (try Fixtures.sha256sum(path)) && mapped.size == Int64(size))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: mappedCopy)) == (try Data(contentsOf: URL(fileURLWithPath: path))))
         // Hashing alone goes through the same reading thread.
         let hashed = try HashingCopy.hash(try OpenFile.reading(path))
         #expect(hashed.id.hex == (try Fixtures.sha256sum(path)) && hashed.size == Int64(size))
