@@ -271,7 +271,7 @@ public enum HashingCopy {
     /// A read-only mapping of a whole file that does not change while it is mapped (an object): copying it needs
     /// no copy into buffers. A file truncated while mapped would fault its reader (SIGBUS), which is why only
     /// objects, never written in place, are mapped.
-    final class MappedFile: @unchecked Sendable {
+    private final class MappedFile: @unchecked Sendable {
         let bytes: UnsafeRawBufferPointer
 
         /// Maps the file open at `descriptor` as its size is now; nil where it cannot be mapped (then it is read).
