@@ -299,8 +299,8 @@ public enum HashingCopy {
 
 extension HashingCopy {
     /// Copies a source that does not change while it is read (an object in a store or on a remote) and hashes
-    /// it: a large one is copied on another thread while this one hashes, a small one is read in one call (its
-    /// size known) and written from that buffer.
+    /// it: a large one is mapped and written from the mapping on another thread while this one hashes, a small
+    /// one is read in one call (its size known) and written from that buffer.
     public static func copyUnchanging(
         from source: borrowing OpenFile, to destination: borrowing OpenFile, size: Int64, progress: ((Int) -> Void)? = nil
     ) throws -> Outcome {
