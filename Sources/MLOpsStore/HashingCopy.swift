@@ -43,7 +43,7 @@ public enum HashingCopy {
     /// Hashes everything `source` yields and writes the same bytes to `destination`. `expectedSize` (the
     /// source's size from `stat`) chooses the strategy, and a small source is read no further than that size;
     /// the bytes read decide the result. A large source is written with direct I/O where that is possible (see
-    /// ``hashWhileCopying(_:to:size:directWrites:progress:)``): the bytes written are the ones hashed either way.
+    /// ``hashWhileCopying(_:to:size:directWrites:mappingSource:progress:)``): the bytes written are the ones hashed either way.
     public static func copy(
         from source: borrowing OpenFile, to destination: borrowing OpenFile, expectedSize: Int64,
         progress: ((Int) -> Void)? = nil
@@ -304,15 +304,9 @@ extension HashingCopy {
     public static func copyUnchanging(
         from source: borrowing OpenFile, to destination: borrowing OpenFile, size: Int64, progress: ((Int) -> Void)? = nil
     ) throws -> Outcome {
-        guard size > Int64(chunkSize) else { return try copy(from: source, to: destination, expectedSize: size, progress: progress) }
-        // Buffers that direct I/O has just written from are slow to fill again (on this project's VMs the reading
-        // thread's copy into them took ~0.4 s per GiB, against ~0.1 s into buffers that were only hashed), so a
-        // source that cannot change is mapped and written from the mapping.
-        if let mapping = MappedFile(source.descriptor), startDirectWrites(destination.descriptor) {
-            let sink = Sink(descriptor: destination.descriptor, path: destination.path, direct: true)
-            return try pipelined(from: source, mapping: mapping, to: sink, progress: progress)
-        }
-        return try hashWhileCopying(source, to: destination, size: size, progress: progress)
+        size > Int64(chunkSize)
+            ? try hashWhileCopying(source, to: destination, size: size, mappingSource: true, progress: progress)
+            : try copy(from: source, to: destination, expectedSize: size, progress: progress)
     }
 
     /// The alignment of offsets, lengths and buffers direct I/O needs on filesystems with 4 KiB blocks; one that
@@ -328,14 +322,18 @@ extension HashingCopy {
     /// project's 2-core VMs copied at ~0.4 GB/s in the kernel's memcpy, against ~1.2 GB/s to the disk). Elsewhere
     /// the kernel copies (`copy_file_range`, or reads and writes where it refuses).
     ///
-    /// `directWrites: false` takes the kernel's copy even where direct I/O would do.
+    /// `directWrites: false` takes the kernel's copy even where direct I/O would do. `mappingSource: true` (for
+    /// objects, which are never written in place) writes from a mapping of the source rather than from buffers it
+    /// is read into: buffers direct I/O has just written from are slow to fill again (on this project's VMs the
+    /// reading thread's copy into them took ~0.4 s per GiB, against ~0.1 s into buffers that were only hashed).
     static func hashWhileCopying(
         _ source: borrowing OpenFile, to destination: borrowing OpenFile, size: Int64, directWrites: Bool = true,
-        progress: ((Int) -> Void)?
+        mappingSource: Bool = false, progress: ((Int) -> Void)?
     ) throws -> Outcome {
         if directWrites, startDirectWrites(destination.descriptor) {
             let sink = Sink(descriptor: destination.descriptor, path: destination.path, direct: true)
-            return try pipelined(from: source, to: sink, progress: progress)
+            let mapping = mappingSource ? MappedFile(source.descriptor) : nil
+            return try pipelined(from: source, mapping: mapping, to: sink, progress: progress)
         }
         let input = source.descriptor
         let output = destination.descriptor

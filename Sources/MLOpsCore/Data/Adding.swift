@@ -95,7 +95,8 @@ extension Repository {
         // an object a crash then loses, but `digest` trusts an entry only when the store has its object.
         let store = self.store
         let stored = written + pending.flatMap { $0.digests.filter(\.wasRead).map(\.oid) }
-        try ParallelWork.overlapping({ try store.synchronize(stored) }, with: { try rememberDigests(pending.flatMap(\.digests)) })
+        try ParallelWork.overlapping(
+            { try store.synchronize(stored) }, with: { try rememberDigests(pending.flatMap(\.digests)) })
         for item in pending where item.pointer != item.previous {
             try AtomicFile.write(item.pointer.rendered(), to: absolute(item.path) + PointerFile.suffix)
             try GitIgnoreFile.add(
