@@ -91,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "mlops-learn-benchmark", dependencies: ["MLOpsLearn"], path: "Benchmarks/LearnBenchmark"),
         .target(name: "MLOpsTestSupport", dependencies: ["MLOpsCLI", "MLOpsCore"]),
-        .testTarget(name: "MLOpsStoreTests", dependencies: ["MLOpsStore", "MLOpsTestSupport"]),
+        .testTarget(name: "MLOpsStoreTests", dependencies: ["MLOpsStore", "MLOpsTestSupport", "CSyncFS"]),
         .testTarget(
             name: "MLOpsLearnTests", dependencies: ["MLOpsLearn", "MLOpsTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "MLOpsServeTests", dependencies: ["MLOpsServe", "MLOpsTestSupport"]),

@@ -43,7 +43,7 @@ public enum HashingCopy {
     /// Hashes everything `source` yields and writes the same bytes to `destination`. `expectedSize` (the
     /// source's size from `stat`) chooses the strategy, and a small source is read no further than that size;
     /// the bytes read decide the result. A large source is written with direct I/O where that is possible (see
-    /// ``hashWhileCopying(_:to:size:directWrites:mappingSource:progress:)``): the bytes written are the ones hashed either way.
+    /// ``hashWhileCopying(_:to:size:directWrites:sourceIsObject:progress:)``): the bytes written are the ones hashed either way.
     public static func copy(
         from source: borrowing OpenFile, to destination: borrowing OpenFile, expectedSize: Int64,
         progress: ((Int) -> Void)? = nil
@@ -101,9 +101,11 @@ public enum HashingCopy {
     /// anything else is written.
     ///
     /// With a `mapping` of the source, the reading thread hands on slices of it (after asking the kernel to map
-    /// each in) instead of copying into buffers.
+    /// each in) instead of copying into buffers. With `directReads` (direct I/O on for the source), it reads whole
+    /// chunks from the device into the buffers.
     private static func pipelined(
-        from source: borrowing OpenFile, mapping: MappedFile? = nil, to sink: Sink?, progress: ((Int) -> Void)?
+        from source: borrowing OpenFile, mapping: MappedFile? = nil, directReads: Bool = false, to sink: Sink?,
+        progress: ((Int) -> Void)?
     ) throws -> Outcome {
         let ring = Ring(slots: slotCount, chunkSize: chunkSize, consumers: sink == nil ? 1 : 2, mapping: mapping)
         defer { ring.deallocate() }
@@ -112,7 +114,7 @@ public enum HashingCopy {
         // Doubles the kernel's read-ahead: reading a gigabyte that is not cached took 0.53 s instead of 0.64 s
         // (medians of six) on this project's VMs. Only a hint; its failure changes nothing.
         _ = posix_fadvise(sourceDescriptor, 0, 0, POSIX_FADV_SEQUENTIAL)
-        let reader = ParallelWork.startThread { ring.fill(from: sourceDescriptor, path: sourcePath) }
+        let reader = ParallelWork.startThread { ring.fill(from: sourceDescriptor, path: sourcePath, direct: directReads) }
         let writer = sink.map { sink in
             ParallelWork.startThread {
                 var written: Int64 = 0
@@ -180,6 +182,30 @@ public enum HashingCopy {
         return false
     }
 
+    /// Fills `buffer` (a whole chunk, aligned) from `descriptor`, which has direct I/O on, until it is full or the
+    /// file ends: a direct read returns less than it was asked for, and less than whole blocks, only at the end of
+    /// the file. When the filesystem refuses the alignment, turns direct I/O off (`direct` becomes false) and
+    /// reads the rest through the page cache.
+    static func readDirect(
+        into buffer: UnsafeMutableRawBufferPointer, descriptor: Int32, path: String, direct: inout Bool
+    ) throws -> Int {
+        var total = 0
+        while total < buffer.count {
+            let count = Glibc.read(descriptor, buffer.baseAddress.map { $0 + total }, buffer.count - total)
+            if count < 0, errno == EINTR { continue }
+            if count < 0, errno == EINVAL, direct {
+                guard mlops_set_direct_io(descriptor, 0) == 0 else { throw MLOpsError.system("read", path: path, errno: errno) }
+                direct = false
+                continue
+            }
+            if count < 0 { throw MLOpsError.system("read", path: path, errno: errno) }
+            if count == 0 { break }
+            total += count
+            if direct, count % directAlignment != 0 { break }
+        }
+        return total
+    }
+
     /// Fixed buffers one reading thread fills, in order, for a fixed set of consumers (hashing, writing), each of
     /// which takes every filled buffer in order; a buffer is refilled once every consumer has finished with it.
     /// With a mapping of the source there are no buffers: the slots hold slices of the mapping. The semaphores
@@ -213,8 +239,9 @@ public enum HashingCopy {
         }
 
         /// Fills slots, each with a whole chunk but the last, until the file ends or someone fails, then hands on
-        /// an empty one to mark the end.
-        func fill(from descriptor: Int32, path: String) {
+        /// an empty one to mark the end. `direct`: direct I/O is on for `descriptor`.
+        func fill(from descriptor: Int32, path: String, direct: Bool) {
+            var direct = direct
             var slot = 0
             var offset = 0
             while true {
@@ -225,7 +252,9 @@ public enum HashingCopy {
                         if let mapping {
                             chunk = mapping.prefetched(from: offset, count: HashingCopy.chunkSize)
                         } else {
-                            let count = try OpenFile.readFully(into: buffers[slot], descriptor: descriptor, path: path)
+                            let count = direct
+                                ? try HashingCopy.readDirect(into: buffers[slot], descriptor: descriptor, path: path, direct: &direct)
+                                : try OpenFile.readFully(into: buffers[slot], descriptor: descriptor, path: path)
                             chunk = UnsafeRawBufferPointer(rebasing: buffers[slot][..<count])
                         }
                     } catch {
@@ -286,6 +315,23 @@ public enum HashingCopy {
 
         deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count) }
 
+        /// Whether most of the file is in the page cache, judged from 16 pages spread over it (`mincore`). Where
+        /// the kernel will not tell (a file the caller may not write), it answers as if all were.
+        var isMostlyCached: Bool {
+            guard let base = bytes.baseAddress else { return true }
+            let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+            let pages = (bytes.count + pageSize - 1) / pageSize
+            let samples = 16
+            var resident = 0
+            var vector: UInt8 = 0
+            for sample in 0..<samples {
+                let page = pages * sample / samples
+                guard mincore(UnsafeMutableRawPointer(mutating: base + page * pageSize), 1, &vector) == 0 else { return true }
+                resident += Int(vector & 1)
+            }
+            return resident * 2 >= samples
+        }
+
         /// Up to `count` bytes from `offset` (empty past the end), with their pages mapped in by this thread
         /// (`MADV_POPULATE_READ`, where the kernel has it) so the thread that hashes them does not take the faults.
         func prefetched(from offset: Int, count: Int) -> UnsafeRawBufferPointer {
@@ -299,13 +345,14 @@ public enum HashingCopy {
 
 extension HashingCopy {
     /// Copies a source that does not change while it is read (an object in a store or on a remote) and hashes
-    /// it: a large one is mapped and written from the mapping on another thread while this one hashes, a small
-    /// one is read in one call (its size known) and written from that buffer.
+    /// it: a large one is written on another thread while this one hashes, from a mapping when it is in the page
+    /// cache and read with direct I/O when it is not; a small one is read in one call (its size known) and
+    /// written from that buffer.
     public static func copyUnchanging(
         from source: borrowing OpenFile, to destination: borrowing OpenFile, size: Int64, progress: ((Int) -> Void)? = nil
     ) throws -> Outcome {
         size > Int64(chunkSize)
-            ? try hashWhileCopying(source, to: destination, size: size, mappingSource: true, progress: progress)
+            ? try hashWhileCopying(source, to: destination, size: size, sourceIsObject: true, progress: progress)
             : try copy(from: source, to: destination, expectedSize: size, progress: progress)
     }
 
@@ -322,18 +369,25 @@ extension HashingCopy {
     /// project's 2-core VMs copied at ~0.4 GB/s in the kernel's memcpy, against ~1.2 GB/s to the disk). Elsewhere
     /// the kernel copies (`copy_file_range`, or reads and writes where it refuses).
     ///
-    /// `directWrites: false` takes the kernel's copy even where direct I/O would do. `mappingSource: true` (for
-    /// objects, which are never written in place) writes from a mapping of the source rather than from buffers it
-    /// is read into: buffers direct I/O has just written from are slow to fill again (on this project's VMs the
-    /// reading thread's copy into them took ~0.4 s per GiB, against ~0.1 s into buffers that were only hashed).
+    /// `directWrites: false` takes the kernel's copy even where direct I/O would do. `sourceIsObject: true` (a
+    /// source never written in place) avoids copying it into buffers direct I/O has just written from, which are
+    /// slow to fill again (on this project's VMs the reading thread's copy into them took ~0.4 s per GiB, against
+    /// ~0.1 s into buffers that were only hashed): a source mostly in the page cache is written from a mapping of
+    /// it, any other is read from the device with direct I/O, into the buffers rather than into fresh page-cache
+    /// memory (a cold gigabyte checked out from a mapping took 1.9–2.4 s, hashing slowed threefold by the new
+    /// pages, and 1.2–1.7 s read direct).
     static func hashWhileCopying(
         _ source: borrowing OpenFile, to destination: borrowing OpenFile, size: Int64, directWrites: Bool = true,
-        mappingSource: Bool = false, progress: ((Int) -> Void)?
+        sourceIsObject: Bool = false, progress: ((Int) -> Void)?
     ) throws -> Outcome {
         if directWrites, startDirectWrites(destination.descriptor) {
             let sink = Sink(descriptor: destination.descriptor, path: destination.path, direct: true)
-            let mapping = mappingSource ? MappedFile(source.descriptor) : nil
-            return try pipelined(from: source, mapping: mapping, to: sink, progress: progress)
+            guard sourceIsObject else { return try pipelined(from: source, to: sink, progress: progress) }
+            if let mapping = MappedFile(source.descriptor), mapping.isMostlyCached {
+                return try pipelined(from: source, mapping: mapping, to: sink, progress: progress)
+            }
+            let directReads = lseek(source.descriptor, 0, SEEK_CUR) == 0 && mlops_set_direct_io(source.descriptor, 1) == 0
+            return try pipelined(from: source, directReads: directReads, to: sink, progress: progress)
         }
         let input = source.descriptor
         let output = destination.descriptor

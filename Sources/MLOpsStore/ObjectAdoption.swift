@@ -12,7 +12,7 @@ extension ObjectStore {
     /// Stores a large workspace file by moving its inode into the store and putting an identical, independent copy
     /// in its place: the object's bytes are the ones already on disk, so making the object durable costs nothing,
     /// and the copy is written on one core while the other hashes
-    /// (``HashingCopy/hashWhileCopying(_:to:size:directWrites:mappingSource:progress:)``). This is what
+    /// (``HashingCopy/hashWhileCopying(_:to:size:directWrites:sourceIsObject:progress:)``). This is what
     /// `dvc add` does too (move into the cache, copy back), with the hash and the copy overlapped.
     ///
     /// Returns nil, changing nothing, when adoption does not apply: not a regular file, smaller than

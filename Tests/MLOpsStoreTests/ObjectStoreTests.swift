@@ -1,6 +1,7 @@
 import Foundation
 import MLOpsErrors
 import MLOpsTestSupport
+import CSyncFS
 import Testing
 
 @testable import MLOpsStore
@@ -67,9 +68,9 @@ import Testing
         #expect(try Fixtures.sha256sum(destination) == id.hex)
     }
 
-    /// Large copies go to the disk with direct I/O from the hashing buffers or a mapping of the source (turned off
-    /// for an unaligned tail), or through the kernel's copy where direct I/O is not available: all produce the
-    /// same bytes and id.
+    /// Large copies go to the disk with direct I/O (turned off for an unaligned tail) from the hashing buffers, a
+    /// mapping of the source or buffers read from it with direct I/O, or through the kernel's copy where direct
+    /// I/O is not available: all produce the same bytes and id.
     @Test(arguments: [3 * HashingCopy.chunkSize, 3 * HashingCopy.chunkSize + 5, HashingCopy.chunkSize + 4095])
     func largeCopiesAreExactWithAndWithoutDirectWrites(size: Int) throws {
         let path = try makeFile("source", size: size, seed: UInt64(size))
@@ -82,12 +83,33 @@ import Testing
             #expect(outcome.id.hex == (try Fixtures.sha256sum(path)))
             #expect(try Data(contentsOf: URL(fileURLWithPath: copyPath)) == (try Data(contentsOf: URL(fileURLWithPath: path))))
         }
-        // An object (a source that cannot change) is mapped instead of read, and written from the mapping.
-        let mappedCopy = directory.url("copy-mapped")
-        let mapped = try HashingCopy.copyUnchanging(
-            from: try OpenFile.reading(path), to: try OpenFile.creating(mappedCopy, mode: 0o644), size: Int64(size))
-        #expect(mapped.id.hex == (try Fixtures.sha256sum(path)) && mapped.size == Int64(size))
-        #expect(try Data(contentsOf: URL(fileURLWithPath: mappedCopy)) == (try Data(contentsOf: URL(fileURLWithPath: path))))
+        // An object (a source that cannot change) is mapped while it is in the page cache, and read with direct
+        // I/O once evicted from it.
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        for evicted in [false, true] {
+            if evicted {
+                let file = try OpenFile.reading(path)
+                try file.synchronize()
+                #expect(posix_fadvise(file.descriptor, 0, 0, POSIX_FADV_DONTNEED) == 0)
+            }
+            let copyPath = directory.url("copy-object-\(evicted)")
+            let copied = try HashingCopy.copyUnchanging(
+                from: try OpenFile.reading(path), to: try OpenFile.creating(copyPath, mode: 0o644), size: Int64(size))
+            #expect(copied.id.hex == (try Fixtures.sha256sum(path)) && copied.size == Int64(size))
+            #expect(try Data(contentsOf: URL(fileURLWithPath: copyPath)) == original)
+        }
+        // Direct reads fill whole chunks and stop at an unaligned end of the file.
+        let source = try OpenFile.reading(path)
+        var direct = mlops_set_direct_io(source.descriptor, 1) == 0
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: HashingCopy.chunkSize, alignment: 4096)
+        defer { buffer.deallocate() }
+        var read = Data()
+        while true {
+            let count = try HashingCopy.readDirect(into: buffer, descriptor: source.descriptor, path: path, direct: &direct)
+            if count == 0 { break }
+            read.append(contentsOf: buffer[..<count])
+        }
+        #expect(read == original)
         // Hashing alone goes through the same reading thread.
         let hashed = try HashingCopy.hash(try OpenFile.reading(path))
         #expect(hashed.id.hex == (try Fixtures.sha256sum(path)) && hashed.size == Int64(size))
