@@ -36,7 +36,7 @@ public enum HashingCopy {
         let info = try source.status()
         // A pipe's size says nothing of what it will yield.
         let expectedSize = info.st_mode & S_IFMT == S_IFREG ? Int64(info.st_size) : Int64(chunkSize)
-        if expectedSize > Int64(chunkSize) { return try pipelined(from: source, to: nil, progress: progress) }
+        if expectedSize > Int64(chunkSize) { return try pipelined(from: source, to: [], progress: progress) }
         return try sequential(from: source, progress: progress, bufferFor: expectedSize, write: nil)
     }
 
@@ -50,7 +50,7 @@ public enum HashingCopy {
     ) throws -> Outcome {
         if expectedSize > Int64(chunkSize) {
             let sink = Sink(descriptor: destination.descriptor, path: destination.path, direct: startDirectWrites(destination.descriptor))
-            return try pipelined(from: source, to: sink, progress: progress)
+            return try pipelined(from: source, to: [sink], progress: progress)
         }
         let descriptor = destination.descriptor
         let path = destination.path
@@ -86,16 +86,28 @@ public enum HashingCopy {
         return Outcome(id: ObjectID(digest: hasher.finalize()), size: size)
     }
 
+    /// A further file a copy writes the same bytes to: an empty file open for writing, which its owner keeps open
+    /// until the copy returns.
+    public struct Duplicate: Sendable {
+        let descriptor: Int32
+        let path: String
+
+        public init(_ file: borrowing OpenFile) {
+            descriptor = file.descriptor
+            path = file.path
+        }
+    }
+
     /// Where a pipelined copy writes: a destination's descriptor (threads cannot borrow an ``OpenFile``), and
     /// whether direct I/O is on for it (``startDirectWrites(_:)``).
-    private struct Sink: Sendable {
+    struct Sink: Sendable {
         let descriptor: Int32
         let path: String
         let direct: Bool
     }
 
     /// Streams `source` through a ring of chunk buffers: a reading thread fills them, this thread hashes each one
-    /// (and reports progress), and a writing thread, when there is a `sink`, writes the same buffers meanwhile.
+    /// (and reports progress), and a writing thread per sink writes the same buffers meanwhile.
     /// Reading from the page cache is a memory copy that would otherwise take a quarter of the hashing core's time.
     /// With direct writes, whole aligned chunks go to the device that way, and direct I/O is turned off before
     /// anything else is written.
@@ -104,10 +116,10 @@ public enum HashingCopy {
     /// each in) instead of copying into buffers. With `directReads` (direct I/O on for the source), it reads whole
     /// chunks from the device into the buffers.
     private static func pipelined(
-        from source: borrowing OpenFile, mapping: MappedFile? = nil, directReads: Bool = false, to sink: Sink?,
+        from source: borrowing OpenFile, mapping: MappedFile? = nil, directReads: Bool = false, to sinks: [Sink],
         progress: ((Int) -> Void)?
     ) throws -> Outcome {
-        let ring = Ring(slots: slotCount, chunkSize: chunkSize, consumers: sink == nil ? 1 : 2, mapping: mapping)
+        let ring = Ring(slots: slotCount, chunkSize: chunkSize, consumers: 1 + sinks.count, mapping: mapping)
         defer { ring.deallocate() }
         let sourceDescriptor = source.descriptor
         let sourcePath = source.path
@@ -115,12 +127,12 @@ public enum HashingCopy {
         // (medians of six) on this project's VMs. Only a hint; its failure changes nothing.
         _ = posix_fadvise(sourceDescriptor, 0, 0, POSIX_FADV_SEQUENTIAL)
         let reader = ParallelWork.startThread { ring.fill(from: sourceDescriptor, path: sourcePath, direct: directReads) }
-        let writer = sink.map { sink in
+        let writers = sinks.enumerated().map { index, sink in
             ParallelWork.startThread {
                 var written: Int64 = 0
                 var writtenBack: Int64 = 0
                 var direct = sink.direct
-                ring.consume(as: 1) { bytes in
+                ring.consume(as: 1 + index) { bytes in
                     if direct {
                         direct = try writeDirect(bytes, at: written, descriptor: sink.descriptor, path: sink.path)
                     } else {
@@ -144,7 +156,7 @@ public enum HashingCopy {
             progress?(bytes.count)
         }
         reader.wait()
-        writer?.wait()
+        writers.forEach { $0.wait() }
         if let error = ring.failure.withLock({ $0 }) { throw error }
         return Outcome(id: ObjectID(digest: hasher.finalize()), size: size)
     }
@@ -348,12 +360,24 @@ extension HashingCopy {
     /// it: a large one is written on another thread while this one hashes, from a mapping when it is in the page
     /// cache and read with direct I/O when it is not; a small one is read in one call (its size known) and
     /// written from that buffer.
+    ///
+    /// `duplicates` receive the same bytes in the same pass, each on a writing thread of its own: one read of the
+    /// source instead of one per copy.
     public static func copyUnchanging(
-        from source: borrowing OpenFile, to destination: borrowing OpenFile, size: Int64, progress: ((Int) -> Void)? = nil
+        from source: borrowing OpenFile, to destination: borrowing OpenFile, size: Int64, duplicates: [Duplicate] = [],
+        progress: ((Int) -> Void)? = nil
     ) throws -> Outcome {
-        size > Int64(chunkSize)
-            ? try hashWhileCopying(source, to: destination, size: size, sourceIsObject: true, progress: progress)
-            : try copy(from: source, to: destination, expectedSize: size, progress: progress)
+        let large = size > Int64(chunkSize)
+        let duplicateSinks = duplicates.map {
+            Sink(descriptor: $0.descriptor, path: $0.path, direct: large && startDirectWrites($0.descriptor))
+        }
+        if large {
+            return try hashWhileCopying(source, to: destination, size: size, sourceIsObject: true, duplicates: duplicateSinks, progress: progress)
+        }
+        let sinks = [Sink(descriptor: destination.descriptor, path: destination.path, direct: false)] + duplicateSinks
+        return try sequential(from: source, progress: progress, bufferFor: size, stopAfter: size) { bytes in
+            for sink in sinks { try OpenFile.writeAll(bytes, descriptor: sink.descriptor, path: sink.path) }
+        }
     }
 
     /// The alignment of offsets, lengths and buffers direct I/O needs on filesystems with 4 KiB blocks; one that
@@ -376,24 +400,27 @@ extension HashingCopy {
     /// it, any other is read from the device with direct I/O, into the buffers rather than into fresh page-cache
     /// memory (a cold gigabyte checked out from a mapping took 1.9–2.4 s, hashing slowed threefold by the new
     /// pages, and 1.2–1.7 s read direct).
+    ///
+    /// `duplicates` are further destinations written from the same buffers (or, without direct I/O, by the kernel's
+    /// copy after the destination's).
     static func hashWhileCopying(
         _ source: borrowing OpenFile, to destination: borrowing OpenFile, size: Int64, directWrites: Bool = true,
-        sourceIsObject: Bool = false, progress: ((Int) -> Void)?
+        sourceIsObject: Bool = false, duplicates: [Sink] = [], progress: ((Int) -> Void)?
     ) throws -> Outcome {
         if directWrites, startDirectWrites(destination.descriptor) {
-            let sink = Sink(descriptor: destination.descriptor, path: destination.path, direct: true)
-            guard sourceIsObject else { return try pipelined(from: source, to: sink, progress: progress) }
+            let sinks = [Sink(descriptor: destination.descriptor, path: destination.path, direct: true)] + duplicates
+            guard sourceIsObject else { return try pipelined(from: source, to: sinks, progress: progress) }
             if let mapping = MappedFile(source.descriptor), mapping.isMostlyCached {
-                return try pipelined(from: source, mapping: mapping, to: sink, progress: progress)
+                return try pipelined(from: source, mapping: mapping, to: sinks, progress: progress)
             }
             let directReads = lseek(source.descriptor, 0, SEEK_CUR) == 0 && mlops_set_direct_io(source.descriptor, 1) == 0
-            return try pipelined(from: source, directReads: directReads, to: sink, progress: progress)
+            return try pipelined(from: source, directReads: directReads, to: sinks, progress: progress)
         }
+        for duplicate in duplicates where duplicate.direct { _ = mlops_set_direct_io(duplicate.descriptor, 0) }
         let input = source.descriptor
-        let output = destination.descriptor
-        let outputPath = destination.path
+        let outputs = [(destination.descriptor, destination.path)] + duplicates.map { ($0.descriptor, $0.path) }
         return try ParallelWork.overlapping(
-            { try KernelCopy.copy(from: input, to: output, size: size, path: outputPath) },
+            { for (output, path) in outputs { try KernelCopy.copy(from: input, to: output, size: size, path: path) } },
             with: { try hash(source, progress: progress) })
     }
 }

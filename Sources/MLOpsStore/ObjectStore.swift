@@ -170,15 +170,13 @@ public struct ObjectStore: Sendable {
                 let permissions: mode_t = executable ? 0o755 : 0o644
                 // An unnamed file linked in place costs one directory update instead of a create and a rename when
                 // nothing is at `destination` yet (a checkout of deleted or fresh data).
-                let unnamed = OpenFile.unnamed(in: Self.parent(of: destination), mode: permissions)
-                let isUnnamed = unnamed != nil
-                let target = try unnamed ?? OpenFile.creating(staging, mode: permissions)
-                try copyVerifying(id, from: source, size: size, to: target)
-                if isUnnamed {
-                    if target.linkUnnamed(as: destination) { return try target.status() }
-                    // Something is at `destination`: name the file beside it and replace it atomically.
-                    guard target.linkUnnamed(as: staging) else { throw MLOpsError.system("create", path: destination, errno: errno) }
+                if let unnamed = OpenFile.unnamed(in: Self.parent(of: destination), mode: permissions) {
+                    try copyVerifying(id, from: source, size: size, to: unnamed)
+                    try unnamed.placeUnnamed(at: destination)
+                    return try unnamed.status()
                 }
+                let target = try OpenFile.creating(staging, mode: permissions)
+                try copyVerifying(id, from: source, size: size, to: target)
                 guard rename(staging, destination) == 0 else { throw MLOpsError.system("replace", path: destination, errno: errno) }
                 return try target.status()
             case .hardlink:
@@ -299,7 +297,7 @@ public struct ObjectStore: Sendable {
     }
 
     /// A temporary name beside `path`, so the final rename stays on one filesystem and is atomic.
-    static func siblingTemporaryPath(of path: String) -> String {
+    public static func siblingTemporaryPath(of path: String) -> String {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path

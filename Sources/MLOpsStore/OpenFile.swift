@@ -10,7 +10,7 @@ import MLOpsErrors
 ///
 /// The store talks to the kernel directly rather than through `FileHandle`: buffered Foundation reads cost about a
 /// quarter of hashing throughput (see NOTES in docs/architecture.md).
-public struct OpenFile: ~Copyable {
+public struct OpenFile: ~Copyable, Sendable {
     /// The descriptor.
     public let descriptor: Int32
     /// The path it was opened with, for error messages.
@@ -44,6 +44,19 @@ public struct OpenFile: ~Copyable {
 
     /// Names the unnamed file at `path`; false with errno set (EEXIST when `path` exists).
     public func linkUnnamed(as path: String) -> Bool { mlops_link_unnamed(descriptor, path) == 0 }
+
+    /// Names the unnamed file `destination`, atomically replacing whatever is there: one link when nothing is
+    /// (the usual case), else a link beside it renamed over it.
+    public func placeUnnamed(at destination: String) throws {
+        if linkUnnamed(as: destination) { return }
+        let staging = ObjectStore.siblingTemporaryPath(of: destination)
+        guard linkUnnamed(as: staging) else { throw MLOpsError.system("create", path: destination, errno: errno) }
+        guard rename(staging, destination) == 0 else {
+            let code = errno
+            unlink(staging)
+            throw MLOpsError.system("replace", path: destination, errno: code)
+        }
+    }
 
     private init(descriptor: Int32, path: String) {
         self.descriptor = descriptor

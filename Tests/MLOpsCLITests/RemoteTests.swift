@@ -116,6 +116,77 @@ import Testing
         #expect((fsck["missing"] as? [[String: Any]])?.map { $0["referenced_by"] as? String } == ["data/auto-mpg.csv"])
     }
 
+    /// `pull` writes a large file missing from the workspace from the bytes it fetches for the cache: the result
+    /// is the same as a checkout's (bytes, executable bit, a clean `status` and `fsck`, including one object at two
+    /// paths and a directory the clone lacks), and nothing is left beside the files, also when the object on the
+    /// remote is corrupt.
+    @Test(arguments: Kind.allCases)
+    func pullWritesLargeFilesFromTheFetchedBytes(_ kind: Kind) async throws {
+        if kind == .s3 { try #require(S3TestServer.isAvailable, "run scripts/bootstrap to install moto") }
+        let server = kind == .s3 ? try S3TestServer() : nil
+        let share = try TemporaryDirectory()
+        let origin = try TemporaryDirectory()
+        try Fixtures.git(["init", "-q"], in: origin.path)
+        _ = await CLIRunner.run(["init", "-q"], in: origin.path)
+        try FileManager.default.createDirectory(atPath: origin.url("data/shards"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: origin.url("models"), withIntermediateDirectories: true)
+        var generator: UInt64 = 7
+        let large = Data((0..<(3 << 20) + 5).map { _ in
+            generator = generator &* 6364136223846793005 &+ 1442695040888963407
+            return UInt8(truncatingIfNeeded: generator >> 33)
+        })
+        try large.write(to: URL(fileURLWithPath: origin.url("models/weights.bin")))
+        try large.write(to: URL(fileURLWithPath: origin.url("data/shards/a.bin")))
+        try large.prefix(2 << 20).write(to: URL(fileURLWithPath: origin.url("data/shards/run.bin")))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: origin.url("data/shards/run.bin"))
+        try Fixtures.write("small", to: origin.url("data/shards/notes.txt"))
+        let added = await CLIRunner.run(["add", "-q", "models/weights.bin", "data/shards"], in: origin.path)
+        #expect(added.exitCode == 0, "\(added.standardError)")
+        try await addRemote(kind, to: origin, share: share, server: server)
+        #expect(await CLIRunner.run(["push", "-q"], in: origin.path).exitCode == 0)
+
+        let stagingLeftovers = { (directory: TemporaryDirectory) in
+            (FileManager.default.enumerator(atPath: directory.path)?.allObjects as? [String] ?? [])
+                .filter { $0.contains(".mlops-") && $0.hasSuffix(".tmp") }
+        }
+        let clone = try clone(origin)
+        let pulled = await CLIRunner.run(["pull", "--json"], in: clone.path)
+        #expect(pulled.exitCode == 0, "\(pulled.standardError)")
+        for file in ["models/weights.bin", "data/shards/a.bin", "data/shards/run.bin", "data/shards/notes.txt"] {
+            #expect(try Fixtures.sha256sum(clone.url(file)) == Fixtures.sha256sum(origin.url(file)), "\(file)")
+        }
+        #expect(FileManager.default.isExecutableFile(atPath: clone.url("data/shards/run.bin")))
+        #expect(!FileManager.default.isExecutableFile(atPath: clone.url("data/shards/a.bin")))
+        #expect(stagingLeftovers(clone).isEmpty)
+        #expect(await CLIRunner.run(["status", "--exit-code"], in: clone.path).exitCode == 0)
+        #expect(await CLIRunner.run(["fsck"], in: clone.path).exitCode == 0)
+
+        // The remote's copy of the large object is corrupt: the pull fails (exit 7) and leaves neither the file nor
+        // a staging copy.
+        let id = try Fixtures.sha256sum(origin.url("models/weights.bin"))
+        let tampered = large.prefix(1 << 20) + Data("tampered".utf8) + large.dropFirst((1 << 20) + 8)
+        switch kind {
+        case .path:
+            let path = share.url("sha256/\(id.prefix(2))/\(id.dropFirst(2))")
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+            try tampered.write(to: URL(fileURLWithPath: path))
+        case .s3:
+            let server = try #require(server)
+            try tampered.write(to: URL(fileURLWithPath: origin.url("tampered.bin")))
+            let remoteURL = try #require(try Fixtures.read(origin.url(".mlops/config.yaml")).split(separator: "\n")
+                .first { $0.contains("url: s3://") }?.split(separator: " ").last.map(String.init))
+            let copied = try server.aws(["s3", "cp", origin.url("tampered.bin"), "\(remoteURL)/sha256/\(id.prefix(2))/\(id.dropFirst(2))"])
+            #expect(copied.exitCode == 0, "\(copied.standardError)")
+        }
+        let fresh = try self.clone(origin)
+        let failed = await CLIRunner.run(["pull"], in: fresh.path)
+        #expect(failed.exitCode == 7, "\(failed.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: fresh.url("models/weights.bin")))
+        #expect(!FileManager.default.fileExists(atPath: fresh.url("data/shards/a.bin")))
+        #expect(stagingLeftovers(fresh).isEmpty)
+        #expect(await CLIRunner.run(["fsck"], in: fresh.path).exitCode != 0, "the corrupt object is missing, not stored")
+    }
+
     /// A CI runner reuses results computed elsewhere: `push --run-cache` sends the stage results and their
     /// objects, `pull --run-cache` in a clone brings them back, and `repro` there restores instead of running.
     @Test(arguments: Kind.allCases)

@@ -31,6 +31,15 @@ extension Repository {
         _ paths: [String]? = nil, relativeTo workingDirectory: String, force: Bool = false, revision: String? = nil,
         progress: ProgressHandler? = nil
     ) throws -> CheckoutResult {
+        try checkout(paths, relativeTo: workingDirectory, force: force, revision: revision, prepared: [:], progress: progress)
+    }
+
+    /// ``checkout(_:relativeTo:force:revision:progress:)``, putting `prepared` copies (by repository-relative path)
+    /// in place instead of copying their objects from the cache.
+    func checkout(
+        _ paths: [String]?, relativeTo workingDirectory: String, force: Bool, revision: String? = nil,
+        prepared: [String: PreparedCopy], progress: ProgressHandler?
+    ) throws -> CheckoutResult {
         let relative = try paths.map { try $0.map { try repositoryPath(of: $0, relativeTo: workingDirectory) } }
         let lock = try lock(for: "checkout")
         defer { withExtendedLifetime(lock) {} }
@@ -93,7 +102,11 @@ extension Repository {
         let outcomes: [Result<FileSnapshot?, MLOpsError>] = try ParallelWork.map(plannedWrites.count) { index in
             let (path, entry) = plannedWrites[index]
             do {
-                let written = try self.store.materialize(entry.oid, at: self.absolute(path), mode: mode, executable: entry.exec)
+                let written = if mode == .copy, let copy = prepared[path], copy.oid == entry.oid {
+                    try copy.place(at: self.absolute(path))
+                } else {
+                    try self.store.materialize(entry.oid, at: self.absolute(path), mode: mode, executable: entry.exec)
+                }
                 reporter?.advance(Int(entry.size))
                 return .success(written.map(FileSnapshot.init))
             } catch let error as MLOpsError where error.code == .integrity || error.code == .notFound {

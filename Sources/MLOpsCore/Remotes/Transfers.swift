@@ -129,30 +129,46 @@ extension Repository {
     /// enters the cache. Directory manifests come first, then the files they list. A corrupt or absent object is
     /// reported after the others are fetched (`.integrity`, `.notFound`); it never enters the cache.
     public func fetch(_ options: TransferOptions, progress: ProgressHandler? = nil) async throws -> TransferReport {
+        try await fetch(options, preparingWorkspaceCopies: false, progress: progress).report
+    }
+
+    /// ``fetch(_:progress:)``; with `preparingWorkspaceCopies`, each large file the workspace lacks is also written
+    /// from the bytes fetched for the cache into a ``PreparedCopy``, for the checkout that follows to put in place.
+    func fetch(
+        _ options: TransferOptions, preparingWorkspaceCopies: Bool, progress: ProgressHandler?
+    ) async throws -> (report: TransferReport, prepared: [String: PreparedCopy]) {
         var targets = try trackedTargets(matching: try relativePaths(options))
+        let workspaceTargets = targets
         let failures = Mutex<[(ObjectID, MLOpsError)]>([])
+        let prepared = Mutex<[String: PreparedCopy]>([:])
         let meter = TransferMeter(phase: "fetching", total: nil, progress: progress)
         var report = try await withRemote(options, connections: options.jobs) { name, remote in
             var report = TransferReport(remote: name, transferred: 0, bytes: 0, alreadyPresent: 0, missing: [])
             let entries = options.runCache ? try await newRunCacheEntries(on: remote) : [:]
             targets += entries.values.flatMap(\.targets)
-            let download: @Sendable (ObjectID, Int64) async throws -> Void = { id, _ in
-                let staging = self.store.newStagingPath()
-                do {
-                    let written = try await remote.download(id, to: staging)
-                    try self.store.adopt(staging, as: id, digest: written.id)
-                    meter.add(written.size)
-                } catch let error as MLOpsError where error.code == .integrity || error.code == .notFound {
-                    try? FileManager.default.removeItem(atPath: staging)
-                    failures.withLock { $0.append((id, error)) }
-                } catch {
-                    try? FileManager.default.removeItem(atPath: staging)
-                    throw error
+            let download = { (copies: [ObjectID: [WorkspaceCopy]]) -> @Sendable (ObjectID, Int64) async throws -> Void in
+                { id, _ in
+                    let staging = self.store.newStagingPath()
+                    let duplicates = (copies[id] ?? []).compactMap {
+                        PreparedCopy(path: $0.path, oid: id, in: $0.directory, executable: $0.executable)
+                    }
+                    do {
+                        let written = try await remote.download(id, to: staging, duplicates: duplicates.map(\.duplicate))
+                        try self.store.adopt(staging, as: id, digest: written.id)
+                        prepared.withLock { for copy in duplicates { $0[copy.path] = copy } }
+                        meter.add(written.size)
+                    } catch let error as MLOpsError where error.code == .integrity || error.code == .notFound {
+                        unlink(staging)
+                        failures.withLock { $0.append((id, error)) }
+                    } catch {
+                        unlink(staging)
+                        throw error
+                    }
                 }
             }
             let manifests = Set(targets.filter { $0.pointer.kind == .dir }.map(\.pointer.oid))
             let absentManifests = manifests.filter { !store.contains($0) }.sorted()
-            try await Self.forEach(absentManifests.map { ($0, 0) }, jobs: options.jobs, download)
+            try await Self.forEach(absentManifests.map { ($0, 0) }, jobs: options.jobs, download([:]))
             var files: [ObjectID: Int64] = [:]
             for target in targets {
                 for entry in try recordedEntries(of: target) ?? [] { files[entry.oid] = entry.size }
@@ -163,7 +179,8 @@ extension Repository {
                 if store.contains(id) { report.alreadyPresent += 1 } else { absent.append((id, size)) }
             }
             meter.setTotal(absent.reduce(0) { $0 + $1.1 })
-            try await Self.forEach(absent, jobs: options.jobs, download)
+            let copies = preparingWorkspaceCopies ? try workspaceCopies(of: workspaceTargets) : [:]
+            try await Self.forEach(absent, jobs: options.jobs, download(copies))
             try store.synchronize()
             // An entry enters the run cache only once every object it names is in the cache.
             for (key, entry) in entries.sorted(by: { $0.key < $1.key })
@@ -189,15 +206,52 @@ extension Repository {
                 .notFound, "\(report.missing.count) object(s) are not on the remote '\(name)'; first: \(report.missing[0])",
                 hint: "push them from a clone that has them; everything else was fetched")
         }
-        return report
+        return (report, prepared.withLock { $0 })
     }
 
-    /// Fetches, then checks out the same paths.
+    /// A workspace file to write while fetching its object.
+    private struct WorkspaceCopy: Sendable {
+        let path: String
+        let directory: String
+        let executable: Bool
+    }
+
+    /// At most this many copies are prepared at once: each holds a file descriptor until the checkout.
+    private static let preparedCopyLimit = 256
+
+    /// The workspace files a pull writes while fetching, by object: files larger than one copy chunk (written to
+    /// the cache with direct I/O, so reading them back for the checkout would cost the disk another pass) that
+    /// are missing from the workspace and not in the cache, where files are copies (not links). Their
+    /// directories are created, as the checkout would.
+    private func workspaceCopies(of targets: [TrackedTarget]) throws -> [ObjectID: [WorkspaceCopy]] {
+        guard config.core.link == .copy else { return [:] }
+        var copies: [ObjectID: [WorkspaceCopy]] = [:]
+        var count = 0
+        for target in targets {
+            for entry in try recordedEntries(of: target) ?? []
+            where entry.size > Int64(HashingCopy.chunkSize) && !store.contains(entry.oid) && count < Self.preparedCopyLimit {
+                let path = target.pointer.kind == .dir ? WorkspacePath.join(target.path, entry.path) : target.path
+                let destination = absolute(path)
+                guard FileSnapshot.take(destination) == nil else { continue }
+                let directory = WorkspacePath.parent(destination)
+                // One that cannot be created is the checkout's to report.
+                do { try Self.createDirectory(directory) } catch { continue }
+                copies[entry.oid, default: []].append(WorkspaceCopy(path: path, directory: directory, executable: entry.exec))
+                count += 1
+            }
+        }
+        return copies
+    }
+
+    /// Fetches, then checks out the same paths. A large file missing from the workspace is written there from the
+    /// bytes fetched for the cache, in the same pass, rather than read back from the cache: its bytes cross the
+    /// disk once (see ``PreparedCopy``).
     public func pull(
         _ options: TransferOptions, force: Bool = false, progress: ProgressHandler? = nil
     ) async throws -> (fetched: TransferReport, checkout: CheckoutResult) {
-        let fetched = try await fetch(options, progress: progress)
-        let checkout = try checkout(options.paths, relativeTo: options.workingDirectory, force: force, progress: progress)
+        let (fetched, prepared) = try await fetch(options, preparingWorkspaceCopies: true, progress: progress)
+        let checkout = try checkout(
+            options.paths, relativeTo: options.workingDirectory, force: force, prepared: prepared, progress: progress)
         return (fetched, checkout)
     }
 

@@ -61,7 +61,7 @@ public struct PathRemote: RemoteStorage {
         }
     }
 
-    public func download(_ id: ObjectID, to path: String) async throws -> HashingCopy.Outcome {
+    public func download(_ id: ObjectID, to path: String, duplicates: [HashingCopy.Duplicate]) async throws -> HashingCopy.Outcome {
         let source = root + "/" + id.relativePath
         return try await BlockingWork.run {
             guard access(source, F_OK) == 0 else {
@@ -70,7 +70,8 @@ public struct PathRemote: RemoteStorage {
             let input = try OpenFile.reading(source)
             let output = try OpenFile.creating(path, mode: 0o444)
             // What is hashed is the remote file the kernel copies from; objects there are never rewritten in place.
-            return try HashingCopy.copyUnchanging(from: input, to: output, size: Int64(try input.status().st_size))
+            return try HashingCopy.copyUnchanging(
+                from: input, to: output, size: Int64(try input.status().st_size), duplicates: duplicates)
         }
     }
 

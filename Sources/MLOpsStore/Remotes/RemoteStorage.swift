@@ -7,9 +7,9 @@ import MLOpsErrors
 /// Contracts every implementation meets (the conformance tests run each one through them):
 /// - ``listObjects()`` answers from listings, never from one request per object.
 /// - ``upload(_:from:size:)`` makes an object appear whole or not at all; uploading an object twice is harmless.
-/// - ``download(_:to:)`` writes the remote's bytes to a local file and returns the id and size of the bytes it
-///   wrote (hashed while writing, so nothing is read twice); the caller compares the id with the object's before
-///   the object enters the cache.
+/// - ``download(_:to:duplicates:)`` writes the remote's bytes to a local file (and to any duplicates) and returns
+///   the id and size of the bytes it wrote (hashed while writing, so nothing is read twice); the caller compares
+///   the id with the object's before the object enters the cache.
 /// - Transient failures (5xx, timeouts, refused connections) are retried with backoff before an error is thrown.
 ///
 /// Beside the objects, a remote keeps small named documents in folders of their own (`runcache/<key>`): metadata
@@ -21,9 +21,10 @@ public protocol RemoteStorage: Sendable {
     func listObjects() async throws -> Set<ObjectID>
     /// Copies the local file at `path` (object `id`, `size` bytes) to the remote.
     func upload(_ id: ObjectID, from path: String, size: Int64) async throws
-    /// Copies object `id` from the remote into the file at `path`, which it creates or truncates, and returns
-    /// the id its bytes hash to and their size.
-    func download(_ id: ObjectID, to path: String) async throws -> HashingCopy.Outcome
+    /// Copies object `id` from the remote into the file at `path`, which it creates or truncates, and into each
+    /// of `duplicates` (a workspace copy `pull` writes from the same bytes), and returns the id its bytes hash to
+    /// and their size.
+    func download(_ id: ObjectID, to path: String, duplicates: [HashingCopy.Duplicate]) async throws -> HashingCopy.Outcome
     /// The names of the documents in `folder` (empty when the folder does not exist).
     func listDocuments(in folder: String) async throws -> Set<String>
     /// Writes document `name` in `folder`, whole or not at all, replacing one of the same name.
@@ -39,6 +40,11 @@ let maximumDocumentSize = 1 << 20
 
 extension RemoteStorage {
     public func close() async {}
+
+    /// Copies object `id` from the remote into the file at `path`; see ``download(_:to:duplicates:)``.
+    public func download(_ id: ObjectID, to path: String) async throws -> HashingCopy.Outcome {
+        try await download(id, to: path, duplicates: [])
+    }
 }
 
 /// Runs blocking file work on a dispatch thread, keeping the cooperative thread pool free for network tasks.

@@ -134,7 +134,7 @@ public final class S3Remote: RemoteStorage {
         }
     }
 
-    public func download(_ id: ObjectID, to path: String) async throws -> HashingCopy.Outcome {
+    public func download(_ id: ObjectID, to path: String, duplicates: [HashingCopy.Duplicate]) async throws -> HashingCopy.Outcome {
         try await withRetries { () async throws -> HashingCopy.Outcome in
             let file = try OpenFile.replacing(path, mode: 0o444)
             let response = try await self.execute("GET", key: self.key(id), query: [], body: nil, payloadHash: nil)
@@ -153,6 +153,11 @@ public final class S3Remote: RemoteStorage {
                     try file.write(bytes)
                 }
                 size += Int64(chunk.readableBytes)
+            }
+            // The bytes just written are in the page cache: duplicates are copied from there by the kernel.
+            let written = try OpenFile.reading(path)
+            for duplicate in duplicates {
+                try KernelCopy.copy(from: written.descriptor, to: duplicate.descriptor, size: size, path: duplicate.path)
             }
             return HashingCopy.Outcome(id: ObjectID(digest: hasher.finalize()), size: size)
         }
