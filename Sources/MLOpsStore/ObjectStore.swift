@@ -297,7 +297,7 @@ public struct ObjectStore: Sendable {
     }
 
     /// A temporary name beside `path`, so the final rename stays on one filesystem and is atomic.
-    public static func siblingTemporaryPath(of path: String) -> String {
+    static func siblingTemporaryPath(of path: String) -> String {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path

@@ -53,6 +53,29 @@ import Testing
         return clone
     }
 
+    /// Replaces object `id` (64 hex digits) on the remote that `repository` pushes to with `bytes`, behind the
+    /// tool's back.
+    private func overwrite(
+        _ id: String, with bytes: Data, on kind: Kind, share: TemporaryDirectory, server: S3TestServer?,
+        configuredIn repository: TemporaryDirectory
+    ) throws {
+        let key = "sha256/\(id.prefix(2))/\(id.dropFirst(2))"
+        switch kind {
+        case .path:
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: share.url(key))
+            try bytes.write(to: URL(fileURLWithPath: share.url(key)))
+        case .s3:
+            let server = try #require(server)
+            let file = repository.url("replacement.bin")
+            try bytes.write(to: URL(fileURLWithPath: file))
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let remoteURL = try #require(try Fixtures.read(repository.url(".mlops/config.yaml")).split(separator: "\n")
+                .first { $0.contains("url: s3://") }?.split(separator: " ").last.map(String.init))
+            let copied = try server.aws(["s3", "cp", file, "\(remoteURL)/\(key)"])
+            #expect(copied.exitCode == 0, "\(copied.standardError)")
+        }
+    }
+
     private func json(_ result: CLIResult) throws -> [String: Any] {
         try #require(try result.json() as? [String: Any], "\(result.standardOutput) \(result.standardError)")
     }
@@ -90,19 +113,7 @@ import Testing
         // others are fetched.
         let csvID = try #require(Fixtures.read(origin.url("data/auto-mpg.csv.mlops")).split(separator: "\n")
             .first { $0.contains("sha256:") }.map { String($0[$0.range(of: "sha256:")!.upperBound...].prefix(64)) })
-        switch kind {
-        case .path:
-            let path = share.url("sha256/\(csvID.prefix(2))/\(csvID.dropFirst(2))")
-            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
-            try Fixtures.write("tampered", to: path)
-        case .s3:
-            let server = try #require(server)
-            try Fixtures.write("tampered", to: origin.url("tampered.txt"))
-            let remoteURL = try #require(try Fixtures.read(origin.url(".mlops/config.yaml")).split(separator: "\n")
-                .first { $0.contains("url: s3://") }?.split(separator: " ").last.map(String.init))
-            let copied = try server.aws(["s3", "cp", origin.url("tampered.txt"), "\(remoteURL)/sha256/\(csvID.prefix(2))/\(csvID.dropFirst(2))"])
-            #expect(copied.exitCode == 0, "\(copied.standardError)")
-        }
+        try overwrite(csvID, with: Data("tampered".utf8), on: kind, share: share, server: server, configuredIn: origin)
         let fresh = try self.clone(origin)
         let fetched = await CLIRunner.run(["fetch"], in: fresh.path)
         #expect(fetched.exitCode == 7, "\(fetched.standardError)")
@@ -165,19 +176,7 @@ import Testing
         // a staging copy.
         let id = try Fixtures.sha256sum(origin.url("models/weights.bin"))
         let tampered = large.prefix(1 << 20) + Data("tampered".utf8) + large.dropFirst((1 << 20) + 8)
-        switch kind {
-        case .path:
-            let path = share.url("sha256/\(id.prefix(2))/\(id.dropFirst(2))")
-            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
-            try tampered.write(to: URL(fileURLWithPath: path))
-        case .s3:
-            let server = try #require(server)
-            try tampered.write(to: URL(fileURLWithPath: origin.url("tampered.bin")))
-            let remoteURL = try #require(try Fixtures.read(origin.url(".mlops/config.yaml")).split(separator: "\n")
-                .first { $0.contains("url: s3://") }?.split(separator: " ").last.map(String.init))
-            let copied = try server.aws(["s3", "cp", origin.url("tampered.bin"), "\(remoteURL)/sha256/\(id.prefix(2))/\(id.dropFirst(2))"])
-            #expect(copied.exitCode == 0, "\(copied.standardError)")
-        }
+        try overwrite(id, with: tampered, on: kind, share: share, server: server, configuredIn: origin)
         let fresh = try self.clone(origin)
         let failed = await CLIRunner.run(["pull"], in: fresh.path)
         #expect(failed.exitCode == 7, "\(failed.standardError)")

@@ -216,7 +216,7 @@ extension Repository {
         let executable: Bool
     }
 
-    /// At most this many copies are prepared at once: each holds a file descriptor until the checkout.
+    /// A pull prepares at most this many copies: each holds a file descriptor until the checkout.
     private static let preparedCopyLimit = 256
 
     /// The workspace files a pull writes while fetching, by object: files larger than one copy chunk (written to
