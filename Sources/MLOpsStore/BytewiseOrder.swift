@@ -8,11 +8,14 @@
 /// `<` on strings compares Unicode scalars after normalization, which is slower and differs for some text).
 public enum BytewiseOrder {
     /// Whether `lhs` sorts before `rhs` bytewise.
-    public static func precedes(_ lhs: String, _ rhs: String) -> Bool {
+    public static func precedes(_ lhs: String, _ rhs: String) -> Bool { compare(lhs, rhs) < 0 }
+
+    /// -1, 0 or 1 as `lhs` sorts before, equal to or after `rhs` bytewise.
+    public static func compare(_ lhs: String, _ rhs: String) -> Int {
         var lhs = lhs
         var rhs = rhs
         // Native strings are contiguous UTF-8 already: `withUTF8` then copies nothing.
-        return lhs.withUTF8 { left in rhs.withUTF8 { right in compare(left, right) < 0 } }
+        return lhs.withUTF8 { left in rhs.withUTF8 { right in compare(left, right) } }
     }
 
     /// The first eight UTF-8 bytes of `string` as a big-endian integer, zero-padded: when two prefixes differ, they

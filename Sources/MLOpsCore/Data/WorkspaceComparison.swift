@@ -131,7 +131,7 @@ extension Repository {
             }
             return TargetComparison(
                 target: target, isMissing: false,
-                changes: Self.differences(recorded: recorded, current: current, target: target.path), recorded: recorded,
+                changes: Self.differences(recorded: recorded, current: manifest.entries, target: target.path), recorded: recorded,
                 current: current)
         }
     }
@@ -156,30 +156,39 @@ extension Repository {
         }
     }
 
+    /// The changes from `recorded` to `current`, both sorted bytewise by path as manifests are: one merge of the
+    /// two, with no table of either and a path built only for what changed.
     private static func differences(
-        recorded: [DirectoryManifest.Entry], current: [DigestedFile], target: String
+        recorded: [DirectoryManifest.Entry], current: [DirectoryManifest.Entry], target: String
     ) -> [FileChange] {
         var changes: [FileChange] = []
-        var currentByPath: [String: DigestedFile] = [:]
-        for file in current { currentByPath[file.file.pathInTarget] = file }
-        var seen = Set<String>()
-        for entry in recorded {
-            seen.insert(entry.path)
-            let path = WorkspacePath.join(target, entry.path)
-            let old = FileChange.Version(oid: entry.oid, size: entry.size)
-            if let file = currentByPath[entry.path] {
-                if file.oid != entry.oid || file.file.snapshot.executable != entry.exec {
+        var old = recorded.startIndex
+        var new = current.startIndex
+        while old < recorded.endIndex || new < current.endIndex {
+            let order = old == recorded.endIndex ? 1
+                : new == current.endIndex ? -1 : BytewiseOrder.compare(recorded[old].path, current[new].path)
+            if order <= 0 {
+                let entry = recorded[old]
+                let was = FileChange.Version(oid: entry.oid, size: entry.size)
+                if order < 0 {
                     changes.append(
-                        FileChange(path: path, target: target, kind: .modified, old: old, new: .init(oid: file.oid, size: file.size)))
+                        FileChange(path: WorkspacePath.join(target, entry.path), target: target, kind: .deleted, old: was, new: nil))
+                } else if current[new].oid != entry.oid || current[new].exec != entry.exec {
+                    let now = FileChange.Version(oid: current[new].oid, size: current[new].size)
+                    changes.append(
+                        FileChange(path: WorkspacePath.join(target, entry.path), target: target, kind: .modified, old: was, new: now))
                 }
+                old += 1
+                if order == 0 { new += 1 }
             } else {
-                changes.append(FileChange(path: path, target: target, kind: .deleted, old: old, new: nil))
+                let entry = current[new]
+                changes.append(
+                    FileChange(
+                        path: WorkspacePath.join(target, entry.path), target: target, kind: .added, old: nil,
+                        new: .init(oid: entry.oid, size: entry.size)))
+                new += 1
             }
         }
-        for file in current where !seen.contains(file.file.pathInTarget) {
-            changes.append(
-                FileChange(path: file.file.path, target: target, kind: .added, old: nil, new: .init(oid: file.oid, size: file.size)))
-        }
-        return changes.sorted { $0.path < $1.path }
+        return changes
     }
 }
