@@ -57,6 +57,21 @@ import Testing
         #expect(try repository.status(["images/"], relativeTo: root).missing.isEmpty)
     }
 
+    /// `status` merges the recorded and the current file lists in bytewise order: names that sort differently
+    /// by other rules, and a deletion between additions, each come out as what they are.
+    @Test func statusMergesRecordedAndCurrentFiles() throws {
+        for name in ["B", "a-b", "a.txt", "a/b", "é"] { try Fixtures.write(name, to: directory.url("tree/\(name)")) }
+        _ = try repository.add(["tree"], relativeTo: root)
+        try Fixtures.write("changed", to: directory.url("tree/a.txt"))
+        try FileManager.default.removeItem(atPath: directory.url("tree/a/b"))
+        for name in ["a/c", "a0", "ä", "0"] { try Fixtures.write(name, to: directory.url("tree/\(name)")) }
+        #expect(
+            try repository.status(relativeTo: root).changes.map { "\($0.kind.rawValue) \($0.path)" } == [
+                "added tree/0", "modified tree/a.txt", "deleted tree/a/b", "added tree/a/c", "added tree/a0",
+                "added tree/ä",
+            ])
+    }
+
     /// A walk lists directories on several threads and merges them depth first; the files must come out in
     /// bytewise path order (what the manifest and the stat-cache merge rely on), "a.txt" before "a/…".
     @Test func scansNestedDirectoriesInBytewiseOrder() throws {
