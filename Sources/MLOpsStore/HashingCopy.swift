@@ -52,10 +52,17 @@ public enum HashingCopy {
             let sink = Sink(descriptor: destination.descriptor, path: destination.path, direct: startDirectWrites(destination.descriptor))
             return try pipelined(from: source, to: [sink], progress: progress)
         }
-        let descriptor = destination.descriptor
-        let path = destination.path
-        return try sequential(from: source, progress: progress, bufferFor: expectedSize, stopAfter: expectedSize) {
-            try OpenFile.writeAll($0, descriptor: descriptor, path: path)
+        let sink = Sink(descriptor: destination.descriptor, path: destination.path, direct: false)
+        return try sequentialCopy(from: source, to: [sink], size: expectedSize, progress: progress)
+    }
+
+    /// Copies a small `source` of `size` bytes (from `stat`) to every sink through one buffer, reading no further
+    /// than `size`; the bytes read decide the result.
+    private static func sequentialCopy(
+        from source: borrowing OpenFile, to sinks: [Sink], size: Int64, progress: ((Int) -> Void)?
+    ) throws -> Outcome {
+        try sequential(from: source, progress: progress, bufferFor: size, stopAfter: size) { bytes in
+            for sink in sinks { try OpenFile.writeAll(bytes, descriptor: sink.descriptor, path: sink.path) }
         }
     }
 
@@ -374,10 +381,8 @@ extension HashingCopy {
         if large {
             return try hashWhileCopying(source, to: destination, size: size, sourceIsObject: true, duplicates: duplicateSinks, progress: progress)
         }
-        let sinks = [Sink(descriptor: destination.descriptor, path: destination.path, direct: false)] + duplicateSinks
-        return try sequential(from: source, progress: progress, bufferFor: size, stopAfter: size) { bytes in
-            for sink in sinks { try OpenFile.writeAll(bytes, descriptor: sink.descriptor, path: sink.path) }
-        }
+        let sink = Sink(descriptor: destination.descriptor, path: destination.path, direct: false)
+        return try sequentialCopy(from: source, to: [sink] + duplicateSinks, size: size, progress: progress)
     }
 
     /// The alignment of offsets, lengths and buffers direct I/O needs on filesystems with 4 KiB blocks; one that
