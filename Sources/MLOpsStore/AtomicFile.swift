@@ -5,8 +5,11 @@
 #endif
 import MLOpsErrors
 
-/// Replaces small files (pointer files, `.gitignore`) all at once: readers and a crash see the old content or
-/// the new, never a mix.
+/// Replaces files all at once: readers and a crash see the old content or the new, never a mix.
+///
+/// A destination that exists and is not a regular file (`/dev/stdout`, a pipe, a device) is written in place
+/// instead: renaming over it would replace the device. Every write error (a full disk, `/dev/full`) is reported,
+/// and a failed write leaves no temporary file.
 public enum AtomicFile {
     /// Writes `text` to `path` through a fsynced sibling temporary file and a rename.
     public static func write(_ text: String, to path: String, mode: mode_t = 0o644) throws {
@@ -15,19 +18,59 @@ public enum AtomicFile {
 
     /// Writes `bytes` to `path` through a fsynced sibling temporary file and a rename.
     public static func write(bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
-        let staging = ObjectStore.siblingTemporaryPath(of: path)
-        do {
-            let file = try OpenFile.creating(staging, mode: mode)
-            try bytes.withUnsafeBytes { try file.write($0) }
-            try file.synchronize()
-        } catch {
-            unlink(staging)
-            throw error
+        let writer = try Writer(path: path, mode: mode)
+        try bytes.withUnsafeBytes { try writer.append($0) }
+        try writer.commit()
+    }
+
+    /// A file written piece by piece and published whole by ``commit()``. Dropping a writer that was not
+    /// committed removes its temporary file.
+    public final class Writer {
+        private let file: OpenFile
+        /// The final path.
+        public let path: String
+        /// The temporary sibling being written, or nil when writing straight into a device or pipe.
+        private let staging: String?
+        private var committed = false
+
+        /// Starts writing `path` (through a temporary sibling when `path` is, or will be, a regular file).
+        public init(path: String, mode: mode_t = 0o644) throws {
+            self.path = path
+            var info = stat()
+            if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+                throw MLOpsError(.invalidInput, "'\(path)' is a directory", hint: "name a file to write")
+            }
+            if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+                staging = nil
+                file = try OpenFile.replacing(path, mode: mode)
+            } else {
+                let staging = ObjectStore.siblingTemporaryPath(of: path)
+                self.staging = staging
+                file = try OpenFile.creating(staging, mode: mode)
+            }
         }
-        guard rename(staging, path) == 0 else {
-            let code = errno
-            unlink(staging)
-            throw MLOpsError.system("write", path: path, errno: code)
+
+        deinit {
+            if !committed, let staging { unlink(staging) }
+        }
+
+        /// Appends `bytes`.
+        public func append(_ bytes: UnsafeRawBufferPointer) throws {
+            try file.write(bytes)
+        }
+
+        /// Appends the UTF-8 bytes of `text`.
+        public func append(_ text: String) throws {
+            var text = text
+            try text.withUTF8 { try file.write(UnsafeRawBufferPointer($0)) }
+        }
+
+        /// Makes the written bytes durable and puts them at ``path``.
+        public func commit() throws {
+            guard let staging else { return }
+            try file.synchronize()
+            guard rename(staging, path) == 0 else { throw MLOpsError.system("write", path: path, errno: errno) }
+            committed = true
         }
     }
 }

@@ -1,6 +1,7 @@
 import CArchive
 import Foundation
 import MLOpsErrors
+import MLOpsStore
 
 /// Writes and reads the `.tar.gz` container of a model bundle through libarchive, refusing on read anything a
 /// bundle never contains: absolute or `..` paths, links, devices and other special files, too many or too large
@@ -15,32 +16,41 @@ enum BundleArchive {
 
     /// Writes `files` (name → bytes, names relative and plain) as a gzip-compressed tar at `path`, atomically.
     static func write(_ files: [(name: String, bytes: Data)], to path: String) throws {
-        let temporary = path + ".mlops-\(getpid()).tmp"
+        // Built in memory and written through `AtomicFile`, which reports every write error and leaves no
+        // temporary file behind. The buffer fits the worst case: gzip of incompressible bytes grows them by
+        // ~0.1 %, tar adds a 512-byte header and padding per entry and pads the whole to 10 KiB blocks.
+        let capacity = files.reduce(0) { $0 + $1.bytes.count + 1024 } * 11 / 10 + 64 * 1024
+        var buffer = [UInt8](repeating: 0, count: capacity)
+        var used = 0
         guard let archive = archive_write_new() else { throw MLOpsError(.failure, "cannot create an archive writer") }
         defer { archive_write_free(archive) }
         archive_write_set_format_pax_restricted(archive)
         archive_write_add_filter_gzip(archive)
-        guard archive_write_open_filename(archive, temporary) == ARCHIVE_OK else {
-            throw MLOpsError(.failure, "cannot write '\(path)'", cause: ArchiveError(archive))
-        }
-        for (name, bytes) in files {
-            guard let entry = archive_entry_new() else { throw MLOpsError(.failure, "cannot create an archive entry") }
-            defer { archive_entry_free(entry) }
-            archive_entry_set_pathname(entry, name)
-            archive_entry_set_size(entry, la_int64_t(bytes.count))
-            archive_entry_set_filetype(entry, mlops_archive_ifreg)
-            archive_entry_set_perm(entry, 0o644)
-            archive_entry_set_mtime(entry, 0, 0)  // reproducible bundles: the same model gives the same bytes
-            guard archive_write_header(archive, entry) == ARCHIVE_OK else {
+        try buffer.withUnsafeMutableBytes { memory in
+            guard archive_write_open_memory(archive, memory.baseAddress, memory.count, &used) == ARCHIVE_OK else {
                 throw MLOpsError(.failure, "cannot write '\(path)'", cause: ArchiveError(archive))
             }
-            let written = bytes.withUnsafeBytes { archive_write_data(archive, $0.baseAddress, $0.count) }
-            guard written == bytes.count else { throw MLOpsError(.failure, "cannot write '\(path)'", cause: ArchiveError(archive)) }
+            for (name, bytes) in files {
+                guard let entry = archive_entry_new() else { throw MLOpsError(.failure, "cannot create an archive entry") }
+                defer { archive_entry_free(entry) }
+                archive_entry_set_pathname(entry, name)
+                archive_entry_set_size(entry, la_int64_t(bytes.count))
+                archive_entry_set_filetype(entry, mlops_archive_ifreg)
+                archive_entry_set_perm(entry, 0o644)
+                archive_entry_set_mtime(entry, 0, 0)  // reproducible bundles: the same model gives the same bytes
+                guard archive_write_header(archive, entry) == ARCHIVE_OK else {
+                    throw MLOpsError(.failure, "cannot write '\(path)'", cause: ArchiveError(archive))
+                }
+                let written = bytes.withUnsafeBytes { archive_write_data(archive, $0.baseAddress, $0.count) }
+                guard written == bytes.count else {
+                    throw MLOpsError(.failure, "cannot write '\(path)'", cause: ArchiveError(archive))
+                }
+            }
+            guard archive_write_close(archive) == ARCHIVE_OK else {
+                throw MLOpsError(.failure, "cannot write '\(path)'", cause: ArchiveError(archive))
+            }
         }
-        guard archive_write_close(archive) == ARCHIVE_OK else {
-            throw MLOpsError(.failure, "cannot write '\(path)'", cause: ArchiveError(archive))
-        }
-        guard rename(temporary, path) == 0 else { throw MLOpsError.system("write", path: path, errno: errno) }
+        try AtomicFile.write(bytes: Array(buffer[..<used]), to: path)
     }
 
     /// Reads every entry of the archive at `path` into memory, validating each before reading it.

@@ -119,12 +119,35 @@ public enum PipelineFile {
                 }
             }
         }
-        let wdir = try strings("wdir").first.map { $0 == "." ? "" : $0 } ?? ""
-        func located(_ paths: [String]) -> [String] {
-            paths.map { WorkspacePath.normalize(wdir.isEmpty ? $0 : wdir + "/" + $0) }
+        let wdir = try workspacePath(try strings("wdir").first ?? "", key: "wdir", stage: name, path: path)
+        func located(_ key: String) throws -> [String] {
+            try strings(key).map { try workspacePath(WorkspacePath.join(wdir, $0), key: key, stage: name, path: path) }
+        }
+        let outs = try located("outs")
+        for out in outs where out.isEmpty || WorkspacePath.name(out).hasSuffix(PointerFile.suffix) {
+            throw MLOpsError(
+                .invalidInput, "'\(path)': stage '\(name)' lists '\(out.isEmpty ? "." : out)' as an output",
+                hint: "an output is a file or directory the stage writes, not the repository root or a pointer file")
         }
         return Stage(
-            name: name, commands: commands, deps: located(try strings("deps")), params: params,
-            outs: located(try strings("outs")), metrics: located(try strings("metrics")), wdir: wdir)
+            name: name, commands: commands, deps: try located("deps"), params: params, outs: outs,
+            metrics: try located("metrics"), wdir: wdir)
+    }
+
+    /// A stage's path made repository-relative, or an error when it leaves the workspace: absolute, climbing
+    /// out with `..`, or inside `.git` or `.mlops` (where a stage's output would destroy the repository).
+    private static func workspacePath(_ raw: String, key: String, stage: String, path: String) throws -> String {
+        guard let contained = WorkspacePath.contained(raw) else {
+            throw MLOpsError(
+                .invalidInput, "'\(path)': `\(key)` of stage '\(stage)' names '\(raw)', outside the repository",
+                hint: "stage paths are relative to the repository root (or to the stage's wdir) and stay inside it")
+        }
+        let reserved = [".git", Repository.metadataDirectoryName]
+        if let part = contained.split(separator: "/").first(where: { reserved.contains(String($0)) }) {
+            throw MLOpsError(
+                .invalidInput, "'\(path)': `\(key)` of stage '\(stage)' names '\(raw)', inside \(part)/",
+                hint: "\(part)/ belongs to \(part == ".git" ? "git" : "mlops"); stages read and write workspace files only")
+        }
+        return contained
     }
 }

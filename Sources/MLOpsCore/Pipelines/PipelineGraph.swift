@@ -13,15 +13,20 @@ public struct PipelineGraph: Sendable {
         var producer: [String: Int] = [:]
         for (index, stage) in stages.enumerated() {
             for out in stage.outs {
-                if let other = producer[out] {
+                if let (otherOut, other) = producer.first(where: { WorkspacePath.overlap($0.key, out) }) {
+                    let otherName = stages[other].name
                     throw MLOpsError(
-                        .invalidInput, "stages '\(stages[other].name)' and '\(stage.name)' both write '\(out)'",
-                        hint: "each output must come from one stage")
+                        .invalidInput,
+                        otherOut == out
+                            ? "stages '\(otherName)' and '\(stage.name)' both write '\(out)'"
+                            : "stage '\(otherName)' writes '\(otherOut)' and stage '\(stage.name)' writes '\(out)', which overlap",
+                        hint: "each output must come from one stage, and no output may lie inside another")
                 }
                 producer[out] = index
             }
+            try Self.checkOutputs(of: stage)
         }
-        func overlaps(_ a: String, _ b: String) -> Bool { a == b || a.hasPrefix(b + "/") || b.hasPrefix(a + "/") }
+        let overlaps = WorkspacePath.overlap
         upstream = stages.enumerated().map { index, stage in
             var sources: [Int] = []
             for dep in stage.deps {
@@ -35,6 +40,26 @@ public struct PipelineGraph: Sendable {
             throw MLOpsError(
                 .invalidInput, "the pipeline has a cycle: " + (cycle + [cycle[0]]).map { stages[$0].name }.joined(separator: " → "),
                 hint: "a stage cannot depend, directly or not, on its own outputs")
+        }
+    }
+
+    /// Refuses outputs that would replace what the pipeline itself is made of (`mlops.yaml`, `mlops.lock`, the
+    /// parameter files) or that overlap the stage's own dependencies: `repro` moves a stage's outputs aside
+    /// before it runs, so such a stage would lose its own inputs.
+    private static func checkOutputs(of stage: Stage) throws {
+        let parameterFiles = ["params.yaml"] + stage.params.keys.map { WorkspacePath.normalize(WorkspacePath.join(stage.wdir, $0)) }
+        let reserved = [PipelineFile.name, PipelineLock.name] + parameterFiles
+        for out in stage.outs {
+            if let file = reserved.first(where: { $0 == out || $0.hasPrefix(out + "/") }) {
+                throw MLOpsError(
+                    .invalidInput, "stage '\(stage.name)' lists '\(out)' as an output, which would replace \(file)",
+                    hint: "a stage may not write the pipeline, its lock or its parameter files; choose another output path")
+            }
+            if let dep = stage.deps.first(where: { WorkspacePath.overlap($0, out) }) {
+                throw MLOpsError(
+                    .invalidInput, "stage '\(stage.name)' both reads '\(dep)' and writes '\(out)'",
+                    hint: "a stage's outputs are replaced when it runs; write to a path it does not read")
+            }
         }
     }
 

@@ -56,6 +56,7 @@ extension Repository {
         let graph = try PipelineGraph(stages: try PipelineFile.load(root: root))
         let selected = try graph.selection(options.stages)
         let order = graph.order.filter(selected.contains)
+        try checkOutputsAgainstTrackedData(graph)
         var outcomes: [Int: StageOutcome] = [:]
         var finished = Set<Int>()
         let state = Mutex<[Int: StageOutcome]>([:])
@@ -111,6 +112,7 @@ extension Repository {
             try updateLock(stage.name, record)
             return StageOutcome(stage: stage.name, action: .restored, reason: reason)
         }
+        try checkOutputsAreRecoverable(stage)
         if options.dryRun { return StageOutcome(stage: stage.name, action: .ran, reason: reason) }
         return try execute(stage, record: record, reason: reason)
     }
@@ -182,15 +184,58 @@ extension Repository {
         return "outputs changed or missing"
     }
 
+    /// Refuses outputs that overlap data tracked by another pointer file (`outs: [data]` when `data/train.csv`
+    /// is tracked): running the stage would replace that data. An output tracked at exactly its own path (by an
+    /// earlier run of the stage, or added by hand) is the stage's.
+    func checkOutputsAgainstTrackedData(_ graph: PipelineGraph) throws {
+        let tracked = try trackedTargets()
+        for stage in graph.stages {
+            for out in stage.outs {
+                if let target = tracked.first(where: { $0.path != out && WorkspacePath.overlap($0.path, out) }) {
+                    throw MLOpsError(
+                        .invalidInput, "stage '\(stage.name)' writes '\(out)', which overlaps tracked data '\(target.path)'",
+                        hint: "write the stage's output elsewhere, or stop tracking the data with `mlops rm \(target.path)`")
+                }
+            }
+        }
+    }
+
+    /// Refuses to run a stage whose existing outputs could not be recovered after it replaced them: the cache
+    /// must hold each (as it holds what the stage, or `mlops add`, stored); anything else is someone's work, and
+    /// `repro` changes nothing. Called under the stage's lock, so an output another `repro` is writing has been
+    /// stored by the time this looks.
+    func checkOutputsAreRecoverable(_ stage: Stage) throws {
+        for out in stage.outs {
+            guard let current = try contentID(of: out), !store.contains(current) else { continue }
+            throw MLOpsError(
+                .conflict, "stage '\(stage.name)' would replace '\(out)', which the cache does not hold",
+                hint: "move '\(out)' away, or keep it with `mlops add \(out)` (then the stage may replace it)")
+        }
+    }
+
     private func execute(_ stage: Stage, record: StageRecord, reason: String) throws -> StageOutcome {
         let started = Date()
-        for out in stage.outs {
-            let path = absolute(out)
-            try? FileManager.default.removeItem(atPath: path)
-            try? FileManager.default.createDirectory(
-                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        }
         let runId = try startRun(name: "stage-" + stage.name, kind: .stage, command: record.cmd.joined(separator: " && "), at: started)
+        let aside: SetAsideOutputs
+        do {
+            aside = try SetAsideOutputs(stage.outs, of: self, run: runId)
+            for out in stage.outs { try Self.createDirectory(WorkspacePath.parent(absolute(out))) }
+        } catch {
+            try finishRun(runId, status: .failed)
+            throw error
+        }
+        do {
+            let outcome = try execute(stage, record: record, reason: reason, run: runId, started: started)
+            if outcome.action == .failed { aside.restore() } else { aside.discard() }
+            return outcome
+        } catch {
+            aside.restore()
+            try? finishRun(runId, status: .failed)
+            throw error
+        }
+    }
+
+    private func execute(_ stage: Stage, record: StageRecord, reason: String, run runId: String, started: Date) throws -> StageOutcome {
         try logParams(record.params.merging(["stage": stage.name]) { $1 }, run: runId)
         try logInputs(record.deps.map { Run.Input(path: $0.key, oid: $0.value, pointer: nil) }, run: runId)
         let logDirectory = metadataDirectory + "/logs"
@@ -211,7 +256,7 @@ extension Repository {
             return try fail("the stage did not write its output '\(out)'")
         }
         var outputs: [String: CachedOutput] = [:]
-        for added in try add(stage.outs, relativeTo: root) {
+        for added in stage.outs.isEmpty ? [] : try add(stage.outs, relativeTo: root) {
             outputs[added.path] = CachedOutput(
                 pointer: PointerFile(oid: added.oid, size: added.size, kind: added.kind, files: added.files))
         }
@@ -279,23 +324,46 @@ extension Repository {
         return values
     }
 
+    /// The suffix of a template (`${params.key:raw}`) that substitutes a value without shell quoting.
+    static let rawTemplateSuffix = ":raw"
+
+    /// The parameter keys a command's `${params.key}` and `${params.key:raw}` templates name.
     private static func templateKeys(_ command: String) -> [String] {
-        var keys: [String] = []
-        var rest = Substring(command)
-        while let start = rest.range(of: "${params."), let end = rest[start.upperBound...].firstIndex(of: "}") {
-            keys.append(String(rest[start.upperBound..<end]))
-            rest = rest[rest.index(after: end)...]
-        }
-        return keys
+        templates(command).map(\.key)
     }
 
+    private static func templates(_ command: String) -> [(text: String, key: String, raw: Bool)] {
+        var found: [(String, String, Bool)] = []
+        var rest = Substring(command)
+        while let start = rest.range(of: "${params."), let end = rest[start.upperBound...].firstIndex(of: "}") {
+            let name = String(rest[start.upperBound..<end])
+            let raw = name.hasSuffix(rawTemplateSuffix)
+            found.append((String(rest[start.lowerBound...end]), raw ? String(name.dropLast(rawTemplateSuffix.count)) : name, raw))
+            rest = rest[rest.index(after: end)...]
+        }
+        return found
+    }
+
+    /// The command with its templates replaced by parameter values, each shell-quoted unless it is a plain word
+    /// (so a value cannot run commands of its own), or inserted as is with `:raw`.
     private func substitute(_ command: String, params: [String: String], stage: Stage) throws -> String {
         var result = command
-        for key in Self.templateKeys(command) {
-            guard let value = params[key] else { throw MLOpsError(.notFound, "stage '\(stage.name)': no parameter '\(key)'") }
-            result = result.replacingOccurrences(of: "${params.\(key)}", with: value)
+        for template in Self.templates(command) {
+            guard let value = params[template.key] else {
+                throw MLOpsError(.notFound, "stage '\(stage.name)': no parameter '\(template.key)'")
+            }
+            result = result.replacingOccurrences(of: template.text, with: template.raw ? value : Self.shellQuoted(value))
         }
         return result
+    }
+
+    /// `value` as one shell word: unchanged when it holds only characters no shell treats specially, else in
+    /// single quotes (each `'` inside written as `'\''`).
+    static func shellQuoted(_ value: String) -> String {
+        let plain = !value.isEmpty && value.unicodeScalars.allSatisfy {
+            ($0.isASCII && (CharacterSet.alphanumerics.contains($0) || "_-.,:/=+@%".unicodeScalars.contains($0)))
+        }
+        return plain ? value : "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// Records the stage's result in `mlops.lock` (read, changed and written under the repository lock, so

@@ -20,6 +20,27 @@ public enum WorkspacePath {
         return path.hasPrefix("/") ? "/" + joined : joined
     }
 
+    /// `path` (relative) normalized, or nil when it is absolute or climbs out of the directory it is relative to
+    /// (`../x`, `a/../../x`): the paths a file in the repository may name without reaching outside it.
+    public static func contained(_ path: String) -> String? {
+        guard !path.hasPrefix("/") else { return nil }
+        var depth = 0
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            switch part {
+            case ".": continue
+            case "..": depth -= 1
+            default: depth += 1
+            }
+            if depth < 0 { return nil }
+        }
+        return normalize(path)
+    }
+
+    /// Whether `a` and `b` (normalized, relative) name the same path or one lies inside the other.
+    public static func overlap(_ a: String, _ b: String) -> Bool {
+        a == b || a.isEmpty || b.isEmpty || a.hasPrefix(b + "/") || b.hasPrefix(a + "/")
+    }
+
     /// `path` (absolute, normalized) relative to `root`, or nil when it lies outside `root`. The root itself is "".
     public static func relative(_ path: String, to root: String) -> String? {
         if path == root { return "" }

@@ -56,24 +56,13 @@ extension Repository {
         // Written chunk by chunk to a temporary sibling, then renamed: memory stays bounded and a crash leaves
         // the old file or none, never half of it.
         let path = WorkspacePath.absolute(output, relativeTo: workingDirectory)
-        let temporary = path + ".mlops-\(getpid()).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(header.utf8)),
-            let handle = FileHandle(forWritingAtPath: temporary)
-        else { throw MLOpsError.system("write", path: output, errno: errno) }
-        do {
-            handle.seekToEndOfFile()
-            try score(model, dataPath) { predictions in
-                rows += predictions.rowCount
-                handle.write(Data(lines(predictions).utf8))
-            }
-            try handle.synchronize()
-            try handle.close()
-            guard rename(temporary, path) == 0 else { throw MLOpsError.system("write", path: output, errno: errno) }
-        } catch {
-            try? handle.close()
-            unlink(temporary)
-            throw error
+        let writer = try AtomicFile.Writer(path: path)
+        try writer.append(header)
+        try score(model, dataPath) { predictions in
+            rows += predictions.rowCount
+            try writer.append(lines(predictions))
         }
+        try writer.commit()
         return (PredictionSummary(model: reference, runId: resolved.runId, rows: rows, output: path, columns: columns), nil)
     }
 

@@ -1,0 +1,116 @@
+import Foundation
+import MLOpsTestSupport
+import Testing
+
+/// A pipeline cannot destroy what it did not make: outputs that would replace the repository, the pipeline,
+/// tracked data or someone's files are refused before anything runs, and a failed stage gets its previous
+/// outputs back. Each test here failed before the fix (the first deleted `.git`).
+@Suite struct PipelineSafetyTests {
+    private func repository(_ pipeline: String) async throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory()
+        try Fixtures.git(["init", "-q"], in: directory.path)
+        _ = await CLIRunner.run(["init", "-q"], in: directory.path)
+        try Fixtures.write(pipeline, to: directory.url("mlops.yaml"))
+        return directory
+    }
+
+    /// A stage whose command is harmless: before the fix, `repro` itself removed the outputs.
+    private static func stage(writing out: String) -> String {
+        "stages:\n  s:\n    cmd: 'true'\n    outs: ['\(out)']\n"
+    }
+
+    @Test(arguments: [
+        ".git", ".git/HEAD", ".mlops", ".mlops/mlops.db", ".mlops/objects", "mlops.yaml", "mlops.lock", "params.yaml",
+        "../outside", "/tmp", ".", "sub/../../outside", "data.mlops",
+    ])
+    func outputsThatWouldDestroyTheRepositoryAreRefusedByEveryCommand(out: String) async throws {
+        let directory = try await repository(Self.stage(writing: out))
+        try Fixtures.write("x: 1\n", to: directory.url("params.yaml"))
+        for command in [["repro"], ["repro", "--dry-run"], ["repro", "--force"], ["dag"]] {
+            let result = await CLIRunner.run(command, in: directory.path)
+            #expect(result.exitCode == 65, "\(command) \(out): \(result.standardError)")
+            #expect(result.standardError.contains("stage 's'"), "\(result.standardError)")
+        }
+        for kept in [".git/HEAD", ".mlops/mlops.db", ".mlops/config.yaml", "mlops.yaml", "params.yaml"] {
+            #expect(FileManager.default.fileExists(atPath: directory.url(kept)), "\(out) removed \(kept)")
+        }
+    }
+
+    @Test func aWorkingDirectoryOutsideTheRepositoryIsRefused() async throws {
+        let directory = try await repository("stages:\n  s:\n    cmd: touch escaped\n    wdir: ..\n")
+        let result = await CLIRunner.run(["repro"], in: directory.path)
+        #expect(result.exitCode == 65)
+        #expect(result.standardError.contains("`wdir` of stage 's' names '..', outside the repository"))
+    }
+
+    @Test func outputsOverlappingTrackedDataOrEachOtherAreRefused() async throws {
+        let directory = try await repository("stages:\n  s:\n    cmd: mkdir -p data\n    outs: [data]\n")
+        try FileManager.default.createDirectory(atPath: directory.url("data"), withIntermediateDirectories: true)
+        try Fixtures.write("a,b\n1,2\n", to: directory.url("data/train.csv"))
+        #expect(await CLIRunner.run(["add", "data/train.csv"], in: directory.path).exitCode == 0)
+        let result = await CLIRunner.run(["repro"], in: directory.path)
+        #expect(result.exitCode == 65)
+        #expect(result.standardError.contains("overlaps tracked data 'data/train.csv'"))
+        #expect(try Fixtures.read(directory.url("data/train.csv")) == "a,b\n1,2\n")
+        #expect(FileManager.default.fileExists(atPath: directory.url("data/train.csv.mlops")))
+
+        try Fixtures.write(
+            "stages:\n  a:\n    cmd: mkdir -p out\n    outs: [out]\n  b:\n    cmd: touch out/b\n    outs: [out/b]\n",
+            to: directory.url("mlops.yaml"))
+        let nested = await CLIRunner.run(["dag"], in: directory.path)
+        #expect(nested.exitCode == 65)
+        #expect(nested.standardError.contains("stage 'a' writes 'out' and stage 'b' writes 'out/b', which overlap"))
+
+        try Fixtures.write("stages:\n  a:\n    cmd: cp in in\n    deps: [in]\n    outs: [in]\n", to: directory.url("mlops.yaml"))
+        #expect(await CLIRunner.run(["repro"], in: directory.path).standardError.contains("both reads 'in' and writes 'in'"))
+    }
+
+    @Test func aFileTheCacheDoesNotHoldIsNeverReplaced() async throws {
+        let directory = try await repository("stages:\n  s:\n    cmd: echo generated > report.txt\n    outs: [report.txt]\n")
+        try Fixtures.write("my notes\n", to: directory.url("report.txt"))
+        let refused = await CLIRunner.run(["repro"], in: directory.path)
+        #expect(refused.exitCode == 9)
+        #expect(refused.standardError.contains("would replace 'report.txt', which the cache does not hold"))
+        #expect(try Fixtures.read(directory.url("report.txt")) == "my notes\n")
+        #expect(await CLIRunner.run(["repro", "--dry-run"], in: directory.path).exitCode == 9)
+
+        // Once the cache holds it, the stage may replace it.
+        #expect(await CLIRunner.run(["add", "report.txt"], in: directory.path).exitCode == 0)
+        #expect(await CLIRunner.run(["repro"], in: directory.path).exitCode == 0)
+        #expect(try Fixtures.read(directory.url("report.txt")) == "generated\n")
+    }
+
+    @Test func aFailedStageGetsItsPreviousOutputsBack() async throws {
+        let directory = try await repository(
+            "stages:\n  s:\n    cmd: mkdir -p out; echo ${params.v} > out/v; echo ${params.v} > one.txt; test ${params.v} = 1\n"
+                + "    outs: [out, one.txt]\n")
+        try Fixtures.write("v: 1\n", to: directory.url("params.yaml"))
+        #expect(await CLIRunner.run(["repro"], in: directory.path).exitCode == 0)
+        try Fixtures.write("v: 2\n", to: directory.url("params.yaml"))
+        #expect(await CLIRunner.run(["repro"], in: directory.path).exitCode == 1)
+        #expect(try Fixtures.read(directory.url("out/v")) == "1\n")
+        #expect(try Fixtures.read(directory.url("one.txt")) == "1\n")
+        let aside = try FileManager.default.contentsOfDirectory(atPath: directory.url(".mlops/tmp"))
+        #expect(aside.isEmpty, "left behind: \(aside)")
+        let status = await CLIRunner.run(["status", "--json"], in: directory.path)
+        #expect(!status.standardOutput.contains("modified"), "\(status.standardOutput)")
+    }
+
+    @Test func aStageWithoutOutputsRunsAndIsRecorded() async throws {
+        let directory = try await repository("stages:\n  check:\n    cmd: echo checked >> checks.log\n    deps: [mlops.yaml]\n")
+        #expect(await CLIRunner.run(["repro"], in: directory.path).exitCode == 0)
+        #expect(await CLIRunner.run(["repro"], in: directory.path).standardOutput.contains("up to date"))
+        #expect(try Fixtures.read(directory.url("checks.log")) == "checked\n")
+        #expect(try Fixtures.read(directory.url("mlops.lock")).contains("check"))
+    }
+
+    @Test func parameterValuesCannotRunCommandsUnlessMarkedRaw() async throws {
+        let directory = try await repository(
+            "stages:\n  s:\n    cmd: printf '%s|' ${params.name} ${params.flags:raw} > out.txt\n    outs: [out.txt]\n")
+        try Fixtures.write("name: \"x'; touch pwned; echo '\"\nflags: \"-a -b\"\n", to: directory.url("params.yaml"))
+        let result = await CLIRunner.run(["repro"], in: directory.path)
+        #expect(result.exitCode == 0, "\(result.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: directory.url("pwned")))
+        #expect(try Fixtures.read(directory.url("out.txt")) == "x'; touch pwned; echo '|-a|-b|")
+    }
+}
