@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         .executableTarget(
@@ -42,15 +43,17 @@ let package = Package(
         .target(
             name: "MLOpsCLI",
             dependencies: [
-                "MLOpsCore", "MLOpsServe", "MLOpsMonitor",
+                "MLOpsCore", "MLOpsServe", "MLOpsMonitor", "MLOpsLearn", "MLOpsErrors", "MLOpsStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(
             name: "MLOpsServe",
             dependencies: [
-                "MLOpsCore",
+                "MLOpsCore", "MLOpsLearn", "MLOpsErrors",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -90,12 +93,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "mlops-learn-benchmark", dependencies: ["MLOpsLearn"], path: "Benchmarks/LearnBenchmark"),
-        .target(name: "MLOpsTestSupport", dependencies: ["MLOpsCLI", "MLOpsCore"]),
+        .target(name: "MLOpsTestSupport", dependencies: ["MLOpsCLI", "MLOpsCore", "MLOpsLearn", "MLOpsErrors"]),
         .testTarget(name: "MLOpsStoreTests", dependencies: ["MLOpsStore", "MLOpsTestSupport", "CSyncFS"]),
         .testTarget(
             name: "MLOpsLearnTests", dependencies: ["MLOpsLearn", "MLOpsTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "MLOpsServeTests", dependencies: ["MLOpsServe", "MLOpsTestSupport"]),
-        .testTarget(name: "MLOpsCoreTests", dependencies: ["MLOpsCore", "MLOpsTestSupport"]),
+        .testTarget(
+            name: "MLOpsServeTests",
+            dependencies: ["MLOpsServe", "MLOpsLearn", "MLOpsTestSupport", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "MLOpsCoreTests", dependencies: ["MLOpsCore", "MLOpsLearn", "MLOpsStore", "MLOpsErrors", "MLOpsTestSupport"]),
         .testTarget(name: "MLOpsCLITests", dependencies: ["MLOpsCLI", "MLOpsTestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -44,12 +44,13 @@ public struct MLOpsError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The underlying error's description, when this error wraps another.
     public var cause: String?
 
-    /// Creates an error. `cause` is described with `String(describing:)` so the error stays `Sendable`.
+    /// Creates an error. `cause` is described in words (``ErrorDescription``) so the error stays `Sendable` and
+    /// no message shows Swift or Foundation internals.
     public init(_ code: Code, _ message: String, hint: String? = nil, cause: (any Error)? = nil) {
         self.code = code
         self.message = message
         self.hint = hint
-        self.cause = cause.map { String(describing: $0) }
+        self.cause = cause.map(ErrorDescription.describe)
     }
 
     public var description: String {

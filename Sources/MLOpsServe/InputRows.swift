@@ -34,6 +34,9 @@ struct RowEncoder {
     /// Marks the feature at `position` as given (so ``finish()`` does not report it missing).
     mutating func markProvided(_ position: Int) { provided[position] = true }
 
+    /// Whether a value for the feature at `position` was given already.
+    func isProvided(_ position: Int) -> Bool { provided[position] }
+
     /// Sets one value from JSON.
     mutating func set(_ value: FeatureValue, row: Int, position: Int) throws(RequestError) {
         let index = row * provided.count + position

@@ -35,17 +35,29 @@ enum JSONValue: Sendable, Equatable {
     var array: [JSONValue]? { if case .array(let values) = self { values } else { nil } }
     var isObject: Bool { if case .object = self { true } else { false } }
 
+    /// What kind of value this is, for error messages.
+    var kindName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
     /// An integral number as `Int`.
     var integer: Int? {
         guard case .number(let number) = self, number == number.rounded(), abs(number) < 9e15 else { return nil }
         return Int(number)
     }
 
-    /// The value as one feature value, or nil for arrays and objects.
+    /// The value as one feature value, or nil for arrays, objects and booleans.
     var featureValue: FeatureValue? {
         switch self {
         case .null: .missing
-        case .bool(let flag): .number(flag ? 1 : 0)
+        case .bool: nil  // true is not a number; BOOL tensors convert booleans themselves
         case .number(let number): .number(number)
         case .string(let text): .text(text)
         case .array, .object: nil
@@ -127,6 +139,7 @@ struct JSONReader {
         case UInt8(ascii: "{"):
             offset += 1
             var members: [(String, JSONValue)] = []
+            var names = Set<String>()
             skipWhitespace()
             if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") {
                 offset += 1
@@ -136,6 +149,16 @@ struct JSONReader {
                 skipWhitespace()
                 guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw problem("expected a member name") }
                 let key = try string()
+                // A repeated member would let two parts of a client disagree about its value; refuse it. Small
+                // objects (a row) are scanned; large ones keep a set, so a wide object costs linear time.
+                let repeated: Bool
+                if members.count < 16 {
+                    repeated = members.contains { $0.0 == key }
+                } else {
+                    if names.isEmpty { names = Set(members.map(\.0)) }
+                    repeated = !names.insert(key).inserted
+                }
+                guard !repeated else { throw problem("the member \"\(key.prefix(64))\" appears twice in one object") }
                 skipWhitespace()
                 guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw problem("expected ':'") }
                 offset += 1

@@ -21,6 +21,9 @@ enum MLflowScoringRequest {
             guard !columns.isEmpty, names.count == columns.count, let data = payload["data"]?.array else {
                 throw .badRequest("dataframe_split needs \"columns\" (names) and \"data\" (an array of rows)")
             }
+            if let repeated = names.enumerated().first(where: { names[..<$0.offset].contains($0.element) }) {
+                throw .badRequest("dataframe_split lists column '\(repeated.element.prefix(64))' twice")
+            }
             return try rows(columns: names, data: data, model: model, maximumRows: maximumRows)
         case (_, .array(let records)):
             return try rows(records: records, model: model, maximumRows: maximumRows)
@@ -89,7 +92,7 @@ enum MLflowScoringRequest {
 
     private static func feature(_ value: JSONValue, row: Int, column: String) throws(RequestError) -> FeatureValue {
         guard let feature = value.featureValue else {
-            throw .badRequest("row \(row), column '\(column)': expected a number, a string or null")
+            throw .badRequest("row \(row), column '\(column)': expected a number, a string or null, not \(value.kindName)")
         }
         return feature
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import MLOpsLearn
 import NIOCore
 
 /// A decoded Open Inference Protocol (KServe V2) inference request: named typed tensors, one per feature, each
@@ -28,7 +29,9 @@ struct OpenInferenceRequest {
         guard header.isObject else { throw .badRequest("the body must be a JSON object with \"inputs\"") }
         var binary = bytes.dropFirst(headerLength)
         if let id = header["id"] {
-            guard let text = id.string else { throw .badRequest("\"id\" must be a string") }
+            guard let text = id.string, text.utf8.count <= Self.maximumIdLength else {
+                throw .badRequest("\"id\" must be a string of at most \(Self.maximumIdLength) bytes")
+            }
             self.id = text
         }
         if let outputs = header["outputs"] {
@@ -61,6 +64,7 @@ struct OpenInferenceRequest {
             if model.levelCodes[position] == nil, tensor.datatype == "BYTES" {
                 throw .badRequest("input '\(tensor.name)' is numeric: send it as FP64, FP32 or INT64, not BYTES")
             }
+            guard !encoder.isProvided(position) else { throw .badRequest("input '\(tensor.name)' is given twice") }
             encoder.markProvided(position)
             if let size = tensor.binarySize {
                 guard size >= 0, size <= binary.count else {
@@ -74,7 +78,7 @@ struct OpenInferenceRequest {
                 }
                 var values: [FeatureValue] = []
                 values.reserveCapacity(rowCount)
-                try Self.flatten(data, of: tensor.name, into: &values)
+                try Self.flatten(data, of: tensor, into: &values)
                 guard values.count == rowCount else {
                     throw .badRequest("input '\(tensor.name)' holds \(values.count) values for shape \(tensor.shape)")
                 }
@@ -83,8 +87,14 @@ struct OpenInferenceRequest {
                 }
             }
         }
+        guard binary.isEmpty else {
+            throw .badRequest("\(binary.count) bytes follow the binary data the inputs declare")
+        }
         rows = try encoder.finish()
     }
+
+    /// The longest request id accepted: ids are logged with every prediction.
+    static let maximumIdLength = 256
 
     /// One `$request_input`.
     private struct Tensor {
@@ -102,8 +112,11 @@ struct OpenInferenceRequest {
                 throw .badRequest("input '\(name)' needs a \"shape\" such as [rows] or [rows, 1]")
             }
             let shape = dimensions.compactMap(\.integer)
-            guard shape.count == dimensions.count, shape.allSatisfy({ (0...(1 << 31)).contains($0) }) else {
-                throw .badRequest("input '\(name)' has a shape that is not a list of sizes")
+            // One value per row: [rows] or [rows, 1] (which also keeps the element count from overflowing).
+            guard shape.count == dimensions.count, shape.count <= 2, shape.count == 1 || shape[1] == 1,
+                (0...(1 << 31)).contains(shape[0])
+            else {
+                throw .badRequest("input '\(name)' has shape \(dimensions.count <= 4 ? "\(shape)" : "of \(dimensions.count) dimensions"); every input needs [rows] or [rows, 1]")
             }
             guard let datatype = json["datatype"]?.string,
                 datatype == "BYTES" || OpenInferenceRequest.numericTypes.contains(datatype)
@@ -119,16 +132,32 @@ struct OpenInferenceRequest {
         }
     }
 
-    /// Reads `data` (flat or nested arrays) row-major into `values`.
-    private static func flatten(_ data: JSONValue, of name: String, into values: inout [FeatureValue]) throws(RequestError) {
-        if case .array(let elements) = data {
-            for element in elements { try flatten(element, of: name, into: &values) }
-        } else if let value = data.featureValue {
+    /// Reads `data` (flat or nested arrays) row-major into `values`, checking each value against the tensor's
+    /// datatype: booleans only in BOOL tensors, whole numbers in range in integer ones.
+    private static func flatten(_ data: JSONValue, of tensor: Tensor, into values: inout [FeatureValue]) throws(RequestError) {
+        switch data {
+        case .array(let elements):
+            for element in elements { try flatten(element, of: tensor, into: &values) }
+        case .bool(let flag) where tensor.datatype == "BOOL":
+            values.append(.number(flag ? 1 : 0))
+        case .number(let number):
+            if let range = integerRanges[tensor.datatype], !(number == number.rounded() && range.contains(number)) {
+                throw .badRequest("input '\(tensor.name)': \(NumberText.format(number)) is not a \(tensor.datatype) value")
+            }
+            values.append(.number(number))
+        default:
+            guard let value = data.featureValue else {
+                throw .badRequest("input '\(tensor.name)' holds \(data.kindName) where \(tensor.datatype) values should be")
+            }
             values.append(value)
-        } else {
-            throw .badRequest("input '\(name)' holds an object where values should be")
         }
     }
+
+    /// The values each integer datatype holds.
+    private static let integerRanges: [String: ClosedRange<Double>] = [
+        "BOOL": 0...1, "UINT8": 0...255, "UINT16": 0...65_535, "UINT32": 0...4_294_967_295, "UINT64": 0...0x1p64,
+        "INT8": -128...127, "INT16": -32_768...32_767, "INT32": -2_147_483_648...2_147_483_647, "INT64": -0x1p63...0x1p63,
+    ]
 
     /// Reads one tensor's binary data: little-endian numbers of the datatype's size, or for BYTES a 4-byte length
     /// before each element.

@@ -22,6 +22,8 @@ public struct ServingConfiguration: Sendable {
     public var maximumBatchRows: Int = 10_000
     /// How often the registry is checked for aliases that moved.
     public var pollInterval: Duration = .milliseconds(500)
+    /// Timeouts and the connection limit that keep slow or idle clients from holding the server.
+    public var connections = ConnectionLimits()
 
     public init(endpoints: [EndpointPlan]) {
         self.endpoints = endpoints

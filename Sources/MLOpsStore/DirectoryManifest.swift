@@ -36,7 +36,7 @@ public struct DirectoryManifest: Equatable, Sendable {
     }
 
     /// The total size of all files.
-    public var totalSize: Int64 { entries.reduce(0) { $0 + $1.size } }
+    public var totalSize: Int64 { ByteCount.total(entries.lazy.map(\.size)) }
 
     /// The canonical bytes.
     public func encoded() -> [UInt8] {
@@ -70,13 +70,26 @@ public struct DirectoryManifest: Equatable, Sendable {
     public init(decoding bytes: [UInt8], id: ObjectID) throws {
         if let entries = Self.parseCanonical(bytes) {
             self.init(entries: entries)
-            return
+        } else {
+            do {
+                self.init(entries: try JSONDecoder().decode([Entry].self, from: Data(bytes)))
+            } catch {
+                throw MLOpsError(.invalidInput, "object \(id) is not a valid directory manifest", cause: error)
+            }
         }
-        do {
-            self.init(entries: try JSONDecoder().decode([Entry].self, from: Data(bytes)))
-        } catch {
-            throw MLOpsError(.invalidInput, "object \(id) is not a valid directory manifest", cause: error)
+        // A manifest may come from a shared remote: its paths are written below the directory on checkout, so
+        // one that climbs out (`../x`, `/etc/x`) or an impossible size is refused, not followed.
+        for entry in entries where !Self.isPlainRelativePath(entry.path) || !ByteCount.isPlausible(entry.size) {
+            throw MLOpsError(
+                .invalidInput, "object \(id) is not a valid directory manifest: entry '\(entry.path)' (size \(entry.size))",
+                hint: "entry paths are relative without `.` or `..` parts, sizes between 0 and 1 PiB")
         }
+    }
+
+    /// Whether `path` is relative, non-empty and made of plain names (no `.`, `..` or empty parts, no NUL).
+    static func isPlainRelativePath(_ path: String) -> Bool {
+        guard !path.utf8.contains(0) else { return false }
+        return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !["", ".", ".."].contains($0) }
     }
 
     /// The entries of bytes in exactly the canonical form ``encoded()`` writes, or nil for anything else.

@@ -58,7 +58,7 @@ public struct OpenFile: ~Copyable, Sendable {
         }
     }
 
-    private init(descriptor: Int32, path: String) {
+    init(descriptor: Int32, path: String) {
         self.descriptor = descriptor
         self.path = path
     }

@@ -83,7 +83,7 @@ enum BundleArchive {
             }
             guard files[name] == nil else { throw refused(path, "entry '\(name)' appears twice") }
             let declared = archive_entry_size(entry)
-            guard declared >= 0, total + declared <= maximumTotalBytes else {
+            guard declared >= 0, declared <= maximumTotalBytes - total else {
                 throw refused(path, "its entries hold more than \(maximumTotalBytes >> 20) MiB")
             }
             var data = Data()

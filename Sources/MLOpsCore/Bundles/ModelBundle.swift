@@ -110,9 +110,9 @@ extension Repository {
         do {
             manifest = try decoder.decode(BundleManifest.self, from: manifestBytes)
         } catch {
-            throw refuse("manifest.json is not a bundle manifest (\(error))")
+            throw refuse("manifest.json is not a bundle manifest: \(ErrorDescription.describe(error))")
         }
-        guard manifest.format == BundleManifest.formatName, manifest.formatVersion <= BundleManifest.currentFormatVersion else {
+        guard manifest.format == BundleManifest.formatName, (1...BundleManifest.currentFormatVersion).contains(manifest.formatVersion) else {
             throw refuse("it is format \(manifest.format) \(manifest.formatVersion); this mlops reads \(BundleManifest.formatName) 1")
         }
         let oid = ObjectID(hashing: Array(modelBytes))

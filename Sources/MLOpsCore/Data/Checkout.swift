@@ -93,7 +93,7 @@ extension Repository {
 
         for path in removals { try removeWorkspaceItem(path) }
         let mode = config.core.link
-        let totalBytes = writes.reduce(Int64(0)) { $0 + $1.entry.size }
+        let totalBytes = ByteCount.total(writes.lazy.map(\.entry.size))
         let reporter = progress.map { ByteProgress(phase: "checking out", total: totalBytes, handler: $0) }
         for parent in Set(writes.map { WorkspacePath.parent(absolute($0.path)) }).sorted() {
             try Self.createDirectory(parent)

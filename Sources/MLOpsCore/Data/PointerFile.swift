@@ -68,22 +68,25 @@ public struct PointerFile: Equatable, Sendable, Codable {
                 throw MLOpsError(.invalidInput, "pointer file '\(path)': \(error.message)", hint: "restore it with `git checkout -- \(path)`")
             }
         }
+        let pointer: PointerFile
         do {
-            return try YAMLDecoder().decode(PointerFile.self, from: text)
+            pointer = try YAMLDecoder().decode(PointerFile.self, from: text)
         } catch {
             throw MLOpsError(
-                .invalidInput, "pointer file '\(path)' is malformed: \(Self.describe(error))",
+                .invalidInput, "pointer file '\(path)' is malformed: \(ErrorDescription.describe(error))",
                 hint: "restore it with `git checkout -- \(path)`")
         }
+        guard ByteCount.isPlausible(pointer.size), (pointer.files ?? 0) >= 0 else {
+            throw MLOpsError(
+                .invalidInput, "pointer file '\(path)' declares an impossible size (\(pointer.size) bytes, \(pointer.files ?? 0) files)",
+                hint: "restore it with `git checkout -- \(path)`")
+        }
+        return pointer
     }
 
     /// Reads and parses the pointer file at the absolute `path`; `displayPath` names it in errors.
     public static func read(at path: String, displayPath: String) throws -> PointerFile {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw MLOpsError(.notFound, "cannot read pointer file '\(displayPath)'", cause: error)
-        }
-        return try parse(text, path: displayPath)
+        try parse(try TextFile.read(path, name: displayPath), path: displayPath)
     }
 
     /// The YAML text, fields in a fixed order so diffs stay small.
@@ -95,14 +98,5 @@ public struct PointerFile: Equatable, Sendable, Codable {
             text += "desc: " + encoded.trimmingCharacters(in: .newlines) + "\n"
         }
         return text
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        if case let DecodingError.keyNotFound(key, _) = error { return "missing field '\(key.stringValue)'" }
-        if case let DecodingError.dataCorrupted(context) = error { return context.debugDescription }
-        if case let DecodingError.typeMismatch(_, context) = error {
-            return "field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type"
-        }
-        return String(describing: error)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import MLOpsErrors
+import MLOpsStore
 import Yams
 
 /// One stage of a pipeline, as declared in `mlops.yaml` (after `foreach` expansion).
@@ -42,7 +43,7 @@ public enum PipelineFile {
     /// Reads and validates the pipeline of the repository at `root`.
     public static func load(root: String) throws -> [Stage] {
         let path = root + "/" + name
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        guard let text = try TextFile.readIfPresent(path, name: path) else {
             throw MLOpsError(.notFound, "no \(name) in \(root)", hint: "describe the pipeline's stages in \(name); see `mlops repro --help`")
         }
         return try parse(text, path: path)

@@ -32,7 +32,7 @@ public enum PipelineLock {
     /// The records in the lock file at `root` (empty when there is none).
     public static func read(root: String) throws -> [String: StageRecord] {
         let path = root + "/" + name
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
+        guard let text = try TextFile.readIfPresent(path, name: path) else { return [:] }
         struct File: Decodable {
             var schema: Int
             var stages: [String: StageRecord]?

@@ -68,7 +68,7 @@ extension Repository {
         }
         let lock = try lock(for: "remote add")
         defer { withExtendedLifetime(lock) {} }
-        var updated = try RepositoryConfig.parse(String(contentsOfFile: configPath, encoding: .utf8), path: configPath)
+        var updated = try RepositoryConfig.parse(TextFile.read(configPath, name: configPath), path: configPath)
         if updated.remotes?[name] != nil, !replace {
             throw MLOpsError(.conflict, "a remote named '\(name)' exists", hint: "add --force to redefine it, or choose another name")
         }
@@ -96,7 +96,7 @@ extension Repository {
     public func removeRemote(_ name: String) throws {
         let lock = try lock(for: "remote remove")
         defer { withExtendedLifetime(lock) {} }
-        var updated = try RepositoryConfig.parse(String(contentsOfFile: configPath, encoding: .utf8), path: configPath)
+        var updated = try RepositoryConfig.parse(TextFile.read(configPath, name: configPath), path: configPath)
         guard updated.remotes?[name] != nil else { throw Self.noRemote(name, updated) }
         updated.remotes?[name] = nil
         if updated.remotes?.isEmpty == true { updated.remotes = nil }
@@ -112,7 +112,7 @@ extension Repository {
     public func setDefaultRemote(_ name: String) throws {
         let lock = try lock(for: "remote default")
         defer { withExtendedLifetime(lock) {} }
-        var updated = try RepositoryConfig.parse(String(contentsOfFile: configPath, encoding: .utf8), path: configPath)
+        var updated = try RepositoryConfig.parse(TextFile.read(configPath, name: configPath), path: configPath)
         guard updated.remotes?[name] != nil else { throw Self.noRemote(name, updated) }
         updated.core.remote = name
         try AtomicFile.write(updated.rendered(), to: configPath)
@@ -148,7 +148,7 @@ extension Repository {
     }
 
     private func localCredentials() throws -> RemoteCredentialsFile {
-        guard let text = try? String(contentsOfFile: localConfigPath, encoding: .utf8) else { return RemoteCredentialsFile() }
+        guard let text = try TextFile.readIfPresent(localConfigPath, name: localConfigPath) else { return RemoteCredentialsFile() }
         do {
             return try YAMLDecoder().decode(RemoteCredentialsFile.self, from: text)
         } catch {

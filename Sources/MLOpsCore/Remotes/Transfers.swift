@@ -93,7 +93,7 @@ extension Repository {
                         report.alreadyPresent += 1
                     } else if store.contains(id) {
                         phase.append((id, size))
-                        total += size
+                        total = ByteCount.total([total, size])
                     } else {
                         missing.insert(id)
                     }
@@ -178,7 +178,7 @@ extension Repository {
             for (id, size) in files.sorted(by: { $0.key < $1.key }) {
                 if store.contains(id) { report.alreadyPresent += 1 } else { absent.append((id, size)) }
             }
-            meter.setTotal(absent.reduce(0) { $0 + $1.1 })
+            meter.setTotal(ByteCount.total(absent.lazy.map(\.1)))
             let copies = preparingWorkspaceCopies ? try workspaceCopies(of: workspaceTargets) : [:]
             try await Self.forEach(absent, jobs: options.jobs, download(copies))
             try store.synchronize()

@@ -35,11 +35,11 @@ public final class Repository: Sendable {
         let configPath = metadata + "/config.yaml"
         let text: String
         do {
-            text = try String(contentsOfFile: configPath, encoding: .utf8)
-        } catch {
+            text = try TextFile.read(configPath, name: configPath)
+        } catch let error as MLOpsError {
             throw MLOpsError(
-                .invalidState, "the repository at '\(root)' has no readable \(Self.metadataDirectoryName)/config.yaml",
-                hint: "restore it with `git checkout -- .mlops/config.yaml`, or run `mlops init` again", cause: error)
+                .invalidState, "the repository at '\(root)' has no readable \(Self.metadataDirectoryName)/config.yaml: \(error.message)",
+                hint: "restore it with `git checkout -- .mlops/config.yaml`, or run `mlops init` again")
         }
         config = try RepositoryConfig.parse(text, path: configPath)
         database = try MetadataDatabase(path: metadata + "/mlops.db")

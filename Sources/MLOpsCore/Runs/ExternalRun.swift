@@ -1,5 +1,6 @@
 import Foundation
 import MLOpsErrors
+import MLOpsStore
 import Yams
 
 /// What `mlops run` tracks around an external command.
@@ -103,12 +104,7 @@ extension Repository {
 
     /// Reads a flat YAML or JSON map of parameters; nested maps are flattened with dots (`model.depth`).
     static func readParams(_ path: String) throws -> [String: String] {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw MLOpsError(.notFound, "cannot read the parameters file '\(path)'", cause: error)
-        }
+        let text = try TextFile.read(path, name: path)
         return try parseParams(text, path: path)
     }
 

@@ -38,12 +38,7 @@ public struct TrainOptions: Sendable, Codable {
     /// Reads options from a YAML file with the keys `data`, `target`, `features`, `categorical`, `model`,
     /// `params` (a map), `test_fraction` and `name`.
     public static func load(yaml path: String) throws -> TrainOptions {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw MLOpsError(.notFound, "cannot read the training configuration '\(path)'", cause: error)
-        }
+        let text = try TextFile.read(path, name: path)
         struct File: Decodable {
             var data: String?
             var target: String?
@@ -108,7 +103,7 @@ extension Repository {
         let started = Date()
         let dataPath = WorkspacePath.absolute(options.data, relativeTo: workingDirectory)
         let table = try TableFile.read(path: dataPath, categorical: Set(options.categorical ?? []))
-        let seed = UInt64(options.params["seed"].flatMap { Int($0) } ?? 0)
+        let seed = UInt64(truncatingIfNeeded: options.params["seed"].flatMap { Int($0) } ?? 0)
         let split = try DataSplit.split(rowCount: table.rowCount, testFraction: options.testFraction, seed: seed)
         guard !split.test.isEmpty, !split.train.isEmpty else {
             throw MLOpsError(

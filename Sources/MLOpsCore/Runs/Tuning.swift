@@ -20,12 +20,7 @@ public enum SearchDimension: Sendable, Equatable {
     /// learning_rate: {low: 0.01, high: 0.3, log: true}
     /// ```
     public static func load(yaml path: String) throws -> [(name: String, dimension: SearchDimension)] {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw MLOpsError(.notFound, "cannot read the search space '\(path)'", cause: error)
-        }
+        let text = try TextFile.read(path, name: path)
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -73,7 +68,11 @@ public enum SearchDimension: Sendable, Equatable {
             }
             return (parts[0], .range(low: low, high: high, logarithmic: logarithmic, integer: Int(bounds[0]) != nil && Int(bounds[1]) != nil))
         }
-        return (parts[0], .values(parts[1].split(separator: ",").map(String.init)))
+        let values = parts[1].split(separator: ",").map(String.init)
+        guard !values.isEmpty else {
+            throw MLOpsError(.usage, "'\(assignment)' lists no values", hint: "write name=value1,value2")
+        }
+        return (parts[0], .values(values))
     }
 }
 
@@ -134,8 +133,13 @@ extension Repository {
         }
         let dataPath = WorkspacePath.absolute(training.data, relativeTo: workingDirectory)
         let table = try TableFile.read(path: dataPath, categorical: Set(training.categorical ?? []))
-        let seed = UInt64(training.params["seed"].flatMap { Int($0) } ?? 0)
+        let seed = UInt64(truncatingIfNeeded: training.params["seed"].flatMap { Int($0) } ?? 0)
         let split = try DataSplit.split(rowCount: table.rowCount, testFraction: training.testFraction, seed: seed)
+        guard !split.test.isEmpty, !split.train.isEmpty else {
+            throw MLOpsError(
+                .invalidInput, "'\(training.data)' has too few rows (\(table.rowCount)) to hold out a test set",
+                hint: "use more data or a larger test fraction")
+        }
         let trainTable = table.rows(split.train)
         let folds = try DataSplit.kFold(rowCount: trainTable.rowCount, folds: options.folds, seed: seed)
         let configurations = try Self.configurations(options, seed: seed)

@@ -49,12 +49,15 @@ enum SymmetricSolver {
         guard size > 0 else { return [] }
         let trace = (0..<size).reduce(0.0) { $0 + matrix[$1 * size + $1] }
         var jitter = 0.0
-        while true {
+        // Twenty steps take the jitter from 1e-12 to 1e28 of the trace; a matrix that still does not factor
+        // holds non-finite values, and its solution is NaN (which training reports).
+        for _ in 0..<20 {
             if let factor = cholesky(matrix, size: size, jitter: jitter) {
                 return substitute(factor, vector, size: size)
             }
             jitter = jitter == 0 ? max(trace / Double(size), 1) * 1e-12 : jitter * 100
         }
+        return Array(repeating: .nan, count: size)
     }
 
     private static func cholesky(_ matrix: [Double], size: Int, jitter: Double) -> [Double]? {

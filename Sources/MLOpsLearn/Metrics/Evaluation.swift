@@ -8,6 +8,7 @@ public enum Evaluation {
     /// - Throws: `notFound` for a missing column; `invalidInput` for a target with missing values, text in a
     ///   regression target, or classes the model does not know.
     public static func metrics(of model: CompiledModel, on table: Table) throws(MLOpsError) -> [String: Double] {
+        try requireRows(table)
         let predictions = try model.predict(table)
         switch try truth(for: model.signature, in: table) {
         case .numbers(let values):
@@ -28,6 +29,7 @@ public enum Evaluation {
     /// For a boosted ensemble, ``curveMetric(for:)`` on `table` after each boosting round (empty for other
     /// models) — the per-iteration series a run records.
     public static func learningCurve(of model: CompiledModel, on table: Table) throws(MLOpsError) -> [Double] {
+        try requireRows(table)
         let target = try truth(for: model.signature, in: table)
         let rows = try model.encode(table)
         var curve: [Double] = []
@@ -40,6 +42,13 @@ public enum Evaluation {
             }
         }
         return curve
+    }
+
+    /// Metrics of no rows do not exist (every mean would divide by zero).
+    private static func requireRows(_ table: Table) throws(MLOpsError) {
+        guard table.rowCount > 0 else {
+            throw MLOpsError(.invalidInput, "the data has no rows to evaluate on", hint: "check the file: it holds a header and nothing else")
+        }
     }
 
     /// The target column of `table` as the model's signature reads it: numbers, or class indices.

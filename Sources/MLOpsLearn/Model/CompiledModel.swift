@@ -56,10 +56,8 @@ public struct CompiledModel: Sendable {
         self.signature = signature
         self.link = model.link
         featureCount = signature.features.count
-        guard featureCount > 0 else { throw invalid("it has no features") }
-        for feature in signature.features where feature.kind == .categorical && feature.levels == nil {
-            throw invalid("categorical feature '\(feature.name)' lists no levels")
-        }
+        if let problem = signature.problem() { throw invalid(problem) }
+        guard model.formatVersion >= 1 else { throw invalid("model format \(model.formatVersion) does not exist") }
         switch (signature.task, model.link) {
         case (.regression, .identity):
             outputCount = 1
@@ -67,7 +65,7 @@ public struct CompiledModel: Sendable {
             let classCount = signature.classes?.count ?? 0
             guard classCount >= 2 else { throw invalid("a classifier needs at least two classes") }
             outputCount = (model.link == .sigmoid || (model.link == .probability && classCount == 2)) ? 1 : classCount
-            if model.link == .softmax, classCount < 2 { throw invalid("softmax needs classes") }
+            if model.link == .sigmoid, classCount != 2 { throw invalid("a sigmoid link needs exactly two classes") }
         default:
             throw invalid("link '\(model.link.rawValue)' does not fit task '\(signature.task.rawValue)'")
         }
@@ -86,8 +84,8 @@ public struct CompiledModel: Sendable {
             scales = linear.scales
             coefficients = linear.coefficients.flatMap { $0 }
             intercepts = linear.intercepts
-            guard (means + scales + coefficients + intercepts).allSatisfy(\.isFinite) else {
-                throw invalid("a linear parameter is not a finite number")
+            guard (means + scales + coefficients + intercepts).allSatisfy(\.isFinite), scales.allSatisfy({ $0 > 0 }) else {
+                throw invalid("a linear parameter is not a finite number (or a scale is not positive)")
             }
         }
         self.means = means
@@ -130,7 +128,8 @@ public struct CompiledModel: Sendable {
                         throw invalid("tree \(number) node \(node) has a bad feature or threshold")
                     }
                     for child in [tree.left[node], tree.right[node]] {
-                        let valid = child >= 0 ? (child > node && child < nodeCount) : (-child - 1 < tree.leafValues.count)
+                        // No negation: `-child` of Int.min would trap.
+                        let valid = child >= 0 ? (child > node && child < nodeCount) : (child >= -tree.leafValues.count)
                         guard valid else { throw invalid("tree \(number) node \(node) has a bad child \(child)") }
                     }
                     var wordsStart: Int32 = -1
@@ -154,6 +153,10 @@ public struct CompiledModel: Sendable {
                             defaultLeft: tree.defaultLeft[node]))
                 }
                 leafValues += tree.leafValues
+                // Node, leaf and bitset positions are stored as Int32; the bound also caps the bitsets' memory.
+                guard nodes.count < Int(Int32.max), leafValues.count < Int(Int32.max), categoryWords.count < 1 << 27 else {
+                    throw invalid("its trees are too large")
+                }
             }
             if ensemble.averaged {
                 divisors = treesPerOutput.map { Double(max($0, 1)) }

@@ -47,7 +47,9 @@ public enum ParameterValue: Codable, Hashable, Sendable, CustomStringConvertible
     public var integer: Int {
         switch self {
         case .integer(let value): return value
-        case .real(let value): return Int(value)
+        case .real(let value):
+            guard value.isFinite else { return 0 }
+            return abs(value) < 9e18 ? Int(value) : (value < 0 ? Int.min : Int.max)
         case .text: return 0
         }
     }

@@ -41,3 +41,46 @@ public struct Signature: Codable, Hashable, Sendable {
         self.classes = classes
     }
 }
+
+extension Signature {
+    /// The most features a model may read: far more than any tabular model has, few enough that an encoded
+    /// chunk of rows stays bounded.
+    public static let maximumFeatures = 100_000
+    /// The most category levels all features may list together.
+    public static let maximumLevels = 10_000_000
+
+    /// Checks what every consumer of a signature relies on, so a damaged or hand-written `model.json` is refused
+    /// when it is loaded instead of crashing `predict` or a server later: unique, non-empty feature names; levels
+    /// exactly on categorical features, unique within each; classes exactly on classifiers (at least two,
+    /// unique); bounded sizes. Returns the problem in words, or nil when there is none.
+    public func problem() -> String? {
+        guard !features.isEmpty else { return "it has no features" }
+        guard features.count <= Self.maximumFeatures else {
+            return "it has \(features.count) features; at most \(Self.maximumFeatures) are supported"
+        }
+        var names = Set<String>()
+        var levelCount = 0
+        for feature in features {
+            guard !feature.name.isEmpty else { return "a feature has an empty name" }
+            guard names.insert(feature.name).inserted else { return "feature '\(feature.name)' is listed twice" }
+            switch (feature.kind, feature.levels) {
+            case (.categorical, nil): return "categorical feature '\(feature.name)' lists no levels"
+            case (.numeric, .some): return "numeric feature '\(feature.name)' lists levels"
+            case (.categorical, .some(let levels)):
+                guard Set(levels).count == levels.count else { return "feature '\(feature.name)' lists a level twice" }
+                levelCount += levels.count
+            case (.numeric, nil): break
+            }
+        }
+        guard levelCount <= Self.maximumLevels else { return "its features list \(levelCount) levels; at most \(Self.maximumLevels) are supported" }
+        switch (task, classes) {
+        case (.regression, .some): return "a regression model lists classes"
+        case (.classification, nil): return "a classifier needs at least two classes"
+        case (.classification, .some(let classes)):
+            guard classes.count >= 2 else { return "a classifier needs at least two classes" }
+            guard Set(classes).count == classes.count else { return "a class is listed twice" }
+        case (.regression, nil): break
+        }
+        return nil
+    }
+}

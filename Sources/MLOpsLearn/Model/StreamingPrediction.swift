@@ -21,8 +21,10 @@ extension CompiledModel {
                 codes[index] = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, Double($0)) })
             }
         }
+        // A chunk holds at most ~64 MiB of encoded values, however wide the model.
+        let chunkRows = max(1, min(chunkRows, (8 << 20) / max(width, 1)))
         var chunk: [Double] = []
-        chunk.reserveCapacity(min(chunkRows, 1 << 20) * width)
+        chunk.reserveCapacity(chunkRows * width)
         var row = [Double](repeating: .nan, count: width)
         var rowNumber = 1
         try reader.tokenize(path: path) { (_: Int, column: Int, field: UnsafeBufferPointer<UInt8>) throws(MLOpsError) in

@@ -237,7 +237,7 @@ func parseNumber(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
         guard let base = buffer.baseAddress else { return nil }
         var end: UnsafeMutablePointer<CChar>?
         let value = strtod(base, &end)
-        guard let end, end == base + field.count else { return nil }
+        guard let end, end == base + field.count, value.isFinite else { return nil }
         return value
     }
 }

@@ -1,0 +1,198 @@
+import Foundation
+import MLOpsErrors
+import MLOpsLearn
+import MLOpsStore
+import MLOpsTestSupport
+import Testing
+
+@testable import MLOpsCore
+
+/// The repository's own file formats never trap on malformed input, and refusing one writes nothing: each fuzz
+/// case is accepted or refused with an `MLOpsError`. (`scripts/fuzz` runs the same fuzzers with a larger budget.)
+@Suite struct ParserFuzzTests {
+    private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    @Test func pointerFiles() {
+        var fuzzer = Fuzzer("pointer-file")
+        let samples = [
+            "# Tracked by mlops\noid: sha256:\(String(repeating: "ab", count: 32))\nsize: 1234\nkind: file\n",
+            "oid: sha256:\(String(repeating: "0f", count: 32))\nsize: 99\nkind: dir\nfiles: 3\ndesc: \"training data\"\n",
+        ].map { Array($0.utf8) }
+        fuzzer.run(samples: samples, tokens: ["oid:", "size:", "kind:", "files:", "sha256:"]) { bytes in
+            let pointer = try PointerFile.parse(Self.text(bytes), path: "data.csv.mlops")
+            #expect(ByteCount.isPlausible(pointer.size))
+            _ = try PointerFile.parse(pointer.rendered(), path: "rendered")
+        }
+        #expect(fuzzer.failures.isEmpty, "\(fuzzer.summary)")
+        #expect(fuzzer.accepted > fuzzer.cases / 100 && fuzzer.refused > fuzzer.cases / 100, "\(fuzzer.summary)")
+    }
+
+    @Test func repositoryConfiguration() {
+        var fuzzer = Fuzzer("config-yaml")
+        let samples = [
+            RepositoryConfig().rendered(),
+            """
+            format: 1
+            core:
+              link: hardlink
+              remote: storage
+            remote:
+              storage:
+                url: s3://bucket/prefix
+                endpoint_url: http://127.0.0.1:9000
+            registry:
+              approval:
+                production:
+                  data: data/holdout.csv
+                  gates: ["rmse < 3.5"]
+                  max_regression: ["rmse=2%"]
+
+            """,
+        ].map { Array($0.utf8) }
+        fuzzer.run(samples: samples, tokens: ["format:", "link:", "url:", "s3://", "gates:"]) { bytes in
+            _ = try RepositoryConfig.parse(Self.text(bytes), path: "config.yaml")
+        }
+        #expect(fuzzer.failures.isEmpty, "\(fuzzer.summary)")
+        #expect(fuzzer.accepted > fuzzer.cases / 100 && fuzzer.refused > fuzzer.cases / 100, "\(fuzzer.summary)")
+    }
+
+    @Test func pipelinesAndTheirGraphs() {
+        var fuzzer = Fuzzer("mlops-yaml")
+        let samples = [
+            """
+            stages:
+              prepare:
+                cmd: python3 prepare.py ${params.prepare.split} data/raw.csv
+                deps: [data/raw.csv, prepare.py]
+                params: [prepare.split, {other.yaml: [a, b]}]
+                outs: [data/train.csv, data/holdout.csv]
+                metrics: [metrics.json]
+              train:
+                foreach: [7, 15, 31]
+                do:
+                  cmd: mlops train --param max_leaves=${item} > out-${item}.json
+                  deps: [data/train.csv]
+                  outs:
+                    - out-${item}.json
+                  wdir: .
+
+            """
+        ].map { Array($0.utf8) }
+        fuzzer.run(samples: samples, tokens: ["stages:", "cmd:", "outs:", "deps:", "wdir:", "foreach:", ".git", ".mlops"]) { bytes in
+            let graph = try PipelineGraph(stages: try PipelineFile.parse(Self.text(bytes), path: "mlops.yaml"))
+            for stage in graph.stages {
+                for path in stage.outs + stage.deps + [stage.wdir] {
+                    #expect(WorkspacePath.contained(path) == path, "\(path) escapes")
+                    #expect(!path.split(separator: "/").contains { $0 == ".git" || $0 == ".mlops" }, "\(path)")
+                }
+            }
+            _ = graph.order
+        }
+        #expect(fuzzer.failures.isEmpty, "\(fuzzer.summary)")
+        #expect(fuzzer.accepted > fuzzer.cases / 100 && fuzzer.refused > fuzzer.cases / 100, "\(fuzzer.summary)")
+    }
+
+    @Test func parametersMetricsAndTheLockFile() throws {
+        var params = Fuzzer("params-yaml")
+        params.run(samples: [Array("prepare:\n  split: 0.2\n  seed: 3\nmodel: {depth: 7, name: gbdt}\nlist: [1, 2]\n".utf8)]) { bytes in
+            _ = try Repository.parseParams(Self.text(bytes), path: "params.yaml")
+        }
+        #expect(params.failures.isEmpty, "\(params.summary)")
+        var metrics = Fuzzer("metrics-json")
+        metrics.run(samples: [Array(#"{"rmse": 2.5, "nested": {"r2": 0.9}, "count": 3}"#.utf8)], structured: true) { bytes in
+            _ = try Repository.parseMetrics(Data(bytes), path: "metrics.json")
+        }
+        #expect(metrics.failures.isEmpty, "\(metrics.summary)")
+
+        let directory = try TemporaryDirectory()
+        let record = StageRecord(cmd: ["echo 'a' > b"], deps: ["in.txt": "sha256:" + String(repeating: "1", count: 64)], params: ["x": "1"], outs: ["b": "sha256:" + String(repeating: "2", count: 64)])
+        try PipelineLock.write(["stage": record, "other@7": record], root: directory.path)
+        var lock = Fuzzer("mlops-lock")
+        lock.run(samples: [Array(try Fixtures.read(directory.url(PipelineLock.name)).utf8)]) { bytes in
+            try Data(bytes).write(to: URL(fileURLWithPath: directory.url(PipelineLock.name)))
+            _ = try PipelineLock.read(root: directory.path)
+        }
+        #expect(lock.failures.isEmpty, "\(lock.summary)")
+        #expect(lock.accepted > lock.cases / 100 && lock.refused > lock.cases / 100, "\(lock.summary)")
+    }
+
+    @Test func directoryManifestsNeverLeadOutsideTheirDirectory() {
+        var fuzzer = Fuzzer("directory-manifest")
+        let manifest = DirectoryManifest(entries: [
+            .init(path: "a.csv", oid: ObjectID(hashing: Array("a".utf8)), size: 1, exec: false),
+            .init(path: "sub/b.csv", oid: ObjectID(hashing: Array("b".utf8)), size: 2, exec: true),
+        ])
+        fuzzer.run(samples: [manifest.encoded()], tokens: ["../", "/etc/", "\"path\":\"", "\"size\":-"], structured: true) { bytes in
+            let decoded = try DirectoryManifest(decoding: bytes, id: ObjectID(hashing: bytes))
+            for entry in decoded.entries {
+                #expect(WorkspacePath.contained(entry.path) == entry.path && !entry.path.isEmpty, "\(entry.path)")
+                #expect(ByteCount.isPlausible(entry.size))
+            }
+        }
+        #expect(fuzzer.failures.isEmpty, "\(fuzzer.summary)")
+        #expect(fuzzer.accepted > fuzzer.cases / 100 && fuzzer.refused > fuzzer.cases / 100, "\(fuzzer.summary)")
+    }
+
+    /// Bundles: raw bytes (the archive layer), then well-formed archives around a mutated manifest and model
+    /// with correct checksums, imported (the manifest and model checks). A refused import leaves the registry
+    /// and the object store as they were.
+    @Test func bundlesAreImportedWholeOrNotAtAll() async throws {
+        let directory = try await Fixtures.experimentRepository()
+        let trained = await CLIRunner.run(["train", "--data", "auto-mpg.csv", "--target", "mpg", "--param", "rounds=5", "--json"], in: directory.path)
+        let runId = try #require((try trained.json() as? [String: Any])?["run_id"] as? String)
+        #expect(await CLIRunner.run(["model", "register", "run:" + runId, "--name", "mpg"], in: directory.path).exitCode == 0)
+        #expect(await CLIRunner.run(["export", "mpg@1", "--output", "mpg.tar.gz"], in: directory.path).exitCode == 0)
+        let repository = try Repository(root: directory.path)
+        let original = try BundleArchive.read(directory.url("mpg.tar.gz"))
+        let path = directory.url("fuzzed.tar.gz")
+        func state() throws -> (versions: Int, objects: [String]) {
+            let versions = (try? repository.modelVersions("fuzzed").count) ?? 0
+            let objects = try FileManager.default.subpathsOfDirectory(atPath: directory.url(".mlops/objects")).sorted()
+            return (versions, objects)
+        }
+        func importing(_ write: () throws -> Void) throws {
+            let before = try state()
+            try write()
+            do {
+                _ = try repository.importBundle(path, name: "fuzzed", workingDirectory: directory.path)
+            } catch {
+                let after = try state()
+                #expect(after.versions == before.versions && after.objects == before.objects, "a refused import changed the repository")
+                let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.url(".mlops/tmp"))
+                #expect(leftovers.isEmpty, "\(leftovers)")
+                throw error
+            }
+        }
+
+        // The archive reader alone takes the full budget; whole imports (which store and sync) a smaller one.
+        var raw = Fuzzer("bundle-archive")
+        raw.run(samples: [Array(try Data(contentsOf: URL(fileURLWithPath: directory.url("mpg.tar.gz"))))]) { bytes in
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            _ = try BundleArchive.read(path)
+        }
+        #expect(raw.failures.isEmpty, "\(raw.summary)")
+
+        let manifest = try #require(original[Repository.bundleManifest])
+        let model = try #require(original[Repository.bundleModel])
+        var contents = Fuzzer("bundle-manifest", cases: 1_000)
+        var choice = SeededGenerator(seed: contents.seed)
+        contents.run(samples: [Array(manifest), Array(model)], structured: true) { bytes in
+            // Half the cases change the manifest, half the model (then the manifest is made to name its id).
+            var files = [(Repository.bundleManifest, Data(manifest)), (Repository.bundleModel, Data(model))]
+            if choice.nextIndex(below: 2) == 0 {
+                files[0].1 = Data(bytes)
+            } else {
+                files[1].1 = Data(bytes)
+                let named = Self.text(Array(manifest)).replacingOccurrences(
+                    of: ObjectID(hashing: Array(model)).description, with: ObjectID(hashing: bytes).description)
+                files[0].1 = Data(named.utf8)
+            }
+            let checksums = files.map { "\(ObjectID(hashing: Array($0.1)).hex)  \($0.0)\n" }.joined()
+            try importing {
+                try BundleArchive.write(files + [(Repository.bundleChecksums, Data(checksums.utf8))], to: path)
+            }
+        }
+        #expect(contents.failures.isEmpty, "\(contents.summary)")
+        #expect(contents.accepted > 0 && contents.refused > contents.cases / 2, "\(contents.summary)")
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import MLOpsErrors
+import MLOpsLearn
+import MLOpsTestSupport
+import Testing
+
+/// RFC 4180 quoting for the CSV files the fuzz cases write.
+private enum CSVFieldText {
+    static func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+}
+
+/// The data readers and the model loader never trap on malformed input: each fuzz case is accepted or refused
+/// with an `MLOpsError`. A model that loads must also predict and export without trapping, since the server and
+/// `predict` run whatever `Model.decode` accepts. (`scripts/fuzz` runs the same fuzzers with a larger budget.)
+@Suite struct ParserFuzzTests {
+    private static let csvSamples = [
+        "a,b,c\n1,2,x\n3.5,,y\n-1e3,NA,\"q,\"\"uoted\"\n",
+        "mpg,cylinders,origin\r\n18,8,1\r\n15,8,\"1\"\r\n",
+        "x\n1\n2\n3\n",
+        "name,value\n\"multi\nline\",1\n",
+    ].map { Array($0.utf8) }
+
+    @Test func csvAndJSONLinesReadersNeverTrap() throws {
+        let directory = try TemporaryDirectory()
+        for (kind, samples) in [
+            ("csv", Self.csvSamples),
+            ("jsonl", [#"{"a": 1, "b": "x"}"# + "\n" + #"{"a": 2.5, "b": null}"# + "\n", #"{"x": [1], "y": {"z": 1}}"#].map { Array($0.utf8) }),
+        ] {
+            let path = directory.url("input.\(kind)")
+            var fuzzer = Fuzzer("table-\(kind)")
+            fuzzer.run(samples: samples, tokens: ["NA", "na", "\"\"", ",,"], structured: kind == "jsonl") { bytes in
+                try Data(bytes).write(to: URL(fileURLWithPath: path))
+                let table = try TableFile.read(path: path, categorical: ["b"])
+                _ = table.rowCount
+            }
+            #expect(fuzzer.failures.isEmpty, "\(fuzzer.summary)")
+            #expect(fuzzer.accepted > fuzzer.cases / 100 && fuzzer.refused > fuzzer.cases / 100, "\(fuzzer.summary)")
+        }
+    }
+
+    /// Models of every learner and task, the samples the model fuzzer mutates.
+    private static func sampleModels() throws -> [[UInt8]] {
+        let text = "x1,x2,color,y,kind\n" + (0..<60).map { row in
+            "\(row % 7),\(Double(row) * 0.5),\(["red", "green", "blue"][row % 3]),\(Double(row % 11) * 1.5),\(["a", "b", "c"][row % 3])"
+        }.joined(separator: "\n") + "\n"
+        let directory = try TemporaryDirectory()
+        try Fixtures.write(text, to: directory.url("data.csv"))
+        let table = try CSVReader(categoricalColumns: ["color", "kind"]).read(path: directory.url("data.csv"))
+        var models: [[UInt8]] = []
+        for learner in Learner.allCases {
+            for target in ["y", "kind"] where !(learner == .linear && target == "kind") && !(learner == .logistic && target == "y") {
+                let parameters = learner == .forest ? ["trees": "3"] : learner == .gbdt ? ["rounds": "4", "max_leaves": "4"] : [:]
+                let features = ["x1", "x2", "color"]
+                let model = try Training.train(
+                    TrainingRequest(table: table, target: target, features: features, learner: learner, parameters: parameters))
+                models.append(Array(model.encoded()))
+            }
+        }
+        return models
+    }
+
+    @Test func modelLoaderRefusesWhatWouldCrashPredictionOrExport() throws {
+        var fuzzer = Fuzzer("model-json")
+        var generator = SeededGenerator(seed: fuzzer.seed)
+        let directory = try TemporaryDirectory()
+        let csvPath = directory.url("rows.csv")
+        fuzzer.run(samples: try Self.sampleModels(), tokens: ["\"levels\"", "\"classes\"", "\"left\"", "-1"], structured: true) { bytes in
+            let model = try Model.decode(Data(bytes))
+            let compiled = try CompiledModel(model)
+            let width = compiled.rowWidth
+            // Rows of every kind the server can produce: numbers, unknown categories (NaN), extreme values.
+            let values: [Double] = [.nan, 0, 1, 2, -1, 1e300, -1e300, 0.5, 3]
+            let rows = (0..<(3 * width)).map { _ in values[generator.nextIndex(below: values.count)] }
+            let predictions = compiled.predict(encodedRows: rows)
+            let labels = predictions.labels
+            #expect(labels.count == predictions.rowCount)
+            _ = try ONNXExport.encode(model, producerVersion: "fuzz")
+            // The streaming path builds its own lookup tables from the signature.
+            let features = model.signature.features
+            let header = features.map { CSVFieldText.quoted($0.name) }.joined(separator: ",")
+            let row = features.map { $0.levels?.first.map(CSVFieldText.quoted) ?? "1.5" }.joined(separator: ",")
+            try Data((header + "\n" + row + "\n").utf8).write(to: URL(fileURLWithPath: csvPath))
+            try compiled.predictCSV(path: csvPath) { (chunk: Predictions) throws(MLOpsError) in _ = chunk.labels }
+        }
+        #expect(fuzzer.failures.isEmpty, "\(fuzzer.summary)")
+        #expect(fuzzer.accepted > fuzzer.cases / 20 && fuzzer.refused > fuzzer.cases / 2, "\(fuzzer.summary)")
+        print(fuzzer.summary)
+    }
+
+    /// The loader's refusals found by fuzzing and review, each of which crashed `predict` or a server before.
+    @Test(arguments: [
+        ("a repeated feature name", #""name":"x2""#, #""name":"x1""#),
+        ("a numeric feature with levels", #""kind":"numeric","name":"x1""#, #""kind":"numeric","levels":["p","q","r"],"name":"x1""#),
+        ("a child index of Int.min", #""left":[1,"#, #""left":[-9223372036854775808,"#),
+    ])
+    func modelsThatCrashedBeforeAreRefused(_ case: (String, String, String)) throws {
+        let models = try Self.sampleModels().map { String(decoding: $0, as: UTF8.self) }
+        let original = try #require(models.first { $0.contains(`case`.1) }, "no sample has \(`case`.1)")
+        let damaged = original.replacingOccurrences(of: `case`.1, with: `case`.2)
+        #expect(damaged != original)
+        #expect(throws: MLOpsError.self, "\(`case`.0)") { try Model.decode(Data(damaged.utf8)) }
+    }
+
+    @Test func aRegressionModelWithClassesIsRefused() throws {
+        let model = try #require(try Self.sampleModels().map { String(decoding: $0, as: UTF8.self) }.first { $0.contains(#""task":"regression""#) })
+        let damaged = model.replacingOccurrences(of: #""task":"regression""#, with: #""classes":[],"task":"regression""#)
+        #expect(throws: MLOpsError.self) { try Model.decode(Data(damaged.utf8)) }
+    }
+
+    @Test func evaluatingNoRowsIsAnErrorNotATrap() throws {
+        let directory = try TemporaryDirectory()
+        try Fixtures.write("x1,x2,color,y\n", to: directory.url("empty.csv"))
+        let model = try Model.decode(Data(try #require(try Self.sampleModels().first)))
+        let table = try CSVReader(categoricalColumns: ["color"]).read(path: directory.url("empty.csv"))
+        #expect(throws: MLOpsError.self) { try Evaluation.metrics(of: try CompiledModel(model), on: table) }
+    }
+}
