@@ -42,6 +42,7 @@ public enum Serving {
         let router = Router()
         router.add(middleware: BearerTokenCheck(token: configuration.token))
         handlers.register(on: router)
+        router.answerOtherMethodsNotAllowed()
 
         var services: [any Service] = [
             BackgroundLoop {

@@ -55,10 +55,25 @@ extension MLOps {
         @Option(help: ArgumentHelp("How often to check the registry for moved aliases, in seconds.", valueName: "seconds"))
         var poll = 0.5
 
+        @Option(help: ArgumentHelp("Close a connection whose request head takes longer (408).", valueName: "seconds"))
+        var headerTimeout = 10.0
+
+        @Option(help: ArgumentHelp("Close a connection whose request body takes longer in all (408).", valueName: "seconds"))
+        var bodyTimeout = 60.0
+
+        @Option(help: ArgumentHelp("Close a kept-alive connection idle for longer.", valueName: "seconds"))
+        var idleTimeout = 30.0
+
+        @Option(help: "The most connections open at once; more are answered 503.")
+        var maxConnections = 1_024
+
         func validate() throws {
             guard (0...1).contains(logSample) else { throw ValidationError("--log-sample must be between 0 and 1") }
             guard maxBodyMiB > 0, maxBatch > 0 else { throw ValidationError("--max-body and --max-batch must be positive") }
-            guard poll > 0 else { throw ValidationError("--poll must be positive") }
+            for (name, seconds) in [("--poll", poll), ("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)] {
+                guard seconds > 0, seconds <= 86_400 else { throw ValidationError("\(name) must be between 0 and 86400 seconds") }
+            }
+            guard (1...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be between 1 and 1000000") }
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         }
 
@@ -73,6 +88,10 @@ extension MLOps {
             configuration.maximumBodyBytes = maxBodyMiB << 20
             configuration.maximumBatchRows = maxBatch
             configuration.pollInterval = .milliseconds(Int(poll * 1000))
+            configuration.connections.headerTimeout = .milliseconds(Int(headerTimeout * 1000))
+            configuration.connections.bodyTimeout = .milliseconds(Int(bodyTimeout * 1000))
+            configuration.connections.idleTimeout = .milliseconds(Int(idleTimeout * 1000))
+            configuration.connections.maximumConnections = maxConnections
             let output = output(context)
             if configuration.token == nil, !["127.0.0.1", "localhost", "::1"].contains(host) {
                 output.note("warning: serving on \(host) without --token: anyone who can reach it can use the models")

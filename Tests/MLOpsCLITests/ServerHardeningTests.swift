@@ -1,0 +1,109 @@
+import Foundation
+import MLOpsTestSupport
+import Testing
+
+/// `mlops serve` under hostile clients and a bad model, over raw sockets on 127.0.0.1: slow heads and bodies
+/// get 408, idle connections are closed, connections over the limit get 503, wrong methods 405, and a version
+/// that cannot be loaded never replaces the one serving. Before these fixes every connection stayed open
+/// forever, and promoting a broken model killed the server.
+@Suite(.serialized) struct ServerHardeningTests {
+    /// A repository with `mpg@1` and `mpg@2` (two small models), `production` on 1.
+    private func registry() async throws -> TemporaryDirectory {
+        let directory = try await Fixtures.experimentRepository()
+        for rounds in [5, 6] {
+            let trained = await CLIRunner.run(
+                ["train", "--data", "auto-mpg.csv", "--target", "mpg", "--param", "rounds=\(rounds)", "--json"], in: directory.path)
+            let run = try #require((try trained.json() as? [String: Any])?["run_id"] as? String, "\(trained.standardError)")
+            #expect(await CLIRunner.run(["model", "register", "run:" + run, "--name", "mpg"], in: directory.path).exitCode == 0)
+        }
+        #expect(await CLIRunner.run(["model", "promote", "mpg@1", "--to", "production"], in: directory.path).exitCode == 0)
+        return directory
+    }
+
+    private static let row = #"{"dataframe_records": [{"cylinders": 4, "displacement": 97, "horsepower": 88, "weight": 2130, "acceleration": 14.5, "year": 71, "origin": 3, "name": "datsun 1200"}]}"#
+
+    @Test func slowIdleAndExcessConnectionsAreClosedAndTheServerKeepsServing() async throws {
+        let directory = try await registry()
+        let server = try RunningServer(
+            ["mpg@production", "--header-timeout", "1", "--body-timeout", "1.5", "--idle-timeout", "1", "--max-connections", "4"],
+            in: directory.path)
+        let port = try #require(Int(server.url.split(separator: ":").last ?? ""))
+        func connect() throws -> RawConnection { try #require(RawConnection(port: port)) }
+
+        let halfHead = try connect()
+        halfHead.send("GET /v2/health/live HTTP/1.1\r\nHost: x\r\n")
+        let head = halfHead.readUntilClosed(timeout: 5)
+        #expect(head.text.hasPrefix("HTTP/1.1 408"), "\(head.text)")
+        #expect((head.closedAfter ?? 99) < 3)
+
+        let halfBody = try connect()
+        halfBody.send("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 300\r\n\r\n{\"data")
+        let body = halfBody.readUntilClosed(timeout: 5)
+        #expect(body.text.hasPrefix("HTTP/1.1 408"), "\(body.text)")
+
+        // A body trickled a byte at a time is cut off by the total body timeout, not kept alive by each byte.
+        let trickle = try connect()
+        trickle.send("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Length: 300\r\n\r\n")
+        let trickleStarted = Date()
+        while trickle.send(" "), Date().timeIntervalSince(trickleStarted) < 6 { try await Task.sleep(for: .milliseconds(200)) }
+        #expect(Date().timeIntervalSince(trickleStarted) < 4, "a trickled body held the connection")
+
+        let keptAlive = try connect()
+        keptAlive.send("GET /v2/health/live HTTP/1.1\r\nHost: x\r\n\r\n")
+        let idle = keptAlive.readUntilClosed(timeout: 5)
+        #expect(idle.text.hasPrefix("HTTP/1.1 200"), "\(idle.text)")
+        #expect((idle.closedAfter ?? 99) < 3, "an idle kept-alive connection stayed open")
+
+        var held: [RawConnection]? = try (0..<4).map { _ in try connect() }
+        try await Task.sleep(for: .milliseconds(200))
+        let excess = try connect().readUntilClosed(timeout: 3)
+        #expect(excess.text.hasPrefix("HTTP/1.1 503"), "\(excess.text)")
+        #expect(held?.count == 4)
+        held = nil  // closes them; their places free up as the server sees each close
+        try await Task.sleep(for: .milliseconds(300))
+
+        let wrongMethod = try await server.request("DELETE", "/invocations")
+        #expect(wrongMethod.status == 405)
+        #expect(wrongMethod.header("Allow") == "POST")
+        let answer = try await server.request("POST", "/invocations", body: Data(Self.row.utf8))
+        #expect(answer.status == 200, "\(answer.text)")
+        _ = server.stop()
+    }
+
+    @Test func aVersionThatCannotLoadNeverReplacesTheOneServing() async throws {
+        let directory = try await registry()
+        let server = try RunningServer(["mpg@production", "--poll", "0.1"], in: directory.path)
+        let before = try await server.request("POST", "/invocations", body: Data(Self.row.utf8))
+        #expect(before.status == 200)
+
+        // Version 2 as an older mlops could have registered it, with a feature listed twice (which crashed the
+        // server when an alias moved to it): stored whole under its true id, so only the loader can refuse it.
+        let shown = await CLIRunner.run(["model", "show", "mpg@2", "--json"], in: directory.path)
+        let oid = try #require((try shown.json() as? [String: Any])?["oid"] as? String)
+        func objectPath(_ oid: String) -> String {
+            let hex = oid.dropFirst("sha256:".count)
+            return directory.url(".mlops/objects/sha256/\(hex.prefix(2))/\(hex.dropFirst(2))")
+        }
+        let damaged = try Fixtures.read(objectPath(oid)).replacingOccurrences(of: #""name":"displacement""#, with: #""name":"cylinders""#)
+        try Fixtures.write(damaged, to: directory.url("damaged.json"))
+        let damagedOid = "sha256:" + (try Fixtures.sha256sum(directory.url("damaged.json")))
+        try FileManager.default.createDirectory(
+            atPath: (objectPath(damagedOid) as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Fixtures.write(damaged, to: objectPath(damagedOid))
+        let update = try CLIRunner.execute(
+            program: "/usr/bin/python3",
+            ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('UPDATE model_versions SET oid=? WHERE version=2', (sys.argv[2],)); c.commit()",
+             directory.url(".mlops/mlops.db"), damagedOid], in: directory.path)
+        #expect(update.exitCode == 0, "\(update.standardError)")
+        #expect(await CLIRunner.run(["model", "promote", "mpg@2", "--to", "production"], in: directory.path).exitCode == 0)
+        try await Task.sleep(for: .milliseconds(800))
+
+        let after = try await server.request("POST", "/invocations", body: Data(Self.row.utf8))
+        #expect(after.status == 200, "\(after.text)")
+        #expect(after.body == before.body, "the answer changed: a broken version was swapped in")
+        let events = server.stop()
+        let failure = try #require(events.first { $0["event"] as? String == "refresh_failed" }, "\(events)")
+        #expect((failure["message"] as? String)?.contains("feature 'cylinders' is listed twice") == true, "\(failure)")
+        #expect(!events.contains { $0["event"] as? String == "swapped" })
+    }
+}
