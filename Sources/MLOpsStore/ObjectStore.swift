@@ -122,7 +122,7 @@ public struct ObjectStore: Sendable {
             unlink(staging)
             throw MLOpsError(
                 .integrity, "object \(id) on the remote is corrupt: its bytes hash to \(digest)",
-                hint: "it was not used; push it again from a clone whose `mlops fsck` is clean")
+                hint: "it was not used; repair the remote with `mlops push --verify` from a clone whose `mlops fsck` is clean")
         }
         try publish(staging, as: id)
     }
@@ -200,6 +200,15 @@ public struct ObjectStore: Sendable {
     /// hash to `id`.
     private func copyVerifying(_ id: ObjectID, from source: borrowing OpenFile, size: Int64, to target: borrowing OpenFile) throws {
         guard try HashingCopy.copyUnchanging(from: source, to: target, size: size).id == id else { throw corrupt(id) }
+    }
+
+    /// Moves object `id` out of the store into `directory` (created if needed), keeping its bytes for a look
+    /// but making it absent, so a fetch can bring a good copy. Absent objects are not an error.
+    public func quarantine(_ id: ObjectID, into directory: String) throws {
+        if mkdir(directory, 0o755) != 0, errno != EEXIST { throw MLOpsError.system("create", path: directory, errno: errno) }
+        if rename(path(of: id), directory + "/" + id.hex) != 0, errno != ENOENT {
+            throw MLOpsError.system("quarantine", path: path(of: id), errno: errno)
+        }
     }
 
     /// Removes object `id`; absent objects are not an error.
@@ -320,6 +329,6 @@ public struct ObjectStore: Sendable {
     private func corrupt(_ id: ObjectID) -> MLOpsError {
         MLOpsError(
             .integrity, "object \(id) is corrupt: its bytes no longer match their hash",
-            hint: "run `mlops fsck` to list damage; restore the object from a remote with `mlops pull`, or re-add the data")
+            hint: "run `mlops fsck --repair` to set it aside and fetch a good copy from the remote, or re-add the data")
     }
 }

@@ -131,6 +131,48 @@ import Testing
     /// is the same as a checkout's (bytes, executable bit, a clean `status` and `fsck`, including one object at two
     /// paths and a directory the clone lacks), and nothing is left beside the files, also when the object on the
     /// remote is corrupt.
+    /// A corrupt object on either side has a repair that works: `push --verify` replaces what the remote holds
+    /// corrupt (a plain push trusts the listing and sends nothing), `fsck --repair` sets a corrupt cached object
+    /// aside and fetches a good copy; meanwhile `pull` still checks out every target whose objects arrived.
+    @Test(arguments: Kind.allCases)
+    func corruptObjectsOnEitherSideAreRepaired(_ kind: Kind) async throws {
+        if kind == .s3 { try #require(S3TestServer.isAvailable, "run scripts/bootstrap to install moto") }
+        let server = kind == .s3 ? try S3TestServer() : nil
+        let share = try TemporaryDirectory()
+        let origin = try await origin(files: 3)
+        try await addRemote(kind, to: origin, share: share, server: server)
+        #expect(await CLIRunner.run(["push", "-q"], in: origin.path).exitCode == 0)
+        let csv = try Fixtures.sha256sum(origin.url("data/auto-mpg.csv"))
+        try overwrite(csv, with: Data("tampered\n".utf8), on: kind, share: share, server: server, configuredIn: origin)
+
+        let clone = try clone(origin)
+        let partial = await CLIRunner.run(["pull"], in: clone.path)
+        #expect(partial.exitCode == 7, "\(partial.standardError)")
+        #expect(partial.standardError.contains("push --verify"))
+        #expect(FileManager.default.fileExists(atPath: clone.url("data/images/2.txt")), "an intact target was held back")
+        #expect(!FileManager.default.fileExists(atPath: clone.url("data/auto-mpg.csv")))
+
+        #expect(try json(await CLIRunner.run(["push", "--json"], in: origin.path))["replaced"] as? Int == 0)
+        let verified = try json(await CLIRunner.run(["push", "--verify", "--json"], in: origin.path))
+        #expect(verified["replaced"] as? Int == 1 && verified["transferred"] as? Int == 1, "\(verified)")
+        #expect(await CLIRunner.run(["pull", "-q"], in: clone.path).exitCode == 0)
+        #expect(try Fixtures.sha256sum(clone.url("data/auto-mpg.csv")) == csv)
+
+        // Now the clone's cached copy of one image goes bad.
+        let image = try Fixtures.sha256sum(clone.url("data/images/0.txt"))
+        let cached = clone.url(".mlops/objects/sha256/\(image.prefix(2))/\(image.dropFirst(2))")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: cached)
+        try Data("rotten".utf8).write(to: URL(fileURLWithPath: cached))
+        try FileManager.default.removeItem(atPath: clone.url("data/images/0.txt"))
+        #expect(await CLIRunner.run(["pull"], in: clone.path).standardError.contains("fsck --repair"))
+        let repaired = await CLIRunner.run(["fsck", "--repair", "--json"], in: clone.path)
+        #expect(repaired.exitCode == 0, "\(repaired.standardError)")
+        #expect((try json(repaired)["quarantined"] as? [String]) == ["sha256:" + image])
+        #expect(await CLIRunner.run(["pull", "-q"], in: clone.path).exitCode == 0)
+        #expect(try Fixtures.sha256sum(clone.url("data/images/0.txt")) == image)
+        #expect(await CLIRunner.run(["fsck"], in: clone.path).exitCode == 0)
+    }
+
     @Test(arguments: Kind.allCases)
     func pullWritesLargeFilesFromTheFetchedBytes(_ kind: Kind) async throws {
         if kind == .s3 { try #require(S3TestServer.isAvailable, "run scripts/bootstrap to install moto") }

@@ -32,6 +32,7 @@ extension TransferReport {
         if runCacheEntries > 0 {
             text += "\(verb) \(runCacheEntries) run-cache entr\(runCacheEntries == 1 ? "y" : "ies").\n"
         }
+        if replaced > 0 { text += "Replaced \(replaced) object\(replaced == 1 ? "" : "s") the remote held.\n" }
         if !missing.isEmpty {
             text += "\(missing.count) object\(missing.count == 1 ? " is" : "s are") in neither place, first: \(missing[0]).\n"
         }
@@ -53,11 +54,21 @@ extension MLOps {
         @OptionGroup var globals: GlobalOptions
         @OptionGroup var transfer: TransferArguments
 
+        @Flag(help: "Download and rehash what the remote already holds, and upload corrupt objects again.")
+        var verify = false
+
+        @Flag(help: "Upload every object again, whatever the remote holds.")
+        var force = false
+
+        func validate() throws {
+            if verify && force { throw ValidationError("--verify and --force exclude each other: --force uploads everything") }
+        }
+
         func run(in context: CommandContext) async throws {
             let repository = try repository(context)
-            let report = try await withProgress(context) {
-                try await repository.push(transfer.options(context, directory: directory(context)), progress: $0)
-            }
+            var options = transfer.options(context, directory: try directory(context))
+            options.remoteCopies = force ? .replaced : verify ? .verified : .trusted
+            let report = try await withProgress(context) { try await repository.push(options, progress: $0) }
             try output(context).render(report) { _ in report.summary("Pushed") }
         }
     }

@@ -133,7 +133,9 @@ extension Repository {
             throw MLOpsError(
                 failed.isEmpty ? .notFound : .integrity,
                 "\(uncached.count + failed.count) item(s) could not be restored because their data is missing or corrupt in the cache: \(names)",
-                hint: "run `mlops fsck` to see the damage; fetch the data again with `mlops pull`")
+                hint: failed.isEmpty
+                    ? "fetch the data with `mlops pull`"
+                    : "run `mlops fsck --repair` to set corrupt objects aside and fetch good copies from the remote")
         }
         return CheckoutResult(restored: writes.map(\.path).sorted(), removed: removals.sorted(), unchanged: unchanged)
     }

@@ -57,25 +57,35 @@ extension Repository {
             checkedObjects: objects.count, checkedBytes: sizes.reduce(0) { $0 + ($1 ?? 0) },
             corrupt: zip(objects, sizes).filter { $0.1 == nil }.map(\.0).sorted(), missing: [], invalidPointers: [],
             temporaryFiles: try DirectoryListing.names(in: store.temporaryDirectory, missingIsEmpty: true).count)
-        let corrupt = Set(report.corrupt)
+        (report.missing, report.invalidPointers) = try referencedObjectsMissing(besides: Set(report.corrupt))
+        if !report.missing.isEmpty { try? CachedManifests(database: database).forgetAll() }
+        return report
+    }
+
+    /// The objects tracked data references that the cache lacks, and the pointer files that do not parse. The
+    /// files of a directory whose manifest is in `corrupt` cannot be listed and are skipped.
+    func referencedObjectsMissing(
+        besides corrupt: Set<ObjectID>
+    ) throws -> (missing: [IntegrityReport.MissingObject], invalidPointers: [IntegrityReport.InvalidPointer]) {
+        var missing: [IntegrityReport.MissingObject] = []
+        var invalid: [IntegrityReport.InvalidPointer] = []
         for pointerPath in try findPointers(under: "").sorted() {
             let dataPath = String(pointerPath.dropLast(PointerFile.suffix.count))
             do {
                 let pointer = try PointerFile.read(at: absolute(pointerPath), displayPath: pointerPath)
                 let target = TrackedTarget(path: dataPath, pointer: pointer)
                 guard store.contains(pointer.oid) else {
-                    report.missing.append(.init(oid: pointer.oid, referencedBy: dataPath))
+                    missing.append(.init(oid: pointer.oid, referencedBy: dataPath))
                     continue
                 }
                 guard pointer.kind == .dir, !corrupt.contains(pointer.oid) else { continue }
                 for entry in try recordedEntries(of: target) ?? [] where !store.contains(entry.oid) {
-                    report.missing.append(.init(oid: entry.oid, referencedBy: WorkspacePath.join(dataPath, entry.path)))
+                    missing.append(.init(oid: entry.oid, referencedBy: WorkspacePath.join(dataPath, entry.path)))
                 }
             } catch let error as MLOpsError {
-                report.invalidPointers.append(.init(path: pointerPath, error: error.message))
+                invalid.append(.init(path: pointerPath, error: error.message))
             }
         }
-        if !report.missing.isEmpty { try? CachedManifests(database: database).forgetAll() }
-        return report
+        return (missing, invalid)
     }
 }

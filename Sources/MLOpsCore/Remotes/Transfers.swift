@@ -17,6 +17,8 @@ public struct TransferReport: Codable, Sendable, Equatable {
     public var missing: [String]
     /// Run-cache entries copied (with `runCache`).
     public var runCacheEntries = 0
+    /// Objects the remote held corrupt and `push --verify` uploaded again (or all it held, with `--force`).
+    public var replaced = 0
 }
 
 /// Per tracked target, what is missing where (`status --remote`).
@@ -50,6 +52,18 @@ public struct TransferOptions: Sendable {
     /// Also transfer the run cache (`repro`'s remembered stage results) and the objects it references, so
     /// another clone restores those stages instead of running them.
     public var runCache = false
+    /// How `push` treats objects the remote lists already.
+    public var remoteCopies = RemoteCopies.trusted
+
+    /// How `push` treats the objects a remote already lists.
+    public enum RemoteCopies: String, Sendable {
+        /// Listed means present (the default: one listing, nothing read back).
+        case trusted
+        /// Each is downloaded and rehashed; corrupt ones are uploaded again.
+        case verified
+        /// Each is uploaded again, whatever it holds.
+        case replaced
+    }
 
     public init(paths: [String]?, workingDirectory: String, remote: String? = nil, environment: [String: String] = [:]) {
         self.paths = paths
@@ -67,7 +81,7 @@ extension Repository {
         let entries = options.runCache ? try runCacheEntries() : [:]
         let targets = try trackedTargets(matching: try relativePaths(options)) + entries.values.flatMap(\.targets)
         return try await withRemote(options, connections: options.jobs) { name, remote in
-            let onRemote = try await remote.listObjects()
+            var onRemote = try await remote.listObjects()
             var files: [ObjectID: Int64] = [:]
             var manifests: [ObjectID: Int64] = [:]
             var missing = Set<ObjectID>()
@@ -84,6 +98,17 @@ extension Repository {
                 }
             }
             var report = TransferReport(remote: name, transferred: 0, bytes: 0, alreadyPresent: 0, missing: [])
+            let held = (Array(files.keys) + Array(manifests.keys)).filter { onRemote.contains($0) && store.contains($0) }
+            switch options.remoteCopies {
+            case .trusted: break
+            case .verified:
+                let corrupt = try await corruptObjects(held, on: remote, jobs: options.jobs)
+                onRemote.subtract(corrupt)
+                report.replaced = corrupt.count
+            case .replaced:
+                onRemote.subtract(held)
+                report.replaced = held.count
+            }
             var total: Int64 = 0
             var phases: [[(ObjectID, Int64)]] = []
             for objects in [files, manifests] {
@@ -123,6 +148,17 @@ extension Repository {
             report.missing = missing.map(\.description).sorted()
             return report
         }
+    }
+
+    /// Which of `ids` the remote holds corrupt: each is downloaded to a staging file, hashed and removed.
+    private func corruptObjects(_ ids: [ObjectID], on remote: any RemoteStorage, jobs: Int) async throws -> Set<ObjectID> {
+        let corrupt = Mutex<Set<ObjectID>>([])
+        try await Self.forEach(ids.map { ($0, 0) }, jobs: jobs) { id, _ in
+            let staging = self.store.newStagingPath()
+            defer { unlink(staging) }
+            if try await remote.download(id, to: staging).id != id { corrupt.withLock { _ = $0.insert(id) } }
+        }
+        return corrupt.withLock { $0 }
     }
 
     /// Downloads the objects of the tracked data that the cache lacks, verifying each against its id before it
@@ -199,7 +235,7 @@ extension Repository {
             throw MLOpsError(
                 .integrity,
                 "\(failed.filter { $0.1.code == .integrity }.count) object(s) on the remote '\(name)' are corrupt and were not used; first: \(corrupt.0)",
-                hint: "push them again from a clone whose `mlops fsck` is clean; everything else was fetched")
+                hint: "repair the remote with `mlops push --verify` from a clone whose `mlops fsck` is clean; everything else was fetched")
         }
         if !report.missing.isEmpty {
             throw MLOpsError(
@@ -249,7 +285,20 @@ extension Repository {
     public func pull(
         _ options: TransferOptions, force: Bool = false, progress: ProgressHandler? = nil
     ) async throws -> (fetched: TransferReport, checkout: CheckoutResult) {
-        let (fetched, prepared) = try await fetch(options, preparingWorkspaceCopies: true, progress: progress)
+        let fetched: TransferReport
+        let prepared: [String: PreparedCopy]
+        do {
+            (fetched, prepared) = try await fetch(options, preparingWorkspaceCopies: true, progress: progress)
+        } catch let failure as MLOpsError where failure.code == .integrity || failure.code == .notFound {
+            // Objects that did not arrive must not hold back the targets that did: check those out, then report
+            // the failure (the checkout's own complaint about the same objects adds nothing).
+            let targets = try trackedTargets(matching: try relativePaths(options))
+            let whole = try targets.filter { try objectIDs(of: $0).allSatisfy(store.contains) && recordedEntries(of: $0) != nil }
+            if !whole.isEmpty {
+                _ = try checkout(whole.map { absolute($0.path) }, relativeTo: root, force: force, prepared: [:], progress: progress)
+            }
+            throw failure
+        }
         let checkout = try checkout(
             options.paths, relativeTo: options.workingDirectory, force: force, prepared: prepared, progress: progress)
         return (fetched, checkout)
