@@ -146,6 +146,18 @@ import Testing
         let statuses = try await runs(directory).compactMap { $0["status"] as? String }
         #expect(statuses == ["killed", "failed", "finished"])
 
+        // A run whose recording process is killed with -9 cannot record its end: it shows as dead, not running.
+        let marker = directory.url("started")
+        let orphaned = try CLIRunner.launch(["run", "--", "sh", "-c", "echo $$ > '\(marker)'; exec sleep 30"], in: directory.path)
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: marker), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(FileManager.default.fileExists(atPath: marker), "the run never started")
+        #expect(try await runs(directory).first?["status"] as? String == "running")
+        kill(orphaned.processIdentifier, SIGKILL)
+        orphaned.waitUntilExit()
+        #expect(try await runs(directory).first?["status"] as? String == "dead")
+        if let sleeper = Int32(try Fixtures.read(marker).trimmingCharacters(in: .whitespacesAndNewlines)) { kill(sleeper, SIGKILL) }
+
         let outside = await CLIRunner.run(["log", "metric", "x", "1"], in: directory.path)
         #expect(outside.exitCode == 64)
         #expect(outside.standardError.contains("no run to record into"))

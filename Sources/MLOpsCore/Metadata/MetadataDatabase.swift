@@ -244,6 +244,10 @@ public final class MetadataDatabase: Sendable {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("0011-run-process") { db in
+            // See RunProcess: which process records a running run, so one that died shows as dead.
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN process TEXT")
+        }
         return migrator
     }
 }

@@ -21,8 +21,11 @@ public enum RunStatus: String, Codable, Sendable, CaseIterable {
     case running
     case finished
     case failed
-    /// Stopped by a signal (or the process that recorded it vanished).
+    /// Stopped by a signal.
     case killed
+    /// Recorded as running by a process on this host that no longer exists (killed with `-9`, or crashed)
+    /// before it could record an end. Derived when runs are read; the stored status stays `running`.
+    case dead
 }
 
 /// One tracked run: what ran, on what data and code, with which parameters, and what it measured and produced.

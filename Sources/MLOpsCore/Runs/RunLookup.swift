@@ -90,7 +90,8 @@ extension Repository {
     }
 
     private func loadRuns(ids: [String]?, withHistory: Bool) throws -> [Run] {
-        try database.pool.read { db in
+        let host = ProcessInfo.processInfo.hostName
+        return try database.pool.read { db in
             let condition = ids.map { "WHERE id IN (\(Array(repeating: "?", count: $0.count).joined(separator: ",")))" } ?? ""
             let arguments = StatementArguments(ids ?? [])
             var runs: [String: Run] = [:]
@@ -100,9 +101,13 @@ extension Repository {
                 order.append(id)
                 let ended: Int64? = row["ended_ns"]
                 let exitStatus: Int? = row["exit_status"]
+                var status = RunStatus(rawValue: row["status"]) ?? .failed
+                if status == .running, row["host"] == host, let process = RunProcess(recorded: row["process"]), !process.isAlive {
+                    status = .dead
+                }
                 runs[id] = Run(
                     id: id, name: row["name"], kind: RunKind(rawValue: row["kind"]) ?? .external,
-                    status: RunStatus(rawValue: row["status"]) ?? .failed,
+                    status: status,
                     started: Self.date(row["started_ns"]), ended: ended.map(Self.date),
                     git: GitState(commit: row["git_commit"], dirty: row["git_dirty"]), toolVersion: row["tool_version"],
                     host: row["host"], parent: row["parent_id"], command: row["command"], exitStatus: exitStatus,

@@ -17,12 +17,12 @@ extension Repository {
             try db.execute(
                 sql: """
                     INSERT INTO runs (id, name, kind, status, started_ns, git_commit, git_dirty, tool_version, host,
-                                      parent_id, command)
-                    VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)
+                                      parent_id, command, process)
+                    VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     id, runName, kind.rawValue, Self.nanoseconds(date), git.commit, git.dirty, ToolVersion.current,
-                    ProcessInfo.processInfo.hostName, parent, command,
+                    ProcessInfo.processInfo.hostName, parent, command, RunProcess.current?.recorded,
                 ])
         }
         return id
