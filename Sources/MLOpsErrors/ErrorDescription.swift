@@ -26,6 +26,11 @@ public enum ErrorDescription {
             }
         case let error as POSIXError:
             return String(cString: strerror(error.code.rawValue))
+        case let error as any CustomStringConvertible:
+            // Library errors that describe themselves (a YAML parser's "3:7: did not find expected key"): the
+            // first line, without the quoted input that follows it.
+            let text = error.description
+            return String(text.prefix { $0 != "\n" })
         default:
             let error = error as NSError
             if error.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(error.code))) }
@@ -61,7 +66,12 @@ public enum ErrorDescription {
         case is Int.Type, is Int64.Type, is Int32.Type, is UInt64.Type: "an integer"
         case is Double.Type, is Float.Type: "a number"
         default:
-            if "\(type)".hasPrefix("Array") { "a list" } else if "\(type)".hasPrefix("Dictionary") { "a mapping" } else { "a \(type)" }
+            switch "\(type)" {
+            case let name where name.hasPrefix("Array") || name.hasSuffix("Sequence"): "a list"
+            case let name where name.hasPrefix("Dictionary") || name.hasSuffix("Mapping"): "a mapping"
+            case let name where name.hasSuffix("Scalar"): "a single value"
+            case let name: "a \(name)"
+            }
         }
     }
 }

@@ -18,6 +18,7 @@ public enum CommandRunner {
             context.standardOutput.write(ExitStatus.renderedTable)
             return 0
         }
+        let arguments = GlobalOptions.movingLeadingOptions(arguments)
         let command: any ParsableCommand
         do {
             command = try MLOps.parseAsRoot(arguments)

@@ -97,6 +97,7 @@ extension Repository {
         let stored = written + pending.flatMap { $0.digests.filter(\.wasRead).map(\.oid) }
         try ParallelWork.overlapping(
             { try store.synchronize(stored) }, with: { try rememberDigests(pending.flatMap(\.digests)) })
+        GitIgnoreFile.excludeStagingFiles(inRepositoryAt: root)
         for item in pending where item.pointer != item.previous {
             try AtomicFile.write(item.pointer.rendered(), to: absolute(item.path) + PointerFile.suffix)
             try GitIgnoreFile.add(

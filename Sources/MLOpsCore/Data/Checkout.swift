@@ -46,6 +46,7 @@ extension Repository {
         let targets = try revision.map { try trackedTargets(atRevision: $0, matching: relative) } ?? trackedTargets(matching: relative)
         let comparisons = try compare(targets, phase: "checking", holdingLock: true, progress: nil)
 
+        GitIgnoreFile.excludeStagingFiles(inRepositoryAt: root)
         var writes: [(path: String, entry: DirectoryManifest.Entry)] = []
         var removals: [String] = []
         var conflicts: [String] = []

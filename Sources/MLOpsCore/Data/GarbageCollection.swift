@@ -9,7 +9,8 @@ public struct GarbageCollectionResult: Sendable, Codable, Equatable {
     public var removedBytes: Int64
     /// Objects kept because something references them.
     public var keptObjects: Int
-    /// Interrupted writers' staging files removed.
+    /// What interrupted commands left behind and `gc` removed: staging files, stage outputs set aside,
+    /// quarantined objects, temporary files in the workspace.
     public var removedTemporaryFiles: Int
     /// Whether nothing was actually removed.
     public var dryRun: Bool
@@ -50,7 +51,7 @@ extension Repository {
                 for id in unreferenced { try store.remove(id) }
             }
         }
-        if !dryRun { result.removedTemporaryFiles = try store.removeStaleTemporaryFiles(olderThan: 0) }
+        if !dryRun { result.removedTemporaryFiles = try store.removeStaleTemporaryFiles(olderThan: 0) + removeLeftovers() }
         return result
     }
 }

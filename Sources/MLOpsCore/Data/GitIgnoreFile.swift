@@ -12,6 +12,28 @@ enum GitIgnoreFile {
         return "/" + (escaped.hasPrefix("#") || escaped.hasPrefix("!") ? "\\" + escaped : escaped) + (isDirectory ? "/" : "")
     }
 
+    /// The entry that keeps temporary files of interrupted writes (``ObjectStore/isStagingName(_:)``) out of git,
+    /// at any depth.
+    static let stagingEntry = ".*.mlops-*.tmp"
+
+    /// Makes sure the clone's own exclude file (`.git/info/exclude`, never committed, so no one's `.gitignore`
+    /// changes) hides temporary files of interrupted writes. Commands that write beside workspace files call it;
+    /// a repository outside git, or a git directory that cannot be written, is left alone.
+    static func excludeStagingFiles(inRepositoryAt root: String) {
+        var gitDirectory = root + "/.git"
+        if let text = try? String(contentsOfFile: gitDirectory, encoding: .utf8), text.hasPrefix("gitdir: ") {
+            let named = text.dropFirst("gitdir: ".count).trimmingCharacters(in: .whitespacesAndNewlines)
+            gitDirectory = named.hasPrefix("/") ? named : root + "/" + named
+        }
+        guard FileSnapshot.take(gitDirectory)?.isDirectory == true else { return }
+        let info = gitDirectory + "/info"
+        if FileSnapshot.take(info) == nil { try? FileManager.default.createDirectory(atPath: info, withIntermediateDirectories: true) }
+        let path = info + "/exclude"
+        let existing = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        guard !existing.split(separator: "\n").contains(Substring(stagingEntry)) else { return }
+        try? AtomicFile.write(existing + (existing.isEmpty || existing.hasSuffix("\n") ? "" : "\n") + stagingEntry + "\n", to: path)
+    }
+
     /// Adds `entry` to `directory/.gitignore` unless it is already there.
     static func add(_ entry: String, in directory: String) throws {
         let path = directory + "/.gitignore"

@@ -58,13 +58,11 @@ extension Repository {
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
             throw MLOpsError(.usage, "'\(name)' is not a remote name", hint: "use letters, digits, '-', '_' and '.'")
         }
-        if !settings.url.hasPrefix("s3://") {
-            guard !settings.url.contains("://") else {
-                throw MLOpsError(.usage, "'\(settings.url)' is not a supported remote", hint: "give a directory path or s3://bucket[/prefix]")
-            }
-            guard settings.endpointURL == nil, settings.pathStyle == nil, accessKeyID == nil else {
-                throw MLOpsError(.usage, "--endpoint-url, --path-style and credentials apply to s3:// remotes only")
-            }
+        if let problem = settings.problem() {
+            throw MLOpsError(.usage, "remote '\(name)': \(problem)", hint: "give a directory path or s3://bucket[/prefix]")
+        }
+        guard settings.url.hasPrefix("s3://") || accessKeyID == nil else {
+            throw MLOpsError(.usage, "credentials apply to s3:// remotes only")
         }
         let lock = try lock(for: "remote add")
         defer { withExtendedLifetime(lock) {} }

@@ -37,6 +37,37 @@ public struct RepositoryConfig: Codable, Equatable, Sendable {
             case pathStyle = "path_style"
         }
 
+        /// What is wrong with these settings, or nil: an empty URL, `s3://` without a valid bucket, another
+        /// scheme, an endpoint that is not `http(s)://host[:port]` or that carries credentials (which would end
+        /// up in the committed `config.yaml`), an empty region.
+        public func problem() -> String? {
+            guard !url.trimmingCharacters(in: .whitespaces).isEmpty else { return "the URL is empty" }
+            if url.hasPrefix("s3://") {
+                let bucket = url.dropFirst(5).prefix { $0 != "/" }
+                guard (3...63).contains(bucket.count),
+                    bucket.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == ".") })
+                else {
+                    return "'\(url)' names no valid bucket (3–63 lowercase letters, digits, '-' or '.': s3://bucket[/prefix])"
+                }
+            } else {
+                guard !url.contains("://") else { return "'\(url)' is not a supported remote; give a directory path or s3://bucket[/prefix]" }
+                guard endpointURL == nil, pathStyle == nil else { return "an endpoint and path style apply to s3:// remotes only" }
+            }
+            if let endpointURL {
+                guard let parts = URLComponents(string: endpointURL), let scheme = parts.scheme?.lowercased(),
+                    ["http", "https"].contains(scheme), let host = parts.host, !host.isEmpty
+                else { return "the endpoint '\(endpointURL)' is not an http:// or https:// URL with a host" }
+                guard parts.user == nil, parts.password == nil else {
+                    return "the endpoint URL holds credentials, which would be committed with config.yaml; give them with --access-key-id and --secret-access-key (kept in config.local.yaml)"
+                }
+                guard parts.query == nil, parts.fragment == nil else { return "the endpoint '\(endpointURL)' has a query or fragment" }
+            }
+            if let region, region.isEmpty || !region.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+                return "'\(region)' is not a region name"
+            }
+            return nil
+        }
+
         public init(url: String, endpointURL: String? = nil, region: String? = nil, pathStyle: Bool? = nil) {
             self.url = url
             self.endpointURL = endpointURL
@@ -154,11 +185,22 @@ public struct RepositoryConfig: Codable, Equatable, Sendable {
                 .invalidInput, "malformed repository configuration '\(path)'",
                 hint: "fix the YAML by hand or restore it with `git checkout -- \(path)`", cause: error)
         }
+        guard config.format >= 1 else {
+            throw MLOpsError(.invalidInput, "'\(path)': repository format \(config.format) does not exist", hint: "the format is 1")
+        }
         guard config.format <= currentFormat else {
             throw MLOpsError(
                 .invalidState,
                 "repository format \(config.format) is newer than this mlops understands (\(currentFormat))",
                 hint: "upgrade mlops to work with this repository")
+        }
+        for (name, remote) in (config.remotes ?? [:]).sorted(by: { $0.key < $1.key }) {
+            if let problem = remote.problem() {
+                throw MLOpsError(.invalidInput, "'\(path)': remote '\(name)': \(problem)", hint: "fix it with `mlops remote add \(name) … --force`")
+            }
+        }
+        if let name = config.core.remote, config.remotes?[name] == nil {
+            throw MLOpsError(.invalidInput, "'\(path)': the default remote '\(name)' is not configured", hint: "set it with `mlops remote default <name>`")
         }
         return config
     }

@@ -64,8 +64,15 @@ extension Repository {
     /// Takes the write lock for `purpose` (a command name, shown to waiting processes), honoring
     /// `MLOPS_LOCK_TIMEOUT`. Release it by dropping the returned value.
     public func lock(for purpose: String) throws -> RepositoryLock {
-        let timeout = ProcessInfo.processInfo.environment["MLOPS_LOCK_TIMEOUT"].flatMap(TimeInterval.init)
-        return try RepositoryLock(
-            metadataDirectory: metadataDirectory, purpose: purpose, timeout: timeout ?? RepositoryLock.defaultTimeout)
+        var timeout = RepositoryLock.defaultTimeout
+        if let text = ProcessInfo.processInfo.environment["MLOPS_LOCK_TIMEOUT"] {
+            guard let seconds = TimeInterval(text), seconds.isFinite, (0...31_536_000).contains(seconds) else {
+                throw MLOpsError(
+                    .usage, "MLOPS_LOCK_TIMEOUT is '\(text)', not a number of seconds",
+                    hint: "set it to seconds to wait for the lock, such as MLOPS_LOCK_TIMEOUT=120, or unset it")
+            }
+            timeout = seconds
+        }
+        return try RepositoryLock(metadataDirectory: metadataDirectory, purpose: purpose, timeout: timeout)
     }
 }
