@@ -350,6 +350,35 @@ import Testing
         #expect(await CLIRunner.run(["fsck"], in: clone.path).exitCode == 0)
     }
 
+    /// A server that accepts connections and never answers fails the push in tens of seconds (one retry of a
+    /// silent answer), with a message; before, every attempt waited its full timeout (six minutes in all).
+    @Test func aServerThatNeverAnswersFailsInTensOfSeconds() async throws {
+        let origin = try await origin(files: 1)
+        let port = 20_000 + Int(getpid() % 20_000)
+        let listener = Process()
+        listener.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        listener.arguments = [
+            "-c",
+            "import socket,time\ns=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
+                + "s.bind(('127.0.0.1',\(port)));s.listen(64);print('ready',flush=True)\nc=[]\nt=time.time()\n"
+                + "while time.time()-t<90:\n s.settimeout(1)\n try: c.append(s.accept()[0])\n except OSError: pass\n",
+        ]
+        let ready = Pipe()
+        listener.standardOutput = ready
+        try listener.run()
+        defer { listener.terminate() }
+        _ = ready.fileHandleForReading.availableData
+        let added = await CLIRunner.run(
+            ["remote", "add", "silent", "s3://bucket/x", "--endpoint-url", "http://127.0.0.1:\(port)", "--access-key-id", "a",
+             "--secret-access-key", "b"], in: origin.path)
+        #expect(added.exitCode == 0, "\(added.standardError)")
+        let started = Date()
+        let pushed = await CLIRunner.run(["push", "-r", "silent"], in: origin.path)
+        #expect(pushed.exitCode == 1)
+        #expect(pushed.standardError.contains("no answer within"), "\(pushed.standardError)")
+        #expect(Date().timeIntervalSince(started) < 60)
+    }
+
     @Test func wrongCredentialsAreAClearErrorAndNeverPrinted() async throws {
         try #require(S3TestServer.isAvailable, "run scripts/bootstrap to install moto")
         let server = try S3TestServer()

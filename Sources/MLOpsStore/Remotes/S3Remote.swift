@@ -32,6 +32,9 @@ public final class S3Remote: RemoteStorage {
     public static let multipartThreshold = 16 << 20
     public static let partSize = 16 << 20
     static let maximumAttempts = 6
+    /// How long an answer may be silent. A server that accepts connections and never answers costs two of
+    /// these (one retry), not one per attempt: it is down, not busy.
+    static let readTimeoutSeconds = 15
 
     public let location: String
     private let bucket: String
@@ -65,7 +68,7 @@ public final class S3Remote: RemoteStorage {
         self.host = pathStyle ? authority : "\(bucket).\(authority)"
         signer = SignatureV4(credentials: credentials, region: settings.region)
         var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(Int64(Self.readTimeoutSeconds)))
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(connections, 1))
         // Refused connections fail at once and go through the same backoff as 5xx answers (below), instead of
         // the client's own retrying until the connect timeout.
@@ -257,6 +260,7 @@ public final class S3Remote: RemoteStorage {
     /// and jitter: 0.2 s, 0.4 s, 0.8 s … up to ``maximumAttempts`` attempts (about 6 s in all).
     private func withRetries<Result>(_ operation: () async throws -> Result) async throws -> Result {
         var attempt = 1
+        var silentAnswers = 0
         while true {
             do {
                 return try await operation()
@@ -266,16 +270,38 @@ public final class S3Remote: RemoteStorage {
                 throw CancellationError()
             } catch {
                 // A 5xx or 429 answer (TransientFailure), or a refused, reset or timed-out connection.
-                guard attempt < Self.maximumAttempts else {
-                    let reason = (error as? TransientFailure)?.reason ?? "\(error)"
+                let silent = Self.isSilence(error)
+                if silent { silentAnswers += 1 }
+                guard attempt < Self.maximumAttempts, silentAnswers < 2 else {
+                    let reason = (error as? TransientFailure)?.reason ?? Self.describe(error)
                     throw MLOpsError(
                         .failure, "the remote '\(location)' kept failing after \(attempt) attempts: \(reason)",
-                        hint: "re-run the command when it is back: objects already transferred are skipped")
+                        hint: silent
+                            ? "check that the endpoint is an S3 server and reachable; re-run the command when it answers"
+                            : "re-run the command when it is back: objects already transferred are skipped")
                 }
             }
             let delay = 0.2 * pow(2, Double(attempt - 1)) * Double.random(in: 0.75...1.25)
             attempt += 1
             try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+        }
+    }
+
+    /// Whether `error` is a server that let a request time out without an answer.
+    private static func isSilence(_ error: any Error) -> Bool {
+        guard let error = error as? HTTPClientError else { return false }
+        return error == .readTimeout || error == .deadlineExceeded || error == .connectTimeout
+    }
+
+    /// A connection failure in words.
+    private static func describe(_ error: any Error) -> String {
+        switch error as? HTTPClientError {
+        case .readTimeout?, .deadlineExceeded?: return "no answer within \(readTimeoutSeconds) s"
+        case .connectTimeout?: return "could not connect within 10 s"
+        case .remoteConnectionClosed?: return "the server closed the connection"
+        default:
+            if let error = error as? IOError { return error.description }
+            return ErrorDescription.describe(error)
         }
     }
 
