@@ -128,7 +128,11 @@ struct InferenceHandlers: Sendable {
             let responseBody = wire == .openInference
                 ? PredictionRendering.openInference(predictions, of: model, id: clientID, requestedOutputs: requestedOutputs)
                 : PredictionRendering.mlflow(predictions, of: model)
-            var requestID = request.headers[Self.requestIDHeader] ?? clientID
+            let headerID = request.headers[Self.requestIDHeader]
+            if let headerID, headerID.utf8.count > OpenInferenceRequest.maximumIdLength {
+                throw RequestError.badRequest("the X-Request-ID header is longer than \(OpenInferenceRequest.maximumIdLength) bytes")
+            }
+            var requestID = headerID ?? clientID
             finish(route: route, wire: wire, rows: rows, predictions: predictions,
                    requestID: &requestID, received: received, started: started)
             var headers = HTTPFields()
@@ -254,18 +258,31 @@ struct InferenceHandlers: Sendable {
         do {
             let object = try JSONReader.parse(try await collect(request).readableBytesView)
             let items = object["feedback"].map { $0.array ?? [] } ?? [object]
+            guard items.count <= configuration.maximumBatchRows else {
+                throw RequestError(.contentTooLarge, "\(items.count) feedback items; at most \(configuration.maximumBatchRows) per request")
+            }
             let now = Date()
             let labels = try items.map { item throws(RequestError) -> FeedbackLabel in
-                guard let id = item["id"]?.string, !id.isEmpty, let label = item["label"] else {
-                    throw .badRequest("each feedback item needs \"id\" (the request id) and \"label\"")
+                guard let id = item["id"]?.string, !id.isEmpty, id.utf8.count <= OpenInferenceRequest.maximumIdLength,
+                    let label = item["label"]
+                else {
+                    throw .badRequest(
+                        "each feedback item needs \"id\" (the request id, at most \(OpenInferenceRequest.maximumIdLength) bytes) and \"label\"")
                 }
                 var json = JSONWriter()
                 label.write(into: &json)
+                guard json.bytes.count <= Self.maximumLabelBytes else {
+                    throw .badRequest("the label of '\(id)' is longer than \(Self.maximumLabelBytes) bytes of JSON")
+                }
                 return FeedbackLabel(requestID: id, label: String(decoding: json.bytes, as: UTF8.self), received: now)
             }
             guard !labels.isEmpty else { throw RequestError.badRequest("\"feedback\" needs at least one item") }
-            try await recordFeedback(labels)
-            return Self.json(Array("{\"recorded\":\(labels.count)}".utf8))
+            let unknown = try await recordFeedback(labels)
+            guard unknown.count < labels.count else {
+                throw RequestError(
+                    .notFound, "no request with id '\(unknown[0].prefix(64))'\(unknown.count > 1 ? " (nor \(unknown.count - 1) more)" : "") is in the prediction log; nothing was recorded")
+            }
+            return Self.json(Array("{\"recorded\":\(labels.count - unknown.count),\"unknown\":\(unknown.count)}".utf8))
         } catch let error as RequestError {
             return Self.json(WireProtocol.openInference.errorBody(error.message, status: error.status), status: error.status)
         } catch {
@@ -273,10 +290,17 @@ struct InferenceHandlers: Sendable {
         }
     }
 
-    private func recordFeedback(_ labels: [FeedbackLabel]) async throws {
+    /// The largest label accepted, as JSON.
+    static let maximumLabelBytes = 4_096
+
+    /// Records labels after writing the queued log, so feedback for a request answered a moment ago finds it;
+    /// returns the ids the log does not know.
+    private func recordFeedback(_ labels: [FeedbackLabel]) async throws -> [String] {
         let repository = host.repository
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        let log = self.log
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[String], any Error>) in
             DispatchQueue.global(qos: .utility).async {
+                log?.flush()
                 continuation.resume(with: Result { try repository.recordFeedback(labels) })
             }
         }

@@ -254,6 +254,12 @@ import Testing
             "POST", "/v2/models/mpg/feedback", json: ["feedback": [["id": "request-3", "label": 17.5], ["id": "request-4", "label": 22]]])
         #expect(feedback.status == 200, "\(feedback.text)")
         #expect(try await server.request("POST", "/feedback", json: ["label": 1]).status == 400)
+        // Labels for requests the log never saw are not recorded, and the answer says so.
+        let mixed = try await server.request("POST", "/feedback", json: ["feedback": [["id": "request-5", "label": 20], ["id": "never-sent", "label": 1]]])
+        let counts = try mixed.json()
+        #expect(mixed.status == 200 && counts["unknown"] as? Int == 1 && counts["recorded"] as? Int == 1, "\(mixed.text)")
+        #expect(try await server.request("POST", "/feedback", json: ["id": "never-sent", "label": 1]).status == 404)
+        #expect(try await server.request("POST", "/feedback", json: ["id": String(repeating: "x", count: 300), "label": 1]).status == 400)
         let events = server.stop()
         #expect(events.last?["logged"] as? Int == 21, "\(events)")
 
@@ -271,6 +277,7 @@ import Testing
         #expect(unseen.inputs.contains("\"origin\":[\"9\"]"), "\(unseen.inputs)")
         #expect(try repository.feedback(for: "request-3")?.label == "17.5")
         #expect(try repository.feedback(for: "request-4")?.label == "22")
+        #expect(try repository.feedback(for: "never-sent") == nil)
     }
 }
 

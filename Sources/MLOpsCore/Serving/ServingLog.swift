@@ -71,15 +71,25 @@ extension Repository {
         }
     }
 
-    /// Records ground-truth labels; a later label for the same request replaces the earlier one.
-    public func recordFeedback(_ labels: [FeedbackLabel]) throws {
-        guard !labels.isEmpty else { return }
-        try database.pool.write { db in
+    /// Records ground-truth labels for requests the serving log holds; a later label for the same request
+    /// replaces the earlier one. Returns the request ids the log does not know, whose labels were not recorded
+    /// (a label nothing can be joined with is a client's mistake, not data).
+    @discardableResult
+    public func recordFeedback(_ labels: [FeedbackLabel]) throws -> [String] {
+        guard !labels.isEmpty else { return [] }
+        return try database.pool.write { db in
+            let known = try db.makeStatement(sql: "SELECT EXISTS (SELECT 1 FROM serving_log WHERE request_id = ?)")
             let statement = try db.makeStatement(
                 sql: "INSERT OR REPLACE INTO feedback (request_id, label, received_ns) VALUES (?, ?, ?)")
+            var unknown: [String] = []
             for label in labels {
+                guard try Bool.fetchOne(known, arguments: [label.requestID]) == true else {
+                    unknown.append(label.requestID)
+                    continue
+                }
                 try statement.execute(arguments: [label.requestID, label.label, Self.nanoseconds(label.received)])
             }
+            return unknown
         }
     }
 
