@@ -423,15 +423,18 @@ _mlops_gc() {
 
 _mlops_fsck() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet -q --version -h --help)
+    non_repeating_flags=(--json --quiet -q --repair --version -h --help)
     repeating_options=()
-    non_repeating_options=(-C)
+    non_repeating_options=(-C --remote -r)
     __mlops_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-C')
         __mlops_add_completions -d
+        return
+        ;;
+    '--remote'|'-r')
         return
         ;;
     esac
@@ -646,7 +649,7 @@ _mlops_runs_list() {
         return
         ;;
     '--status')
-        __mlops_add_completions -W 'running'$'\n''finished'$'\n''failed'$'\n''killed'
+        __mlops_add_completions -W 'running'$'\n''finished'$'\n''failed'$'\n''killed'$'\n''dead'
         return
         ;;
     '--since-hours')
@@ -1293,7 +1296,7 @@ _mlops_remote_default() {
 
 _mlops_push() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet -q --run-cache --version -h --help)
+    non_repeating_flags=(--json --quiet -q --run-cache --verify --force --version -h --help)
     repeating_options=()
     non_repeating_options=(-C --remote -r --jobs -j)
     __mlops_offer_flags_options -1
@@ -1456,7 +1459,7 @@ _mlops_serve() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(-C --host --port --split --token --sticky-header --log-sample --max-body --max-batch --poll)
+    non_repeating_options=(-C --host --port --split --token --sticky-header --log-sample --max-body --max-batch --poll --header-timeout --body-timeout --idle-timeout --max-connections)
     __mlops_offer_flags_options -1
 
     # Offer option value completions
@@ -1490,6 +1493,18 @@ _mlops_serve() {
         return
         ;;
     '--poll')
+        return
+        ;;
+    '--header-timeout')
+        return
+        ;;
+    '--body-timeout')
+        return
+        ;;
+    '--idle-timeout')
+        return
+        ;;
+    '--max-connections')
         return
         ;;
     esac

@@ -6,8 +6,9 @@ import MLOpsLearn
 /// flipped, inserted, deleted, duplicated or spliced with tokens that parsers find hard; JSON restructured) and
 /// hands each to the code under test, which must return or throw a documented error, never trap.
 ///
-/// Every run is replayable: the seed comes from `MLOPS_FUZZ_SEED` (else a fixed one per fuzzer name) and the
-/// budget from `MLOPS_FUZZ_CASES` (else 10,000). Before each case the input is written to
+/// Every run is replayable: the seed comes from `MLOPS_FUZZ_SEED` (else a fixed one per fuzzer name), and the
+/// budget (10,000 cases unless the test says otherwise) is multiplied by `MLOPS_FUZZ_SCALE` (`scripts/fuzz`
+/// runs 20 times as many). Before each case the input is written to
 /// ``lastInputPath``, so when a case crashes the process, that file holds the input that did it.
 public struct Fuzzer {
     /// What the fuzzer is exercising, for messages and file names.
@@ -30,7 +31,7 @@ public struct Fuzzer {
         self.name = name
         let environment = ProcessInfo.processInfo.environment
         seed = environment["MLOPS_FUZZ_SEED"].flatMap { UInt64($0) } ?? Self.stableHash(name)
-        cases = environment["MLOPS_FUZZ_CASES"].flatMap { Int($0) } ?? defaultCases
+        cases = defaultCases * max(1, environment["MLOPS_FUZZ_SCALE"].flatMap { Int($0) } ?? 1)
         lastInputPath = NSTemporaryDirectory() + "mlops-fuzz-\(name).last"
         generator = SeededGenerator(seed: seed)
     }
