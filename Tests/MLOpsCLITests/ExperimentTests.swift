@@ -152,10 +152,12 @@ import Testing
         let deadline = Date().addingTimeInterval(20)
         while !FileManager.default.fileExists(atPath: marker), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(FileManager.default.fileExists(atPath: marker), "the run never started")
-        #expect(try await runs(directory).first?["status"] as? String == "running")
+        let before = try await runs(directory).first
+        #expect(before?["status"] as? String == "running", "\(String(describing: before))")
         kill(orphaned.processIdentifier, SIGKILL)
         orphaned.waitUntilExit()
-        #expect(try await runs(directory).first?["status"] as? String == "dead")
+        let after = try await runs(directory).first
+        #expect(after?["status"] as? String == "dead", "\(String(describing: after))")
         if let sleeper = Int32(try Fixtures.read(marker).trimmingCharacters(in: .whitespacesAndNewlines)) { kill(sleeper, SIGKILL) }
 
         let outside = await CLIRunner.run(["log", "metric", "x", "1"], in: directory.path)

@@ -106,11 +106,19 @@ import Testing
 
     @Test func parameterValuesCannotRunCommandsUnlessMarkedRaw() async throws {
         let directory = try await repository(
-            "stages:\n  s:\n    cmd: printf '%s|' ${params.name} ${params.flags:raw} > out.txt\n    outs: [out.txt]\n")
-        try Fixtures.write("name: \"x'; touch pwned; echo '\"\nflags: \"-a -b\"\n", to: directory.url("params.yaml"))
+            """
+            stages:
+              s:
+                cmd: printf '%s|' ${params.name} ${params.flags:raw} "${params.name}" '${params.name}' "$(echo ${params.name})" > out.txt
+                outs: [out.txt]
+
+            """)
+        // Each way out of a quoted context: closing a single quote, command substitution, backquotes, a variable.
+        let name = #"x'; touch pwned1; echo '"$(touch pwned2)`touch pwned3`$HOME"#
+        try Fixtures.write("name: '\(name.replacingOccurrences(of: "'", with: "''"))'\nflags: \"-a -b\"\n", to: directory.url("params.yaml"))
         let result = await CLIRunner.run(["repro"], in: directory.path)
         #expect(result.exitCode == 0, "\(result.standardError)")
-        #expect(!FileManager.default.fileExists(atPath: directory.url("pwned")))
-        #expect(try Fixtures.read(directory.url("out.txt")) == "x'; touch pwned; echo '|-a|-b|")
+        for file in ["pwned1", "pwned2", "pwned3"] { #expect(!FileManager.default.fileExists(atPath: directory.url(file)), "\(file)") }
+        #expect(try Fixtures.read(directory.url("out.txt")) == "\(name)|-a|-b|\(name)|\(name)|\(name)|")
     }
 }

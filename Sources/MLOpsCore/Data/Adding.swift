@@ -178,6 +178,7 @@ extension Repository {
         if parts.contains(".git") {
             throw MLOpsError(.invalidInput, "'\(target)' is inside git's own .git directory")
         }
+        try requireRealDirectories(to: target, what: "the path")
         // An ancestor with a pointer file means the target is already part of a tracked directory.
         var ancestor = ""
         for part in parts.dropLast() {

@@ -56,7 +56,7 @@ extension Repository {
         let graph = try PipelineGraph(stages: try PipelineFile.load(root: root))
         let selected = try graph.selection(options.stages)
         let order = graph.order.filter(selected.contains)
-        try checkOutputsAgainstTrackedData(graph)
+        try checkOutputPaths(graph)
         var outcomes: [Int: StageOutcome] = [:]
         var finished = Set<Int>()
         let state = Mutex<[Int: StageOutcome]>([:])
@@ -184,13 +184,16 @@ extension Repository {
         return "outputs changed or missing"
     }
 
-    /// Refuses outputs that overlap data tracked by another pointer file (`outs: [data]` when `data/train.csv`
-    /// is tracked): running the stage would replace that data. An output tracked at exactly its own path (by an
-    /// earlier run of the stage, or added by hand) is the stage's.
-    func checkOutputsAgainstTrackedData(_ graph: PipelineGraph) throws {
+    /// Refuses outputs (and working directories) reached through symbolic links, and outputs that overlap data
+    /// tracked by another pointer file (`outs: [data]` when `data/train.csv` is tracked): running the stage would
+    /// replace that data. An output tracked at exactly its own path (by an earlier run of the stage, or added by
+    /// hand) is the stage's.
+    func checkOutputPaths(_ graph: PipelineGraph) throws {
         let tracked = try trackedTargets()
         for stage in graph.stages {
+            try requireRealDirectories(to: stage.wdir, includingItself: true, what: "the working directory of stage '\(stage.name)',")
             for out in stage.outs {
+                try requireRealDirectories(to: out, what: "the output of stage '\(stage.name)',")
                 if let target = tracked.first(where: { $0.path != out && WorkspacePath.overlap($0.path, out) }) {
                     throw MLOpsError(
                         .invalidInput, "stage '\(stage.name)' writes '\(out)', which overlaps tracked data '\(target.path)'",
@@ -344,26 +347,24 @@ extension Repository {
         return found
     }
 
-    /// The command with its templates replaced by parameter values, each shell-quoted unless it is a plain word
-    /// (so a value cannot run commands of its own), or inserted as is with `:raw`.
+    /// The command with its templates replaced by parameter values, each quoted for where it stands (outside
+    /// quotes, inside '…' or inside "…"), so a value is one literal word that cannot run commands of its own;
+    /// `:raw` inserts the value as it is.
     private func substitute(_ command: String, params: [String: String], stage: Stage) throws -> String {
-        var result = command
+        var result = ""
+        var quoting = ShellQuoting()
+        var rest = Substring(command)
         for template in Self.templates(command) {
             guard let value = params[template.key] else {
                 throw MLOpsError(.notFound, "stage '\(stage.name)': no parameter '\(template.key)'")
             }
-            result = result.replacingOccurrences(of: template.text, with: template.raw ? value : Self.shellQuoted(value))
+            guard let range = rest.range(of: template.text) else { break }
+            quoting.read(rest[..<range.lowerBound])
+            result += rest[..<range.lowerBound]
+            result += template.raw ? value : quoting.quote(value)
+            rest = rest[range.upperBound...]
         }
-        return result
-    }
-
-    /// `value` as one shell word: unchanged when it holds only characters no shell treats specially, else in
-    /// single quotes (each `'` inside written as `'\''`).
-    static func shellQuoted(_ value: String) -> String {
-        let plain = !value.isEmpty && value.unicodeScalars.allSatisfy {
-            ($0.isASCII && (CharacterSet.alphanumerics.contains($0) || "_-.,:/=+@%".unicodeScalars.contains($0)))
-        }
-        return plain ? value : "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        return result + rest
     }
 
     /// Records the stage's result in `mlops.lock` (read, changed and written under the repository lock, so
