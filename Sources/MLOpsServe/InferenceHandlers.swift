@@ -286,7 +286,10 @@ struct InferenceHandlers: Sendable {
         } catch let error as RequestError {
             return Self.json(WireProtocol.openInference.errorBody(error.message, status: error.status), status: error.status)
         } catch {
-            return Self.json(WireProtocol.openInference.errorBody("\(error)", status: .internalServerError), status: .internalServerError)
+            // The database is locked by another writer for longer than its busy timeout: worth a retry.
+            return Self.json(
+                WireProtocol.openInference.errorBody("the prediction log's database is busy; retry the feedback", status: .serviceUnavailable),
+                status: .serviceUnavailable)
         }
     }
 

@@ -39,7 +39,7 @@ public enum Serving {
             ? PredictionLogWriter(repository: repository, metrics: metrics, sampleRate: configuration.logSampleRate)
             : nil
         let handlers = InferenceHandlers(host: host, log: log, metrics: metrics, configuration: configuration)
-        let router = Router()
+        let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: BearerTokenCheck(token: configuration.token))
         handlers.register(on: router)
         router.answerOtherMethodsNotAllowed()

@@ -23,10 +23,19 @@ struct RowEncoder {
                 .contentTooLarge,
                 "the request holds \(rowCount) rows; this server accepts at most \(maximumRows) per request (--max-batch)")
         }
+        // The rows are allocated before the values are read: bound them by what they would cost, not only by count.
+        guard rowCount <= Self.maximumValues / max(model.compiled.rowWidth, 1) else {
+            throw RequestError(
+                .contentTooLarge,
+                "the request holds \(rowCount) rows of \(model.compiled.rowWidth) features; at most \(Self.maximumValues) values fit one request")
+        }
         self.model = model
         rows = InputRows(rowCount: rowCount, values: Array(repeating: .nan, count: rowCount * model.compiled.rowWidth))
         provided = Array(repeating: false, count: model.compiled.rowWidth)
     }
+
+    /// The most values (rows × features) one request may hold: 64 MiB of encoded rows.
+    static let maximumValues = 8 << 20
 
     /// The position of feature `name`, or nil when the model does not read it.
     func position(of name: String) -> Int? { model.featurePositions[name] }

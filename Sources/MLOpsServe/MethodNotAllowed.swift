@@ -9,7 +9,9 @@ extension Router where Context == BasicRequestContext {
         for route in routes {
             methodsByPath[route.path.description, default: (route.path, [])].methods.append(route.method)
         }
-        for (path, methods) in methodsByPath.values {
+        for (path, registered) in methodsByPath.values {
+            // HEAD is answered wherever GET is (the router generates it).
+            let methods = registered + (registered.contains(.get) ? [.head] : [])
             let allowed = methods.map(\.rawValue).sorted().joined(separator: ", ")
             let body = #"{"error":"method not allowed; use \#(allowed)"}"#
             for method in [HTTPRequest.Method.get, .head, .post, .put, .delete, .patch, .options] where !methods.contains(method) {

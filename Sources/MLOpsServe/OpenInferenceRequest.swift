@@ -48,6 +48,10 @@ struct OpenInferenceRequest {
         }
         let tensors = try inputs.map(Tensor.init)
         let rowCount = tensors[0].shape.first ?? 0
+        // Every row needs at least a byte of the body for each input: a shape larger than that is a lie.
+        guard rowCount <= bytes.count else {
+            throw .badRequest("input '\(tensors[0].name)' declares \(rowCount) rows, more than the body's \(bytes.count) bytes can hold")
+        }
         var encoder = try RowEncoder(model: model, rowCount: rowCount, maximumRows: maximumRows)
         let width = model.compiled.rowWidth
         for tensor in tensors {
@@ -154,9 +158,9 @@ struct OpenInferenceRequest {
     }
 
     /// The values each integer datatype holds.
-    private static let integerRanges: [String: ClosedRange<Double>] = [
-        "BOOL": 0...1, "UINT8": 0...255, "UINT16": 0...65_535, "UINT32": 0...4_294_967_295, "UINT64": 0...0x1p64,
-        "INT8": -128...127, "INT16": -32_768...32_767, "INT32": -2_147_483_648...2_147_483_647, "INT64": -0x1p63...0x1p63,
+    private static let integerRanges: [String: Range<Double>] = [
+        "BOOL": 0..<2, "UINT8": 0..<0x1p8, "UINT16": 0..<0x1p16, "UINT32": 0..<0x1p32, "UINT64": 0..<0x1p64,
+        "INT8": -0x1p7..<0x1p7, "INT16": -0x1p15..<0x1p15, "INT32": -0x1p31..<0x1p31, "INT64": -0x1p63..<0x1p63,
     ]
 
     /// Reads one tensor's binary data: little-endian numbers of the datatype's size, or for BYTES a 4-byte length

@@ -85,4 +85,40 @@ import Testing
         expectClear(result, exit: 64, mentioning: "MLOPS_LOCK_TIMEOUT is 'soon'", "lock timeout")
         #expect(!FileManager.default.fileExists(atPath: directory.url("x.txt.mlops")))
     }
+
+    @Test func outputsCannotReplaceTheRepositoryOrTheInputAndEndlessInputsEnd() async throws {
+        let directory = try await Fixtures.experimentRepository()
+        let trained = await CLIRunner.run(["train", "--data", "auto-mpg.csv", "--target", "mpg", "--param", "rounds=3", "--json"], in: directory.path)
+        let run = try #require((try trained.json() as? [String: Any])?["run_id"] as? String)
+        for output in [".mlops/mlops.db", ".git/HEAD", "auto-mpg.csv"] {
+            expectClear(
+                await CLIRunner.run(["predict", "run:" + run, "--data", "auto-mpg.csv", "--output", output], in: directory.path),
+                exit: 65, mentioning: output.hasPrefix(".") ? "which the repository needs" : "is the file being read", output)
+        }
+        let runs = await CLIRunner.run(["runs", "list", "--json"], in: directory.path)
+        #expect(runs.exitCode == 0 && runs.standardOutput.contains(run), "the database was damaged: \(runs.standardError)")
+        expectClear(
+            await CLIRunner.run(["export", "run:" + run, "--format", "onnx", "--output", ".mlops/model.onnx"], in: directory.path),
+            exit: 65, mentioning: "which the repository needs", "export into .mlops")
+        expectClear(
+            await CLIRunner.run(["predict", "run:" + run, "--data", "/dev/zero"], in: directory.path),
+            exit: 65, mentioning: "longer than 64 MiB", "endless input")
+        expectClear(
+            await CLIRunner.run(["serve", "mpg@1", "--max-body", "8796093022208"], in: directory.path),
+            exit: 64, mentioning: "--max-body must be between", "overflowing --max-body")
+    }
+
+    @Test func anEvaluationThatOverflowsLeavesNoRunningRun() async throws {
+        let directory = try await Fixtures.experimentRepository()
+        let trained = await CLIRunner.run(
+            ["train", "--data", "auto-mpg.csv", "--target", "mpg", "--model", "linear", "--feature", "weight", "--json"], in: directory.path)
+        let run = try #require((try trained.json() as? [String: Any])?["run_id"] as? String, "\(trained.standardError)")
+        try Fixtures.write("weight,mpg\n1e300,20\n-1e300,30\n", to: directory.url("extreme.csv"))
+        expectClear(
+            await CLIRunner.run(["eval", "run:" + run, "--data", "extreme.csv"], in: directory.path), exit: 65,
+            mentioning: "its predictions overflow", "overflowing eval")
+        let running = await CLIRunner.run(["runs", "list", "--status", "running", "--json"], in: directory.path)
+        #expect((try running.json() as? [Any])?.isEmpty == true, "\(running.standardOutput)")
+    }
 }
+

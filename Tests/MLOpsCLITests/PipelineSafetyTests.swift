@@ -121,4 +121,57 @@ import Testing
         for file in ["pwned1", "pwned2", "pwned3"] { #expect(!FileManager.default.fileExists(atPath: directory.url(file)), "\(file)") }
         #expect(try Fixtures.read(directory.url("out.txt")) == "\(name)|-a|-b|\(name)|\(name)|\(name)|")
     }
+
+    @Test func pathsThroughSymbolicLinksAreRefused() async throws {
+        let directory = try await repository("stages:\n  s:\n    cmd: echo evil > gitlink/evil.txt\n    outs: [gitlink/evil.txt]\n")
+        let outside = try TemporaryDirectory()
+        try FileManager.default.createSymbolicLink(atPath: directory.url("gitlink"), withDestinationPath: ".git")
+        try FileManager.default.createSymbolicLink(atPath: directory.url("outlink"), withDestinationPath: outside.path)
+        let viaGit = await CLIRunner.run(["repro"], in: directory.path)
+        #expect(viaGit.exitCode == 65 && viaGit.standardError.contains("through the symbolic link 'gitlink'"), "\(viaGit.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: directory.url(".git/evil.txt")))
+
+        try Fixtures.write("stages:\n  s:\n    cmd: touch escaped\n    wdir: outlink\n", to: directory.url("mlops.yaml"))
+        #expect(await CLIRunner.run(["repro"], in: directory.path).exitCode == 65)
+        #expect(!FileManager.default.fileExists(atPath: outside.url("escaped")))
+
+        try Fixtures.write("secret\n", to: outside.url("victim.txt"))
+        for path in ["gitlink/config", "outlink/victim.txt"] {
+            let added = await CLIRunner.run(["add", path], in: directory.path)
+            #expect(added.exitCode == 65, "add \(path): \(added.standardError)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: outside.url("victim.txt.mlops")))
+        #expect(!FileManager.default.fileExists(atPath: directory.url(".git/config.mlops")))
+    }
+
+    @Test func parameterFilesStayInsideAndControlCharactersKeepTheLockReadable() async throws {
+        let directory = try await repository("stages:\n  s:\n    cmd: echo x\n    params: [{../secret.yaml: [token]}]\n")
+        let outside = await CLIRunner.run(["repro"], in: directory.path)
+        #expect(outside.exitCode == 65 && outside.standardError.contains("outside the repository"), "\(outside.standardError)")
+
+        try FileManager.default.createDirectory(atPath: directory.url("sub"), withIntermediateDirectories: true)
+        try Fixtures.write("stages:\n  s:\n    cmd: echo ${params.x} > params.yaml\n    wdir: sub\n    outs: [params.yaml]\n", to: directory.url("mlops.yaml"))
+        #expect(await CLIRunner.run(["dag"], in: directory.path).standardError.contains("would replace sub/params.yaml"))
+
+        try Fixtures.write("v: \"a\\x07b\"\nz: \"p\\u0085q\"\n", to: directory.url("params.yaml"))
+        try Fixtures.write("stages:\n  s:\n    cmd: echo ${params.v} ${params.z} > o.txt\n    outs: [o.txt]\n", to: directory.url("mlops.yaml"))
+        #expect(await CLIRunner.run(["repro"], in: directory.path).exitCode == 0)
+        let again = await CLIRunner.run(["repro"], in: directory.path)
+        #expect(again.exitCode == 0 && again.standardOutput.contains("up to date"), "\(again.standardOutput) \(again.standardError)")
+    }
+
+    @Test func aStageWhoseMetricsCannotBeReadFailedAndRecordsNothing() async throws {
+        let directory = try await repository(
+            "stages:\n  s:\n    cmd: cat source.json > m.json\n    deps: [source.json]\n    outs: [m.json]\n    metrics: [m.json]\n")
+        try Fixtures.write(#"{"a": 5}"#, to: directory.url("source.json"))
+        #expect(await CLIRunner.run(["repro"], in: directory.path).exitCode == 0)
+        let lock = try Fixtures.read(directory.url("mlops.lock"))
+        try Fixtures.write(#"{"a": NaN}"#, to: directory.url("source.json"))
+        let failed = await CLIRunner.run(["repro"], in: directory.path)
+        #expect(failed.exitCode == 1, "\(failed.standardError)")
+        #expect(try Fixtures.read(directory.url("mlops.lock")) == lock)
+        #expect(try Fixtures.read(directory.url("m.json")) == #"{"a": 5}"#)
+        let again = await CLIRunner.run(["repro", "--json"], in: directory.path)
+        #expect(again.exitCode == 1 && !again.standardOutput.contains("restored"), "the failed result came back from the run cache")
+    }
 }

@@ -101,6 +101,16 @@ private enum CSVFieldText {
         #expect(throws: MLOpsError.self, "\(`case`.0)") { try Model.decode(Data(damaged.utf8)) }
     }
 
+    @Test func repeatedMembersAndImmoderateValuesAreRefused() throws {
+        let model = try #require(
+            try Self.sampleModels().map { String(decoding: $0, as: UTF8.self) }.first { $0.contains(#""link":"identity""#) && $0.contains("leaf_values") })
+        let repeated = String(model.dropLast()) + #","link":"softmax"}"#
+        #expect(throws: MLOpsError.self) { try Model.decode(Data(repeated.utf8)) }
+        let huge = try #require(model.range(of: #""leaf_values":["#))
+        let immoderate = model.replacingCharacters(in: huge, with: #""leaf_values":[1.7e308,"#)
+        #expect(throws: MLOpsError.self) { try Model.decode(Data(immoderate.utf8)) }
+    }
+
     @Test func aRegressionModelWithClassesIsRefused() throws {
         let model = try #require(try Self.sampleModels().map { String(decoding: $0, as: UTF8.self) }.first { $0.contains(#""task":"regression""#) })
         let damaged = model.replacingOccurrences(of: #""task":"regression""#, with: #""classes":[],"task":"regression""#)

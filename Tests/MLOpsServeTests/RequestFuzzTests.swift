@@ -79,6 +79,7 @@ import Testing
         (#"{"inputs": [{"name": "x", "shape": [1], "datatype": "INT8", "data": [-129]}, {"name": "color", "shape": [1], "datatype": "BYTES", "data": ["red"]}]}"#, "not a INT8 value"),
         (#"{"inputs": [{"name": "x", "shape": [1, 2147483648, 2147483648, 2147483648], "datatype": "FP64", "data": [1]}]}"#, "every input needs [rows] or [rows, 1]"),
         (#"{"id": "a", "id": "b", "inputs": []}"#, "appears twice"),
+        (#"{"inputs": [{"name": "x", "shape": [2147483648], "datatype": "FP64", "data": [1]}, {"name": "color", "shape": [2147483648], "datatype": "BYTES", "data": ["red"]}]}"#, "more than the body"),
         (#"{"id": "\#(String(repeating: "i", count: 300))", "inputs": []}"#, "at most 256 bytes"),
     ])
     func strictOpenInferenceRequests(_ case: (body: String, problem: String)) throws {

@@ -69,9 +69,10 @@ extension MLOps {
 
         func validate() throws {
             guard (0...1).contains(logSample) else { throw ValidationError("--log-sample must be between 0 and 1") }
-            guard maxBodyMiB > 0, maxBatch > 0 else { throw ValidationError("--max-body and --max-batch must be positive") }
+            guard (1...1_024).contains(maxBodyMiB) else { throw ValidationError("--max-body must be between 1 and 1024 MiB") }
+            guard (1...1_000_000).contains(maxBatch) else { throw ValidationError("--max-batch must be between 1 and 1000000 rows") }
             for (name, seconds) in [("--poll", poll), ("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)] {
-                guard seconds > 0, seconds <= 86_400 else { throw ValidationError("\(name) must be between 0 and 86400 seconds") }
+                guard seconds >= 0.01, seconds <= 86_400 else { throw ValidationError("\(name) must be between 0.01 and 86400 seconds") }
             }
             guard (1...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be between 1 and 1000000") }
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }

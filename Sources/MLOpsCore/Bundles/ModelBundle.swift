@@ -19,6 +19,23 @@ public struct BundleManifest: Codable, Sendable, Equatable {
     public var exported: Date
     /// Bundle file name → `sha256:<hex>` of its bytes (the model; `checksums.sha256` also covers this file).
     public var files: [String: String]
+
+    /// The longest text a manifest field may hold.
+    static let maximumTextLength = 4_096
+
+    /// What is wrong with the manifest's texts, or nil: each is shown to people (`model show`, `history`), so
+    /// none may hold control characters (a terminal would obey escape sequences) or run past a few kilobytes.
+    func textProblem() -> String? {
+        let texts = [name, lineage.origin, lineage.runId, lineage.gitCommit].compactMap { $0 } + metrics.keys
+            + lineage.inputs.flatMap { [$0.path, $0.oid] + ($0.pointer.map { [$0] } ?? []) }
+        for text in texts {
+            if text.utf8.count > Self.maximumTextLength { return "a field holds \(text.utf8.count) bytes of text" }
+            if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                return "the field \(String(reflecting: String(text.prefix(40)))) holds control characters"
+            }
+        }
+        return nil
+    }
 }
 
 /// What `export --format bundle` wrote.
@@ -62,6 +79,7 @@ extension Repository {
         let checksums = [(Self.bundleModel, modelBytes), (Self.bundleManifest, manifestBytes)]
             .map { "\(ObjectID(hashing: Array($0.1)).hex)  \($0.0)\n" }.joined()
         let path = WorkspacePath.absolute(output, relativeTo: workingDirectory)
+        try requireSafeOutput(path, given: output)
         try BundleArchive.write(
             [(Self.bundleModel, modelBytes), (Self.bundleManifest, manifestBytes), (Self.bundleChecksums, Data(checksums.utf8))],
             to: path)
@@ -74,6 +92,7 @@ extension Repository {
         let resolved = try resolveModel(reference)
         let bytes = try ONNXExport.encode(resolved.model, producerVersion: ToolVersion.current)
         let path = WorkspacePath.absolute(output, relativeTo: workingDirectory)
+        try requireSafeOutput(path, given: output)
         try AtomicFile.write(bytes: bytes, to: path)
         return bytes.count
     }
@@ -112,6 +131,10 @@ extension Repository {
         } catch {
             throw refuse("manifest.json is not a bundle manifest: \(ErrorDescription.describe(error))")
         }
+        if let repeated = DuplicateJSONMembers.first(in: Array(manifestBytes)) {
+            throw refuse("manifest.json gives the member '\(repeated)' twice in one object")
+        }
+        if let problem = manifest.textProblem() { throw refuse("manifest.json: \(problem)") }
         guard manifest.format == BundleManifest.formatName, (1...BundleManifest.currentFormatVersion).contains(manifest.formatVersion) else {
             throw refuse("it is format \(manifest.format) \(manifest.formatVersion); this mlops reads \(BundleManifest.formatName) 1")
         }

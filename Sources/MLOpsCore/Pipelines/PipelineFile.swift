@@ -121,6 +121,7 @@ public enum PipelineFile {
             }
         }
         let wdir = try workspacePath(try strings("wdir").first ?? "", key: "wdir", stage: name, path: path)
+        for file in params.keys { _ = try workspacePath(WorkspacePath.join(wdir, file), key: "params", stage: name, path: path) }
         func located(_ key: String) throws -> [String] {
             try strings(key).map { try workspacePath(WorkspacePath.join(wdir, $0), key: key, stage: name, path: path) }
         }
@@ -138,13 +139,14 @@ public enum PipelineFile {
     /// A stage's path made repository-relative, or an error when it leaves the workspace: absolute, climbing
     /// out with `..`, or inside `.git` or `.mlops` (where a stage's output would destroy the repository).
     private static func workspacePath(_ raw: String, key: String, stage: String, path: String) throws -> String {
-        guard let contained = WorkspacePath.contained(raw) else {
+        guard !raw.utf8.contains(0), let contained = WorkspacePath.contained(raw) else {
             throw MLOpsError(
                 .invalidInput, "'\(path)': `\(key)` of stage '\(stage)' names '\(raw)', outside the repository",
                 hint: "stage paths are relative to the repository root (or to the stage's wdir) and stay inside it")
         }
+        // Compared without case: on a case-insensitive file system (macOS) `.GIT` is `.git`.
         let reserved = [".git", Repository.metadataDirectoryName]
-        if let part = contained.split(separator: "/").first(where: { reserved.contains(String($0)) }) {
+        if let part = contained.split(separator: "/").first(where: { reserved.contains($0.lowercased()) }) {
             throw MLOpsError(
                 .invalidInput, "'\(path)': `\(key)` of stage '\(stage)' names '\(raw)', inside \(part)/",
                 hint: "\(part)/ belongs to \(part == ".git" ? "git" : "mlops"); stages read and write workspace files only")

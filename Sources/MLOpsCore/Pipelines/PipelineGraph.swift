@@ -47,7 +47,8 @@ public struct PipelineGraph: Sendable {
     /// parameter files) or that overlap the stage's own dependencies: `repro` moves a stage's outputs aside
     /// before it runs, so such a stage would lose its own inputs.
     private static func checkOutputs(of stage: Stage) throws {
-        let parameterFiles = ["params.yaml"] + stage.params.keys.map { WorkspacePath.normalize(WorkspacePath.join(stage.wdir, $0)) }
+        // `${params.…}` reads the stage's params.yaml (in its wdir) even when no `params` names it.
+        let parameterFiles = ["params.yaml"] + (["params.yaml"] + stage.params.keys).map { WorkspacePath.normalize(WorkspacePath.join(stage.wdir, $0)) }
         let reserved = [PipelineFile.name, PipelineLock.name] + parameterFiles
         for out in stage.outs {
             if let file = reserved.first(where: { $0 == out || $0.hasPrefix(out + "/") }) {

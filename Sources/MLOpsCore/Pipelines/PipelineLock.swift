@@ -52,7 +52,8 @@ public enum PipelineLock {
 
     /// Writes `records` to the lock file at `root`, atomically.
     public static func write(_ records: [String: StageRecord], root: String) throws {
-        // YAML double-quoted scalars: escapes keep line breaks and tabs exact (a raw line break would be folded).
+        // YAML double-quoted scalars: escapes keep every character exact. Line breaks would be folded, and other
+        // control characters (and NEL, LS, PS, which YAML also breaks lines on) make the file unreadable.
         func quoted(_ text: String) -> String {
             var result = "\""
             for character in text.unicodeScalars {
@@ -62,6 +63,10 @@ public enum PipelineLock {
                 case "\n": result += "\\n"
                 case "\r": result += "\\r"
                 case "\t": result += "\\t"
+                case _ where character.value < 0x20 || (0x7F...0x9F).contains(character.value):
+                    result += "\\x" + String(format: "%02X", character.value)
+                case "\u{2028}", "\u{2029}", "\u{FEFF}":
+                    result += "\\u" + String(format: "%04X", character.value)
                 default: result.unicodeScalars.append(character)
                 }
             }

@@ -258,6 +258,16 @@ extension Repository {
         for out in stage.outs where FileSnapshot.take(absolute(out)) == nil {
             return try fail("the stage did not write its output '\(out)'")
         }
+        // Metrics are read before anything is recorded: a stage whose metrics cannot be read failed, and must
+        // leave neither mlops.lock nor the run cache pointing at its outputs.
+        var metrics: [String: Double] = [:]
+        for file in stage.metrics where FileManager.default.fileExists(atPath: absolute(file)) {
+            do {
+                metrics.merge(try Self.readMetrics(absolute(file))) { $1 }
+            } catch let error as MLOpsError {
+                return try fail(error.message)
+            }
+        }
         var outputs: [String: CachedOutput] = [:]
         for added in stage.outs.isEmpty ? [] : try add(stage.outs, relativeTo: root) {
             outputs[added.path] = CachedOutput(
@@ -267,10 +277,6 @@ extension Repository {
         record.outs = outputs.mapValues(\.pointer.oid.description)
         try rememberOutputs(record.cacheKey, stage: stage.name, outputs: outputs)
         try updateLock(stage.name, record)
-        var metrics: [String: Double] = [:]
-        for file in stage.metrics where FileManager.default.fileExists(atPath: absolute(file)) {
-            metrics.merge(try Self.readMetrics(absolute(file))) { $1 }
-        }
         if !metrics.isEmpty { try logMetrics(metrics, run: runId) }
         for (path, output) in outputs { try recordArtifactReference(path, oid: output.pointer.oid, run: runId) }
         let ended = Date()

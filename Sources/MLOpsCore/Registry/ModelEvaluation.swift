@@ -68,6 +68,11 @@ extension Repository {
         let dataPath = WorkspacePath.absolute(options.data, relativeTo: workingDirectory)
         let table = try TableFile.read(path: dataPath, categorical: Set(options.categorical))
         let metrics = try Evaluation.metrics(of: try CompiledModel(resolved.model), on: table)
+        if let (name, value) = metrics.sorted(by: { $0.key < $1.key }).first(where: { !$0.value.isFinite }) {
+            throw MLOpsError(
+                .invalidInput, "\(options.model) scores \(name) = \(value) on '\(options.data)': its predictions overflow",
+                hint: "the model or the data holds extreme values; check both")
+        }
         var baseline: EvaluationReport.Baseline?
         if let reference = options.baseline {
             let text: String
@@ -114,16 +119,21 @@ extension Repository {
         let input = try lineage(of: dataPath)
         let label = resolved.name.map { "\($0)@\(resolved.version ?? 0)" } ?? options.model
         let id = try startRun(name: "eval-\(label)", kind: .eval)
-        var params = ["model": options.model, "model_oid": resolved.oid]
-        if let baseline { params["baseline"] = baseline.reference }
-        for (index, gate) in gates.enumerated() { params["gate.\(index + 1)"] = gate.gate }
-        try logParams(params, run: id)
-        try logInputs([input], run: id)
-        try logMetrics(metrics, run: id)
-        var tags = ["gates": passed ? "passed" : "failed"]
-        if let name = resolved.name, let version = resolved.version { tags["model_version"] = "\(name)@\(version)" }
-        try tagRun(tags, run: id)
-        try finishRun(id, status: .finished)
+        do {
+            var params = ["model": options.model, "model_oid": resolved.oid]
+            if let baseline { params["baseline"] = baseline.reference }
+            for (index, gate) in gates.enumerated() { params["gate.\(index + 1)"] = gate.gate }
+            try logParams(params, run: id)
+            try logInputs([input], run: id)
+            try logMetrics(metrics, run: id)
+            var tags = ["gates": passed ? "passed" : "failed"]
+            if let name = resolved.name, let version = resolved.version { tags["model_version"] = "\(name)@\(version)" }
+            try tagRun(tags, run: id)
+            try finishRun(id, status: .finished)
+        } catch {
+            try? finishRun(id, status: .failed)
+            throw error
+        }
         return EvaluationReport(
             runId: id, model: options.model, name: resolved.name, version: resolved.version, rows: table.rowCount,
             metrics: metrics, baseline: baseline, gates: gates, passed: passed)

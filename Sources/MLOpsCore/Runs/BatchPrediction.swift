@@ -56,6 +56,7 @@ extension Repository {
         // Written chunk by chunk to a temporary sibling, then renamed: memory stays bounded and a crash leaves
         // the old file or none, never half of it.
         let path = WorkspacePath.absolute(output, relativeTo: workingDirectory)
+        try requireSafeOutput(path, given: output, inputs: [dataPath])
         let writer = try AtomicFile.Writer(path: path)
         try writer.append(header)
         try score(model, dataPath) { predictions in

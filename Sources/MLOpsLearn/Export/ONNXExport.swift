@@ -13,6 +13,17 @@ public enum ONNXExport {
     /// The ONNX bytes of `model`.
     public static func encode(_ model: Model, producerVersion: String) throws(MLOpsError) -> [UInt8] {
         let compiled = try CompiledModel(model)
+        // Each categorical split becomes a LabelEncoder listing every level of its feature: refuse a graph that
+        // would hold more entries than any runtime should load, before building it.
+        let levelEntries = (model.trees?.trees ?? []).reduce(0) { total, tree in
+            tree.feature.reduce(total) { $0 + (model.signature.features[$1].levels?.count ?? 0) }
+        }
+        guard levelEntries <= maximumLevelEntries else {
+            throw MLOpsError(
+                .invalidInput,
+                "the model's categorical splits would list \(levelEntries) levels in the ONNX graph (at most \(maximumLevelEntries))",
+                hint: "retrain with fewer levels (group rare categories) to export it as ONNX; `mlops export --format bundle` has no such limit")
+        }
         var graph = ONNXGraph()
         let features = model.signature.features
         for feature in features { graph.input(feature.name, feature.kind == .numeric ? .double : .string) }
@@ -52,6 +63,9 @@ public enum ONNXExport {
         graph.output("probabilities", .double, width: Int64(model.signature.classes?.count ?? 2))
         return graph.encoded(producerVersion: producerVersion)
     }
+
+    /// The most category levels the LabelEncoders of one exported graph may list together.
+    public static let maximumLevelEntries = 5_000_000
 
     /// A categorical input as one `double [N, 1]` column: 1 for labels whose code is in `codes`, else 0, and NaN
     /// for labels the model never saw (so trees send them the missing-value way).

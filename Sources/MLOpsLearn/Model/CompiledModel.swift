@@ -84,8 +84,10 @@ public struct CompiledModel: Sendable {
             scales = linear.scales
             coefficients = linear.coefficients.flatMap { $0 }
             intercepts = linear.intercepts
-            guard (means + scales + coefficients + intercepts).allSatisfy(\.isFinite), scales.allSatisfy({ $0 > 0 }) else {
-                throw invalid("a linear parameter is not a finite number (or a scale is not positive)")
+            guard (means + scales).allSatisfy(\.isFinite), scales.allSatisfy({ $0 > 0 }),
+                (coefficients + intercepts).allSatisfy(Self.isModest)
+            else {
+                throw invalid("a linear parameter is not a finite number of modest size (or a scale is not positive)")
             }
         }
         self.means = means
@@ -102,8 +104,8 @@ public struct CompiledModel: Sendable {
         var leafValues: [Double] = []
         if let ensemble = model.trees {
             guard model.linear == nil else { throw invalid("it has both linear and tree parameters") }
-            guard ensemble.baseScores.count == outputCount, ensemble.baseScores.allSatisfy(\.isFinite) else {
-                throw invalid("it needs \(outputCount) finite base scores")
+            guard ensemble.baseScores.count == outputCount, ensemble.baseScores.allSatisfy(Self.isModest) else {
+                throw invalid("it needs \(outputCount) finite base scores of modest size")
             }
             baseScores = ensemble.baseScores
             var treesPerOutput = Array(repeating: 0, count: outputCount)
@@ -112,8 +114,8 @@ public struct CompiledModel: Sendable {
                 guard tree.threshold.count == nodeCount, tree.categories.count == nodeCount,
                     tree.defaultLeft.count == nodeCount, tree.left.count == nodeCount, tree.right.count == nodeCount,
                     !tree.leafValues.isEmpty,
-                    tree.leafValues.allSatisfy(\.isFinite), (0..<outputCount).contains(tree.output)
-                else { throw invalid("tree \(number) has arrays of different lengths or a bad output") }
+                    tree.leafValues.allSatisfy(Self.isModest), (0..<outputCount).contains(tree.output)
+                else { throw invalid("tree \(number) has arrays of different lengths, a bad output, or leaf values that are not finite numbers of modest size") }
                 treesPerOutput[tree.output] += 1
                 let firstNode = nodes.count
                 let firstLeaf = leafValues.count
@@ -172,6 +174,12 @@ public struct CompiledModel: Sendable {
         self.categoryWords = categoryWords
         self.leafValues = leafValues
     }
+
+    /// The largest magnitude of a value a model adds into its scores (leaf values, base scores, coefficients,
+    /// intercepts): far beyond any trained model, small enough that summing 100,000 trees cannot overflow.
+    public static let maximumMagnitude = 1e100
+
+    static func isModest(_ value: Double) -> Bool { value.isFinite && abs(value) <= maximumMagnitude }
 
     /// The number of values an encoded row holds.
     public var rowWidth: Int { featureCount }

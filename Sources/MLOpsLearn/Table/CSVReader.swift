@@ -88,6 +88,11 @@ public struct CSVReader: Sendable {
     }
 
     /// Calls `header` once with the header's names, then `onField` for each field of each non-empty record.
+    /// The longest field read, and the most columns: far beyond real tables, so a file that is not one (a
+    /// binary, `/dev/zero`) fails instead of taking all memory.
+    static let maximumFieldBytes = 64 << 20
+    static let maximumColumns = 100_000
+
     func tokenize(
         path: String,
         onField: (_ record: Int, _ column: Int, _ field: UnsafeBufferPointer<UInt8>) throws(MLOpsError) -> Void,
@@ -117,6 +122,9 @@ public struct CSVReader: Sendable {
         }
         func endField() throws(MLOpsError) {
             if record == 0 {
+                guard names.count < Self.maximumColumns else {
+                    throw malformed("the header has more than \(Self.maximumColumns) columns; this is not a table mlops can read")
+                }
                 names.append(String(decoding: field, as: UTF8.self))
             } else {
                 guard column < columnCount else {
@@ -205,6 +213,10 @@ public struct CSVReader: Sendable {
                         throw malformed("text after the closing quote of a quoted field")
                     }
                 }
+            }
+            // Checked once per chunk: a file with no line breaks (`/dev/zero`) must not grow one field forever.
+            guard field.count <= Self.maximumFieldBytes else {
+                throw malformed("a field is longer than \(Self.maximumFieldBytes >> 20) MiB; this is not a table mlops can read")
             }
         }
         switch state {

@@ -14,6 +14,11 @@ public struct JSONLinesReader: Sendable {
     /// - Throws: `notFound` for a missing file; `invalidInput` naming the line of a line that is not a JSON
     ///   object, or for a file with no records.
     public func read(path: String) throws(MLOpsError) -> Table {
+        // Read whole, so only a regular file: a device or pipe (`/dev/zero`) could be endless.
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            throw MLOpsError(.invalidInput, "'\(path)' is not a regular file; JSON Lines are read from files", hint: "write the data to a file first")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
