@@ -9,15 +9,16 @@ import Testing
     var root: String { directory.path }
     /// Every workspace file's expected SHA-256, by relative path.
     var expected: [String: String] = [:]
+    /// The files' contents and the moments of each kill; its seed is in every failure message.
+    let random = TestRandom()
 
     init() throws {
         directory = try TemporaryDirectory()
         #expect(try CLIRunner.execute(["init"], in: directory.path).exitCode == 0)
-        var generator = SystemRandomNumberGenerator()
         for index in 0..<250 {
             // Mostly small files, a few above the 1 MiB chunk size to exercise the pipelined copy.
-            let size = index % 50 == 0 ? 3 << 20 : Int.random(in: 1...16_384, using: &generator)
-            let bytes = (0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let size = index % 50 == 0 ? 3 << 20 : random.integer(in: 1...16_384)
+            let bytes = random.bytes(size)
             let path = "data/part\(index % 7)/file\(index).bin"
             try FileManager.default.createDirectory(
                 atPath: directory.url("data/part\(index % 7)"), withIntermediateDirectories: true)
@@ -33,14 +34,16 @@ import Testing
     ) throws {
         for _ in 0..<rounds {
             let process = try CLIRunner.launch(arguments, in: root)
-            usleep(useconds_t.random(in: 5_000...250_000))
+            usleep(useconds_t(random.integer(in: 5_000...250_000)))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             let fsck = try CLIRunner.execute(["fsck", "--json"], in: root)
-            let report = try #require(try fsck.json() as? [String: Any], "fsck after killing \(arguments): \(fsck.standardError)")
+            let report = try #require(
+                try fsck.json() as? [String: Any], "fsck after killing \(arguments): \(fsck.standardError) \(random.replay)")
             let damage = ["corrupt", "invalid_pointers"] + (missingAllowed ? [] : ["missing"])
             for key in damage {
-                #expect((report[key] as? [Any])?.isEmpty == true, "fsck after killing \(arguments): \(key) \(report[key] ?? "")")
+                #expect(
+                    (report[key] as? [Any])?.isEmpty == true, "fsck after killing \(arguments): \(key) \(report[key] ?? "") \(random.replay)")
             }
             try check()
         }
@@ -49,7 +52,7 @@ import Testing
     /// Files that exist must be whole: the expected bytes, never a prefix.
     func workspaceFilesAreWhole() throws {
         for (path, hash) in expected where FileManager.default.fileExists(atPath: directory.url(path)) {
-            #expect(try Fixtures.sha256sum(directory.url(path)) == hash, "\(path)")
+            #expect(try Fixtures.sha256sum(directory.url(path)) == hash, "\(path) \(random.replay)")
         }
     }
 
@@ -80,8 +83,7 @@ import Testing
     /// A large file is adopted into the store (its inode moves there, a copy takes its place): killed at any
     /// point, the workspace file is still there, whole.
     @Test func addOfALargeFileSurvivesSIGKILL() throws {
-        var generator = SystemRandomNumberGenerator()
-        let chunk = Data((0..<(1 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        let chunk = Data(random.bytes(1 << 20))
         try Data().write(to: URL(fileURLWithPath: directory.url("big.bin")))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: directory.url("big.bin")))
         for _ in 0..<96 { try handle.write(contentsOf: chunk) }
@@ -116,12 +118,30 @@ import Testing
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
+    /// The lock is held from outside (flock, as another writer would) while two writers and a reader start: the
+    /// reader finishes while both writers still wait, and the writers complete once the lock is free.
     @Test func concurrentWritersSerializeAndReadersDoNotBlock() throws {
         try Fixtures.write("solo\n", to: directory.url("solo.txt"))
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        holder.arguments = [
+            "-c", "import fcntl,sys,time\nf=open(sys.argv[1],'a')\nfcntl.flock(f,fcntl.LOCK_EX)\nprint('held',flush=True)\nsys.stdin.read()",
+            directory.url(".mlops/lock"),
+        ]
+        let holderOutput = Pipe()
+        let release = Pipe()
+        holder.standardOutput = holderOutput
+        holder.standardInput = release
+        try holder.run()
+        #expect(String(decoding: holderOutput.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("held"))
+
         let first = try CLIRunner.launch(["add", "data"], in: root)
         let second = try CLIRunner.launch(["add", "solo.txt"], in: root)
         let reader = try CLIRunner.execute(["status"], in: root)
         #expect(reader.exitCode == 0, "\(reader.standardError)")
+        #expect(first.isRunning && second.isRunning, "a writer did not wait for the lock, or the reader waited for the writers")
+        try release.fileHandleForWriting.close()  // the holder reads end of input and exits, releasing the lock
+        holder.waitUntilExit()
         first.waitUntilExit()
         second.waitUntilExit()
         #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
