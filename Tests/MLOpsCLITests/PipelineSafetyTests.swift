@@ -104,22 +104,27 @@ import Testing
         #expect(try Fixtures.read(directory.url("mlops.lock")).contains("check"))
     }
 
-    @Test func parameterValuesCannotRunCommandsUnlessMarkedRaw() async throws {
-        let directory = try await repository(
-            """
-            stages:
-              s:
-                cmd: printf '%s|' ${params.name} ${params.flags:raw} "${params.name}" '${params.name}' "$(echo ${params.name})" > out.txt
-                outs: [out.txt]
+    /// A value that is not a plain word is refused wherever its template stands (the forms below each ran the
+    /// value as a command under a quoting scheme); `:raw` inserts it as it is.
+    @Test(arguments: [
+        "echo ${params.x}", "echo '${params.x}'", "echo \"${params.x}\"", "echo \"$(echo ${params.x})\"",
+        "echo hi # don't\n  echo ${params.x}", "cat <<EOF\n  ${params.x}\n  EOF", "echo \"${UNSET:-\"${params.x}\"}\"",
+    ])
+    func parameterValuesCannotRunCommandsUnlessMarkedRaw(_ command: String) async throws {
+        let directory = try await repository("stages:\n  s:\n    cmd: |\n      \(command.replacingOccurrences(of: "\n  ", with: "\n      "))\n")
+        try Fixtures.write("x: \"a'; touch pwned1; echo '$(touch pwned2)`touch pwned3`\"\n", to: directory.url("params.yaml"))
+        let refused = await CLIRunner.run(["repro"], in: directory.path)
+        #expect(refused.exitCode == 65 && refused.standardError.contains("not read as one plain word"), "\(refused.standardError)")
+        for file in ["pwned1", "pwned2", "pwned3"] { #expect(!FileManager.default.fileExists(atPath: directory.url(file)), "\(file)") }
+    }
 
-            """)
-        // Each way out of a quoted context: closing a single quote, command substitution, backquotes, a variable.
-        let name = #"x'; touch pwned1; echo '"$(touch pwned2)`touch pwned3`$HOME"#
-        try Fixtures.write("name: '\(name.replacingOccurrences(of: "'", with: "''"))'\nflags: \"-a -b\"\n", to: directory.url("params.yaml"))
+    @Test func plainParameterValuesAndRawTemplatesAreInserted() async throws {
+        let directory = try await repository(
+            "stages:\n  s:\n    cmd: printf '%s|' ${params.n} \"${params.path}\" ${params.flags:raw} > out.txt\n    outs: [out.txt]\n")
+        try Fixtures.write("n: -1.5e-3\npath: data/été.csv\nflags: \"-a -b\"\n", to: directory.url("params.yaml"))
         let result = await CLIRunner.run(["repro"], in: directory.path)
         #expect(result.exitCode == 0, "\(result.standardError)")
-        for file in ["pwned1", "pwned2", "pwned3"] { #expect(!FileManager.default.fileExists(atPath: directory.url(file)), "\(file)") }
-        #expect(try Fixtures.read(directory.url("out.txt")) == "\(name)|-a|-b|\(name)|\(name)|\(name)|")
+        #expect(try Fixtures.read(directory.url("out.txt")) == "-1.5e-3|data/été.csv|-a|-b|")
     }
 
     @Test func pathsThroughSymbolicLinksAreRefused() async throws {
@@ -154,7 +159,7 @@ import Testing
         #expect(await CLIRunner.run(["dag"], in: directory.path).standardError.contains("would replace sub/params.yaml"))
 
         try Fixtures.write("v: \"a\\x07b\"\nz: \"p\\u0085q\"\n", to: directory.url("params.yaml"))
-        try Fixtures.write("stages:\n  s:\n    cmd: echo ${params.v} ${params.z} > o.txt\n    outs: [o.txt]\n", to: directory.url("mlops.yaml"))
+        try Fixtures.write("stages:\n  s:\n    cmd: echo ${params.v:raw} ${params.z:raw} > o.txt\n    outs: [o.txt]\n", to: directory.url("mlops.yaml"))
         #expect(await CLIRunner.run(["repro"], in: directory.path).exitCode == 0)
         let again = await CLIRunner.run(["repro"], in: directory.path)
         #expect(again.exitCode == 0 && again.standardOutput.contains("up to date"), "\(again.standardOutput) \(again.standardError)")

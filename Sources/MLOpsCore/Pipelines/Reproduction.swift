@@ -333,7 +333,7 @@ extension Repository {
         return values
     }
 
-    /// The suffix of a template (`${params.key:raw}`) that substitutes a value without shell quoting.
+    /// The suffix of a template (`${params.key:raw}`) that inserts any value as it is.
     static let rawTemplateSuffix = ":raw"
 
     /// The parameter keys a command's `${params.key}` and `${params.key:raw}` templates name.
@@ -353,24 +353,32 @@ extension Repository {
         return found
     }
 
-    /// The command with its templates replaced by parameter values, each quoted for where it stands (outside
-    /// quotes, inside '…' or inside "…"), so a value is one literal word that cannot run commands of its own;
-    /// `:raw` inserts the value as it is.
+    /// The command with its templates replaced by parameter values. A value goes in as it is, so it must be a
+    /// plain word (letters, digits and `_-.,:/=+@%`): anything else could end a quote or start a command of its
+    /// own wherever the template stands (in quotes, a heredoc, `$(…)`, `eval`), so it is refused unless the
+    /// template says `:raw`, which makes quoting the stage author's job.
     private func substitute(_ command: String, params: [String: String], stage: Stage) throws -> String {
-        var result = ""
-        var quoting = ShellQuoting()
-        var rest = Substring(command)
+        var result = command
         for template in Self.templates(command) {
             guard let value = params[template.key] else {
                 throw MLOpsError(.notFound, "stage '\(stage.name)': no parameter '\(template.key)'")
             }
-            guard let range = rest.range(of: template.text) else { break }
-            quoting.read(rest[..<range.lowerBound])
-            result += rest[..<range.lowerBound]
-            result += template.raw ? value : quoting.quote(value)
-            rest = rest[range.upperBound...]
+            guard template.raw || Self.isPlainWord(value) else {
+                throw MLOpsError(
+                    .invalidInput,
+                    "stage '\(stage.name)': parameter '\(template.key)' is \(String(reflecting: String(value.prefix(60)))), which the shell would not read as one plain word",
+                    hint: "write ${params.\(template.key):raw} to insert it as it is and quote it yourself, or have the command read it from the parameters file")
+            }
+            result = result.replacingOccurrences(of: template.text, with: value)
         }
-        return result + rest
+        return result
+    }
+
+    /// Whether `value` is one word no shell treats specially, whatever quotes surround it.
+    static func isPlainWord(_ value: String) -> Bool {
+        !value.isEmpty && value.unicodeScalars.allSatisfy {
+            CharacterSet.alphanumerics.contains($0) || "_-.,:/=+@%".unicodeScalars.contains($0)
+        }
     }
 
     /// Records the stage's result in `mlops.lock` (read, changed and written under the repository lock, so
