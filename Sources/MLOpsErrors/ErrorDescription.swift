@@ -22,6 +22,7 @@ public enum ErrorDescription {
             case .fileReadInapplicableStringEncoding: return "not a text file (not UTF-8)"
             case .fileReadNoPermission, .fileWriteNoPermission: return "permission denied"
             case .fileWriteOutOfSpace: return "no space left on the device"
+            case .fileWriteFileExists: return "a file is already there"
             default: return "file operation failed (\(error.code.rawValue))"
             }
         case let error as POSIXError:
@@ -47,7 +48,15 @@ public enum ErrorDescription {
         case .valueNotFound(let type, let context):
             return "field '\(location(context.codingPath))' is empty; it should be \(noun(for: type))"
         case .dataCorrupted(let context):
-            let reason = context.underlyingError.map { describe($0) } ?? context.debugDescription
+            var reason = context.underlyingError.map { describe($0) } ?? context.debugDescription
+            // Foundation's words for an enumeration value it does not know name the Swift type.
+            if let range = reason.range(of: "from invalid String value ") {
+                reason = "'\(reason[range.upperBound...])' is not one of the accepted values"
+            } else if reason.hasPrefix("Cannot initialize") {
+                reason = "the value is not one of the accepted values"
+            } else if reason == "The given data was not valid JSON." {
+                reason = "not valid JSON (or a number out of range)"
+            }
             return context.codingPath.isEmpty ? reason : "field '\(location(context.codingPath))': \(reason)"
         @unknown default:
             return "the data is malformed"

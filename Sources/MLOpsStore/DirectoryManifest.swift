@@ -79,17 +79,33 @@ public struct DirectoryManifest: Equatable, Sendable {
         }
         // A manifest may come from a shared remote: its paths are written below the directory on checkout, so
         // one that climbs out (`../x`, `/etc/x`) or an impossible size is refused, not followed.
-        for entry in entries where !Self.isPlainRelativePath(entry.path) || !ByteCount.isPlausible(entry.size) {
-            throw MLOpsError(
-                .invalidInput, "object \(id) is not a valid directory manifest: entry '\(entry.path)' (size \(entry.size))",
-                hint: "entry paths are relative without `.` or `..` parts, sizes between 0 and 1 PiB")
+        // No entry may be listed twice or lie inside another (`a` and `a/b`): the checkout could not write both.
+        var paths = Set<String>()
+        for entry in entries {
+            guard Self.isPlainRelativePath(entry.path), ByteCount.isPlausible(entry.size), paths.insert(entry.path).inserted else {
+                throw MLOpsError(
+                    .invalidInput, "object \(id) is not a valid directory manifest: entry '\(entry.path)' (size \(entry.size))",
+                    hint: "entry paths are relative and unique, without `.`, `..` or `.git` parts; sizes between 0 and 1 PiB")
+            }
+        }
+        for entry in entries {
+            var parent = Substring(entry.path)
+            while let slash = parent.lastIndex(of: "/") {
+                parent = parent[..<slash]
+                if paths.contains(String(parent)) {
+                    throw MLOpsError(
+                        .invalidInput, "object \(id) is not a valid directory manifest: '\(entry.path)' lies inside the file '\(parent)'")
+                }
+            }
         }
     }
 
     /// Whether `path` is relative, non-empty and made of plain names (no `.`, `..` or empty parts, no NUL).
     static func isPlainRelativePath(_ path: String) -> Bool {
         guard !path.utf8.contains(0) else { return false }
-        return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !["", ".", ".."].contains($0) }
+        return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy {
+            !["", ".", ".."].contains($0) && ($0.utf8.count != 4 || $0.lowercased() != ".git")
+        }
     }
 
     /// The entries of bytes in exactly the canonical form ``encoded()`` writes, or nil for anything else.

@@ -301,8 +301,21 @@ public struct ObjectStore: Sendable {
 
     /// Whether `name` is a staging file made by ``siblingTemporaryPath(of:)``, which a killed writer can leave
     /// behind; walks of the workspace skip such files and writers remove them.
+    /// The name is exactly what ``siblingTemporaryPath(of:)`` makes, `.<name>.mlops-<pid>-<id>-<n>.tmp` (base 36
+    /// ids), so a user's file that merely looks similar is neither skipped nor removed.
     public static func isStagingName(_ name: String) -> Bool {
-        name.hasPrefix(".") && name.hasSuffix(".tmp") && name.contains(".mlops-")
+        guard name.hasPrefix("."), name.hasSuffix(".tmp"), let marker = name.range(of: ".mlops-", options: .backwards) else {
+            return false
+        }
+        let parts = name[marker.upperBound..<name.index(name.endIndex, offsetBy: -4)].split(separator: "-", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isNumber || $0.isLowercase) } }
+            && parts[0].allSatisfy(\.isNumber)
+    }
+
+    /// The id of the process that made a staging name (``isStagingName(_:)``), or nil for any other name.
+    public static func stagingWriter(_ name: String) -> Int32? {
+        guard isStagingName(name), let marker = name.range(of: ".mlops-", options: .backwards) else { return nil }
+        return Int32(name[marker.upperBound...].prefix { $0 != "-" })
     }
 
     /// A temporary name beside `path`, so the final rename stays on one filesystem and is atomic.

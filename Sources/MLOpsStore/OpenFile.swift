@@ -21,6 +21,21 @@ public struct OpenFile: ~Copyable, Sendable {
         try OpenFile(path: path, flags: O_RDONLY | O_CLOEXEC, mode: 0)
     }
 
+    /// Opens `path` for reading only if it is a regular file itself: a link (to `/dev/zero`, say), a pipe or a
+    /// device in a shared directory could feed endless bytes or block forever. Throws `.integrity` for those.
+    public static func readingRegularFile(_ path: String) throws -> OpenFile {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard descriptor >= 0 else {
+            if errno == ELOOP { throw MLOpsError(.integrity, "'\(path)' is a symbolic link, not a file", hint: "replace it with the object's bytes") }
+            throw MLOpsError.system("open", path: path, errno: errno)
+        }
+        let file = OpenFile(descriptor: descriptor, path: path)
+        guard try file.status().st_mode & S_IFMT == S_IFREG else {
+            throw MLOpsError(.integrity, "'\(path)' is not a regular file", hint: "replace it with the object's bytes")
+        }
+        return file
+    }
+
     /// Creates `path`, which must not exist, for writing with permission bits `mode`.
     public static func creating(_ path: String, mode: mode_t) throws -> OpenFile {
         try OpenFile(path: path, flags: O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode: mode)

@@ -18,7 +18,9 @@ import Testing
         let deadPid = exited.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         let orphan = directory.url("data/.train.csv.mlops-\(deadPid)-x1-1.tmp")
         let live = directory.url("data/.predictions.csv.mlops-\(getpid())-x2-1.tmp")
-        for file in [orphan, live] { try Fixtures.write("partial", to: file) }
+        // Files of the user's that only look like temporaries are neither skipped by add nor removed by gc.
+        let lookalikes = [directory.url(".notes.mlops-draft.tmp"), directory.url("data/.x.mlops-999999-a.tmp")]
+        for file in [orphan, live] + lookalikes { try Fixtures.write("partial", to: file) }
         let aside = directory.url(".mlops/tmp/aside-01a2b3c4-0000-7000-8000-000000000000")
         try FileManager.default.createDirectory(atPath: aside, withIntermediateDirectories: true)
         try Fixtures.write("old output", to: aside + "/0")
@@ -33,6 +35,7 @@ import Testing
         #expect((try collected.json() as? [String: Any])?["removed_temporary_files"] as? Int == 3)
         #expect(!FileManager.default.fileExists(atPath: orphan))
         #expect(FileManager.default.fileExists(atPath: live), "a running writer's file was removed")
+        for file in lookalikes { #expect(FileManager.default.fileExists(atPath: file), "gc removed the user's \(file)") }
         #expect(!FileManager.default.fileExists(atPath: aside))
         #expect(!FileManager.default.fileExists(atPath: directory.url(".mlops/quarantine")))
         #expect(try Fixtures.read(directory.url("data/train.csv")) == "a,b\n1,2\n")

@@ -147,6 +147,40 @@ import Testing
         }
         #expect(!FileManager.default.fileExists(atPath: outside.url("victim.txt.mlops")))
         #expect(!FileManager.default.fileExists(atPath: directory.url(".git/config.mlops")))
+
+        // mv follows the same rule, and a git directory inside data is refused rather than stored (a checkout
+        // would write its hooks and config back).
+        try Fixtures.write("q\n", to: directory.url("q.txt"))
+        #expect(await CLIRunner.run(["add", "q.txt"], in: directory.path).exitCode == 0)
+        for destination in ["outlink/q.txt", "gitlink/hooks/pre-commit"] {
+            let moved = await CLIRunner.run(["mv", "q.txt", destination], in: directory.path)
+            #expect(moved.exitCode == 65, "mv to \(destination): \(moved.standardError)")
+        }
+        #expect(FileManager.default.fileExists(atPath: directory.url("q.txt.mlops")))
+        try FileManager.default.createDirectory(atPath: directory.url("nested/.git"), withIntermediateDirectories: true)
+        try Fixtures.write("[core]\n", to: directory.url("nested/.git/config"))
+        let nested = await CLIRunner.run(["add", "nested"], in: directory.path)
+        #expect(nested.exitCode == 65 && nested.standardError.contains("git directory inside tracked data"), "\(nested.standardError)")
+
+        // A parameters file that is a link could copy any file's values into the committed mlops.lock.
+        try Fixtures.write("token: s3cr3t\n", to: outside.url("secret.yaml"))
+        try FileManager.default.createSymbolicLink(atPath: directory.url("p.yaml"), withDestinationPath: outside.url("secret.yaml"))
+        try Fixtures.write("stages:\n  s:\n    cmd: echo x\n    params: [{p.yaml: [token]}]\n", to: directory.url("mlops.yaml"))
+        #expect(await CLIRunner.run(["repro"], in: directory.path).exitCode == 65)
+        #expect(!((try? Fixtures.read(directory.url("mlops.lock"))) ?? "").contains("s3cr3t"))
+    }
+
+    /// A stage that turns its output's parent into a link to elsewhere fails, and restoring after the failure
+    /// deletes nothing through the link.
+    @Test func restoringAfterAFailureNeverDeletesThroughALink() async throws {
+        let outside = try TemporaryDirectory()
+        try Fixtures.write("precious\n", to: outside.url("f"))
+        let directory = try await repository(
+            "stages:\n  s:\n    cmd: rm -rf d; ln -s '\(outside.path)' d\n    outs: [d/f]\n")
+        try FileManager.default.createDirectory(atPath: directory.url("d"), withIntermediateDirectories: true)
+        let result = await CLIRunner.run(["repro"], in: directory.path)
+        #expect(result.exitCode != 0)
+        #expect(try Fixtures.read(outside.url("f")) == "precious\n")
     }
 
     @Test func parameterFilesStayInsideAndControlCharactersKeepTheLockReadable() async throws {

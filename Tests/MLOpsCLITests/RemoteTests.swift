@@ -173,6 +173,32 @@ import Testing
         #expect(await CLIRunner.run(["fsck"], in: clone.path).exitCode == 0)
     }
 
+    /// A directory remote is a shared folder: an object replaced by a link to `/dev/zero` or by a pipe is refused
+    /// at once (it was read forever, or blocked), and `push --verify` replaces it.
+    @Test func specialFilesOnADirectoryRemoteAreRefusedAndReplaced() async throws {
+        let share = try TemporaryDirectory()
+        let origin = try await origin(files: 2)
+        try await addRemote(.path, to: origin, share: share, server: nil)
+        #expect(await CLIRunner.run(["push", "-q"], in: origin.path).exitCode == 0)
+        let csv = try Fixtures.sha256sum(origin.url("data/auto-mpg.csv"))
+        let image = try Fixtures.sha256sum(origin.url("data/images/0.txt"))
+        func key(_ id: String) -> String { share.url("sha256/\(id.prefix(2))/\(id.dropFirst(2))") }
+        try FileManager.default.removeItem(atPath: key(csv))
+        try FileManager.default.createSymbolicLink(atPath: key(csv), withDestinationPath: "/dev/zero")
+        try FileManager.default.removeItem(atPath: key(image))
+        #expect(mkfifo(key(image), 0o644) == 0)
+
+        let clone = try clone(origin)
+        let started = Date()
+        let pulled = await CLIRunner.run(["pull"], in: clone.path)
+        #expect(pulled.exitCode == 7, "\(pulled.standardError)")
+        #expect(Date().timeIntervalSince(started) < 20, "a special file on the remote held the pull")
+        let verified = try json(await CLIRunner.run(["push", "--verify", "--json"], in: origin.path))
+        #expect(verified["replaced"] as? Int == 2, "\(verified)")
+        #expect(await CLIRunner.run(["pull", "-q"], in: clone.path).exitCode == 0)
+        #expect(try Fixtures.sha256sum(clone.url("data/auto-mpg.csv")) == csv)
+    }
+
     @Test(arguments: Kind.allCases)
     func pullWritesLargeFilesFromTheFetchedBytes(_ kind: Kind) async throws {
         if kind == .s3 { try #require(S3TestServer.isAvailable, "run scripts/bootstrap to install moto") }

@@ -249,3 +249,22 @@ import Testing
         #expect(throws: MLOpsError.self) { try DirectoryManifest(decoding: Array("{not json".utf8), id: id) }
     }
 }
+
+/// Directory manifests come from shared remotes: a checkout writes every entry, so entries that climb out, name
+/// a `.git` directory, repeat, or lie inside another entry are refused when the manifest is read.
+@Suite struct ManifestValidationTests {
+    @Test(arguments: ["../x", "/etc/x", "a/./b", ".git/config", "sub/.GIT/hooks/pre-commit", "", "a//b"])
+    func entryPathsThatLeaveTheDirectoryAreRefused(_ path: String) {
+        let bytes = Array(#"[{"exec":false,"oid":"sha256:\#(String(repeating: "a", count: 64))","path":"\#(path)","size":1}]"#.utf8)
+        #expect(throws: MLOpsError.self) { try DirectoryManifest(decoding: bytes, id: ObjectID(hashing: bytes)) }
+    }
+
+    @Test func repeatedAndNestedEntriesAreRefused() {
+        let oid = "sha256:" + String(repeating: "b", count: 64)
+        for paths in [["x", "x"], ["a", "a/b"]] {
+            let entries = paths.map { #"{"exec":false,"oid":"\#(oid)","path":"\#($0)","size":1}"# }.joined(separator: ",")
+            let bytes = Array("[\(entries)]".utf8)
+            #expect(throws: MLOpsError.self, "\(paths)") { try DirectoryManifest(decoding: bytes, id: ObjectID(hashing: bytes)) }
+        }
+    }
+}

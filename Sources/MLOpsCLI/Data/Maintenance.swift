@@ -22,8 +22,10 @@ extension MLOps {
             let result = try repository(context).collectGarbage(dryRun: dryRun)
             try output(context).render(result) { style in
                 let verb = result.dryRun ? "Would remove" : "Removed"
+                let leftovers = result.removedTemporaryFiles
                 return "\(verb) \(result.removedObjects) object\(result.removedObjects == 1 ? "" : "s") "
                     + "(\(ByteCount.format(result.removedBytes))); kept \(result.keptObjects).\n"
+                    + (leftovers > 0 ? "Removed \(leftovers) leftover\(leftovers == 1 ? "" : "s") of interrupted commands.\n" : "")
             }
         }
     }

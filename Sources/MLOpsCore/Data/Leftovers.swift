@@ -42,9 +42,7 @@ extension Repository {
 
     /// Whether the process that named a staging file (`.<name>.mlops-<pid>-….tmp`) still runs.
     private static func writerIsAlive(_ stagingName: String) -> Bool {
-        guard let marker = stagingName.range(of: ".mlops-", options: .backwards),
-            let pid = Int32(stagingName[marker.upperBound...].prefix { $0.isNumber })
-        else { return false }
+        guard let pid = ObjectStore.stagingWriter(stagingName), pid > 0 else { return true }  // not ours: keep it
         return kill(pid, 0) == 0 || errno == EPERM
     }
 }

@@ -40,6 +40,10 @@ extension Repository {
         if FileSnapshot.takeFollowingLinks(absolute(to))?.isDirectory == true {
             to = WorkspacePath.join(to, WorkspacePath.name(from))
         }
+        guard !to.split(separator: "/").contains(where: { $0.lowercased() == ".git" }) else {
+            throw MLOpsError(.invalidInput, "'\(destination)' is inside git's own .git directory")
+        }
+        try requireRealDirectories(to: to, what: "the destination")
         guard FileSnapshot.take(absolute(to)) == nil, FileSnapshot.take(absolute(to) + PointerFile.suffix) == nil else {
             throw MLOpsError(.conflict, "'\(to)' already exists", hint: "choose another destination or remove it first")
         }

@@ -90,6 +90,12 @@ extension Repository {
                 raw.baseAddress.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? ""
             }
             if name == "." || name == ".." { continue }
+            // A checkout would write it back, and git runs what a .git directory configures (hooks, fsmonitor).
+            if name.utf8.count == 4, name.lowercased() == ".git" {
+                throw MLOpsError(
+                    .invalidInput, "'\(WorkspacePath.join(WorkspacePath.join(target, directory), name))' is a git directory inside tracked data",
+                    hint: "move it out of the data; mlops does not track .git directories")
+            }
             var isDirectory = Int32(entry.pointee.d_type) == Int32(DT_DIR)
             if Int32(entry.pointee.d_type) == Int32(DT_UNKNOWN) {
                 // Some file systems do not report entry types.

@@ -321,7 +321,10 @@ extension Repository {
         let referenced = stage.commands.flatMap(Self.templateKeys)
         if !referenced.isEmpty { files["params.yaml", default: []] += referenced }
         for (file, keys) in files {
-            let path = absolute(stage.wdir.isEmpty ? file : stage.wdir + "/" + file)
+            let relative = WorkspacePath.normalize(WorkspacePath.join(stage.wdir, file))
+            // A link could read a file from anywhere into the committed mlops.lock.
+            try requireRealDirectories(to: relative, includingItself: true, what: "the parameters file of stage '\(stage.name)',")
+            let path = absolute(relative)
             let all = try Self.readParams(path)
             for key in keys {
                 guard let value = all[key] else {

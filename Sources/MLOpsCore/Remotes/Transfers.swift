@@ -98,13 +98,16 @@ extension Repository {
                 }
             }
             var report = TransferReport(remote: name, transferred: 0, bytes: 0, alreadyPresent: 0, missing: [])
-            let held = (Array(files.keys) + Array(manifests.keys)).filter { onRemote.contains($0) && store.contains($0) }
+            let listed = (Array(files.keys) + Array(manifests.keys)).filter { onRemote.contains($0) }
+            let held = listed.filter(store.contains)
             switch options.remoteCopies {
             case .trusted: break
             case .verified:
-                let corrupt = try await corruptObjects(held, on: remote, jobs: options.jobs)
+                // Objects this clone lacks are checked too: a corrupt one cannot be replaced from here, so it ends
+                // up with the missing below.
+                let corrupt = try await corruptObjects(listed, on: remote, jobs: options.jobs)
                 onRemote.subtract(corrupt)
-                report.replaced = corrupt.count
+                report.replaced = corrupt.filter(store.contains).count
             case .replaced:
                 onRemote.subtract(held)
                 report.replaced = held.count
@@ -156,7 +159,11 @@ extension Repository {
         try await Self.forEach(ids.map { ($0, 0) }, jobs: jobs) { id, _ in
             let staging = self.store.newStagingPath()
             defer { unlink(staging) }
-            if try await remote.download(id, to: staging).id != id { corrupt.withLock { _ = $0.insert(id) } }
+            do {
+                if try await remote.download(id, to: staging).id != id { corrupt.withLock { _ = $0.insert(id) } }
+            } catch let error as MLOpsError where error.code == .integrity {
+                corrupt.withLock { _ = $0.insert(id) }  // not a file at all (a link, a directory): replace it too
+            }
         }
         return corrupt.withLock { $0 }
     }

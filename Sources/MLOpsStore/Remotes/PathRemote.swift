@@ -67,7 +67,7 @@ public struct PathRemote: RemoteStorage {
             guard access(source, F_OK) == 0 else {
                 throw MLOpsError(.notFound, "object \(id) is not on the remote '\(root)'", hint: "push it from a clone that has it")
             }
-            let input = try OpenFile.reading(source)
+            let input = try OpenFile.readingRegularFile(source)
             let output = try OpenFile.creating(path, mode: 0o444)
             // What is hashed is the remote file the kernel copies from; objects there are never rewritten in place.
             return try HashingCopy.copyUnchanging(
@@ -96,7 +96,7 @@ public struct PathRemote: RemoteStorage {
             guard access(path, F_OK) == 0 else {
                 throw MLOpsError(.notFound, "'\(folder)/\(name)' is not on the remote '\(root)'")
             }
-            let file = try OpenFile.reading(path)
+            let file = try OpenFile.readingRegularFile(path)
             let size = Int(try file.status().st_size)
             guard size <= maximumDocumentSize else {
                 throw MLOpsError(.integrity, "'\(path)' is \(size) bytes, too large for a document on a remote")
