@@ -147,8 +147,9 @@ import Testing
         #expect(statuses == ["killed", "failed", "finished"])
 
         // A run whose recording process is killed with -9 cannot record its end: it shows as dead, not running.
+        // The command outlives any scheduling delay of this test (a busy machine has held it for 30 s).
         let marker = directory.url("started")
-        let orphaned = try CLIRunner.launch(["run", "--", "sh", "-c", "echo $$ > '\(marker)'; exec sleep 30"], in: directory.path)
+        let orphaned = try CLIRunner.launch(["run", "--", "sh", "-c", "echo $$ > '\(marker)'; exec sleep 600"], in: directory.path)
         let deadline = Date().addingTimeInterval(20)
         while !FileManager.default.fileExists(atPath: marker), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(FileManager.default.fileExists(atPath: marker), "the run never started")
