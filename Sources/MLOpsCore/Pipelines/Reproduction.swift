@@ -357,7 +357,7 @@ extension Repository {
     }
 
     /// The command with its templates replaced by parameter values. A value goes in as it is, so it must be a
-    /// plain word (letters, digits and `_-.,:/=+@%`): anything else could end a quote or start a command of its
+    /// plain word (letters, digits and `_-.,:/+@%`): anything else could end a quote or start a command of its
     /// own wherever the template stands (in quotes, a heredoc, `$(…)`, `eval`), so it is refused unless the
     /// template says `:raw`, which makes quoting the stage author's job.
     private func substitute(_ command: String, params: [String: String], stage: Stage) throws -> String {
@@ -377,10 +377,11 @@ extension Repository {
         return result
     }
 
-    /// Whether `value` is one word no shell treats specially, whatever quotes surround it.
+    /// Whether `value` is one word no shell treats specially, whatever quotes surround it. `=` is left out: at
+    /// the start of a command, `PATH=…` would choose which program runs.
     static func isPlainWord(_ value: String) -> Bool {
         !value.isEmpty && value.unicodeScalars.allSatisfy {
-            CharacterSet.alphanumerics.contains($0) || "_-.,:/=+@%".unicodeScalars.contains($0)
+            CharacterSet.alphanumerics.contains($0) || "_-.,:/+@%".unicodeScalars.contains($0)
         }
     }
 
