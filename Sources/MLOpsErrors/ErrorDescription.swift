@@ -11,10 +11,14 @@ public enum ErrorDescription {
         case let error as DecodingError:
             return describe(error)
         case let error as EncodingError:
-            if case .invalidValue(_, let context) = error { return "cannot encode \(location(context.codingPath)): \(context.debugDescription)" }
+            if case .invalidValue(_, let context) = error {
+                return "cannot encode \(location(context.codingPath)): \(context.debugDescription)"
+            }
             return "cannot encode the value"
         case let error as CocoaError:
-            if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError,
+                underlying.domain == NSPOSIXErrorDomain
+            {
                 return String(cString: strerror(Int32(underlying.code)))
             }
             switch error.code {
@@ -64,8 +68,10 @@ public enum ErrorDescription {
     }
 
     private static func location(_ path: [any CodingKey]) -> String {
-        path.isEmpty ? "(top level)" : path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-            .replacingOccurrences(of: ".[", with: "[")
+        path.isEmpty
+            ? "(top level)"
+            : path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+                .replacingOccurrences(of: ".[", with: "[")
     }
 
     private static func noun(for type: Any.Type) -> String {

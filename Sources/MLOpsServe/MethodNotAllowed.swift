@@ -14,7 +14,8 @@ extension Router where Context == BasicRequestContext {
             let methods = registered + (registered.contains(.get) ? [.head] : [])
             let allowed = methods.map(\.rawValue).sorted().joined(separator: ", ")
             let body = #"{"error":"method not allowed; use \#(allowed)"}"#
-            for method in [HTTPRequest.Method.get, .head, .post, .put, .delete, .patch, .options] where !methods.contains(method) {
+            for method in [HTTPRequest.Method.get, .head, .post, .put, .delete, .patch, .options]
+            where !methods.contains(method) {
                 on(path, method: method) { _, _ in
                     Response(
                         status: .methodNotAllowed, headers: [.allow: allowed, .contentType: "application/json"],

@@ -30,11 +30,14 @@ public enum TextFile {
             if count == 0 { break }
             bytes += buffer[..<count]
             guard bytes.count <= maximumBytes else {
-                throw MLOpsError(.invalidInput, "'\(name)' is larger than \(maximumBytes >> 20) MiB; it cannot be this file")
+                throw MLOpsError(
+                    .invalidInput, "'\(name)' is larger than \(maximumBytes >> 20) MiB; it cannot be this file")
             }
         }
         guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else {
-            throw MLOpsError(.invalidInput, "'\(name)' is not a text file (it is binary or not UTF-8)", hint: "restore it, or write it as UTF-8 text")
+            throw MLOpsError(
+                .invalidInput, "'\(name)' is not a text file (it is binary or not UTF-8)",
+                hint: "restore it, or write it as UTF-8 text")
         }
         return text
     }

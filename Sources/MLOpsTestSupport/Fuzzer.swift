@@ -66,7 +66,7 @@ public struct Fuzzer {
             do {
                 try body(input)
                 accepted += 1
-            } catch where isDocumented(error) {
+            } catch  where isDocumented(error) {
                 refused += 1
             } catch {
                 failures.append((input, "\(type(of: error)): \(error)"))
@@ -77,7 +77,9 @@ public struct Fuzzer {
     /// A summary for test messages.
     public var summary: String {
         "fuzz \(name) (seed \(seed)): \(accepted) accepted, \(refused) refused, \(failures.count) failed"
-            + (failures.first.map { "; first: \($0.problem) on \(String(decoding: $0.input.prefix(300), as: UTF8.self).debugDescription)" } ?? "")
+            + (failures.first.map {
+                "; first: \($0.problem) on \(String(decoding: $0.input.prefix(300), as: UTF8.self).debugDescription)"
+            } ?? "")
     }
 
     /// Texts that trip parsers: extreme and non-finite numbers, escapes, separators, path tricks, markup of
@@ -119,7 +121,8 @@ public struct Fuzzer {
     }
 
     private static func isWordByte(_ byte: UInt8) -> Bool {
-        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2E
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            || byte == 0x2E
     }
 
     /// A structural mutation of a JSON document: a value replaced by an extreme one or another type, an array
@@ -140,13 +143,16 @@ public struct Fuzzer {
             var donorPaths: [[Any]] = []
             Self.collectPaths(donorDocument, prefix: [], into: &donorPaths)
             let members = donorPaths.compactMap { path -> (String, Any)? in
-                guard let key = path.last as? String, let value = Self.value(at: path[...], in: donorDocument) else { return nil }
+                guard let key = path.last as? String, let value = Self.value(at: path[...], in: donorDocument) else {
+                    return nil
+                }
                 return (key, value)
             }
             if !members.isEmpty { grafted = members[generator.nextIndex(below: members.count)] }
         }
         let mutated = transform(document, along: path[...])
-        return (try? JSONSerialization.data(withJSONObject: mutated, options: [.fragmentsAllowed])).map(Array.init) ?? input
+        return (try? JSONSerialization.data(withJSONObject: mutated, options: [.fragmentsAllowed])).map(Array.init)
+            ?? input
     }
 
     private static func collectPaths(_ value: Any, prefix: [Any], into paths: inout [[Any]]) {
@@ -181,7 +187,11 @@ public struct Fuzzer {
         guard let step = path.first else { return replacement(for: value) }
         if var array = value as? [Any], let index = step as? Int, array.indices.contains(index) {
             if path.count == 1, generator.nextIndex(below: 4) == 0 {
-                if generator.nextIndex(below: 2) == 0 { array.remove(at: index) } else { array.insert(array[index], at: index) }
+                if generator.nextIndex(below: 2) == 0 {
+                    array.remove(at: index)
+                } else {
+                    array.insert(array[index], at: index)
+                }
                 return array
             }
             array[index] = transform(array[index], along: path.dropFirst())

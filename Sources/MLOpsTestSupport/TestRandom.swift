@@ -10,7 +10,8 @@ public final class TestRandom: @unchecked Sendable {
     private var generator: SeededGenerator
 
     public init() {
-        seed = ProcessInfo.processInfo.environment["MLOPS_TEST_SEED"].flatMap { UInt64($0) }
+        seed =
+            ProcessInfo.processInfo.environment["MLOPS_TEST_SEED"].flatMap { UInt64($0) }
             ?? UInt64(Date().timeIntervalSince1970 * 1e6)
         generator = SeededGenerator(seed: seed)
     }

@@ -6,7 +6,9 @@ import Testing
 /// never Swift or Foundation internals. Each case here printed a decoder's dump, crashed, or was accepted
 /// before.
 @Suite struct ClearErrorTests {
-    private static let internals = ["DecodingError", "NSCocoaErrorDomain", "CodingKeys", "Swift.", "Error Domain=", "YamlError"]
+    private static let internals = [
+        "DecodingError", "NSCocoaErrorDomain", "CodingKeys", "Swift.", "Error Domain=", "YamlError",
+    ]
 
     private func repository() async throws -> TemporaryDirectory {
         let directory = try TemporaryDirectory()
@@ -34,11 +36,15 @@ import Testing
     @Test func malformedFilesAreNamedWithoutInternals() async throws {
         let directory = try await repository()
         try Fixtures.write("stages: [\n", to: directory.url("mlops.yaml"))
-        expectClear(await CLIRunner.run(["repro"], in: directory.path), exit: 65, mentioning: "mlops.yaml' is not valid YAML", "broken pipeline")
+        expectClear(
+            await CLIRunner.run(["repro"], in: directory.path), exit: 65, mentioning: "mlops.yaml' is not valid YAML",
+            "broken pipeline")
 
         try Fixtures.write("stages:\n  a:\n    cmd: echo\n    outs: [x]\n", to: directory.url("mlops.yaml"))
         try Fixtures.write("schema: 1\nstages:\n  a: 5\n", to: directory.url("mlops.lock"))
-        expectClear(await CLIRunner.run(["repro"], in: directory.path), exit: 65, mentioning: "field 'stages.a' should be a mapping", "lock")
+        expectClear(
+            await CLIRunner.run(["repro"], in: directory.path), exit: 65,
+            mentioning: "field 'stages.a' should be a mapping", "lock")
 
         try Fixtures.write("data: [1]\ntarget: y\n", to: directory.url("train.yaml"))
         expectClear(
@@ -46,11 +52,16 @@ import Testing
             mentioning: "field 'data' should be a single value", "training configuration")
 
         try Data([0xFF, 0xFE, 0x00, 0x41]).write(to: URL(fileURLWithPath: directory.url("data.csv.mlops")))
-        expectClear(await CLIRunner.run(["status"], in: directory.path), exit: 65, mentioning: "is not a text file", "binary pointer")
+        expectClear(
+            await CLIRunner.run(["status"], in: directory.path), exit: 65, mentioning: "is not a text file",
+            "binary pointer")
         try FileManager.default.removeItem(atPath: directory.url("data.csv.mlops"))
 
-        try Fixtures.write("oid: sha256:\(String(repeating: "a", count: 64))\nsize: -5\nkind: file\n", to: directory.url("neg.mlops"))
-        expectClear(await CLIRunner.run(["status"], in: directory.path), exit: 65, mentioning: "impossible size", "negative size")
+        try Fixtures.write(
+            "oid: sha256:\(String(repeating: "a", count: 64))\nsize: -5\nkind: file\n", to: directory.url("neg.mlops"))
+        expectClear(
+            await CLIRunner.run(["status"], in: directory.path), exit: 65, mentioning: "impossible size",
+            "negative size")
     }
 
     @Test func remotesAreValidatedBeforeTheyAreSaved() async throws {
@@ -65,40 +76,55 @@ import Testing
             (["s3://bucket", "--endpoint-url", "http://key:secret@127.0.0.1:9000"], "holds credentials"),
         ] {
             expectClear(
-                await CLIRunner.run(["remote", "add", "storage"] + arguments, in: directory.path), exit: 64, mentioning: problem,
+                await CLIRunner.run(["remote", "add", "storage"] + arguments, in: directory.path), exit: 64,
+                mentioning: problem,
                 "remote add \(arguments)")
         }
-        #expect(try Fixtures.read(directory.url(".mlops/config.yaml")) == config, "a refused remote changed config.yaml")
+        #expect(
+            try Fixtures.read(directory.url(".mlops/config.yaml")) == config, "a refused remote changed config.yaml")
 
-        try Fixtures.write("format: 1\ncore:\n  link: copy\nremotes:\n  r:\n    url: \"\"\n", to: directory.url(".mlops/config.yaml"))
-        expectClear(await CLIRunner.run(["status"], in: directory.path), exit: 65, mentioning: "remote 'r': the URL is empty", "hand-edited")
+        try Fixtures.write(
+            "format: 1\ncore:\n  link: copy\nremotes:\n  r:\n    url: \"\"\n", to: directory.url(".mlops/config.yaml"))
+        expectClear(
+            await CLIRunner.run(["status"], in: directory.path), exit: 65, mentioning: "remote 'r': the URL is empty",
+            "hand-edited")
         try Fixtures.write("format: 0\ncore:\n  link: copy\n", to: directory.url(".mlops/config.yaml"))
-        expectClear(await CLIRunner.run(["status"], in: directory.path), exit: 65, mentioning: "format 0 does not exist", "format 0")
+        expectClear(
+            await CLIRunner.run(["status"], in: directory.path), exit: 65, mentioning: "format 0 does not exist",
+            "format 0")
         try Fixtures.write("format: 7\ncore:\n  link: copy\n", to: directory.url(".mlops/config.yaml"))
-        expectClear(await CLIRunner.run(["status"], in: directory.path), exit: 10, mentioning: "newer than this mlops", "format 7")
+        expectClear(
+            await CLIRunner.run(["status"], in: directory.path), exit: 10, mentioning: "newer than this mlops",
+            "format 7")
     }
 
     @Test func aLockTimeoutThatIsNotANumberIsRefused() async throws {
         let directory = try await repository()
         try Fixtures.write("x\n", to: directory.url("x.txt"))
-        let result = try CLIRunner.execute(["add", "x.txt"], in: directory.path, environment: ["MLOPS_LOCK_TIMEOUT": "soon"])
+        let result = try CLIRunner.execute(
+            ["add", "x.txt"], in: directory.path, environment: ["MLOPS_LOCK_TIMEOUT": "soon"])
         expectClear(result, exit: 64, mentioning: "MLOPS_LOCK_TIMEOUT is 'soon'", "lock timeout")
         #expect(!FileManager.default.fileExists(atPath: directory.url("x.txt.mlops")))
     }
 
     @Test func outputsCannotReplaceTheRepositoryOrTheInputAndEndlessInputsEnd() async throws {
         let directory = try await Fixtures.experimentRepository()
-        let trained = await CLIRunner.run(["train", "--data", "auto-mpg.csv", "--target", "mpg", "--param", "rounds=3", "--json"], in: directory.path)
+        let trained = await CLIRunner.run(
+            ["train", "--data", "auto-mpg.csv", "--target", "mpg", "--param", "rounds=3", "--json"], in: directory.path)
         let run = try #require((try trained.json() as? [String: Any])?["run_id"] as? String)
         for output in [".mlops/mlops.db", ".git/HEAD", "auto-mpg.csv"] {
             expectClear(
-                await CLIRunner.run(["predict", "run:" + run, "--data", "auto-mpg.csv", "--output", output], in: directory.path),
-                exit: 65, mentioning: output.hasPrefix(".") ? "which the repository needs" : "is the file being read", output)
+                await CLIRunner.run(
+                    ["predict", "run:" + run, "--data", "auto-mpg.csv", "--output", output], in: directory.path),
+                exit: 65, mentioning: output.hasPrefix(".") ? "which the repository needs" : "is the file being read",
+                output)
         }
         let runs = await CLIRunner.run(["runs", "list", "--json"], in: directory.path)
-        #expect(runs.exitCode == 0 && runs.standardOutput.contains(run), "the database was damaged: \(runs.standardError)")
+        #expect(
+            runs.exitCode == 0 && runs.standardOutput.contains(run), "the database was damaged: \(runs.standardError)")
         expectClear(
-            await CLIRunner.run(["export", "run:" + run, "--format", "onnx", "--output", ".mlops/model.onnx"], in: directory.path),
+            await CLIRunner.run(
+                ["export", "run:" + run, "--format", "onnx", "--output", ".mlops/model.onnx"], in: directory.path),
             exit: 65, mentioning: "which the repository needs", "export into .mlops")
         expectClear(
             await CLIRunner.run(["predict", "run:" + run, "--data", "/dev/zero"], in: directory.path),
@@ -111,7 +137,10 @@ import Testing
     @Test func anEvaluationThatOverflowsLeavesNoRunningRun() async throws {
         let directory = try await Fixtures.experimentRepository()
         let trained = await CLIRunner.run(
-            ["train", "--data", "auto-mpg.csv", "--target", "mpg", "--model", "linear", "--feature", "weight", "--json"], in: directory.path)
+            [
+                "train", "--data", "auto-mpg.csv", "--target", "mpg", "--model", "linear", "--feature", "weight",
+                "--json",
+            ], in: directory.path)
         let run = try #require((try trained.json() as? [String: Any])?["run_id"] as? String, "\(trained.standardError)")
         try Fixtures.write("weight,mpg\n1e300,20\n-1e300,30\n", to: directory.url("extreme.csv"))
         expectClear(
@@ -121,4 +150,3 @@ import Testing
         #expect((try running.json() as? [Any])?.isEmpty == true, "\(running.standardOutput)")
     }
 }
-

@@ -24,7 +24,8 @@ import Testing
         let aside = directory.url(".mlops/tmp/aside-01a2b3c4-0000-7000-8000-000000000000")
         try FileManager.default.createDirectory(atPath: aside, withIntermediateDirectories: true)
         try Fixtures.write("old output", to: aside + "/0")
-        try FileManager.default.createDirectory(atPath: directory.url(".mlops/quarantine"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: directory.url(".mlops/quarantine"), withIntermediateDirectories: true)
         try Fixtures.write("rotten", to: directory.url(".mlops/quarantine/abc"))
 
         let untracked = try Fixtures.git(["status", "--porcelain", "--untracked-files=all"], in: directory.path)
@@ -35,7 +36,9 @@ import Testing
         #expect((try collected.json() as? [String: Any])?["removed_temporary_files"] as? Int == 3)
         #expect(!FileManager.default.fileExists(atPath: orphan))
         #expect(FileManager.default.fileExists(atPath: live), "a running writer's file was removed")
-        for file in lookalikes { #expect(FileManager.default.fileExists(atPath: file), "gc removed the user's \(file)") }
+        for file in lookalikes {
+            #expect(FileManager.default.fileExists(atPath: file), "gc removed the user's \(file)")
+        }
         #expect(!FileManager.default.fileExists(atPath: aside))
         #expect(!FileManager.default.fileExists(atPath: directory.url(".mlops/quarantine")))
         #expect(try Fixtures.read(directory.url("data/train.csv")) == "a,b\n1,2\n")

@@ -12,20 +12,29 @@ import Testing
         let directory = try await Fixtures.experimentRepository()
         for rounds in [5, 6] {
             let trained = await CLIRunner.run(
-                ["train", "--data", "auto-mpg.csv", "--target", "mpg", "--param", "rounds=\(rounds)", "--json"], in: directory.path)
-            let run = try #require((try trained.json() as? [String: Any])?["run_id"] as? String, "\(trained.standardError)")
-            #expect(await CLIRunner.run(["model", "register", "run:" + run, "--name", "mpg"], in: directory.path).exitCode == 0)
+                ["train", "--data", "auto-mpg.csv", "--target", "mpg", "--param", "rounds=\(rounds)", "--json"],
+                in: directory.path)
+            let run = try #require(
+                (try trained.json() as? [String: Any])?["run_id"] as? String, "\(trained.standardError)")
+            #expect(
+                await CLIRunner.run(["model", "register", "run:" + run, "--name", "mpg"], in: directory.path).exitCode
+                    == 0)
         }
-        #expect(await CLIRunner.run(["model", "promote", "mpg@1", "--to", "production"], in: directory.path).exitCode == 0)
+        #expect(
+            await CLIRunner.run(["model", "promote", "mpg@1", "--to", "production"], in: directory.path).exitCode == 0)
         return directory
     }
 
-    private static let row = #"{"dataframe_records": [{"cylinders": 4, "displacement": 97, "horsepower": 88, "weight": 2130, "acceleration": 14.5, "year": 71, "origin": 3, "name": "datsun 1200"}]}"#
+    private static let row =
+        #"{"dataframe_records": [{"cylinders": 4, "displacement": 97, "horsepower": 88, "weight": 2130, "acceleration": 14.5, "year": 71, "origin": 3, "name": "datsun 1200"}]}"#
 
     @Test func slowIdleAndExcessConnectionsAreClosedAndTheServerKeepsServing() async throws {
         let directory = try await registry()
         let server = try RunningServer(
-            ["mpg@production", "--header-timeout", "1", "--body-timeout", "1.5", "--idle-timeout", "1", "--max-connections", "4"],
+            [
+                "mpg@production", "--header-timeout", "1", "--body-timeout", "1.5", "--idle-timeout", "1",
+                "--max-connections", "4",
+            ],
             in: directory.path)
         let port = try #require(Int(server.url.split(separator: ":").last ?? ""))
         func connect() throws -> RawConnection { try #require(RawConnection(port: port)) }
@@ -37,7 +46,9 @@ import Testing
         #expect((head.closedAfter ?? 99) < 3)
 
         let halfBody = try connect()
-        halfBody.send("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 300\r\n\r\n{\"data")
+        halfBody.send(
+            "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 300\r\n\r\n{\"data"
+        )
         let body = halfBody.readUntilClosed(timeout: 5)
         #expect(body.text.hasPrefix("HTTP/1.1 408"), "\(body.text)")
 
@@ -89,7 +100,8 @@ import Testing
             let hex = oid.dropFirst("sha256:".count)
             return directory.url(".mlops/objects/sha256/\(hex.prefix(2))/\(hex.dropFirst(2))")
         }
-        let damaged = try Fixtures.read(objectPath(oid)).replacingOccurrences(of: #""name":"displacement""#, with: #""name":"cylinders""#)
+        let damaged = try Fixtures.read(objectPath(oid)).replacingOccurrences(
+            of: #""name":"displacement""#, with: #""name":"cylinders""#)
         try Fixtures.write(damaged, to: directory.url("damaged.json"))
         let damagedOid = "sha256:" + (try Fixtures.sha256sum(directory.url("damaged.json")))
         try FileManager.default.createDirectory(
@@ -97,10 +109,14 @@ import Testing
         try Fixtures.write(damaged, to: objectPath(damagedOid))
         let update = try CLIRunner.execute(
             program: "/usr/bin/python3",
-            ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('UPDATE model_versions SET oid=? WHERE version=2', (sys.argv[2],)); c.commit()",
-             directory.url(".mlops/mlops.db"), damagedOid], in: directory.path)
+            [
+                "-c",
+                "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('UPDATE model_versions SET oid=? WHERE version=2', (sys.argv[2],)); c.commit()",
+                directory.url(".mlops/mlops.db"), damagedOid,
+            ], in: directory.path)
         #expect(update.exitCode == 0, "\(update.standardError)")
-        #expect(await CLIRunner.run(["model", "promote", "mpg@2", "--to", "production"], in: directory.path).exitCode == 0)
+        #expect(
+            await CLIRunner.run(["model", "promote", "mpg@2", "--to", "production"], in: directory.path).exitCode == 0)
         try await Task.sleep(for: .milliseconds(800))
 
         let after = try await server.request("POST", "/invocations", body: Data(Self.row.utf8))

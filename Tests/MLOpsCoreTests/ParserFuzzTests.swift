@@ -78,7 +78,9 @@ import Testing
 
             """
         ].map { Array($0.utf8) }
-        fuzzer.run(samples: samples, tokens: ["stages:", "cmd:", "outs:", "deps:", "wdir:", "foreach:", ".git", ".mlops"]) { bytes in
+        fuzzer.run(
+            samples: samples, tokens: ["stages:", "cmd:", "outs:", "deps:", "wdir:", "foreach:", ".git", ".mlops"]
+        ) { bytes in
             let graph = try PipelineGraph(stages: try PipelineFile.parse(Self.text(bytes), path: "mlops.yaml"))
             for stage in graph.stages {
                 for path in stage.outs + stage.deps + [stage.wdir] {
@@ -94,18 +96,23 @@ import Testing
 
     @Test func parametersMetricsAndTheLockFile() throws {
         var params = Fuzzer("params-yaml")
-        params.run(samples: [Array("prepare:\n  split: 0.2\n  seed: 3\nmodel: {depth: 7, name: gbdt}\nlist: [1, 2]\n".utf8)]) { bytes in
+        params.run(samples: [
+            Array("prepare:\n  split: 0.2\n  seed: 3\nmodel: {depth: 7, name: gbdt}\nlist: [1, 2]\n".utf8)
+        ]) { bytes in
             _ = try Repository.parseParams(Self.text(bytes), path: "params.yaml")
         }
         #expect(params.failures.isEmpty, "\(params.summary)")
         var metrics = Fuzzer("metrics-json")
-        metrics.run(samples: [Array(#"{"rmse": 2.5, "nested": {"r2": 0.9}, "count": 3}"#.utf8)], structured: true) { bytes in
+        metrics.run(samples: [Array(#"{"rmse": 2.5, "nested": {"r2": 0.9}, "count": 3}"#.utf8)], structured: true) {
+            bytes in
             _ = try Repository.parseMetrics(Data(bytes), path: "metrics.json")
         }
         #expect(metrics.failures.isEmpty, "\(metrics.summary)")
 
         let directory = try TemporaryDirectory()
-        let record = StageRecord(cmd: ["echo 'a' > b"], deps: ["in.txt": "sha256:" + String(repeating: "1", count: 64)], params: ["x": "1"], outs: ["b": "sha256:" + String(repeating: "2", count: 64)])
+        let record = StageRecord(
+            cmd: ["echo 'a' > b"], deps: ["in.txt": "sha256:" + String(repeating: "1", count: 64)], params: ["x": "1"],
+            outs: ["b": "sha256:" + String(repeating: "2", count: 64)])
         try PipelineLock.write(["stage": record, "other@7": record], root: directory.path)
         var lock = Fuzzer("mlops-lock")
         lock.run(samples: [Array(try Fixtures.read(directory.url(PipelineLock.name)).utf8)]) { bytes in
@@ -122,7 +129,9 @@ import Testing
             .init(path: "a.csv", oid: ObjectID(hashing: Array("a".utf8)), size: 1, exec: false),
             .init(path: "sub/b.csv", oid: ObjectID(hashing: Array("b".utf8)), size: 2, exec: true),
         ])
-        fuzzer.run(samples: [manifest.encoded()], tokens: ["../", "/etc/", "\"path\":\"", "\"size\":-"], structured: true) { bytes in
+        fuzzer.run(
+            samples: [manifest.encoded()], tokens: ["../", "/etc/", "\"path\":\"", "\"size\":-"], structured: true
+        ) { bytes in
             let decoded = try DirectoryManifest(decoding: bytes, id: ObjectID(hashing: bytes))
             for entry in decoded.entries {
                 #expect(WorkspacePath.contained(entry.path) == entry.path && !entry.path.isEmpty, "\(entry.path)")
@@ -138,9 +147,12 @@ import Testing
     /// and the object store as they were.
     @Test func bundlesAreImportedWholeOrNotAtAll() async throws {
         let directory = try await Fixtures.experimentRepository()
-        let trained = await CLIRunner.run(["train", "--data", "auto-mpg.csv", "--target", "mpg", "--param", "rounds=5", "--json"], in: directory.path)
+        let trained = await CLIRunner.run(
+            ["train", "--data", "auto-mpg.csv", "--target", "mpg", "--param", "rounds=5", "--json"], in: directory.path)
         let runId = try #require((try trained.json() as? [String: Any])?["run_id"] as? String)
-        #expect(await CLIRunner.run(["model", "register", "run:" + runId, "--name", "mpg"], in: directory.path).exitCode == 0)
+        #expect(
+            await CLIRunner.run(["model", "register", "run:" + runId, "--name", "mpg"], in: directory.path).exitCode
+                == 0)
         #expect(await CLIRunner.run(["export", "mpg@1", "--output", "mpg.tar.gz"], in: directory.path).exitCode == 0)
         let repository = try Repository(root: directory.path)
         let original = try BundleArchive.read(directory.url("mpg.tar.gz"))
@@ -157,7 +169,9 @@ import Testing
                 _ = try repository.importBundle(path, name: "fuzzed", workingDirectory: directory.path)
             } catch {
                 let after = try state()
-                #expect(after.versions == before.versions && after.objects == before.objects, "a refused import changed the repository")
+                #expect(
+                    after.versions == before.versions && after.objects == before.objects,
+                    "a refused import changed the repository")
                 let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.url(".mlops/tmp"))
                 #expect(leftovers.isEmpty, "\(leftovers)")
                 throw error

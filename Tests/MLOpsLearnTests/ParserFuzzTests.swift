@@ -24,7 +24,12 @@ private enum CSVFieldText {
         let directory = try TemporaryDirectory()
         for (kind, samples) in [
             ("csv", Self.csvSamples),
-            ("jsonl", [#"{"a": 1, "b": "x"}"# + "\n" + #"{"a": 2.5, "b": null}"# + "\n", #"{"x": [1], "y": {"z": 1}}"#].map { Array($0.utf8) }),
+            (
+                "jsonl",
+                [#"{"a": 1, "b": "x"}"# + "\n" + #"{"a": 2.5, "b": null}"# + "\n", #"{"x": [1], "y": {"z": 1}}"#].map {
+                    Array($0.utf8)
+                }
+            ),
         ] {
             let path = directory.url("input.\(kind)")
             var fuzzer = Fuzzer("table-\(kind)")
@@ -40,19 +45,24 @@ private enum CSVFieldText {
 
     /// Models of every learner and task, the samples the model fuzzer mutates.
     private static func sampleModels() throws -> [[UInt8]] {
-        let text = "x1,x2,color,y,kind\n" + (0..<60).map { row in
-            "\(row % 7),\(Double(row) * 0.5),\(["red", "green", "blue"][row % 3]),\(Double(row % 11) * 1.5),\(["a", "b", "c"][row % 3])"
-        }.joined(separator: "\n") + "\n"
+        let text =
+            "x1,x2,color,y,kind\n"
+            + (0..<60).map { row in
+                "\(row % 7),\(Double(row) * 0.5),\(["red", "green", "blue"][row % 3]),\(Double(row % 11) * 1.5),\(["a", "b", "c"][row % 3])"
+            }.joined(separator: "\n") + "\n"
         let directory = try TemporaryDirectory()
         try Fixtures.write(text, to: directory.url("data.csv"))
         let table = try CSVReader(categoricalColumns: ["color", "kind"]).read(path: directory.url("data.csv"))
         var models: [[UInt8]] = []
         for learner in Learner.allCases {
-            for target in ["y", "kind"] where !(learner == .linear && target == "kind") && !(learner == .logistic && target == "y") {
-                let parameters = learner == .forest ? ["trees": "3"] : learner == .gbdt ? ["rounds": "4", "max_leaves": "4"] : [:]
+            for target in ["y", "kind"]
+            where !(learner == .linear && target == "kind") && !(learner == .logistic && target == "y") {
+                let parameters =
+                    learner == .forest ? ["trees": "3"] : learner == .gbdt ? ["rounds": "4", "max_leaves": "4"] : [:]
                 let features = ["x1", "x2", "color"]
                 let model = try Training.train(
-                    TrainingRequest(table: table, target: target, features: features, learner: learner, parameters: parameters))
+                    TrainingRequest(
+                        table: table, target: target, features: features, learner: learner, parameters: parameters))
                 models.append(Array(model.encoded()))
             }
         }
@@ -64,7 +74,9 @@ private enum CSVFieldText {
         var generator = SeededGenerator(seed: fuzzer.seed)
         let directory = try TemporaryDirectory()
         let csvPath = directory.url("rows.csv")
-        fuzzer.run(samples: try Self.sampleModels(), tokens: ["\"levels\"", "\"classes\"", "\"left\"", "-1"], structured: true) { bytes in
+        fuzzer.run(
+            samples: try Self.sampleModels(), tokens: ["\"levels\"", "\"classes\"", "\"left\"", "-1"], structured: true
+        ) { bytes in
             let model = try Model.decode(Data(bytes))
             let compiled = try CompiledModel(model)
             let width = compiled.rowWidth
@@ -90,7 +102,10 @@ private enum CSVFieldText {
     /// The loader's refusals found by fuzzing and review, each of which crashed `predict` or a server before.
     @Test(arguments: [
         ("a repeated feature name", #""name":"x2""#, #""name":"x1""#),
-        ("a numeric feature with levels", #""kind":"numeric","name":"x1""#, #""kind":"numeric","levels":["p","q","r"],"name":"x1""#),
+        (
+            "a numeric feature with levels", #""kind":"numeric","name":"x1""#,
+            #""kind":"numeric","levels":["p","q","r"],"name":"x1""#
+        ),
         ("a child index of Int.min", #""left":[1,"#, #""left":[-9223372036854775808,"#),
     ])
     func modelsThatCrashedBeforeAreRefused(_ case: (String, String, String)) throws {
@@ -103,7 +118,9 @@ private enum CSVFieldText {
 
     @Test func repeatedMembersAndImmoderateValuesAreRefused() throws {
         let model = try #require(
-            try Self.sampleModels().map { String(decoding: $0, as: UTF8.self) }.first { $0.contains(#""link":"identity""#) && $0.contains("leaf_values") })
+            try Self.sampleModels().map { String(decoding: $0, as: UTF8.self) }.first {
+                $0.contains(#""link":"identity""#) && $0.contains("leaf_values")
+            })
         let repeated = String(model.dropLast()) + #","link":"softmax"}"#
         #expect(throws: MLOpsError.self) { try Model.decode(Data(repeated.utf8)) }
         let huge = try #require(model.range(of: #""leaf_values":["#))
@@ -112,8 +129,12 @@ private enum CSVFieldText {
     }
 
     @Test func aRegressionModelWithClassesIsRefused() throws {
-        let model = try #require(try Self.sampleModels().map { String(decoding: $0, as: UTF8.self) }.first { $0.contains(#""task":"regression""#) })
-        let damaged = model.replacingOccurrences(of: #""task":"regression""#, with: #""classes":[],"task":"regression""#)
+        let model = try #require(
+            try Self.sampleModels().map { String(decoding: $0, as: UTF8.self) }.first {
+                $0.contains(#""task":"regression""#)
+            })
+        let damaged = model.replacingOccurrences(
+            of: #""task":"regression""#, with: #""classes":[],"task":"regression""#)
         #expect(throws: MLOpsError.self) { try Model.decode(Data(damaged.utf8)) }
     }
 

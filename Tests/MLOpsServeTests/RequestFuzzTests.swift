@@ -12,7 +12,9 @@ import Testing
 @Suite struct RequestFuzzTests {
     private static func servedModel() throws -> ServedModel {
         let directory = try TemporaryDirectory()
-        let text = "x,color,y\n" + (0..<40).map { "\($0 % 9),\(["red", "blue"][$0 % 2]),\(["a", "b", "c"][$0 % 3])" }
+        let text =
+            "x,color,y\n"
+            + (0..<40).map { "\($0 % 9),\(["red", "blue"][$0 % 2]),\(["a", "b", "c"][$0 % 3])" }
             .joined(separator: "\n") + "\n"
         try Fixtures.write(text, to: directory.url("data.csv"))
         let table = try CSVReader(categoricalColumns: ["color", "y"]).read(path: directory.url("data.csv"))
@@ -53,7 +55,8 @@ import Testing
         ].map { Array($0.utf8) }
         // A binary request: the JSON header, then x as two FP32 values and color as two length-prefixed strings.
         let header = Array(
-            #"{"inputs":[{"name":"x","shape":[2],"datatype":"FP32","parameters":{"binary_data_size":8}},{"name":"color","shape":[2],"datatype":"BYTES","parameters":{"binary_data_size":15}}]}"#.utf8)
+            #"{"inputs":[{"name":"x","shape":[2],"datatype":"FP32","parameters":{"binary_data_size":8}},{"name":"color","shape":[2],"datatype":"BYTES","parameters":{"binary_data_size":15}}]}"#
+                .utf8)
         var binary = header
         for value in [Float(1.5), -2] { withUnsafeBytes(of: value.bitPattern.littleEndian) { binary += $0 } }
         for label in ["red", "blue"] {
@@ -62,30 +65,53 @@ import Testing
         }
         fuzzer.run(samples: json + [binary], structured: true, isDocumented: Self.isClientError) { bytes in
             // Binary cases keep the original header length, as a client's Inference-Header-Content-Length would.
-            let isBinary = bytes.count > header.count && bytes.starts(with: header.prefix(20)) && !bytes.starts(with: json[0].prefix(20))
+            let isBinary =
+                bytes.count > header.count && bytes.starts(with: header.prefix(20))
+                && !bytes.starts(with: json[0].prefix(20))
             let request = try OpenInferenceRequest(
-                body: ByteBuffer(bytes: bytes), jsonLength: isBinary ? header.count : nil, model: model, maximumRows: 64)
+                body: ByteBuffer(bytes: bytes), jsonLength: isBinary ? header.count : nil, model: model, maximumRows: 64
+            )
             let predictions = model.compiled.predict(encodedRows: request.rows.values)
-            _ = PredictionRendering.openInference(predictions.values, of: model, id: request.id, requestedOutputs: request.requestedOutputs)
+            _ = PredictionRendering.openInference(
+                predictions.values, of: model, id: request.id, requestedOutputs: request.requestedOutputs)
         }
         #expect(fuzzer.failures.isEmpty, "\(fuzzer.summary)")
         #expect(fuzzer.accepted > fuzzer.cases / 100 && fuzzer.refused > fuzzer.cases / 100, "\(fuzzer.summary)")
     }
 
     @Test(arguments: [
-        (#"{"inputs": [{"name": "x", "shape": [1], "datatype": "FP64", "data": [1]}, {"name": "x", "shape": [1], "datatype": "FP64", "data": [2]}, {"name": "color", "shape": [1], "datatype": "BYTES", "data": ["red"]}]}"#, "given twice"),
-        (#"{"inputs": [{"name": "x", "shape": [1], "datatype": "FP64", "data": [true]}, {"name": "color", "shape": [1], "datatype": "BYTES", "data": ["red"]}]}"#, "a boolean"),
-        (#"{"inputs": [{"name": "x", "shape": [1], "datatype": "UINT8", "data": [256]}, {"name": "color", "shape": [1], "datatype": "BYTES", "data": ["red"]}]}"#, "not a UINT8 value"),
-        (#"{"inputs": [{"name": "x", "shape": [1], "datatype": "INT8", "data": [-129]}, {"name": "color", "shape": [1], "datatype": "BYTES", "data": ["red"]}]}"#, "not a INT8 value"),
-        (#"{"inputs": [{"name": "x", "shape": [1, 2147483648, 2147483648, 2147483648], "datatype": "FP64", "data": [1]}]}"#, "every input needs [rows] or [rows, 1]"),
+        (
+            #"{"inputs": [{"name": "x", "shape": [1], "datatype": "FP64", "data": [1]}, {"name": "x", "shape": [1], "datatype": "FP64", "data": [2]}, {"name": "color", "shape": [1], "datatype": "BYTES", "data": ["red"]}]}"#,
+            "given twice"
+        ),
+        (
+            #"{"inputs": [{"name": "x", "shape": [1], "datatype": "FP64", "data": [true]}, {"name": "color", "shape": [1], "datatype": "BYTES", "data": ["red"]}]}"#,
+            "a boolean"
+        ),
+        (
+            #"{"inputs": [{"name": "x", "shape": [1], "datatype": "UINT8", "data": [256]}, {"name": "color", "shape": [1], "datatype": "BYTES", "data": ["red"]}]}"#,
+            "not a UINT8 value"
+        ),
+        (
+            #"{"inputs": [{"name": "x", "shape": [1], "datatype": "INT8", "data": [-129]}, {"name": "color", "shape": [1], "datatype": "BYTES", "data": ["red"]}]}"#,
+            "not a INT8 value"
+        ),
+        (
+            #"{"inputs": [{"name": "x", "shape": [1, 2147483648, 2147483648, 2147483648], "datatype": "FP64", "data": [1]}]}"#,
+            "every input needs [rows] or [rows, 1]"
+        ),
         (#"{"id": "a", "id": "b", "inputs": []}"#, "appears twice"),
-        (#"{"inputs": [{"name": "x", "shape": [2147483648], "datatype": "FP64", "data": [1]}, {"name": "color", "shape": [2147483648], "datatype": "BYTES", "data": ["red"]}]}"#, "more than the body"),
+        (
+            #"{"inputs": [{"name": "x", "shape": [2147483648], "datatype": "FP64", "data": [1]}, {"name": "color", "shape": [2147483648], "datatype": "BYTES", "data": ["red"]}]}"#,
+            "more than the body"
+        ),
         (#"{"id": "\#(String(repeating: "i", count: 300))", "inputs": []}"#, "at most 256 bytes"),
     ])
     func strictOpenInferenceRequests(_ case: (body: String, problem: String)) throws {
         let model = try Self.servedModel()
         do {
-            _ = try OpenInferenceRequest(body: ByteBuffer(string: `case`.body), jsonLength: nil, model: model, maximumRows: 64)
+            _ = try OpenInferenceRequest(
+                body: ByteBuffer(string: `case`.body), jsonLength: nil, model: model, maximumRows: 64)
             Issue.record("accepted: \(`case`.body)")
         } catch {
             #expect(error.status == .badRequest && error.message.contains(`case`.problem), "\(error.message)")
@@ -94,7 +120,8 @@ import Testing
 
     @Test func trailingBinaryBytesAndRepeatedColumnsAreRefused() throws {
         let model = try Self.servedModel()
-        let header = #"{"inputs":[{"name":"x","shape":[1],"datatype":"UINT8","parameters":{"binary_data_size":1}},{"name":"color","shape":[1],"datatype":"BYTES","data":["red"]}]}"#
+        let header =
+            #"{"inputs":[{"name":"x","shape":[1],"datatype":"UINT8","parameters":{"binary_data_size":1}},{"name":"color","shape":[1],"datatype":"BYTES","data":["red"]}]}"#
         var body = ByteBuffer(string: header)
         body.writeBytes([7, 99])
         #expect(throws: RequestError.self) {

@@ -13,7 +13,8 @@ extension Repository {
     /// Call with the write lock held. Returns how many it removed.
     func removeLeftovers() throws -> Int {
         var removed = 0
-        for name in try DirectoryListing.names(in: store.temporaryDirectory, missingIsEmpty: true) where name.hasPrefix("aside-") {
+        for name in try DirectoryListing.names(in: store.temporaryDirectory, missingIsEmpty: true)
+        where name.hasPrefix("aside-") {
             let runId = String(name.dropFirst("aside-".count))
             if (try? run(runId).status) == .running { continue }
             try? FileManager.default.removeItem(atPath: store.temporaryDirectory + "/" + name)

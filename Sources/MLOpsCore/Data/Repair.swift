@@ -33,7 +33,8 @@ extension Repository {
             defer { withExtendedLifetime(lock) {} }
             for id in found.corrupt { try store.quarantine(id, into: quarantineDirectory) }
         }
-        var report = RepairReport(found: found, quarantined: found.corrupt, fetched: nil, fetchProblem: nil, stillMissing: [])
+        var report = RepairReport(
+            found: found, quarantined: found.corrupt, fetched: nil, fetchProblem: nil, stillMissing: [])
         let needsFetch = !found.corrupt.isEmpty || !found.missing.isEmpty
         if needsFetch, options.remote != nil || config.core.remote != nil {
             var everything = options
@@ -45,7 +46,9 @@ extension Repository {
             }
         }
         report.stillMissing = try referencedObjectsMissing(besides: []).missing
-        if !found.corrupt.isEmpty || !report.stillMissing.isEmpty { try? CachedManifests(database: database).forgetAll() }
+        if !found.corrupt.isEmpty || !report.stillMissing.isEmpty {
+            try? CachedManifests(database: database).forgetAll()
+        }
         return report
     }
 }

@@ -49,11 +49,15 @@ struct SetAsideOutputs {
     ) {
         // What the stage wrote is removed only through real directories: a stage may have turned a parent into a
         // link to elsewhere, and nothing there is mlops's to delete.
-        func throughRealDirectories(_ path: String) -> Bool { (try? repository.requireRealDirectories(to: path, what: "")) != nil }
+        func throughRealDirectories(_ path: String) -> Bool {
+            (try? repository.requireRealDirectories(to: path, what: "")) != nil
+        }
         for out in written where throughRealDirectories(out) {
             try? FileManager.default.removeItem(atPath: repository.absolute(out))
         }
-        for (output, aside) in moved.reversed() where throughRealDirectories(output) { rename(aside, repository.absolute(output)) }
+        for (output, aside) in moved.reversed() where throughRealDirectories(output) {
+            rename(aside, repository.absolute(output))
+        }
         rmdir(directory)  // only when empty: an output that could not go back stays here, not lost
     }
 

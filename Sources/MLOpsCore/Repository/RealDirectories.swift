@@ -18,7 +18,9 @@ extension Repository {
             if FileSnapshot.take(absolute(prefix))?.isSymlink == true {
                 throw MLOpsError(
                     .invalidInput, "\(what) '\(path)' is reached through the symbolic link '\(prefix)'",
-                    hint: "mlops writes only through real directories; use the path the link points to, if it is in the repository")
+                    hint:
+                        "mlops writes only through real directories; use the path the link points to, if it is in the repository"
+                )
             }
         }
     }
@@ -34,15 +36,18 @@ extension Repository {
             for directory in [root, Self.resolved(root)].map({ $0 + "/" + reserved }) {
                 for candidate in [path, resolved] where candidate == directory || candidate.hasPrefix(directory + "/") {
                     throw MLOpsError(
-                        .invalidInput, "'\(given)' is inside \(reserved)/, which the repository needs", hint: "write the output elsewhere")
+                        .invalidInput, "'\(given)' is inside \(reserved)/, which the repository needs",
+                        hint: "write the output elsewhere")
                 }
             }
         }
         guard let output = FileSnapshot.take(path), output.isRegularFile else { return }
         // The same file under another name (a link) is caught by its identity.
         for input in inputs {
-            if let snapshot = FileSnapshot.take(input), snapshot.device == output.device, snapshot.inode == output.inode {
-                throw MLOpsError(.invalidInput, "'\(given)' is the file being read", hint: "write the output to another file")
+            if let snapshot = FileSnapshot.take(input), snapshot.device == output.device, snapshot.inode == output.inode
+            {
+                throw MLOpsError(
+                    .invalidInput, "'\(given)' is the file being read", hint: "write the output to another file")
             }
         }
     }

@@ -25,7 +25,8 @@ struct RunProcess: Equatable {
 
     /// Parses the stored form; nil for runs recorded before processes were (or on systems without `/proc`).
     init?(recorded: String?) {
-        guard let parts = recorded?.split(separator: ":"), parts.count == 2, let pid = Int32(parts[0]), let start = UInt64(parts[1])
+        guard let parts = recorded?.split(separator: ":"), parts.count == 2, let pid = Int32(parts[0]),
+            let start = UInt64(parts[1])
         else { return nil }
         self.pid = pid
         self.start = start
