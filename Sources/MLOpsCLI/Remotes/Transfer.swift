@@ -32,6 +32,9 @@ extension TransferReport {
         if runCacheEntries > 0 {
             text += "\(verb) \(runCacheEntries) run-cache entr\(runCacheEntries == 1 ? "y" : "ies").\n"
         }
+        if abandonedUploads > 0 {
+            text += "Removed \(abandonedUploads) upload\(abandonedUploads == 1 ? "" : "s") interrupted over a day ago.\n"
+        }
         if replaced > 0 { text += "Replaced \(replaced) object\(replaced == 1 ? "" : "s") the remote held.\n" }
         if !missing.isEmpty {
             text += "\(missing.count) object\(missing.count == 1 ? " is" : "s are") in neither place, first: \(missing[0]).\n"

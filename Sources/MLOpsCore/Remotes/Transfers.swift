@@ -19,6 +19,8 @@ public struct TransferReport: Codable, Sendable, Equatable {
     public var runCacheEntries = 0
     /// Objects the remote held corrupt and `push --verify` uploaded again (or all it held, with `--force`).
     public var replaced = 0
+    /// What interrupted uploads had left on the remote and `push` removed.
+    public var abandonedUploads = 0
 }
 
 /// Per tracked target, what is missing where (`status --remote`).
@@ -54,6 +56,9 @@ public struct TransferOptions: Sendable {
     public var runCache = false
     /// How `push` treats objects the remote lists already.
     public var remoteCopies = RemoteCopies.trusted
+    /// How old (in seconds) an unfinished upload on the remote must be for `push` to remove it: a day, so that
+    /// no upload still running on another machine is touched.
+    public var abandonedUploadAge: TimeInterval = 86_400
 
     /// How `push` treats the objects a remote already lists.
     public enum RemoteCopies: String, Sendable {
@@ -81,6 +86,7 @@ extension Repository {
         let entries = options.runCache ? try runCacheEntries() : [:]
         let targets = try trackedTargets(matching: try relativePaths(options)) + entries.values.flatMap(\.targets)
         return try await withRemote(options, connections: options.jobs) { name, remote in
+            let abandoned = try await remote.removeAbandonedUploads(olderThan: options.abandonedUploadAge)
             var onRemote = try await remote.listObjects()
             var files: [ObjectID: Int64] = [:]
             var manifests: [ObjectID: Int64] = [:]
@@ -98,6 +104,7 @@ extension Repository {
                 }
             }
             var report = TransferReport(remote: name, transferred: 0, bytes: 0, alreadyPresent: 0, missing: [])
+            report.abandonedUploads = abandoned
             let listed = (Array(files.keys) + Array(manifests.keys)).filter { onRemote.contains($0) }
             let held = listed.filter(store.contains)
             switch options.remoteCopies {

@@ -61,6 +61,23 @@ public struct PathRemote: RemoteStorage {
         }
     }
 
+    public func removeAbandonedUploads(olderThan age: TimeInterval) async throws -> Int {
+        let objects = root + "/" + ObjectID.algorithm
+        return try await BlockingWork.run {
+            let cutoff = Date().timeIntervalSince1970 - age
+            var removed = 0
+            for shard in try DirectoryListing.names(in: objects, missingIsEmpty: true) {
+                let directory = objects + "/" + shard
+                for name in try DirectoryListing.names(in: directory, missingIsEmpty: true) where ObjectStore.isStagingName(name) {
+                    var info = stat()
+                    let path = directory + "/" + name
+                    if lstat(path, &info) == 0, TimeInterval(info.st_mtim.tv_sec) < cutoff, unlink(path) == 0 { removed += 1 }
+                }
+            }
+            return removed
+        }
+    }
+
     public func download(_ id: ObjectID, to path: String, duplicates: [HashingCopy.Duplicate]) async throws -> HashingCopy.Outcome {
         let source = root + "/" + id.relativePath
         return try await BlockingWork.run {

@@ -31,6 +31,10 @@ public protocol RemoteStorage: Sendable {
     func uploadDocument(_ bytes: [UInt8], named name: String, in folder: String) async throws
     /// Reads document `name` in `folder`; throws `.notFound` when it is not there.
     func downloadDocument(named name: String, in folder: String) async throws -> [UInt8]
+    /// Removes what interrupted uploads left (staging files, unfinished S3 multipart uploads) that started
+    /// more than `age` seconds ago — long enough that no live upload, from any machine, is still writing them.
+    /// Returns how many it removed.
+    func removeAbandonedUploads(olderThan age: TimeInterval) async throws -> Int
     /// Releases connections; call once when done.
     func close() async
 }

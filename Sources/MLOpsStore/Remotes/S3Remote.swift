@@ -137,6 +137,35 @@ public final class S3Remote: RemoteStorage {
         }
     }
 
+    public func removeAbandonedUploads(olderThan age: TimeInterval) async throws -> Int {
+        let keyPrefix = key(ObjectID.algorithm + "/")
+        let cutoff = Date().addingTimeInterval(-age)
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var abandoned: [(key: String, uploadID: String)] = []
+        var markers: (key: String, uploadID: String)?
+        repeat {
+            var query = [("uploads", ""), ("prefix", keyPrefix)]
+            if let markers { query += [("key-marker", markers.key), ("upload-id-marker", markers.uploadID)] }
+            let body = try await send("GET", key: nil, query: query, expect: [200]).text
+            for upload in body.components(separatedBy: "<Upload>").dropFirst() {
+                guard let key = XMLFields.values(of: "Key", in: upload).first,
+                    let uploadID = XMLFields.values(of: "UploadId", in: upload).first,
+                    let initiated = XMLFields.values(of: "Initiated", in: upload).first
+                else { continue }
+                let started = parser.date(from: initiated) ?? ISO8601DateFormatter().date(from: initiated)
+                if let started, started < cutoff { abandoned.append((key, uploadID)) }
+            }
+            let truncated = XMLFields.values(of: "IsTruncated", in: body).first == "true"
+            let next = (XMLFields.values(of: "NextKeyMarker", in: body).first, XMLFields.values(of: "NextUploadIdMarker", in: body).first)
+            markers = truncated ? next.0.flatMap { key in next.1.map { (key, $0) } } : nil
+        } while markers != nil
+        for upload in abandoned {
+            _ = try await send("DELETE", key: upload.key, query: [("uploadId", upload.uploadID)], expect: [204, 200, 404])
+        }
+        return abandoned.count
+    }
+
     public func download(_ id: ObjectID, to path: String, duplicates: [HashingCopy.Duplicate]) async throws -> HashingCopy.Outcome {
         try await withRetries { () async throws -> HashingCopy.Outcome in
             let file = try OpenFile.replacing(path, mode: 0o444)
