@@ -51,7 +51,9 @@ final class ModelHost: Sendable {
     let repository: Repository
     private let table: Mutex<[String: Endpoint]>
     /// The last refresh failure reported per route, so a lasting problem is reported once.
-    private let reportedFailures = Mutex<[String: String]>([:])
+    /// Per route, the last refresh that failed: the version it tried (when the alias resolved) and why. A version
+    /// that failed to load is not loaded (and hashed) again on every poll; the alias must move first.
+    private let reportedFailures = Mutex<[String: (version: Int?, message: String)]>([:])
     let metrics: ServingMetrics
     /// The served names in the order they were given.
     let names: [String]
@@ -67,12 +69,15 @@ final class ModelHost: Sendable {
             for planned in plan.routes {
                 let reference = try ModelReference.parse(planned.reference)
                 let version = try repository.versionNumber(reference)
-                let model = try loaded["\(plan.name)@\(version)"] ?? Self.load(repository, name: plan.name, version: version)
+                let model =
+                    try loaded["\(plan.name)@\(version)"] ?? Self.load(repository, name: plan.name, version: version)
                 loaded[model.reference] = model
-                routes.append(Route(label: planned.reference, reference: reference, weight: planned.weight, model: model))
+                routes.append(
+                    Route(label: planned.reference, reference: reference, weight: planned.weight, model: model))
                 metrics.setLoaded(route: planned.reference, model: plan.name, version: version, previous: nil)
             }
-            endpoints[plan.name] = Endpoint(name: plan.name, routes: routes, totalWeight: routes.reduce(0) { $0 + $1.weight })
+            endpoints[plan.name] = Endpoint(
+                name: plan.name, routes: routes, totalWeight: routes.reduce(0) { $0 + $1.weight })
         }
         table = Mutex(endpoints)
         names = plans.map(\.name)
@@ -95,21 +100,30 @@ final class ModelHost: Sendable {
             var changed = false
             for (index, route) in routes.enumerated() {
                 guard case .alias = route.reference else { continue }
+                var version: Int?
                 do {
-                    let version = try repository.versionNumber(route.reference)
+                    let target = try repository.versionNumber(route.reference)
+                    version = target
+                    guard target != route.model.version else {
+                        reportedFailures.withLock { _ = $0.removeValue(forKey: route.label) }
+                        continue
+                    }
+                    if reportedFailures.withLock({ $0[route.label]?.version }) == target { continue }
+                    let model =
+                        try routes.first { $0.model.version == target }?.model
+                        ?? Self.load(repository, name: endpoint.name, version: target)
                     reportedFailures.withLock { _ = $0.removeValue(forKey: route.label) }
-                    guard version != route.model.version else { continue }
-                    let model = try routes.first { $0.model.version == version }?.model
-                        ?? Self.load(repository, name: endpoint.name, version: version)
-                    routes[index] = Route(label: route.label, reference: route.reference, weight: route.weight, model: model)
+                    routes[index] = Route(
+                        label: route.label, reference: route.reference, weight: route.weight, model: model)
                     changed = true
-                    metrics.setLoaded(route: route.label, model: endpoint.name, version: version, previous: route.model.version)
-                    events.append(.swapped(route: route.label, previous: route.model.version, version: version))
+                    metrics.setLoaded(
+                        route: route.label, model: endpoint.name, version: target, previous: route.model.version)
+                    events.append(.swapped(route: route.label, previous: route.model.version, version: target))
                 } catch {
-                    let message = (error as? MLOpsError)?.message ?? "\(error)"
+                    let message = (error as? MLOpsError)?.message ?? ErrorDescription.describe(error)
                     let isNew = reportedFailures.withLock { failures in
-                        defer { failures[route.label] = message }
-                        return failures[route.label] != message
+                        defer { failures[route.label] = (version, message) }
+                        return failures[route.label]?.message != message
                     }
                     if isNew { events.append(.refreshFailed(route: route.label, message: message)) }
                 }

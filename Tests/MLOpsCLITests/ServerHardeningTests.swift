@@ -139,5 +139,7 @@ import Testing
         let failure = try #require(events.first { $0["event"] as? String == "refresh_failed" }, "\(events)")
         #expect((failure["message"] as? String)?.contains("feature 'cylinders' is listed twice") == true, "\(failure)")
         #expect(!events.contains { $0["event"] as? String == "swapped" })
+        // Reported once and loaded once, not on every poll (about eight polls passed).
+        #expect(events.filter { $0["event"] as? String == "refresh_failed" }.count == 1, "\(events)")
     }
 }

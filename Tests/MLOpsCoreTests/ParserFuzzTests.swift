@@ -108,6 +108,7 @@ import Testing
             _ = try Repository.parseMetrics(Data(bytes), path: "metrics.json")
         }
         #expect(metrics.failures.isEmpty, "\(metrics.summary)")
+        #expect(throws: MLOpsError.self) { try Repository.parseMetrics(Data(#"{"c": 1, "c": 2}"#.utf8), path: "m.json") }
 
         let directory = try TemporaryDirectory()
         let record = StageRecord(

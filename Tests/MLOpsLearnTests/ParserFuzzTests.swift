@@ -126,6 +126,9 @@ private enum CSVFieldText {
         let huge = try #require(model.range(of: #""leaf_values":["#))
         let immoderate = model.replacingCharacters(in: huge, with: #""leaf_values":[1.7e308,"#)
         #expect(throws: MLOpsError.self) { try Model.decode(Data(immoderate.utf8)) }
+        let mislabeled = model.replacingOccurrences(of: #""learner":"gbdt""#, with: #""learner":"linear""#)
+        #expect(mislabeled != model)
+        #expect(throws: MLOpsError.self) { try Model.decode(Data(mislabeled.utf8)) }
     }
 
     @Test func aRegressionModelWithClassesIsRefused() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import MLOpsErrors
+import MLOpsLearn
 import MLOpsStore
 import Yams
 
@@ -162,6 +163,9 @@ extension Repository {
         }
         guard case .object = value else {
             throw MLOpsError(.invalidInput, "the metrics file '\(path)' must hold a JSON object of numbers")
+        }
+        if let repeated = DuplicateJSONMembers.first(in: Array(data)) {
+            throw MLOpsError(.invalidInput, "the metrics file '\(path)' gives '\(repeated)' twice in one object")
         }
         var metrics: [String: Double] = [:]
         func flatten(_ value: MetricsValue, prefix: String) {

@@ -57,6 +57,11 @@ public struct CompiledModel: Sendable {
         self.link = model.link
         featureCount = signature.features.count
         if let problem = signature.problem() { throw invalid(problem) }
+        // The learner names the kind of parameters; a document with the other kind means something else to readers.
+        let linearLearner = model.learner == .linear || model.learner == .logistic
+        guard linearLearner == (model.linear != nil), linearLearner != (model.trees != nil) else {
+            throw invalid("learner '\(model.learner.rawValue)' does not match its \(model.linear != nil ? "linear" : "tree") parameters")
+        }
         guard model.formatVersion >= 1 else { throw invalid("model format \(model.formatVersion) does not exist") }
         switch (signature.task, model.link) {
         case (.regression, .identity):
