@@ -11,6 +11,8 @@ public final class RunningServer: @unchecked Sendable {
     public let url: String
     private let output: FileHandle
     private var buffered = ""
+    /// Events read after start-up by ``waitForEvent(_:timeout:)``, kept for ``stop()``.
+    private var seen: [[String: Any]] = []
 
     /// One HTTP answer.
     public struct Answer: Sendable {
@@ -76,8 +78,31 @@ public final class RunningServer: @unchecked Sendable {
         if process.isRunning { process.terminate() }
         let rest = buffered + String(decoding: output.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        return rest.split(separator: "\n").compactMap {
+        return seen + rest.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+    }
+
+    /// Waits up to `timeout` seconds for the server to print an event named `name` (`swapped`,
+    /// `refresh_failed`), and returns it; nil when it did not come. What it reads stays in ``stop()``'s list.
+    public func waitForEvent(_ name: String, timeout: TimeInterval) -> [String: Any]? {
+        let deadline = Date().addingTimeInterval(timeout)
+        var searched = 0
+        while true {
+            while let newline = buffered.firstIndex(of: "\n") {
+                let line = String(buffered[..<newline])
+                buffered = String(buffered[buffered.index(after: newline)...])
+                if let event = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] { seen.append(event) }
+            }
+            if let event = seen[searched...].first(where: { $0["event"] as? String == name }) { return event }
+            searched = seen.count
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0 else { return nil }
+            var poller = pollfd(fd: output.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, Int32(remaining * 1000)) > 0 else { return nil }
+            let chunk = output.availableData
+            if chunk.isEmpty { return nil }
+            buffered += String(decoding: chunk, as: UTF8.self)
         }
     }
 
