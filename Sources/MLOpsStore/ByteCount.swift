@@ -9,11 +9,12 @@ public enum ByteCount {
 
     /// The sum of `sizes`, saturating at `Int64.max` instead of trapping.
     public static func total<Sizes: Sequence>(_ sizes: Sizes) -> Int64 where Sizes.Element == Int64 {
-        var total: Int64 = 0
-        for size in sizes {
-            let (sum, overflow) = total.addingReportingOverflow(size)
-            total = overflow ? .max : sum
-        }
-        return total
+        sizes.reduce(0, sum)
+    }
+
+    /// `a + b`, saturating at `Int64.max` instead of trapping.
+    public static func sum(_ a: Int64, _ b: Int64) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
     }
 }

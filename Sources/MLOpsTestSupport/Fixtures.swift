@@ -76,6 +76,18 @@ extension Fixtures {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Trains on `auto-mpg.csv` in `directory` (an ``experimentRepository()``) to predict `mpg`, with `arguments`
+    /// added, and returns the run's id; throws with the command's error output when training fails.
+    public static func trainedRun(_ arguments: [String] = [], in directory: TemporaryDirectory) async throws -> String {
+        let trained = await CLIRunner.run(
+            ["train", "--data", "auto-mpg.csv", "--target", "mpg", "--json"] + arguments, in: directory.path)
+        guard trained.exitCode == 0, let run = (try? trained.json() as? [String: Any])?["run_id"] as? String else {
+            throw NSError(
+                domain: "train", code: Int(trained.exitCode), userInfo: [NSLocalizedDescriptionKey: trained.standardError])
+        }
+        return run
+    }
+
     /// A temporary git repository with an mlops repository in it and the bundled auto-mpg data tracked and
     /// committed.
     public static func experimentRepository() async throws -> TemporaryDirectory {

@@ -109,9 +109,7 @@ import Testing
 
     @Test func outputsCannotReplaceTheRepositoryOrTheInputAndEndlessInputsEnd() async throws {
         let directory = try await Fixtures.experimentRepository()
-        let trained = await CLIRunner.run(
-            ["train", "--data", "auto-mpg.csv", "--target", "mpg", "--param", "rounds=3", "--json"], in: directory.path)
-        let run = try #require((try trained.json() as? [String: Any])?["run_id"] as? String)
+        let run = try await Fixtures.trainedRun(["--param", "rounds=3"], in: directory)
         for output in [".mlops/mlops.db", ".git/HEAD", "auto-mpg.csv"] {
             expectClear(
                 await CLIRunner.run(
@@ -136,12 +134,7 @@ import Testing
 
     @Test func anEvaluationThatOverflowsLeavesNoRunningRun() async throws {
         let directory = try await Fixtures.experimentRepository()
-        let trained = await CLIRunner.run(
-            [
-                "train", "--data", "auto-mpg.csv", "--target", "mpg", "--model", "linear", "--feature", "weight",
-                "--json",
-            ], in: directory.path)
-        let run = try #require((try trained.json() as? [String: Any])?["run_id"] as? String, "\(trained.standardError)")
+        let run = try await Fixtures.trainedRun(["--model", "linear", "--feature", "weight"], in: directory)
         try Fixtures.write("weight,mpg\n1e300,20\n-1e300,30\n", to: directory.url("extreme.csv"))
         expectClear(
             await CLIRunner.run(["eval", "run:" + run, "--data", "extreme.csv"], in: directory.path), exit: 65,

@@ -11,11 +11,7 @@ import Testing
     private func registry() async throws -> TemporaryDirectory {
         let directory = try await Fixtures.experimentRepository()
         for rounds in [5, 6] {
-            let trained = await CLIRunner.run(
-                ["train", "--data", "auto-mpg.csv", "--target", "mpg", "--param", "rounds=\(rounds)", "--json"],
-                in: directory.path)
-            let run = try #require(
-                (try trained.json() as? [String: Any])?["run_id"] as? String, "\(trained.standardError)")
+            let run = try await Fixtures.trainedRun(["--param", "rounds=\(rounds)"], in: directory)
             #expect(
                 await CLIRunner.run(["model", "register", "run:" + run, "--name", "mpg"], in: directory.path).exitCode
                     == 0)

@@ -10,9 +10,7 @@ import Testing
 @Suite struct BundleValidationTests {
     @Test func manifestsWithEscapesOrRepeatedMembersAreRefused() async throws {
         let directory = try await Fixtures.experimentRepository()
-        let trained = await CLIRunner.run(
-            ["train", "--data", "auto-mpg.csv", "--target", "mpg", "--param", "rounds=3", "--json"], in: directory.path)
-        let run = try #require((try trained.json() as? [String: Any])?["run_id"] as? String)
+        let run = try await Fixtures.trainedRun(["--param", "rounds=3"], in: directory)
         #expect(
             await CLIRunner.run(["export", "run:" + run, "--output", "b.tar.gz"], in: directory.path).exitCode == 0)
         let files = try BundleArchive.read(directory.url("b.tar.gz"))

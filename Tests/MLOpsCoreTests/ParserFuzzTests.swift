@@ -108,7 +108,9 @@ import Testing
             _ = try Repository.parseMetrics(Data(bytes), path: "metrics.json")
         }
         #expect(metrics.failures.isEmpty, "\(metrics.summary)")
-        #expect(throws: MLOpsError.self) { try Repository.parseMetrics(Data(#"{"c": 1, "c": 2}"#.utf8), path: "m.json") }
+        #expect(throws: MLOpsError.self) {
+            try Repository.parseMetrics(Data(#"{"c": 1, "c": 2}"#.utf8), path: "m.json")
+        }
 
         let directory = try TemporaryDirectory()
         let record = StageRecord(
@@ -148,9 +150,7 @@ import Testing
     /// and the object store as they were.
     @Test func bundlesAreImportedWholeOrNotAtAll() async throws {
         let directory = try await Fixtures.experimentRepository()
-        let trained = await CLIRunner.run(
-            ["train", "--data", "auto-mpg.csv", "--target", "mpg", "--param", "rounds=5", "--json"], in: directory.path)
-        let runId = try #require((try trained.json() as? [String: Any])?["run_id"] as? String)
+        let runId = try await Fixtures.trainedRun(["--param", "rounds=5"], in: directory)
         #expect(
             await CLIRunner.run(["model", "register", "run:" + runId, "--name", "mpg"], in: directory.path).exitCode
                 == 0)

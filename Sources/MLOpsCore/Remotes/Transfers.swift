@@ -128,7 +128,7 @@ extension Repository {
                         report.alreadyPresent += 1
                     } else if store.contains(id) {
                         phase.append((id, size))
-                        total = ByteCount.total([total, size])
+                        total = ByteCount.sum(total, size)
                     } else {
                         missing.insert(id)
                     }
@@ -307,7 +307,8 @@ extension Repository {
             // Objects that did not arrive must not hold back the targets that did: check those out, then report
             // the failure (the checkout's own complaint about the same objects adds nothing).
             let targets = try trackedTargets(matching: try relativePaths(options))
-            let whole = try targets.filter { try objectIDs(of: $0).allSatisfy(store.contains) && recordedEntries(of: $0) != nil }
+            // A directory's files are listed only when its manifest arrived, so this needs every object of each.
+            let whole = try targets.filter { try objectIDs(of: $0).allSatisfy(store.contains) }
             if !whole.isEmpty {
                 _ = try checkout(whole.map { absolute($0.path) }, relativeTo: root, force: force, prepared: [:], progress: progress)
             }
