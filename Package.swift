@@ -2,8 +2,9 @@
 import PackageDescription
 
 // Dependencies point one way (docs/architecture.md):
-// mlops → MLOpsCLI → {MLOpsServe, MLOpsMonitor} → MLOpsCore → {MLOpsStore, MLOpsLearn} → MLOpsErrors.
-// Only MLOpsCLI imports ArgumentParser; nothing below it prints.
+// mlops → MLOpsCLI → {MLOpsServe, MLOpsMonitor} → MLOpsCore → {MLOpsStore, MLOpsLearn} → {MLOpsErrors,
+// MLOpsParallel}. Only MLOpsCLI imports ArgumentParser; nothing below it prints. Every target declares exactly the
+// modules it imports: scripts/test builds with `--explicit-target-dependency-import-check error`.
 
 /// Release builds on Linux link the Swift runtime and Foundation statically: every command starts a process, and resolving
 /// thousands of symbols across the shared Swift libraries at each start cost more than the work of `status` on a
@@ -43,7 +44,7 @@ let package = Package(
         .target(
             name: "MLOpsCLI",
             dependencies: [
-                "MLOpsCore", "MLOpsServe", "MLOpsMonitor", "MLOpsLearn", "MLOpsErrors", "MLOpsStore",
+                "MLOpsCore", "MLOpsServe", "MLOpsMonitor", "MLOpsLearn", "MLOpsErrors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,7 +67,7 @@ let package = Package(
         .target(
             name: "MLOpsCore",
             dependencies: [
-                "MLOpsStore", "MLOpsLearn", "MLOpsErrors", "CGit2", "CArchive",
+                "MLOpsStore", "MLOpsLearn", "MLOpsErrors", "MLOpsParallel", "CGit2", "CArchive",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -74,15 +75,16 @@ let package = Package(
         .target(
             name: "MLOpsStore",
             dependencies: [
-                "MLOpsErrors", "CSyncFS", .product(name: "Crypto", package: "swift-crypto"),
+                "MLOpsErrors", "MLOpsParallel", "CSyncFS", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .target(name: "CSyncFS"),
-        .target(name: "MLOpsLearn", dependencies: ["MLOpsErrors"]),
+        .target(name: "MLOpsLearn", dependencies: ["MLOpsErrors", "MLOpsParallel"]),
         .target(name: "MLOpsErrors"),
+        .target(name: "MLOpsParallel"),
         .systemLibrary(
             name: "CGit2", pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
@@ -100,7 +102,14 @@ let package = Package(
         .testTarget(
             name: "MLOpsServeTests",
             dependencies: ["MLOpsServe", "MLOpsLearn", "MLOpsTestSupport", .product(name: "NIOCore", package: "swift-nio")]),
-        .testTarget(name: "MLOpsCoreTests", dependencies: ["MLOpsCore", "MLOpsLearn", "MLOpsStore", "MLOpsErrors", "MLOpsTestSupport"]),
-        .testTarget(name: "MLOpsCLITests", dependencies: ["MLOpsCLI", "MLOpsTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "MLOpsCoreTests",
+            dependencies: [
+                "MLOpsCore", "MLOpsLearn", "MLOpsStore", "MLOpsErrors", "MLOpsTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(
+            name: "MLOpsCLITests", dependencies: ["MLOpsCLI", "MLOpsCore", "MLOpsErrors", "MLOpsTestSupport"],
+            exclude: ["Fixtures"]),
     ]
 )

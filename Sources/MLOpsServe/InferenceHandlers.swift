@@ -304,7 +304,7 @@ struct InferenceHandlers: Sendable {
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[String], any Error>) in
             DispatchQueue.global(qos: .utility).async {
                 log?.flush()
-                continuation.resume(with: Result { try repository.recordFeedback(labels) })
+                continuation.resume(with: Result { try repository.servingLog.recordFeedback(labels) })
             }
         }
     }

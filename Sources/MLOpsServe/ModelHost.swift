@@ -68,7 +68,7 @@ final class ModelHost: Sendable {
             var routes: [Route] = []
             for planned in plan.routes {
                 let reference = try ModelReference.parse(planned.reference)
-                let version = try repository.versionNumber(reference)
+                let version = try repository.registry.versionNumber(reference)
                 let model =
                     try loaded["\(plan.name)@\(version)"] ?? Self.load(repository, name: plan.name, version: version)
                 loaded[model.reference] = model
@@ -102,7 +102,7 @@ final class ModelHost: Sendable {
                 guard case .alias = route.reference else { continue }
                 var version: Int?
                 do {
-                    let target = try repository.versionNumber(route.reference)
+                    let target = try repository.registry.versionNumber(route.reference)
                     version = target
                     guard target != route.model.version else {
                         reportedFailures.withLock { _ = $0.removeValue(forKey: route.label) }

@@ -63,7 +63,7 @@ final class PredictionLogWriter: Sendable {
             pending.withLock { swap(&batch, &$0) }
             guard !batch.isEmpty else { return }
             do {
-                try repository.appendServingLog(batch.map(Self.record))
+                try repository.servingLog.append(batch.map(Self.record))
                 metrics.logWritten.increment(by: Int64(batch.count))
                 totals.withLock { $0.written += batch.count }
             } catch {

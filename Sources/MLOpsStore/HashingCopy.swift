@@ -7,6 +7,7 @@ import CSyncFS
 import Crypto
 import Dispatch
 import MLOpsErrors
+import MLOpsParallel
 import Synchronization
 
 /// Streams a file through SHA-256, optionally writing the same bytes to a destination, in constant memory.

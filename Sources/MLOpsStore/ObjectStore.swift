@@ -6,6 +6,7 @@
 import CSyncFS
 import Foundation
 import MLOpsErrors
+import MLOpsParallel
 import Synchronization
 
 /// A local content-addressed object store: `objects/sha256/ab/cdef…`, each object written once and read-only.

@@ -88,6 +88,40 @@ extension Fixtures {
         return run
     }
 
+    /// An ``experimentRepository()`` with one registered version of `mpg` per entry of `versions` (the extra
+    /// `train` arguments of each, in version order) and, when given, `production` on that version. Returns the
+    /// directory and the versions' run ids; throws with the command's error output when a step fails.
+    public static func registry(
+        _ versions: [[String]], production: Int? = nil
+    ) async throws -> (directory: TemporaryDirectory, runs: [String]) {
+        let directory = try await experimentRepository()
+        var runs: [String] = []
+        for arguments in versions {
+            let run = try await trainedRun(arguments, in: directory)
+            try await succeed(["model", "register", "run:" + run, "--name", "mpg"], in: directory)
+            runs.append(run)
+        }
+        if let production {
+            try await succeed(["model", "promote", "mpg@\(production)", "--to", "production"], in: directory)
+        }
+        return (directory, runs)
+    }
+
+    /// The `train` arguments of a model of `learner` on five auto-mpg features, `origin` read as a category.
+    public static func fiveFeatures(_ learner: String) -> [String] {
+        ["--model", learner, "--categorical", "origin"]
+            + ["cylinders", "weight", "year", "origin", "horsepower"].flatMap { ["--feature", $0] }
+    }
+
+    private static func succeed(_ arguments: [String], in directory: TemporaryDirectory) async throws {
+        let result = await CLIRunner.run(arguments, in: directory.path)
+        guard result.exitCode == 0 else {
+            throw NSError(
+                domain: arguments.joined(separator: " "), code: Int(result.exitCode),
+                userInfo: [NSLocalizedDescriptionKey: result.standardError])
+        }
+    }
+
     /// A temporary git repository with an mlops repository in it and the bundled auto-mpg data tracked and
     /// committed.
     public static func experimentRepository() async throws -> TemporaryDirectory {

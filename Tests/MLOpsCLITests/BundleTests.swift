@@ -5,13 +5,7 @@ import Testing
 /// `export --format bundle` and `import` between real repositories, and every bundle shape import refuses.
 @Suite struct BundleTests {
     private func registry() async throws -> TemporaryDirectory {
-        let directory = try await Fixtures.experimentRepository()
-        let trained = await CLIRunner.run(
-            ["train", "--data", "auto-mpg.csv", "--target", "mpg", "--categorical", "origin", "--json"]
-                + ["cylinders", "weight", "year", "origin", "horsepower"].flatMap { ["--feature", $0] }, in: directory.path)
-        let run = try #require((try trained.json() as? [String: Any])?["run_id"] as? String)
-        _ = await CLIRunner.run(["model", "register", "run:" + run, "--name", "mpg"], in: directory.path)
-        return directory
+        try await Fixtures.registry([Fixtures.fiveFeatures("gbdt")]).directory
     }
 
     @Test func aBundleCarriesTheModelAndItsLineageToAnotherRepository() async throws {

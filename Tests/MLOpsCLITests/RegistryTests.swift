@@ -6,19 +6,7 @@ import Testing
 @Suite struct RegistryTests {
     /// A repository with two registered versions of `mpg`: 1 (linear) and 2 (gbdt).
     private func registry() async throws -> (TemporaryDirectory, [String]) {
-        let directory = try await Fixtures.experimentRepository()
-        var runs: [String] = []
-        for model in ["linear", "gbdt"] {
-            let trained = await CLIRunner.run(
-                ["train", "--data", "auto-mpg.csv", "--target", "mpg", "--model", model, "--categorical", "origin",
-                 "--json"] + ["cylinders", "weight", "year", "origin", "horsepower"].flatMap { ["--feature", $0] },
-                in: directory.path)
-            let run = try #require((try trained.json() as? [String: Any])?["run_id"] as? String)
-            runs.append(run)
-            let registered = await CLIRunner.run(["model", "register", "run:" + run, "--name", "mpg"], in: directory.path)
-            #expect(registered.exitCode == 0, "\(registered.standardError)")
-        }
-        return (directory, runs)
+        try await Fixtures.registry([Fixtures.fiveFeatures("linear"), Fixtures.fiveFeatures("gbdt")])
     }
 
     private func mlops(_ arguments: [String], _ directory: TemporaryDirectory) async -> CLIResult {

@@ -9,16 +9,7 @@ import Testing
 @Suite(.serialized) struct ServerHardeningTests {
     /// A repository with `mpg@1` and `mpg@2` (two small models), `production` on 1.
     private func registry() async throws -> TemporaryDirectory {
-        let directory = try await Fixtures.experimentRepository()
-        for rounds in [5, 6] {
-            let run = try await Fixtures.trainedRun(["--param", "rounds=\(rounds)"], in: directory)
-            #expect(
-                await CLIRunner.run(["model", "register", "run:" + run, "--name", "mpg"], in: directory.path).exitCode
-                    == 0)
-        }
-        #expect(
-            await CLIRunner.run(["model", "promote", "mpg@1", "--to", "production"], in: directory.path).exitCode == 0)
-        return directory
+        try await Fixtures.registry([["--param", "rounds=5"], ["--param", "rounds=6"]], production: 1).directory
     }
 
     private static let row =
@@ -120,7 +111,9 @@ import Testing
             program: "/usr/bin/python3",
             [
                 "-c",
-                "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('UPDATE model_versions SET oid=? WHERE version=2', (sys.argv[2],)); c.commit()",
+                // Versions are immutable (a trigger refuses the update), so damage from outside mlops drops it first.
+                "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('DROP TRIGGER model_versions_do_not_change'); "
+                    + "c.execute('UPDATE model_versions SET oid=? WHERE version=2', (sys.argv[2],)); c.commit()",
                 directory.url(".mlops/mlops.db"), damagedOid,
             ], in: directory.path)
         #expect(update.exitCode == 0, "\(update.standardError)")

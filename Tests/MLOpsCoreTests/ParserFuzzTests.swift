@@ -159,7 +159,7 @@ import Testing
         let original = try BundleArchive.read(directory.url("mpg.tar.gz"))
         let path = directory.url("fuzzed.tar.gz")
         func state() throws -> (versions: Int, objects: [String]) {
-            let versions = (try? repository.modelVersions("fuzzed").count) ?? 0
+            let versions = (try? repository.registry.versions(of: "fuzzed").count) ?? 0
             let objects = try FileManager.default.subpathsOfDirectory(atPath: directory.url(".mlops/objects")).sorted()
             return (versions, objects)
         }

@@ -55,8 +55,8 @@ import Testing
         }
         let database = try MetadataDatabase(path: path)
         #expect(try database.appliedMigrations() == MetadataDatabase.migrations.migrations)
-        #expect(try database.pool.read { try Int.fetchOne($0, sql: "SELECT x FROM keep") } == 42)
-        try database.pool.write {
+        #expect(try database.read { try Int.fetchOne($0, sql: "SELECT x FROM keep") } == 42)
+        try database.write {
             try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('9999-from-the-future')")
         }
         let error = #expect(throws: MLOpsError.self) { try MetadataDatabase(path: path) }

@@ -17,12 +17,13 @@ struct RunSelection: ParsableArguments {
     @Option(name: .customLong("run"), help: "The run (default: $MLOPS_RUN_ID).")
     var run: String?
 
-    func id(in context: CommandContext, repository: Repository) throws -> String {
+    /// The run as given (an id or a unique prefix); the store resolves it.
+    func reference(in context: CommandContext) throws -> String {
         guard let reference = run ?? context.environment[Repository.runEnvironmentVariable] else {
             throw MLOpsError(
                 .usage, "no run to record into", hint: "pass --run <id>, or call this inside `mlops run -- <command>`")
         }
-        return try repository.resolveRunID(reference)
+        return reference
     }
 }
 
@@ -44,9 +45,8 @@ extension MLOps.Log {
         var step = 0
 
         func run(in context: CommandContext) async throws {
-            let repository = try repository(context)
-            let id = try selection.id(in: context, repository: repository)
-            try repository.logMetrics([key: value], step: step, run: id)
+            let id = try repository(context).runs.logMetrics(
+                [key: value], step: step, run: try selection.reference(in: context))
             try output(context).render(["run": id]) { _ in "" }
         }
     }
@@ -65,9 +65,7 @@ extension MLOps.Log {
         var value: String
 
         func run(in context: CommandContext) async throws {
-            let repository = try repository(context)
-            let id = try selection.id(in: context, repository: repository)
-            try repository.logParams([key: value], run: id)
+            let id = try repository(context).runs.logParams([key: value], run: try selection.reference(in: context))
             try output(context).render(["run": id]) { _ in "" }
         }
     }
@@ -86,10 +84,10 @@ extension MLOps.Log {
         var name: String?
 
         func run(in context: CommandContext) async throws {
-            let repository = try repository(context)
-            let id = try selection.id(in: context, repository: repository)
-            let oid = try repository.logArtifact(name ?? path, file: context.absolutePath(path), run: id)
-            try output(context).render(["run": id, "oid": oid.description]) { _ in "Stored \(path) as \(oid).\n" }
+            let reference = try selection.reference(in: context)
+            let artifact = try repository(context).logArtifact(
+                name ?? path, file: context.absolutePath(path), run: reference)
+            try output(context).render(["run": artifact.run, "oid": artifact.oid.description]) { _ in "Stored \(path) as \(artifact.oid).\n" }
         }
     }
 }

@@ -58,7 +58,7 @@ extension MLOps.Runs {
             listing.sortKey = sort
             listing.descending = !ascending
             listing.limit = limit
-            let runs = try repository(context).runs(listing)
+            let runs = try repository(context).runs.list(listing)
             try output(context).render(runs) { style in
                 guard !runs.isEmpty else { return "No runs. Train one with `mlops train`.\n" }
                 // The four metrics most runs have (ties alphabetically), so the columns say the most.
@@ -90,7 +90,7 @@ extension MLOps.Runs {
         var run: String
 
         func run(in context: CommandContext) async throws {
-            let run = try repository(context).run(self.run)
+            let run = try repository(context).runs.run(self.run)
             try output(context).render(run) { style in
                 var text = style.bold("run \(run.id)") + "  \(run.name)\n"
                 var table = TextTable()
@@ -150,7 +150,7 @@ extension MLOps.Runs {
 
         func run(in context: CommandContext) async throws {
             let repository = try repository(context)
-            let loaded = try runs.map { try repository.run($0) }
+            let loaded = try runs.map { try repository.runs.run($0) }
             let paramNames = Set(loaded.flatMap(\.params.keys)).sorted()
             let metricNames = Set(loaded.flatMap(\.metrics.keys)).sorted()
             var comparison = Comparison(runs: loaded.map(\.id), params: [:], metrics: [:], differing: [])
@@ -191,7 +191,7 @@ extension MLOps.Runs {
         var runs: [String]
 
         func run(in context: CommandContext) async throws {
-            let deleted = try repository(context).deleteRuns(runs)
+            let deleted = try repository(context).runs.delete(runs)
             try output(context).render(["deleted": deleted]) { _ in
                 "Deleted \(deleted.count) run\(deleted.count == 1 ? "" : "s").\n"
             }

@@ -45,7 +45,7 @@ extension MLOps.ModelGroup {
         @OptionGroup var globals: GlobalOptions
 
         func run(in context: CommandContext) async throws {
-            let models = try repository(context).registeredModels()
+            let models = try repository(context).registry.models()
             try output(context).render(models) { style in
                 guard !models.isEmpty else { return "No registered models. Register one with `mlops model register run:<id> --name <name>`.\n" }
                 var table = TextTable(header: ["MODEL", "VERSIONS", "LATEST", "ALIASES"])
@@ -71,7 +71,7 @@ extension MLOps.ModelGroup {
         func run(in context: CommandContext) async throws {
             let repository = try repository(context)
             let versions = model.contains("@")
-                ? [try repository.modelVersion(try ModelReference.parse(model))] : try repository.modelVersions(model)
+                ? [try repository.registry.version(try ModelReference.parse(model))] : try repository.registry.versions(of: model)
             let payload: ModelShowPayload = model.contains("@") ? .one(versions[0]) : .all(versions)
             try output(context).render(payload) { style in
                 versions.map { Self.describe($0, style: style) }.joined(separator: "\n")
@@ -162,7 +162,7 @@ extension MLOps.ModelGroup {
         var reason: String?
 
         func run(in context: CommandContext) async throws {
-            let change = try repository(context).rollback(name, alias: alias, reason: reason)
+            let change = try repository(context).registry.rollback(name, alias: alias, reason: reason)
             try output(context).render(change) { style in
                 "\(change.name)@\(style.bold(change.alias)) → version \(change.toVersion) (rolled back from \(change.fromVersion ?? 0)).\n"
             }
@@ -179,7 +179,7 @@ extension MLOps.ModelGroup {
         var name: String
 
         func run(in context: CommandContext) async throws {
-            let events = try repository(context).modelHistory(name)
+            let events = try repository(context).registry.history(of: name)
             try output(context).render(events) { style in
                 var table = TextTable(header: ["WHEN", "EVENT", "ALIAS", "FROM", "TO", "BY", "REASON"])
                 let formatter = ISO8601DateFormatter()
@@ -208,7 +208,7 @@ extension MLOps.ModelGroup {
 
         func run(in context: CommandContext) async throws {
             guard let (key, value) = try Assignments.parse([tag], option: "a tag").first else { return }
-            let version = try repository(context).tagModelVersion(model, key: key, value: value)
+            let version = try repository(context).registry.tag(try ModelReference.parse(model), key: key, value: value)
             try output(context).render(version) { _ in "Tagged \(version.reference) \(key)=\(value).\n" }
         }
     }
@@ -224,7 +224,7 @@ extension MLOps.ModelGroup {
         var model: String
 
         func run(in context: CommandContext) async throws {
-            try repository(context).deleteModelVersion(model)
+            try repository(context).registry.deleteVersion(try ModelReference.parse(model))
             try output(context).render(["deleted": model]) { _ in "Deleted \(model).\n" }
         }
     }

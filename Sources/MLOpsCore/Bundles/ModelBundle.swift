@@ -58,12 +58,12 @@ extension Repository {
         var metrics: [String: Double] = [:]
         var lineage = VersionLineage(origin: nil, runId: resolved.runId, gitCommit: nil, inputs: [])
         if let name = resolved.name, let number = resolved.version {
-            let version = try modelVersion(.version(name: name, version: number))
+            let version = try registry.version(.version(name: name, version: number))
             metrics = version.metrics
             lineage = VersionLineage(
                 origin: version.lineage?.origin ?? version.reference, runId: version.runId ?? version.lineage?.runId,
                 gitCommit: version.gitCommit, inputs: version.inputs)
-        } else if let runId = resolved.runId, let run = try? run(runId) {
+        } else if let runId = resolved.runId, let run = try? runs.run(runId) {
             metrics = run.metrics
             lineage = VersionLineage(origin: nil, runId: run.id, gitCommit: run.git.commit, inputs: run.inputs)
         }
@@ -151,10 +151,11 @@ extension Repository {
         defer { withExtendedLifetime(lock) {} }
         try store.store(Array(modelBytes))
         try store.synchronize()
-        let version = try insertVersion(
-            name: targetName, oid: oid.description, runId: nil, source: "bundle:" + WorkspacePath.name(path),
-            gitCommit: manifest.lineage.gitCommit, signature: model.signature, metrics: manifest.metrics,
-            lineage: manifest.lineage)
-        return try modelVersion(.version(name: targetName, version: version))
+        let version = try registry.register(
+            RegistryStore.Draft(
+                name: targetName, oid: oid.description, source: "bundle:" + WorkspacePath.name(path),
+                gitCommit: manifest.lineage.gitCommit, signature: model.signature, metrics: manifest.metrics,
+                lineage: manifest.lineage))
+        return try registry.version(.version(name: targetName, version: version))
     }
 }

@@ -5,6 +5,7 @@
 #endif
 import Foundation
 import MLOpsErrors
+import MLOpsParallel
 import MLOpsStore
 
 /// What `add` (or `commit`) did to one target.

@@ -14,7 +14,7 @@ struct CachedManifests: Sendable {
 
     /// The store generation now: read it before checking objects, and remember what the check found with it.
     func generation() throws -> Int64 {
-        try database.pool.read { db in
+        try database.read { db in
             try Int64.fetchOne(db, sql: "SELECT value FROM store_generation WHERE id = 0") ?? 1
         }
     }
@@ -22,7 +22,7 @@ struct CachedManifests: Sendable {
     /// Whether manifest `oid` was found complete at `generation`, and nothing has been removed since.
     func isComplete(_ oid: ObjectID, at generation: Int64) throws -> Bool {
         guard generation % 2 == 0 else { return false }
-        return try database.pool.read { db in
+        return try database.read { db in
             try Int64.fetchOne(db, sql: "SELECT generation FROM cached_manifests WHERE oid = ?", arguments: [oid.description])
                 == generation
         }
@@ -31,7 +31,7 @@ struct CachedManifests: Sendable {
     /// Remembers that every object of manifest `oid` was present when the store was at `generation`.
     func rememberComplete(_ oid: ObjectID, at generation: Int64) throws {
         guard generation % 2 == 0 else { return }
-        try database.pool.write { db in
+        try database.write { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO cached_manifests (oid, generation) VALUES (?, ?)",
                 arguments: [oid.description, generation])
@@ -40,12 +40,12 @@ struct CachedManifests: Sendable {
 
     /// Runs `removal` (which deletes objects) between an odd and the next even generation.
     func removingObjects<Result>(_ removal: () throws -> Result) throws -> Result {
-        try database.pool.write { db in
+        try database.write { db in
             // Odd from here on (an odd one, left by a killed gc, stays as it is).
             try db.execute(sql: "UPDATE store_generation SET value = value + 1 - value % 2 WHERE id = 0")
         }
         let result = try removal()
-        try database.pool.write { db in
+        try database.write { db in
             try db.execute(sql: "UPDATE store_generation SET value = value + 1 WHERE id = 0")
             try db.execute(sql: "DELETE FROM cached_manifests")
         }
@@ -54,6 +54,6 @@ struct CachedManifests: Sendable {
 
     /// Forgets every remembered manifest (after `fsck` found objects missing).
     func forgetAll() throws {
-        try database.pool.write { db in try db.execute(sql: "DELETE FROM cached_manifests") }
+        try database.write { db in try db.execute(sql: "DELETE FROM cached_manifests") }
     }
 }

@@ -5,6 +5,7 @@
 #endif
 import Foundation
 import MLOpsErrors
+import MLOpsParallel
 import MLOpsStore
 
 /// What `checkout` did.

@@ -34,7 +34,7 @@ struct DirectoryStatCache: Sendable {
 
     /// The manifest id remembered for the directory at repository-relative `path` with `fingerprint`, if any.
     func manifestID(of path: String, fingerprint: String) throws -> ObjectID? {
-        try database.pool.read { db in
+        try database.read { db in
             try String.fetchOne(
                 db, sql: "SELECT oid FROM directory_stat_cache WHERE path = ? AND fingerprint = ?",
                 arguments: [path, fingerprint])
@@ -43,7 +43,7 @@ struct DirectoryStatCache: Sendable {
 
     /// Remembers that the directory at `path`, with `fingerprint`, has the manifest `oid`.
     func remember(_ path: String, fingerprint: String, oid: ObjectID) throws {
-        try database.pool.write { db in
+        try database.write { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO directory_stat_cache (path, fingerprint, oid) VALUES (?, ?, ?)",
                 arguments: [path, fingerprint, oid.description])

@@ -18,8 +18,8 @@ public struct GarbageCollectionResult: Sendable, Codable, Equatable {
 
 extension Repository {
     /// Every object something in the repository still needs: the pointers in the workspace and, for
-    /// directories, their manifests' files. Later parts (runs, the model registry) add their roots here, so `gc`
-    /// can never remove what they reference.
+    /// directories, their manifests' files; run artifacts; registered versions; the run cache's outputs. Every
+    /// store whose records name objects adds them here, so `gc` can never remove what they reference.
     public func referencedObjects() throws -> Set<ObjectID> {
         var referenced = Set<ObjectID>()
         for target in try trackedTargets() {
@@ -28,9 +28,16 @@ extension Repository {
                 for entry in entries { referenced.insert(entry.oid) }
             }
         }
-        referenced.formUnion(try runArtifactObjects())
-        referenced.formUnion(try registeredModelObjects())
-        referenced.formUnion(try stageCacheObjects())
+        referenced.formUnion(try runs.artifactObjects())
+        referenced.formUnion(try registry.objects())
+        for output in try runCache.entries().values.flatMap(\.outs.values) {
+            referenced.insert(output.pointer.oid)
+            if output.pointer.kind == .dir, let bytes = try? store.read(output.pointer.oid),
+                let manifest = try? DirectoryManifest(decoding: bytes, id: output.pointer.oid)
+            {
+                for entry in manifest.entries { referenced.insert(entry.oid) }
+            }
+        }
         return referenced
     }
 

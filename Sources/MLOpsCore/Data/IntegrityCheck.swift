@@ -1,4 +1,5 @@
 import MLOpsErrors
+import MLOpsParallel
 import MLOpsStore
 
 /// What `fsck` found.

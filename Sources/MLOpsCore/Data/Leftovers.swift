@@ -16,7 +16,7 @@ extension Repository {
         for name in try DirectoryListing.names(in: store.temporaryDirectory, missingIsEmpty: true)
         where name.hasPrefix("aside-") {
             let runId = String(name.dropFirst("aside-".count))
-            if (try? run(runId).status) == .running { continue }
+            if (try? runs.run(runId).status) == .running { continue }
             try? FileManager.default.removeItem(atPath: store.temporaryDirectory + "/" + name)
             removed += 1
         }

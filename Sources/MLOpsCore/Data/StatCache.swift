@@ -54,7 +54,7 @@ public struct StatCache: Sendable {
             for (index, file) in files.enumerated() { trusted[index] = try trustedIDs(for: [file], under: file.path)[0] }
             return trusted
         }
-        try database.pool.read { db in
+        try database.read { db in
             // '0' sorts right after '/', so this range is exactly `path` and the paths below `path/`.
             let statement = try db.makeStatement(
                 sql: """
@@ -98,7 +98,7 @@ public struct StatCache: Sendable {
     /// Records `entries` (repository-relative path → entry) in one transaction.
     public func record(_ entries: [(path: String, entry: Entry)]) throws {
         guard !entries.isEmpty else { return }
-        try database.pool.write { db in
+        try database.write { db in
             let statement = try db.makeStatement(
                 sql: """
                     INSERT OR REPLACE INTO stat_cache
@@ -133,7 +133,7 @@ public struct StatCache: Sendable {
 
     /// Forgets `path` and everything below it, files and remembered directories (``DirectoryStatCache``).
     public func forget(_ path: String) throws {
-        try database.pool.write { db in
+        try database.write { db in
             for table in ["stat_cache", "directory_stat_cache"] {
                 try db.execute(
                     sql: "DELETE FROM \(table) WHERE path = ? OR (path >= ? AND path < ?)",

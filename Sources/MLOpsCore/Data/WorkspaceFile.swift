@@ -4,6 +4,7 @@
     import Darwin
 #endif
 import MLOpsErrors
+import MLOpsParallel
 import MLOpsStore
 
 /// A regular file in the workspace, as found by a walk of a tracked path.

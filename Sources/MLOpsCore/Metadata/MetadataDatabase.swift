@@ -7,9 +7,13 @@ import MLOpsErrors
 /// The schema evolves only through ``MetadataDatabase/migrations``, which are numbered and append-only: a
 /// migration, once released, is never edited. Opening a database that a newer mlops migrated is an error rather
 /// than a silent downgrade.
+///
+/// The connection pool is private: each kind of record has one store (``RunStore``, ``RegistryStore``,
+/// ``ServingLog``, ``RunCache``, ``StatCache``, ``DirectoryStatCache``, ``CachedManifests``) that holds its SQL
+/// and reaches the database through ``read(_:)`` and ``write(_:)`` (docs/architecture.md, Stores).
 public final class MetadataDatabase: Sendable {
     /// The connection pool; GRDB serializes writers and lets readers run concurrently.
-    public let pool: DatabasePool
+    private let pool: DatabasePool
     /// The database file's path.
     public let path: String
 
@@ -48,6 +52,44 @@ public final class MetadataDatabase: Sendable {
             try migrator.migrate(pool)
         } catch {
             throw MLOpsError(.failure, "cannot migrate the metadata database '\(path)'", cause: error)
+        }
+    }
+
+    /// Runs `body` in a read transaction (a consistent snapshot that never blocks writers). Database errors
+    /// become ``MLOpsError`` naming the database; errors `body` throws pass through.
+    func read<Value>(_ body: (Database) throws -> Value) throws -> Value {
+        do {
+            return try pool.read(body)
+        } catch let error as MLOpsError {
+            throw error
+        } catch {
+            throw MLOpsError(.failure, "cannot read the metadata database '\(path)'", cause: error)
+        }
+    }
+
+    /// The asynchronous form of ``read(_:)``, for callers on Swift concurrency's threads.
+    func read<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws -> Value {
+        do {
+            return try await pool.read(body)
+        } catch let error as MLOpsError {
+            throw error
+        } catch {
+            throw MLOpsError(.failure, "cannot read the metadata database '\(path)'", cause: error)
+        }
+    }
+
+    /// Runs `body` in one IMMEDIATE write transaction: it waits for other writers (other processes too) and
+    /// commits everything `body` did or, when `body` throws, nothing. Database errors become ``MLOpsError``.
+    func write<Value>(_ body: (Database) throws -> Value) throws -> Value {
+        do {
+            return try pool.write(body)
+        } catch let error as MLOpsError {
+            throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT && error.message?.hasPrefix("mlops:") == true {
+            // A schema trigger guarding a store's invariant (migration 0012) refused the change.
+            throw MLOpsError(.invalidState, String(error.message?.dropFirst(7) ?? ""))
+        } catch {
+            throw MLOpsError(.failure, "cannot write to the metadata database '\(path)'", cause: error)
         }
     }
 
@@ -247,6 +289,44 @@ public final class MetadataDatabase: Sendable {
         migrator.registerMigration("0011-run-process") { db in
             // See RunProcess: which process records a running run, so one that died shows as dead.
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN process TEXT")
+        }
+        migrator.registerMigration("0012-record-invariants") { db in
+            // The invariants RunStore and RegistryStore state, kept by the database itself, so that no writer (a
+            // future store's bug, an older mlops, a hand-run sqlite3) can break them: a run is recorded only while
+            // it runs, then only its tags change; versions never change; events are never rewritten or removed.
+            // Messages start with "mlops:" so MetadataDatabase.write can tell them from other constraint errors
+            // (RAISE takes only a literal, so they cannot name the row).
+            var statements = [
+                """
+                CREATE TRIGGER finished_runs_do_not_change BEFORE UPDATE ON runs WHEN OLD.status <> 'running'
+                BEGIN SELECT RAISE(ABORT, 'mlops: the run has ended; its record cannot change'); END
+                """
+            ]
+            for table in ["run_params", "run_metrics", "run_inputs", "run_artifacts"] {
+                for (event, row) in [("INSERT", "NEW"), ("UPDATE", "OLD")] {
+                    statements.append(
+                        """
+                        CREATE TRIGGER \(table)_only_while_running_\(event.lowercased()) BEFORE \(event) ON \(table)
+                        WHEN (SELECT status FROM runs WHERE id = \(row).run_id) IS NOT 'running'
+                        BEGIN SELECT RAISE(ABORT, 'mlops: the run has ended; its record cannot change'); END
+                        """)
+                }
+            }
+            statements += [
+                """
+                CREATE TRIGGER model_versions_do_not_change BEFORE UPDATE ON model_versions
+                BEGIN SELECT RAISE(ABORT, 'mlops: a registered version cannot change'); END
+                """,
+                """
+                CREATE TRIGGER registry_events_are_not_rewritten BEFORE UPDATE ON registry_events
+                BEGIN SELECT RAISE(ABORT, 'mlops: the registry history is append-only'); END
+                """,
+                """
+                CREATE TRIGGER registry_events_are_not_removed BEFORE DELETE ON registry_events
+                BEGIN SELECT RAISE(ABORT, 'mlops: the registry history is append-only'); END
+                """,
+            ]
+            for statement in statements { try db.execute(sql: statement) }
         }
         return migrator
     }

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import MLOpsErrors
+import MLOpsParallel
 import MLOpsStore
 import Synchronization
 
@@ -103,7 +103,7 @@ extension Repository {
         var record = check.record
         let locked = check.locked
         let reason = Self.reason(locked: locked, current: record, force: options.force)
-        if !options.force, let cached = try cachedOutputs(record.cacheKey), Set(cached.keys) == Set(stage.outs),
+        if !options.force, let cached = try runCache.outputs(forKey: record.cacheKey), Set(cached.keys) == Set(stage.outs),
             cached.values.allSatisfy({ store.contains($0.pointer.oid) })
         {
             if options.dryRun { return StageOutcome(stage: stage.name, action: .restored, reason: reason) }
@@ -218,13 +218,13 @@ extension Repository {
 
     private func execute(_ stage: Stage, record: StageRecord, reason: String) throws -> StageOutcome {
         let started = Date()
-        let runId = try startRun(name: "stage-" + stage.name, kind: .stage, command: record.cmd.joined(separator: " && "), at: started)
+        let runId = try runs.start(name: "stage-" + stage.name, kind: .stage, command: record.cmd.joined(separator: " && "), at: started)
         let aside: SetAsideOutputs
         do {
             aside = try SetAsideOutputs(stage.outs, of: self, run: runId)
             for out in stage.outs { try Self.createDirectory(WorkspacePath.parent(absolute(out))) }
         } catch {
-            try finishRun(runId, status: .failed)
+            try runs.finish(runId, status: .failed)
             throw error
         }
         do {
@@ -233,20 +233,20 @@ extension Repository {
             return outcome
         } catch {
             aside.restore()
-            try? finishRun(runId, status: .failed)
+            try? runs.finish(runId, status: .failed)
             throw error
         }
     }
 
     private func execute(_ stage: Stage, record: StageRecord, reason: String, run runId: String, started: Date) throws -> StageOutcome {
-        try logParams(record.params.merging(["stage": stage.name]) { $1 }, run: runId)
-        try logInputs(record.deps.map { Run.Input(path: $0.key, oid: $0.value, pointer: nil) }, run: runId)
+        try runs.logParams(record.params.merging(["stage": stage.name]) { $1 }, run: runId)
+        try runs.logInputs(record.deps.map { Run.Input(path: $0.key, oid: $0.value, pointer: nil) }, run: runId)
         let logDirectory = metadataDirectory + "/logs"
         try? FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
         let logPath = logDirectory + "/\(runId).log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         func fail(_ why: String) throws -> StageOutcome {
-            try finishRun(runId, status: .failed)
+            try runs.finish(runId, status: .failed)
             return StageOutcome(
                 stage: stage.name, action: .failed, runId: runId, reason: why, log: logPath,
                 durationSeconds: Date().timeIntervalSince(started))
@@ -275,12 +275,12 @@ extension Repository {
         }
         var record = record
         record.outs = outputs.mapValues(\.pointer.oid.description)
-        try rememberOutputs(record.cacheKey, stage: stage.name, outputs: outputs)
+        try runCache.remember(record.cacheKey, stage: stage.name, outputs: outputs)
         try updateLock(stage.name, record)
-        if !metrics.isEmpty { try logMetrics(metrics, run: runId) }
-        for (path, output) in outputs { try recordArtifactReference(path, oid: output.pointer.oid, run: runId) }
+        if !metrics.isEmpty { try runs.logMetrics(metrics, run: runId) }
+        for (path, output) in outputs { try runs.recordArtifact(path, oid: output.pointer.oid, run: runId) }
         let ended = Date()
-        try finishRun(runId, status: .finished, exitStatus: 0, at: ended)
+        try runs.finish(runId, status: .finished, exitStatus: 0, at: ended)
         return StageOutcome(
             stage: stage.name, action: .ran, runId: runId, reason: reason, log: logPath,
             durationSeconds: ended.timeIntervalSince(started))
@@ -385,6 +385,21 @@ extension Repository {
         }
     }
 
+    /// Puts cached outputs back: their pointer files (and `.gitignore` entries), then their bytes.
+    private func restore(_ outputs: [String: CachedOutput]) throws {
+        do {
+            let lock = try lock(for: "repro")
+            defer { withExtendedLifetime(lock) {} }
+            for (path, output) in outputs {
+                try AtomicFile.write(output.pointer.rendered(), to: absolute(path) + PointerFile.suffix)
+                try GitIgnoreFile.add(
+                    GitIgnoreFile.entry(for: WorkspacePath.name(path), isDirectory: output.pointer.kind == .dir),
+                    in: absolute(WorkspacePath.parent(path)))
+            }
+        }
+        _ = try checkout(Array(outputs.keys), relativeTo: root, force: true)
+    }
+
     /// Records the stage's result in `mlops.lock` (read, changed and written under the repository lock, so
     /// stages finishing at once in one or several processes do not lose each other's records).
     private func updateLock(_ name: String, _ record: StageRecord) throws {
@@ -393,14 +408,6 @@ extension Repository {
         var records = try PipelineLock.read(root: root)
         records[name] = record
         try PipelineLock.write(records, root: root)
-    }
-
-    private func recordArtifactReference(_ name: String, oid: ObjectID, run id: String) throws {
-        try write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO run_artifacts (run_id, name, oid) VALUES (?, ?, ?)",
-                arguments: [id, name, oid.description])
-        }
     }
 }
 

@@ -118,20 +118,20 @@ extension Repository {
 
         let input = try lineage(of: dataPath)
         let label = resolved.name.map { "\($0)@\(resolved.version ?? 0)" } ?? options.model
-        let id = try startRun(name: "eval-\(label)", kind: .eval)
+        let id = try runs.start(name: "eval-\(label)", kind: .eval)
         do {
             var params = ["model": options.model, "model_oid": resolved.oid]
             if let baseline { params["baseline"] = baseline.reference }
             for (index, gate) in gates.enumerated() { params["gate.\(index + 1)"] = gate.gate }
-            try logParams(params, run: id)
-            try logInputs([input], run: id)
-            try logMetrics(metrics, run: id)
+            try runs.logParams(params, run: id)
+            try runs.logInputs([input], run: id)
+            try runs.logMetrics(metrics, run: id)
             var tags = ["gates": passed ? "passed" : "failed"]
             if let name = resolved.name, let version = resolved.version { tags["model_version"] = "\(name)@\(version)" }
-            try tagRun(tags, run: id)
-            try finishRun(id, status: .finished)
+            try runs.tag(tags, run: id)
+            try runs.finish(id, status: .finished)
         } catch {
-            try? finishRun(id, status: .failed)
+            try? runs.finish(id, status: .failed)
             throw error
         }
         return EvaluationReport(

@@ -83,7 +83,7 @@ extension Repository {
     /// never holds a manifest whose files are not there) that the remote lacks. One listing finds what is
     /// missing; nothing is sent twice, so a push interrupted at any moment completes when re-run.
     public func push(_ options: TransferOptions, progress: ProgressHandler? = nil) async throws -> TransferReport {
-        let entries = options.runCache ? try runCacheEntries() : [:]
+        let entries = options.runCache ? try runCache.entries() : [:]
         let targets = try trackedTargets(matching: try relativePaths(options)) + entries.values.flatMap(\.targets)
         return try await withRemote(options, connections: options.jobs) { name, remote in
             let abandoned = try await remote.removeAbandonedUploads(olderThan: options.abandonedUploadAge)
@@ -235,7 +235,7 @@ extension Repository {
             // An entry enters the run cache only once every object it names is in the cache.
             for (key, entry) in entries.sorted(by: { $0.key < $1.key })
             where try entry.targets.allSatisfy({ try objectIDs(of: $0).allSatisfy(store.contains) }) {
-                try rememberOutputs(key, stage: entry.stage, outputs: entry.outs)
+                try runCache.remember(key, stage: entry.stage, outputs: entry.outs)
                 report.runCacheEntries += 1
             }
             return report
@@ -354,7 +354,7 @@ extension Repository {
     /// The run-cache entries on `remote` that this repository lacks. A document that is not an entry is skipped:
     /// entries only tell `repro` what a stage produced, and every object they name is verified when fetched.
     private func newRunCacheEntries(on remote: any RemoteStorage) async throws -> [String: RunCacheEntry] {
-        let known = try await database.pool.read { db in Set(try String.fetchAll(db, sql: "SELECT key FROM stage_cache")) }
+        let known = try await runCache.keys()
         var entries: [String: RunCacheEntry] = [:]
         for name in try await remote.listDocuments(in: RunCacheEntry.folder).sorted()
         where RunCacheEntry.isKey(name) && !known.contains(name) {

@@ -12,6 +12,11 @@ import MLOpsStore
 ///
 /// Opening a repository reads its configuration and database but takes no lock: readers (status, ls) never
 /// block. Operations that change state take ``RepositoryLock`` themselves.
+///
+/// Records live in stores, one per kind, each the only writer of its tables and the keeper of their invariants:
+/// ``runs``, ``registry``, ``servingLog`` and, inside the library, the run cache and the stat caches. Operations
+/// that combine stores with the object store, git and locks (`train`, `registerModel`, `promote`, `reproduce`,
+/// `push`…) are methods of the repository, one file per operation.
 public final class Repository: Sendable {
     /// The name of the metadata directory at the repository root.
     public static let metadataDirectoryName = ".mlops"
@@ -20,10 +25,18 @@ public final class Repository: Sendable {
     public let root: String
     /// The parsed `config.yaml`.
     public let config: RepositoryConfig
-    /// The metadata database.
-    public let database: MetadataDatabase
+    /// The metadata database, reached only through the stores.
+    let database: MetadataDatabase
     /// The content-addressed object store (the cache).
     public let store: ObjectStore
+    /// Runs and what they recorded.
+    public let runs: RunStore
+    /// Registered models, versions, aliases and their history.
+    public let registry: RegistryStore
+    /// What model servers answered, and the labels that came back.
+    public let servingLog: ServingLog
+    /// What pipeline stages produced, by what they ran with.
+    let runCache: RunCache
 
     /// The absolute path of `.mlops/`.
     public var metadataDirectory: String { root + "/" + Self.metadataDirectoryName }
@@ -43,6 +56,10 @@ public final class Repository: Sendable {
         }
         config = try RepositoryConfig.parse(text, path: configPath)
         database = try MetadataDatabase(path: metadata + "/mlops.db")
+        runs = RunStore(database: database, root: root)
+        registry = RegistryStore(database: database, runs: runs)
+        servingLog = ServingLog(database: database)
+        runCache = RunCache(database: database)
         store = ObjectStore(objectsDirectory: metadata + "/objects", temporaryDirectory: metadata + "/tmp")
         // A fresh clone has only the committed config: the cache and staging directories are local, so they
         // are made here on first use.

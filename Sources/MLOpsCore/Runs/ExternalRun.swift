@@ -58,9 +58,9 @@ extension Repository {
         let started = Date()
         let commandLine = options.command.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
         let defaultName = (executable as NSString).lastPathComponent
-        let id = try startRun(name: options.name ?? defaultName, kind: .external, command: commandLine, at: started)
-        try logParams(params, run: id)
-        try logInputs(inputs, run: id)
+        let id = try runs.start(name: options.name ?? defaultName, kind: .external, command: commandLine, at: started)
+        try runs.logParams(params, run: id)
+        try runs.logInputs(inputs, run: id)
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -73,7 +73,7 @@ extension Repository {
         do {
             try process.run()
         } catch {
-            try? finishRun(id, status: .failed, exitStatus: 127)
+            try? runs.finish(id, status: .failed, exitStatus: 127)
             throw MLOpsError(.notFound, "cannot start '\(executable)'", cause: error)
         }
         process.waitUntilExit()
@@ -85,7 +85,7 @@ extension Repository {
             let path = WorkspacePath.absolute(metricsFile, relativeTo: workingDirectory)
             if FileManager.default.fileExists(atPath: path) {
                 metrics = try Self.readMetrics(path)
-                try logMetrics(metrics, run: id)
+                try runs.logMetrics(metrics, run: id)
             }
         }
         var artifacts: [String] = []
@@ -97,7 +97,7 @@ extension Repository {
         }
         let status: RunStatus = killed ? .killed : (exitStatus == 0 ? .finished : .failed)
         let ended = Date()
-        try finishRun(id, status: status, exitStatus: exitStatus, at: ended)
+        try runs.finish(id, status: status, exitStatus: exitStatus, at: ended)
         return ExternalRunOutcome(
             runId: id, status: status, exitStatus: exitStatus, metrics: metrics, artifacts: artifacts,
             durationSeconds: ended.timeIntervalSince(started))

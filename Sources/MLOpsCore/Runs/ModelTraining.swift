@@ -122,31 +122,31 @@ extension Repository {
         try Training.validate(request)
         let input = try lineage(of: dataPath)
 
-        let id = try startRun(name: options.name ?? "\(options.model.rawValue)-\(options.target)", kind: .train, at: started)
+        let id = try runs.start(name: options.name ?? "\(options.model.rawValue)-\(options.target)", kind: .train, at: started)
         do {
             let model = try Training.train(request)
             let compiled = try CompiledModel(model)
             let test = table.rows(split.test)
             let metrics = try Evaluation.metrics(of: compiled, on: test)
             let curve = try Evaluation.learningCurve(of: compiled, on: test)
-            let modelOid = try logArtifact("model", bytes: Array(model.encoded()), run: id)
+            let modelOid = try logArtifact("model", bytes: Array(model.encoded()), run: id).oid
             var params = model.parameters.values.mapValues(\.description)
             params["learner"] = options.model.rawValue
             params["target"] = options.target
             params["test_fraction"] = NumberFormat.shortest(options.testFraction)
-            try logParams(params, run: id)
-            try logInputs([input], run: id)
+            try runs.logParams(params, run: id)
+            try runs.logInputs([input], run: id)
             let metricName = Evaluation.curveMetric(for: model.signature.task)
-            try logMetricSeries(metricName, values: curve.enumerated().map { ($0.offset + 1, $0.element) }, run: id)
-            try logMetrics(metrics, step: curve.count, run: id)
+            try runs.logMetricSeries(metricName, values: curve.enumerated().map { ($0.offset + 1, $0.element) }, run: id)
+            try runs.logMetrics(metrics, step: curve.count, run: id)
             let ended = Date()
-            try finishRun(id, status: .finished, at: ended)
+            try runs.finish(id, status: .finished, at: ended)
             return TrainingOutcome(
                 runId: id, modelOid: modelOid.description, learner: options.model, task: model.signature.task,
                 metrics: metrics, trainRows: split.train.count, testRows: split.test.count,
                 durationSeconds: ended.timeIntervalSince(started))
         } catch {
-            try? finishRun(id, status: .failed)
+            try? runs.finish(id, status: .failed)
             throw error
         }
     }
@@ -165,7 +165,7 @@ extension Repository {
 
     /// The model a run produced (its `model` artifact), decoded and validated.
     public func model(ofRun reference: String) throws -> Model {
-        try model(of: try run(reference)).model
+        try model(of: try runs.run(reference)).model
     }
 
     /// The model of a loaded run and the object id it is stored under.

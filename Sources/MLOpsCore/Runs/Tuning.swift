@@ -1,6 +1,7 @@
 import Foundation
 import MLOpsErrors
 import MLOpsLearn
+import MLOpsParallel
 import MLOpsStore
 import Synchronization
 import Yams
@@ -156,7 +157,7 @@ extension Repository {
         let lowerIsBetter = Evaluation.lowerIsBetter(metric)
         let input = try lineage(of: dataPath)
 
-        let tuneId = try startRun(name: training.name ?? "tune-\(training.model.rawValue)-\(training.target)", kind: .tune, at: started)
+        let tuneId = try runs.start(name: training.name ?? "tune-\(training.model.rawValue)-\(training.target)", kind: .tune, at: started)
         do {
             var params = training.params
             params["learner"] = training.model.rawValue
@@ -166,14 +167,14 @@ extension Repository {
             params["search"] = options.randomTrials == nil ? "grid" : "random"
             params["metric"] = metric
             for (name, dimension) in options.space { params["space.\(name)"] = Self.describe(dimension) }
-            try logParams(params, run: tuneId)
-            try logInputs([input], run: tuneId)
+            try runs.logParams(params, run: tuneId)
+            try runs.logInputs([input], run: tuneId)
 
             let finishedTrials = Mutex(0)
             progress?(ProgressUpdate(phase: "tuning", completed: 0, total: Int64(configurations.count), unit: .trials))
             let trials = try ParallelWork.map(configurations.count) { index -> TuneOutcome.Trial in
                 let configuration = configurations[index]
-                let trialId = try self.startRun(name: "trial-\(index + 1)", kind: .trial, parent: tuneId)
+                let trialId = try self.runs.start(name: "trial-\(index + 1)", kind: .trial, parent: tuneId)
                 var sums: [String: Double] = [:]
                 for fold in folds {
                     let model = try Training.train(
@@ -188,9 +189,9 @@ extension Repository {
                     throw MLOpsError(
                         .usage, "no metric '\(metric)' for this task", hint: "choose one of: \(means.keys.sorted().joined(separator: ", "))")
                 }
-                try self.logParams(configuration, run: trialId)
-                try self.logMetrics(Dictionary(uniqueKeysWithValues: means.map { ("cv_" + $0.key, $0.value) }), run: trialId)
-                try self.finishRun(trialId, status: .finished)
+                try self.runs.logParams(configuration, run: trialId)
+                try self.runs.logMetrics(Dictionary(uniqueKeysWithValues: means.map { ("cv_" + $0.key, $0.value) }), run: trialId)
+                try self.runs.finish(trialId, status: .finished)
                 let finished = finishedTrials.withLock { count in
                     count += 1
                     return count
@@ -200,24 +201,24 @@ extension Repository {
             }
             let ranked = trials.sorted { lowerIsBetter ? $0.score < $1.score : $0.score > $1.score }
             guard let best = ranked.first else { throw MLOpsError(.failure, "no trial finished") }
-            try tagRun(["best": "true"], run: best.runId)
+            try runs.tag(["best": "true"], run: best.runId)
 
             let model = try Training.train(
                 TrainingRequest(
                     table: trainTable, target: training.target, features: training.features, learner: training.model,
                     parameters: training.params.merging(best.params) { $1 }))
             let holdout = try Evaluation.metrics(of: try CompiledModel(model), on: table.rows(split.test))
-            let modelOid = try logArtifact("model", bytes: Array(model.encoded()), run: tuneId)
-            try logParams(Dictionary(uniqueKeysWithValues: best.params.map { ("best." + $0.key, $0.value) }), run: tuneId)
-            try tagRun(["best_trial": best.runId], run: tuneId)
-            try logMetrics(holdout.merging(["cv_" + metric: best.score]) { $1 }, run: tuneId)
+            let modelOid = try logArtifact("model", bytes: Array(model.encoded()), run: tuneId).oid
+            try runs.logParams(Dictionary(uniqueKeysWithValues: best.params.map { ("best." + $0.key, $0.value) }), run: tuneId)
+            try runs.tag(["best_trial": best.runId], run: tuneId)
+            try runs.logMetrics(holdout.merging(["cv_" + metric: best.score]) { $1 }, run: tuneId)
             let ended = Date()
-            try finishRun(tuneId, status: .finished, at: ended)
+            try runs.finish(tuneId, status: .finished, at: ended)
             return TuneOutcome(
                 runId: tuneId, metric: metric, trials: ranked, bestRunId: best.runId, bestParams: best.params,
                 modelOid: modelOid.description, holdoutMetrics: holdout, durationSeconds: ended.timeIntervalSince(started))
         } catch {
-            try? finishRun(tuneId, status: .failed)
+            try? runs.finish(tuneId, status: .failed)
             throw error
         }
     }

@@ -51,11 +51,18 @@ public struct FeedbackLabel: Codable, Sendable, Equatable {
     }
 }
 
-extension Repository {
+/// What model servers answered and the labels that came back for it (tables `serving_log`, `feedback`). The
+/// only code that writes them.
+///
+/// Invariants: the log is append-only (rows are never changed; monitoring reads windows of it by time); a label
+/// is recorded only for a request the log holds, and a later label for the same request replaces the earlier one.
+public struct ServingLog: Sendable {
+    let database: MetadataDatabase
+
     /// Appends answered requests to `serving_log` in one transaction.
-    public func appendServingLog(_ records: [ServingLogRecord]) throws {
+    public func append(_ records: [ServingLogRecord]) throws {
         guard !records.isEmpty else { return }
-        try database.pool.write { db in
+        try database.write { db in
             let statement = try db.makeStatement(
                 sql: """
                     INSERT INTO serving_log (request_id, model, version, route, protocol, received_ns, latency_ns,
@@ -64,7 +71,7 @@ extension Repository {
             for record in records {
                 try statement.execute(arguments: [
                     record.requestID, record.model, record.version, record.route, record.protocolName,
-                    Self.nanoseconds(record.received), Int64(record.latencySeconds * 1e9), record.rowCount,
+                    StoredTime.nanoseconds(record.received), Int64(record.latencySeconds * 1e9), record.rowCount,
                     record.inputs, record.outputs,
                 ])
             }
@@ -77,7 +84,7 @@ extension Repository {
     @discardableResult
     public func recordFeedback(_ labels: [FeedbackLabel]) throws -> [String] {
         guard !labels.isEmpty else { return [] }
-        return try database.pool.write { db in
+        return try database.write { db in
             let known = try db.makeStatement(sql: "SELECT EXISTS (SELECT 1 FROM serving_log WHERE request_id = ?)")
             let statement = try db.makeStatement(
                 sql: "INSERT OR REPLACE INTO feedback (request_id, label, received_ns) VALUES (?, ?, ?)")
@@ -87,15 +94,15 @@ extension Repository {
                     unknown.append(label.requestID)
                     continue
                 }
-                try statement.execute(arguments: [label.requestID, label.label, Self.nanoseconds(label.received)])
+                try statement.execute(arguments: [label.requestID, label.label, StoredTime.nanoseconds(label.received)])
             }
             return unknown
         }
     }
 
     /// The logged requests of `model` (all models when nil), oldest first, at most `limit` of the newest.
-    public func servingLog(model: String? = nil, limit: Int = 1000) throws -> [ServingLogRecord] {
-        try database.pool.read { db in
+    public func records(model: String? = nil, limit: Int = 1000) throws -> [ServingLogRecord] {
+        try database.read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -105,7 +112,7 @@ extension Repository {
             return rows.map { row in
                 ServingLogRecord(
                     requestID: row["request_id"], model: row["model"], version: row["version"], route: row["route"],
-                    protocolName: row["protocol"], received: Self.date(row["received_ns"]),
+                    protocolName: row["protocol"], received: StoredTime.date(row["received_ns"]),
                     latencySeconds: Double(row["latency_ns"] as Int64) / 1e9, rowCount: row["row_count"],
                     inputs: row["inputs"], outputs: row["outputs"])
             }
@@ -114,9 +121,9 @@ extension Repository {
 
     /// The label recorded for `requestID`, if any.
     public func feedback(for requestID: String) throws -> FeedbackLabel? {
-        try database.pool.read { db in
+        try database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM feedback WHERE request_id = ?", arguments: [requestID]).map {
-                FeedbackLabel(requestID: $0["request_id"], label: $0["label"], received: Self.date($0["received_ns"]))
+                FeedbackLabel(requestID: $0["request_id"], label: $0["label"], received: StoredTime.date($0["received_ns"]))
             }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import MLOpsErrors
+import MLOpsParallel
 
 /// A model validated and laid out for fast prediction: every tree's nodes in flat arrays, category sets as
 /// bitsets, linear coefficients in one buffer. Built once when a model is loaded; predicting a row allocates

@@ -1,4 +1,5 @@
 import MLOpsErrors
+import MLOpsParallel
 
 /// What to train: the data, the column to predict, the features to use and the learner with its parameters.
 public struct TrainingRequest: Sendable {

@@ -1,3 +1,5 @@
+import MLOpsParallel
+
 /// How one feature's values map to histogram bins.
 ///
 /// Numeric values fall in bin `b` when `upperBounds[b-1] < value ≤ upperBounds[b]`; the bounds are midpoints

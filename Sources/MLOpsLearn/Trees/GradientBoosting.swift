@@ -1,4 +1,5 @@
 import Foundation
+import MLOpsParallel
 
 /// The target of a supervised problem: numbers, or class indices with the number of classes.
 enum TargetValues {

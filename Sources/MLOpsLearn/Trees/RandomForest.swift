@@ -1,3 +1,4 @@
+import MLOpsParallel
 import Synchronization
 
 /// A random forest of histogram trees: each tree grown fully (within its limits) on a bootstrap sample, trying

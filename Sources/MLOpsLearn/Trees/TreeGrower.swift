@@ -1,3 +1,5 @@
+import MLOpsParallel
+
 /// Limits and penalties of one tree's growth.
 struct GrowthParameters {
     /// Leaves at most; `Int.max` grows until no split helps (then the order of splits does not matter, and

@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import MLOpsErrors
 import Synchronization
 
 /// Runs independent pieces of work on every core, handing out indices one at a time so a few large items and
@@ -51,28 +50,12 @@ public enum ParallelWork {
 
     /// Runs `body` on a thread of its own, so it starts at once however busy Dispatch's pool is (the caller may
     /// itself be one of its workers); the returned semaphore is signalled when `body` returns.
-    static func startThread(_ body: @escaping @Sendable () -> Void) -> DispatchSemaphore {
+    public static func startThread(_ body: @escaping @Sendable () -> Void) -> DispatchSemaphore {
         let done = DispatchSemaphore(value: 0)
         Thread {
             body()
             done.signal()
         }.start()
         return done
-    }
-
-    /// Fixed slots each written by exactly one worker (the one that drew the index), then read after all
-    /// workers joined: no slot is shared, which is why the unchecked sendability is sound.
-    private final class ResultSlots<Result>: @unchecked Sendable {
-        private let slots: UnsafeMutableBufferPointer<Result?>
-        init(count: Int) {
-            slots = .allocate(capacity: count)
-            slots.initialize(repeating: nil)
-        }
-        deinit {
-            slots.deinitialize()
-            slots.deallocate()
-        }
-        func store(_ result: Result, at index: Int) { slots[index] = result }
-        func collect() -> [Result] { slots.compactMap { $0 } }
     }
 }

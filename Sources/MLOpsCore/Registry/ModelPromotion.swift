@@ -1,0 +1,68 @@
+import Foundation
+import MLOpsErrors
+
+/// What a promotion or rollback did.
+public struct AliasChange: Codable, Sendable {
+    public var name: String
+    public var alias: String
+    /// The version the alias pointed at before (nil when it is new).
+    public var fromVersion: Int?
+    public var toVersion: Int
+    /// False when the alias already pointed at the version (nothing recorded).
+    public var changed: Bool
+    /// The approval evaluation the promotion passed, when `config.yaml` requires one for the alias.
+    public var approval: EvaluationReport?
+    /// The git tags created or moved (`mpg@v3`, `mpg#production`).
+    public var gitTags: [String]?
+}
+
+extension Repository {
+    /// Points `alias` of the referenced version's model at that version, recording a `promote` event. The read of
+    /// the current holder, the event and the move happen in one transaction, so concurrent promotions serialize
+    /// and the history stays a chain.
+    ///
+    /// When `config.yaml` has `registry.approval.<alias>`, the version is first evaluated with those gates
+    /// (recorded as an `eval` run) and the promotion is refused with `gateFailed` if any fails. With `gitTags`,
+    /// annotated tags `<name>@v<version>` and `<name>#<alias>` (moved) are created at the version's commit.
+    public func promote(_ text: String, to alias: String, reason: String?, gitTags: Bool = false) throws -> AliasChange {
+        try ModelReference.validateAlias(alias)
+        guard alias != "latest" else { throw MLOpsError(.usage, "'latest' always means the newest version; choose another alias") }
+        let reference = try ModelReference.parse(text)
+        guard let name = reference.name else {
+            throw MLOpsError(.usage, "promote a registered version such as mpg@3", hint: "register a run first: mlops model register \(text) --name <name>")
+        }
+        let candidate = try registry.version(reference)
+        let approval = try approve(candidate, for: alias)
+        var change = try registry.moveAlias(reference, name: name, alias: alias, reason: reason)
+        change.approval = approval
+        if gitTags, change.changed {
+            change.gitTags = try GitTags.tagPromotion(
+                at: root, commit: candidate.gitCommit, name: name, version: candidate.version, alias: alias,
+                message: reason ?? "\(name)@\(candidate.version) promoted to \(alias)")
+        }
+        return change
+    }
+
+    /// Runs the approval `config.yaml` requires for `alias`, if any; throws `gateFailed` when it fails.
+    private func approve(_ candidate: ModelVersion, for alias: String) throws -> EvaluationReport? {
+        guard let approval = config.registry?.approval?[alias] else { return nil }
+        var options = EvaluationOptions(model: candidate.reference, data: approval.data)
+        options.gates = try (approval.gates ?? []).map(QualityGate.init(parsing:))
+        options.categorical = approval.categorical ?? []
+        if let baseline = approval.baseline {
+            // Relative gates need a holder to compare with; the first promotion to an alias has none.
+            let text = baseline.contains("@") || baseline.hasPrefix("run:") ? baseline : "\(candidate.name)@\(baseline)"
+            if (try? resolveModel(text)) != nil {
+                options.baseline = text
+                options.maxRegressions = try (approval.maxRegression ?? []).map(RegressionLimit.init(parsing:))
+            }
+        }
+        let report = try evaluate(options, workingDirectory: root)
+        guard report.passed else {
+            throw MLOpsError(
+                .gateFailed, "\(candidate.reference) may not become '\(alias)': " + report.failures.joined(separator: "; "),
+                hint: "registry.approval.\(alias) in .mlops/config.yaml sets these gates")
+        }
+        return report
+    }
+}

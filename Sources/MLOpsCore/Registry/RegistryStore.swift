@@ -1,0 +1,352 @@
+import Foundation
+import GRDB
+import MLOpsErrors
+import MLOpsLearn
+import MLOpsStore
+
+/// The model registry's records: models, their versions and version tags, the aliases pointing at versions, and
+/// the history of every change (tables `models`, `model_versions`, `model_version_tags`, `model_aliases`,
+/// `registry_events`). The only code that writes them.
+///
+/// Invariants (checked here, and by triggers in the schema, migration `0012-record-invariants`):
+/// - A version never changes once registered; only its tags do, and ``deleteVersion(_:)`` removes it (refused
+///   while an alias points at it). A version number is never given twice: the next version of a model is one
+///   more than any it ever had, deleted ones included.
+/// - `registry_events` is append-only: every change (register, tag, promote, rollback, delete) appends its event
+///   in the same transaction as the change, and events are never rewritten or removed.
+/// - An alias move reads the current holder, moves the alias and appends the event in one IMMEDIATE
+///   transaction, so concurrent moves, from any number of processes, form a chain: each `promote` or `rollback`
+///   event's `from_version` is the previous move's `to_version`. `model_aliases` is the chain's current state.
+///
+/// Promotion with approval gates and git tags is ``Repository/promote(_:to:reason:gitTags:)``; registering a run
+/// or a file is ``Repository/registerModel(_:name:workingDirectory:)``: both store or evaluate models first and
+/// then record through this store.
+public struct RegistryStore: Sendable {
+    let database: MetadataDatabase
+    /// Where a version registered from a run finds the data that run read.
+    let runs: RunStore
+
+    /// What a new version records.
+    struct Draft: Sendable {
+        var name: String
+        /// The `model.json` object, already in the store.
+        var oid: String
+        var runId: String? = nil
+        var source: String
+        var gitCommit: String? = nil
+        var signature: Signature
+        var metrics: [String: Double]
+        var lineage: VersionLineage? = nil
+    }
+
+    /// Records the next version of `draft.name` (creating the model) and its `register` event in one transaction;
+    /// returns its number.
+    func register(_ draft: Draft) throws -> Int {
+        let signature = try Self.json(draft.signature)
+        let metrics = try Self.json(draft.metrics)
+        let lineage = try draft.lineage.map(Self.json)
+        let actor = Self.actor
+        let now = StoredTime.nanoseconds(Date())
+        return try database.write { db -> Int in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO models (name, created_ns) VALUES (?, ?)", arguments: [draft.name, now])
+            let highest = try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT MAX(version) FROM (
+                        SELECT version FROM model_versions WHERE name = ?1
+                        UNION ALL SELECT to_version FROM registry_events WHERE name = ?1 AND event = 'register')
+                    """, arguments: [draft.name])
+            let version = (highest ?? 0) + 1
+            try db.execute(
+                sql: """
+                    INSERT INTO model_versions (name, version, oid, run_id, source, git_commit, signature, metrics,
+                                                created_ns, actor, lineage)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    draft.name, version, draft.oid, draft.runId, draft.source, draft.gitCommit, signature, metrics,
+                    now, actor, lineage,
+                ])
+            try Self.appendEvent(db, name: draft.name, event: "register", to: version, actor: actor, at: now)
+            return version
+        }
+    }
+
+    /// Every registered model, by name.
+    public func models() throws -> [RegisteredModel] {
+        try database.read { db in
+            var models: [RegisteredModel] = []
+            for row in try Row.fetchAll(
+                db,
+                sql: "SELECT name, COUNT(*) AS versions, MAX(version) AS latest FROM model_versions GROUP BY name ORDER BY name")
+            {
+                let name: String = row["name"]
+                var aliases: [String: Int] = [:]
+                for alias in try Row.fetchAll(
+                    db, sql: "SELECT alias, version FROM model_aliases WHERE name = ?", arguments: [name])
+                {
+                    aliases[alias["alias"]] = alias["version"]
+                }
+                models.append(RegisteredModel(name: name, versions: row["versions"], latest: row["latest"], aliases: aliases))
+            }
+            return models
+        }
+    }
+
+    /// The versions of `name`, newest first.
+    public func versions(of name: String) throws -> [ModelVersion] {
+        let numbers = try database.read { db in
+            try Int.fetchAll(
+                db, sql: "SELECT version FROM model_versions WHERE name = ? ORDER BY version DESC", arguments: [name])
+        }
+        guard !numbers.isEmpty else { throw Self.noModel(name) }
+        return try numbers.map { try version(.version(name: name, version: $0)) }
+    }
+
+    /// The registered version a name-based reference points at, with its aliases, tags and lineage.
+    public func version(_ reference: ModelReference) throws -> ModelVersion {
+        guard let name = reference.name else {
+            throw MLOpsError(
+                .usage, "'\(reference)' is a run, not a registered version",
+                hint: "register it: mlops model register \(reference) --name <name>")
+        }
+        var result = try database.read { db -> ModelVersion in
+            let version = try Self.versionNumber(db, reference)
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM model_versions WHERE name = ? AND version = ?", arguments: [name, version])
+            else { throw Self.noVersion(name, version) }
+            let lineage: String? = row["lineage"]
+            let aliases = try String.fetchAll(
+                db, sql: "SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias",
+                arguments: [name, version])
+            var tags: [String: String] = [:]
+            for tag in try Row.fetchAll(
+                db, sql: "SELECT key, value FROM model_version_tags WHERE name = ? AND version = ?",
+                arguments: [name, version])
+            {
+                tags[tag["key"]] = tag["value"]
+            }
+            return ModelVersion(
+                name: name, version: version, oid: row["oid"], runId: row["run_id"], source: row["source"],
+                gitCommit: row["git_commit"], signature: try Self.decode(Signature.self, row["signature"]),
+                metrics: try Self.decode([String: Double].self, row["metrics"]),
+                created: StoredTime.date(row["created_ns"]), actor: row["actor"], aliases: aliases, tags: tags,
+                inputs: [], lineage: try lineage.map { try Self.decode(VersionLineage.self, $0) })
+        }
+        if let runId = result.runId, let run = try? runs.run(runId) {
+            result.inputs = run.inputs
+        } else if let lineage = result.lineage {
+            result.inputs = lineage.inputs
+        }
+        return result
+    }
+
+    /// The version number a name-based reference points at now: one indexed lookup, cheap enough to poll.
+    public func versionNumber(_ reference: ModelReference) throws -> Int {
+        try database.read { db in try Self.versionNumber(db, reference) }
+    }
+
+    /// Attaches (or replaces) a tag of a version and appends its `tag` event, in one transaction.
+    public func tag(_ reference: ModelReference, key: String, value: String) throws -> ModelVersion {
+        guard let name = reference.name else { throw MLOpsError(.usage, "tag a registered version such as mpg@3") }
+        let actor = Self.actor
+        try database.write { db in
+            let version = try Self.versionNumber(db, reference)
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)",
+                arguments: [name, version, key, value])
+            try Self.appendEvent(
+                db, name: name, event: "tag", to: version, reason: "\(key)=\(value)", actor: actor,
+                at: StoredTime.nanoseconds(Date()))
+        }
+        return try version(reference)
+    }
+
+    /// Deletes a version and appends its `delete` event, in one transaction; refused (`.conflict`) while an alias
+    /// points at it. Its object becomes garbage for `gc` unless a run still references it.
+    public func deleteVersion(_ reference: ModelReference) throws {
+        guard let name = reference.name else { throw MLOpsError(.usage, "delete a registered version such as mpg@3") }
+        let actor = Self.actor
+        try database.write { db in
+            let version = try Self.versionNumber(db, reference)
+            let aliases = try String.fetchAll(
+                db, sql: "SELECT alias FROM model_aliases WHERE name = ? AND version = ?", arguments: [name, version])
+            guard aliases.isEmpty else {
+                throw MLOpsError(
+                    .conflict, "\(name)@\(version) is \(aliases.joined(separator: ", ")); it cannot be deleted",
+                    hint: "promote another version to \(aliases.joined(separator: ", ")) first")
+            }
+            try db.execute(sql: "DELETE FROM model_versions WHERE name = ? AND version = ?", arguments: [name, version])
+            try Self.appendEvent(
+                db, name: name, event: "delete", from: version, actor: actor, at: StoredTime.nanoseconds(Date()))
+        }
+    }
+
+    /// Points `alias` of `name` at the version `reference` names and appends the `promote` event, reading the
+    /// current holder in the same IMMEDIATE transaction. Nothing is recorded when the alias already points
+    /// there. Approval gates are the caller's (``Repository/promote(_:to:reason:gitTags:)``).
+    func moveAlias(_ reference: ModelReference, name: String, alias: String, reason: String?) throws -> AliasChange {
+        let actor = Self.actor
+        return try database.write { db in
+            let version = try Self.versionNumber(db, reference)
+            let current = try Self.holder(db, name: name, alias: alias)
+            guard current != version else {
+                return AliasChange(name: name, alias: alias, fromVersion: current, toVersion: version, changed: false)
+            }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO model_aliases (name, alias, version) VALUES (?, ?, ?)",
+                arguments: [name, alias, version])
+            try Self.appendEvent(
+                db, name: name, event: "promote", alias: alias, from: current, to: version, reason: reason,
+                actor: actor, at: StoredTime.nanoseconds(Date()))
+            return AliasChange(name: name, alias: alias, fromVersion: current, toVersion: version, changed: true)
+        }
+    }
+
+    /// Moves `alias` back to the version that held it before the current holder was promoted to it, appending a
+    /// `rollback` event, in one IMMEDIATE transaction. Repeated rollbacks walk further back through the
+    /// promotions.
+    public func rollback(_ name: String, alias: String, reason: String?) throws -> AliasChange {
+        try ModelReference.validateName(name)
+        let actor = Self.actor
+        return try database.write { db in
+            guard let current = try Self.holder(db, name: name, alias: alias) else {
+                _ = try Self.versionNumber(db, .alias(name: name, alias: alias))
+                throw MLOpsError(.notFound, "no version of '\(name)' is '\(alias)'")
+            }
+            let previous = try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT from_version FROM registry_events
+                    WHERE name = ? AND alias = ? AND event = 'promote' AND to_version = ?
+                    ORDER BY sequence DESC LIMIT 1
+                    """,
+                arguments: [name, alias, current])
+            guard let previous else {
+                throw MLOpsError(
+                    .invalidState, "no version held '\(alias)' before \(name)@\(current)",
+                    hint: "promote another version instead: mlops model promote \(name)@<version> --to \(alias)")
+            }
+            guard
+                try Int.fetchOne(
+                    db, sql: "SELECT 1 FROM model_versions WHERE name = ? AND version = ?", arguments: [name, previous])
+                    != nil
+            else {
+                throw MLOpsError(.invalidState, "\(name)@\(previous), which held '\(alias)' before, has been deleted")
+            }
+            try db.execute(
+                sql: "UPDATE model_aliases SET version = ? WHERE name = ? AND alias = ?",
+                arguments: [previous, name, alias])
+            try Self.appendEvent(
+                db, name: name, event: "rollback", alias: alias, from: current, to: previous, reason: reason,
+                actor: actor, at: StoredTime.nanoseconds(Date()))
+            return AliasChange(name: name, alias: alias, fromVersion: current, toVersion: previous, changed: true)
+        }
+    }
+
+    /// Every event of a model, oldest first.
+    public func history(of name: String) throws -> [RegistryEvent] {
+        let events = try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM registry_events WHERE name = ? ORDER BY sequence", arguments: [name])
+                .map { row in
+                    RegistryEvent(
+                        sequence: row["sequence"], name: row["name"], event: row["event"], alias: row["alias"],
+                        fromVersion: row["from_version"], toVersion: row["to_version"], reason: row["reason"],
+                        actor: row["actor"], at: StoredTime.date(row["at_ns"]))
+                }
+        }
+        guard !events.isEmpty else { throw Self.noModel(name) }
+        return events
+    }
+
+    /// The object ids registered versions reference, which `gc` must keep.
+    func objects() throws -> Set<ObjectID> {
+        let texts = try database.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT oid FROM model_versions") }
+        return Set(texts.compactMap { try? ObjectID(parsing: $0) })
+    }
+
+    private static func holder(_ db: Database, name: String, alias: String) throws -> Int? {
+        try Int.fetchOne(
+            db, sql: "SELECT version FROM model_aliases WHERE name = ? AND alias = ?", arguments: [name, alias])
+    }
+
+    /// The version number a name-based reference points at, inside a transaction.
+    private static func versionNumber(_ db: Database, _ reference: ModelReference) throws -> Int {
+        switch reference {
+        case .run:
+            throw MLOpsError(.usage, "'\(reference)' is a run, not a registered version")
+        case .version(let name, let version):
+            guard
+                try Int.fetchOne(
+                    db, sql: "SELECT version FROM model_versions WHERE name = ? AND version = ?",
+                    arguments: [name, version]) != nil
+            else {
+                try requireModel(db, name)
+                throw noVersion(name, version)
+            }
+            return version
+        case .alias(let name, "latest"):
+            guard
+                let version = try Int.fetchOne(
+                    db, sql: "SELECT MAX(version) FROM model_versions WHERE name = ?", arguments: [name])
+            else { throw noModel(name) }
+            return version
+        case .alias(let name, let alias):
+            guard let version = try holder(db, name: name, alias: alias) else {
+                try requireModel(db, name)
+                throw MLOpsError(
+                    .notFound, "no version of '\(name)' is '\(alias)'",
+                    hint: "promote one: mlops model promote \(name)@<version> --to \(alias)")
+            }
+            return version
+        }
+    }
+
+    private static func requireModel(_ db: Database, _ name: String) throws {
+        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM model_versions WHERE name = ?", arguments: [name])
+        guard count ?? 0 > 0 else { throw noModel(name) }
+    }
+
+    private static func noModel(_ name: String) -> MLOpsError {
+        MLOpsError(
+            .notFound, "no registered model '\(name)'", hint: "register one: mlops model register run:<id> --name \(name)")
+    }
+
+    private static func noVersion(_ name: String, _ version: Int) -> MLOpsError {
+        MLOpsError(.notFound, "'\(name)' has no version \(version)", hint: "list its versions: mlops model show \(name)")
+    }
+
+    private static func appendEvent(
+        _ db: Database, name: String, event: String, alias: String? = nil, from: Int? = nil, to: Int? = nil,
+        reason: String? = nil, actor: String, at: Int64
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO registry_events (name, event, alias, from_version, to_version, reason, actor, at_ns)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [name, event, alias, from, to, reason, actor, at])
+    }
+
+    /// Who is acting, as `user@host`.
+    private static var actor: String {
+        let environment = ProcessInfo.processInfo.environment
+        let user =
+            environment["USER"] ?? environment["LOGNAME"]
+            ?? getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) }
+        return (user ?? "unknown") + "@" + ProcessInfo.processInfo.hostName
+    }
+
+    /// JSON columns are written with sorted keys, so the same record is the same text on every clone.
+    private static func json<Value: Encodable>(_ value: Value) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    private static func decode<Value: Decodable>(_ type: Value.Type, _ text: String) throws -> Value {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}
