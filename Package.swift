@@ -10,11 +10,14 @@ import PackageDescription
 /// thousands of symbols across the shared Swift libraries at each start cost more than the work of `status` on a
 /// small repository (21 → 16 ms). The static Foundation archives need each other in an order the driver does not
 /// add, hence the explicit list.
-let staticRuntime = ["-static-stdlib"] + [
-    "Foundation", "FoundationInternationalization", "FoundationEssentials", "CoreFoundation", "_FoundationICU",
-    "_FoundationCShims", "_FoundationCollections", "swiftSynchronization", "swiftDispatch", "dispatch", "BlocksRuntime",
-    "stdc++", "m",
-].flatMap { ["-Xlinker", "-l" + $0] }
+let staticRuntime =
+    ["-static-stdlib"]
+    + [
+        "Foundation", "FoundationInternationalization", "FoundationEssentials", "CoreFoundation", "_FoundationICU",
+        "_FoundationCShims", "_FoundationCollections", "swiftSynchronization", "swiftDispatch", "dispatch",
+        "BlocksRuntime",
+        "stdc++", "m",
+    ].flatMap { ["-Xlinker", "-l" + $0] }
 
 let package = Package(
     name: "mlops",
@@ -96,12 +99,16 @@ let package = Package(
         .executableTarget(
             name: "mlops-learn-benchmark", dependencies: ["MLOpsLearn"], path: "Benchmarks/LearnBenchmark"),
         .target(name: "MLOpsTestSupport", dependencies: ["MLOpsCLI", "MLOpsCore", "MLOpsLearn", "MLOpsErrors"]),
-        .testTarget(name: "MLOpsStoreTests", dependencies: ["MLOpsStore", "MLOpsTestSupport", "CSyncFS"]),
         .testTarget(
-            name: "MLOpsLearnTests", dependencies: ["MLOpsLearn", "MLOpsTestSupport"], exclude: ["Fixtures"]),
+            name: "MLOpsStoreTests", dependencies: ["MLOpsStore", "MLOpsErrors", "MLOpsTestSupport", "CSyncFS"]),
+        .testTarget(
+            name: "MLOpsLearnTests", dependencies: ["MLOpsLearn", "MLOpsErrors", "MLOpsTestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "MLOpsServeTests",
-            dependencies: ["MLOpsServe", "MLOpsLearn", "MLOpsTestSupport", .product(name: "NIOCore", package: "swift-nio")]),
+            dependencies: [
+                "MLOpsServe", "MLOpsLearn", "MLOpsTestSupport", .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         .testTarget(
             name: "MLOpsCoreTests",
             dependencies: [

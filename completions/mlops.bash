@@ -443,7 +443,7 @@ _mlops_fsck() {
 _mlops_train() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --list-params --version -h --help)
-    repeating_options=(--param --feature --categorical)
+    repeating_options=(--feature --categorical --param)
     non_repeating_options=(-C --data --target --model --test-fraction --config --name)
     __mlops_offer_flags_options 0
 
@@ -464,13 +464,13 @@ _mlops_train() {
         __mlops_add_completions -W 'linear'$'\n''logistic'$'\n''gbdt'$'\n''forest'
         return
         ;;
-    '--param')
-        return
-        ;;
     '--feature')
         return
         ;;
     '--categorical')
+        return
+        ;;
+    '--param')
         return
         ;;
     '--test-fraction')
@@ -489,7 +489,7 @@ _mlops_train() {
 _mlops_tune() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --version -h --help)
-    repeating_options=(--grid --random --param --feature --categorical)
+    repeating_options=(--grid --random --feature --categorical --param)
     non_repeating_options=(-C --data --target --model --space --trials --folds --metric --test-fraction --name)
     __mlops_offer_flags_options 0
 
@@ -529,13 +529,13 @@ _mlops_tune() {
     '--metric')
         return
         ;;
-    '--param')
-        return
-        ;;
     '--feature')
         return
         ;;
     '--categorical')
+        return
+        ;;
+    '--param')
         return
         ;;
     '--test-fraction')

@@ -46,7 +46,8 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    return sorted.count % 2 == 1
+        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
 do {
@@ -57,11 +58,13 @@ do {
     var model: Model?
     var fitTimes: [Double] = []
     for _ in 0..<options.repeats {
-        fitTimes.append(try seconds {
-            model = try Training.train(TrainingRequest(
-                table: train, target: options.target, learner: options.learner, parameters: options.parameters,
-                threads: options.threads))
-        })
+        fitTimes.append(
+            try seconds {
+                model = try Training.train(
+                    TrainingRequest(
+                        table: train, target: options.target, learner: options.learner, parameters: options.parameters,
+                        threads: options.threads))
+            })
     }
     guard let model else { exit(1) }
     let compiled = try CompiledModel(model)
@@ -81,8 +84,11 @@ do {
         seconds {
             for row in 0..<singleRows {
                 scores.withUnsafeMutableBufferPointer { scores in
-                    compiled.scores(row: UnsafeBufferPointer(rebasing: rows[(row * width)..<((row + 1) * width)]), into: scores)
-                    output.withUnsafeMutableBufferPointer { compiled.transform(scores: UnsafeBufferPointer(scores), into: $0) }
+                    compiled.scores(
+                        row: UnsafeBufferPointer(rebasing: rows[(row * width)..<((row + 1) * width)]), into: scores)
+                    output.withUnsafeMutableBufferPointer {
+                        compiled.transform(scores: UnsafeBufferPointer(scores), into: $0)
+                    }
                 }
             }
         }

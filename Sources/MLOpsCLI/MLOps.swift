@@ -26,9 +26,11 @@ struct MLOps: AsyncParsableCommand {
             CommandGroup(
                 name: "Experiments",
                 subcommands: [Train.self, Tune.self, Predict.self, RunCommand.self, Runs.self, Log.self]),
-            CommandGroup(name: "Evaluation and registry", subcommands: [Eval.self, ModelGroup.self, Export.self, Import.self]),
+            CommandGroup(
+                name: "Evaluation and registry", subcommands: [Eval.self, ModelGroup.self, Export.self, Import.self]),
             CommandGroup(name: "Pipelines", subcommands: [Repro.self, Dag.self, Params.self, Metrics.self]),
-            CommandGroup(name: "Remotes and git", subcommands: [RemoteGroup.self, Push.self, Fetch.self, Pull.self, Hooks.self]),
+            CommandGroup(
+                name: "Remotes and git", subcommands: [RemoteGroup.self, Push.self, Fetch.self, Pull.self, Hooks.self]),
             CommandGroup(name: "Serving", subcommands: [Serve.self]),
         ]
     )

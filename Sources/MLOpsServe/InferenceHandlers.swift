@@ -82,13 +82,19 @@ struct InferenceHandlers: Sendable {
             await infer(request, name: request.uri.queryParameters.get("model"), version: nil, wire: .mlflow)
         }
         for path in ["/ping", "/health"] {
-            router.get(RouterPath(stringLiteral: path)) { _, _ in Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "\n"))) }
+            router.get(RouterPath(stringLiteral: path)) { _, _ in
+                Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "\n")))
+            }
         }
-        router.get("/version") { _, _ in Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: ToolVersion.current))) }
+        router.get("/version") { _, _ in
+            Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: ToolVersion.current)))
+        }
         router.get("/metrics") { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
+            return Response(
+                status: .ok, headers: headers,
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
         }
     }
 
@@ -103,7 +109,8 @@ struct InferenceHandlers: Sendable {
         do {
             let endpoint = try endpoint(name)
             modelLabel = endpoint.name
-            let route = try version.map { version throws(RequestError) in try Self.route(in: endpoint, version: version) }
+            let route =
+                try version.map { version throws(RequestError) in try Self.route(in: endpoint, version: version) }
                 ?? endpoint.choose(key: stickyHeader.flatMap { request.headers[$0] }.map { Substring($0) })
             let model = route.model
             versionLabel = String(model.version)
@@ -125,16 +132,20 @@ struct InferenceHandlers: Sendable {
                     body.readableBytesView, model: model, maximumRows: configuration.maximumBatchRows)
             }
             let predictions = model.compiled.predict(encodedRows: rows.values).values
-            let responseBody = wire == .openInference
-                ? PredictionRendering.openInference(predictions, of: model, id: clientID, requestedOutputs: requestedOutputs)
+            let responseBody =
+                wire == .openInference
+                ? PredictionRendering.openInference(
+                    predictions, of: model, id: clientID, requestedOutputs: requestedOutputs)
                 : PredictionRendering.mlflow(predictions, of: model)
             let headerID = request.headers[Self.requestIDHeader]
             if let headerID, headerID.utf8.count > OpenInferenceRequest.maximumIdLength {
-                throw RequestError.badRequest("the X-Request-ID header is longer than \(OpenInferenceRequest.maximumIdLength) bytes")
+                throw RequestError.badRequest(
+                    "the X-Request-ID header is longer than \(OpenInferenceRequest.maximumIdLength) bytes")
             }
             var requestID = headerID ?? clientID
-            finish(route: route, wire: wire, rows: rows, predictions: predictions,
-                   requestID: &requestID, received: received, started: started)
+            finish(
+                route: route, wire: wire, rows: rows, predictions: predictions,
+                requestID: &requestID, received: received, started: started)
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
             headers[Self.versionHeader] = model.reference
@@ -173,17 +184,20 @@ struct InferenceHandlers: Sendable {
         guard let name else {
             guard host.names.count == 1, let only = host.endpoint(host.names[0]) else {
                 throw .badRequest(
-                    "this server serves several models (\(host.names.joined(separator: ", "))); name one: /invocations?model=<name>")
+                    "this server serves several models (\(host.names.joined(separator: ", "))); name one: /invocations?model=<name>"
+                )
             }
             return only
         }
         guard let endpoint = host.endpoint(name) else {
-            throw RequestError(.notFound, "no model '\(name)' is served here; served: \(host.names.joined(separator: ", "))")
+            throw RequestError(
+                .notFound, "no model '\(name)' is served here; served: \(host.names.joined(separator: ", "))")
         }
         return endpoint
     }
 
-    private static func route(in endpoint: ModelHost.Endpoint, version: String) throws(RequestError) -> ModelHost.Route {
+    private static func route(in endpoint: ModelHost.Endpoint, version: String) throws(RequestError) -> ModelHost.Route
+    {
         guard let number = Int(version), let route = endpoint.route(version: number) else {
             let loaded = endpoint.routes.map { String($0.model.version) }.joined(separator: ", ")
             throw RequestError(.notFound, "version '\(version)' of '\(endpoint.name)' is not served; loaded: \(loaded)")
@@ -194,7 +208,8 @@ struct InferenceHandlers: Sendable {
     private func collect(_ request: Request) async throws(RequestError) -> ByteBuffer {
         let limit = configuration.maximumBodyBytes
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-            throw RequestError(.contentTooLarge, "the body has \(length) bytes; this server accepts at most \(limit) (--max-body)")
+            throw RequestError(
+                .contentTooLarge, "the body has \(length) bytes; this server accepts at most \(limit) (--max-body)")
         }
         do {
             return try await request.body.collect(upTo: limit)
@@ -210,7 +225,8 @@ struct InferenceHandlers: Sendable {
     private func metadata(_ name: String?, version: String?) -> Response {
         do {
             let endpoint = try endpoint(name)
-            let routes = try version.map { version throws(RequestError) in [try Self.route(in: endpoint, version: version)] }
+            let routes =
+                try version.map { version throws(RequestError) in [try Self.route(in: endpoint, version: version)] }
                 ?? endpoint.routes
             let model = routes[0].model
             var json = JSONWriter()
@@ -239,7 +255,8 @@ struct InferenceHandlers: Sendable {
             json.raw("}")
             return Self.json(json.bytes)
         } catch {
-            return Self.json(WireProtocol.openInference.errorBody(error.message, status: error.status), status: error.status)
+            return Self.json(
+                WireProtocol.openInference.errorBody(error.message, status: error.status), status: error.status)
         }
     }
 
@@ -249,7 +266,8 @@ struct InferenceHandlers: Sendable {
             if let version { _ = try Self.route(in: endpoint, version: version) }
             return Self.json(Array("{\"ready\":true}".utf8))
         } catch {
-            return Self.json(WireProtocol.openInference.errorBody(error.message, status: error.status), status: error.status)
+            return Self.json(
+                WireProtocol.openInference.errorBody(error.message, status: error.status), status: error.status)
         }
     }
 
@@ -259,7 +277,9 @@ struct InferenceHandlers: Sendable {
             let object = try JSONReader.parse(try await collect(request).readableBytesView)
             let items = object["feedback"].map { $0.array ?? [] } ?? [object]
             guard items.count <= configuration.maximumBatchRows else {
-                throw RequestError(.contentTooLarge, "\(items.count) feedback items; at most \(configuration.maximumBatchRows) per request")
+                throw RequestError(
+                    .contentTooLarge,
+                    "\(items.count) feedback items; at most \(configuration.maximumBatchRows) per request")
             }
             let now = Date()
             let labels = try items.map { item throws(RequestError) -> FeedbackLabel in
@@ -267,7 +287,8 @@ struct InferenceHandlers: Sendable {
                     let label = item["label"]
                 else {
                     throw .badRequest(
-                        "each feedback item needs \"id\" (the request id, at most \(OpenInferenceRequest.maximumIdLength) bytes) and \"label\"")
+                        "each feedback item needs \"id\" (the request id, at most \(OpenInferenceRequest.maximumIdLength) bytes) and \"label\""
+                    )
                 }
                 var json = JSONWriter()
                 label.write(into: &json)
@@ -280,15 +301,19 @@ struct InferenceHandlers: Sendable {
             let unknown = try await recordFeedback(labels)
             guard unknown.count < labels.count else {
                 throw RequestError(
-                    .notFound, "no request with id '\(unknown[0].prefix(64))'\(unknown.count > 1 ? " (nor \(unknown.count - 1) more)" : "") is in the prediction log; nothing was recorded")
+                    .notFound,
+                    "no request with id '\(unknown[0].prefix(64))'\(unknown.count > 1 ? " (nor \(unknown.count - 1) more)" : "") is in the prediction log; nothing was recorded"
+                )
             }
             return Self.json(Array("{\"recorded\":\(labels.count - unknown.count),\"unknown\":\(unknown.count)}".utf8))
         } catch let error as RequestError {
-            return Self.json(WireProtocol.openInference.errorBody(error.message, status: error.status), status: error.status)
+            return Self.json(
+                WireProtocol.openInference.errorBody(error.message, status: error.status), status: error.status)
         } catch {
             // The database is locked by another writer for longer than its busy timeout: worth a retry.
             return Self.json(
-                WireProtocol.openInference.errorBody("the prediction log's database is busy; retry the feedback", status: .serviceUnavailable),
+                WireProtocol.openInference.errorBody(
+                    "the prediction log's database is busy; retry the feedback", status: .serviceUnavailable),
                 status: .serviceUnavailable)
         }
     }

@@ -67,11 +67,13 @@ public enum Serving {
             router: router,
             // One guard per connection (the closure runs for each); Hummingbird's own idle timeout is off because
             // it would close a slow head without the 408 the guard answers.
-            server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionGuard(limits: limits, gate: gate)])),
+            server: .http1(
+                configuration: .init(additionalChannelHandlers: [ConnectionGuard(limits: limits, gate: gate)])),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "mlops",
                 // A hard cap on sockets: past it, accepting pauses (the guard answers 503 well before).
-                availableConnectionsDelegate: MaximumAvailableConnections(limits.maximumConnections + Self.descriptorReserve / 2)),
+                availableConnectionsDelegate: MaximumAvailableConnections(
+                    limits.maximumConnections + Self.descriptorReserve / 2)),
             services: services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port

@@ -21,13 +21,15 @@ struct RowEncoder {
         guard rowCount <= maximumRows else {
             throw RequestError(
                 .contentTooLarge,
-                "the request holds \(rowCount) rows; this server accepts at most \(maximumRows) per request (--max-batch)")
+                "the request holds \(rowCount) rows; this server accepts at most \(maximumRows) per request (--max-batch)"
+            )
         }
         // The rows are allocated before the values are read: bound them by what they would cost, not only by count.
         guard rowCount <= Self.maximumValues / max(model.compiled.rowWidth, 1) else {
             throw RequestError(
                 .contentTooLarge,
-                "the request holds \(rowCount) rows of \(model.compiled.rowWidth) features; at most \(Self.maximumValues) values fit one request")
+                "the request holds \(rowCount) rows of \(model.compiled.rowWidth) features; at most \(Self.maximumValues) values fit one request"
+            )
         }
         self.model = model
         rows = InputRows(rowCount: rowCount, values: Array(repeating: .nan, count: rowCount * model.compiled.rowWidth))
@@ -87,7 +89,8 @@ struct RowEncoder {
         if let missing = provided.firstIndex(of: false) {
             let features = model.signature.features.map(\.name)
             throw .badRequest(
-                "the request lacks feature '\(features[missing])'; the model reads: \(features.joined(separator: ", "))")
+                "the request lacks feature '\(features[missing])'; the model reads: \(features.joined(separator: ", "))"
+            )
         }
         return rows
     }

@@ -147,7 +147,9 @@ struct JSONReader {
             }
             while true {
                 skipWhitespace()
-                guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw problem("expected a member name") }
+                guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else {
+                    throw problem("expected a member name")
+                }
                 let key = try string()
                 // A repeated member would let two parts of a client disagree about its value; refuse it. Small
                 // objects (a row) are scanned; large ones keep a set, so a wide object costs linear time.
@@ -220,7 +222,9 @@ struct JSONReader {
         let token = UnsafeBufferPointer(rebasing: bytes[start..<offset])
         guard Self.isJSONNumber(token) else {
             offset = start
-            throw problem(token.isEmpty ? "unexpected character" : "'\(String(decoding: token, as: UTF8.self))' is not a JSON number")
+            throw problem(
+                token.isEmpty
+                    ? "unexpected character" : "'\(String(decoding: token, as: UTF8.self))' is not a JSON number")
         }
         let negative = token[0] == UInt8(ascii: "-")
         let digits = token.count - (negative ? 1 : 0)
@@ -254,7 +258,9 @@ struct JSONReader {
         }
         if index < token.count, token[index] == UInt8(ascii: "e") || token[index] == UInt8(ascii: "E") {
             index += 1
-            if index < token.count, token[index] == UInt8(ascii: "+") || token[index] == UInt8(ascii: "-") { index += 1 }
+            if index < token.count, token[index] == UInt8(ascii: "+") || token[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             guard digits() > 0 else { return false }
         }
         return index == token.count

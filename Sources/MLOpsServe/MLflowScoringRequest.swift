@@ -5,7 +5,9 @@
 enum MLflowScoringRequest {
     static let shapes = ["dataframe_split", "dataframe_records", "instances", "inputs"]
 
-    static func decode(_ body: some Collection<UInt8>, model: ServedModel, maximumRows: Int) throws(RequestError) -> InputRows {
+    static func decode(_ body: some Collection<UInt8>, model: ServedModel, maximumRows: Int) throws(RequestError)
+        -> InputRows
+    {
         let object = try JSONReader.parse(body)
         let given = shapes.filter { object[$0] != nil }
         guard given.count == 1, let key = given.first, let payload = object[key] else {
@@ -92,7 +94,8 @@ enum MLflowScoringRequest {
 
     private static func feature(_ value: JSONValue, row: Int, column: String) throws(RequestError) -> FeatureValue {
         guard let feature = value.featureValue else {
-            throw .badRequest("row \(row), column '\(column)': expected a number, a string or null, not \(value.kindName)")
+            throw .badRequest(
+                "row \(row), column '\(column)': expected a number, a string or null, not \(value.kindName)")
         }
         return feature
     }

@@ -50,7 +50,9 @@ struct OpenInferenceRequest {
         let rowCount = tensors[0].shape.first ?? 0
         // Every row needs at least a byte of the body for each input: a shape larger than that is a lie.
         guard rowCount <= bytes.count else {
-            throw .badRequest("input '\(tensors[0].name)' declares \(rowCount) rows, more than the body's \(bytes.count) bytes can hold")
+            throw .badRequest(
+                "input '\(tensors[0].name)' declares \(rowCount) rows, more than the body's \(bytes.count) bytes can hold"
+            )
         }
         var encoder = try RowEncoder(model: model, rowCount: rowCount, maximumRows: maximumRows)
         let width = model.compiled.rowWidth
@@ -72,7 +74,8 @@ struct OpenInferenceRequest {
             encoder.markProvided(position)
             if let size = tensor.binarySize {
                 guard size >= 0, size <= binary.count else {
-                    throw .badRequest("input '\(tensor.name)' declares \(size) binary bytes, but \(binary.count) follow")
+                    throw .badRequest(
+                        "input '\(tensor.name)' declares \(size) binary bytes, but \(binary.count) follow")
                 }
                 try Self.decodeBinary(binary.prefix(size), of: tensor, position: position, width: width, into: &encoder)
                 binary = binary.dropFirst(size)
@@ -120,7 +123,9 @@ struct OpenInferenceRequest {
             guard shape.count == dimensions.count, shape.count <= 2, shape.count == 1 || shape[1] == 1,
                 (0...(1 << 31)).contains(shape[0])
             else {
-                throw .badRequest("input '\(name)' has shape \(dimensions.count <= 4 ? "\(shape)" : "of \(dimensions.count) dimensions"); every input needs [rows] or [rows, 1]")
+                throw .badRequest(
+                    "input '\(name)' has shape \(dimensions.count <= 4 ? "\(shape)" : "of \(dimensions.count) dimensions"); every input needs [rows] or [rows, 1]"
+                )
             }
             guard let datatype = json["datatype"]?.string,
                 datatype == "BYTES" || OpenInferenceRequest.numericTypes.contains(datatype)
@@ -138,7 +143,9 @@ struct OpenInferenceRequest {
 
     /// Reads `data` (flat or nested arrays) row-major into `values`, checking each value against the tensor's
     /// datatype: booleans only in BOOL tensors, whole numbers in range in integer ones.
-    private static func flatten(_ data: JSONValue, of tensor: Tensor, into values: inout [FeatureValue]) throws(RequestError) {
+    private static func flatten(_ data: JSONValue, of tensor: Tensor, into values: inout [FeatureValue])
+        throws(RequestError)
+    {
         switch data {
         case .array(let elements):
             for element in elements { try flatten(element, of: tensor, into: &values) }
@@ -146,12 +153,14 @@ struct OpenInferenceRequest {
             values.append(.number(flag ? 1 : 0))
         case .number(let number):
             if let range = integerRanges[tensor.datatype], !(number == number.rounded() && range.contains(number)) {
-                throw .badRequest("input '\(tensor.name)': \(NumberText.format(number)) is not a \(tensor.datatype) value")
+                throw .badRequest(
+                    "input '\(tensor.name)': \(NumberText.format(number)) is not a \(tensor.datatype) value")
             }
             values.append(.number(number))
         default:
             guard let value = data.featureValue else {
-                throw .badRequest("input '\(tensor.name)' holds \(data.kindName) where \(tensor.datatype) values should be")
+                throw .badRequest(
+                    "input '\(tensor.name)' holds \(data.kindName) where \(tensor.datatype) values should be")
             }
             values.append(value)
         }
@@ -166,7 +175,8 @@ struct OpenInferenceRequest {
     /// Reads one tensor's binary data: little-endian numbers of the datatype's size, or for BYTES a 4-byte length
     /// before each element.
     private static func decodeBinary(
-        _ bytes: ByteBufferView.SubSequence, of tensor: Tensor, position: Int, width: Int, into encoder: inout RowEncoder
+        _ bytes: ByteBufferView.SubSequence, of tensor: Tensor, position: Int, width: Int,
+        into encoder: inout RowEncoder
     ) throws(RequestError) {
         let rows = tensor.elementCount
         var offset = bytes.startIndex
@@ -193,17 +203,23 @@ struct OpenInferenceRequest {
             case "UINT16": encoder.setNumber(Double(try integer(2)), index: index, position: position)
             case "UINT32": encoder.setNumber(Double(try integer(4)), index: index, position: position)
             case "UINT64": encoder.setNumber(Double(try integer(8)), index: index, position: position)
-            case "INT8": encoder.setNumber(Double(Int8(truncatingIfNeeded: try integer(1))), index: index, position: position)
-            case "INT16": encoder.setNumber(Double(Int16(truncatingIfNeeded: try integer(2))), index: index, position: position)
-            case "INT32": encoder.setNumber(Double(Int32(truncatingIfNeeded: try integer(4))), index: index, position: position)
+            case "INT8":
+                encoder.setNumber(Double(Int8(truncatingIfNeeded: try integer(1))), index: index, position: position)
+            case "INT16":
+                encoder.setNumber(Double(Int16(truncatingIfNeeded: try integer(2))), index: index, position: position)
+            case "INT32":
+                encoder.setNumber(Double(Int32(truncatingIfNeeded: try integer(4))), index: index, position: position)
             case "INT64": encoder.setNumber(Double(Int64(bitPattern: try integer(8))), index: index, position: position)
             case "FP16": encoder.setNumber(Self.halfToDouble(UInt16(try integer(2))), index: index, position: position)
-            case "FP32": encoder.setNumber(Double(Float(bitPattern: UInt32(try integer(4)))), index: index, position: position)
+            case "FP32":
+                encoder.setNumber(Double(Float(bitPattern: UInt32(try integer(4)))), index: index, position: position)
             default: encoder.setNumber(Double(bitPattern: try integer(8)), index: index, position: position)
             }
         }
         guard offset == bytes.endIndex else {
-            throw .badRequest("input '\(tensor.name)': \(bytes.endIndex - offset) binary bytes are left over for shape \(tensor.shape)")
+            throw .badRequest(
+                "input '\(tensor.name)': \(bytes.endIndex - offset) binary bytes are left over for shape \(tensor.shape)"
+            )
         }
     }
 

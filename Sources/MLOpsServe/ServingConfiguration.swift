@@ -57,11 +57,13 @@ public struct EndpointPlan: Sendable, Equatable {
         }
         var splitRoutes: [String: [Route]] = [:]
         var splitOrder: [String] = []
-        for entry in (split ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
+        for entry in (split ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
+        where !entry.isEmpty {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let weight = Int(parts[1]), weight > 0 else {
                 throw MLOpsError(
-                    .usage, "'\(entry)' is not a split entry", hint: "write --split mpg@production=90,mpg@4=10 (positive weights)")
+                    .usage, "'\(entry)' is not a split entry",
+                    hint: "write --split mpg@production=90,mpg@4=10 (positive weights)")
             }
             let endpoint = try name(of: parts[0])
             if splitRoutes[endpoint] == nil { splitOrder.append(endpoint) }
@@ -70,9 +72,11 @@ public struct EndpointPlan: Sendable, Equatable {
         for model in models {
             let endpoint = try name(of: model)
             guard !plans.contains(where: { $0.name == endpoint }) else {
-                throw MLOpsError(.usage, "'\(endpoint)' is given twice", hint: "divide its traffic with --split instead")
+                throw MLOpsError(
+                    .usage, "'\(endpoint)' is given twice", hint: "divide its traffic with --split instead")
             }
-            plans.append(EndpointPlan(name: endpoint, routes: splitRoutes[endpoint] ?? [Route(reference: model, weight: 1)]))
+            plans.append(
+                EndpointPlan(name: endpoint, routes: splitRoutes[endpoint] ?? [Route(reference: model, weight: 1)]))
         }
         for endpoint in splitOrder where !plans.contains(where: { $0.name == endpoint }) {
             plans.append(EndpointPlan(name: endpoint, routes: splitRoutes[endpoint] ?? []))

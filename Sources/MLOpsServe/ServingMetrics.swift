@@ -21,8 +21,10 @@ final class ServingMetrics: Sendable {
 
     init() {
         logDropped = registry.makeCounter(
-            descriptor: Self.name("serving_log_dropped", "total", "Requests not logged because the log writer fell behind."))
-        logWritten = registry.makeCounter(descriptor: Self.name("serving_log_written", "total", "Requests written to serving_log."))
+            descriptor: Self.name(
+                "serving_log_dropped", "total", "Requests not logged because the log writer fell behind."))
+        logWritten = registry.makeCounter(
+            descriptor: Self.name("serving_log_written", "total", "Requests written to serving_log."))
     }
 
     private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
@@ -35,7 +37,8 @@ final class ServingMetrics: Sendable {
         let counter = requestCounters.withLock { counters in
             if let counter = counters[key] { return counter }
             let counter = registry.makeCounter(
-                descriptor: Self.name("requests", "total", "Requests answered, by model, version, protocol and HTTP status."),
+                descriptor: Self.name(
+                    "requests", "total", "Requests answered, by model, version, protocol and HTTP status."),
                 labels: [("model", model), ("version", version), ("protocol", protocolName), ("code", String(status))])
             counters[key] = counter
             return counter
@@ -45,7 +48,8 @@ final class ServingMetrics: Sendable {
         let histogram = latencies.withLock { histograms in
             if let histogram = histograms[histogramKey] { return histogram }
             let histogram = registry.makeDurationHistogram(
-                descriptor: Self.name("request_duration", "seconds", "Time from request to response, by model and protocol."),
+                descriptor: Self.name(
+                    "request_duration", "seconds", "Time from request to response, by model and protocol."),
                 labels: [("model", model), ("protocol", protocolName)], buckets: Self.latencyBuckets)
             histograms[histogramKey] = histogram
             return histogram
@@ -74,17 +78,23 @@ final class ServingMetrics: Sendable {
                 old.set(Int64(0))
             }
             let key = "\(route) \(version)"
-            let gauge = gauges[key] ?? registry.makeGauge(
-                descriptor: Self.name("model_loaded", "", "1 for the version answering a route, 0 for versions it replaced."),
-                labels: [("route", route), ("model", model), ("version", String(version))])
+            let gauge =
+                gauges[key]
+                ?? registry.makeGauge(
+                    descriptor: Self.name(
+                        "model_loaded", "", "1 for the version answering a route, 0 for versions it replaced."),
+                    labels: [("route", route), ("model", model), ("version", String(version))])
             gauges[key] = gauge
             gauge.set(Int64(1))
         }
         if previous != nil {
             swapCounters.withLock { counters in
-                let counter = counters[route] ?? registry.makeCounter(
-                    descriptor: Self.name("model_swaps", "total", "Times a route's alias moved and a new version took over."),
-                    labels: [("route", route)])
+                let counter =
+                    counters[route]
+                    ?? registry.makeCounter(
+                        descriptor: Self.name(
+                            "model_swaps", "total", "Times a route's alias moved and a new version took over."),
+                        labels: [("route", route)])
                 counters[route] = counter
                 return counter
             }.increment()

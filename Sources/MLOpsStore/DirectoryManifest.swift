@@ -82,10 +82,15 @@ public struct DirectoryManifest: Equatable, Sendable {
         // No entry may be listed twice or lie inside another (`a` and `a/b`): the checkout could not write both.
         var paths = Set<String>()
         for entry in entries {
-            guard Self.isPlainRelativePath(entry.path), ByteCount.isPlausible(entry.size), paths.insert(entry.path).inserted else {
+            guard Self.isPlainRelativePath(entry.path), ByteCount.isPlausible(entry.size),
+                paths.insert(entry.path).inserted
+            else {
                 throw MLOpsError(
-                    .invalidInput, "object \(id) is not a valid directory manifest: entry '\(entry.path)' (size \(entry.size))",
-                    hint: "entry paths are relative and unique, without `.`, `..` or `.git` parts; sizes between 0 and 1 PiB")
+                    .invalidInput,
+                    "object \(id) is not a valid directory manifest: entry '\(entry.path)' (size \(entry.size))",
+                    hint:
+                        "entry paths are relative and unique, without `.`, `..` or `.git` parts; sizes between 0 and 1 PiB"
+                )
             }
         }
         for entry in entries {
@@ -94,7 +99,9 @@ public struct DirectoryManifest: Equatable, Sendable {
                 parent = parent[..<slash]
                 if paths.contains(String(parent)) {
                     throw MLOpsError(
-                        .invalidInput, "object \(id) is not a valid directory manifest: '\(entry.path)' lies inside the file '\(parent)'")
+                        .invalidInput,
+                        "object \(id) is not a valid directory manifest: '\(entry.path)' lies inside the file '\(parent)'"
+                    )
                 }
             }
         }
@@ -186,7 +193,8 @@ public struct DirectoryManifest: Equatable, Sendable {
                     index += 2
                 case UInt8(ascii: "u"):
                     // Only "\u00" followed by two lowercase hex digits naming a control character.
-                    guard index + 6 <= bytes.count, bytes[index + 2] == UInt8(ascii: "0"), bytes[index + 3] == UInt8(ascii: "0"),
+                    guard index + 6 <= bytes.count, bytes[index + 2] == UInt8(ascii: "0"),
+                        bytes[index + 3] == UInt8(ascii: "0"),
                         let high = Self.hexValue(bytes[index + 4]), let low = Self.hexValue(bytes[index + 5]), high < 2
                     else { return nil }
                     utf8.append(high << 4 | low)

@@ -50,7 +50,9 @@ public enum HashingCopy {
         progress: ((Int) -> Void)? = nil
     ) throws -> Outcome {
         if expectedSize > Int64(chunkSize) {
-            let sink = Sink(descriptor: destination.descriptor, path: destination.path, direct: startDirectWrites(destination.descriptor))
+            let sink = Sink(
+                descriptor: destination.descriptor, path: destination.path,
+                direct: startDirectWrites(destination.descriptor))
             return try pipelined(from: source, to: [sink], progress: progress)
         }
         let sink = Sink(descriptor: destination.descriptor, path: destination.path, direct: false)
@@ -71,7 +73,8 @@ public enum HashingCopy {
     /// whose size was just taken from `stat` is then read in one call instead of two (the second finding the end).
     /// `bufferFor` (the expected size) sizes the buffer.
     private static func sequential(
-        from source: borrowing OpenFile, progress: ((Int) -> Void)?, bufferFor expectedSize: Int64, stopAfter: Int64? = nil,
+        from source: borrowing OpenFile, progress: ((Int) -> Void)?, bufferFor expectedSize: Int64,
+        stopAfter: Int64? = nil,
         write: ((UnsafeRawBufferPointer) throws -> Void)?
     ) throws -> Outcome {
         // Sized to a small file, the buffer comes from the heap: a chunk-sized one is mapped and unmapped per file,
@@ -134,7 +137,9 @@ public enum HashingCopy {
         // Doubles the kernel's read-ahead: reading a gigabyte that is not cached took 0.53 s instead of 0.64 s
         // (medians of six) on this project's VMs. Only a hint; its failure changes nothing.
         _ = posix_fadvise(sourceDescriptor, 0, 0, POSIX_FADV_SEQUENTIAL)
-        let reader = ParallelWork.startThread { ring.fill(from: sourceDescriptor, path: sourcePath, direct: directReads) }
+        let reader = ParallelWork.startThread {
+            ring.fill(from: sourceDescriptor, path: sourcePath, direct: directReads)
+        }
         let writers = sinks.enumerated().map { index, sink in
             ParallelWork.startThread {
                 var written: Int64 = 0
@@ -178,7 +183,9 @@ public enum HashingCopy {
     /// Writes `bytes` at `offset` (the descriptor's position) with direct I/O when both are aligned; otherwise, or
     /// when the filesystem refuses the alignment after all, turns direct I/O off and writes them through the page
     /// cache. Returns whether direct I/O is still on.
-    private static func writeDirect(_ bytes: UnsafeRawBufferPointer, at offset: Int64, descriptor: Int32, path: String) throws -> Bool {
+    private static func writeDirect(_ bytes: UnsafeRawBufferPointer, at offset: Int64, descriptor: Int32, path: String)
+        throws -> Bool
+    {
         if let base = bytes.baseAddress, bytes.count % directAlignment == 0, offset % Int64(directAlignment) == 0 {
             var done = 0
             while done < bytes.count {
@@ -214,7 +221,9 @@ public enum HashingCopy {
             let count = Glibc.read(descriptor, buffer.baseAddress.map { $0 + total }, buffer.count - total)
             if count < 0, errno == EINTR { continue }
             if count < 0, errno == EINVAL, direct {
-                guard mlops_set_direct_io(descriptor, 0) == 0 else { throw MLOpsError.system("read", path: path, errno: errno) }
+                guard mlops_set_direct_io(descriptor, 0) == 0 else {
+                    throw MLOpsError.system("read", path: path, errno: errno)
+                }
                 direct = false
                 continue
             }
@@ -272,8 +281,10 @@ public enum HashingCopy {
                         if let mapping {
                             chunk = mapping.prefetched(from: offset, count: HashingCopy.chunkSize)
                         } else {
-                            let count = direct
-                                ? try HashingCopy.readDirect(into: buffers[slot], descriptor: descriptor, path: path, direct: &direct)
+                            let count =
+                                direct
+                                ? try HashingCopy.readDirect(
+                                    into: buffers[slot], descriptor: descriptor, path: path, direct: &direct)
                                 : try OpenFile.readFully(into: buffers[slot], descriptor: descriptor, path: path)
                             chunk = UnsafeRawBufferPointer(rebasing: buffers[slot][..<count])
                         }
@@ -346,7 +357,9 @@ public enum HashingCopy {
             var vector: UInt8 = 0
             for sample in 0..<samples {
                 let page = pages * sample / samples
-                guard mincore(UnsafeMutableRawPointer(mutating: base + page * pageSize), 1, &vector) == 0 else { return true }
+                guard mincore(UnsafeMutableRawPointer(mutating: base + page * pageSize), 1, &vector) == 0 else {
+                    return true
+                }
                 resident += Int(vector & 1)
             }
             return resident * 2 >= samples
@@ -355,7 +368,9 @@ public enum HashingCopy {
         /// Up to `count` bytes from `offset` (empty past the end), with their pages mapped in by this thread
         /// (`MADV_POPULATE_READ`, where the kernel has it) so the thread that hashes them does not take the faults.
         func prefetched(from offset: Int, count: Int) -> UnsafeRawBufferPointer {
-            guard offset < bytes.count, let base = bytes.baseAddress else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+            guard offset < bytes.count, let base = bytes.baseAddress else {
+                return UnsafeRawBufferPointer(start: nil, count: 0)
+            }
             let chunk = UnsafeRawBufferPointer(start: base + offset, count: min(count, bytes.count - offset))
             _ = madvise(UnsafeMutableRawPointer(mutating: base + offset), chunk.count, MADV_POPULATE_READ)
             return chunk
@@ -380,7 +395,9 @@ extension HashingCopy {
             Sink(descriptor: $0.descriptor, path: $0.path, direct: large && startDirectWrites($0.descriptor))
         }
         if large {
-            return try hashWhileCopying(source, to: destination, size: size, sourceIsObject: true, duplicates: duplicateSinks, progress: progress)
+            return try hashWhileCopying(
+                source, to: destination, size: size, sourceIsObject: true, duplicates: duplicateSinks,
+                progress: progress)
         }
         let sink = Sink(descriptor: destination.descriptor, path: destination.path, direct: false)
         return try sequentialCopy(from: source, to: [sink] + duplicateSinks, size: size, progress: progress)
@@ -419,7 +436,8 @@ extension HashingCopy {
             if let mapping = MappedFile(source.descriptor), mapping.isMostlyCached {
                 return try pipelined(from: source, mapping: mapping, to: sinks, progress: progress)
             }
-            let directReads = lseek(source.descriptor, 0, SEEK_CUR) == 0 && mlops_set_direct_io(source.descriptor, 1) == 0
+            let directReads =
+                lseek(source.descriptor, 0, SEEK_CUR) == 0 && mlops_set_direct_io(source.descriptor, 1) == 0
             return try pipelined(from: source, directReads: directReads, to: sinks, progress: progress)
         }
         for duplicate in duplicates where duplicate.direct { _ = mlops_set_direct_io(duplicate.descriptor, 0) }

@@ -25,7 +25,9 @@ enum KernelCopy {
         }
     }
 
-    private static func copyThroughBuffer(from input: Int32, to output: Int32, offset: Int64, size: Int64, path: String) throws {
+    private static func copyThroughBuffer(from input: Int32, to output: Int32, offset: Int64, size: Int64, path: String)
+        throws
+    {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: HashingCopy.chunkSize, alignment: 4096)
         defer { buffer.deallocate() }
         var position = offset
@@ -38,7 +40,8 @@ enum KernelCopy {
             if count == 0 { break }
             var written = 0
             while written < count {
-                let result = pwrite(output, buffer.baseAddress.map { $0 + written }, count - written, off_t(position) + off_t(written))
+                let result = pwrite(
+                    output, buffer.baseAddress.map { $0 + written }, count - written, off_t(position) + off_t(written))
                 if result < 0 {
                     if errno == EINTR { continue }
                     throw MLOpsError.system("write", path: path, errno: errno)

@@ -31,27 +31,31 @@ extension ObjectStore {
     public func adoptFile(at path: String, progress: ((Int) -> Void)? = nil) throws -> HashingCopy.Outcome? {
         let source = try OpenFile.reading(path)
         let before = try source.status()
-        guard (before.st_mode & S_IFMT) == S_IFREG, before.st_nlink == 1, Int64(before.st_size) >= Self.adoptionThreshold
+        guard (before.st_mode & S_IFMT) == S_IFREG, before.st_nlink == 1,
+            Int64(before.st_size) >= Self.adoptionThreshold
         else { return nil }
         let staging = newStagingPath()
         guard link(path, staging) == 0 else { return nil }
         var stagingInfo = stat()
         // The path may have been replaced between open and link: adopt only the inode that was opened.
-        guard lstat(staging, &stagingInfo) == 0, stagingInfo.st_ino == before.st_ino, stagingInfo.st_dev == before.st_dev
+        guard lstat(staging, &stagingInfo) == 0, stagingInfo.st_ino == before.st_ino,
+            stagingInfo.st_dev == before.st_dev
         else {
             unlink(staging)
             return nil
         }
         let replacement = Self.siblingTemporaryPath(of: path)
         // link() moved the ctime; this is the state the read must not see change.
-        guard let linked = try? source.status(), let copy = try? OpenFile.creating(replacement, mode: linked.st_mode & 0o7777)
+        guard let linked = try? source.status(),
+            let copy = try? OpenFile.creating(replacement, mode: linked.st_mode & 0o7777)
         else {
             // Not allowed to write beside the file (a read-only directory): copy it into the store instead.
             unlink(staging)
             return nil
         }
         do {
-            let outcome = try HashingCopy.hashWhileCopying(source, to: copy, size: Int64(linked.st_size), progress: progress)
+            let outcome = try HashingCopy.hashWhileCopying(
+                source, to: copy, size: Int64(linked.st_size), progress: progress)
             let after = try source.status()
             guard outcome.size == Int64(linked.st_size), Self.sameContentStatus(linked, after) else {
                 throw MLOpsError(
@@ -60,9 +64,13 @@ extension ObjectStore {
             }
             // The copy keeps the original's times, so a later write to it always shows as a new mtime.
             let times = [linked.st_atim, linked.st_mtim]
-            guard futimens(copy.descriptor, times) == 0 else { throw MLOpsError.system("set times", path: replacement, errno: errno) }
+            guard futimens(copy.descriptor, times) == 0 else {
+                throw MLOpsError.system("set times", path: replacement, errno: errno)
+            }
             guard rename(replacement, path) == 0 else { throw MLOpsError.system("replace", path: path, errno: errno) }
-            guard fchmod(source.descriptor, 0o444) == 0 else { throw MLOpsError.system("chmod", path: staging, errno: errno) }
+            guard fchmod(source.descriptor, 0o444) == 0 else {
+                throw MLOpsError.system("chmod", path: staging, errno: errno)
+            }
             try publish(staging, as: outcome.id)
             return outcome
         } catch {

@@ -123,7 +123,9 @@ public struct ObjectStore: Sendable {
             unlink(staging)
             throw MLOpsError(
                 .integrity, "object \(id) on the remote is corrupt: its bytes hash to \(digest)",
-                hint: "it was not used; repair the remote with `mlops push --verify` from a clone whose `mlops fsck` is clean")
+                hint:
+                    "it was not used; repair the remote with `mlops push --verify` from a clone whose `mlops fsck` is clean"
+            )
         }
         try publish(staging, as: id)
     }
@@ -160,7 +162,9 @@ public struct ObjectStore: Sendable {
     /// Returns the `stat` of the file written in copy mode (taken from the open file, after the rename), nil for
     /// links.
     @discardableResult
-    public func materialize(_ id: ObjectID, at destination: String, mode: LinkMode, executable: Bool = false) throws -> stat? {
+    public func materialize(_ id: ObjectID, at destination: String, mode: LinkMode, executable: Bool = false) throws
+        -> stat?
+    {
         let objectPath = path(of: id)
         let staging = Self.siblingTemporaryPath(of: destination)
         do {
@@ -178,18 +182,24 @@ public struct ObjectStore: Sendable {
                 }
                 let target = try OpenFile.creating(staging, mode: permissions)
                 try copyVerifying(id, from: source, size: size, to: target)
-                guard rename(staging, destination) == 0 else { throw MLOpsError.system("replace", path: destination, errno: errno) }
+                guard rename(staging, destination) == 0 else {
+                    throw MLOpsError.system("replace", path: destination, errno: errno)
+                }
                 return try target.status()
             case .hardlink:
                 try verify(id)
-                guard link(objectPath, staging) == 0 else { throw MLOpsError.system("link", path: destination, errno: errno) }
+                guard link(objectPath, staging) == 0 else {
+                    throw MLOpsError.system("link", path: destination, errno: errno)
+                }
             case .symlink:
                 try verify(id)
                 guard symlink(objectPath, staging) == 0 else {
                     throw MLOpsError.system("symlink", path: destination, errno: errno)
                 }
             }
-            guard rename(staging, destination) == 0 else { throw MLOpsError.system("replace", path: destination, errno: errno) }
+            guard rename(staging, destination) == 0 else {
+                throw MLOpsError.system("replace", path: destination, errno: errno)
+            }
             return nil
         } catch {
             unlink(staging)
@@ -199,14 +209,18 @@ public struct ObjectStore: Sendable {
 
     /// Copies object `id` (opened as `source`, `size` bytes) to `target`, throwing `.integrity` unless the bytes
     /// hash to `id`.
-    private func copyVerifying(_ id: ObjectID, from source: borrowing OpenFile, size: Int64, to target: borrowing OpenFile) throws {
+    private func copyVerifying(
+        _ id: ObjectID, from source: borrowing OpenFile, size: Int64, to target: borrowing OpenFile
+    ) throws {
         guard try HashingCopy.copyUnchanging(from: source, to: target, size: size).id == id else { throw corrupt(id) }
     }
 
     /// Moves object `id` out of the store into `directory` (created if needed), keeping its bytes for a look
     /// but making it absent, so a fetch can bring a good copy. Absent objects are not an error.
     public func quarantine(_ id: ObjectID, into directory: String) throws {
-        if mkdir(directory, 0o755) != 0, errno != EEXIST { throw MLOpsError.system("create", path: directory, errno: errno) }
+        if mkdir(directory, 0o755) != 0, errno != EEXIST {
+            throw MLOpsError.system("create", path: directory, errno: errno)
+        }
         if rename(path(of: id), directory + "/" + id.hex) != 0, errno != ENOENT {
             throw MLOpsError.system("quarantine", path: path(of: id), errno: errno)
         }
@@ -223,7 +237,8 @@ public struct ObjectStore: Sendable {
     public func allObjects() throws -> [ObjectID] {
         let algorithmDirectory = objectsDirectory + "/" + ObjectID.algorithm
         var ids: [ObjectID] = []
-        for shard in try DirectoryListing.names(in: algorithmDirectory, missingIsEmpty: true) where shard.utf8.count == 2 {
+        for shard in try DirectoryListing.names(in: algorithmDirectory, missingIsEmpty: true)
+        where shard.utf8.count == 2 {
             for rest in try DirectoryListing.names(in: algorithmDirectory + "/" + shard, missingIsEmpty: true) {
                 if let id = try? ObjectID(parsing: ObjectID.algorithm + ":" + shard + rest) { ids.append(id) }
             }
@@ -252,7 +267,9 @@ public struct ObjectStore: Sendable {
     /// Makes everything written so far durable. Call once before publishing references to new objects.
     public func synchronize() throws {
         let directory = try OpenFile.reading(objectsDirectory)
-        guard mlops_syncfs(directory.descriptor) == 0 else { throw MLOpsError.system("sync", path: objectsDirectory, errno: errno) }
+        guard mlops_syncfs(directory.descriptor) == 0 else {
+            throw MLOpsError.system("sync", path: objectsDirectory, errno: errno)
+        }
     }
 
     /// Removes staging files left by interrupted writers older than `age` seconds; returns how many were removed.
@@ -275,7 +292,9 @@ public struct ObjectStore: Sendable {
     func publish(_ file: borrowing OpenFile, as id: ObjectID) throws {
         if file.linkUnnamed(as: path(of: id)) { return }
         let staging = temporaryPath()
-        guard file.linkUnnamed(as: staging) else { throw MLOpsError.system("store object", path: staging, errno: errno) }
+        guard file.linkUnnamed(as: staging) else {
+            throw MLOpsError.system("store object", path: staging, errno: errno)
+        }
         try publish(staging, as: id)
     }
 
@@ -305,11 +324,14 @@ public struct ObjectStore: Sendable {
     /// The name is exactly what ``siblingTemporaryPath(of:)`` makes, `.<name>.mlops-<pid>-<id>-<n>.tmp` (base 36
     /// ids), so a user's file that merely looks similar is neither skipped nor removed.
     public static func isStagingName(_ name: String) -> Bool {
-        guard name.hasPrefix("."), name.hasSuffix(".tmp"), let marker = name.range(of: ".mlops-", options: .backwards) else {
+        guard name.hasPrefix("."), name.hasSuffix(".tmp"), let marker = name.range(of: ".mlops-", options: .backwards)
+        else {
             return false
         }
-        let parts = name[marker.upperBound..<name.index(name.endIndex, offsetBy: -4)].split(separator: "-", omittingEmptySubsequences: false)
-        return parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isNumber || $0.isLowercase) } }
+        let parts = name[marker.upperBound..<name.index(name.endIndex, offsetBy: -4)].split(
+            separator: "-", omittingEmptySubsequences: false)
+        return parts.count == 3
+            && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isNumber || $0.isLowercase) } }
             && parts[0].allSatisfy(\.isNumber)
     }
 
@@ -337,7 +359,8 @@ public struct ObjectStore: Sendable {
 
     /// The process id and a random number, computed once: staging names are made per file, and two system calls
     /// for each showed up in the profile of checking out many small files.
-    private static let uniquePrefix = String(getpid()) + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36) + "-"
+    private static let uniquePrefix =
+        String(getpid()) + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36) + "-"
     private static let uniqueCounter = Atomic<Int>(0)
 
     private func corrupt(_ id: ObjectID) -> MLOpsError {

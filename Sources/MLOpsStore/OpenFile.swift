@@ -26,7 +26,10 @@ public struct OpenFile: ~Copyable, Sendable {
     public static func readingRegularFile(_ path: String) throws -> OpenFile {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard descriptor >= 0 else {
-            if errno == ELOOP { throw MLOpsError(.integrity, "'\(path)' is a symbolic link, not a file", hint: "replace it with the object's bytes") }
+            if errno == ELOOP {
+                throw MLOpsError(
+                    .integrity, "'\(path)' is a symbolic link, not a file", hint: "replace it with the object's bytes")
+            }
             throw MLOpsError.system("open", path: path, errno: errno)
         }
         let file = OpenFile(descriptor: descriptor, path: path)
@@ -110,7 +113,8 @@ public struct OpenFile: ~Copyable, Sendable {
     static func readFully(into buffer: UnsafeMutableRawBufferPointer, descriptor: Int32, path: String) throws -> Int {
         var total = 0
         while total < buffer.count {
-            let count = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[total...]), descriptor: descriptor, path: path)
+            let count = try read(
+                into: UnsafeMutableRawBufferPointer(rebasing: buffer[total...]), descriptor: descriptor, path: path)
             if count == 0 { break }
             total += count
         }
@@ -119,7 +123,9 @@ public struct OpenFile: ~Copyable, Sendable {
 
     /// Reads from byte `offset` until `buffer` is full or the file ends; returns the number of bytes read.
     public func readFully(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
-        guard lseek(descriptor, off_t(offset), SEEK_SET) >= 0 else { throw MLOpsError.system("seek", path: path, errno: errno) }
+        guard lseek(descriptor, off_t(offset), SEEK_SET) >= 0 else {
+            throw MLOpsError.system("seek", path: path, errno: errno)
+        }
         return try readFully(into: buffer)
     }
 

@@ -42,12 +42,16 @@ public enum CLIRunner {
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
             directory = directory.deletingLastPathComponent()
         }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug/mlops")
-            .standardized.path
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../.build/debug/mlops"
+        )
+        .standardized.path
     }
 
     /// Starts the built executable with `arguments` in `directory` without waiting for it.
-    public static func launch(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Process {
+    public static func launch(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws
+        -> Process
+    {
         let process = makeProcess(executable, arguments, in: directory, environment: environment)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -88,7 +92,9 @@ public enum CLIRunner {
     }
 
     /// Runs the built executable to completion and captures its output.
-    public static func execute(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> CLIResult {
+    public static func execute(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws
+        -> CLIResult
+    {
         try launchCapturing(arguments, in: directory, environment: environment).wait()
     }
 

@@ -71,7 +71,9 @@ extension Fixtures {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw NSError(domain: "git", code: Int(process.terminationStatus), userInfo: [NSLocalizedDescriptionKey: "git \(arguments) failed"])
+            throw NSError(
+                domain: "git", code: Int(process.terminationStatus),
+                userInfo: [NSLocalizedDescriptionKey: "git \(arguments) failed"])
         }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -83,7 +85,8 @@ extension Fixtures {
             ["train", "--data", "auto-mpg.csv", "--target", "mpg", "--json"] + arguments, in: directory.path)
         guard trained.exitCode == 0, let run = (try? trained.json() as? [String: Any])?["run_id"] as? String else {
             throw NSError(
-                domain: "train", code: Int(trained.exitCode), userInfo: [NSLocalizedDescriptionKey: trained.standardError])
+                domain: "train", code: Int(trained.exitCode),
+                userInfo: [NSLocalizedDescriptionKey: trained.standardError])
         }
         return run
     }
@@ -128,7 +131,8 @@ extension Fixtures {
         let directory = try TemporaryDirectory()
         try git(["init", "-q"], in: directory.path)
         _ = await CLIRunner.run(["init", "-q"], in: directory.path)
-        try FileManager.default.copyItem(atPath: example("auto-mpg/auto-mpg.csv"), toPath: directory.url("auto-mpg.csv"))
+        try FileManager.default.copyItem(
+            atPath: example("auto-mpg/auto-mpg.csv"), toPath: directory.url("auto-mpg.csv"))
         _ = await CLIRunner.run(["add", "-q", "auto-mpg.csv"], in: directory.path)
         try git(["add", "-A"], in: directory.path)
         try git(["commit", "-qm", "Track auto-mpg"], in: directory.path)

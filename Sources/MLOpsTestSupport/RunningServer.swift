@@ -22,7 +22,8 @@ public final class RunningServer: @unchecked Sendable {
 
         public func json() throws -> [String: Any] {
             guard let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
-                throw NSError(domain: "RunningServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "not a JSON object"])
+                throw NSError(
+                    domain: "RunningServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "not a JSON object"])
             }
             return object
         }
@@ -54,7 +55,8 @@ public final class RunningServer: @unchecked Sendable {
             if chunk.isEmpty {
                 let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                 throw NSError(
-                    domain: "RunningServer", code: 2, userInfo: [NSLocalizedDescriptionKey: "mlops serve exited: \(message)"])
+                    domain: "RunningServer", code: 2,
+                    userInfo: [NSLocalizedDescriptionKey: "mlops serve exited: \(message)"])
             }
             buffered += String(decoding: chunk, as: UTF8.self)
             while let newline = buffered.firstIndex(of: "\n") {
@@ -78,9 +80,10 @@ public final class RunningServer: @unchecked Sendable {
         if process.isRunning { process.terminate() }
         let rest = buffered + String(decoding: output.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        return seen + rest.split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-        }
+        return seen
+            + rest.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }
     }
 
     /// Waits up to `timeout` seconds for the server to print an event named `name` (`swapped`,
@@ -92,7 +95,9 @@ public final class RunningServer: @unchecked Sendable {
             while let newline = buffered.firstIndex(of: "\n") {
                 let line = String(buffered[..<newline])
                 buffered = String(buffered[buffered.index(after: newline)...])
-                if let event = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] { seen.append(event) }
+                if let event = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] {
+                    seen.append(event)
+                }
             }
             if let event = seen[searched...].first(where: { $0["event"] as? String == name }) { return event }
             searched = seen.count

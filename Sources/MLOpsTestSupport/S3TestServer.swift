@@ -44,16 +44,22 @@ public final class S3TestServer: @unchecked Sendable {
     @discardableResult
     public func command(_ line: String) throws -> (requests: Int, byMethod: [String: Int]) {
         input.write(Data((line + "\n").utf8))
-        let answer = try JSONSerialization.jsonObject(with: Data(try Self.readLine(output, buffer: &buffered).utf8)) as? [String: Any]
+        let answer =
+            try JSONSerialization.jsonObject(with: Data(try Self.readLine(output, buffer: &buffered).utf8))
+            as? [String: Any]
         return (answer?["requests"] as? Int ?? -1, answer?["by_method"] as? [String: Int] ?? [:])
     }
 
     /// Runs the AWS CLI against the server with the test credentials.
     public func aws(_ arguments: [String]) throws -> CLIResult {
         try CLIRunner.execute(
-            program: Fixtures.projectRoot + "/.build/venv/bin/aws", ["--endpoint-url", endpoint, "--region", "us-east-1"] + arguments,
+            program: Fixtures.projectRoot + "/.build/venv/bin/aws",
+            ["--endpoint-url", endpoint, "--region", "us-east-1"] + arguments,
             in: Fixtures.projectRoot,
-            environment: ["AWS_ACCESS_KEY_ID": accessKeyID, "AWS_SECRET_ACCESS_KEY": secretAccessKey, "AWS_EC2_METADATA_DISABLED": "true"])
+            environment: [
+                "AWS_ACCESS_KEY_ID": accessKeyID, "AWS_SECRET_ACCESS_KEY": secretAccessKey,
+                "AWS_EC2_METADATA_DISABLED": "true",
+            ])
     }
 
     private static func readLine(_ handle: FileHandle, buffer: inout Data) throws -> String {
@@ -65,7 +71,8 @@ public final class S3TestServer: @unchecked Sendable {
             }
             let chunk = handle.availableData
             guard !chunk.isEmpty else {
-                throw NSError(domain: "S3TestServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "the S3 test server exited"])
+                throw NSError(
+                    domain: "S3TestServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "the S3 test server exited"])
             }
             buffer.append(chunk)
         }

@@ -15,7 +15,8 @@ import Testing
         #expect(exported.exitCode == 0, "\(exported.standardError)")
         let again = source.url("again.tar.gz")
         _ = await CLIRunner.run(["export", "mpg@latest", "--output", again], in: source.path)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: bundle)) == (try Data(contentsOf: URL(fileURLWithPath: again))))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: bundle)) == (try Data(contentsOf: URL(fileURLWithPath: again))))
 
         let target = try TemporaryDirectory()
         _ = await CLIRunner.run(["init", "-q"], in: target.path)
@@ -26,7 +27,8 @@ import Testing
         #expect(version["version"] as? Int == 1)
         #expect((version["lineage"] as? [String: Any])?["origin"] as? String == "mpg@1")
 
-        let original = try #require(try await CLIRunner.run(["model", "show", "mpg@1", "--json"], in: source.path).json() as? [String: Any])
+        let original = try #require(
+            try await CLIRunner.run(["model", "show", "mpg@1", "--json"], in: source.path).json() as? [String: Any])
         #expect(version["oid"] as? String == original["oid"] as? String)
         #expect(version["git_commit"] as? String == original["git_commit"] as? String)
         #expect(version["metrics"] as? [String: Double] == original["metrics"] as? [String: Double])
@@ -44,7 +46,10 @@ import Testing
     private func craft(_ path: String, _ script: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import io, sys, tarfile\nt = tarfile.open(sys.argv[1], 'w:gz')\n" + script + "\nt.close()", path]
+        process.arguments = [
+            "python3", "-c",
+            "import io, sys, tarfile\nt = tarfile.open(sys.argv[1], 'w:gz')\n" + script + "\nt.close()", path,
+        ]
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
@@ -54,9 +59,11 @@ import Testing
         let source = try await registry()
         let valid = source.url("valid.tar.gz")
         _ = await CLIRunner.run(["export", "mpg@1", "--output", valid], in: source.path)
-        let add = "def add(name, data, **kw):\n    info = tarfile.TarInfo(name); info.size = len(data)\n"
+        let add =
+            "def add(name, data, **kw):\n    info = tarfile.TarInfo(name); info.size = len(data)\n"
             + "    for k, v in kw.items(): setattr(info, k, v)\n    t.addfile(info, io.BytesIO(data))\n"
-        let copyValid = "src = tarfile.open('\(valid)')\nfiles = {m.name: src.extractfile(m).read() for m in src.getmembers()}\n"
+        let copyValid =
+            "src = tarfile.open('\(valid)')\nfiles = {m.name: src.extractfile(m).read() for m in src.getmembers()}\n"
         let cases: [(String, String, String)] = [
             ("absolute", add + "add('/etc/evil', b'x')", "absolute path"),
             ("dotdot", add + "add('../evil', b'x')", "leaves the bundle"),
@@ -64,10 +71,16 @@ import Testing
             ("device", add + "add('dev', b'', type=tarfile.CHRTYPE, devmajor=1, devminor=3)", "not a regular file"),
             ("many", add + "for i in range(65): add('f%d' % i, b'x')", "more than 64 entries"),
             ("bomb", add + "add('model.json', bytes(64 << 20))", "compression bomb"),
-            ("extra", copyValid + add + "[add(n, d) for n, d in files.items()]\nadd('run.sh', b'rm -rf /')", "unexpected entry 'run.sh'"),
-            ("tampered", copyValid + add
-                + "files['model.json'] = files['model.json'].replace(b'\"learning_rate\":0.1', b'\"learning_rate\":0.2')\n"
-                + "[add(n, d) for n, d in files.items()]", "does not match its checksum"),
+            (
+                "extra", copyValid + add + "[add(n, d) for n, d in files.items()]\nadd('run.sh', b'rm -rf /')",
+                "unexpected entry 'run.sh'"
+            ),
+            (
+                "tampered",
+                copyValid + add
+                    + "files['model.json'] = files['model.json'].replace(b'\"learning_rate\":0.1', b'\"learning_rate\":0.2')\n"
+                    + "[add(n, d) for n, d in files.items()]", "does not match its checksum"
+            ),
             ("missing", copyValid + add + "add('model.json', files['model.json'])", "it lacks"),
         ]
         let target = try TemporaryDirectory()
@@ -81,9 +94,12 @@ import Testing
         }
         try Fixtures.write("not an archive", to: target.url("plain.tar.gz"))
         #expect(await CLIRunner.run(["import", "plain.tar.gz", "--name", "x"], in: target.path).exitCode == 65)
-        let models = try #require(try await CLIRunner.run(["model", "list", "--json"], in: target.path).json() as? [Any])
+        let models = try #require(
+            try await CLIRunner.run(["model", "list", "--json"], in: target.path).json() as? [Any])
         #expect(models.isEmpty)
-        let objects = try FileManager.default.subpathsOfDirectory(atPath: target.url(".mlops/objects")).filter { $0.count > 60 }
+        let objects = try FileManager.default.subpathsOfDirectory(atPath: target.url(".mlops/objects")).filter {
+            $0.count > 60
+        }
         #expect(objects.isEmpty)
     }
 }

@@ -19,7 +19,9 @@ import Testing
             #expect(!result.standardOutput.contains("\u{1B}["))
         }
         let status = await CLIRunner.run(["status", "--json"], in: directory.path)
-        let keys = status.standardOutput.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map { $0.split(separator: "\"")[1] }
+        let keys = status.standardOutput.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map {
+            $0.split(separator: "\"")[1]
+        }
         #expect(keys == ["changes", "clean", "missing", "not_in_cache", "stale_stages", "tracked"])
     }
 
@@ -30,7 +32,8 @@ import Testing
         let colored = await CLIRunner.run(["add", "a.txt"], in: directory.path, terminal: true)
         #expect(colored.standardOutput.contains("\u{1B}["))
         try Fixtures.write("y\n", to: directory.url("a.txt"))
-        let noColor = await CLIRunner.run(["status"], in: directory.path, environment: ["NO_COLOR": "1"], terminal: true)
+        let noColor = await CLIRunner.run(
+            ["status"], in: directory.path, environment: ["NO_COLOR": "1"], terminal: true)
         #expect(noColor.standardOutput.contains("modified"))
         #expect(!noColor.standardOutput.contains("\u{1B}["))
         let piped = await CLIRunner.run(["status"], in: directory.path)

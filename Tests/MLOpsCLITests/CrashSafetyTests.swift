@@ -39,11 +39,13 @@ import Testing
             process.waitUntilExit()
             let fsck = try CLIRunner.execute(["fsck", "--json"], in: root)
             let report = try #require(
-                try fsck.json() as? [String: Any], "fsck after killing \(arguments): \(fsck.standardError) \(random.replay)")
+                try fsck.json() as? [String: Any],
+                "fsck after killing \(arguments): \(fsck.standardError) \(random.replay)")
             let damage = ["corrupt", "invalid_pointers"] + (missingAllowed ? [] : ["missing"])
             for key in damage {
                 #expect(
-                    (report[key] as? [Any])?.isEmpty == true, "fsck after killing \(arguments): \(key) \(report[key] ?? "") \(random.replay)")
+                    (report[key] as? [Any])?.isEmpty == true,
+                    "fsck after killing \(arguments): \(key) \(report[key] ?? "") \(random.replay)")
             }
             try check()
         }
@@ -125,7 +127,8 @@ import Testing
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         holder.arguments = [
-            "-c", "import fcntl,sys,time\nf=open(sys.argv[1],'a')\nfcntl.flock(f,fcntl.LOCK_EX)\nprint('held',flush=True)\nsys.stdin.read()",
+            "-c",
+            "import fcntl,sys,time\nf=open(sys.argv[1],'a')\nfcntl.flock(f,fcntl.LOCK_EX)\nprint('held',flush=True)\nsys.stdin.read()",
             directory.url(".mlops/lock"),
         ]
         let holderOutput = Pipe()
@@ -139,7 +142,9 @@ import Testing
         let second = try CLIRunner.launch(["add", "solo.txt"], in: root)
         let reader = try CLIRunner.execute(["status"], in: root)
         #expect(reader.exitCode == 0, "\(reader.standardError)")
-        #expect(first.isRunning && second.isRunning, "a writer did not wait for the lock, or the reader waited for the writers")
+        #expect(
+            first.isRunning && second.isRunning,
+            "a writer did not wait for the lock, or the reader waited for the writers")
         try release.fileHandleForWriting.close()  // the holder reads end of input and exits, releasing the lock
         holder.waitUntilExit()
         first.waitUntilExit()

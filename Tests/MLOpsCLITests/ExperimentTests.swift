@@ -4,8 +4,11 @@ import Testing
 
 /// `train`, `predict`, `run`, `log` and `runs` on real git repositories, through the CLI.
 @Suite struct ExperimentTests {
-    private static let mpgFeatures = ["--target", "mpg", "--categorical", "origin"]
-        + ["cylinders", "displacement", "horsepower", "weight", "acceleration", "year", "origin"].flatMap { ["--feature", $0] }
+    private static let mpgFeatures =
+        ["--target", "mpg", "--categorical", "origin"]
+        + ["cylinders", "displacement", "horsepower", "weight", "acceleration", "year", "origin"].flatMap {
+            ["--feature", $0]
+        }
 
     private func train(_ directory: TemporaryDirectory, _ extra: [String] = []) async throws -> [String: Any] {
         let result = await CLIRunner.run(
@@ -51,7 +54,9 @@ import Testing
         // An edit to a tracked git file makes the next run dirty.
         try Fixtures.write("# changed\n", to: directory.url(".gitignore"))
         let dirty = try await train(directory)
-        let dirtyRun = try #require(try await CLIRunner.run(["runs", "show", dirty["run_id"] as? String ?? "", "--json"], in: directory.path).json() as? [String: Any])
+        let dirtyRun = try #require(
+            try await CLIRunner.run(["runs", "show", dirty["run_id"] as? String ?? "", "--json"], in: directory.path)
+                .json() as? [String: Any])
         #expect((dirtyRun["git"] as? [String: Any])?["dirty"] as? Bool == true)
     }
 
@@ -101,17 +106,24 @@ import Testing
         #expect(try await names("params.max_leaves = 31.0") == ["default"])
         #expect(try await names("params.max_leaves < 10") == ["small"])  // numerically, though "7" > "31" as text
         #expect(try await names("params.learner = linear or params.max_leaves >= 31") == ["linear", "default"])
-        #expect(try await names("params.learner = gbdt and (name = small or name = 'default')") == ["small", "default"])
+        #expect(
+            try await names("params.learner = gbdt and (name = small or name = 'default')") == ["small", "default"])
         #expect(try await names("metrics.rmse > 0 and params.max_leaves != 7") == ["default", "linear"])
-        #expect(try await names("params.learner = linear or params.learner = gbdt and name = small") == ["linear", "small"])
-        let sorted = try await runs(directory, ["--sort", "params.max_leaves", "--ascending", "--where", "params.learner = gbdt"])
+        #expect(
+            try await names("params.learner = linear or params.learner = gbdt and name = small") == ["linear", "small"])
+        let sorted = try await runs(
+            directory, ["--sort", "params.max_leaves", "--ascending", "--where", "params.learner = gbdt"])
         #expect(sorted.compactMap { $0["name"] as? String } == ["small", "default"])
         #expect(try await runs(directory, ["--limit", "1"]).count == 1)
 
-        for malformed in ["metrics.rmse <", "rmse < 3", "metrics.rmse << 3", "(name = a", "name = 'open", "name = a and"] {
+        for malformed in [
+            "metrics.rmse <", "rmse < 3", "metrics.rmse << 3", "(name = a", "name = 'open", "name = a and",
+        ] {
             let result = await CLIRunner.run(["runs", "list", "--where", malformed], in: directory.path)
             #expect(result.exitCode == 64, "\(malformed)")
-            #expect(result.standardError.contains("bad --where expression"), "\(malformed): \(result.standardError)")
+            #expect(
+                result.standardError.contains("--where: bad filter expression"), "\(malformed): \(result.standardError)"
+            )
         }
     }
 
@@ -128,11 +140,15 @@ import Testing
             """, to: directory.url("train.sh"))
         try Fixtures.write("lr: 0.01\nmodel:\n  depth: 3\n", to: directory.url("params.yaml"))
         let ok = try CLIRunner.execute(
-            ["run", "--name", "script", "--params", "params.yaml", "--metrics", "metrics.json", "--output", "model.bin",
-             "--json", "--", "sh", "train.sh"], in: directory.path)
+            [
+                "run", "--name", "script", "--params", "params.yaml", "--metrics", "metrics.json", "--output",
+                "model.bin",
+                "--json", "--", "sh", "train.sh",
+            ], in: directory.path)
         #expect(ok.exitCode == 0, "\(ok.standardError)")
         let runId = try #require((try ok.json() as? [String: Any])?["run_id"] as? String)
-        let run = try #require(try await CLIRunner.run(["runs", "show", runId, "--json"], in: directory.path).json() as? [String: Any])
+        let run = try #require(
+            try await CLIRunner.run(["runs", "show", runId, "--json"], in: directory.path).json() as? [String: Any])
         #expect(run["status"] as? String == "finished")
         #expect(run["metrics"] as? [String: Double] == ["accuracy": 0.9, "eval.f1": 0.8, "loss": 0.25])
         #expect((run["history"] as? [String: [[String: Any]]])?["loss"]?.count == 2)
@@ -149,9 +165,12 @@ import Testing
         // A run whose recording process is killed with -9 cannot record its end: it shows as dead, not running.
         // The command outlives any scheduling delay of this test (a busy machine has held it for 30 s).
         let marker = directory.url("started")
-        let orphaned = try CLIRunner.launch(["run", "--", "sh", "-c", "echo $$ > '\(marker)'; exec sleep 600"], in: directory.path)
+        let orphaned = try CLIRunner.launch(
+            ["run", "--", "sh", "-c", "echo $$ > '\(marker)'; exec sleep 600"], in: directory.path)
         let deadline = Date().addingTimeInterval(20)
-        while !FileManager.default.fileExists(atPath: marker), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        while !FileManager.default.fileExists(atPath: marker), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         #expect(FileManager.default.fileExists(atPath: marker), "the run never started")
         let before = try await runs(directory).first
         #expect(before?["status"] as? String == "running", "\(String(describing: before))")
@@ -159,18 +178,34 @@ import Testing
         orphaned.waitUntilExit()
         let after = try await runs(directory).first
         #expect(after?["status"] as? String == "dead", "\(String(describing: after))")
-        if let sleeper = Int32(try Fixtures.read(marker).trimmingCharacters(in: .whitespacesAndNewlines)) { kill(sleeper, SIGKILL) }
+        if let sleeper = Int32(try Fixtures.read(marker).trimmingCharacters(in: .whitespacesAndNewlines)) {
+            kill(sleeper, SIGKILL)
+        }
 
         let outside = await CLIRunner.run(["log", "metric", "x", "1"], in: directory.path)
         #expect(outside.exitCode == 64)
         #expect(outside.standardError.contains("no run to record into"))
+
+        // An ended run keeps what it recorded: logging into it afterwards is refused, and changes nothing.
+        for late in [["metric", "loss", "9"], ["param", "optimizer", "sgd"], ["artifact", "train.sh"]] {
+            let refused = await CLIRunner.run(["log"] + late + ["--run", String(runId.prefix(24))], in: directory.path)
+            #expect(refused.exitCode == 10, "\(late): \(refused.standardError)")
+            #expect(refused.standardError.contains("has ended (finished)"), "\(refused.standardError)")
+        }
+        let unchanged = try #require(
+            try await CLIRunner.run(["runs", "show", runId, "--json"], in: directory.path).json() as? [String: Any])
+        #expect(unchanged["metrics"] as? [String: Double] == run["metrics"] as? [String: Double])
+        #expect(unchanged["params"] as? [String: String] == run["params"] as? [String: String])
+        #expect((unchanged["artifacts"] as? [Any])?.count == 1)
     }
 
     @Test func tuningRecordsTrialsUnderOneRunAndKeepsTheBestModel() async throws {
         let directory = try await Fixtures.experimentRepository()
         let result = await CLIRunner.run(
-            ["tune", "--data", "auto-mpg.csv", "--grid", "max_leaves=4,15", "--grid", "learning_rate=0.05,0.2",
-             "--folds", "3", "--json"] + Self.mpgFeatures, in: directory.path)
+            [
+                "tune", "--data", "auto-mpg.csv", "--grid", "max_leaves=4,15", "--grid", "learning_rate=0.05,0.2",
+                "--folds", "3", "--json",
+            ] + Self.mpgFeatures, in: directory.path)
         #expect(result.exitCode == 0, "\(result.standardError)")
         let outcome = try #require(try result.json() as? [String: Any])
         let tuneId = try #require(outcome["run_id"] as? String)
@@ -188,27 +223,38 @@ import Testing
         // Random search draws the same configurations for the same seed.
         func draws() async throws -> Set<String> {
             let random = await CLIRunner.run(
-                ["tune", "--data", "auto-mpg.csv", "--random", "learning_rate=0.01:0.3:log", "--grid", "max_leaves=4,8",
-                 "--trials", "3", "--folds", "2", "--json", "--param", "rounds=20"] + Self.mpgFeatures, in: directory.path)
+                [
+                    "tune", "--data", "auto-mpg.csv", "--random", "learning_rate=0.01:0.3:log", "--grid",
+                    "max_leaves=4,8",
+                    "--trials", "3", "--folds", "2", "--json", "--param", "rounds=20",
+                ] + Self.mpgFeatures, in: directory.path)
             let trials = try #require((try random.json() as? [String: Any])?["trials"] as? [[String: Any]])
-            return Set(trials.compactMap { ($0["params"] as? [String: String]).map { "\($0.sorted { $0.key < $1.key })" } })
+            return Set(
+                trials.compactMap { ($0["params"] as? [String: String]).map { "\($0.sorted { $0.key < $1.key })" } })
         }
         #expect(try await draws() == (try await draws()))
 
-        try Fixtures.write("max_leaves: [4, 8]\nlearning_rate: {low: 0.05, high: 0.2, log: true}\n", to: directory.url("space.yaml"))
+        try Fixtures.write(
+            "max_leaves: [4, 8]\nlearning_rate: {low: 0.05, high: 0.2, log: true}\n", to: directory.url("space.yaml"))
         let fromFile = await CLIRunner.run(
-            ["tune", "--data", "auto-mpg.csv", "--space", "space.yaml", "--trials", "2", "--folds", "2", "--json",
-             "--param", "rounds=10"] + Self.mpgFeatures, in: directory.path)
+            [
+                "tune", "--data", "auto-mpg.csv", "--space", "space.yaml", "--trials", "2", "--folds", "2", "--json",
+                "--param", "rounds=10",
+            ] + Self.mpgFeatures, in: directory.path)
         #expect(fromFile.exitCode == 0, "\(fromFile.standardError)")
         let fileTrials = try #require((try fromFile.json() as? [String: Any])?["trials"] as? [[String: Any]])
-        #expect(fileTrials.allSatisfy { ($0["params"] as? [String: String])?.keys.sorted() == ["learning_rate", "max_leaves"] })
+        #expect(
+            fileTrials.allSatisfy {
+                ($0["params"] as? [String: String])?.keys.sorted() == ["learning_rate", "max_leaves"]
+            })
         let gridOfRanges = await CLIRunner.run(
             ["tune", "--data", "auto-mpg.csv", "--target", "mpg", "--space", "space.yaml"], in: directory.path)
         #expect(gridOfRanges.exitCode == 64)
         #expect(gridOfRanges.standardError.contains("learning_rate is a range"))
 
         let rangeInGrid = await CLIRunner.run(
-            ["tune", "--data", "auto-mpg.csv", "--target", "mpg", "--random", "learning_rate=0.01:0.3"], in: directory.path)
+            ["tune", "--data", "auto-mpg.csv", "--target", "mpg", "--random", "learning_rate=0.01:0.3"],
+            in: directory.path)
         #expect(rangeInGrid.exitCode == 64)
         #expect(rangeInGrid.standardError.contains("--trials"))
     }
@@ -217,7 +263,8 @@ import Testing
         let directory = try await Fixtures.experimentRepository()
         let processes = try (0..<4).map { index in
             try CLIRunner.launch(
-                ["train", "--data", "auto-mpg.csv", "--name", "parallel-\(index)", "--param", "seed=\(index)"] + Self.mpgFeatures,
+                ["train", "--data", "auto-mpg.csv", "--name", "parallel-\(index)", "--param", "seed=\(index)"]
+                    + Self.mpgFeatures,
                 in: directory.path)
         }
         for process in processes {
@@ -225,7 +272,10 @@ import Testing
             #expect(process.terminationStatus == 0)
         }
         let recorded = try await runs(directory)
-        #expect(Set(recorded.compactMap { $0["name"] as? String }) == ["parallel-0", "parallel-1", "parallel-2", "parallel-3"])
+        #expect(
+            Set(recorded.compactMap { $0["name"] as? String }) == [
+                "parallel-0", "parallel-1", "parallel-2", "parallel-3",
+            ])
         #expect(recorded.allSatisfy { $0["status"] as? String == "finished" })
         let check = await CLIRunner.run(["fsck"], in: directory.path)
         #expect(check.exitCode == 0)

@@ -41,7 +41,9 @@ import Testing
         #expect(tag.exitCode == 0)
         let againstWorkspace = await CLIRunner.run(["diff", "v1"], in: directory.path)
         #expect(againstWorkspace.standardOutput.contains("modified  data/a.txt"), "\(againstWorkspace.standardOutput)")
-        #expect(await CLIRunner.run(["diff", "v1", "v1", "--json"], in: directory.path).standardOutput.contains("\"changes\" : [\n\n  ]"))
+        #expect(
+            await CLIRunner.run(["diff", "v1", "v1", "--json"], in: directory.path).standardOutput.contains(
+                "\"changes\" : [\n\n  ]"))
 
         let checkout = await CLIRunner.run(["checkout", "--rev", "v1", "data"], in: directory.path)
         #expect(checkout.exitCode == 0, "\(checkout.standardError)")
@@ -79,7 +81,9 @@ import Testing
         _ = try git(["add", "notes.txt"], directory)
         let commit = try git(["commit", "-qm", "notes"], directory)
         #expect(commit.exitCode == 0)
-        #expect(commit.standardError.contains("mlops: warning: data changed but data.mlops was not updated"), "\(commit.standardError)")
+        #expect(
+            commit.standardError.contains("mlops: warning: data changed but data.mlops was not updated"),
+            "\(commit.standardError)")
         let clean = try git(["commit", "-q", "--allow-empty", "-m", "empty"], directory)
         #expect(clean.standardError.contains("data changed"))
         _ = await CLIRunner.run(["checkout", "--force", "-q"], in: directory.path)

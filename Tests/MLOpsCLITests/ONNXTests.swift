@@ -7,14 +7,18 @@ import Testing
 @Suite struct ONNXTests {
     static let cases: [(data: String, target: String, learner: String)] = [
         ("auto-mpg.csv", "mpg", "gbdt"), ("auto-mpg.csv", "mpg", "forest"), ("auto-mpg.csv", "mpg", "linear"),
-        ("auto-mpg.csv", "origin", "gbdt"), ("auto-mpg.csv", "origin", "forest"), ("auto-mpg.csv", "origin", "logistic"),
-        ("elecdemand.csv", "WorkDay", "gbdt"), ("elecdemand.csv", "WorkDay", "forest"), ("elecdemand.csv", "WorkDay", "logistic"),
+        ("auto-mpg.csv", "origin", "gbdt"), ("auto-mpg.csv", "origin", "forest"),
+        ("auto-mpg.csv", "origin", "logistic"),
+        ("elecdemand.csv", "WorkDay", "gbdt"), ("elecdemand.csv", "WorkDay", "forest"),
+        ("elecdemand.csv", "WorkDay", "logistic"),
     ]
 
     @Test(arguments: cases.indices)
     func onnxRuntimeAgreesWithMLOpsPredict(_ index: Int) async throws {
         let (data, target, learner) = Self.cases[index]
-        try #require(FileManager.default.isExecutableFile(atPath: Fixtures.python), "run scripts/bootstrap to install onnxruntime")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: Fixtures.python),
+            "run scripts/bootstrap to install onnxruntime")
         let directory = try TemporaryDirectory()
         _ = await CLIRunner.run(["init", "-q"], in: directory.path)
         let source = data == "auto-mpg.csv" ? "auto-mpg/auto-mpg.csv" : "electricity/elecdemand.csv"
@@ -27,16 +31,21 @@ import Testing
             text = lines.joined(separator: "\n") + "\n"
         }
         try Fixtures.write(text, to: directory.url(data))
-        let parameters = learner == "forest" ? ["--param", "trees=15"] : learner == "gbdt" ? ["--param", "rounds=40"] : []
+        let parameters =
+            learner == "forest" ? ["--param", "trees=15"] : learner == "gbdt" ? ["--param", "rounds=40"] : []
         let trained = await CLIRunner.run(
-            ["train", "--data", data, "--target", target, "--model", learner, "--categorical", "origin",
-             "--categorical", "WorkDay", "--json"] + parameters + (data == "elecdemand.csv" ? ["--feature", "Demand", "--feature", "Temperature"] : []),
+            [
+                "train", "--data", data, "--target", target, "--model", learner, "--categorical", "origin",
+                "--categorical", "WorkDay", "--json",
+            ] + parameters + (data == "elecdemand.csv" ? ["--feature", "Demand", "--feature", "Temperature"] : []),
             in: directory.path)
         #expect(trained.exitCode == 0, "\(trained.standardError)")
         let run = try #require((try trained.json() as? [String: Any])?["run_id"] as? String)
-        let exported = await CLIRunner.run(["export", "run:" + run, "--format", "onnx", "--output", "model.onnx"], in: directory.path)
+        let exported = await CLIRunner.run(
+            ["export", "run:" + run, "--format", "onnx", "--output", "model.onnx"], in: directory.path)
         #expect(exported.exitCode == 0, "\(exported.standardError)")
-        let predicted = await CLIRunner.run(["predict", "run:" + run, "--data", data, "--output", "predictions.csv"], in: directory.path)
+        let predicted = await CLIRunner.run(
+            ["predict", "run:" + run, "--data", data, "--output", "predictions.csv"], in: directory.path)
         #expect(predicted.exitCode == 0, "\(predicted.standardError)")
 
         let checked = try Fixtures.runChecker(

@@ -37,7 +37,8 @@ import Testing
         let result = await CLIRunner.run(["repro", "--json"] + arguments, in: directory.path)
         #expect(result.exitCode == 0, "\(result.standardError)")
         let outcomes = try #require(try result.json() as? [[String: Any]])
-        return Dictionary(uniqueKeysWithValues: outcomes.map { ($0["stage"] as? String ?? "", $0["action"] as? String ?? "") })
+        return Dictionary(
+            uniqueKeysWithValues: outcomes.map { ($0["stage"] as? String ?? "", $0["action"] as? String ?? "") })
     }
 
     private func runs(_ directory: TemporaryDirectory) throws -> [String] {
@@ -67,7 +68,9 @@ import Testing
         #expect(try await repro(directory) == ["upper": "unchanged", "count": "ran"])
         // A changed command re-runs its stage (and what depends on its outputs, if they change).
         let pipeline = try Fixtures.read(directory.url("mlops.yaml"))
-        try Fixtures.write(pipeline.replacingOccurrences(of: "echo count >> runs.log", with: "echo count  >> runs.log"), to: directory.url("mlops.yaml"))
+        try Fixtures.write(
+            pipeline.replacingOccurrences(of: "echo count >> runs.log", with: "echo count  >> runs.log"),
+            to: directory.url("mlops.yaml"))
         let changedCommand = await CLIRunner.run(["repro"], in: directory.path)
         #expect(changedCommand.standardOutput.contains("command changed"))
         try Fixtures.write(pipeline, to: directory.url("mlops.yaml"))
@@ -88,8 +91,10 @@ import Testing
         #expect(await CLIRunner.run(["fsck"], in: directory.path).exitCode == 0)
 
         let stageRuns = try #require(
-            try await CLIRunner.run(["runs", "list", "--where", "kind = stage and name = stage-count", "--json"], in: directory.path)
-                .json() as? [[String: Any]])
+            try await CLIRunner.run(
+                ["runs", "list", "--where", "kind = stage and name = stage-count", "--json"], in: directory.path
+            )
+            .json() as? [[String: Any]])
         #expect(stageRuns.first.flatMap { ($0["metrics"] as? [String: Double])?["chars"] } == 12)
     }
 
@@ -125,13 +130,16 @@ import Testing
         #expect(params.first?["old"] as? String == "3" && params.first?["new"] as? String == "5")
         _ = try await repro(directory)
         // metrics.json is not an output here, so git does not hold it: HEAD has no metrics, the workspace does.
-        let shown = try #require(try await CLIRunner.run(["metrics", "show", "--json"], in: directory.path).json() as? [String: [String: Double]])
+        let shown = try #require(
+            try await CLIRunner.run(["metrics", "show", "--json"], in: directory.path).json()
+                as? [String: [String: Double]])
         #expect(shown["metrics.json"]?["chars"] == 19)
         #expect(shown["metrics.json"]?["scale"] == 5)
         try Fixtures.git(["add", "-A"], in: directory.path)
         try Fixtures.git(["commit", "-qm", "v2"], in: directory.path)
         let diff = try #require(
-            try await CLIRunner.run(["metrics", "diff", "HEAD~1", "--json"], in: directory.path).json() as? [[String: Any]])
+            try await CLIRunner.run(["metrics", "diff", "HEAD~1", "--json"], in: directory.path).json()
+                as? [[String: Any]])
         let chars = try #require(diff.first { $0["key"] as? String == "chars" })
         #expect(chars["new"] as? String == "19.0")
         let unknown = await CLIRunner.run(["params", "diff", "no-such-revision"], in: directory.path)
@@ -140,10 +148,13 @@ import Testing
 
     @Test func cyclesAndDuplicateOutputsAreNamed() async throws {
         let cycle = try await repository(
-            "stages:\n  a:\n    cmd: cp y x\n    deps: [y]\n    outs: [x]\n  b:\n    cmd: cp x y\n    deps: [x]\n    outs: [y]\n")
+            "stages:\n  a:\n    cmd: cp y x\n    deps: [y]\n    outs: [x]\n  b:\n    cmd: cp x y\n    deps: [x]\n    outs: [y]\n"
+        )
         let cycleResult = await CLIRunner.run(["repro"], in: cycle.path)
         #expect(cycleResult.exitCode == 65)
-        #expect(cycleResult.standardError.contains("cycle: a → b → a") || cycleResult.standardError.contains("cycle: b → a → b"))
+        #expect(
+            cycleResult.standardError.contains("cycle: a → b → a")
+                || cycleResult.standardError.contains("cycle: b → a → b"))
         let duplicate = try await repository(
             "stages:\n  a:\n    cmd: touch x\n    outs: [x]\n  b:\n    cmd: touch x\n    outs: [x]\n")
         let duplicateResult = await CLIRunner.run(["dag"], in: duplicate.path)
@@ -184,12 +195,14 @@ import Testing
         let going = await CLIRunner.run(["repro", "--keep-going", "--json"], in: directory.path)
         #expect(going.exitCode == 1)
         let outcomes = try #require(try going.json() as? [[String: Any]])
-        let actions = Dictionary(uniqueKeysWithValues: outcomes.map { ($0["stage"] as? String ?? "", $0["action"] as? String ?? "") })
+        let actions = Dictionary(
+            uniqueKeysWithValues: outcomes.map { ($0["stage"] as? String ?? "", $0["action"] as? String ?? "") })
         #expect(actions == ["broken": "failed", "after": "blocked", "independent": "unchanged"])
         let lock = try Fixtures.read(directory.url("mlops.lock"))
         #expect(lock.contains("independent") && !lock.contains("broken"))
         let failedRuns = try #require(
-            try await CLIRunner.run(["runs", "list", "--status", "failed", "--json"], in: directory.path).json() as? [Any])
+            try await CLIRunner.run(["runs", "list", "--status", "failed", "--json"], in: directory.path).json()
+                as? [Any])
         #expect(failedRuns.count == 2)
     }
 

@@ -31,26 +31,30 @@ import Testing
         let metrics = try #require(
             try await mlops(["eval", "mpg@1", "--json"] + data, directory).json() as? [String: Any])
         let linearRMSE = try #require((metrics["metrics"] as? [String: Double])?["rmse"])
-        let better = await mlops(["eval", "mpg@2", "--baseline", "production", "--max-regression", "rmse=2%", "--json"] + data, directory)
+        let better = await mlops(
+            ["eval", "mpg@2", "--baseline", "production", "--max-regression", "rmse=2%", "--json"] + data, directory)
         #expect(better.exitCode == 0, "\(better.standardError)")
         let betterReport = try #require(try better.json() as? [String: Any])
         #expect((betterReport["baseline"] as? [String: Any])?["version"] as? Int == 1)
         let limit = try #require((betterReport["gates"] as? [[String: Any]])?.first?["limit"] as? Double)
         #expect(abs(limit - linearRMSE * 1.02) < 1e-9)
         _ = await mlops(["model", "promote", "mpg@2", "--to", "production"], directory)
-        let worse = await mlops(["eval", "mpg@1", "--baseline", "production", "--max-regression", "rmse=0%"] + data, directory)
+        let worse = await mlops(
+            ["eval", "mpg@1", "--baseline", "production", "--max-regression", "rmse=0%"] + data, directory)
         #expect(worse.exitCode == 3)
         #expect(worse.standardError.contains("within 0% of the baseline"))
 
         for (arguments, message) in [
             (["--gate", "rmse <"], "bad gate"), (["--gate", "accuracy > 0.5"], "no metric 'accuracy'"),
-            (["--max-regression", "rmse=2%"], "needs a --baseline"), (["--baseline", "production", "--max-regression", "rmse=lots"], "bad regression limit"),
+            (["--max-regression", "rmse=2%"], "needs a --baseline"),
+            (["--baseline", "production", "--max-regression", "rmse=lots"], "bad regression limit"),
         ] {
             let result = await mlops(["eval", "mpg@2"] + data + arguments, directory)
             #expect(result.exitCode == 64, "\(arguments)")
             #expect(result.standardError.contains(message), "\(arguments): \(result.standardError)")
         }
-        let evalRuns = try #require(try await mlops(["runs", "list", "--where", "kind = eval", "--json"], directory).json() as? [Any])
+        let evalRuns = try #require(
+            try await mlops(["runs", "list", "--where", "kind = eval", "--json"], directory).json() as? [Any])
         #expect(evalRuns.count == 5)
     }
 
@@ -58,13 +62,15 @@ import Testing
         let (directory, runs) = try await registry()
         _ = await mlops(["model", "register", "run:" + runs[0], "--name", "mpg"], directory)  // version 3
         for version in [1, 2, 3] {
-            let promoted = await mlops(["model", "promote", "mpg@\(version)", "--to", "production", "--reason", "v\(version)"], directory)
+            let promoted = await mlops(
+                ["model", "promote", "mpg@\(version)", "--to", "production", "--reason", "v\(version)"], directory)
             #expect(promoted.exitCode == 0, "\(promoted.standardError)")
         }
         let again = await mlops(["model", "promote", "mpg@3", "--to", "production", "--json"], directory)
         #expect((try again.json() as? [String: Any])?["changed"] as? Bool == false)
         func production() async throws -> Int? {
-            (try await mlops(["model", "show", "mpg@production", "--json"], directory).json() as? [String: Any])?["version"] as? Int
+            (try await mlops(["model", "show", "mpg@production", "--json"], directory).json() as? [String: Any])?[
+                "version"] as? Int
         }
         #expect(try await production() == 3)
         #expect(await mlops(["model", "rollback", "mpg", "--reason", "bad"], directory).exitCode == 0)
@@ -75,7 +81,8 @@ import Testing
         #expect(tooFar.exitCode == 10)
         #expect(tooFar.standardError.contains("no version held 'production' before mpg@1"))
 
-        let history = try #require(try await mlops(["model", "history", "mpg", "--json"], directory).json() as? [[String: Any]])
+        let history = try #require(
+            try await mlops(["model", "history", "mpg", "--json"], directory).json() as? [[String: Any]])
         let moves = history.filter { $0["alias"] as? String == "production" }.map {
             "\($0["event"] as? String ?? "") \($0["from_version"] as? Int ?? 0)→\($0["to_version"] as? Int ?? 0)"
         }
@@ -108,7 +115,9 @@ import Testing
 
         // Version 1 (linear) and 2 (gbdt) differ in RMSE; whichever is worse cannot replace the other.
         let second = await mlops(["model", "promote", "mpg@2", "--to", "production", "--git-tag"], directory)
-        let current = (try await mlops(["model", "show", "mpg@production", "--json"], directory).json() as? [String: Any])?["version"] as? Int
+        let current =
+            (try await mlops(["model", "show", "mpg@production", "--json"], directory).json() as? [String: Any])?[
+                "version"] as? Int
         if second.exitCode == 0 {
             #expect(current == 2)
             #expect(try Fixtures.git(["tag", "--list", "mpg*"], in: directory.path).split(separator: "\n").count == 3)
@@ -118,7 +127,8 @@ import Testing
             #expect(second.standardError.contains("registry.approval.production"))
             #expect(current == 1)
         }
-        let evals = try #require(try await mlops(["runs", "list", "--where", "kind = eval", "--json"], directory).json() as? [Any])
+        let evals = try #require(
+            try await mlops(["runs", "list", "--where", "kind = eval", "--json"], directory).json() as? [Any])
         #expect(evals.count == 2)
 
         try Fixtures.write(config + "registry:\n  aproval: {}\n", to: directory.url(".mlops/config.yaml"))
@@ -140,7 +150,8 @@ import Testing
                 #expect(process.terminationStatus == 0)
             }
         }
-        let history = try #require(try await mlops(["model", "history", "mpg", "--json"], directory).json() as? [[String: Any]])
+        let history = try #require(
+            try await mlops(["model", "history", "mpg", "--json"], directory).json() as? [[String: Any]])
         let promotions = history.filter { $0["event"] as? String == "promote" }
         #expect(!promotions.isEmpty)
         var holder: Int?
@@ -148,7 +159,9 @@ import Testing
             #expect(event["from_version"] as? Int == holder)  // each move starts where the previous one ended
             holder = event["to_version"] as? Int
         }
-        let current = (try await mlops(["model", "show", "mpg@production", "--json"], directory).json() as? [String: Any])?["version"] as? Int
+        let current =
+            (try await mlops(["model", "show", "mpg@production", "--json"], directory).json() as? [String: Any])?[
+                "version"] as? Int
         #expect(current == holder)
     }
 
@@ -179,7 +192,8 @@ import Testing
 
     @Test func registeredVersionsSurviveGCAndFilesCanBeRegistered() async throws {
         let (directory, runs) = try await registry()
-        let version = try #require(try await mlops(["model", "show", "mpg@1", "--json"], directory).json() as? [String: Any])
+        let version = try #require(
+            try await mlops(["model", "show", "mpg@1", "--json"], directory).json() as? [String: Any])
         let oid = try #require(version["oid"] as? String)
         #expect(await mlops(["runs", "delete", runs[0]], directory).exitCode == 0)
         _ = await mlops(["gc", "-q"], directory)

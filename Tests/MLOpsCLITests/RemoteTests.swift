@@ -16,15 +16,20 @@ import Testing
         _ = await CLIRunner.run(["init", "-q"], in: directory.path)
         try FileManager.default.createDirectory(atPath: directory.url("data/images"), withIntermediateDirectories: true)
         for index in 0..<count {
-            try Fixtures.write(String(repeating: "image \(index) ", count: 50 + index), to: directory.url("data/images/\(index).txt"))
+            try Fixtures.write(
+                String(repeating: "image \(index) ", count: 50 + index), to: directory.url("data/images/\(index).txt"))
         }
-        try FileManager.default.copyItem(atPath: Fixtures.example("auto-mpg/auto-mpg.csv"), toPath: directory.url("data/auto-mpg.csv"))
+        try FileManager.default.copyItem(
+            atPath: Fixtures.example("auto-mpg/auto-mpg.csv"), toPath: directory.url("data/auto-mpg.csv"))
         let added = await CLIRunner.run(["add", "-q", "data/images", "data/auto-mpg.csv"], in: directory.path)
         #expect(added.exitCode == 0, "\(added.standardError)")
         return directory
     }
 
-    private func addRemote(_ kind: Kind, to directory: TemporaryDirectory, share: TemporaryDirectory, server: S3TestServer?, name: String = "storage") async throws {
+    private func addRemote(
+        _ kind: Kind, to directory: TemporaryDirectory, share: TemporaryDirectory, server: S3TestServer?,
+        name: String = "storage"
+    ) async throws {
         let arguments: [String]
         switch kind {
         case .path: arguments = [share.path]
@@ -69,8 +74,9 @@ import Testing
             let file = repository.url("replacement.bin")
             try bytes.write(to: URL(fileURLWithPath: file))
             defer { try? FileManager.default.removeItem(atPath: file) }
-            let remoteURL = try #require(try Fixtures.read(repository.url(".mlops/config.yaml")).split(separator: "\n")
-                .first { $0.contains("url: s3://") }?.split(separator: " ").last.map(String.init))
+            let remoteURL = try #require(
+                try Fixtures.read(repository.url(".mlops/config.yaml")).split(separator: "\n")
+                    .first { $0.contains("url: s3://") }?.split(separator: " ").last.map(String.init))
             let copied = try server.aws(["s3", "cp", file, "\(remoteURL)/\(key)"])
             #expect(copied.exitCode == 0, "\(copied.standardError)")
         }
@@ -99,7 +105,8 @@ import Testing
 
         let clone = try clone(origin)
         let status = await CLIRunner.run(["status", "--remote", "--json"], in: clone.path)
-        let notFetched = (try json(status)["targets"] as? [[String: Any]])?.map { $0["not_fetched"] as? Int ?? 0 }.reduce(0, +)
+        let notFetched = (try json(status)["targets"] as? [[String: Any]])?.map { $0["not_fetched"] as? Int ?? 0 }
+            .reduce(0, +)
         #expect(notFetched == 41)  // status fetched the directory manifest to see its files
         let pulled = await CLIRunner.run(["pull", "--json"], in: clone.path)
         #expect(pulled.exitCode == 0, "\(pulled.standardError)")
@@ -111,14 +118,17 @@ import Testing
 
         // A tampered object on the remote is detected, reported (exit 7) and never enters the cache; the
         // others are fetched.
-        let csvID = try #require(Fixtures.read(origin.url("data/auto-mpg.csv.mlops")).split(separator: "\n")
-            .first { $0.contains("sha256:") }.map { String($0[$0.range(of: "sha256:")!.upperBound...].prefix(64)) })
+        let csvID = try #require(
+            Fixtures.read(origin.url("data/auto-mpg.csv.mlops")).split(separator: "\n")
+                .first { $0.contains("sha256:") }.map { String($0[$0.range(of: "sha256:")!.upperBound...].prefix(64)) })
         try overwrite(csvID, with: Data("tampered".utf8), on: kind, share: share, server: server, configuredIn: origin)
         let fresh = try self.clone(origin)
         let fetched = await CLIRunner.run(["fetch"], in: fresh.path)
         #expect(fetched.exitCode == 7, "\(fetched.standardError)")
         #expect(fetched.standardError.contains("corrupt and were not used"))
-        #expect(!FileManager.default.fileExists(atPath: fresh.url(".mlops/objects/sha256/\(csvID.prefix(2))/\(csvID.dropFirst(2))")))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: fresh.url(".mlops/objects/sha256/\(csvID.prefix(2))/\(csvID.dropFirst(2))")))
         #expect(FileManager.default.fileExists(atPath: fresh.url(".mlops/objects/sha256")))
         let checkout = await CLIRunner.run(["checkout", "data/images"], in: fresh.path)
         #expect(checkout.exitCode == 0, "the files that were intact arrived: \(checkout.standardError)")
@@ -149,7 +159,8 @@ import Testing
         let partial = await CLIRunner.run(["pull"], in: clone.path)
         #expect(partial.exitCode == 7, "\(partial.standardError)")
         #expect(partial.standardError.contains("push --verify"))
-        #expect(FileManager.default.fileExists(atPath: clone.url("data/images/2.txt")), "an intact target was held back")
+        #expect(
+            FileManager.default.fileExists(atPath: clone.url("data/images/2.txt")), "an intact target was held back")
         #expect(!FileManager.default.fileExists(atPath: clone.url("data/auto-mpg.csv")))
 
         #expect(try json(await CLIRunner.run(["push", "--json"], in: origin.path))["replaced"] as? Int == 0)
@@ -210,14 +221,16 @@ import Testing
         try FileManager.default.createDirectory(atPath: origin.url("data/shards"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: origin.url("models"), withIntermediateDirectories: true)
         var generator: UInt64 = 7
-        let large = Data((0..<(3 << 20) + 5).map { _ in
-            generator = generator &* 6364136223846793005 &+ 1442695040888963407
-            return UInt8(truncatingIfNeeded: generator >> 33)
-        })
+        let large = Data(
+            (0..<(3 << 20) + 5).map { _ in
+                generator = generator &* 6364136223846793005 &+ 1442695040888963407
+                return UInt8(truncatingIfNeeded: generator >> 33)
+            })
         try large.write(to: URL(fileURLWithPath: origin.url("models/weights.bin")))
         try large.write(to: URL(fileURLWithPath: origin.url("data/shards/a.bin")))
         try large.prefix(2 << 20).write(to: URL(fileURLWithPath: origin.url("data/shards/run.bin")))
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: origin.url("data/shards/run.bin"))
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o755], ofItemAtPath: origin.url("data/shards/run.bin"))
         try Fixtures.write("small", to: origin.url("data/shards/notes.txt"))
         let added = await CLIRunner.run(["add", "-q", "models/weights.bin", "data/shards"], in: origin.path)
         #expect(added.exitCode == 0, "\(added.standardError)")
@@ -251,7 +264,8 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: fresh.url("models/weights.bin")))
         #expect(!FileManager.default.fileExists(atPath: fresh.url("data/shards/a.bin")))
         #expect(stagingLeftovers(fresh).isEmpty)
-        #expect(await CLIRunner.run(["fsck"], in: fresh.path).exitCode != 0, "the corrupt object is missing, not stored")
+        #expect(
+            await CLIRunner.run(["fsck"], in: fresh.path).exitCode != 0, "the corrupt object is missing, not stored")
     }
 
     /// A CI runner reuses results computed elsewhere: `push --run-cache` sends the stage results and their
@@ -263,7 +277,8 @@ import Testing
         let share = try TemporaryDirectory()
         let origin = try await origin(files: 3)
         try await addRemote(kind, to: origin, share: share, server: server)
-        try Fixtures.write("""
+        try Fixtures.write(
+            """
             stages:
               shout:
                 cmd: echo shout >> runs.log; tr a-z A-Z < data/auto-mpg.csv > shouted.csv
@@ -285,10 +300,13 @@ import Testing
 
         // The clone has the pipeline but neither its lock nor its outputs: without the run cache it would run both.
         let clone = try clone(origin)
-        for file in ["mlops.lock", "shouted.csv.mlops", "parts.mlops"] { try FileManager.default.removeItem(atPath: clone.url(file)) }
+        for file in ["mlops.lock", "shouted.csv.mlops", "parts.mlops"] {
+            try FileManager.default.removeItem(atPath: clone.url(file))
+        }
         let pulled = try json(await CLIRunner.run(["pull", "--run-cache", "--json"], in: clone.path))
         #expect((pulled["fetched"] as? [String: Any])?["run_cache_entries"] as? Int == 2)
-        let repro = try #require(try await CLIRunner.run(["repro", "--json"], in: clone.path).json() as? [[String: Any]])
+        let repro = try #require(
+            try await CLIRunner.run(["repro", "--json"], in: clone.path).json() as? [[String: Any]])
         #expect(repro.map { $0["action"] as? String } == ["restored", "restored"])
         #expect(!FileManager.default.fileExists(atPath: clone.url("runs.log")), "no stage ran")
         #expect(try Fixtures.sha256sum(clone.url("shouted.csv")) == Fixtures.sha256sum(origin.url("shouted.csv")))
@@ -304,9 +322,11 @@ import Testing
         case .s3:
             let server = try #require(server)
             try Fixtures.write("not json", to: origin.url("stray.txt"))
-            let remoteURL = try #require(try Fixtures.read(origin.url(".mlops/config.yaml")).split(separator: "\n")
-                .first { $0.contains("url: s3://") }?.split(separator: " ").last.map(String.init))
-            #expect(try server.aws(["s3", "cp", origin.url("stray.txt"), "\(remoteURL)/runcache/\(stray)"]).exitCode == 0)
+            let remoteURL = try #require(
+                try Fixtures.read(origin.url(".mlops/config.yaml")).split(separator: "\n")
+                    .first { $0.contains("url: s3://") }?.split(separator: " ").last.map(String.init))
+            #expect(
+                try server.aws(["s3", "cp", origin.url("stray.txt"), "\(remoteURL)/runcache/\(stray)"]).exitCode == 0)
         }
         let other = try self.clone(origin)
         let plain = try json(await CLIRunner.run(["fetch", "--json"], in: other.path))
@@ -327,11 +347,14 @@ import Testing
         #expect(Double(counts.requests) / 202 <= 1.05, "\(counts)")
         #expect(counts.byMethod["PUT"] == 202)
 
-        let remoteURL = try #require(try Fixtures.read(origin.url(".mlops/config.yaml")).split(separator: "\n")
-            .first { $0.contains("url: s3://") }?.split(separator: " ").last.map(String.init))
+        let remoteURL = try #require(
+            try Fixtures.read(origin.url(".mlops/config.yaml")).split(separator: "\n")
+                .first { $0.contains("url: s3://") }?.split(separator: " ").last.map(String.init))
         let listing = try server.aws(["s3", "ls", "--recursive", remoteURL + "/"])
         #expect(listing.exitCode == 0, "\(listing.standardError)")
-        let keys = listing.standardOutput.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) }
+        let keys = listing.standardOutput.split(separator: "\n").compactMap {
+            $0.split(separator: " ").last.map(String.init)
+        }
         #expect(keys.count == 202)
         let key = try #require(keys.first { !$0.hasSuffix(".tmp") })
         let copy = origin.url("downloaded")
@@ -402,8 +425,11 @@ import Testing
         defer { listener.terminate() }
         _ = ready.fileHandleForReading.availableData
         let added = await CLIRunner.run(
-            ["remote", "add", "silent", "s3://bucket/x", "--endpoint-url", "http://127.0.0.1:\(port)", "--access-key-id", "a",
-             "--secret-access-key", "b"], in: origin.path)
+            [
+                "remote", "add", "silent", "s3://bucket/x", "--endpoint-url", "http://127.0.0.1:\(port)",
+                "--access-key-id", "a",
+                "--secret-access-key", "b",
+            ], in: origin.path)
         #expect(added.exitCode == 0, "\(added.standardError)")
         let started = Date()
         let pushed = await CLIRunner.run(["push", "-r", "silent"], in: origin.path)
@@ -418,26 +444,36 @@ import Testing
         let origin = try await origin(files: 3)
         let secret = "not-the-secret-\(UUID().uuidString)"
         let added = await CLIRunner.run(
-            ["remote", "add", "storage", "s3://\(server.bucket)/x", "--endpoint-url", server.endpoint, "--access-key-id",
-             server.accessKeyID, "--secret-access-key", secret], in: origin.path)
+            [
+                "remote", "add", "storage", "s3://\(server.bucket)/x", "--endpoint-url", server.endpoint,
+                "--access-key-id",
+                server.accessKeyID, "--secret-access-key", secret,
+            ], in: origin.path)
         #expect(added.exitCode == 0)
-        #expect(!(try Fixtures.read(origin.url(".mlops/config.yaml")).contains(secret)), "secrets stay out of config.yaml")
+        #expect(
+            !(try Fixtures.read(origin.url(".mlops/config.yaml")).contains(secret)), "secrets stay out of config.yaml")
         let listed = await CLIRunner.run(["remote", "list", "--json"], in: origin.path)
         #expect(!listed.standardOutput.contains(secret) && listed.standardOutput.contains("config.local.yaml"))
         let pushed = await CLIRunner.run(["push"], in: origin.path)
         #expect(pushed.exitCode == 11, "\(pushed.standardError)")
-        #expect(pushed.standardError.contains("refused the credentials (SignatureDoesNotMatch"), "\(pushed.standardError)")
+        #expect(
+            pushed.standardError.contains("refused the credentials (SignatureDoesNotMatch"), "\(pushed.standardError)")
         #expect(!pushed.standardError.contains(secret))
 
         #expect(await CLIRunner.run(["remote", "remove", "storage"], in: origin.path).exitCode == 0)
-        #expect(!(try Fixtures.read(origin.url(".mlops/config.local.yaml")).contains(secret)), "removing a remote drops its secrets")
-        _ = await CLIRunner.run(["remote", "add", "storage", "s3://\(server.bucket)/x", "--endpoint-url", server.endpoint], in: origin.path)
+        #expect(
+            !(try Fixtures.read(origin.url(".mlops/config.local.yaml")).contains(secret)),
+            "removing a remote drops its secrets")
+        _ = await CLIRunner.run(
+            ["remote", "add", "storage", "s3://\(server.bucket)/x", "--endpoint-url", server.endpoint], in: origin.path)
         let environment = ["AWS_ACCESS_KEY_ID": "AKIANOTAKEY", "AWS_SECRET_ACCESS_KEY": "nope"]
         let unknownKey = await CLIRunner.run(["push"], in: origin.path, environment: environment)
         #expect(unknownKey.exitCode == 11, "\(unknownKey.standardError)")
         #expect(unknownKey.standardError.contains("InvalidAccessKeyId"))
         let none = await CLIRunner.run(["push"], in: origin.path, environment: [:])
-        #expect(none.exitCode == 11 && none.standardError.contains("no credentials for the remote 'storage'"), "\(none.standardError)")
+        #expect(
+            none.exitCode == 11 && none.standardError.contains("no credentials for the remote 'storage'"),
+            "\(none.standardError)")
     }
 
     @Test func largeObjectsGoUpInPartsAndRemoteConfigurationIsValidated() async throws {
@@ -466,7 +502,8 @@ import Testing
             (["remote", "remove", "nope"], "no remote named 'nope'"),
         ] {
             let result = await CLIRunner.run(arguments, in: origin.path)
-            #expect(result.exitCode != 0 && result.standardError.contains(message), "\(arguments): \(result.standardError)")
+            #expect(
+                result.exitCode != 0 && result.standardError.contains(message), "\(arguments): \(result.standardError)")
         }
     }
 }

@@ -10,20 +10,28 @@ import Testing
 
     /// A repository with `mpg@1` (gbdt) and `mpg@2` (linear), `production` on 1, and `mlops predict`'s answers
     /// for the first 60 rows of auto-mpg by both versions.
-    private func registry() async throws -> (directory: TemporaryDirectory, rows: [[String: String]], predictions: [Int: [Double]]) {
-        let learners = ["gbdt", "linear"].map { ["--model", $0, "--categorical", "origin"] + Self.features.flatMap { ["--feature", $0] } }
+    private func registry() async throws -> (
+        directory: TemporaryDirectory, rows: [[String: String]], predictions: [Int: [Double]]
+    ) {
+        let learners = ["gbdt", "linear"].map {
+            ["--model", $0, "--categorical", "origin"] + Self.features.flatMap { ["--feature", $0] }
+        }
         let directory = try await Fixtures.registry(learners, production: 1).directory
         var predictions: [Int: [Double]] = [:]
         let lines = try Fixtures.read(directory.url("auto-mpg.csv")).split(separator: "\n").prefix(61)
         try Fixtures.write(lines.joined(separator: "\n") + "\n", to: directory.url("sample.csv"))
         let header = lines[0].split(separator: ",").map(String.init)
         let rows = lines.dropFirst().map { line in
-            Dictionary(uniqueKeysWithValues: zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
+            Dictionary(
+                uniqueKeysWithValues: zip(
+                    header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
         }
         for version in [1, 2] {
             _ = await CLIRunner.run(
-                ["predict", "mpg@\(version)", "--data", "sample.csv", "--output", "predicted-\(version).csv"], in: directory.path)
-            predictions[version] = try Fixtures.read(directory.url("predicted-\(version).csv")).split(separator: "\n").dropFirst()
+                ["predict", "mpg@\(version)", "--data", "sample.csv", "--output", "predicted-\(version).csv"],
+                in: directory.path)
+            predictions[version] = try Fixtures.read(directory.url("predicted-\(version).csv")).split(separator: "\n")
+                .dropFirst()
                 .map { try #require(Double($0.split(separator: ",")[0])) }
         }
         return (directory, rows, predictions)
@@ -66,14 +74,21 @@ import Testing
         #expect(try v2.json()["id"] as? String == "batch-1")
         #expect(try v2.json()["model_version"] as? String == "1")
         #expect(v2.header("x-mlops-model-version") == "mpg@1")
-        let pinned = try await server.request("POST", "/v2/models/mpg/versions/1/infer", json: Self.v2Body(Array(rows.prefix(3))))
+        let pinned = try await server.request(
+            "POST", "/v2/models/mpg/versions/1/infer", json: Self.v2Body(Array(rows.prefix(3))))
         #expect(try Self.close(Self.values(pinned), Array(expected.prefix(3))))
 
-        let records = rows.map { row in Dictionary(uniqueKeysWithValues: Self.features.map { ($0, $0 == "origin" ? row[$0] as Any : Self.number(row[$0])) }) }
+        let records = rows.map { row in
+            Dictionary(
+                uniqueKeysWithValues: Self.features.map { ($0, $0 == "origin" ? row[$0] as Any : Self.number(row[$0])) }
+            )
+        }
         let split: [String: Any] = [
-            "columns": Self.features, "data": rows.map { row in Self.features.map { $0 == "origin" ? row[$0] as Any : Self.number(row[$0]) } },
+            "columns": Self.features,
+            "data": rows.map { row in Self.features.map { $0 == "origin" ? row[$0] as Any : Self.number(row[$0]) } },
         ]
-        let columns = Dictionary(uniqueKeysWithValues: Self.features.map { name in (name, records.map { $0[name] as Any }) })
+        let columns = Dictionary(
+            uniqueKeysWithValues: Self.features.map { name in (name, records.map { $0[name] as Any }) })
         for body: [String: Any] in [
             ["dataframe_split": split], ["dataframe_records": records], ["instances": records], ["inputs": columns],
         ] {
@@ -86,7 +101,10 @@ import Testing
         #expect(metadata["versions"] as? [String] == ["1"])
         #expect((metadata["inputs"] as? [[String: Any]])?.map { $0["name"] as? String } == Self.features)
         #expect((metadata["inputs"] as? [[String: Any]])?.last?["datatype"] as? String == "BYTES")
-        for path in ["/v2", "/v2/health/live", "/v2/health/ready", "/v2/models/mpg/ready", "/v2/models/mpg/versions/1", "/ping", "/health", "/version"] {
+        for path in [
+            "/v2", "/v2/health/live", "/v2/health/ready", "/v2/models/mpg/ready", "/v2/models/mpg/versions/1", "/ping",
+            "/health", "/version",
+        ] {
             #expect(try await server.request("GET", path).status == 200, "\(path)")
         }
         #expect(try await server.request("GET", "/v2").json()["name"] as? String == "mlops")
@@ -96,12 +114,17 @@ import Testing
     }
 
     @Test func tritonClientGetsWhatPredictWrites() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Fixtures.python), "run scripts/bootstrap to install tritonclient")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: Fixtures.python),
+            "run scripts/bootstrap to install tritonclient")
         let (directory, _, _) = try await registry()
         let server = try RunningServer(["mpg@production"], in: directory.path)
         let checked = try Fixtures.runChecker(
             "check_triton.py",
-            [String(server.url.dropFirst("http://".count)), "mpg", directory.url("sample.csv"), directory.url("predicted-1.csv")])
+            [
+                String(server.url.dropFirst("http://".count)), "mpg", directory.url("sample.csv"),
+                directory.url("predicted-1.csv"),
+            ])
         #expect(checked.exitCode == 0, "\(checked.standardOutput)\(checked.standardError)")
         _ = server.stop()
     }
@@ -118,7 +141,9 @@ import Testing
                     group.addTask {
                         while !tally.isStopped {
                             let answer = try await server.request("POST", "/v2/models/mpg/infer", body: body)
-                            let version = answer.status == 200 ? (answer.header("x-mlops-model-version") ?? "?") : "failed \(answer.status)"
+                            let version =
+                                answer.status == 200
+                                ? (answer.header("x-mlops-model-version") ?? "?") : "failed \(answer.status)"
                             if answer.status == 200 {
                                 let value = try Self.values(answer)[0]
                                 let right = abs(value - (expected[version] ?? .nan)) < 1e-9
@@ -140,23 +165,29 @@ import Testing
             #expect(tally.counts[version, default: 0] >= count, "\(tally.counts)")
         }
         try await waitUntil("mpg@1", reaches: 20)
-        #expect(await CLIRunner.run(["model", "promote", "mpg@2", "--to", "production"], in: directory.path).exitCode == 0)
+        #expect(
+            await CLIRunner.run(["model", "promote", "mpg@2", "--to", "production"], in: directory.path).exitCode == 0)
         try await waitUntil("mpg@2", reaches: 20)
         let firstVersionBefore = tally.counts["mpg@1", default: 0]
-        #expect(await CLIRunner.run(["model", "rollback", "mpg", "--alias", "production"], in: directory.path).exitCode == 0)
+        #expect(
+            await CLIRunner.run(["model", "rollback", "mpg", "--alias", "production"], in: directory.path).exitCode == 0
+        )
         try await waitUntil("mpg@1", reaches: firstVersionBefore + 20)
         tally.stop()
         try await load.value
         let seen = tally.counts
         #expect(Set(seen.keys) == ["mpg@1", "mpg@2"], "no failed or wrong answers: \(seen)")
         let events = server.stop()
-        let swaps = events.filter { $0["event"] as? String == "swapped" }.map { [$0["previous"] as? Int, $0["version"] as? Int] }
+        let swaps = events.filter { $0["event"] as? String == "swapped" }.map {
+            [$0["previous"] as? Int, $0["version"] as? Int]
+        }
         #expect(swaps == [[1, 2], [2, 1]], "\(events)")
     }
 
     @Test func canaryShareAndStickyKeys() async throws {
         let (directory, rows, _) = try await registry()
-        let server = try RunningServer(["mpg@production", "--split", "mpg@production=80,mpg@2=20", "--log-sample", "0"], in: directory.path)
+        let server = try RunningServer(
+            ["mpg@production", "--split", "mpg@production=80,mpg@2=20", "--log-sample", "0"], in: directory.path)
         let body = Self.v2Body([rows[0]])
         var canary = 0
         let total = 1000
@@ -202,21 +233,60 @@ import Testing
         let badType = try variant { $0[0]["datatype"] = "COMPLEX" }
         let missingFeature = try variant { $0.removeLast() }
         let cases: [(String, String, Data, [String: String], Int, String)] = [
-            ("no token", "/v2/models/mpg/infer", try JSONSerialization.data(withJSONObject: one), [:], 401, "bearer token"),
-            ("wrong token", "/v2/models/mpg/infer", try JSONSerialization.data(withJSONObject: one), ["Authorization": "Bearer nope"], 401, "bearer token"),
+            (
+                "no token", "/v2/models/mpg/infer", try JSONSerialization.data(withJSONObject: one), [:], 401,
+                "bearer token"
+            ),
+            (
+                "wrong token", "/v2/models/mpg/infer", try JSONSerialization.data(withJSONObject: one),
+                ["Authorization": "Bearer nope"], 401, "bearer token"
+            ),
             ("not JSON", "/v2/models/mpg/infer", Data("{\"inputs\": [".utf8), auth, 400, "not valid JSON"),
             ("no inputs", "/v2/models/mpg/infer", Data("{}".utf8), auth, 400, "an array of tensors, one per feature"),
-            ("wrong shape", "/v2/models/mpg/infer", try JSONSerialization.data(withJSONObject: wrongShape), auth, 400, "holds 1 values for shape [2]"),
-            ("unknown input", "/v2/models/mpg/infer", try JSONSerialization.data(withJSONObject: unknownInput), auth, 400, "unknown input 'colour'"),
-            ("text for a number", "/v2/models/mpg/infer", try JSONSerialization.data(withJSONObject: textForNumber), auth, 400, "'displacement' is numeric"),
-            ("bad datatype", "/v2/models/mpg/infer", try JSONSerialization.data(withJSONObject: badType), auth, 400, "FP64 or BYTES"),
-            ("missing feature", "/v2/models/mpg/infer", try JSONSerialization.data(withJSONObject: missingFeature), auth, 400, "lacks feature 'origin'"),
-            ("unknown model", "/v2/models/cars/infer", try JSONSerialization.data(withJSONObject: one), auth, 404, "no model 'cars'"),
-            ("unknown version", "/v2/models/mpg/versions/7/infer", try JSONSerialization.data(withJSONObject: one), auth, 404, "version '7'"),
-            ("too many rows", "/v2/models/mpg/infer", try JSONSerialization.data(withJSONObject: Self.v2Body(Array(rows.prefix(6)))), auth, 413, "at most 5"),
-            ("body too large", "/v2/models/mpg/infer", Data(repeating: 0x20, count: 2 << 20), auth, 413, "at most 1048576"),
-            ("mlflow without a shape", "/invocations", Data("{\"rows\": []}".utf8), auth, 400, "needs one of: dataframe_split"),
-            ("mlflow missing feature", "/invocations", Data("{\"dataframe_records\": [{\"cylinders\": 4}]}".utf8), auth, 400, "lacks feature"),
+            (
+                "wrong shape", "/v2/models/mpg/infer", try JSONSerialization.data(withJSONObject: wrongShape), auth,
+                400, "holds 1 values for shape [2]"
+            ),
+            (
+                "unknown input", "/v2/models/mpg/infer", try JSONSerialization.data(withJSONObject: unknownInput), auth,
+                400, "unknown input 'colour'"
+            ),
+            (
+                "text for a number", "/v2/models/mpg/infer", try JSONSerialization.data(withJSONObject: textForNumber),
+                auth, 400, "'displacement' is numeric"
+            ),
+            (
+                "bad datatype", "/v2/models/mpg/infer", try JSONSerialization.data(withJSONObject: badType), auth, 400,
+                "FP64 or BYTES"
+            ),
+            (
+                "missing feature", "/v2/models/mpg/infer", try JSONSerialization.data(withJSONObject: missingFeature),
+                auth, 400, "lacks feature 'origin'"
+            ),
+            (
+                "unknown model", "/v2/models/cars/infer", try JSONSerialization.data(withJSONObject: one), auth, 404,
+                "no model 'cars'"
+            ),
+            (
+                "unknown version", "/v2/models/mpg/versions/7/infer", try JSONSerialization.data(withJSONObject: one),
+                auth, 404, "version '7'"
+            ),
+            (
+                "too many rows", "/v2/models/mpg/infer",
+                try JSONSerialization.data(withJSONObject: Self.v2Body(Array(rows.prefix(6)))), auth, 413, "at most 5"
+            ),
+            (
+                "body too large", "/v2/models/mpg/infer", Data(repeating: 0x20, count: 2 << 20), auth, 413,
+                "at most 1048576"
+            ),
+            (
+                "mlflow without a shape", "/invocations", Data("{\"rows\": []}".utf8), auth, 400,
+                "needs one of: dataframe_split"
+            ),
+            (
+                "mlflow missing feature", "/invocations", Data("{\"dataframe_records\": [{\"cylinders\": 4}]}".utf8),
+                auth, 400, "lacks feature"
+            ),
         ]
         for (name, path, body, headers, status, message) in cases {
             let answer = try await server.request("POST", path, body: body, headers: headers)
@@ -227,7 +297,9 @@ import Testing
         let good = try await server.request("POST", "/v2/models/mpg/infer", json: one, headers: auth)
         #expect(good.status == 200, "\(good.text)")
         let metrics = try await server.request("GET", "/metrics", headers: auth).text
-        #expect(metrics.contains("mlops_requests_total{model=\"mpg\",version=\"1\",protocol=\"v2\",code=\"200\"} 1"), "\(metrics)")
+        #expect(
+            metrics.contains("mlops_requests_total{model=\"mpg\",version=\"1\",protocol=\"v2\",code=\"200\"} 1"),
+            "\(metrics)")
         #expect(metrics.contains("code=\"400\""))
         _ = server.stop()
         #expect(server.process.terminationStatus == 0)
@@ -242,19 +314,33 @@ import Testing
             #expect(answer.status == 200)
         }
         let mlflow = try await server.request(
-            "POST", "/invocations", json: ["dataframe_records": [Dictionary(uniqueKeysWithValues: Self.features.map { ($0, $0 == "origin" ? "9" as Any : Self.number(rows[0][$0])) })]],
+            "POST", "/invocations",
+            json: [
+                "dataframe_records": [
+                    Dictionary(
+                        uniqueKeysWithValues: Self.features.map {
+                            ($0, $0 == "origin" ? "9" as Any : Self.number(rows[0][$0]))
+                        })
+                ]
+            ],
             headers: ["X-Request-ID": "with-unseen-origin"])
         #expect(mlflow.header("x-request-id") == "with-unseen-origin")
         let feedback = try await server.request(
-            "POST", "/v2/models/mpg/feedback", json: ["feedback": [["id": "request-3", "label": 17.5], ["id": "request-4", "label": 22]]])
+            "POST", "/v2/models/mpg/feedback",
+            json: ["feedback": [["id": "request-3", "label": 17.5], ["id": "request-4", "label": 22]]])
         #expect(feedback.status == 200, "\(feedback.text)")
         #expect(try await server.request("POST", "/feedback", json: ["label": 1]).status == 400)
         // Labels for requests the log never saw are not recorded, and the answer says so.
-        let mixed = try await server.request("POST", "/feedback", json: ["feedback": [["id": "request-5", "label": 20], ["id": "never-sent", "label": 1]]])
+        let mixed = try await server.request(
+            "POST", "/feedback",
+            json: ["feedback": [["id": "request-5", "label": 20], ["id": "never-sent", "label": 1]]])
         let counts = try mixed.json()
-        #expect(mixed.status == 200 && counts["unknown"] as? Int == 1 && counts["recorded"] as? Int == 1, "\(mixed.text)")
+        #expect(
+            mixed.status == 200 && counts["unknown"] as? Int == 1 && counts["recorded"] as? Int == 1, "\(mixed.text)")
         #expect(try await server.request("POST", "/feedback", json: ["id": "never-sent", "label": 1]).status == 404)
-        #expect(try await server.request("POST", "/feedback", json: ["id": String(repeating: "x", count: 300), "label": 1]).status == 400)
+        #expect(
+            try await server.request("POST", "/feedback", json: ["id": String(repeating: "x", count: 300), "label": 1])
+                .status == 400)
         let events = server.stop()
         #expect(events.last?["logged"] as? Int == 21, "\(events)")
 
@@ -262,7 +348,8 @@ import Testing
         let log = try repository.servingLog.records(model: "mpg")
         #expect(log.count == 21)
         let third = try #require(log.first { $0.requestID == "request-3" })
-        #expect(third.version == 1 && third.route == "mpg@production" && third.protocolName == "v2" && third.rowCount == 1)
+        #expect(
+            third.version == 1 && third.route == "mpg@production" && third.protocolName == "v2" && third.rowCount == 1)
         let inputs = try #require(try JSONSerialization.jsonObject(with: Data(third.inputs.utf8)) as? [String: [Any]])
         #expect(inputs["weight"]?.first as? Double == Double(rows[3]["weight"] ?? ""))
         #expect(inputs["origin"]?.first as? String == rows[3]["origin"])

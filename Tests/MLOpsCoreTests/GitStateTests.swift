@@ -11,7 +11,8 @@ import Testing
         _ = try Fixtures.git(["init", "-q", "-b", "trunk"], in: directory.path)
         try Fixtures.write("one\n", to: directory.url("file.txt"))
         _ = try Fixtures.git(["add", "file.txt"], in: directory.path)
-        _ = try Fixtures.git(["-c", "user.email=t@example.com", "-c", "user.name=T", "commit", "-qm", "one"], in: directory.path)
+        _ = try Fixtures.git(
+            ["-c", "user.email=t@example.com", "-c", "user.name=T", "commit", "-qm", "one"], in: directory.path)
         let head = try Fixtures.git(["rev-parse", "HEAD"], in: directory.path)
         #expect(GitState.read(at: directory.path) == GitState(commit: head, branch: "trunk", dirty: false))
         try Fixtures.write("two\n", to: directory.url("file.txt"))

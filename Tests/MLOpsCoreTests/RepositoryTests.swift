@@ -12,7 +12,9 @@ import Testing
         let directory = try TemporaryDirectory()
         let first = try Repository.initialize(at: directory.path)
         #expect(first.created)
-        for path in [".mlops/config.yaml", ".mlops/.gitignore", ".mlops/mlops.db", ".mlops/objects/sha256", ".mlops/tmp"] {
+        for path in [
+            ".mlops/config.yaml", ".mlops/.gitignore", ".mlops/mlops.db", ".mlops/objects/sha256", ".mlops/tmp",
+        ] {
             #expect(FileManager.default.fileExists(atPath: directory.url(path)), "\(path)")
         }
         let config = try Fixtures.read(directory.url(".mlops/config.yaml"))
@@ -80,7 +82,8 @@ import Testing
     let oid = "sha256:" + String(repeating: "c", count: 64)
 
     @Test func roundTrips() throws {
-        let pointer = PointerFile(oid: try ObjectID(parsing: oid), size: 12, kind: .dir, files: 3, desc: "a: tricky # text")
+        let pointer = PointerFile(
+            oid: try ObjectID(parsing: oid), size: 12, kind: .dir, files: 3, desc: "a: tricky # text")
         #expect(try PointerFile.parse(pointer.rendered(), path: "x.mlops") == pointer)
     }
 

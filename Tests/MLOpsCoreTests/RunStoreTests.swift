@@ -24,7 +24,8 @@ import Testing
         try runs.logMetrics(["loss": 0.9], step: 1, run: id)
         try runs.logMetrics(["loss": 0.4, "accuracy": 0.8], step: 2, run: String(id.prefix(RunID.displayLength)))
         try runs.logMetricSeries("lr", values: [(1, 0.1), (2, .nan), (3, 0.01)], run: id)
-        try runs.logInputs([Run.Input(path: "data/train.csv", oid: "sha256:" + String(repeating: "a", count: 64))], run: id)
+        try runs.logInputs(
+            [Run.Input(path: "data/train.csv", oid: "sha256:" + String(repeating: "a", count: 64))], run: id)
         let artifact = try repository.logArtifact("notes.txt", bytes: Array("hello".utf8), run: "run:" + id)
         #expect(artifact.run == id)
         try runs.finish(id, status: .finished, exitStatus: 0, at: started.addingTimeInterval(5))
@@ -60,6 +61,26 @@ import Testing
         var tagged = ended
         tagged.tags = ["reviewed": "yes"]
         #expect(try runs.run(id) == tagged)
+
+        // Deleting is the other change an ended run takes: with its params, metrics, inputs and artifacts.
+        #expect(try runs.delete([id]) == [id])
+        #expect((#expect(throws: MLOpsError.self) { try runs.run(id) })?.code == .notFound)
+        let left = try repository.database.read { db in
+            try ["run_params", "run_metrics", "run_inputs", "run_artifacts", "run_tags"].map {
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? -1
+            }
+        }
+        #expect(left == [0, 0, 0, 0, 0])
+    }
+
+    @Test func aRunEndsOnceAndOnlyAsFinishedFailedOrKilled() throws {
+        let id = try runs.start(name: nil, kind: .external)
+        for status in [RunStatus.running, .dead] {
+            #expect((#expect(throws: MLOpsError.self) { try runs.finish(id, status: status) })?.code == .usage)
+        }
+        try runs.finish(id, status: .killed, exitStatus: 137)
+        #expect(throws: MLOpsError.self) { try runs.finish(id, status: .finished) }
+        #expect(try runs.run(id).status == .killed)
     }
 
     @Test func theSchemaRefusesChangesToEndedRunsFromAnyWriter() throws {
@@ -74,6 +95,15 @@ import Testing
             "INSERT INTO run_inputs (run_id, path, oid) VALUES ('\(ended)', 'p', 'o')",
             "INSERT INTO run_artifacts (run_id, name, oid) VALUES ('\(ended)', 'n', 'o')",
         ]
+        let bypasses = [
+            """
+            INSERT OR REPLACE INTO runs (id, name, kind, status, started_ns, git_dirty, tool_version, host)
+            VALUES ('\(ended)', 'reborn', 'train', 'running', 0, 0, 'x', 'y')
+            """,
+            "UPDATE runs SET status = 'running' WHERE id = '\(running)'",
+            "DELETE FROM run_params WHERE run_id = '\(ended)'",
+            "UPDATE run_params SET run_id = '\(ended)' WHERE run_id = '\(running)'",
+        ]
         for statement in statements {
             let error = #expect(throws: MLOpsError.self, "\(statement)") {
                 try repository.database.write { try $0.execute(sql: statement) }
@@ -87,6 +117,18 @@ import Testing
             }
         }
         #expect(try runs.run(running).params == ["k": "v"])
+        // An ended run's records are there to be protected: recorded while it ran, through the store.
+        let protected = try runs.start(name: nil, kind: .train)
+        try runs.logParams(["kept": "yes"], run: protected)
+        try runs.finish(protected, status: .finished)
+        for statement in bypasses {
+            let sql = statement.replacingOccurrences(of: ended, with: protected)
+            let error = #expect(throws: MLOpsError.self, "\(sql)") {
+                try repository.database.write { try $0.execute(sql: sql) }
+            }
+            #expect(error?.code == .invalidState, "\(sql)")
+        }
+        #expect(try runs.run(protected).params == ["kept": "yes"] && runs.run(protected).status == .finished)
         #expect(try runs.run(ended).name != "renamed")
     }
 

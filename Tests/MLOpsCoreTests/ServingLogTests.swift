@@ -23,7 +23,8 @@ import Testing
 
     @Test func theLogKeepsOrderAndLabelsJoinOnlyLoggedRequests() throws {
         let log = repository.servingLog
-        try log.append((0..<5).map { Self.record("r\($0)", model: $0 == 2 ? "other" : "mpg", at: 1_800_000_000 + Double($0)) })
+        try log.append(
+            (0..<5).map { Self.record("r\($0)", model: $0 == 2 ? "other" : "mpg", at: 1_800_000_000 + Double($0)) })
         try log.append([])
         let mpg = try log.records(model: "mpg")
         #expect(mpg.map(\.requestID) == ["r0", "r1", "r3", "r4"])

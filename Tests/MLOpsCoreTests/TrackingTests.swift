@@ -14,7 +14,9 @@ import Testing
     init() throws {
         (directory, repository) = try Fixtures.repository()
         try Fixtures.write("a,b\n1,2\n", to: directory.url("data/train.csv"))
-        for index in 0..<5 { try Fixtures.write("image \(index)\n", to: directory.url("images/class\(index % 2)/\(index).txt")) }
+        for index in 0..<5 {
+            try Fixtures.write("image \(index)\n", to: directory.url("images/class\(index % 2)/\(index).txt"))
+        }
     }
 
     @Test func addWritesPointersIgnoresDataAndStoresObjects() throws {
@@ -79,7 +81,9 @@ import Testing
             "a.txt", "a/b", "a/b.c/d", "a-b/c", "ab", "a/b-/x", "é/1", "A", "a/b/c/d/e", "abcdefghij", "abcdefgh.k",
             "abcdefgh/z",
         ]
-        for name in names where !name.hasPrefix("a/b/") && name != "a/b" { try Fixtures.write(name, to: directory.url("tree/\(name)")) }
+        for name in names where !name.hasPrefix("a/b/") && name != "a/b" {
+            try Fixtures.write(name, to: directory.url("tree/\(name)"))
+        }
         try Fixtures.write("deep", to: directory.url("tree/a/b0/c/d/e"))
         let files = try repository.scanDirectory("tree")
         let paths = files.map(\.pathInTarget)
@@ -154,10 +158,12 @@ import Testing
     }
 
     @Test func symlinksPointingOutsideAreRefused() throws {
-        try FileManager.default.createSymbolicLink(atPath: directory.url("data/link.csv"), withDestinationPath: "/etc/hostname")
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.url("data/link.csv"), withDestinationPath: "/etc/hostname")
         let error = #expect(throws: MLOpsError.self) { try repository.add(["data/link.csv"], relativeTo: root) }
         #expect(error?.message.contains("outside the repository") == true)
-        try FileManager.default.createSymbolicLink(atPath: directory.url("images/evil"), withDestinationPath: "/etc/hostname")
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.url("images/evil"), withDestinationPath: "/etc/hostname")
         #expect(throws: MLOpsError.self) { try repository.add(["images"], relativeTo: root) }
         #expect(!FileManager.default.fileExists(atPath: directory.url("images.mlops")))
     }
@@ -214,7 +220,10 @@ import Testing
         _ = try repository.add(["images"], relativeTo: root)
         let store = repository.store
         let objectOf = { (text: String) in
-            try #require(try store.allObjects().first { (try? store.read($0)).map { String(decoding: $0, as: UTF8.self) } == text })
+            try #require(
+                try store.allObjects().first {
+                    (try? store.read($0)).map { String(decoding: $0, as: UTF8.self) } == text
+                })
         }
         #expect(try repository.status(relativeTo: root).notInCache.isEmpty)
 
@@ -239,7 +248,9 @@ import Testing
         try Fixtures.write("image 1\n", to: directory.url("images/class1/1.txt"))
         _ = try repository.add(["images"], relativeTo: root)
         struct Killed: Error {}
-        #expect(throws: Killed.self) { try CachedManifests(database: repository.database).removingObjects { throw Killed() } }
+        #expect(throws: Killed.self) {
+            try CachedManifests(database: repository.database).removingObjects { throw Killed() }
+        }
         #expect(try repository.status(relativeTo: root).notInCache.isEmpty)
         try store.remove(try objectOf("image 3\n"))
         #expect(try repository.status(relativeTo: root).notInCache == ["images"])
@@ -256,7 +267,10 @@ import Testing
         for index in 0..<5 { try setModified("images/class\(index % 2)/\(index).txt", old) }
         let pointer = try #require(try repository.add(["images"], relativeTo: root).first)
         let directories = DirectoryStatCache(database: repository.database)
-        let remembered = { try directories.manifestID(of: "images", fingerprint: DirectoryStatCache.fingerprint(of: repository.scanDirectory("images"))) }
+        let remembered = {
+            try directories.manifestID(
+                of: "images", fingerprint: DirectoryStatCache.fingerprint(of: repository.scanDirectory("images")))
+        }
         #expect(try repository.status(relativeTo: root).clean)
         #expect(try remembered() == pointer.oid)
         #expect(try repository.status(relativeTo: root).clean)
@@ -274,21 +288,28 @@ import Testing
         #expect(try repository.status(relativeTo: root).clean)
         #expect(try remembered() == pointer.oid)
 
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.url("images/class1/1.txt"))
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o755], ofItemAtPath: directory.url("images/class1/1.txt"))
         #expect(try repository.status(relativeTo: root).changes.map(\.kind) == [.modified])
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: directory.url("images/class1/1.txt"))
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o644], ofItemAtPath: directory.url("images/class1/1.txt"))
         try Fixtures.write("new\n", to: directory.url("images/class1/new.txt"))
         #expect(try repository.status(relativeTo: root).changes.map(\.kind) == [.added])
         try FileManager.default.removeItem(atPath: directory.url("images/class1/new.txt"))
-        try FileManager.default.moveItem(atPath: directory.url("images/class1/3.txt"), toPath: directory.url("images/class1/4.txt"))
+        try FileManager.default.moveItem(
+            atPath: directory.url("images/class1/3.txt"), toPath: directory.url("images/class1/4.txt"))
         #expect(try repository.status(relativeTo: root).changes.map(\.kind) == [.deleted, .added])
-        try FileManager.default.moveItem(atPath: directory.url("images/class1/4.txt"), toPath: directory.url("images/class1/3.txt"))
+        try FileManager.default.moveItem(
+            atPath: directory.url("images/class1/4.txt"), toPath: directory.url("images/class1/3.txt"))
         #expect(try repository.status(relativeTo: root).clean)
 
         // Checkout needs the recorded files even when the directory was remembered clean.
         #expect(try repository.checkout(relativeTo: root).unchanged == 5)
         _ = try repository.untrack(["images"], relativeTo: root)
-        #expect(try directories.manifestID(of: "images", fingerprint: DirectoryStatCache.fingerprint(of: repository.scanDirectory("images"))) == nil)
+        #expect(
+            try directories.manifestID(
+                of: "images", fingerprint: DirectoryStatCache.fingerprint(of: repository.scanDirectory("images")))
+                == nil)
     }
 
     @Test func removeAndMoveKeepTheData() throws {
@@ -316,7 +337,12 @@ import Testing
         _ = try repository.add(["images"], relativeTo: root)
         let file = directory.url("images/class0/0.txt")
         // Root ignores permission bits, so check the bits rather than access(2).
-        let writable = { (try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: file).resolvingSymlinksInPath().path)[.posixPermissions] as? Int).map { $0 & 0o222 != 0 } }
+        let writable = {
+            (try? FileManager.default.attributesOfItem(
+                atPath: URL(fileURLWithPath: file).resolvingSymlinksInPath().path)[.posixPermissions] as? Int).map {
+                    $0 & 0o222 != 0
+                }
+        }
         #expect(writable() == false)
         #expect(try Fixtures.read(file) == "image 0\n")
         #expect(try repository.status(relativeTo: root).clean)

@@ -6,7 +6,9 @@ import Testing
 
 /// The bundled datasets split as the fixture script splits them: every fifth row (0, 5, 10, …) is a test row.
 enum BundledData {
-    static func split(_ path: String, categorical: Set<String> = [], drop: Set<String> = []) throws -> (train: Table, test: Table) {
+    static func split(_ path: String, categorical: Set<String> = [], drop: Set<String> = []) throws -> (
+        train: Table, test: Table
+    ) {
         let table = try CSVReader(categoricalColumns: categorical).read(path: Fixtures.example(path)).dropping(drop)
         let rows = Array(0..<table.rowCount)
         return (table.rows(rows.filter { $0 % 5 != 0 }), table.rows(rows.filter { $0 % 5 == 0 }))
@@ -60,7 +62,8 @@ enum BundledData {
     }
 
     @Test func binaryLogisticSeparatesWorkDays() throws {
-        let (train, test) = try BundledData.split("electricity/elecdemand.csv", categorical: ["WorkDay"], drop: ["time"])
+        let (train, test) = try BundledData.split(
+            "electricity/elecdemand.csv", categorical: ["WorkDay"], drop: ["time"])
         let model = try Training.train(TrainingRequest(table: train, target: "WorkDay", learner: .logistic))
         #expect(model.link == .sigmoid)
         #expect(try BundledData.accuracy(model, on: test) > 0.70)
@@ -135,10 +138,13 @@ enum BundledData {
             Column(name: "y", numeric: labels.map { high.contains($0) ? 5 : -5 }),
         ])
         let model = try Training.train(
-            TrainingRequest(table: table, target: "y", learner: .gbdt, parameters: ["rounds": "30", "learning_rate": "0.5"]))
+            TrainingRequest(
+                table: table, target: "y", learner: .gbdt, parameters: ["rounds": "30", "learning_rate": "0.5"]))
         let first = try #require(model.trees?.trees.first)
         #expect(first.feature.count == 1)
-        #expect(Set(first.categories[0].map { levels[$0] }) == high || Set(first.categories[0].map { levels[$0] }) == Set(levels).subtracting(high))
+        #expect(
+            Set(first.categories[0].map { levels[$0] }) == high
+                || Set(first.categories[0].map { levels[$0] }) == Set(levels).subtracting(high))
         #expect(try BundledData.rmse(model, on: table) < 0.01)
         // An unseen label is encoded as missing and still gets a prediction.
         let unseen = try Table(columns: [Column(name: "c", labels: ["zzz"]), Column(name: "y", numeric: [0])])
@@ -181,17 +187,22 @@ enum BundledData {
         let oneClass = failure(TrainingRequest(table: table, target: "label", features: ["x"], learner: .logistic))
         #expect(oneClass?.message.contains("only one class") == true)
 
-        let unknown = failure(TrainingRequest(table: table, target: "x", features: ["gappy"], learner: .gbdt, parameters: ["leaves": "3"]))
+        let unknown = failure(
+            TrainingRequest(table: table, target: "x", features: ["gappy"], learner: .gbdt, parameters: ["leaves": "3"])
+        )
         #expect(unknown?.code == .usage)
         #expect(unknown?.hint?.contains("max_leaves") == true)
 
-        let outOfRange = failure(TrainingRequest(table: table, target: "x", learner: .gbdt, parameters: ["learning_rate": "2"]))
+        let outOfRange = failure(
+            TrainingRequest(table: table, target: "x", learner: .gbdt, parameters: ["learning_rate": "2"]))
         #expect(outOfRange?.message.contains("learning_rate=2 is out of range") == true)
 
-        let notANumber = failure(TrainingRequest(table: table, target: "x", learner: .gbdt, parameters: ["rounds": "many"]))
+        let notANumber = failure(
+            TrainingRequest(table: table, target: "x", learner: .gbdt, parameters: ["rounds": "many"]))
         #expect(notANumber?.code == .usage)
 
         let empty = try Table(columns: [Column(name: "x", numeric: []), Column(name: "y", numeric: [])])
-        #expect(failure(TrainingRequest(table: empty, target: "y", learner: .gbdt))?.message.contains("no rows") == true)
+        #expect(
+            failure(TrainingRequest(table: empty, target: "y", learner: .gbdt))?.message.contains("no rows") == true)
     }
 }

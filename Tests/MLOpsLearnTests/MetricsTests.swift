@@ -44,7 +44,8 @@ enum ReferenceNumbers {
         #expect(perfect.rmse == 0 && perfect.r2 == 1)
         let constant = RegressionMetrics(truth: [2, 2], predictions: [1, 3])
         #expect(constant.r2 == 0)
-        let oneClassAbsent = ClassificationMetrics(truth: [0, 0, 0], probabilities: [0.9, 0.1, 0.8, 0.2, 0.3, 0.7], classCount: 2)
+        let oneClassAbsent = ClassificationMetrics(
+            truth: [0, 0, 0], probabilities: [0.9, 0.1, 0.8, 0.2, 0.3, 0.7], classCount: 2)
         #expect(oneClassAbsent.rocAUC == nil)
     }
 }

@@ -55,13 +55,17 @@ import Testing
         #expect(signature["target"] as? String == "mpg")
         #expect(signature["task"] as? String == "regression")
         let features = try #require(signature["features"] as? [[String: Any]])
-        #expect(features.map { $0["name"] as? String } == ["cylinders", "displacement", "horsepower", "weight", "acceleration", "year", "origin"])
+        #expect(
+            features.map { $0["name"] as? String } == [
+                "cylinders", "displacement", "horsepower", "weight", "acceleration", "year", "origin",
+            ])
         #expect(features.last?["levels"] as? [String] == ["1", "3", "2"])
     }
 
     @Test func damagedModelsAreRefusedAtLoadTime() throws {
         let (train, _) = try BundledData.mpg()
-        let model = try Training.train(TrainingRequest(table: train, target: "mpg", learner: .gbdt, parameters: ["rounds": "2"]))
+        let model = try Training.train(
+            TrainingRequest(table: train, target: "mpg", learner: .gbdt, parameters: ["rounds": "2"]))
 
         var loop = model
         loop.trees?.trees[0].left[1] = 0  // a child pointing back at the root would never terminate
@@ -83,7 +87,8 @@ import Testing
         let (train, _) = try BundledData.mpg()
         let path = Fixtures.example("auto-mpg/auto-mpg.csv")
         for learner in [Learner.gbdt, .linear] {
-            let model = try CompiledModel(try Training.train(TrainingRequest(table: train, target: "mpg", learner: learner)))
+            let model = try CompiledModel(
+                try Training.train(TrainingRequest(table: train, target: "mpg", learner: learner)))
             let whole = try model.predict(CSVReader(categoricalColumns: ["origin"]).read(path: path)).values
             var streamed: [Double] = []
             var chunks = 0
@@ -95,8 +100,11 @@ import Testing
             #expect(Self.bits(streamed) == Self.bits(whole))
         }
         let directory = try TemporaryDirectory()
-        try Fixtures.write("cylinders,displacement,horsepower,weight,acceleration,year,origin\n4,97,fast,2000,15,80,1\n", to: directory.url("bad.csv"))
-        let model = try CompiledModel(try Training.train(TrainingRequest(table: train, target: "mpg", learner: .linear)))
+        try Fixtures.write(
+            "cylinders,displacement,horsepower,weight,acceleration,year,origin\n4,97,fast,2000,15,80,1\n",
+            to: directory.url("bad.csv"))
+        let model = try CompiledModel(
+            try Training.train(TrainingRequest(table: train, target: "mpg", learner: .linear)))
         let error = #expect(throws: MLOpsError.self) {
             try model.predictCSV(path: directory.url("bad.csv")) { (_: Predictions) throws(MLOpsError) in }
         }
@@ -105,7 +113,8 @@ import Testing
 
     @Test func missingFeatureColumnsAndTextInNumericFeaturesAreReported() throws {
         let (train, test) = try BundledData.mpg()
-        let model = try CompiledModel(try Training.train(TrainingRequest(table: train, target: "mpg", learner: .linear)))
+        let model = try CompiledModel(
+            try Training.train(TrainingRequest(table: train, target: "mpg", learner: .linear)))
         let missing = #expect(throws: MLOpsError.self) { try model.predict(test.dropping(["weight"])) }
         #expect(missing?.code == .notFound)
         var text = test

@@ -85,7 +85,8 @@ import Testing
     @Test func readsTheBundledDatasets() throws {
         let diamonds = try CSVReader().read(path: Fixtures.example("diamonds/diamonds.csv"))
         #expect(diamonds.rowCount == 53_940)
-        #expect(try diamonds.column(named: "cut").levels?.sorted() == ["Fair", "Good", "Ideal", "Premium", "Very Good"])
+        #expect(
+            try diamonds.column(named: "cut").levels?.sorted() == ["Fair", "Good", "Ideal", "Premium", "Very Good"])
         #expect(try diamonds.column(named: "price").kind == .numeric)
         let mpg = try CSVReader().read(path: Fixtures.example("auto-mpg/auto-mpg.csv"))
         #expect(mpg.rowCount == 392)
@@ -96,7 +97,8 @@ import Testing
     @Test func readsObjectsWithMissingKeysNullsAndMixedTypes() throws {
         let directory = try TemporaryDirectory()
         let path = directory.url("data.jsonl")
-        try Fixtures.write("{\"x\": 1.5, \"c\": \"a\"}\n\n{\"x\": null, \"c\": \"b\", \"flag\": true}\r\n{\"c\": 3}\n", to: path)
+        try Fixtures.write(
+            "{\"x\": 1.5, \"c\": \"a\"}\n\n{\"x\": null, \"c\": \"b\", \"flag\": true}\r\n{\"c\": 3}\n", to: path)
         let table = try JSONLinesReader().read(path: path)
         #expect(table.rowCount == 3)
         let x = try table.column(named: "x")

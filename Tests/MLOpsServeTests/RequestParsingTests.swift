@@ -29,7 +29,9 @@ import Testing
         do {
             _ = try JSONReader.parse(Array(text.utf8))
         } catch {
-            #expect(error.status == .badRequest && error.message.hasPrefix("the body is not valid JSON"), "\(error.message)")
+            #expect(
+                error.status == .badRequest && error.message.hasPrefix("the body is not valid JSON"), "\(error.message)"
+            )
         }
     }
 
@@ -39,7 +41,8 @@ import Testing
     }
 
     @Test func writerRoundTripsThroughFoundation() throws {
-        let value = try JSONReader.parse(Array(#"{"s": "line\nbreak \u0001 \"q\" é", "n": [1, 2.5, -3, 1e-7], "z": null}"#.utf8))
+        let value = try JSONReader.parse(
+            Array(#"{"s": "line\nbreak \u0001 \"q\" é", "n": [1, 2.5, -3, 1e-7], "z": null}"#.utf8))
         var writer = JSONWriter()
         value.write(into: &writer)
         let reparsed = try JSONSerialization.jsonObject(with: Data(writer.bytes))
@@ -49,11 +52,16 @@ import Testing
     @Test func plansEndpointsFromModelsAndSplits() throws {
         let plans = try EndpointPlan.plan(models: ["mpg@production", "iris@3"], split: "mpg@production=90, mpg@4=10")
         #expect(plans.map(\.name) == ["mpg", "iris"])
-        #expect(plans[0].routes == [.init(reference: "mpg@production", weight: 90), .init(reference: "mpg@4", weight: 10)])
+        #expect(
+            plans[0].routes == [.init(reference: "mpg@production", weight: 90), .init(reference: "mpg@4", weight: 10)])
         #expect(plans[1].routes == [.init(reference: "iris@3", weight: 1)])
         #expect(try EndpointPlan.plan(models: [], split: "a@1=1,a@2=3").map(\.routes.count) == [2])
-        for (models, split) in [([], nil), (["mpg@1", "mpg@2"], nil), (["mpg@1"], "mpg@1=0"), (["mpg@1"], "mpg@1"), (["run:0192"], nil)] as [([String], String?)] {
-            #expect(throws: (any Error).self, "\(models) \(split ?? "")") { try EndpointPlan.plan(models: models, split: split) }
+        for (models, split) in [
+            ([], nil), (["mpg@1", "mpg@2"], nil), (["mpg@1"], "mpg@1=0"), (["mpg@1"], "mpg@1"), (["run:0192"], nil),
+        ] as [([String], String?)] {
+            #expect(throws: (any Error).self, "\(models) \(split ?? "")") {
+                try EndpointPlan.plan(models: models, split: split)
+            }
         }
     }
 
@@ -61,7 +69,8 @@ import Testing
         switch ours {
         case .null: return theirs is NSNull
         case .bool(let flag): return (theirs as? Bool) == flag
-        case .number(let number): return (theirs as? NSNumber).map { abs($0.doubleValue - number) <= 1e-12 * max(1, abs(number)) } ?? false
+        case .number(let number):
+            return (theirs as? NSNumber).map { abs($0.doubleValue - number) <= 1e-12 * max(1, abs(number)) } ?? false
         case .string(let text): return (theirs as? String) == text
         case .array(let values):
             guard let list = theirs as? [Any], list.count == values.count else { return false }

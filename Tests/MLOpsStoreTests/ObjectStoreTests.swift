@@ -81,7 +81,9 @@ import Testing
                 directWrites: direct, progress: nil)
             #expect(outcome.size == Int64(size))
             #expect(outcome.id.hex == (try Fixtures.sha256sum(path)))
-            #expect(try Data(contentsOf: URL(fileURLWithPath: copyPath)) == (try Data(contentsOf: URL(fileURLWithPath: path))))
+            #expect(
+                try Data(contentsOf: URL(fileURLWithPath: copyPath))
+                    == (try Data(contentsOf: URL(fileURLWithPath: path))))
         }
         // An object (a source that cannot change) is mapped while it is in the page cache, and read with direct
         // I/O once evicted from it.
@@ -105,7 +107,8 @@ import Testing
         defer { buffer.deallocate() }
         var read = Data()
         while true {
-            let count = try HashingCopy.readDirect(into: buffer, descriptor: source.descriptor, path: path, direct: &direct)
+            let count = try HashingCopy.readDirect(
+                into: buffer, descriptor: source.descriptor, path: path, direct: &direct)
             if count == 0 { break }
             read.append(contentsOf: buffer[..<count])
         }
@@ -122,7 +125,9 @@ import Testing
         let readOnly = directory.url("read-only")
         #expect(FileManager.default.createFile(atPath: readOnly, contents: nil))
         let error = #expect(throws: MLOpsError.self) {
-            try HashingCopy.copy(from: try OpenFile.reading(path), to: try OpenFile.reading(readOnly), expectedSize: 8 * Int64(HashingCopy.chunkSize) + 1)
+            try HashingCopy.copy(
+                from: try OpenFile.reading(path), to: try OpenFile.reading(readOnly),
+                expectedSize: 8 * Int64(HashingCopy.chunkSize) + 1)
         }
         #expect(error?.message.contains("read-only") == true)
     }
@@ -133,7 +138,9 @@ import Testing
         let chunk = try Data(contentsOf: URL(fileURLWithPath: path))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try handle.seekToEnd()
-        for _ in 0..<(Int(ObjectStore.adoptionThreshold) / HashingCopy.chunkSize) { try handle.write(contentsOf: chunk) }
+        for _ in 0..<(Int(ObjectStore.adoptionThreshold) / HashingCopy.chunkSize) {
+            try handle.write(contentsOf: chunk)
+        }
         try handle.write(contentsOf: Data("tail".utf8))
         try handle.close()
         return path
@@ -205,7 +212,8 @@ import Testing
         let a = try ObjectID(parsing: "sha256:" + String(repeating: "1", count: 64))
         let b = try ObjectID(parsing: "sha256:" + String(repeating: "2", count: 64))
         let one = DirectoryManifest(entries: [
-            .init(path: "z/quote\"d.txt", oid: a, size: 3, exec: false), .init(path: "a.txt", oid: b, size: 10, exec: true),
+            .init(path: "z/quote\"d.txt", oid: a, size: 3, exec: false),
+            .init(path: "a.txt", oid: b, size: 10, exec: true),
         ])
         let other = DirectoryManifest(entries: one.entries.reversed())
         #expect(one.encoded() == other.encoded())
@@ -222,9 +230,13 @@ import Testing
     /// still decodes through `JSONDecoder`, and near-misses of the canonical form are not misread.
     @Test func canonicalParserAgreesWithJSONDecoder() throws {
         let ids = (0..<4).map { ObjectID(hashing: [UInt8($0)]) }
-        let paths = ["a.txt", "dir/é ü.bin", "quote\"and\\slash", "tab\there\u{1}\u{1f}", "0", "emoji/🦊.png", "del\u{7f}"]
+        let paths = [
+            "a.txt", "dir/é ü.bin", "quote\"and\\slash", "tab\there\u{1}\u{1f}", "0", "emoji/🦊.png", "del\u{7f}",
+        ]
         let manifest = DirectoryManifest(
-            entries: paths.enumerated().map { .init(path: $1, oid: ids[$0 % 4], size: Int64($0 * 1_000_003), exec: $0 % 2 == 0) })
+            entries: paths.enumerated().map {
+                .init(path: $1, oid: ids[$0 % 4], size: Int64($0 * 1_000_003), exec: $0 % 2 == 0)
+            })
         let bytes = manifest.encoded()
         let parsed = try #require(DirectoryManifest.parseCanonical(bytes))
         #expect(parsed == manifest.entries)
@@ -255,16 +267,20 @@ import Testing
 @Suite struct ManifestValidationTests {
     @Test(arguments: ["../x", "/etc/x", "a/./b", ".git/config", "sub/.GIT/hooks/pre-commit", "", "a//b"])
     func entryPathsThatLeaveTheDirectoryAreRefused(_ path: String) {
-        let bytes = Array(#"[{"exec":false,"oid":"sha256:\#(String(repeating: "a", count: 64))","path":"\#(path)","size":1}]"#.utf8)
+        let bytes = Array(
+            #"[{"exec":false,"oid":"sha256:\#(String(repeating: "a", count: 64))","path":"\#(path)","size":1}]"#.utf8)
         #expect(throws: MLOpsError.self) { try DirectoryManifest(decoding: bytes, id: ObjectID(hashing: bytes)) }
     }
 
     @Test func repeatedAndNestedEntriesAreRefused() {
         let oid = "sha256:" + String(repeating: "b", count: 64)
         for paths in [["x", "x"], ["a", "a/b"]] {
-            let entries = paths.map { #"{"exec":false,"oid":"\#(oid)","path":"\#($0)","size":1}"# }.joined(separator: ",")
+            let entries = paths.map { #"{"exec":false,"oid":"\#(oid)","path":"\#($0)","size":1}"# }.joined(
+                separator: ",")
             let bytes = Array("[\(entries)]".utf8)
-            #expect(throws: MLOpsError.self, "\(paths)") { try DirectoryManifest(decoding: bytes, id: ObjectID(hashing: bytes)) }
+            #expect(throws: MLOpsError.self, "\(paths)") {
+                try DirectoryManifest(decoding: bytes, id: ObjectID(hashing: bytes))
+            }
         }
     }
 }

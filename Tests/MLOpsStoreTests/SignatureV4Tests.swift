@@ -7,11 +7,13 @@ import Testing
 @Suite struct SignatureV4Tests {
     @Test func matchesTheDocumentedGetObjectExample() {
         let signer = SignatureV4(
-            credentials: .init(accessKeyID: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+            credentials: .init(
+                accessKeyID: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
             region: "us-east-1")
         let date = Date(timeIntervalSince1970: 1_369_353_600)  // 2013-05-24T00:00:00Z
         let headers = signer.sign(
-            method: "GET", path: "/test.txt", headers: [("Host", "examplebucket.s3.amazonaws.com"), ("Range", "bytes=0-9")],
+            method: "GET", path: "/test.txt",
+            headers: [("Host", "examplebucket.s3.amazonaws.com"), ("Range", "bytes=0-9")],
             payloadHash: SignatureV4.emptyPayloadHash, date: date)
         let authorization = headers.first { $0.0 == "authorization" }?.1
         #expect(

@@ -36,9 +36,12 @@ extension MLOps {
                     ])
                 }
                 let changed = added.filter(\.changed)
-                let gitignores = Set(changed.map { WorkspacePath.join(WorkspacePath.parent($0.path), ".gitignore") }).sorted()
+                let gitignores = Set(changed.map { WorkspacePath.join(WorkspacePath.parent($0.path), ".gitignore") })
+                    .sorted()
                 let files = changed.map { $0.path + PointerFile.suffix } + gitignores
-                let hint = changed.isEmpty ? "" : style.dim("Commit the pointers: git add \(files.joined(separator: " "))") + "\n"
+                let hint =
+                    changed.isEmpty
+                    ? "" : style.dim("Commit the pointers: git add \(files.joined(separator: " "))") + "\n"
                 return table.rendered(style: style) + hint
             }
         }
@@ -63,7 +66,8 @@ extension MLOps {
             let changed = recorded.filter(\.changed)
             try output(context).render(["targets": recorded]) { style in
                 guard !changed.isEmpty else { return "Nothing to commit; tracked data is unchanged.\n" }
-                return changed.map { "\(style.green("recorded")) \($0.path) \(style.dim($0.oid.abbreviated()))\n" }.joined()
+                return changed.map { "\(style.green("recorded")) \($0.path) \(style.dim($0.oid.abbreviated()))\n" }
+                    .joined()
             }
         }
     }

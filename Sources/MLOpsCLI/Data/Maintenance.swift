@@ -25,7 +25,8 @@ extension MLOps {
                 let leftovers = result.removedTemporaryFiles
                 return "\(verb) \(result.removedObjects) object\(result.removedObjects == 1 ? "" : "s") "
                     + "(\(ByteCount.format(result.removedBytes))); kept \(result.keptObjects).\n"
-                    + (leftovers > 0 ? "Removed \(leftovers) leftover\(leftovers == 1 ? "" : "s") of interrupted commands.\n" : "")
+                    + (leftovers > 0
+                        ? "Removed \(leftovers) leftover\(leftovers == 1 ? "" : "s") of interrupted commands.\n" : "")
             }
         }
     }
@@ -57,8 +58,12 @@ extension MLOps {
             try output(context).render(report) { style in
                 var text = ""
                 for id in report.corrupt { text += style.red("corrupt:") + " \(id)\n" }
-                for missing in report.missing { text += style.red("missing:") + " \(missing.oid) (\(missing.referencedBy))\n" }
-                for pointer in report.invalidPointers { text += style.red("invalid:") + " \(pointer.path): \(pointer.error)\n" }
+                for missing in report.missing {
+                    text += style.red("missing:") + " \(missing.oid) (\(missing.referencedBy))\n"
+                }
+                for pointer in report.invalidPointers {
+                    text += style.red("invalid:") + " \(pointer.path): \(pointer.error)\n"
+                }
                 text += "Checked \(report.checkedObjects) objects (\(ByteCount.format(report.checkedBytes))): "
                 text += report.clean ? style.green("no problems found") + ".\n" : style.red("problems found") + ".\n"
                 return text
@@ -69,28 +74,37 @@ extension MLOps {
                     error: MLOpsError(
                         .integrity,
                         "\(report.corrupt.count) corrupt, \(report.missing.count) missing, \(report.invalidPointers.count) invalid",
-                        hint: "set corrupt objects aside and fetch good copies with `mlops fsck --repair`, or re-add the data; fix pointers with `git checkout`"))
+                        hint:
+                            "set corrupt objects aside and fetch good copies with `mlops fsck --repair`, or re-add the data; fix pointers with `git checkout`"
+                    ))
             }
         }
 
         private func runRepair(_ repository: Repository, _ context: CommandContext) async throws {
-            let options = TransferOptions(paths: nil, workingDirectory: try directory(context), remote: remote, environment: context.environment)
+            let options = TransferOptions(
+                paths: nil, workingDirectory: try directory(context), remote: remote, environment: context.environment)
             let report = try await withProgress(context) { try await repository.repair(options, progress: $0) }
             try output(context).render(report) { style in
                 var text = ""
                 for id in report.quarantined { text += style.yellow("quarantined:") + " \(id)\n" }
                 if let fetched = report.fetched { text += fetched.summary("Fetched") }
                 if let problem = report.fetchProblem { text += style.red("not fetched:") + " \(problem)\n" }
-                for missing in report.stillMissing { text += style.red("missing:") + " \(missing.oid) (\(missing.referencedBy))\n" }
-                for pointer in report.found.invalidPointers { text += style.red("invalid:") + " \(pointer.path): \(pointer.error)\n" }
-                text += report.repaired && report.found.invalidPointers.isEmpty
+                for missing in report.stillMissing {
+                    text += style.red("missing:") + " \(missing.oid) (\(missing.referencedBy))\n"
+                }
+                for pointer in report.found.invalidPointers {
+                    text += style.red("invalid:") + " \(pointer.path): \(pointer.error)\n"
+                }
+                text +=
+                    report.repaired && report.found.invalidPointers.isEmpty
                     ? style.green("The cache is whole") + ".\n" : style.red("Problems remain") + ".\n"
                 return text
             }
             guard report.repaired, report.found.invalidPointers.isEmpty else {
                 throw ReportedFailure(
                     error: MLOpsError(
-                        .integrity, "\(report.stillMissing.count) object(s) are still missing, \(report.found.invalidPointers.count) pointer(s) invalid",
+                        .integrity,
+                        "\(report.stillMissing.count) object(s) are still missing, \(report.found.invalidPointers.count) pointer(s) invalid",
                         hint: report.fetched == nil && report.fetchProblem == nil
                             ? "configure a remote that holds the data (`mlops remote add`), or re-add the data"
                             : "push the data from a clone that has it, or re-add it; fix pointers with `git checkout`"))

@@ -21,7 +21,9 @@ extension MLOps {
         @Flag(help: "Compare the cache with a remote instead: what push and fetch would transfer.")
         var remote = false
 
-        @Option(name: [.customShort("r"), .customLong("remote-name")], help: "The remote to compare with (implies --remote; default: the default remote).")
+        @Option(
+            name: [.customShort("r"), .customLong("remote-name")],
+            help: "The remote to compare with (implies --remote; default: the default remote).")
         var remoteName: String?
 
         @Argument(help: "Tracked paths to check (default: all).", completion: .file())
@@ -35,7 +37,9 @@ extension MLOps {
                     environment: context.environment)
                 let report = try await repository.remoteStatus(options)
                 try output(context).render(report) { style in Self.describe(report, style: style) }
-                if exitCode && !report.inSync { throw MLOpsError(.changesFound, "the cache and the remote '\(report.remote)' differ") }
+                if exitCode && !report.inSync {
+                    throw MLOpsError(.changesFound, "the cache and the remote '\(report.remote)' differ")
+                }
                 return
             }
             let status = try withProgress(context) {
@@ -48,12 +52,15 @@ extension MLOps {
         }
 
         static func describe(_ report: RemoteStatusReport, style: TextStyle) -> String {
-            if report.inSync { return "The cache and the remote \(report.remote) agree on \(report.targets.count) tracked target(s).\n" }
+            if report.inSync {
+                return "The cache and the remote \(report.remote) agree on \(report.targets.count) tracked target(s).\n"
+            }
             var table = TextTable(header: ["PATH", "NOT PUSHED", "NOT FETCHED", "ON NEITHER"])
             for target in report.targets where target.notPushed + target.notFetched + target.lost > 0 {
                 table.append([target.path, String(target.notPushed), String(target.notFetched), String(target.lost)])
             }
-            return "Compared with the remote \(report.remote) (run `mlops push` / `mlops fetch`):\n" + table.rendered(style: style)
+            return "Compared with the remote \(report.remote) (run `mlops push` / `mlops fetch`):\n"
+                + table.rendered(style: style)
         }
 
         static func describe(_ status: WorkspaceStatus, style: TextStyle) -> String {
@@ -86,66 +93,15 @@ extension MLOps {
             if !status.staleStages.isEmpty {
                 text += "Pipeline stages to run (run `mlops repro`):\n"
                 var table = TextTable()
-                for stage in status.staleStages { table.append(["    " + style.yellow("stale:"), stage.stage, stage.reason]) }
+                for stage in status.staleStages {
+                    table.append(["    " + style.yellow("stale:"), stage.stage, stage.reason])
+                }
                 text += table.rendered(style: style)
             }
             if status.clean && status.notInCache.isEmpty {
                 text += "Tracked data is up to date (\(status.tracked) target\(status.tracked == 1 ? "" : "s")).\n"
             }
             return text
-        }
-    }
-
-    struct Diff: ContextCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "diff",
-            abstract: "Show tracked-data changes file by file, with object ids and sizes.",
-            discussion: """
-                Without revisions, compares the workspace with the pointer files. `mlops diff <rev>` compares the                 data recorded at a git revision (branch, tag, HEAD~2, commit) with the pointer files in the work                 tree, `mlops diff <rev> <rev>` two revisions: pointer files are read from git's objects, the work                 tree is not touched. Paths may follow the revisions.
-                """)
-
-        @OptionGroup var globals: GlobalOptions
-
-        @Argument(help: "Up to two git revisions, then tracked paths to compare (default: all).", completion: .file())
-        var arguments: [String] = []
-
-        func run(in context: CommandContext) async throws {
-            let repository = try repository(context)
-            let directory = directory(context)
-            // Leading arguments that are git revisions and not workspace paths select revision mode, as in git.
-            var revisions: [String] = []
-            for argument in arguments.prefix(2) {
-                guard FileSnapshot.take(context.absolutePath(argument)) == nil, repository.isGitRevision(argument) else { break }
-                revisions.append(argument)
-            }
-            let paths = Array(arguments.dropFirst(revisions.count))
-            let changes: [FileChange]
-            if let first = revisions.first {
-                changes = try repository.diff(
-                    from: first, to: revisions.count > 1 ? revisions[1] : nil, paths: paths.isEmpty ? nil : paths,
-                    relativeTo: directory)
-            } else {
-                changes = try withProgress(context) {
-                    try repository.status(paths.isEmpty ? nil : paths, relativeTo: directory, progress: $0)
-                }.changes
-            }
-            try output(context).render(["changes": changes]) { style in
-                guard !changes.isEmpty else { return "" }
-                var table = TextTable(header: ["CHANGE", "PATH", "OLD", "NEW"])
-                for change in changes {
-                    let describe: (FileChange.Version?) -> String = { version in
-                        version.map { "\($0.oid.abbreviated(8)) \(ByteCount.format($0.size))" } ?? "-"
-                    }
-                    let label: String
-                    switch change.kind {
-                    case .added: label = style.green("added")
-                    case .modified: label = style.yellow("modified")
-                    case .deleted: label = style.red("deleted")
-                    }
-                    table.append([label, change.path, describe(change.old), describe(change.new)])
-                }
-                return table.rendered(style: style)
-            }
         }
     }
 }

@@ -87,7 +87,9 @@ extension MLOps.Log {
             let reference = try selection.reference(in: context)
             let artifact = try repository(context).logArtifact(
                 name ?? path, file: context.absolutePath(path), run: reference)
-            try output(context).render(["run": artifact.run, "oid": artifact.oid.description]) { _ in "Stored \(path) as \(artifact.oid).\n" }
+            try output(context).render(["run": artifact.run, "oid": artifact.oid.description]) { _ in
+                "Stored \(path) as \(artifact.oid).\n"
+            }
         }
     }
 }

@@ -25,10 +25,14 @@ extension MLOps {
         @Option(help: "A JSON file of metrics the command writes.", completion: .file())
         var metrics: String?
 
-        @Option(name: .customLong("input"), help: "A file the command reads, recorded with its object id (repeatable).", completion: .file())
+        @Option(
+            name: .customLong("input"), help: "A file the command reads, recorded with its object id (repeatable).",
+            completion: .file())
         var inputs: [String] = []
 
-        @Option(name: .customLong("output"), help: "A file the command writes, stored as an artifact (repeatable).", completion: .file())
+        @Option(
+            name: .customLong("output"), help: "A file the command writes, stored as an artifact (repeatable).",
+            completion: .file())
         var outputs: [String] = []
 
         @Argument(parsing: .postTerminator, help: "The command, after --.")
@@ -42,7 +46,9 @@ extension MLOps {
             let outcome = try repository.runExternal(
                 options, workingDirectory: directory(context), environment: context.environment)
             try output(context).render(outcome) { style in
-                let status = outcome.status == .finished ? style.green(outcome.status.rawValue) : style.red(outcome.status.rawValue)
+                let status =
+                    outcome.status == .finished
+                    ? style.green(outcome.status.rawValue) : style.red(outcome.status.rawValue)
                 var text = "Run \(style.bold(outcome.runId)) \(status) (exit \(outcome.exitStatus)) in "
                 text += String(format: "%.2f s", outcome.durationSeconds) + ".\n"
                 for (name, value) in outcome.metrics.sorted(by: { $0.key < $1.key }) {
@@ -51,7 +57,9 @@ extension MLOps {
                 return text
             }
             if outcome.status != .finished {
-                throw ExitCode(Int32(truncatingIfNeeded: outcome.status == .killed ? 128 + outcome.exitStatus : outcome.exitStatus))
+                throw ExitCode(
+                    Int32(truncatingIfNeeded: outcome.status == .killed ? 128 + outcome.exitStatus : outcome.exitStatus)
+                )
             }
         }
     }

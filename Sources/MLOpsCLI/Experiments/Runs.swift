@@ -51,7 +51,11 @@ extension MLOps.Runs {
 
         func run(in context: CommandContext) async throws {
             var listing = RunListing()
-            listing.filter = try condition.map(RunFilter.init)
+            listing.filter = try condition.map { condition in
+                try OptionValue.parse("--where", example: "--where 'metrics.rmse < 3 and params.max_leaves = 31'") {
+                    try RunFilter(condition)
+                }
+            }
             listing.name = name
             listing.status = status
             listing.since = sinceHours.map { context.now().addingTimeInterval(-$0 * 3600) }
@@ -71,7 +75,10 @@ extension MLOps.Runs {
                 for run in runs {
                     let status = run.status == .finished ? run.status.rawValue : style.yellow(run.status.rawValue)
                     table.append(
-                        [String(run.id.prefix(RunID.displayLength)), run.name, run.kind.rawValue, status, formatter.string(from: run.started)]
+                        [
+                            String(run.id.prefix(RunID.displayLength)), run.name, run.kind.rawValue, status,
+                            formatter.string(from: run.started),
+                        ]
                             + metricNames.map { run.metrics[$0].map(MetricText.format) ?? "-" })
                 }
                 return table.rendered(style: style)
@@ -97,7 +104,9 @@ extension MLOps.Runs {
                 table.append(["kind", run.kind.rawValue])
                 table.append(["status", run.status.rawValue + (run.exitStatus.map { " (exit \($0))" } ?? "")])
                 table.append(["started", ISO8601DateFormatter().string(from: run.started)])
-                if let duration = run.durationSeconds { table.append(["duration", String(format: "%.2f s", duration)]) }
+                if let duration = run.durationSeconds {
+                    table.append(["duration", String(format: "%.2f s", duration)])
+                }
                 table.append(["commit", (run.git.commit ?? "none") + (run.git.dirty ? " (dirty)" : "")])
                 table.append(["host", run.host])
                 table.append(["mlops", run.toolVersion])
@@ -111,7 +120,8 @@ extension MLOps.Runs {
                         let steps = run.history?[key]?.count ?? 1
                         return [key, MetricText.format(value)] + (steps > 1 ? ["(\(steps) steps)"] : [])
                     }, style)
-                text += Self.section("inputs", run.inputs.map { [$0.path, $0.oid] + ($0.pointer.map { ["via \($0)"] } ?? []) }, style)
+                text += Self.section(
+                    "inputs", run.inputs.map { [$0.path, $0.oid] + ($0.pointer.map { ["via \($0)"] } ?? []) }, style)
                 text += Self.section("artifacts", run.artifacts.map { [$0.name, $0.oid] }, style)
                 return text
             }
@@ -162,7 +172,9 @@ extension MLOps.Runs {
             for name in metricNames {
                 let values = loaded.map { $0.metrics[name] }
                 comparison.metrics[name] = values
-                if Set(values.map { $0.map(MetricText.format) ?? "-" }).count > 1 { comparison.differing.append("metrics." + name) }
+                if Set(values.map { $0.map(MetricText.format) ?? "-" }).count > 1 {
+                    comparison.differing.append("metrics." + name)
+                }
             }
             try output(context).render(comparison) { style in
                 var table = TextTable(header: [""] + loaded.map { String($0.id.prefix(RunID.displayLength)) })
@@ -172,7 +184,8 @@ extension MLOps.Runs {
                     table.append(comparison.differing.contains("params." + name) ? row.map(style.yellow) : row)
                 }
                 for name in metricNames {
-                    let row = ["metrics." + name] + (comparison.metrics[name] ?? []).map { $0.map(MetricText.format) ?? "-" }
+                    let row =
+                        ["metrics." + name] + (comparison.metrics[name] ?? []).map { $0.map(MetricText.format) ?? "-" }
                     table.append(comparison.differing.contains("metrics." + name) ? row.map(style.yellow) : row)
                 }
                 return table.rendered(style: style)

@@ -29,19 +29,13 @@ extension MLOps {
         @Option(help: "The learner: gbdt, linear, logistic or forest.")
         var model: Learner?
 
-        @Option(name: .customLong("param"), help: ArgumentHelp("A hyperparameter, as name=value (repeatable).", valueName: "name=value"))
-        var params: [String] = []
+        @OptionGroup var columns: ModelColumns
 
-        @Option(name: .customLong("feature"), help: "A feature column to use (repeatable; default: all but the target).")
-        var features: [String] = []
+        @OptionGroup var settings: TrainingSettings
 
-        @Option(name: .customLong("categorical"), help: "A numeric column to treat as categories (repeatable).")
-        var categorical: [String] = []
-
-        @Option(help: "The fraction of rows held out for evaluation.")
-        var testFraction: Double?
-
-        @Option(help: "A YAML file with data, target, model, params, features, categorical, test_fraction, name.", completion: .file())
+        @Option(
+            help: "A YAML file with data, target, model, params, features, categorical, test_fraction, name.",
+            completion: .file())
         var config: String?
 
         @Option(help: "The run's name.")
@@ -61,7 +55,8 @@ extension MLOps {
                 try repository.train(options, workingDirectory: directory(context), progress: $0)
             }
             try output(context).render(outcome) { style in
-                var text = "Trained \(outcome.learner.rawValue) (\(outcome.task.rawValue)) on \(outcome.trainRows) rows, "
+                var text =
+                    "Trained \(outcome.learner.rawValue) (\(outcome.task.rawValue)) on \(outcome.trainRows) rows, "
                 text += "evaluated on \(outcome.testRows) in \(String(format: "%.2f", outcome.durationSeconds)) s.\n"
                 text += "run:   \(style.bold(outcome.runId))\nmodel: \(outcome.modelOid)\n"
                 var table = TextTable()
@@ -88,11 +83,11 @@ extension MLOps {
             if let data { options.data = data }
             if let target { options.target = target }
             if let model { options.model = model }
-            if !features.isEmpty { options.features = features }
-            if !categorical.isEmpty { options.categorical = categorical }
-            if let testFraction { options.testFraction = testFraction }
+            if let features = columns.givenFeatures { options.features = features }
+            if let categorical = columns.categorical.given { options.categorical = categorical }
+            if let testFraction = settings.testFraction { options.testFraction = testFraction }
             if let name { options.name = name }
-            options.params.merge(try Assignments.parse(params, option: "--param")) { $1 }
+            options.params.merge(try settings.parsedParams()) { $1 }
             return options
         }
 
@@ -106,7 +101,9 @@ extension MLOps {
         static func parameterTable() -> [ParameterRow] {
             Learner.allCases.flatMap { learner in
                 learner.parameterSpecs.map {
-                    ParameterRow(learner: learner.rawValue, name: $0.name, defaultValue: $0.defaultValue.description, summary: $0.summary)
+                    ParameterRow(
+                        learner: learner.rawValue, name: $0.name, defaultValue: $0.defaultValue.description,
+                        summary: $0.summary)
                 }
             }
         }
@@ -124,24 +121,4 @@ extension MLOps {
             return text
         }
     }
-}
-
-/// `name=value` arguments (`--param`, `model tag`).
-enum Assignments {
-    static func parse(_ assignments: [String], option: String) throws -> [String: String] {
-        var values: [String: String] = [:]
-        for assignment in assignments {
-            let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty else {
-                throw ValidationError("\(option) expects name=value, not '\(assignment)'")
-            }
-            values[parts[0]] = parts[1]
-        }
-        return values
-    }
-}
-
-/// Metric values for people: up to six significant digits.
-enum MetricText {
-    static func format(_ value: Double) -> String { String(format: "%.6g", value) }
 }

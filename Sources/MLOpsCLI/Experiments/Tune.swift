@@ -27,13 +27,19 @@ extension MLOps {
         @Option(help: "The learner: gbdt, linear, logistic or forest.")
         var model: Learner = .gbdt
 
-        @Option(name: .customLong("grid"), help: ArgumentHelp("Values to try, as name=v1,v2,… (repeatable).", valueName: "name=values"))
+        @Option(
+            name: .customLong("grid"),
+            help: ArgumentHelp("Values to try, as name=v1,v2,… (repeatable).", valueName: "name=values"))
         var grid: [String] = []
 
-        @Option(name: .customLong("random"), help: ArgumentHelp("A range to sample, as name=low:high[:log] (repeatable).", valueName: "name=range"))
+        @Option(
+            name: .customLong("random"),
+            help: ArgumentHelp("A range to sample, as name=low:high[:log] (repeatable).", valueName: "name=range"))
         var ranges: [String] = []
 
-        @Option(help: "A YAML file of dimensions: name: [values] or name: {low: …, high: …, log: true}.", completion: .file())
+        @Option(
+            help: "A YAML file of dimensions: name: [values] or name: {low: …, high: …, log: true}.",
+            completion: .file())
         var space: String?
 
         @Option(help: "Random search with this many configurations (default: the full grid).")
@@ -45,17 +51,9 @@ extension MLOps {
         @Option(help: "The metric that ranks configurations (default: rmse, or log_loss for classification).")
         var metric: String?
 
-        @Option(name: .customLong("param"), help: ArgumentHelp("A fixed hyperparameter, as name=value (repeatable).", valueName: "name=value"))
-        var params: [String] = []
+        @OptionGroup var columns: ModelColumns
 
-        @Option(name: .customLong("feature"), help: "A feature column to use (repeatable; default: all but the target).")
-        var features: [String] = []
-
-        @Option(name: .customLong("categorical"), help: "A numeric column to treat as categories (repeatable).")
-        var categorical: [String] = []
-
-        @Option(help: "The fraction of rows held out to evaluate the best model.")
-        var testFraction = 0.2
+        @OptionGroup var settings: TrainingSettings
 
         @Option(help: "The tune run's name.")
         var name: String?
@@ -68,12 +66,12 @@ extension MLOps {
         }
 
         func run(in context: CommandContext) async throws {
-            let fixed = try Assignments.parse(params, option: "--param")
-            let training = TrainOptions(
-                data: data, target: target, features: features.isEmpty ? nil : features,
-                categorical: categorical.isEmpty ? nil : categorical, model: model, params: fixed,
-                testFraction: testFraction, name: name)
-            let space = try (self.space.map { try SearchDimension.load(yaml: context.absolutePath($0)) } ?? [])
+            var training = TrainOptions(
+                data: data, target: target, features: columns.givenFeatures, categorical: columns.categorical.given,
+                model: model, params: try settings.parsedParams(), name: name)
+            if let testFraction = settings.testFraction { training.testFraction = testFraction }
+            let space =
+                try (self.space.map { try SearchDimension.load(yaml: context.absolutePath($0)) } ?? [])
                 + (grid + ranges).map(SearchDimension.parse)
             var options = TuneOptions(training: training, space: space, randomTrials: trials)
             options.folds = folds
@@ -84,15 +82,25 @@ extension MLOps {
             }
             try output(context).render(outcome) { style in
                 var text = "Tried \(outcome.trials.count) configurations with \(folds)-fold cross-validation in "
-                text += String(format: "%.1f s", outcome.durationSeconds) + " (tune run \(style.bold(outcome.runId))).\n"
+                text +=
+                    String(format: "%.1f s", outcome.durationSeconds) + " (tune run \(style.bold(outcome.runId))).\n"
                 var table = TextTable(header: ["TRIAL", "CV " + outcome.metric.uppercased()] + space.map(\.name))
                 for trial in outcome.trials.prefix(10) {
-                    let row = [String(trial.runId.prefix(RunID.displayLength)), MetricText.format(trial.score)] + space.map { trial.params[$0.name] ?? "" }
+                    let row =
+                        [String(trial.runId.prefix(RunID.displayLength)), MetricText.format(trial.score)]
+                        + space.map { trial.params[$0.name] ?? "" }
                     table.append(trial.runId == outcome.bestRunId ? row.map(style.green) : row)
                 }
                 text += table.rendered(style: style)
-                text += "Best: " + outcome.bestParams.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-                text += "; held-out " + outcome.holdoutMetrics.sorted { $0.key < $1.key }.map { "\($0.key) \(MetricText.format($0.value))" }
+                text +=
+                    "Best: "
+                    + outcome.bestParams.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+                        separator: " ")
+                text +=
+                    "; held-out "
+                    + outcome.holdoutMetrics.sorted { $0.key < $1.key }.map {
+                        "\($0.key) \(MetricText.format($0.value))"
+                    }
                     .joined(separator: ", ") + ".\n"
                 return text
             }

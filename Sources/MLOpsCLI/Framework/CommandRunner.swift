@@ -51,7 +51,9 @@ public enum CommandRunner {
         } catch let error as ValidationError {
             return report(MLOpsError(.usage, error.message), options: contextCommand.globals, context: context)
         } catch {
-            return report(MLOpsError(.failure, "unexpected error", cause: error), options: contextCommand.globals, context: context)
+            return report(
+                MLOpsError(.failure, "unexpected error", cause: error), options: contextCommand.globals,
+                context: context)
         }
     }
 

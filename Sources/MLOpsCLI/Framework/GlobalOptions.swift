@@ -9,7 +9,8 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     public var quiet = false
 
     @Option(
-        name: .customShort("C"), help: ArgumentHelp("Run as if mlops was started in <directory>.", valueName: "directory"),
+        name: .customShort("C"),
+        help: ArgumentHelp("Run as if mlops was started in <directory>.", valueName: "directory"),
         completion: .directory)
     public var directory: String?
 
@@ -40,7 +41,9 @@ extension GlobalOptions {
         guard !leading.isEmpty else { return arguments }
         var names: [String] = []
         var command: any ParsableCommand.Type = MLOps.self
-        while let next = rest.first, let subcommand = command.configuration.subcommands.first(where: { $0._commandName == next }) {
+        while let next = rest.first,
+            let subcommand = command.configuration.subcommands.first(where: { $0._commandName == next })
+        {
             names.append(next)
             rest = rest.dropFirst()
             command = subcommand

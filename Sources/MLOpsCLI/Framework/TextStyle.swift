@@ -39,7 +39,8 @@ struct TextTable {
             var line = ""
             for (index, cell) in row.enumerated() {
                 let isLast = index == row.count - 1
-                let padded = isLast ? cell : cell + String(repeating: " ", count: widths[index] - Self.visibleWidth(cell) + 2)
+                let padded =
+                    isLast ? cell : cell + String(repeating: " ", count: widths[index] - Self.visibleWidth(cell) + 2)
                 line += (header != nil && rowIndex == 0) ? style.bold(padded) : padded
             }
             output += line + "\n"

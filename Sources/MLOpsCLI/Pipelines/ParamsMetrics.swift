@@ -11,7 +11,8 @@ extension MLOps {
     struct Metrics: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "metrics",
-            abstract: "Show the pipeline's metrics, or compare them with a git revision.", subcommands: [Show.self, Diff.self])
+            abstract: "Show the pipeline's metrics, or compare them with a git revision.",
+            subcommands: [Show.self, Diff.self])
     }
 }
 
@@ -60,10 +61,14 @@ extension MLOps.Metrics {
         func run(in context: CommandContext) async throws {
             let metrics = try repository(context).metrics(at: rev)
             try output(context).render(metrics) { style in
-                guard !metrics.isEmpty else { return "No metrics. Stages list the JSON files they write under `metrics:`.\n" }
+                guard !metrics.isEmpty else {
+                    return "No metrics. Stages list the JSON files they write under `metrics:`.\n"
+                }
                 var table = TextTable(header: ["FILE", "METRIC", "VALUE"])
                 for (file, values) in metrics.sorted(by: { $0.key < $1.key }) {
-                    for (key, value) in values.sorted(by: { $0.key < $1.key }) { table.append([file, key, MetricText.format(value)]) }
+                    for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+                        table.append([file, key, MetricText.format(value)])
+                    }
                 }
                 return table.rendered(style: style)
             }

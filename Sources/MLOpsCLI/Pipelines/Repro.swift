@@ -22,7 +22,9 @@ extension MLOps {
         @Argument(help: "Stages to bring up to date, with everything they depend on (default: all).")
         var stages: [String] = []
 
-        @Flag(name: .shortAndLong, help: "Run the stages even if nothing changed (and do not restore from the run cache).")
+        @Flag(
+            name: .shortAndLong, help: "Run the stages even if nothing changed (and do not restore from the run cache)."
+        )
         var force = false
 
         @Flag(help: "Only show what would run.")
@@ -62,7 +64,8 @@ extension MLOps {
         private func render(_ outcomes: [StageOutcome], _ context: CommandContext) throws {
             try output(context).render(outcomes) { style in
                 if outcomes.allSatisfy({ $0.action == .unchanged }) {
-                    return "Pipeline is up to date (\(outcomes.count) stage\(outcomes.count == 1 ? "" : "s")); nothing to run.\n"
+                    return
+                        "Pipeline is up to date (\(outcomes.count) stage\(outcomes.count == 1 ? "" : "s")); nothing to run.\n"
                 }
                 var table = TextTable()
                 for outcome in outcomes {
@@ -84,7 +87,8 @@ extension MLOps {
         private static func error(for failed: StageOutcome) -> MLOpsError {
             var message = "stage '\(failed.stage)' failed: \(failed.reason ?? "")"
             if let log = failed.log, let text = try? String(contentsOfFile: log, encoding: .utf8) {
-                let tail = text.split(separator: "\n", omittingEmptySubsequences: false).suffix(15).joined(separator: "\n")
+                let tail = text.split(separator: "\n", omittingEmptySubsequences: false).suffix(15).joined(
+                    separator: "\n")
                 if !tail.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { message += "\n" + tail }
             }
             return MLOpsError(
@@ -123,7 +127,9 @@ extension MLOps {
             }
             let payload = Graph(stages: graph.order.map { graph.stages[$0].name }, edges: edges)
             try output(context).render(payload) { _ in
-                func quoted(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+                func quoted(_ name: String) -> String {
+                    "\"" + name.replacingOccurrences(of: "\"", with: "\\\"") + "\""
+                }
                 if mermaid {
                     var ids: [String: String] = [:]
                     for (number, name) in payload.stages.enumerated() { ids[name] = "s\(number)" }

@@ -39,7 +39,9 @@ extension MLOps {
                 return
             }
             let summary = try repository(context).exportBundle(model, to: output, workingDirectory: directory(context))
-            try self.output(context).render(summary) { _ in "Wrote \(model) to \(output) (\(ByteCount.format(Int64(summary.bytes)))).\n" }
+            try self.output(context).render(summary) { _ in
+                "Wrote \(model) to \(output) (\(ByteCount.format(Int64(summary.bytes)))).\n"
+            }
         }
     }
 

@@ -20,38 +20,64 @@ extension MLOps {
         @Argument(help: "The model: name@version, name@alias, name@latest, or run:<id>.")
         var model: String
 
-        @Option(help: "The labelled data file (CSV or .jsonl) with the model's features and target.", completion: .file())
+        @Option(
+            help: "The labelled data file (CSV or .jsonl) with the model's features and target.", completion: .file())
         var data: String
 
-        @Option(name: .customLong("gate"), help: ArgumentHelp("A gate such as 'rmse < 3.5' (repeatable).", valueName: "gate"))
+        @Option(
+            name: .customLong("gate"),
+            help: ArgumentHelp("A gate such as 'rmse < 3.5' (repeatable).", valueName: "gate"))
         var gates: [String] = []
 
         @Option(help: "The version to compare with: an alias of this model (production) or a model reference.")
         var baseline: String?
 
-        @Option(name: .customLong("max-regression"), help: ArgumentHelp("How much worse than the baseline a metric may be, as metric=2% (repeatable).", valueName: "metric=percent"))
+        @Option(
+            name: .customLong("max-regression"),
+            help: ArgumentHelp(
+                "How much worse than the baseline a metric may be, as metric=2% (repeatable).",
+                valueName: "metric=percent"))
         var maxRegressions: [String] = []
 
-        @Option(name: .customLong("categorical"), help: "A numeric column to treat as categories (repeatable).")
-        var categorical: [String] = []
+        @OptionGroup var categorical: CategoricalColumns
+
+        func validate() throws {
+            if !maxRegressions.isEmpty && baseline == nil {
+                throw ValidationError(
+                    "--max-regression needs a --baseline to compare with, such as --baseline production")
+            }
+        }
 
         func run(in context: CommandContext) async throws {
             var options = EvaluationOptions(model: model, data: data)
-            options.gates = try gates.map(QualityGate.init(parsing:))
+            options.gates = try gates.map { gate in
+                try OptionValue.parse("--gate", example: "--gate 'rmse < 3.5'") { try QualityGate(parsing: gate) }
+            }
             options.baseline = baseline
-            options.maxRegressions = try maxRegressions.map(RegressionLimit.init(parsing:))
-            options.categorical = categorical
+            options.maxRegressions = try maxRegressions.map { limit in
+                try OptionValue.parse("--max-regression", example: "--max-regression rmse=2%") {
+                    try RegressionLimit(parsing: limit)
+                }
+            }
+            options.categorical = categorical.columns
             let report = try repository(context).evaluate(options, workingDirectory: directory(context))
             try output(context).render(report) { style in
-                var text = "Evaluated \(model) on \(report.rows) rows (eval run \(report.runId.prefix(RunID.displayLength))).\n"
-                var table = TextTable(header: report.baseline.map { ["METRIC", "VALUE", $0.reference.uppercased()] } ?? ["METRIC", "VALUE"])
+                var text =
+                    "Evaluated \(model) on \(report.rows) rows (eval run \(report.runId.prefix(RunID.displayLength))).\n"
+                var table = TextTable(
+                    header: report.baseline.map { ["METRIC", "VALUE", $0.reference.uppercased()] } ?? [
+                        "METRIC", "VALUE",
+                    ])
                 for (name, value) in report.metrics.sorted(by: { $0.key < $1.key }) {
-                    table.append(["  " + name, MetricText.format(value)] + (report.baseline.map { [$0.metrics[name].map(MetricText.format) ?? "-"] } ?? []))
+                    table.append(
+                        ["  " + name, MetricText.format(value)]
+                            + (report.baseline.map { [$0.metrics[name].map(MetricText.format) ?? "-"] } ?? []))
                 }
                 text += table.rendered(style: style)
                 for gate in report.gates {
                     let verdict = gate.passed ? style.green("pass") : style.red("FAIL")
-                    text += "\(verdict)  \(gate.gate)  (\(gate.metric) = \(MetricText.format(gate.value)), limit \(MetricText.format(gate.limit)))\n"
+                    text +=
+                        "\(verdict)  \(gate.gate)  (\(gate.metric) = \(MetricText.format(gate.value)), limit \(MetricText.format(gate.limit)))\n"
                 }
                 return text
             }

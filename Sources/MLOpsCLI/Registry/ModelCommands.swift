@@ -12,7 +12,9 @@ extension MLOps {
                 …) point at versions; every move is an event in the model's history. Reference versions as \
                 name@3, name@production or name@latest.
                 """,
-            subcommands: [Register.self, List.self, Show.self, Promote.self, Rollback.self, History.self, Tag.self, Delete.self])
+            subcommands: [
+                Register.self, List.self, Show.self, Promote.self, Rollback.self, History.self, Tag.self, Delete.self,
+            ])
     }
 }
 
@@ -31,7 +33,8 @@ extension MLOps.ModelGroup {
         var name: String
 
         func run(in context: CommandContext) async throws {
-            let version = try repository(context).registerModel(source, name: name, workingDirectory: directory(context))
+            let version = try repository(context).registerModel(
+                source, name: name, workingDirectory: directory(context))
             try output(context).render(version) { style in
                 "Registered \(style.bold(version.reference)) from \(version.source).\n"
             }
@@ -47,10 +50,13 @@ extension MLOps.ModelGroup {
         func run(in context: CommandContext) async throws {
             let models = try repository(context).registry.models()
             try output(context).render(models) { style in
-                guard !models.isEmpty else { return "No registered models. Register one with `mlops model register run:<id> --name <name>`.\n" }
+                guard !models.isEmpty else {
+                    return "No registered models. Register one with `mlops model register run:<id> --name <name>`.\n"
+                }
                 var table = TextTable(header: ["MODEL", "VERSIONS", "LATEST", "ALIASES"])
                 for model in models {
-                    let aliases = model.aliases.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                    let aliases = model.aliases.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+                        separator: " ")
                     table.append([model.name, String(model.versions), String(model.latest), aliases])
                 }
                 return table.rendered(style: style)
@@ -70,8 +76,10 @@ extension MLOps.ModelGroup {
 
         func run(in context: CommandContext) async throws {
             let repository = try repository(context)
-            let versions = model.contains("@")
-                ? [try repository.registry.version(try ModelReference.parse(model))] : try repository.registry.versions(of: model)
+            let versions =
+                model.contains("@")
+                ? [try repository.registry.version(try ModelReference.parse(model))]
+                : try repository.registry.versions(of: model)
             let payload: ModelShowPayload = model.contains("@") ? .one(versions[0]) : .all(versions)
             try output(context).render(payload) { style in
                 versions.map { Self.describe($0, style: style) }.joined(separator: "\n")
@@ -90,19 +98,34 @@ extension MLOps.ModelGroup {
         }
 
         static func describe(_ version: ModelVersion, style: TextStyle) -> String {
-            let text = style.bold(version.reference) + (version.aliases.isEmpty ? "" : "  (" + version.aliases.joined(separator: ", ") + ")") + "\n"
+            let text =
+                style.bold(version.reference)
+                + (version.aliases.isEmpty ? "" : "  (" + version.aliases.joined(separator: ", ") + ")") + "\n"
             var table = TextTable()
             table.append(["  object", version.oid])
             table.append(["  source", version.source])
             table.append(["  commit", version.gitCommit ?? "-"])
-            table.append(["  registered", ISO8601DateFormatter().string(from: version.created) + " by " + version.actor])
+            table.append([
+                "  registered", ISO8601DateFormatter().string(from: version.created) + " by " + version.actor,
+            ])
             let signature = version.signature
-            table.append(["  task", signature.task.rawValue + (signature.classes.map { " (" + $0.joined(separator: ", ") + ")" } ?? "")])
+            table.append([
+                "  task",
+                signature.task.rawValue + (signature.classes.map { " (" + $0.joined(separator: ", ") + ")" } ?? ""),
+            ])
             table.append(["  target", signature.target])
-            table.append(["  features", signature.features.map { $0.kind == .categorical ? $0.name + " (categorical)" : $0.name }.joined(separator: ", ")])
-            for (key, value) in version.metrics.sorted(by: { $0.key < $1.key }) { table.append(["  metric " + key, MetricText.format(value)]) }
+            table.append([
+                "  features",
+                signature.features.map { $0.kind == .categorical ? $0.name + " (categorical)" : $0.name }.joined(
+                    separator: ", "),
+            ])
+            for (key, value) in version.metrics.sorted(by: { $0.key < $1.key }) {
+                table.append(["  metric " + key, MetricText.format(value)])
+            }
             for (key, value) in version.tags.sorted(by: { $0.key < $1.key }) { table.append(["  tag " + key, value]) }
-            for input in version.inputs { table.append(["  data", input.path + " " + input.oid + (input.pointer.map { " via " + $0 } ?? "")]) }
+            for input in version.inputs {
+                table.append(["  data", input.path + " " + input.oid + (input.pointer.map { " via " + $0 } ?? "")])
+            }
             return text + table.rendered(style: style)
         }
     }
@@ -127,19 +150,26 @@ extension MLOps.ModelGroup {
         @Option(help: "Why, for the history.")
         var reason: String?
 
-        @Flag(help: "Also create the annotated git tags <name>@v<version> and <name>#<alias> (moved) at the version's commit.")
+        @Flag(
+            help:
+                "Also create the annotated git tags <name>@v<version> and <name>#<alias> (moved) at the version's commit."
+        )
         var gitTag = false
 
         func run(in context: CommandContext) async throws {
             let change = try repository(context).promote(model, to: to, reason: reason, gitTags: gitTag)
             try output(context).render(change) { style in
-                guard change.changed else { return "\(change.name)@\(change.alias) is already version \(change.toVersion).\n" }
+                guard change.changed else {
+                    return "\(change.name)@\(change.alias) is already version \(change.toVersion).\n"
+                }
                 let from = change.fromVersion.map { " (was \($0))" } ?? ""
                 var text = "\(change.name)@\(style.bold(change.alias)) → version \(change.toVersion)\(from).\n"
                 if let approval = change.approval {
                     text += "Approval passed: " + approval.gates.map(\.gate).joined(separator: ", ") + ".\n"
                 }
-                if let tags = change.gitTags, !tags.isEmpty { text += "Git tags: " + tags.joined(separator: ", ") + ".\n" }
+                if let tags = change.gitTags, !tags.isEmpty {
+                    text += "Git tags: " + tags.joined(separator: ", ") + ".\n"
+                }
                 return text
             }
         }
@@ -171,7 +201,8 @@ extension MLOps.ModelGroup {
 
     struct History: ContextCommand {
         static let configuration = CommandConfiguration(
-            commandName: "history", abstract: "Show every registration, promotion, rollback, tag and deletion of a model.")
+            commandName: "history",
+            abstract: "Show every registration, promotion, rollback, tag and deletion of a model.")
 
         @OptionGroup var globals: GlobalOptions
 
@@ -185,7 +216,8 @@ extension MLOps.ModelGroup {
                 let formatter = ISO8601DateFormatter()
                 for event in events {
                     table.append([
-                        formatter.string(from: event.at), event.event, event.alias ?? "", event.fromVersion.map(String.init) ?? "",
+                        formatter.string(from: event.at), event.event, event.alias ?? "",
+                        event.fromVersion.map(String.init) ?? "",
                         event.toVersion.map(String.init) ?? "", event.actor, event.reason ?? "",
                     ])
                 }

@@ -48,7 +48,8 @@ extension MLOps.Hooks {
         func run(in context: CommandContext) async throws {
             let changes = try repository(context).uninstallHooks()
             try output(context).render(changes) { _ in
-                changes.isEmpty ? "No mlops hooks were installed.\n" : changes.map { "\($0.action) \($0.hook.rawValue)\n" }.joined()
+                changes.isEmpty
+                    ? "No mlops hooks were installed.\n" : changes.map { "\($0.action) \($0.hook.rawValue)\n" }.joined()
             }
         }
     }
@@ -68,7 +69,8 @@ extension MLOps.Hooks {
 
         func run(in context: CommandContext) async throws {
             guard let hook = GitHook(rawValue: hook) else {
-                throw MLOpsError(.usage, "'\(hook)' is not a hook mlops runs", hint: "post-checkout, pre-commit or pre-push")
+                throw MLOpsError(
+                    .usage, "'\(hook)' is not a hook mlops runs", hint: "post-checkout, pre-commit or pre-push")
             }
             // Outside an mlops repository (a plain git repository sharing the hooks path), hooks do nothing.
             guard let root = Repository.findRoot(from: directory(context)) else { return }
@@ -76,9 +78,16 @@ extension MLOps.Hooks {
             if hook == .postCheckout {
                 // git passes <previous> <new> <flag>; the pre-commit framework passes them in the environment.
                 let environment = context.environment
-                let arguments = arguments.count >= 3 ? arguments
-                    : [environment["PRE_COMMIT_FROM_REF"], environment["PRE_COMMIT_TO_REF"], environment["PRE_COMMIT_CHECKOUT_TYPE"]].compactMap { $0 }
-                guard arguments.count >= 3 else { throw MLOpsError(.usage, "post-checkout takes <previous> <new> <flag>") }
+                let arguments =
+                    arguments.count >= 3
+                    ? arguments
+                    : [
+                        environment["PRE_COMMIT_FROM_REF"], environment["PRE_COMMIT_TO_REF"],
+                        environment["PRE_COMMIT_CHECKOUT_TYPE"],
+                    ].compactMap { $0 }
+                guard arguments.count >= 3 else {
+                    throw MLOpsError(.usage, "post-checkout takes <previous> <new> <flag>")
+                }
                 do {
                     let targets = try Repository.postCheckoutTargets(
                         root: root, previous: arguments[0], new: arguments[1], branchCheckout: arguments[2] == "1",
@@ -86,7 +95,8 @@ extension MLOps.Hooks {
                     guard !targets.isEmpty else { return }
                     let result = try Repository(root: root).checkout(targets, relativeTo: root)
                     if !result.restored.isEmpty || !result.removed.isEmpty {
-                        output.note("mlops: checked out \(result.restored.count) file(s) of tracked data for this commit")
+                        output.note(
+                            "mlops: checked out \(result.restored.count) file(s) of tracked data for this commit")
                     }
                 } catch let error as MLOpsError {
                     // git has already switched; say what is left to do instead of failing the checkout.
@@ -100,14 +110,18 @@ extension MLOps.Hooks {
                 return
             case .preCommit:
                 for target in try repository.runPreCommitHook() {
-                    output.note("mlops: warning: \(target) changed but \(target).mlops was not updated (run `mlops commit` or `mlops add \(target)`)")
+                    output.note(
+                        "mlops: warning: \(target) changed but \(target).mlops was not updated (run `mlops commit` or `mlops add \(target)`)"
+                    )
                 }
             case .prePush:
                 guard repository.config.core.remote != nil else { return }
                 let report = try await repository.push(
                     TransferOptions(paths: nil, workingDirectory: root, environment: context.environment))
                 if report.transferred > 0 {
-                    output.note("mlops: pushed \(report.transferred) object(s) (\(ByteCount.format(report.bytes))) to \(report.remote)")
+                    output.note(
+                        "mlops: pushed \(report.transferred) object(s) (\(ByteCount.format(report.bytes))) to \(report.remote)"
+                    )
                 }
             }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MLOpsCore
+import MLOpsErrors
 
 extension MLOps {
     struct RemoteGroup: AsyncParsableCommand {
@@ -54,10 +55,17 @@ extension MLOps.RemoteGroup {
             let repository = try repository(context)
             let settings = RepositoryConfig.Remote(
                 url: url, endpointURL: endpointURL, region: region, pathStyle: pathStyle ? true : nil)
-            try repository.addRemote(
-                name: name, settings: settings, makeDefault: makeDefault, replace: force, accessKeyID: accessKeyId,
-                secretAccessKey: secretAccessKey)
-            let added = try Repository(root: repository.root).remotes(environment: context.environment).first { $0.name == name }
+            do {
+                try repository.addRemote(
+                    name: name, settings: settings, makeDefault: makeDefault, replace: force,
+                    accessKeyID: accessKeyId, secretAccessKey: secretAccessKey)
+            } catch var error as MLOpsError where error.code == .conflict {
+                error.hint = "add --force to redefine it, or choose another name"
+                throw error
+            }
+            let added = try Repository(root: repository.root).remotes(environment: context.environment).first {
+                $0.name == name
+            }
             try output(context).render(added) { style in
                 "Added remote \(style.bold(name)) → \(url)\(added?.isDefault == true ? " (default)" : "").\n"
             }
@@ -72,11 +80,14 @@ extension MLOps.RemoteGroup {
         func run(in context: CommandContext) async throws {
             let remotes = try repository(context).remotes(environment: context.environment)
             try output(context).render(remotes) { style in
-                guard !remotes.isEmpty else { return "No remotes. Add one: mlops remote add storage s3://bucket/prefix\n" }
+                guard !remotes.isEmpty else {
+                    return "No remotes. Add one: mlops remote add storage s3://bucket/prefix\n"
+                }
                 var table = TextTable(header: ["NAME", "URL", "ENDPOINT", "CREDENTIALS"])
                 for remote in remotes {
                     table.append([
-                        remote.isDefault ? style.bold(remote.name) + " *" : remote.name, remote.url, remote.endpointURL ?? "-",
+                        remote.isDefault ? style.bold(remote.name) + " *" : remote.name, remote.url,
+                        remote.endpointURL ?? "-",
                         remote.credentials,
                     ])
                 }

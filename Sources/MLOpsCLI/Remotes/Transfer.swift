@@ -18,7 +18,8 @@ struct TransferArguments: ParsableArguments {
 
     func options(_ context: CommandContext, directory: String) -> TransferOptions {
         var options = TransferOptions(
-            paths: paths.isEmpty ? nil : paths, workingDirectory: directory, remote: remote, environment: context.environment)
+            paths: paths.isEmpty ? nil : paths, workingDirectory: directory, remote: remote,
+            environment: context.environment)
         options.jobs = max(jobs, 1)
         options.runCache = runCache
         return options
@@ -27,17 +28,20 @@ struct TransferArguments: ParsableArguments {
 
 extension TransferReport {
     func summary(_ verb: String) -> String {
-        var text = "\(verb) \(transferred) object\(transferred == 1 ? "" : "s") (\(ByteCount.format(bytes))) "
+        var text =
+            "\(verb) \(transferred) object\(transferred == 1 ? "" : "s") (\(ByteCount.format(bytes))) "
             + "\(verb == "Pushed" ? "to" : "from") \(remote); \(alreadyPresent) already there.\n"
         if runCacheEntries > 0 {
             text += "\(verb) \(runCacheEntries) run-cache entr\(runCacheEntries == 1 ? "y" : "ies").\n"
         }
         if abandonedUploads > 0 {
-            text += "Removed \(abandonedUploads) upload\(abandonedUploads == 1 ? "" : "s") interrupted over a day ago.\n"
+            text +=
+                "Removed \(abandonedUploads) upload\(abandonedUploads == 1 ? "" : "s") interrupted over a day ago.\n"
         }
         if replaced > 0 { text += "Replaced \(replaced) object\(replaced == 1 ? "" : "s") the remote held.\n" }
         if !missing.isEmpty {
-            text += "\(missing.count) object\(missing.count == 1 ? " is" : "s are") in neither place, first: \(missing[0]).\n"
+            text +=
+                "\(missing.count) object\(missing.count == 1 ? " is" : "s are") in neither place, first: \(missing[0]).\n"
         }
         return text
     }
@@ -64,7 +68,9 @@ extension MLOps {
         var force = false
 
         func validate() throws {
-            if verify && force { throw ValidationError("--verify and --force exclude each other: --force uploads everything") }
+            if verify && force {
+                throw ValidationError("--verify and --force exclude each other: --force uploads everything")
+            }
         }
 
         func run(in context: CommandContext) async throws {
@@ -116,10 +122,12 @@ extension MLOps {
         func run(in context: CommandContext) async throws {
             let repository = try repository(context)
             let (fetched, checkout) = try await withProgress(context) {
-                try await repository.pull(transfer.options(context, directory: directory(context)), force: force, progress: $0)
+                try await repository.pull(
+                    transfer.options(context, directory: directory(context)), force: force, progress: $0)
             }
             try output(context).render(Report(fetched: fetched, checkout: checkout)) { _ in
-                fetched.summary("Fetched") + "Checked out \(checkout.restored.count) file\(checkout.restored.count == 1 ? "" : "s")"
+                fetched.summary("Fetched")
+                    + "Checked out \(checkout.restored.count) file\(checkout.restored.count == 1 ? "" : "s")"
                     + " (\(checkout.unchanged) unchanged).\n"
             }
         }

@@ -34,7 +34,9 @@ extension MLOps {
         @Option(help: "The port (0 picks a free one).")
         var port = 8080
 
-        @Option(help: ArgumentHelp("Divide a model's traffic by weight, such as mpg@production=90,mpg@4=10.", valueName: "ref=weight,…"))
+        @Option(
+            help: ArgumentHelp(
+                "Divide a model's traffic by weight, such as mpg@production=90,mpg@4=10.", valueName: "ref=weight,…"))
         var split: String?
 
         @Option(help: "Require Authorization: Bearer <token> (health probes excepted). Default: $MLOPS_SERVE_TOKEN.")
@@ -46,19 +48,23 @@ extension MLOps {
         @Option(help: "The share of requests written to the prediction log (0 turns it off).")
         var logSample = 1.0
 
-        @Option(name: .customLong("max-body"), help: ArgumentHelp("The largest request body, in MiB.", valueName: "MiB"))
+        @Option(
+            name: .customLong("max-body"), help: ArgumentHelp("The largest request body, in MiB.", valueName: "MiB"))
         var maxBodyMiB = 16
 
         @Option(help: "The most rows one request may hold.")
         var maxBatch = 10_000
 
-        @Option(help: ArgumentHelp("How often to check the registry for moved aliases, in seconds.", valueName: "seconds"))
+        @Option(
+            help: ArgumentHelp("How often to check the registry for moved aliases, in seconds.", valueName: "seconds"))
         var poll = 0.5
 
         @Option(help: ArgumentHelp("Close a connection whose request head takes longer (408).", valueName: "seconds"))
         var headerTimeout = 10.0
 
-        @Option(help: ArgumentHelp("Close a connection whose request body takes longer in all (408).", valueName: "seconds"))
+        @Option(
+            help: ArgumentHelp("Close a connection whose request body takes longer in all (408).", valueName: "seconds")
+        )
         var bodyTimeout = 60.0
 
         @Option(help: ArgumentHelp("Close a kept-alive connection idle for longer.", valueName: "seconds"))
@@ -69,12 +75,23 @@ extension MLOps {
 
         func validate() throws {
             guard (0...1).contains(logSample) else { throw ValidationError("--log-sample must be between 0 and 1") }
-            guard (1...1_024).contains(maxBodyMiB) else { throw ValidationError("--max-body must be between 1 and 1024 MiB") }
-            guard (1...1_000_000).contains(maxBatch) else { throw ValidationError("--max-batch must be between 1 and 1000000 rows") }
-            for (name, seconds) in [("--poll", poll), ("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)] {
-                guard seconds >= 0.01, seconds <= 86_400 else { throw ValidationError("\(name) must be between 0.01 and 86400 seconds") }
+            guard (1...1_024).contains(maxBodyMiB) else {
+                throw ValidationError("--max-body must be between 1 and 1024 MiB")
             }
-            guard (1...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be between 1 and 1000000") }
+            guard (1...1_000_000).contains(maxBatch) else {
+                throw ValidationError("--max-batch must be between 1 and 1000000 rows")
+            }
+            for (name, seconds) in [
+                ("--poll", poll), ("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout),
+                ("--idle-timeout", idleTimeout),
+            ] {
+                guard seconds >= 0.01, seconds <= 86_400 else {
+                    throw ValidationError("\(name) must be between 0.01 and 86400 seconds")
+                }
+            }
+            guard (1...1_000_000).contains(maxConnections) else {
+                throw ValidationError("--max-connections must be between 1 and 1000000")
+            }
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         }
 
@@ -112,7 +129,8 @@ extension MLOps {
         private static func describe(_ event: ServingEvent, firstName: String) -> String {
             switch event {
             case .listening(let url):
-                return "Serving on \(url)  (V2: \(url)/v2/models/\(firstName)/infer, MLflow: \(url)/invocations, metrics: \(url)/metrics)"
+                return
+                    "Serving on \(url)  (V2: \(url)/v2/models/\(firstName)/infer, MLflow: \(url)/invocations, metrics: \(url)/metrics)"
             case .loaded(let route, let version):
                 return "Loaded \(route) (version \(version))"
             case .swapped(let route, let previous, let version):
@@ -143,7 +161,8 @@ private struct ServeEventLine: Encodable {
         case .loaded(let route, let version): self.event = "loaded"; self.route = route; self.version = version
         case .swapped(let route, let previous, let version):
             self.event = "swapped"; self.route = route; self.previous = previous; self.version = version
-        case .refreshFailed(let route, let message): self.event = "refresh_failed"; self.route = route; self.message = message
+        case .refreshFailed(let route, let message):
+            self.event = "refresh_failed"; self.route = route; self.message = message
         case .stopped(let logged, let dropped): self.event = "stopped"; self.logged = logged; self.dropped = dropped
         }
     }

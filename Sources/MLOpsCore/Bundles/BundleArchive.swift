@@ -31,7 +31,9 @@ enum BundleArchive {
                 throw MLOpsError(.failure, "cannot write '\(path)'", cause: ArchiveError(archive))
             }
             for (name, bytes) in files {
-                guard let entry = archive_entry_new() else { throw MLOpsError(.failure, "cannot create an archive entry") }
+                guard let entry = archive_entry_new() else {
+                    throw MLOpsError(.failure, "cannot create an archive entry")
+                }
                 defer { archive_entry_free(entry) }
                 archive_entry_set_pathname(entry, name)
                 archive_entry_set_size(entry, la_int64_t(bytes.count))
@@ -72,14 +74,19 @@ enum BundleArchive {
                 throw refused(path, "it is damaged", cause: ArchiveError(archive))
             }
             let name = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
-            guard files.count < maximumEntries else { throw refused(path, "it has more than \(maximumEntries) entries") }
-            guard !name.isEmpty, !name.hasPrefix("/") else { throw refused(path, "entry '\(name)' has an absolute path") }
+            guard files.count < maximumEntries else {
+                throw refused(path, "it has more than \(maximumEntries) entries")
+            }
+            guard !name.isEmpty, !name.hasPrefix("/") else {
+                throw refused(path, "entry '\(name)' has an absolute path")
+            }
             let components = name.split(separator: "/", omittingEmptySubsequences: false)
             guard !components.contains(".."), !components.contains("") else {
                 throw refused(path, "entry '\(name)' leaves the bundle (..)")
             }
             guard archive_entry_filetype(entry) == mlops_archive_ifreg, archive_entry_hardlink(entry) == nil else {
-                throw refused(path, "entry '\(name)' is not a regular file (links, devices and directories are never in bundles)")
+                throw refused(
+                    path, "entry '\(name)' is not a regular file (links, devices and directories are never in bundles)")
             }
             guard files[name] == nil else { throw refused(path, "entry '\(name)' appears twice") }
             let declared = archive_entry_size(entry)

@@ -26,7 +26,8 @@ public struct BundleManifest: Codable, Sendable, Equatable {
     /// What is wrong with the manifest's texts, or nil: each is shown to people (`model show`, `history`), so
     /// none may hold control characters (a terminal would obey escape sequences) or run past a few kilobytes.
     func textProblem() -> String? {
-        let texts = [name, lineage.origin, lineage.runId, lineage.gitCommit].compactMap { $0 } + metrics.keys
+        let texts =
+            [name, lineage.origin, lineage.runId, lineage.gitCommit].compactMap { $0 } + metrics.keys
             + lineage.inputs.flatMap { [$0.path, $0.oid] + ($0.pointer.map { [$0] } ?? []) }
         for text in texts {
             if text.utf8.count > Self.maximumTextLength { return "a field holds \(text.utf8.count) bytes of text" }
@@ -81,7 +82,10 @@ extension Repository {
         let path = WorkspacePath.absolute(output, relativeTo: workingDirectory)
         try requireSafeOutput(path, given: output)
         try BundleArchive.write(
-            [(Self.bundleModel, modelBytes), (Self.bundleManifest, manifestBytes), (Self.bundleChecksums, Data(checksums.utf8))],
+            [
+                (Self.bundleModel, modelBytes), (Self.bundleManifest, manifestBytes),
+                (Self.bundleChecksums, Data(checksums.utf8)),
+            ],
             to: path)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         return BundleSummary(output: path, bytes: size, manifest: manifest)
@@ -107,7 +111,9 @@ extension Repository {
         }
         let files = try BundleArchive.read(path)
         let expected: Set<String> = [Self.bundleModel, Self.bundleManifest, Self.bundleChecksums]
-        if let extra = files.keys.sorted().first(where: { !expected.contains($0) }) { throw refuse("unexpected entry '\(extra)'") }
+        if let extra = files.keys.sorted().first(where: { !expected.contains($0) }) {
+            throw refuse("unexpected entry '\(extra)'")
+        }
         guard let modelBytes = files[Self.bundleModel], let manifestBytes = files[Self.bundleManifest],
             let checksumBytes = files[Self.bundleChecksums]
         else { throw refuse("it lacks \(expected.subtracting(files.keys).sorted().joined(separator: ", "))") }
@@ -120,7 +126,9 @@ extension Repository {
         }
         for (file, bytes) in [(Self.bundleModel, modelBytes), (Self.bundleManifest, manifestBytes)] {
             guard let sum = listed[file] else { throw refuse("checksums.sha256 does not list \(file)") }
-            guard ObjectID(hashing: Array(bytes)).hex == sum else { throw refuse("\(file) does not match its checksum") }
+            guard ObjectID(hashing: Array(bytes)).hex == sum else {
+                throw refuse("\(file) does not match its checksum")
+            }
         }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
@@ -135,15 +143,21 @@ extension Repository {
             throw refuse("manifest.json gives the member '\(repeated)' twice in one object")
         }
         if let problem = manifest.textProblem() { throw refuse("manifest.json: \(problem)") }
-        guard manifest.format == BundleManifest.formatName, (1...BundleManifest.currentFormatVersion).contains(manifest.formatVersion) else {
-            throw refuse("it is format \(manifest.format) \(manifest.formatVersion); this mlops reads \(BundleManifest.formatName) 1")
+        guard manifest.format == BundleManifest.formatName,
+            (1...BundleManifest.currentFormatVersion).contains(manifest.formatVersion)
+        else {
+            throw refuse(
+                "it is format \(manifest.format) \(manifest.formatVersion); this mlops reads \(BundleManifest.formatName) 1"
+            )
         }
         let oid = ObjectID(hashing: Array(modelBytes))
-        guard manifest.files[Self.bundleModel] == oid.description else { throw refuse("model.json does not match the manifest") }
+        guard manifest.files[Self.bundleModel] == oid.description else {
+            throw refuse("model.json does not match the manifest")
+        }
         let model = try Model.decode(modelBytes, source: "\(input):model.json")
         guard model.signature == manifest.signature else { throw refuse("the manifest's signature is not the model's") }
         guard let targetName = name ?? manifest.name else {
-            throw MLOpsError(.usage, "the bundle names no model", hint: "give one: mlops import \(input) --name <name>")
+            throw MLOpsError(.usage, "the bundle names no model", hint: "give the name to register it under")
         }
         try ModelReference.validateName(targetName)
 

@@ -70,7 +70,8 @@ extension Repository {
         for target in targets {
             let absolutePath = absolute(target)
             let pointerPath = absolutePath + PointerFile.suffix
-            let previous = FileSnapshot.take(pointerPath) == nil
+            let previous =
+                FileSnapshot.take(pointerPath) == nil
                 ? nil : try PointerFile.read(at: pointerPath, displayPath: target + PointerFile.suffix)
             if FileSnapshot.takeFollowingLinks(absolutePath)?.isDirectory == true
                 && FileSnapshot.take(absolutePath)?.isSymlink != true
@@ -111,7 +112,8 @@ extension Repository {
         return pending.map {
             AddedTarget(
                 path: $0.path, kind: $0.pointer.kind, oid: $0.pointer.oid, size: $0.pointer.size,
-                files: $0.pointer.files, changed: $0.pointer != $0.previous, filesRead: $0.digests.filter(\.wasRead).count)
+                files: $0.pointer.files, changed: $0.pointer != $0.previous,
+                filesRead: $0.digests.filter(\.wasRead).count)
         }
     }
 
@@ -122,10 +124,14 @@ extension Repository {
             let absolutePath = absolute(digest.file.path)
             try store.materialize(digest.oid, at: absolutePath, mode: config.core.link)
             if config.core.link == .hardlink, let snapshot = FileSnapshot.take(absolutePath) {
-                relinked.append((digest.file.path, .init(snapshot: snapshot, oid: digest.oid, recordedNanoseconds: FileSnapshot.nowNanoseconds())))
+                relinked.append(
+                    (
+                        digest.file.path,
+                        .init(snapshot: snapshot, oid: digest.oid, recordedNanoseconds: FileSnapshot.nowNanoseconds())
+                    ))
             }
         }
-        try StatCache(database: database).record(relinked)
+        try statCache.record(relinked)
     }
 
     /// Validates user paths and turns them into repository-relative target paths, expanding glob patterns.
@@ -169,11 +175,13 @@ extension Repository {
 
     private func validateNewTarget(_ target: String) throws {
         guard !target.isEmpty else {
-            throw MLOpsError(.invalidInput, "cannot track the repository root itself", hint: "name a file or directory inside it")
+            throw MLOpsError(
+                .invalidInput, "cannot track the repository root itself", hint: "name a file or directory inside it")
         }
         guard !target.hasSuffix(PointerFile.suffix) else {
             let data = String(target.dropLast(PointerFile.suffix.count))
-            throw MLOpsError(.invalidInput, "'\(target)' is a pointer file", hint: "name the data instead: `mlops add \(data)`")
+            throw MLOpsError(
+                .invalidInput, "'\(target)' is a pointer file", hint: "name the data instead: `mlops add \(data)`")
         }
         let parts = target.split(separator: "/")
         if parts.contains(".git") {
@@ -192,7 +200,9 @@ extension Repository {
         }
         let absolutePath = absolute(target)
         guard let snapshot = FileSnapshot.take(absolutePath) else {
-            throw MLOpsError(.notFound, "'\(target)' does not exist", hint: "check the path, or restore the data with `mlops checkout`")
+            throw MLOpsError(
+                .notFound, "'\(target)' does not exist",
+                hint: "check the path, or restore the data with `mlops checkout`")
         }
         if snapshot.isSymlink {
             if linkedObject(absolutePath) != nil { return }
@@ -220,7 +230,9 @@ extension Repository {
     /// literally. A pattern matching nothing is `.notFound`.
     private func expandGlob(_ path: String, relativeTo workingDirectory: String) throws -> [String] {
         let absolutePattern = WorkspacePath.absolute(path, relativeTo: workingDirectory)
-        guard path.contains(where: { "*?[".contains($0) }), FileSnapshot.take(absolutePattern) == nil else { return [path] }
+        guard path.contains(where: { "*?[".contains($0) }), FileSnapshot.take(absolutePattern) == nil else {
+            return [path]
+        }
         var matches = glob_t()
         defer { globfree(&matches) }
         guard glob(absolutePattern, 0, nil, &matches) == 0 else {

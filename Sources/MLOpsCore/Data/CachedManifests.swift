@@ -23,7 +23,8 @@ struct CachedManifests: Sendable {
     func isComplete(_ oid: ObjectID, at generation: Int64) throws -> Bool {
         guard generation % 2 == 0 else { return false }
         return try database.read { db in
-            try Int64.fetchOne(db, sql: "SELECT generation FROM cached_manifests WHERE oid = ?", arguments: [oid.description])
+            try Int64.fetchOne(
+                db, sql: "SELECT generation FROM cached_manifests WHERE oid = ?", arguments: [oid.description])
                 == generation
         }
     }

@@ -32,7 +32,8 @@ extension Repository {
         _ paths: [String]? = nil, relativeTo workingDirectory: String, force: Bool = false, revision: String? = nil,
         progress: ProgressHandler? = nil
     ) throws -> CheckoutResult {
-        try checkout(paths, relativeTo: workingDirectory, force: force, revision: revision, prepared: [:], progress: progress)
+        try checkout(
+            paths, relativeTo: workingDirectory, force: force, revision: revision, prepared: [:], progress: progress)
     }
 
     /// ``checkout(_:relativeTo:force:revision:progress:)``, putting `prepared` copies (by repository-relative path)
@@ -44,7 +45,9 @@ extension Repository {
         let relative = try paths.map { try $0.map { try repositoryPath(of: $0, relativeTo: workingDirectory) } }
         let lock = try lock(for: "checkout")
         defer { withExtendedLifetime(lock) {} }
-        let targets = try revision.map { try trackedTargets(atRevision: $0, matching: relative) } ?? trackedTargets(matching: relative)
+        let targets =
+            try revision.map { try trackedTargets(atRevision: $0, matching: relative) }
+            ?? trackedTargets(matching: relative)
         let comparisons = try compare(targets, phase: "checking", holdingLock: true, progress: nil)
 
         GitIgnoreFile.excludeStagingFiles(inRepositoryAt: root)
@@ -59,8 +62,9 @@ extension Repository {
                 continue
             }
             let target = comparison.target
-            let byPath = Dictionary(recorded.map { (WorkspacePath.join(target.path, target.pointer.kind == .dir ? $0.path : ""), $0) },
-                                    uniquingKeysWith: { first, _ in first })
+            let byPath = Dictionary(
+                recorded.map { (WorkspacePath.join(target.path, target.pointer.kind == .dir ? $0.path : ""), $0) },
+                uniquingKeysWith: { first, _ in first })
             unchanged += recorded.count - comparison.changes.filter { $0.kind != .added }.count
             // A directory recorded where the workspace has a file (or the reverse) must be cleared first.
             if !comparison.isMissing, let snapshot = FileSnapshot.take(absolute(target.path)),
@@ -104,11 +108,13 @@ extension Repository {
         let outcomes: [Result<FileSnapshot?, MLOpsError>] = try ParallelWork.map(plannedWrites.count) { index in
             let (path, entry) = plannedWrites[index]
             do {
-                let written = if mode == .copy, let copy = prepared[path], copy.oid == entry.oid {
-                    try copy.place(at: self.absolute(path))
-                } else {
-                    try self.store.materialize(entry.oid, at: self.absolute(path), mode: mode, executable: entry.exec)
-                }
+                let written =
+                    if mode == .copy, let copy = prepared[path], copy.oid == entry.oid {
+                        try copy.place(at: self.absolute(path))
+                    } else {
+                        try self.store.materialize(
+                            entry.oid, at: self.absolute(path), mode: mode, executable: entry.exec)
+                    }
                 reporter?.advance(Int(entry.size))
                 return .success(written.map(FileSnapshot.init))
             } catch let error as MLOpsError where error.code == .integrity || error.code == .notFound {
@@ -125,11 +131,14 @@ extension Repository {
             }
             // A copy's own stat; for links, a hard link's inode describes the object and a symlink is recognized by
             // its target.
-            guard let snapshot = written ?? (mode == .hardlink ? FileSnapshot.take(absolute(write.path)) : nil) else { continue }
-            checkedOut.append((write.path, StatCache.Entry(snapshot: snapshot, oid: write.entry.oid, recordedNanoseconds: now)))
+            guard let snapshot = written ?? (mode == .hardlink ? FileSnapshot.take(absolute(write.path)) : nil) else {
+                continue
+            }
+            checkedOut.append(
+                (write.path, StatCache.Entry(snapshot: snapshot, oid: write.entry.oid, recordedNanoseconds: now)))
         }
         // Remembered so `status` knows these files without reading them again.
-        try StatCache(database: database).record(checkedOut)
+        try statCache.record(checkedOut)
         if !failed.isEmpty || !uncached.isEmpty {
             let names = (uncached + failed).prefix(10).joined(separator: ", ")
             throw MLOpsError(

@@ -23,7 +23,8 @@ struct DirectoryStatCache: Sendable {
             let snapshot = file.snapshot
             let fields = (
                 snapshot.device, snapshot.inode, snapshot.size, snapshot.mtimeNanoseconds, snapshot.ctimeNanoseconds,
-                snapshot.executable)
+                snapshot.executable
+            )
             withUnsafeBytes(of: fields) { bytes.append(contentsOf: $0) }
             // A link into the cache is known by the object it names, not by its target's snapshot alone.
             bytes.append(contentsOf: (file.linkedObject?.hex ?? "").utf8)
@@ -39,6 +40,15 @@ struct DirectoryStatCache: Sendable {
                 db, sql: "SELECT oid FROM directory_stat_cache WHERE path = ? AND fingerprint = ?",
                 arguments: [path, fingerprint])
         }.flatMap { try? ObjectID(parsing: $0) }
+    }
+
+    /// Forgets the directories at or below the repository-relative `path` (which is no longer tracked there).
+    func forget(_ path: String) throws {
+        try database.write { db in
+            try db.execute(
+                sql: "DELETE FROM directory_stat_cache WHERE path = ? OR (path >= ? AND path < ?)",
+                arguments: [path, path + "/", path + "0"])
+        }
     }
 
     /// Remembers that the directory at `path`, with `fingerprint`, has the manifest `oid`.

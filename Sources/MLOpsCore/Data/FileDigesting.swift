@@ -21,7 +21,7 @@ extension Repository {
     func digest(
         _ files: [WorkspaceFile], under path: String, storing: Bool, phase: String, progress: ProgressHandler?
     ) throws -> [DigestedFile] {
-        let trusted = try StatCache(database: database).trustedIDs(for: files, under: path)
+        let trusted = try statCache.trustedIDs(for: files, under: path)
         let total = files.reduce(Int64(0)) { $0 + $1.snapshot.size }
         let store = self.store
         let report = progress.map { ByteProgress(phase: phase, total: total, handler: $0).advance }
@@ -34,7 +34,8 @@ extension Repository {
         for (index, file) in files.enumerated() {
             let id = file.linkedObject ?? trusted[index]
             if let id, file.linkedObject != nil || !storing || store.contains(id) {
-                known.append(DigestedFile(file: file, oid: id, size: file.snapshot.size, wasRead: false, recordedNanoseconds: 0))
+                known.append(
+                    DigestedFile(file: file, oid: id, size: file.snapshot.size, wasRead: false, recordedNanoseconds: 0))
                 knownBytes += file.snapshot.size
             } else {
                 known.append(nil)
@@ -59,7 +60,8 @@ extension Repository {
             } else {
                 outcome = try store.ingestFile(at: absolutePath, progress: report)
             }
-            return DigestedFile(file: file, oid: outcome.id, size: outcome.size, wasRead: true, recordedNanoseconds: started)
+            return DigestedFile(
+                file: file, oid: outcome.id, size: outcome.size, wasRead: true, recordedNanoseconds: started)
         }
         for (position, index) in unread.enumerated() { known[index] = read[position] }
         return known.compactMap { $0 }
@@ -71,7 +73,8 @@ extension Repository {
         guard let snapshot = FileSnapshot.take(absolute(path)) else { return nil }
         let files =
             snapshot.isDirectory
-            ? try scanDirectory(path) : [try workspaceFile(absolute(path), path: path, pathInTarget: WorkspacePath.name(path))]
+            ? try scanDirectory(path)
+            : [try workspaceFile(absolute(path), path: path, pathInTarget: WorkspacePath.name(path))]
         let digests = try digest(files, under: path, storing: false, phase: "hashing", progress: nil)
         try rememberDigests(digests)
         return snapshot.isDirectory ? DirectoryManifest(digests).id : digests.first?.oid
@@ -79,9 +82,13 @@ extension Repository {
 
     /// Remembers the snapshots of files that were just read, so the next `status` can skip them.
     func rememberDigests(_ digests: [DigestedFile]) throws {
-        try StatCache(database: database).record(
+        try statCache.record(
             digests.filter(\.wasRead).map {
-                ($0.file.path, StatCache.Entry(snapshot: $0.file.snapshot, oid: $0.oid, recordedNanoseconds: $0.recordedNanoseconds))
+                (
+                    $0.file.path,
+                    StatCache.Entry(
+                        snapshot: $0.file.snapshot, oid: $0.oid, recordedNanoseconds: $0.recordedNanoseconds)
+                )
             })
     }
 }

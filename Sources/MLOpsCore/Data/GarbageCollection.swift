@@ -54,11 +54,13 @@ extension Repository {
             removedBytes: unreferenced.reduce(0) { $0 + (FileSnapshot.take(store.path(of: $1))?.size ?? 0) },
             keptObjects: objects.count - unreferenced.count, removedTemporaryFiles: 0, dryRun: dryRun)
         if !dryRun && !unreferenced.isEmpty {
-            try CachedManifests(database: database).removingObjects {
+            try cachedManifests.removingObjects {
                 for id in unreferenced { try store.remove(id) }
             }
         }
-        if !dryRun { result.removedTemporaryFiles = try store.removeStaleTemporaryFiles(olderThan: 0) + removeLeftovers() }
+        if !dryRun {
+            result.removedTemporaryFiles = try store.removeStaleTemporaryFiles(olderThan: 0) + removeLeftovers()
+        }
         return result
     }
 }

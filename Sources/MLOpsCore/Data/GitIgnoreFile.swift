@@ -9,7 +9,8 @@ enum GitIgnoreFile {
         let escaped = name.replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "*", with: "\\*").replacingOccurrences(of: "?", with: "\\?")
             .replacingOccurrences(of: "[", with: "\\[")
-        return "/" + (escaped.hasPrefix("#") || escaped.hasPrefix("!") ? "\\" + escaped : escaped) + (isDirectory ? "/" : "")
+        return "/" + (escaped.hasPrefix("#") || escaped.hasPrefix("!") ? "\\" + escaped : escaped)
+            + (isDirectory ? "/" : "")
     }
 
     /// The entry that keeps temporary files of interrupted writes (``ObjectStore/isStagingName(_:)``) out of git,
@@ -27,11 +28,14 @@ enum GitIgnoreFile {
         }
         guard FileSnapshot.take(gitDirectory)?.isDirectory == true else { return }
         let info = gitDirectory + "/info"
-        if FileSnapshot.take(info) == nil { try? FileManager.default.createDirectory(atPath: info, withIntermediateDirectories: true) }
+        if FileSnapshot.take(info) == nil {
+            try? FileManager.default.createDirectory(atPath: info, withIntermediateDirectories: true)
+        }
         let path = info + "/exclude"
         let existing = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         guard !existing.split(separator: "\n").contains(Substring(stagingEntry)) else { return }
-        try? AtomicFile.write(existing + (existing.isEmpty || existing.hasSuffix("\n") ? "" : "\n") + stagingEntry + "\n", to: path)
+        try? AtomicFile.write(
+            existing + (existing.isEmpty || existing.hasSuffix("\n") ? "" : "\n") + stagingEntry + "\n", to: path)
     }
 
     /// Adds `entry` to `directory/.gitignore` unless it is already there.

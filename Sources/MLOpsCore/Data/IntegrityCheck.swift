@@ -59,7 +59,7 @@ extension Repository {
             corrupt: zip(objects, sizes).filter { $0.1 == nil }.map(\.0).sorted(), missing: [], invalidPointers: [],
             temporaryFiles: try DirectoryListing.names(in: store.temporaryDirectory, missingIsEmpty: true).count)
         (report.missing, report.invalidPointers) = try referencedObjectsMissing(besides: Set(report.corrupt))
-        if !report.missing.isEmpty { try? CachedManifests(database: database).forgetAll() }
+        if !report.missing.isEmpty { try? cachedManifests.forgetAll() }
         return report
     }
 

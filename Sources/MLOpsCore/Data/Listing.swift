@@ -28,7 +28,8 @@ extension Repository {
             let pointer = target.pointer
             return TrackedEntry(
                 path: target.path, kind: pointer.kind, oid: pointer.oid, size: pointer.size, files: pointer.files,
-                desc: pointer.desc, cached: store.contains(pointer.oid), present: FileSnapshot.take(absolute(target.path)) != nil)
+                desc: pointer.desc, cached: store.contains(pointer.oid),
+                present: FileSnapshot.take(absolute(target.path)) != nil)
         }
     }
 }

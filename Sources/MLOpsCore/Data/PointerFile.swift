@@ -53,7 +53,9 @@ public struct PointerFile: Equatable, Sendable, Codable {
                 hint: "restore it with `git checkout -- \(path)`", cause: error)
         }
         guard let mapping = node?.mapping else {
-            throw MLOpsError(.invalidInput, "pointer file '\(path)' is not a YAML mapping", hint: "restore it with `git checkout -- \(path)`")
+            throw MLOpsError(
+                .invalidInput, "pointer file '\(path)' is not a YAML mapping",
+                hint: "restore it with `git checkout -- \(path)`")
         }
         for key in mapping.keys {
             guard let name = key.string, knownKeys.contains(name) else {
@@ -65,7 +67,9 @@ public struct PointerFile: Equatable, Sendable, Codable {
         // Checked before decoding because the decoder would hide the id's own error behind a generic one.
         if let oid = mapping["oid"]?.string {
             do { _ = try ObjectID(parsing: oid) } catch let error as MLOpsError {
-                throw MLOpsError(.invalidInput, "pointer file '\(path)': \(error.message)", hint: "restore it with `git checkout -- \(path)`")
+                throw MLOpsError(
+                    .invalidInput, "pointer file '\(path)': \(error.message)",
+                    hint: "restore it with `git checkout -- \(path)`")
             }
         }
         let pointer: PointerFile
@@ -78,7 +82,8 @@ public struct PointerFile: Equatable, Sendable, Codable {
         }
         guard ByteCount.isPlausible(pointer.size), (pointer.files ?? 0) >= 0 else {
             throw MLOpsError(
-                .invalidInput, "pointer file '\(path)' declares an impossible size (\(pointer.size) bytes, \(pointer.files ?? 0) files)",
+                .invalidInput,
+                "pointer file '\(path)' declares an impossible size (\(pointer.size) bytes, \(pointer.files ?? 0) files)",
                 hint: "restore it with `git checkout -- \(path)`")
         }
         return pointer

@@ -47,7 +47,7 @@ extension Repository {
         }
         report.stillMissing = try referencedObjectsMissing(besides: []).missing
         if !found.corrupt.isEmpty || !report.stillMissing.isEmpty {
-            try? CachedManifests(database: database).forgetAll()
+            try? cachedManifests.forgetAll()
         }
         return report
     }

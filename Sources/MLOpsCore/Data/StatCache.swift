@@ -34,7 +34,8 @@ public struct StatCache: Sendable {
     /// `snapshot`: the same inode, size, times and mode, and not racy.
     static func isTrusted(_ recorded: FileSnapshot, recordedNanoseconds: Int64, for snapshot: FileSnapshot) -> Bool {
         recorded.inode == snapshot.inode && recorded.device == snapshot.device && recorded.size == snapshot.size
-            && recorded.mtimeNanoseconds == snapshot.mtimeNanoseconds && recorded.ctimeNanoseconds == snapshot.ctimeNanoseconds
+            && recorded.mtimeNanoseconds == snapshot.mtimeNanoseconds
+            && recorded.ctimeNanoseconds == snapshot.ctimeNanoseconds
             && recorded.executable == snapshot.executable
             && snapshot.mtimeNanoseconds + racyWindowNanoseconds < recordedNanoseconds
     }
@@ -51,7 +52,9 @@ public struct StatCache: Sendable {
         guard !files.isEmpty else { return trusted }
         guard zip(files, files.dropFirst()).allSatisfy({ BytewiseOrder.precedes($0.path, $1.path) }) else {
             // Not sorted (no caller does this today): one file at a time.
-            for (index, file) in files.enumerated() { trusted[index] = try trustedIDs(for: [file], under: file.path)[0] }
+            for (index, file) in files.enumerated() {
+                trusted[index] = try trustedIDs(for: [file], under: file.path)[0]
+            }
             return trusted
         }
         try database.read { db in
@@ -64,14 +67,17 @@ public struct StatCache: Sendable {
             try statement.setArguments([path, path + "/", path + "0"])
             let row = statement.sqliteStatement
             func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
-                UnsafeBufferPointer(start: sqlite3_column_text(row, column), count: Int(sqlite3_column_bytes(row, column)))
+                UnsafeBufferPointer(
+                    start: sqlite3_column_text(row, column), count: Int(sqlite3_column_bytes(row, column)))
             }
             var index = 0
             while index < files.count {
                 let step = sqlite3_step(row)
                 if step == SQLITE_DONE { break }
                 guard step == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: step), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                    throw DatabaseError(
+                        resultCode: ResultCode(rawValue: step),
+                        message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
                 }
                 let rowPath = bytes(0)
                 var order = 1
@@ -83,10 +89,14 @@ public struct StatCache: Sendable {
                 }
                 guard order == 0 else { continue }
                 let recorded = FileSnapshot(
-                    device: sqlite3_column_int64(row, 1), inode: sqlite3_column_int64(row, 2), size: sqlite3_column_int64(row, 3),
+                    device: sqlite3_column_int64(row, 1), inode: sqlite3_column_int64(row, 2),
+                    size: sqlite3_column_int64(row, 3),
                     mtimeNanoseconds: sqlite3_column_int64(row, 4), ctimeNanoseconds: sqlite3_column_int64(row, 5),
-                    executable: sqlite3_column_int64(row, 6) != 0, isSymlink: false, isRegularFile: true, isDirectory: false)
-                if Self.isTrusted(recorded, recordedNanoseconds: sqlite3_column_int64(row, 8), for: files[index].snapshot) {
+                    executable: sqlite3_column_int64(row, 6) != 0, isSymlink: false, isRegularFile: true,
+                    isDirectory: false)
+                if Self.isTrusted(
+                    recorded, recordedNanoseconds: sqlite3_column_int64(row, 8), for: files[index].snapshot)
+                {
                     trusted[index] = ObjectID(utf8: bytes(7))
                 }
                 index += 1
@@ -122,7 +132,9 @@ public struct StatCache: Sendable {
                 sqlite3_bind_int64(row, 9, entry.recordedNanoseconds)
                 let step = sqlite3_step(row)
                 guard step == SQLITE_DONE else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: step), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                    throw DatabaseError(
+                        resultCode: ResultCode(rawValue: step),
+                        message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
                 }
             }
         }
@@ -131,14 +143,12 @@ public struct StatCache: Sendable {
     /// SQLITE_TRANSIENT: SQLite copies bound text before the call returns.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    /// Forgets `path` and everything below it, files and remembered directories (``DirectoryStatCache``).
+    /// Forgets `path` and every file below it (``DirectoryStatCache/forget(_:)`` forgets directories).
     public func forget(_ path: String) throws {
         try database.write { db in
-            for table in ["stat_cache", "directory_stat_cache"] {
-                try db.execute(
-                    sql: "DELETE FROM \(table) WHERE path = ? OR (path >= ? AND path < ?)",
-                    arguments: [path, path + "/", path + "0"])
-            }
+            try db.execute(
+                sql: "DELETE FROM stat_cache WHERE path = ? OR (path >= ? AND path < ?)",
+                arguments: [path, path + "/", path + "0"])
         }
     }
 }

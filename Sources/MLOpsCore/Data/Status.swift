@@ -19,7 +19,9 @@ public struct WorkspaceStatus: Sendable, Codable, Equatable {
 
     private enum CodingKeys: String, CodingKey { case tracked, changes, missing, notInCache, staleStages, clean }
 
-    public init(tracked: Int, changes: [FileChange], missing: [String], notInCache: [String], staleStages: [StaleStage] = []) {
+    public init(
+        tracked: Int, changes: [FileChange], missing: [String], notInCache: [String], staleStages: [StaleStage] = []
+    ) {
         self.tracked = tracked
         self.changes = changes
         self.missing = missing
@@ -75,8 +77,10 @@ extension Repository {
     func isCached(_ comparison: TargetComparison) -> Bool {
         let pointer = comparison.target.pointer
         guard pointer.kind == .dir else { return store.contains(pointer.oid) }
-        guard comparison.recorded != nil || comparison.matchesRecordUnread, store.contains(pointer.oid) else { return false }
-        let manifests = CachedManifests(database: database)
+        guard comparison.recorded != nil || comparison.matchesRecordUnread, store.contains(pointer.oid) else {
+            return false
+        }
+        let manifests = cachedManifests
         let generation = try? manifests.generation()
         if let generation, (try? manifests.isComplete(pointer.oid, at: generation)) == true { return true }
         guard let recorded = try? recordedEntries(of: comparison) else { return false }

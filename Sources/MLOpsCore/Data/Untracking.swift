@@ -12,7 +12,8 @@ extension Repository {
         defer { withExtendedLifetime(lock) {} }
         let targets = try relative.map { path in
             guard let target = try trackedTargets(matching: [path]).first(where: { $0.path == path }) else {
-                throw MLOpsError(.notFound, "'\(path)' is not tracked by mlops", hint: "`mlops ls` lists what is tracked")
+                throw MLOpsError(
+                    .notFound, "'\(path)' is not tracked by mlops", hint: "`mlops ls` lists what is tracked")
             }
             return target
         }
@@ -22,7 +23,8 @@ extension Repository {
             try GitIgnoreFile.remove(
                 GitIgnoreFile.entry(for: WorkspacePath.name(target.path), isDirectory: target.pointer.kind == .dir),
                 in: absolute(WorkspacePath.parent(target.path)))
-            try StatCache(database: database).forget(target.path)
+            try statCache.forget(target.path)
+            try directoryStatCache.forget(target.path)
         }
         return targets.map(\.path)
     }
@@ -55,10 +57,13 @@ extension Repository {
         try FileManager.default.removeItem(atPath: absolute(target.pointerPath))
         let isDirectory = target.pointer.kind == .dir
         try GitIgnoreFile.remove(
-            GitIgnoreFile.entry(for: WorkspacePath.name(from), isDirectory: isDirectory), in: absolute(WorkspacePath.parent(from)))
+            GitIgnoreFile.entry(for: WorkspacePath.name(from), isDirectory: isDirectory),
+            in: absolute(WorkspacePath.parent(from)))
         try GitIgnoreFile.add(
-            GitIgnoreFile.entry(for: WorkspacePath.name(to), isDirectory: isDirectory), in: absolute(WorkspacePath.parent(to)))
-        try StatCache(database: database).forget(from)
+            GitIgnoreFile.entry(for: WorkspacePath.name(to), isDirectory: isDirectory),
+            in: absolute(WorkspacePath.parent(to)))
+        try statCache.forget(from)
+        try directoryStatCache.forget(from)
         return to
     }
 

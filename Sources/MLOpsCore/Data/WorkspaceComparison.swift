@@ -76,10 +76,12 @@ extension Repository {
         let absolutePath = absolute(target.path)
         guard let snapshot = FileSnapshot.take(absolutePath) else {
             let recorded = try recordedEntries(of: target)
-            let changes = (recorded ?? [DirectoryManifest.Entry(path: "", oid: pointer.oid, size: pointer.size, exec: false)])
+            let changes =
+                (recorded ?? [DirectoryManifest.Entry(path: "", oid: pointer.oid, size: pointer.size, exec: false)])
                 .map { entry in
                     FileChange(
-                        path: WorkspacePath.join(target.path, pointer.kind == .dir ? entry.path : ""), target: target.path,
+                        path: WorkspacePath.join(target.path, pointer.kind == .dir ? entry.path : ""),
+                        target: target.path,
                         kind: .deleted, old: .init(oid: entry.oid, size: entry.size), new: nil)
                 }
             return TargetComparison(target: target, isMissing: true, changes: changes, recorded: recorded, current: [])
@@ -93,24 +95,29 @@ extension Repository {
             if current[0].oid != pointer.oid {
                 changes.append(
                     FileChange(
-                        path: target.path, target: target.path, kind: .modified, old: .init(oid: pointer.oid, size: pointer.size),
+                        path: target.path, target: target.path, kind: .modified,
+                        old: .init(oid: pointer.oid, size: pointer.size),
                         new: .init(oid: current[0].oid, size: current[0].size)))
             }
-            return TargetComparison(target: target, isMissing: false, changes: changes, recorded: recorded, current: current)
+            return TargetComparison(
+                target: target, isMissing: false, changes: changes, recorded: recorded, current: current)
         case .dir:
             guard snapshot.isDirectory else {
                 let recorded = try recordedEntries(of: target)
                 let change = FileChange(
-                    path: target.path, target: target.path, kind: .modified, old: .init(oid: pointer.oid, size: pointer.size),
+                    path: target.path, target: target.path, kind: .modified,
+                    old: .init(oid: pointer.oid, size: pointer.size),
                     new: nil)
-                return TargetComparison(target: target, isMissing: false, changes: [change], recorded: recorded, current: [])
+                return TargetComparison(
+                    target: target, isMissing: false, changes: [change], recorded: recorded, current: [])
             }
             let files = try scanDirectory(target.path, removingStaleStaging: holdingLock)
-            let directories = DirectoryStatCache(database: database)
+            let directories = directoryStatCache
             let fingerprint = DirectoryStatCache.fingerprint(of: files)
             if try directories.manifestID(of: target.path, fingerprint: fingerprint) == pointer.oid {
                 return TargetComparison(
-                    target: target, isMissing: false, changes: [], recorded: nil, matchesRecordUnread: true, current: [])
+                    target: target, isMissing: false, changes: [], recorded: nil, matchesRecordUnread: true, current: []
+                )
             }
             let current = try digest(files, under: target.path, storing: false, phase: phase, progress: progress)
             let manifest = DirectoryManifest(current)
@@ -125,13 +132,16 @@ extension Repository {
             }
             guard let recorded = try recordedEntries(of: target) else {
                 let change = FileChange(
-                    path: target.path, target: target.path, kind: .modified, old: .init(oid: pointer.oid, size: pointer.size),
+                    path: target.path, target: target.path, kind: .modified,
+                    old: .init(oid: pointer.oid, size: pointer.size),
                     new: .init(oid: manifest.id, size: manifest.totalSize))
-                return TargetComparison(target: target, isMissing: false, changes: [change], recorded: nil, current: current)
+                return TargetComparison(
+                    target: target, isMissing: false, changes: [change], recorded: nil, current: current)
             }
             return TargetComparison(
                 target: target, isMissing: false,
-                changes: Self.differences(recorded: recorded, current: manifest.entries, target: target.path), recorded: recorded,
+                changes: Self.differences(recorded: recorded, current: manifest.entries, target: target.path),
+                recorded: recorded,
                 current: current)
         }
     }
@@ -149,7 +159,10 @@ extension Repository {
         let pointer = target.pointer
         switch pointer.kind {
         case .file:
-            return [DirectoryManifest.Entry(path: WorkspacePath.name(target.path), oid: pointer.oid, size: pointer.size, exec: false)]
+            return [
+                DirectoryManifest.Entry(
+                    path: WorkspacePath.name(target.path), oid: pointer.oid, size: pointer.size, exec: false)
+            ]
         case .dir:
             guard store.contains(pointer.oid) else { return nil }
             return try DirectoryManifest(decoding: try store.read(pointer.oid), id: pointer.oid).entries
@@ -165,18 +178,24 @@ extension Repository {
         var old = recorded.startIndex
         var new = current.startIndex
         while old < recorded.endIndex || new < current.endIndex {
-            let order = old == recorded.endIndex ? 1
+            let order =
+                old == recorded.endIndex
+                ? 1
                 : new == current.endIndex ? -1 : BytewiseOrder.compare(recorded[old].path, current[new].path)
             if order <= 0 {
                 let entry = recorded[old]
                 let was = FileChange.Version(oid: entry.oid, size: entry.size)
                 if order < 0 {
                     changes.append(
-                        FileChange(path: WorkspacePath.join(target, entry.path), target: target, kind: .deleted, old: was, new: nil))
+                        FileChange(
+                            path: WorkspacePath.join(target, entry.path), target: target, kind: .deleted, old: was,
+                            new: nil))
                 } else if current[new].oid != entry.oid || current[new].exec != entry.exec {
                     let now = FileChange.Version(oid: current[new].oid, size: current[new].size)
                     changes.append(
-                        FileChange(path: WorkspacePath.join(target, entry.path), target: target, kind: .modified, old: was, new: now))
+                        FileChange(
+                            path: WorkspacePath.join(target, entry.path), target: target, kind: .modified, old: was,
+                            new: now))
                 }
                 old += 1
                 if order == 0 { new += 1 }

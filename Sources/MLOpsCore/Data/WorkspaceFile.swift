@@ -36,7 +36,8 @@ extension Repository {
         while !level.isEmpty {
             let directories = level
             let listed = try ParallelWork.map(directories.count) { index in
-                try self.scanEntries(of: directories[index], in: target, base: base, removingStaleStaging: removingStaleStaging)
+                try self.scanEntries(
+                    of: directories[index], in: target, base: base, removingStaleStaging: removingStaleStaging)
             }
             level = []
             for (directory, entries) in zip(directories, listed) {
@@ -94,14 +95,16 @@ extension Repository {
             // A checkout would write it back, and git runs what a .git directory configures (hooks, fsmonitor).
             if name.utf8.count == 4, name.lowercased() == ".git" {
                 throw MLOpsError(
-                    .invalidInput, "'\(WorkspacePath.join(WorkspacePath.join(target, directory), name))' is a git directory inside tracked data",
+                    .invalidInput,
+                    "'\(WorkspacePath.join(WorkspacePath.join(target, directory), name))' is a git directory inside tracked data",
                     hint: "move it out of the data; mlops does not track .git directories")
             }
             var isDirectory = Int32(entry.pointee.d_type) == Int32(DT_DIR)
             if Int32(entry.pointee.d_type) == Int32(DT_UNKNOWN) {
                 // Some file systems do not report entry types.
                 var info = stat()
-                isDirectory = fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFDIR
+                isDirectory =
+                    fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFDIR
             }
             let key = isDirectory ? name + "/" : name
             names.append((BytewiseOrder.prefix(of: key), key, name, isDirectory))
@@ -128,15 +131,18 @@ extension Repository {
                     if removingStaleStaging { unlinkat(descriptor, name, 0) }
                     continue
                 }
-                entries.append(.file(WorkspaceFile(path: path, pathInTarget: inTarget, snapshot: snapshot, linkedObject: nil)))
+                entries.append(
+                    .file(WorkspaceFile(path: path, pathInTarget: inTarget, snapshot: snapshot, linkedObject: nil)))
             } else if snapshot.isSymlink {
-                entries.append(.file(try workspaceFile(absoluteDirectory + "/" + name, path: path, pathInTarget: inTarget)))
+                entries.append(
+                    .file(try workspaceFile(absoluteDirectory + "/" + name, path: path, pathInTarget: inTarget)))
             } else if snapshot.isDirectory {
                 throw MLOpsError(
                     .failure, "'\(path)' became a directory while it was being read", hint: "run the command again")
             } else {
                 throw MLOpsError(
-                    .invalidInput, "'\(path)' is not a regular file or directory", hint: "move it out of the tracked directory")
+                    .invalidInput, "'\(path)' is not a regular file or directory",
+                    hint: "move it out of the tracked directory")
             }
         }
         return entries

@@ -38,7 +38,8 @@ extension Repository {
         }
         if !foreign.isEmpty && !chain {
             throw MLOpsError(
-                .conflict, "git already has \(foreign.map(\.rawValue).joined(separator: ", ")) hook(s) mlops did not write",
+                .conflict,
+                "git already has \(foreign.map(\.rawValue).joined(separator: ", ")) hook(s) mlops did not write",
                 hint: "`mlops hooks install --chain` keeps them and runs them first; nothing was changed")
         }
         return try GitHook.allCases.map { hook in
@@ -49,7 +50,9 @@ extension Repository {
                     throw MLOpsError.system("rename", path: path, errno: errno)
                 }
                 action = "chained"
-            } else if (try? String(contentsOfFile: path, encoding: .utf8)) == Self.hookScript(hook, executable: executable) {
+            } else if (try? String(contentsOfFile: path, encoding: .utf8))
+                == Self.hookScript(hook, executable: executable)
+            {
                 return HookChange(hook: hook, path: path, action: "unchanged")
             }
             try AtomicFile.write(Self.hookScript(hook, executable: executable), to: path, mode: 0o755)
@@ -63,7 +66,9 @@ extension Repository {
         var changes: [HookChange] = []
         for hook in GitHook.allCases {
             let path = directory + "/" + hook.rawValue
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8), text.contains(Self.hookMarker) else { continue }
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8), text.contains(Self.hookMarker) else {
+                continue
+            }
             unlink(path)
             if rename(path + Self.chainedSuffix, path) == 0 {
                 changes.append(HookChange(hook: hook, path: path, action: "restored"))
@@ -104,7 +109,9 @@ extension Repository {
                 return WorkspacePath.absolute(configured, relativeTo: workTree)
             }
         }
-        guard let gitDirectory = git_repository_path(git) else { throw MLOpsError(.invalidState, "git has no directory for '\(root)'") }
+        guard let gitDirectory = git_repository_path(git) else {
+            throw MLOpsError(.invalidState, "git has no directory for '\(root)'")
+        }
         return String(String(cString: gitDirectory).dropLast()) + "/hooks"
     }
 
@@ -146,7 +153,8 @@ extension Repository {
                 let rawPath = delta.pointee.new_file.path
             else { continue }
             let path = String(cString: rawPath)
-            guard path.hasSuffix(PointerFile.suffix), path.hasPrefix(prefix), !path.hasPrefix(prefix + Repository.metadataDirectoryName + "/")
+            guard path.hasSuffix(PointerFile.suffix), path.hasPrefix(prefix),
+                !path.hasPrefix(prefix + Repository.metadataDirectoryName + "/")
             else { continue }
             targets.append(String(path.dropFirst(prefix.count).dropLast(PointerFile.suffix.count)))
         }

@@ -23,7 +23,9 @@ public struct GitState: Codable, Sendable, Equatable {
         defer { git_repository_free(repository) }
         var branch: String?
         var reference: OpaquePointer?
-        if git_repository_head_detached(repository) == 0, git_repository_head(&reference, repository) == 0, let reference {
+        if git_repository_head_detached(repository) == 0, git_repository_head(&reference, repository) == 0,
+            let reference
+        {
             branch = git_reference_shorthand(reference).map { String(cString: $0) }
             git_reference_free(reference)
         }

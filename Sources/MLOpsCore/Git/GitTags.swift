@@ -9,7 +9,7 @@ enum GitTags {
     static func tagPromotion(
         at directory: String, commit: String?, name: String, version: Int, alias: String, message: String
     ) throws -> [String] {
-        let repository = try GitLibrary.openRequired(directory, hint: "run `git init` or promote without --git-tag")
+        let repository = try GitLibrary.openRequired(directory, hint: "run `git init`, or promote without git tags")
         defer { git_repository_free(repository) }
         var target: OpaquePointer?
         let revision = commit ?? "HEAD"
@@ -44,7 +44,9 @@ struct GitError: Error, CustomStringConvertible {
     let description: String
 
     static func last() -> GitError {
-        guard let error = git_error_last(), let message = error.pointee.message else { return GitError(description: "unknown libgit2 error") }
+        guard let error = git_error_last(), let message = error.pointee.message else {
+            return GitError(description: "unknown libgit2 error")
+        }
         return GitError(description: String(cString: message))
     }
 }

@@ -15,10 +15,14 @@ extension Repository {
 
     /// Tracked-data changes from git revision `old` to revision `new` (nil: the pointer files in the workspace),
     /// file by file inside directories whose manifests are in the cache, else target by target.
-    public func diff(from old: String, to new: String?, paths: [String]? = nil, relativeTo workingDirectory: String) throws -> [FileChange] {
+    public func diff(from old: String, to new: String?, paths: [String]? = nil, relativeTo workingDirectory: String)
+        throws -> [FileChange]
+    {
         let relative = try paths.map { try $0.map { try repositoryPath(of: $0, relativeTo: workingDirectory) } }
         let before = try files(of: trackedTargets(atRevision: old, matching: relative))
-        let after = try files(of: new.map { try trackedTargets(atRevision: $0, matching: relative) } ?? trackedTargets(matching: relative))
+        let after = try files(
+            of: new.map { try trackedTargets(atRevision: $0, matching: relative) } ?? trackedTargets(matching: relative)
+        )
         var changes: [FileChange] = []
         for path in Set(before.keys).union(after.keys).sorted() {
             let (a, b) = (before[path], after[path])
@@ -29,7 +33,8 @@ extension Repository {
             case (let x?, let y?) where x.oid != y.oid: kind = .modified
             default: continue
             }
-            changes.append(FileChange(path: path, target: (b ?? a)?.target ?? path, kind: kind, old: a?.version, new: b?.version))
+            changes.append(
+                FileChange(path: path, target: (b ?? a)?.target ?? path, kind: kind, old: a?.version, new: b?.version))
         }
         return changes
     }
@@ -40,10 +45,14 @@ extension Repository {
         for target in targets {
             if target.pointer.kind == .dir, let entries = try recordedEntries(of: target) {
                 for entry in entries {
-                    files[WorkspacePath.join(target.path, entry.path)] = (target.path, FileChange.Version(oid: entry.oid, size: entry.size))
+                    files[WorkspacePath.join(target.path, entry.path)] = (
+                        target.path, FileChange.Version(oid: entry.oid, size: entry.size)
+                    )
                 }
             } else {
-                files[target.path] = (target.path, FileChange.Version(oid: target.pointer.oid, size: target.pointer.size))
+                files[target.path] = (
+                    target.path, FileChange.Version(oid: target.pointer.oid, size: target.pointer.size)
+                )
             }
         }
         return files

@@ -47,7 +47,9 @@ extension Repository {
     ) throws {
         guard let tree else { return }
         for index in 0..<git_tree_entrycount(tree) {
-            guard let entry = git_tree_entry_byindex(tree, index), let rawName = git_tree_entry_name(entry) else { continue }
+            guard let entry = git_tree_entry_byindex(tree, index), let rawName = git_tree_entry_name(entry) else {
+                continue
+            }
             let name = String(cString: rawName)
             let path = directory.isEmpty ? name : directory + "/" + name
             switch git_tree_entry_type(entry) {
@@ -61,9 +63,10 @@ extension Repository {
                 guard git_blob_lookup(&blob, git, git_tree_entry_id(entry)) == 0, let blob else { continue }
                 defer { git_blob_free(blob) }
                 let size = Int(git_blob_rawsize(blob))
-                let text = git_blob_rawcontent(blob).map {
-                    String(decoding: UnsafeRawBufferPointer(start: $0, count: size), as: UTF8.self)
-                } ?? ""
+                let text =
+                    git_blob_rawcontent(blob).map {
+                        String(decoding: UnsafeRawBufferPointer(start: $0, count: size), as: UTF8.self)
+                    } ?? ""
                 let pointer = try PointerFile.parse(text, path: path)
                 targets.append(TrackedTarget(path: String(path.dropLast(PointerFile.suffix.count)), pointer: pointer))
             default:

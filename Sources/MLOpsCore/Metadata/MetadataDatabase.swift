@@ -85,9 +85,13 @@ public final class MetadataDatabase: Sendable {
             return try pool.write(body)
         } catch let error as MLOpsError {
             throw error
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT && error.message?.hasPrefix("mlops:") == true {
+        } catch let error as DatabaseError
+            where error.resultCode == .SQLITE_CONSTRAINT && error.message?.hasPrefix("mlops:") == true
+        {
             // A schema trigger guarding a store's invariant (migration 0012) refused the change.
-            throw MLOpsError(.invalidState, String(error.message?.dropFirst(7) ?? ""))
+            throw MLOpsError(
+                .invalidState, String(error.message?.dropFirst(7) ?? ""),
+                hint: "mlops keeps ended runs, registered versions and histories as they were recorded")
         } catch {
             throw MLOpsError(.failure, "cannot write to the metadata database '\(path)'", cause: error)
         }
@@ -291,42 +295,60 @@ public final class MetadataDatabase: Sendable {
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN process TEXT")
         }
         migrator.registerMigration("0012-record-invariants") { db in
-            // The invariants RunStore and RegistryStore state, kept by the database itself, so that no writer (a
-            // future store's bug, an older mlops, a hand-run sqlite3) can break them: a run is recorded only while
-            // it runs, then only its tags change; versions never change; events are never rewritten or removed.
-            // Messages start with "mlops:" so MetadataDatabase.write can tell them from other constraint errors
-            // (RAISE takes only a literal, so they cannot name the row).
-            var statements = [
-                """
-                CREATE TRIGGER finished_runs_do_not_change BEFORE UPDATE ON runs WHEN OLD.status <> 'running'
-                BEGIN SELECT RAISE(ABORT, 'mlops: the run has ended; its record cannot change'); END
-                """
-            ]
-            for table in ["run_params", "run_metrics", "run_inputs", "run_artifacts"] {
-                for (event, row) in [("INSERT", "NEW"), ("UPDATE", "OLD")] {
-                    statements.append(
-                        """
-                        CREATE TRIGGER \(table)_only_while_running_\(event.lowercased()) BEFORE \(event) ON \(table)
-                        WHEN (SELECT status FROM runs WHERE id = \(row).run_id) IS NOT 'running'
-                        BEGIN SELECT RAISE(ABORT, 'mlops: the run has ended; its record cannot change'); END
+            // The invariants RunStore, RegistryStore and ServingLog state, kept by the database itself, so that no
+            // writer (a future store's bug, an older mlops, a hand-run sqlite3) can break them. Messages start with
+            // "mlops:" so MetadataDatabase.write can tell them from other constraint errors (RAISE takes only a
+            // literal, so they cannot name the row). BEFORE INSERT triggers also stop INSERT OR REPLACE, which
+            // would otherwise replace a row without an UPDATE or (recursive triggers being off) a DELETE trigger.
+            func refuse(_ name: String, _ event: String, when condition: String?, _ message: String) throws {
+                try db.execute(
+                    sql: """
+                        CREATE TRIGGER \(name) \(event) \(condition.map { "WHEN " + $0 } ?? "")
+                        BEGIN SELECT RAISE(ABORT, 'mlops: \(message)'); END
                         """)
-                }
             }
-            statements += [
-                """
-                CREATE TRIGGER model_versions_do_not_change BEFORE UPDATE ON model_versions
-                BEGIN SELECT RAISE(ABORT, 'mlops: a registered version cannot change'); END
-                """,
-                """
-                CREATE TRIGGER registry_events_are_not_rewritten BEFORE UPDATE ON registry_events
-                BEGIN SELECT RAISE(ABORT, 'mlops: the registry history is append-only'); END
-                """,
-                """
-                CREATE TRIGGER registry_events_are_not_removed BEFORE DELETE ON registry_events
-                BEGIN SELECT RAISE(ABORT, 'mlops: the registry history is append-only'); END
-                """,
-            ]
-            for statement in statements { try db.execute(sql: statement) }
+            let ended = "the run has ended; its record cannot change"
+            try refuse(
+                "runs_are_recorded_once", "BEFORE INSERT ON runs",
+                when: "EXISTS (SELECT 1 FROM runs WHERE id = NEW.id)", "a run is recorded once")
+            try refuse("ended_runs_do_not_change", "BEFORE UPDATE ON runs", when: "OLD.status <> 'running'", ended)
+            try refuse(
+                "runs_end_once", "BEFORE UPDATE ON runs",
+                when: "NEW.status NOT IN ('finished', 'failed', 'killed')", "a run ends as finished, failed or killed")
+            func status(_ row: String) -> String { "(SELECT status FROM runs WHERE id = \(row).run_id)" }
+            for table in ["run_params", "run_metrics", "run_inputs", "run_artifacts"] {
+                try refuse(
+                    "\(table)_while_running_insert", "BEFORE INSERT ON \(table)",
+                    when: "\(status("NEW")) IS NOT 'running'", ended)
+                try refuse(
+                    "\(table)_while_running_update", "BEFORE UPDATE ON \(table)",
+                    when: "\(status("OLD")) IS NOT 'running' OR \(status("NEW")) IS NOT 'running'", ended)
+                // `<>`, not IS NOT: while `runs.delete` cascades, the run's row is gone and the status NULL.
+                try refuse(
+                    "\(table)_while_running_delete", "BEFORE DELETE ON \(table)",
+                    when: "\(status("OLD")) <> 'running'", ended)
+            }
+            try refuse(
+                "model_versions_are_numbered_once", "BEFORE INSERT ON model_versions",
+                when: """
+                    EXISTS (SELECT 1 FROM model_versions WHERE name = NEW.name AND version = NEW.version)
+                    OR EXISTS (SELECT 1 FROM registry_events
+                               WHERE name = NEW.name AND event = 'register' AND to_version = NEW.version)
+                    """, "a version number is given once")
+            try refuse(
+                "model_versions_do_not_change", "BEFORE UPDATE ON model_versions", when: nil,
+                "a registered version cannot change")
+            for table in ["registry_events", "serving_log"] {
+                let message =
+                    table == "serving_log" ? "the serving log is append-only" : "the registry history is append-only"
+                try refuse(
+                    "\(table)_are_appended", "BEFORE INSERT ON \(table)",
+                    when: "EXISTS (SELECT 1 FROM \(table) WHERE sequence = NEW.sequence)", message)
+                try refuse("\(table)_are_not_rewritten", "BEFORE UPDATE ON \(table)", when: nil, message)
+            }
+            try refuse(
+                "registry_events_are_not_removed", "BEFORE DELETE ON registry_events", when: nil,
+                "the registry history is append-only")
         }
         return migrator
     }

@@ -39,7 +39,8 @@ extension Repository {
         var changes: [ValueChange] = []
         for file in try parameterFiles() {
             let now = FileManager.default.fileExists(atPath: absolute(file)) ? try Self.readParams(absolute(file)) : [:]
-            let then = try GitRevisionFiles.read(file, at: revision, repositoryRoot: root)
+            let then =
+                try GitRevisionFiles.read(file, at: revision, repositoryRoot: root)
                 .map { try Self.parseParams(String(decoding: $0, as: UTF8.self), path: "\(revision):\(file)") } ?? [:]
             changes += Self.differences(file: file, old: then, new: now)
         }
@@ -70,15 +71,19 @@ extension Repository {
 
     private func metricsData(_ file: String, at revision: String?) throws -> Data? {
         guard let revision else {
-            return FileManager.default.fileExists(atPath: absolute(file)) ? try Data(contentsOf: URL(fileURLWithPath: absolute(file))) : nil
+            return FileManager.default.fileExists(atPath: absolute(file))
+                ? try Data(contentsOf: URL(fileURLWithPath: absolute(file))) : nil
         }
         if let data = try GitRevisionFiles.read(file, at: revision, repositoryRoot: root) { return data }
-        guard let pointerData = try GitRevisionFiles.read(file + PointerFile.suffix, at: revision, repositoryRoot: root) else {
+        guard let pointerData = try GitRevisionFiles.read(file + PointerFile.suffix, at: revision, repositoryRoot: root)
+        else {
             return nil
         }
-        let pointer = try PointerFile.parse(String(decoding: pointerData, as: UTF8.self), path: "\(revision):\(file).mlops")
+        let pointer = try PointerFile.parse(
+            String(decoding: pointerData, as: UTF8.self), path: "\(revision):\(file).mlops")
         guard store.contains(pointer.oid) else {
-            throw MLOpsError(.notFound, "'\(file)' at \(revision) is not in the local cache", hint: "fetch it with `mlops pull`")
+            throw MLOpsError(
+                .notFound, "'\(file)' at \(revision) is not in the local cache", hint: "fetch it with `mlops pull`")
         }
         return Data(try store.read(pointer.oid))
     }
@@ -86,7 +91,9 @@ extension Repository {
     private static func differences(file: String, old: [String: String], new: [String: String]) -> [ValueChange] {
         Set(old.keys).union(new.keys).sorted().compactMap { key in
             guard old[key] != new[key] else { return nil }
-            let change = old[key].flatMap(Double.init).flatMap { before in new[key].flatMap(Double.init).map { $0 - before } }
+            let change = old[key].flatMap(Double.init).flatMap { before in
+                new[key].flatMap(Double.init).map { $0 - before }
+            }
             return ValueChange(file: file, key: key, old: old[key], new: new[key], change: change)
         }
     }

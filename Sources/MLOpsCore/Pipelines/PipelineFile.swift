@@ -44,7 +44,9 @@ public enum PipelineFile {
     public static func load(root: String) throws -> [Stage] {
         let path = root + "/" + name
         guard let text = try TextFile.readIfPresent(path, name: path) else {
-            throw MLOpsError(.notFound, "no \(name) in \(root)", hint: "describe the pipeline's stages in \(name); see `mlops repro --help`")
+            throw MLOpsError(
+                .notFound, "no \(name) in \(root)",
+                hint: "describe the pipeline's stages in \(name); see `mlops help repro`")
         }
         return try parse(text, path: path)
     }
@@ -73,7 +75,9 @@ public enum PipelineFile {
                     throw MLOpsError(.invalidInput, "'\(path)': stage '\(name)' has foreach but no `do`")
                 }
                 let values = items.sequence?.compactMap(\.string) ?? []
-                guard !values.isEmpty else { throw MLOpsError(.invalidInput, "'\(path)': foreach of '\(name)' needs a list") }
+                guard !values.isEmpty else {
+                    throw MLOpsError(.invalidInput, "'\(path)': foreach of '\(name)' needs a list")
+                }
                 for item in values {
                     stages.append(try stage("\(name)@\(item)", template, path: path, item: item))
                 }
@@ -121,7 +125,9 @@ public enum PipelineFile {
             }
         }
         let wdir = try workspacePath(try strings("wdir").first ?? "", key: "wdir", stage: name, path: path)
-        for file in params.keys { _ = try workspacePath(WorkspacePath.join(wdir, file), key: "params", stage: name, path: path) }
+        for file in params.keys {
+            _ = try workspacePath(WorkspacePath.join(wdir, file), key: "params", stage: name, path: path)
+        }
         func located(_ key: String) throws -> [String] {
             try strings(key).map { try workspacePath(WorkspacePath.join(wdir, $0), key: key, stage: name, path: path) }
         }
@@ -149,7 +155,9 @@ public enum PipelineFile {
         if let part = contained.split(separator: "/").first(where: { reserved.contains($0.lowercased()) }) {
             throw MLOpsError(
                 .invalidInput, "'\(path)': `\(key)` of stage '\(stage)' names '\(raw)', inside \(part)/",
-                hint: "\(part)/ belongs to \(part == ".git" ? "git" : "mlops"); stages read and write workspace files only")
+                hint:
+                    "\(part)/ belongs to \(part == ".git" ? "git" : "mlops"); stages read and write workspace files only"
+            )
         }
         return contained
     }

@@ -38,7 +38,8 @@ public struct PipelineGraph: Sendable {
         }
         if let cycle = Self.findCycle(upstream) {
             throw MLOpsError(
-                .invalidInput, "the pipeline has a cycle: " + (cycle + [cycle[0]]).map { stages[$0].name }.joined(separator: " → "),
+                .invalidInput,
+                "the pipeline has a cycle: " + (cycle + [cycle[0]]).map { stages[$0].name }.joined(separator: " → "),
                 hint: "a stage cannot depend, directly or not, on its own outputs")
         }
     }
@@ -48,13 +49,17 @@ public struct PipelineGraph: Sendable {
     /// before it runs, so such a stage would lose its own inputs.
     private static func checkOutputs(of stage: Stage) throws {
         // `${params.…}` reads the stage's params.yaml (in its wdir) even when no `params` names it.
-        let parameterFiles = ["params.yaml"] + (["params.yaml"] + stage.params.keys).map { WorkspacePath.normalize(WorkspacePath.join(stage.wdir, $0)) }
+        let parameterFiles =
+            ["params.yaml"]
+            + (["params.yaml"] + stage.params.keys).map { WorkspacePath.normalize(WorkspacePath.join(stage.wdir, $0)) }
         let reserved = [PipelineFile.name, PipelineLock.name] + parameterFiles
         for out in stage.outs {
             if let file = reserved.first(where: { $0 == out || $0.hasPrefix(out + "/") }) {
                 throw MLOpsError(
                     .invalidInput, "stage '\(stage.name)' lists '\(out)' as an output, which would replace \(file)",
-                    hint: "a stage may not write the pipeline, its lock or its parameter files; choose another output path")
+                    hint:
+                        "a stage may not write the pipeline, its lock or its parameter files; choose another output path"
+                )
             }
             if let dep = stage.deps.first(where: { WorkspacePath.overlap($0, out) }) {
                 throw MLOpsError(
@@ -86,7 +91,8 @@ public struct PipelineGraph: Sendable {
             let matches = stages.indices.filter { stages[$0].name == name || stages[$0].name.hasPrefix(name + "@") }
             guard !matches.isEmpty else {
                 throw MLOpsError(
-                    .notFound, "no stage '\(name)' in mlops.yaml", hint: "the stages are: \(stages.map(\.name).joined(separator: ", "))")
+                    .notFound, "no stage '\(name)' in mlops.yaml",
+                    hint: "the stages are: \(stages.map(\.name).joined(separator: ", "))")
             }
             pending += matches
         }

@@ -40,13 +40,16 @@ public enum PipelineLock {
         do {
             let file = try YAMLDecoder().decode(File.self, from: text)
             guard file.schema == 1 else {
-                throw MLOpsError(.invalidState, "'\(path)' has schema \(file.schema); this mlops reads 1", hint: "upgrade mlops")
+                throw MLOpsError(
+                    .invalidState, "'\(path)' has schema \(file.schema); this mlops reads 1", hint: "upgrade mlops")
             }
             return file.stages ?? [:]
         } catch let error as MLOpsError {
             throw error
         } catch {
-            throw MLOpsError(.invalidInput, "'\(path)' is not a valid lock file", hint: "restore it with git, or delete it to re-run every stage", cause: error)
+            throw MLOpsError(
+                .invalidInput, "'\(path)' is not a valid lock file",
+                hint: "restore it with git, or delete it to re-run every stage", cause: error)
         }
     }
 
@@ -72,13 +75,16 @@ public enum PipelineLock {
             }
             return result + "\""
         }
-        var text = "# Written by `mlops repro`: what each stage last ran with and produced. Commit it.\nschema: 1\nstages:\n"
+        var text =
+            "# Written by `mlops repro`: what each stage last ran with and produced. Commit it.\nschema: 1\nstages:\n"
         for (name, record) in records.sorted(by: { $0.key < $1.key }) {
             text += "  \(quoted(name)):\n    cmd:\n"
             for command in record.cmd { text += "      - \(quoted(command))\n" }
             for (section, map) in [("deps", record.deps), ("params", record.params), ("outs", record.outs)] {
                 text += map.isEmpty ? "    \(section): {}\n" : "    \(section):\n"
-                for (key, value) in map.sorted(by: { $0.key < $1.key }) { text += "      \(quoted(key)): \(quoted(value))\n" }
+                for (key, value) in map.sorted(by: { $0.key < $1.key }) {
+                    text += "      \(quoted(key)): \(quoted(value))\n"
+                }
             }
         }
         try AtomicFile.write(text, to: root + "/" + name)

@@ -63,14 +63,18 @@ extension Repository {
 
         while finished.count < order.count {
             let wave = order.filter { index in
-                !finished.contains(index) && graph.upstream[index].filter(selected.contains).allSatisfy(finished.contains)
+                !finished.contains(index)
+                    && graph.upstream[index].filter(selected.contains).allSatisfy(finished.contains)
             }
-            let results = try ParallelWork.map(wave.count, width: options.dryRun ? 1 : max(1, options.jobs)) { position in
+            let results = try ParallelWork.map(wave.count, width: options.dryRun ? 1 : max(1, options.jobs)) {
+                position in
                 let index = wave[position]
                 let stage = graph.stages[index]
                 let known = state.withLock { $0 }
-                if let failed = graph.upstream[index].first(where: { [.failed, .blocked].contains(known[$0]?.action) }) {
-                    return StageOutcome(stage: stage.name, action: .blocked, reason: "'\(graph.stages[failed].name)' failed")
+                if let failed = graph.upstream[index].first(where: { [.failed, .blocked].contains(known[$0]?.action) })
+                {
+                    return StageOutcome(
+                        stage: stage.name, action: .blocked, reason: "'\(graph.stages[failed].name)' failed")
                 }
                 let upstreamRan = graph.upstream[index].contains { known[$0]?.action == .ran }
                 return try self.reproduce(stage, options: options, upstreamWillChange: options.dryRun && upstreamRan)
@@ -103,7 +107,8 @@ extension Repository {
         var record = check.record
         let locked = check.locked
         let reason = Self.reason(locked: locked, current: record, force: options.force)
-        if !options.force, let cached = try runCache.outputs(forKey: record.cacheKey), Set(cached.keys) == Set(stage.outs),
+        if !options.force, let cached = try runCache.outputs(forKey: record.cacheKey),
+            Set(cached.keys) == Set(stage.outs),
             cached.values.allSatisfy({ store.contains($0.pointer.oid) })
         {
             if options.dryRun { return StageOutcome(stage: stage.name, action: .restored, reason: reason) }
@@ -163,7 +168,9 @@ extension Repository {
             do {
                 let check = try check(stage)
                 if !check.upToDate {
-                    stale[index] = StaleStage(stage: stage.name, reason: Self.reason(locked: check.locked, current: check.record, force: false))
+                    stale[index] = StaleStage(
+                        stage: stage.name,
+                        reason: Self.reason(locked: check.locked, current: check.record, force: false))
                 }
             } catch let error as MLOpsError {
                 stale[index] = StaleStage(stage: stage.name, reason: error.message)
@@ -179,7 +186,9 @@ extension Repository {
         if let key = current.params.keys.sorted().first(where: { locked.params[$0] != current.params[$0] }) {
             return "parameter \(key) changed"
         }
-        if let dep = current.deps.keys.sorted().first(where: { locked.deps[$0] != current.deps[$0] }) { return "'\(dep)' changed" }
+        if let dep = current.deps.keys.sorted().first(where: { locked.deps[$0] != current.deps[$0] }) {
+            return "'\(dep)' changed"
+        }
         if locked.cmd != current.cmd { return "command changed" }
         return "outputs changed or missing"
     }
@@ -191,13 +200,17 @@ extension Repository {
     func checkOutputPaths(_ graph: PipelineGraph) throws {
         let tracked = try trackedTargets()
         for stage in graph.stages {
-            try requireRealDirectories(to: stage.wdir, includingItself: true, what: "the working directory of stage '\(stage.name)',")
+            try requireRealDirectories(
+                to: stage.wdir, includingItself: true, what: "the working directory of stage '\(stage.name)',")
             for out in stage.outs {
                 try requireRealDirectories(to: out, what: "the output of stage '\(stage.name)',")
                 if let target = tracked.first(where: { $0.path != out && WorkspacePath.overlap($0.path, out) }) {
                     throw MLOpsError(
-                        .invalidInput, "stage '\(stage.name)' writes '\(out)', which overlaps tracked data '\(target.path)'",
-                        hint: "write the stage's output elsewhere, or stop tracking the data with `mlops rm \(target.path)`")
+                        .invalidInput,
+                        "stage '\(stage.name)' writes '\(out)', which overlaps tracked data '\(target.path)'",
+                        hint:
+                            "write the stage's output elsewhere, or stop tracking the data with `mlops rm \(target.path)`"
+                    )
                 }
             }
         }
@@ -218,7 +231,8 @@ extension Repository {
 
     private func execute(_ stage: Stage, record: StageRecord, reason: String) throws -> StageOutcome {
         let started = Date()
-        let runId = try runs.start(name: "stage-" + stage.name, kind: .stage, command: record.cmd.joined(separator: " && "), at: started)
+        let runId = try runs.start(
+            name: "stage-" + stage.name, kind: .stage, command: record.cmd.joined(separator: " && "), at: started)
         let aside: SetAsideOutputs
         do {
             aside = try SetAsideOutputs(stage.outs, of: self, run: runId)
@@ -238,7 +252,9 @@ extension Repository {
         }
     }
 
-    private func execute(_ stage: Stage, record: StageRecord, reason: String, run runId: String, started: Date) throws -> StageOutcome {
+    private func execute(_ stage: Stage, record: StageRecord, reason: String, run runId: String, started: Date) throws
+        -> StageOutcome
+    {
         try runs.logParams(record.params.merging(["stage": stage.name]) { $1 }, run: runId)
         try runs.logInputs(record.deps.map { Run.Input(path: $0.key, oid: $0.value, pointer: nil) }, run: runId)
         let logDirectory = metadataDirectory + "/logs"
@@ -311,7 +327,8 @@ extension Repository {
             throw MLOpsError(.failure, "cannot start /bin/sh for `\(command)`", cause: error)
         }
         process.waitUntilExit()
-        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        return process.terminationReason == .uncaughtSignal
+            ? 128 + process.terminationStatus : process.terminationStatus
     }
 
     /// The values of the parameters a stage declares, and of every `${params.key}` its commands use.
@@ -323,12 +340,14 @@ extension Repository {
         for (file, keys) in files {
             let relative = WorkspacePath.normalize(WorkspacePath.join(stage.wdir, file))
             // A link could read a file from anywhere into the committed mlops.lock.
-            try requireRealDirectories(to: relative, includingItself: true, what: "the parameters file of stage '\(stage.name)',")
+            try requireRealDirectories(
+                to: relative, includingItself: true, what: "the parameters file of stage '\(stage.name)',")
             let path = absolute(relative)
             let all = try Self.readParams(path)
             for key in keys {
                 guard let value = all[key] else {
-                    throw MLOpsError(.notFound, "stage '\(stage.name)' uses parameter '\(key)', which '\(file)' does not define")
+                    throw MLOpsError(
+                        .notFound, "stage '\(stage.name)' uses parameter '\(key)', which '\(file)' does not define")
                 }
                 values[key] = value
             }
@@ -350,7 +369,9 @@ extension Repository {
         while let start = rest.range(of: "${params."), let end = rest[start.upperBound...].firstIndex(of: "}") {
             let name = String(rest[start.upperBound..<end])
             let raw = name.hasSuffix(rawTemplateSuffix)
-            found.append((String(rest[start.lowerBound...end]), raw ? String(name.dropLast(rawTemplateSuffix.count)) : name, raw))
+            found.append(
+                (String(rest[start.lowerBound...end]), raw ? String(name.dropLast(rawTemplateSuffix.count)) : name, raw)
+            )
             rest = rest[rest.index(after: end)...]
         }
         return found
@@ -370,7 +391,9 @@ extension Repository {
                 throw MLOpsError(
                     .invalidInput,
                     "stage '\(stage.name)': parameter '\(template.key)' is \(String(reflecting: String(value.prefix(60)))), which the shell would not read as one plain word",
-                    hint: "write ${params.\(template.key):raw} to insert it as it is and quote it yourself, or have the command read it from the parameters file")
+                    hint:
+                        "write ${params.\(template.key):raw} to insert it as it is and quote it yourself, or have the command read it from the parameters file"
+                )
             }
             result = result.replacingOccurrences(of: template.text, with: value)
         }
@@ -380,9 +403,10 @@ extension Repository {
     /// Whether `value` is one word no shell treats specially, whatever quotes surround it. `=` is left out: at
     /// the start of a command, `PATH=…` would choose which program runs.
     static func isPlainWord(_ value: String) -> Bool {
-        !value.isEmpty && value.unicodeScalars.allSatisfy {
-            CharacterSet.alphanumerics.contains($0) || "_-.,:/+@%".unicodeScalars.contains($0)
-        }
+        !value.isEmpty
+            && value.unicodeScalars.allSatisfy {
+                CharacterSet.alphanumerics.contains($0) || "_-.,:/+@%".unicodeScalars.contains($0)
+            }
     }
 
     /// Puts cached outputs back: their pointer files (and `.gitignore` entries), then their bytes.

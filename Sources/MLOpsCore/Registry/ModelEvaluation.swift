@@ -70,7 +70,8 @@ extension Repository {
         let metrics = try Evaluation.metrics(of: try CompiledModel(resolved.model), on: table)
         if let (name, value) = metrics.sorted(by: { $0.key < $1.key }).first(where: { !$0.value.isFinite }) {
             throw MLOpsError(
-                .invalidInput, "\(options.model) scores \(name) = \(value) on '\(options.data)': its predictions overflow",
+                .invalidInput,
+                "\(options.model) scores \(name) = \(value) on '\(options.data)': its predictions overflow",
                 hint: "the model or the data holds extreme values; check both")
         }
         var baseline: EvaluationReport.Baseline?
@@ -82,27 +83,33 @@ extension Repository {
                 text = "\(name)@\(reference)"  // an alias of the evaluated model
             } else {
                 throw MLOpsError(
-                    .usage, "--baseline \(reference) needs a registered model",
+                    .usage, "the baseline '\(reference)' is an alias, and a run has none",
                     hint: "evaluate name@version, or give a full reference such as mpg@production")
             }
             let other = try resolveModel(text)
             let baselineMetrics = try Evaluation.metrics(of: try CompiledModel(other.model), on: table)
             baseline = EvaluationReport.Baseline(reference: text, version: other.version, metrics: baselineMetrics)
         } else if !options.maxRegressions.isEmpty {
-            throw MLOpsError(.usage, "--max-regression needs a --baseline to compare with", hint: "for example --baseline production")
+            throw MLOpsError(
+                .usage, "regression limits need a baseline to compare with",
+                hint: "name the version to compare with, such as the alias production")
         }
 
         func value(_ metric: String, in metrics: [String: Double]) throws -> Double {
             guard let value = metrics[metric] else {
                 throw MLOpsError(
-                    .usage, "no metric '\(metric)' for this model", hint: "its metrics are: \(metrics.keys.sorted().joined(separator: ", "))")
+                    .usage, "no metric '\(metric)' for this model",
+                    hint: "its metrics are: \(metrics.keys.sorted().joined(separator: ", "))")
             }
             return value
         }
         var gates: [EvaluationReport.GateResult] = []
         for gate in options.gates {
             let actual = try value(gate.metric, in: metrics)
-            gates.append(.init(gate: gate.description, metric: gate.metric, value: actual, limit: gate.threshold, passed: gate.passes(actual)))
+            gates.append(
+                .init(
+                    gate: gate.description, metric: gate.metric, value: actual, limit: gate.threshold,
+                    passed: gate.passes(actual)))
         }
         if let baseline {
             for limit in options.maxRegressions {
@@ -111,7 +118,8 @@ extension Repository {
                 let allowance = abs(reference) * limit.fraction
                 let bound = Evaluation.lowerIsBetter(limit.metric) ? reference + allowance : reference - allowance
                 let passed = Evaluation.lowerIsBetter(limit.metric) ? actual <= bound : actual >= bound
-                gates.append(.init(gate: limit.description, metric: limit.metric, value: actual, limit: bound, passed: passed))
+                gates.append(
+                    .init(gate: limit.description, metric: limit.metric, value: actual, limit: bound, passed: passed))
             }
         }
         let passed = gates.allSatisfy(\.passed)

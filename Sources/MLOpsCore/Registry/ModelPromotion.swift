@@ -24,16 +24,23 @@ extension Repository {
     /// When `config.yaml` has `registry.approval.<alias>`, the version is first evaluated with those gates
     /// (recorded as an `eval` run) and the promotion is refused with `gateFailed` if any fails. With `gitTags`,
     /// annotated tags `<name>@v<version>` and `<name>#<alias>` (moved) are created at the version's commit.
-    public func promote(_ text: String, to alias: String, reason: String?, gitTags: Bool = false) throws -> AliasChange {
+    public func promote(_ text: String, to alias: String, reason: String?, gitTags: Bool = false) throws -> AliasChange
+    {
         try ModelReference.validateAlias(alias)
-        guard alias != "latest" else { throw MLOpsError(.usage, "'latest' always means the newest version; choose another alias") }
+        guard alias != "latest" else {
+            throw MLOpsError(.usage, "'latest' always means the newest version; choose another alias")
+        }
         let reference = try ModelReference.parse(text)
         guard let name = reference.name else {
-            throw MLOpsError(.usage, "promote a registered version such as mpg@3", hint: "register a run first: mlops model register \(text) --name <name>")
+            throw MLOpsError(
+                .usage, "promote a registered version such as mpg@3",
+                hint: "register a run first: mlops model register \(text) --name <name>")
         }
         let candidate = try registry.version(reference)
         let approval = try approve(candidate, for: alias)
-        var change = try registry.moveAlias(reference, name: name, alias: alias, reason: reason)
+        // The version that passed the gates, by number: an alias or `latest` may move while they run.
+        var change = try registry.moveAlias(
+            .version(name: name, version: candidate.version), name: name, alias: alias, reason: reason)
         change.approval = approval
         if gitTags, change.changed {
             change.gitTags = try GitTags.tagPromotion(
@@ -60,7 +67,8 @@ extension Repository {
         let report = try evaluate(options, workingDirectory: root)
         guard report.passed else {
             throw MLOpsError(
-                .gateFailed, "\(candidate.reference) may not become '\(alias)': " + report.failures.joined(separator: "; "),
+                .gateFailed,
+                "\(candidate.reference) may not become '\(alias)': " + report.failures.joined(separator: "; "),
                 hint: "registry.approval.\(alias) in .mlops/config.yaml sets these gates")
         }
         return report

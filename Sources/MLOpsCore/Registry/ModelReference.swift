@@ -58,7 +58,8 @@ public enum ModelReference: Equatable, Sendable, CustomStringConvertible {
         do {
             try validateName(alias)
         } catch {
-            throw MLOpsError(.usage, "'\(alias)' is not a valid alias", hint: "use a word such as production or staging")
+            throw MLOpsError(
+                .usage, "'\(alias)' is not a valid alias", hint: "use a word such as production or staging")
         }
         if Int(alias) != nil {
             throw MLOpsError(.usage, "an alias cannot be a number ('\(alias)' reads as a version)")

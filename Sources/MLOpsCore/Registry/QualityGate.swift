@@ -13,12 +13,16 @@ public struct QualityGate: Codable, Sendable, Equatable, CustomStringConvertible
         guard let op = operators.first(where: { text.contains($0) }),
             let range = text.range(of: op)
         else {
-            throw MLOpsError(.usage, "bad gate '\(text)': expected metric, comparison and number", hint: "for example --gate 'rmse < 3.5'")
+            throw MLOpsError(
+                .usage, "bad gate '\(text)': expected metric, comparison and number",
+                hint: "for example: rmse < 3.5")
         }
         let metric = text[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
         let value = text[range.upperBound...].trimmingCharacters(in: .whitespaces)
         guard !metric.isEmpty, let threshold = Double(value), threshold.isFinite else {
-            throw MLOpsError(.usage, "bad gate '\(text)': expected metric, comparison and number", hint: "for example --gate 'rmse < 3.5'")
+            throw MLOpsError(
+                .usage, "bad gate '\(text)': expected metric, comparison and number",
+                hint: "for example: rmse < 3.5")
         }
         self.metric = metric
         self.comparison = op == "==" ? "=" : op
@@ -51,7 +55,8 @@ public struct RegressionLimit: Codable, Sendable, Equatable, CustomStringConvert
         let fraction = amount.hasSuffix("%") ? Double(amount.dropLast()).map { $0 / 100 } : Double(amount)
         guard parts.count == 2, !parts[0].isEmpty, let fraction, fraction >= 0, fraction.isFinite else {
             throw MLOpsError(
-                .usage, "bad regression limit '\(text)': expected metric=percent", hint: "for example --max-regression rmse=2%")
+                .usage, "bad regression limit '\(text)': expected metric=percent",
+                hint: "for example: rmse=2%")
         }
         metric = parts[0]
         self.fraction = fraction

@@ -79,8 +79,9 @@ public struct RegistryStore: Sendable {
             var models: [RegisteredModel] = []
             for row in try Row.fetchAll(
                 db,
-                sql: "SELECT name, COUNT(*) AS versions, MAX(version) AS latest FROM model_versions GROUP BY name ORDER BY name")
-            {
+                sql:
+                    "SELECT name, COUNT(*) AS versions, MAX(version) AS latest FROM model_versions GROUP BY name ORDER BY name"
+            ) {
                 let name: String = row["name"]
                 var aliases: [String: Int] = [:]
                 for alias in try Row.fetchAll(
@@ -88,20 +89,22 @@ public struct RegistryStore: Sendable {
                 {
                     aliases[alias["alias"]] = alias["version"]
                 }
-                models.append(RegisteredModel(name: name, versions: row["versions"], latest: row["latest"], aliases: aliases))
+                models.append(
+                    RegisteredModel(name: name, versions: row["versions"], latest: row["latest"], aliases: aliases))
             }
             return models
         }
     }
 
-    /// The versions of `name`, newest first.
+    /// The versions of `name`, newest first (read in one transaction).
     public func versions(of name: String) throws -> [ModelVersion] {
-        let numbers = try database.read { db in
+        let versions = try database.read { db in
             try Int.fetchAll(
-                db, sql: "SELECT version FROM model_versions WHERE name = ? ORDER BY version DESC", arguments: [name])
+                db, sql: "SELECT version FROM model_versions WHERE name = ? ORDER BY version DESC", arguments: [name]
+            ).map { try Self.loadVersion(db, name: name, version: $0) }
         }
-        guard !numbers.isEmpty else { throw Self.noModel(name) }
-        return try numbers.map { try version(.version(name: name, version: $0)) }
+        guard !versions.isEmpty else { throw Self.noModel(name) }
+        return try versions.map(withInputs)
     }
 
     /// The registered version a name-based reference points at, with its aliases, tags and lineage.
@@ -111,36 +114,43 @@ public struct RegistryStore: Sendable {
                 .usage, "'\(reference)' is a run, not a registered version",
                 hint: "register it: mlops model register \(reference) --name <name>")
         }
-        var result = try database.read { db -> ModelVersion in
-            let version = try Self.versionNumber(db, reference)
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM model_versions WHERE name = ? AND version = ?", arguments: [name, version])
-            else { throw Self.noVersion(name, version) }
-            let lineage: String? = row["lineage"]
-            let aliases = try String.fetchAll(
-                db, sql: "SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias",
-                arguments: [name, version])
-            var tags: [String: String] = [:]
-            for tag in try Row.fetchAll(
-                db, sql: "SELECT key, value FROM model_version_tags WHERE name = ? AND version = ?",
-                arguments: [name, version])
-            {
-                tags[tag["key"]] = tag["value"]
-            }
-            return ModelVersion(
-                name: name, version: version, oid: row["oid"], runId: row["run_id"], source: row["source"],
-                gitCommit: row["git_commit"], signature: try Self.decode(Signature.self, row["signature"]),
-                metrics: try Self.decode([String: Double].self, row["metrics"]),
-                created: StoredTime.date(row["created_ns"]), actor: row["actor"], aliases: aliases, tags: tags,
-                inputs: [], lineage: try lineage.map { try Self.decode(VersionLineage.self, $0) })
+        return try withInputs(
+            database.read { db in try Self.loadVersion(db, name: name, version: Self.versionNumber(db, reference)) })
+    }
+
+    /// `version` with the data its producing run read (or, for an imported version, the data its lineage names).
+    private func withInputs(_ version: ModelVersion) throws -> ModelVersion {
+        var version = version
+        if let runId = version.runId, let run = try? runs.run(runId) {
+            version.inputs = run.inputs
+        } else if let lineage = version.lineage {
+            version.inputs = lineage.inputs
         }
-        if let runId = result.runId, let run = try? runs.run(runId) {
-            result.inputs = run.inputs
-        } else if let lineage = result.lineage {
-            result.inputs = lineage.inputs
+        return version
+    }
+
+    private static func loadVersion(_ db: Database, name: String, version: Int) throws -> ModelVersion {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM model_versions WHERE name = ? AND version = ?", arguments: [name, version])
+        else { throw noVersion(name, version) }
+        let lineage: String? = row["lineage"]
+        let aliases = try String.fetchAll(
+            db, sql: "SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias",
+            arguments: [name, version])
+        var tags: [String: String] = [:]
+        for tag in try Row.fetchAll(
+            db, sql: "SELECT key, value FROM model_version_tags WHERE name = ? AND version = ?",
+            arguments: [name, version])
+        {
+            tags[tag["key"]] = tag["value"]
         }
-        return result
+        return ModelVersion(
+            name: name, version: version, oid: row["oid"], runId: row["run_id"], source: row["source"],
+            gitCommit: row["git_commit"], signature: try decode(Signature.self, row["signature"]),
+            metrics: try decode([String: Double].self, row["metrics"]), created: StoredTime.date(row["created_ns"]),
+            actor: row["actor"], aliases: aliases, tags: tags, inputs: [],
+            lineage: try lineage.map { try decode(VersionLineage.self, $0) })
     }
 
     /// The version number a name-based reference points at now: one indexed lookup, cheap enough to poll.
@@ -148,20 +158,22 @@ public struct RegistryStore: Sendable {
         try database.read { db in try Self.versionNumber(db, reference) }
     }
 
-    /// Attaches (or replaces) a tag of a version and appends its `tag` event, in one transaction.
+    /// Attaches (or replaces) a tag of a version and appends its `tag` event, in one transaction; returns the
+    /// version as tagged.
     public func tag(_ reference: ModelReference, key: String, value: String) throws -> ModelVersion {
         guard let name = reference.name else { throw MLOpsError(.usage, "tag a registered version such as mpg@3") }
         let actor = Self.actor
-        try database.write { db in
-            let version = try Self.versionNumber(db, reference)
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)",
-                arguments: [name, version, key, value])
-            try Self.appendEvent(
-                db, name: name, event: "tag", to: version, reason: "\(key)=\(value)", actor: actor,
-                at: StoredTime.nanoseconds(Date()))
-        }
-        return try version(reference)
+        return try withInputs(
+            database.write { db in
+                let version = try Self.versionNumber(db, reference)
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)",
+                    arguments: [name, version, key, value])
+                try Self.appendEvent(
+                    db, name: name, event: "tag", to: version, reason: "\(key)=\(value)", actor: actor,
+                    at: StoredTime.nanoseconds(Date()))
+                return try Self.loadVersion(db, name: name, version: version)
+            })
     }
 
     /// Deletes a version and appends its `delete` event, in one transaction; refused (`.conflict`) while an alias
@@ -178,7 +190,8 @@ public struct RegistryStore: Sendable {
                     .conflict, "\(name)@\(version) is \(aliases.joined(separator: ", ")); it cannot be deleted",
                     hint: "promote another version to \(aliases.joined(separator: ", ")) first")
             }
-            try db.execute(sql: "DELETE FROM model_versions WHERE name = ? AND version = ?", arguments: [name, version])
+            try db.execute(
+                sql: "DELETE FROM model_versions WHERE name = ? AND version = ?", arguments: [name, version])
             try Self.appendEvent(
                 db, name: name, event: "delete", from: version, actor: actor, at: StoredTime.nanoseconds(Date()))
         }
@@ -249,13 +262,15 @@ public struct RegistryStore: Sendable {
     /// Every event of a model, oldest first.
     public func history(of name: String) throws -> [RegistryEvent] {
         let events = try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM registry_events WHERE name = ? ORDER BY sequence", arguments: [name])
-                .map { row in
-                    RegistryEvent(
-                        sequence: row["sequence"], name: row["name"], event: row["event"], alias: row["alias"],
-                        fromVersion: row["from_version"], toVersion: row["to_version"], reason: row["reason"],
-                        actor: row["actor"], at: StoredTime.date(row["at_ns"]))
-                }
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM registry_events WHERE name = ? ORDER BY sequence", arguments: [name]
+            )
+            .map { row in
+                RegistryEvent(
+                    sequence: row["sequence"], name: row["name"], event: row["event"], alias: row["alias"],
+                    fromVersion: row["from_version"], toVersion: row["to_version"], reason: row["reason"],
+                    actor: row["actor"], at: StoredTime.date(row["at_ns"]))
+            }
         }
         guard !events.isEmpty else { throw Self.noModel(name) }
         return events
@@ -311,11 +326,13 @@ public struct RegistryStore: Sendable {
 
     private static func noModel(_ name: String) -> MLOpsError {
         MLOpsError(
-            .notFound, "no registered model '\(name)'", hint: "register one: mlops model register run:<id> --name \(name)")
+            .notFound, "no registered model '\(name)'",
+            hint: "register one: mlops model register run:<id> --name \(name)")
     }
 
     private static func noVersion(_ name: String, _ version: Int) -> MLOpsError {
-        MLOpsError(.notFound, "'\(name)' has no version \(version)", hint: "list its versions: mlops model show \(name)")
+        MLOpsError(
+            .notFound, "'\(name)' has no version \(version)", hint: "list its versions: mlops model show \(name)")
     }
 
     private static func appendEvent(

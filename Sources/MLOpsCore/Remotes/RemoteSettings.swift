@@ -43,9 +43,11 @@ extension Repository {
             RemoteDescription(
                 name: name, url: remote.url, endpointURL: remote.endpointURL, region: remote.region,
                 pathStyle: remote.pathStyle, isDefault: config.core.remote == name,
-                credentials: !remote.url.hasPrefix("s3://") ? "none"
-                    : local.remotes?[name]?.accessKeyID != nil ? "config.local.yaml"
-                    : environment["AWS_ACCESS_KEY_ID"] != nil ? "environment" : "none")
+                credentials: !remote.url.hasPrefix("s3://")
+                    ? "none"
+                    : local.remotes?[name]?.accessKeyID != nil
+                        ? "config.local.yaml"
+                        : environment["AWS_ACCESS_KEY_ID"] != nil ? "environment" : "none")
         }
     }
 
@@ -59,7 +61,8 @@ extension Repository {
             throw MLOpsError(.usage, "'\(name)' is not a remote name", hint: "use letters, digits, '-', '_' and '.'")
         }
         if let problem = settings.problem() {
-            throw MLOpsError(.usage, "remote '\(name)': \(problem)", hint: "give a directory path or s3://bucket[/prefix]")
+            throw MLOpsError(
+                .usage, "remote '\(name)': \(problem)", hint: "give a directory path or s3://bucket[/prefix]")
         }
         guard settings.url.hasPrefix("s3://") || accessKeyID == nil else {
             throw MLOpsError(.usage, "credentials apply to s3:// remotes only")
@@ -68,12 +71,15 @@ extension Repository {
         defer { withExtendedLifetime(lock) {} }
         var updated = try RepositoryConfig.parse(TextFile.read(configPath, name: configPath), path: configPath)
         if updated.remotes?[name] != nil, !replace {
-            throw MLOpsError(.conflict, "a remote named '\(name)' exists", hint: "add --force to redefine it, or choose another name")
+            throw MLOpsError(
+                .conflict, "a remote named '\(name)' exists", hint: "replace it explicitly, or choose another name"
+            )
         }
         var settings = settings
         if !settings.url.hasPrefix("s3://") {
             // Path remotes are stored as written; relative ones resolve against the repository root.
-            settings.url = settings.url.hasSuffix("/") && settings.url.count > 1 ? String(settings.url.dropLast()) : settings.url
+            settings.url =
+                settings.url.hasSuffix("/") && settings.url.count > 1 ? String(settings.url.dropLast()) : settings.url
         }
         updated.remotes = (updated.remotes ?? [:]).merging([name: settings]) { $1 }
         if makeDefault || updated.core.remote == nil { updated.core.remote = name }
@@ -85,7 +91,8 @@ extension Repository {
             entry.secretAccessKey = secretAccessKey ?? entry.secretAccessKey
             local.remotes = (local.remotes ?? [:]).merging([name: entry]) { $1 }
             try AtomicFile.write(
-                "# Secrets for remotes. Never committed (.mlops/.gitignore); never printed.\n" + YAMLEncoder().encode(local),
+                "# Secrets for remotes. Never committed (.mlops/.gitignore); never printed.\n"
+                    + YAMLEncoder().encode(local),
                 to: localConfigPath, mode: 0o600)
         }
     }
@@ -117,7 +124,9 @@ extension Repository {
     }
 
     /// Opens remote `name` (the default when nil) for transfers with up to `connections` at once.
-    func openRemote(_ name: String?, connections: Int, environment: [String: String]) throws -> (name: String, storage: any RemoteStorage) {
+    func openRemote(_ name: String?, connections: Int, environment: [String: String]) throws -> (
+        name: String, storage: any RemoteStorage
+    ) {
         guard let name = name ?? config.core.remote else {
             throw MLOpsError(
                 .usage, "no remote is named and there is no default",
@@ -138,19 +147,26 @@ extension Repository {
         }
         let token = local?.accessKeyID != nil ? local?.sessionToken : environment["AWS_SESSION_TOKEN"]
         let settings = S3Remote.Settings(
-            url: remote.url, endpoint: remote.endpointURL, region: remote.region ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1",
+            url: remote.url, endpoint: remote.endpointURL,
+            region: remote.region ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1",
             pathStyle: remote.pathStyle)
-        return (name, try S3Remote(
-            settings: settings, credentials: .init(accessKeyID: key, secretAccessKey: secret, sessionToken: token),
-            connections: connections))
+        return (
+            name,
+            try S3Remote(
+                settings: settings, credentials: .init(accessKeyID: key, secretAccessKey: secret, sessionToken: token),
+                connections: connections)
+        )
     }
 
     private func localCredentials() throws -> RemoteCredentialsFile {
-        guard let text = try TextFile.readIfPresent(localConfigPath, name: localConfigPath) else { return RemoteCredentialsFile() }
+        guard let text = try TextFile.readIfPresent(localConfigPath, name: localConfigPath) else {
+            return RemoteCredentialsFile()
+        }
         do {
             return try YAMLDecoder().decode(RemoteCredentialsFile.self, from: text)
         } catch {
-            throw MLOpsError(.invalidInput, "malformed '\(localConfigPath)'", hint: "fix the YAML or remove the file", cause: error)
+            throw MLOpsError(
+                .invalidInput, "malformed '\(localConfigPath)'", hint: "fix the YAML or remove the file", cause: error)
         }
     }
 
@@ -158,6 +174,8 @@ extension Repository {
         let known = (config.remotes ?? [:]).keys.sorted()
         return MLOpsError(
             .notFound, "no remote named '\(name)'",
-            hint: known.isEmpty ? "add one: mlops remote add \(name) <path or s3://bucket/prefix>" : "remotes: \(known.joined(separator: ", "))")
+            hint: known.isEmpty
+                ? "add one: mlops remote add \(name) <path or s3://bucket/prefix>"
+                : "remotes: \(known.joined(separator: ", "))")
     }
 }

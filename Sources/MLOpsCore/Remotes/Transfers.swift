@@ -70,7 +70,8 @@ public struct TransferOptions: Sendable {
         case replaced
     }
 
-    public init(paths: [String]?, workingDirectory: String, remote: String? = nil, environment: [String: String] = [:]) {
+    public init(paths: [String]?, workingDirectory: String, remote: String? = nil, environment: [String: String] = [:])
+    {
         self.paths = paths
         self.workingDirectory = workingDirectory
         self.remote = remote
@@ -149,7 +150,8 @@ extension Repository {
                 // An entry goes up only once every object it names is on the remote.
                 let present = try await remote.listDocuments(in: RunCacheEntry.folder)
                 for (key, entry) in entries.sorted(by: { $0.key < $1.key }) where !present.contains(key) {
-                    guard try entry.targets.allSatisfy({ try !objectIDs(of: $0).contains { missing.contains($0) } }) else { continue }
+                    guard try entry.targets.allSatisfy({ try !objectIDs(of: $0).contains { missing.contains($0) } })
+                    else { continue }
                     try await remote.uploadDocument(try entry.encoded(), named: key, in: RunCacheEntry.folder)
                     report.runCacheEntries += 1
                 }
@@ -161,7 +163,9 @@ extension Repository {
     }
 
     /// Which of `ids` the remote holds corrupt: each is downloaded to a staging file, hashed and removed.
-    private func corruptObjects(_ ids: [ObjectID], on remote: any RemoteStorage, jobs: Int) async throws -> Set<ObjectID> {
+    private func corruptObjects(_ ids: [ObjectID], on remote: any RemoteStorage, jobs: Int) async throws -> Set<
+        ObjectID
+    > {
         let corrupt = Mutex<Set<ObjectID>>([])
         try await Self.forEach(ids.map { ($0, 0) }, jobs: jobs) { id, _ in
             let staging = self.store.newStagingPath()
@@ -196,14 +200,16 @@ extension Repository {
             var report = TransferReport(remote: name, transferred: 0, bytes: 0, alreadyPresent: 0, missing: [])
             let entries = options.runCache ? try await newRunCacheEntries(on: remote) : [:]
             targets += entries.values.flatMap(\.targets)
-            let download = { (copies: [ObjectID: [WorkspaceCopy]]) -> @Sendable (ObjectID, Int64) async throws -> Void in
+            let download = {
+                (copies: [ObjectID: [WorkspaceCopy]]) -> @Sendable (ObjectID, Int64) async throws -> Void in
                 { id, _ in
                     let staging = self.store.newStagingPath()
                     let duplicates = (copies[id] ?? []).compactMap {
                         PreparedCopy(path: $0.path, oid: id, in: $0.directory, executable: $0.executable)
                     }
                     do {
-                        let written = try await remote.download(id, to: staging, duplicates: duplicates.map(\.duplicate))
+                        let written = try await remote.download(
+                            id, to: staging, duplicates: duplicates.map(\.duplicate))
                         try self.store.adopt(staging, as: id, digest: written.id)
                         prepared.withLock { for copy in duplicates { $0[copy.path] = copy } }
                         meter.add(written.size)
@@ -249,11 +255,14 @@ extension Repository {
             throw MLOpsError(
                 .integrity,
                 "\(failed.filter { $0.1.code == .integrity }.count) object(s) on the remote '\(name)' are corrupt and were not used; first: \(corrupt.0)",
-                hint: "repair the remote with `mlops push --verify` from a clone whose `mlops fsck` is clean; everything else was fetched")
+                hint:
+                    "repair the remote with `mlops push --verify` from a clone whose `mlops fsck` is clean; everything else was fetched"
+            )
         }
         if !report.missing.isEmpty {
             throw MLOpsError(
-                .notFound, "\(report.missing.count) object(s) are not on the remote '\(name)'; first: \(report.missing[0])",
+                .notFound,
+                "\(report.missing.count) object(s) are not on the remote '\(name)'; first: \(report.missing[0])",
                 hint: "push them from a clone that has them; everything else was fetched")
         }
         return (report, prepared.withLock { $0 })
@@ -279,14 +288,17 @@ extension Repository {
         var count = 0
         for target in targets {
             for entry in try recordedEntries(of: target) ?? []
-            where entry.size > Int64(HashingCopy.chunkSize) && !store.contains(entry.oid) && count < Self.preparedCopyLimit {
+            where entry.size > Int64(HashingCopy.chunkSize) && !store.contains(entry.oid)
+                && count < Self.preparedCopyLimit
+            {
                 let path = target.pointer.kind == .dir ? WorkspacePath.join(target.path, entry.path) : target.path
                 let destination = absolute(path)
                 guard FileSnapshot.take(destination) == nil else { continue }
                 let directory = WorkspacePath.parent(destination)
                 // One that cannot be created is the checkout's to report.
                 do { try Self.createDirectory(directory) } catch { continue }
-                copies[entry.oid, default: []].append(WorkspaceCopy(path: path, directory: directory, executable: entry.exec))
+                copies[entry.oid, default: []].append(
+                    WorkspaceCopy(path: path, directory: directory, executable: entry.exec))
                 count += 1
             }
         }
@@ -310,7 +322,8 @@ extension Repository {
             // A directory's files are listed only when its manifest arrived, so this needs every object of each.
             let whole = try targets.filter { try objectIDs(of: $0).allSatisfy(store.contains) }
             if !whole.isEmpty {
-                _ = try checkout(whole.map { absolute($0.path) }, relativeTo: root, force: force, prepared: [:], progress: progress)
+                _ = try checkout(
+                    whole.map { absolute($0.path) }, relativeTo: root, force: force, prepared: [:], progress: progress)
             }
             throw failure
         }
@@ -326,7 +339,10 @@ extension Repository {
             let onRemote = try await remote.listObjects()
             // A directory's file list is in its manifest: fetch the manifests the cache lacks (small, verified) so
             // the files can be compared too.
-            for target in targets where target.pointer.kind == .dir && !store.contains(target.pointer.oid) && onRemote.contains(target.pointer.oid) {
+            for target in targets
+            where target.pointer.kind == .dir && !store.contains(target.pointer.oid)
+                && onRemote.contains(target.pointer.oid)
+            {
                 let staging = store.newStagingPath()
                 let written = try await remote.download(target.pointer.oid, to: staging)
                 try store.adopt(staging, as: target.pointer.oid, digest: written.id)

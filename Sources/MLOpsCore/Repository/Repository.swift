@@ -14,7 +14,8 @@ import MLOpsStore
 /// block. Operations that change state take ``RepositoryLock`` themselves.
 ///
 /// Records live in stores, one per kind, each the only writer of its tables and the keeper of their invariants:
-/// ``runs``, ``registry``, ``servingLog`` and, inside the library, the run cache and the stat caches. Operations
+/// ``runs``, ``registry``, ``servingLog`` and, inside the library, the run cache, the stat caches and the
+/// complete-manifest cache (docs/architecture.md, Stores). Operations
 /// that combine stores with the object store, git and locks (`train`, `registerModel`, `promote`, `reproduce`,
 /// `push`…) are methods of the repository, one file per operation.
 public final class Repository: Sendable {
@@ -37,6 +38,11 @@ public final class Repository: Sendable {
     public let servingLog: ServingLog
     /// What pipeline stages produced, by what they ran with.
     let runCache: RunCache
+    /// The object ids of workspace files by their `lstat` snapshots, and of tracked directories by fingerprint.
+    let statCache: StatCache
+    let directoryStatCache: DirectoryStatCache
+    /// Directory manifests known to be complete in the cache.
+    let cachedManifests: CachedManifests
 
     /// The absolute path of `.mlops/`.
     public var metadataDirectory: String { root + "/" + Self.metadataDirectoryName }
@@ -51,7 +57,8 @@ public final class Repository: Sendable {
             text = try TextFile.read(configPath, name: configPath)
         } catch let error as MLOpsError {
             throw MLOpsError(
-                .invalidState, "the repository at '\(root)' has no readable \(Self.metadataDirectoryName)/config.yaml: \(error.message)",
+                .invalidState,
+                "the repository at '\(root)' has no readable \(Self.metadataDirectoryName)/config.yaml: \(error.message)",
                 hint: "restore it with `git checkout -- .mlops/config.yaml`, or run `mlops init` again")
         }
         config = try RepositoryConfig.parse(text, path: configPath)
@@ -60,10 +67,14 @@ public final class Repository: Sendable {
         registry = RegistryStore(database: database, runs: runs)
         servingLog = ServingLog(database: database)
         runCache = RunCache(database: database)
+        statCache = StatCache(database: database)
+        directoryStatCache = DirectoryStatCache(database: database)
+        cachedManifests = CachedManifests(database: database)
         store = ObjectStore(objectsDirectory: metadata + "/objects", temporaryDirectory: metadata + "/tmp")
         // A fresh clone has only the committed config: the cache and staging directories are local, so they
         // are made here on first use.
-        for directory in [store.objectsDirectory, store.temporaryDirectory] where mkdir(directory, 0o755) != 0 && errno != EEXIST {
+        for directory in [store.objectsDirectory, store.temporaryDirectory]
+        where mkdir(directory, 0o755) != 0 && errno != EEXIST {
             throw MLOpsError.system("create", path: directory, errno: errno)
         }
     }

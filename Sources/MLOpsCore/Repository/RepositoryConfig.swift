@@ -47,22 +47,32 @@ public struct RepositoryConfig: Codable, Equatable, Sendable {
                 guard (3...63).contains(bucket.count),
                     bucket.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == ".") })
                 else {
-                    return "'\(url)' names no valid bucket (3–63 lowercase letters, digits, '-' or '.': s3://bucket[/prefix])"
+                    return
+                        "'\(url)' names no valid bucket (3–63 lowercase letters, digits, '-' or '.': s3://bucket[/prefix])"
                 }
             } else {
-                guard !url.contains("://") else { return "'\(url)' is not a supported remote; give a directory path or s3://bucket[/prefix]" }
-                guard endpointURL == nil, pathStyle == nil else { return "an endpoint and path style apply to s3:// remotes only" }
+                guard !url.contains("://") else {
+                    return "'\(url)' is not a supported remote; give a directory path or s3://bucket[/prefix]"
+                }
+                guard endpointURL == nil, pathStyle == nil else {
+                    return "an endpoint and path style apply to s3:// remotes only"
+                }
             }
             if let endpointURL {
                 guard let parts = URLComponents(string: endpointURL), let scheme = parts.scheme?.lowercased(),
                     ["http", "https"].contains(scheme), let host = parts.host, !host.isEmpty
                 else { return "the endpoint '\(endpointURL)' is not an http:// or https:// URL with a host" }
                 guard parts.user == nil, parts.password == nil else {
-                    return "the endpoint URL holds credentials, which would be committed with config.yaml; give them with --access-key-id and --secret-access-key (kept in config.local.yaml)"
+                    return
+                        "the endpoint URL holds credentials, which would be committed with config.yaml; give them as the remote's access key and secret, which stay in config.local.yaml"
                 }
-                guard parts.query == nil, parts.fragment == nil else { return "the endpoint '\(endpointURL)' has a query or fragment" }
+                guard parts.query == nil, parts.fragment == nil else {
+                    return "the endpoint '\(endpointURL)' has a query or fragment"
+                }
             }
-            if let region, region.isEmpty || !region.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+            if let region,
+                region.isEmpty || !region.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+            {
                 return "'\(region)' is not a region name"
             }
             return nil
@@ -92,7 +102,8 @@ public struct RepositoryConfig: Codable, Equatable, Sendable {
 
         public init(from decoder: any Decoder) throws {
             try UnknownSetting.reject(in: decoder, known: ["approval"])
-            approval = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent([String: Approval].self, forKey: .approval)
+            approval = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(
+                [String: Approval].self, forKey: .approval)
         }
     }
 
@@ -186,7 +197,8 @@ public struct RepositoryConfig: Codable, Equatable, Sendable {
                 hint: "fix the YAML by hand or restore it with `git checkout -- \(path)`", cause: error)
         }
         guard config.format >= 1 else {
-            throw MLOpsError(.invalidInput, "'\(path)': repository format \(config.format) does not exist", hint: "the format is 1")
+            throw MLOpsError(
+                .invalidInput, "'\(path)': repository format \(config.format) does not exist", hint: "the format is 1")
         }
         guard config.format <= currentFormat else {
             throw MLOpsError(
@@ -196,11 +208,15 @@ public struct RepositoryConfig: Codable, Equatable, Sendable {
         }
         for (name, remote) in (config.remotes ?? [:]).sorted(by: { $0.key < $1.key }) {
             if let problem = remote.problem() {
-                throw MLOpsError(.invalidInput, "'\(path)': remote '\(name)': \(problem)", hint: "fix it with `mlops remote add \(name) … --force`")
+                throw MLOpsError(
+                    .invalidInput, "'\(path)': remote '\(name)': \(problem)",
+                    hint: "fix it with `mlops remote add \(name) … --force`")
             }
         }
         if let name = config.core.remote, config.remotes?[name] == nil {
-            throw MLOpsError(.invalidInput, "'\(path)': the default remote '\(name)' is not configured", hint: "set it with `mlops remote default <name>`")
+            throw MLOpsError(
+                .invalidInput, "'\(path)': the default remote '\(name)' is not configured",
+                hint: "set it with `mlops remote default <name>`")
         }
         return config
     }
@@ -249,9 +265,11 @@ public struct RepositoryConfig: Codable, Equatable, Sendable {
 
     /// `text` as a YAML scalar: quoted (JSON-style, which YAML reads) unless it is plainly safe.
     static func yamlScalar(_ text: String) -> String {
-        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy {
-            CharacterSet.alphanumerics.contains($0) || "-_./@:".unicodeScalars.contains($0)
-        } && !["true", "false", "null", "yes", "no", "on", "off"].contains(text.lowercased())
+        let plain =
+            !text.isEmpty
+            && text.unicodeScalars.allSatisfy {
+                CharacterSet.alphanumerics.contains($0) || "-_./@:".unicodeScalars.contains($0)
+            } && !["true", "false", "null", "yes", "no", "on", "off"].contains(text.lowercased())
             && Double(text) == nil && !text.hasSuffix(":") && !text.hasPrefix(":")
         if plain { return text }
         let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)

@@ -43,7 +43,8 @@ extension Repository {
         }
         let staging = root + "/.mlops-init-" + String(getpid())
         do {
-            try FileManager.default.createDirectory(atPath: staging + "/objects/" + ObjectID.algorithm, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: staging + "/objects/" + ObjectID.algorithm, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: staging + "/tmp", withIntermediateDirectories: true)
             try Data(RepositoryConfig().rendered().utf8).write(to: URL(fileURLWithPath: staging + "/config.yaml"))
             try Data(metadataGitignore.utf8).write(to: URL(fileURLWithPath: staging + "/.gitignore"))

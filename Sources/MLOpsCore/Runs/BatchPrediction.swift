@@ -51,7 +51,10 @@ extension Repository {
                 rows += predictions.rowCount
                 text += lines(predictions)
             }
-            return (PredictionSummary(model: reference, runId: resolved.runId, rows: rows, output: nil, columns: columns), text)
+            return (
+                PredictionSummary(model: reference, runId: resolved.runId, rows: rows, output: nil, columns: columns),
+                text
+            )
         }
         // Written chunk by chunk to a temporary sibling, then renamed: memory stays bounded and a crash leaves
         // the old file or none, never half of it.
@@ -64,7 +67,9 @@ extension Repository {
             try writer.append(lines(predictions))
         }
         try writer.commit()
-        return (PredictionSummary(model: reference, runId: resolved.runId, rows: rows, output: path, columns: columns), nil)
+        return (
+            PredictionSummary(model: reference, runId: resolved.runId, rows: rows, output: path, columns: columns), nil
+        )
     }
 
     /// Predicts a data file chunk by chunk (CSV streams; JSON Lines is read whole).

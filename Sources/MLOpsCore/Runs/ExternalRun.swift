@@ -47,14 +47,19 @@ extension Repository {
     /// `MLOPS_RUN_ID` set (its standard streams are the caller's), waits, then records the exit status, the
     /// metrics file and the outputs. The run is `finished` on exit status 0, `failed` otherwise, `killed` when a
     /// signal stopped the command.
-    public func runExternal(_ options: ExternalRunOptions, workingDirectory: String, environment: [String: String]) throws
+    public func runExternal(_ options: ExternalRunOptions, workingDirectory: String, environment: [String: String])
+        throws
         -> ExternalRunOutcome
     {
         guard let executable = options.command.first else {
             throw MLOpsError(.usage, "no command to run", hint: "put it after --, as in: mlops run -- python train.py")
         }
-        let params = try options.paramsFile.map { try Self.readParams(WorkspacePath.absolute($0, relativeTo: workingDirectory)) } ?? [:]
-        let inputs = try options.inputs.map { try lineage(of: WorkspacePath.absolute($0, relativeTo: workingDirectory)) }
+        let params =
+            try options.paramsFile.map { try Self.readParams(WorkspacePath.absolute($0, relativeTo: workingDirectory)) }
+            ?? [:]
+        let inputs = try options.inputs.map {
+            try lineage(of: WorkspacePath.absolute($0, relativeTo: workingDirectory))
+        }
         let started = Date()
         let commandLine = options.command.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
         let defaultName = (executable as NSString).lastPathComponent

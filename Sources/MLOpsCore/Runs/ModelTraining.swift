@@ -63,7 +63,8 @@ public struct TrainOptions: Sendable, Codable {
             file = try YAMLDecoder().decode(File.self, from: text)
         } catch {
             throw MLOpsError(
-                .invalidInput, "'\(path)' is not a valid training configuration", hint: "expected keys: data, target, "
+                .invalidInput, "'\(path)' is not a valid training configuration",
+                hint: "expected keys: data, target, "
                     + "features, categorical, model, params, test_fraction, name", cause: error)
         }
         guard let data = file.data, let target = file.target else {
@@ -108,21 +109,23 @@ extension Repository {
         guard !split.test.isEmpty, !split.train.isEmpty else {
             throw MLOpsError(
                 .invalidInput, "'\(options.data)' has too few rows (\(table.rowCount)) to hold out a test set",
-                hint: "use more data or a different --test-fraction")
+                hint: "use more data or a different test fraction")
         }
         var request = TrainingRequest(
             table: table.rows(split.train), target: options.target, features: options.features, learner: options.model,
             parameters: options.params, threads: threads)
         if let progress {
             request.progress = { completed, total in
-                progress(ProgressUpdate(phase: "training", completed: Int64(completed), total: Int64(total), unit: .rounds))
+                progress(
+                    ProgressUpdate(phase: "training", completed: Int64(completed), total: Int64(total), unit: .rounds))
             }
         }
         // Validate everything (parameters, columns, target) before a run is recorded.
         try Training.validate(request)
         let input = try lineage(of: dataPath)
 
-        let id = try runs.start(name: options.name ?? "\(options.model.rawValue)-\(options.target)", kind: .train, at: started)
+        let id = try runs.start(
+            name: options.name ?? "\(options.model.rawValue)-\(options.target)", kind: .train, at: started)
         do {
             let model = try Training.train(request)
             let compiled = try CompiledModel(model)
@@ -137,7 +140,8 @@ extension Repository {
             try runs.logParams(params, run: id)
             try runs.logInputs([input], run: id)
             let metricName = Evaluation.curveMetric(for: model.signature.task)
-            try runs.logMetricSeries(metricName, values: curve.enumerated().map { ($0.offset + 1, $0.element) }, run: id)
+            try runs.logMetricSeries(
+                metricName, values: curve.enumerated().map { ($0.offset + 1, $0.element) }, run: id)
             try runs.logMetrics(metrics, step: curve.count, run: id)
             let ended = Date()
             try runs.finish(id, status: .finished, at: ended)

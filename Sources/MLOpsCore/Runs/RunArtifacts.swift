@@ -3,7 +3,7 @@ import MLOpsErrors
 import MLOpsStore
 
 /// An artifact recorded into a run.
-public struct RecordedArtifact: Sendable {
+public struct RecordedArtifact: Codable, Sendable {
     /// The run's full id.
     public var run: String
     public var name: String

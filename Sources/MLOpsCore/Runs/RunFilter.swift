@@ -93,8 +93,8 @@ public struct RunFilter: Sendable, CustomStringConvertible {
         var index = 0
         func fail(_ message: String) -> MLOpsError {
             MLOpsError(
-                .usage, "bad --where expression at character \(index + 1): \(message)",
-                hint: "for example: --where 'metrics.rmse < 3 and params.max_leaves = 31'")
+                .usage, "bad filter expression at character \(index + 1): \(message)",
+                hint: "for example: metrics.rmse < 3 and params.max_leaves = 31")
         }
         while index < characters.count {
             let character = characters[index]
@@ -111,7 +111,9 @@ public struct RunFilter: Sendable, CustomStringConvertible {
                     index += 1
                 }
                 index += 1
-                guard ["=", "==", "!=", "<", "<=", ">", ">="].contains(text) else { throw fail("unknown operator '\(text)'") }
+                guard ["=", "==", "!=", "<", "<=", ">", ">="].contains(text) else {
+                    throw fail("unknown operator '\(text)'")
+                }
                 tokens.append(Token(kind: .op, text: text, offset: start))
             } else if character == "'" || character == "\"" {
                 let start = index
@@ -127,7 +129,9 @@ public struct RunFilter: Sendable, CustomStringConvertible {
             } else {
                 let start = index
                 var text = ""
-                while index < characters.count, !characters[index].isWhitespace, !"()<>=!'\"".contains(characters[index]) {
+                while index < characters.count, !characters[index].isWhitespace,
+                    !"()<>=!'\"".contains(characters[index])
+                {
                     text.append(characters[index])
                     index += 1
                 }
@@ -145,8 +149,8 @@ public struct RunFilter: Sendable, CustomStringConvertible {
         func error(_ message: String) -> MLOpsError {
             let offset = position < tokens.count ? tokens[position].offset + 1 : expression.count + 1
             return MLOpsError(
-                .usage, "bad --where expression at character \(offset): \(message)",
-                hint: "for example: --where 'metrics.rmse < 3 and params.max_leaves = 31'")
+                .usage, "bad filter expression at character \(offset): \(message)",
+                hint: "for example: metrics.rmse < 3 and params.max_leaves = 31")
         }
 
         mutating func parseOr() throws -> Node {
@@ -178,8 +182,9 @@ public struct RunFilter: Sendable, CustomStringConvertible {
             }
             let field = tokens[position]
             guard field.kind == .word else { throw error("expected a field such as metrics.rmse") }
-            guard field.text.hasPrefix("metrics.") || field.text.hasPrefix("params.") || field.text.hasPrefix("tags.")
-                || RunFilter.runFields.contains(field.text)
+            guard
+                field.text.hasPrefix("metrics.") || field.text.hasPrefix("params.") || field.text.hasPrefix("tags.")
+                    || RunFilter.runFields.contains(field.text)
             else {
                 throw error(
                     "unknown field '\(field.text)' (use metrics.<name>, params.<name>, tags.<name>, or one of "

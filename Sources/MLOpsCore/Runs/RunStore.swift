@@ -14,6 +14,8 @@ import MLOpsStore
 /// - Once ended, a run never changes, except through the two documented operations: ``tag(_:run:)`` and
 ///   ``delete(_:)`` (which removes it with its records and its trials).
 /// - Ids are UUIDv7 (``RunID``): global, time-ordered, so the runs of several clones merge by union.
+/// - A run whose recording process died shows as `dead` when read but is stored as `running`: it is still open
+///   (a script that outlived `mlops run` may go on logging into it) until something finishes it.
 ///
 /// Every method that takes a `run` accepts its id or a unique prefix of it, optionally after `run:`.
 public struct RunStore: Sendable {
@@ -73,7 +75,8 @@ public struct RunStore: Sendable {
     /// Records a series of values of one metric, one per step, in one transaction; values that are not finite
     /// are skipped (a learning curve may diverge).
     public func logMetricSeries(_ key: String, values: [(step: Int, value: Double)], run reference: String) throws {
-        try logMetricPoints(values.filter(\.value.isFinite).map { (key, $0.step, $0.value) }, run: reference, at: Date())
+        try logMetricPoints(
+            values.filter(\.value.isFinite).map { (key, $0.step, $0.value) }, run: reference, at: Date())
     }
 
     @discardableResult
@@ -83,7 +86,9 @@ public struct RunStore: Sendable {
         let now = StoredTime.nanoseconds(date)
         return try whileRunning(reference) { db, id in
             let statement = try db.makeStatement(
-                sql: "INSERT OR REPLACE INTO run_metrics (run_id, key, value, step, timestamp_ns) VALUES (?, ?, ?, ?, ?)")
+                sql:
+                    "INSERT OR REPLACE INTO run_metrics (run_id, key, value, step, timestamp_ns) VALUES (?, ?, ?, ?, ?)"
+            )
             for point in points { try statement.execute(arguments: [id, point.key, point.value, point.step, now]) }
         }
     }
@@ -100,8 +105,9 @@ public struct RunStore: Sendable {
     }
 
     /// Records object `oid` as the running run's artifact `name`. The object must be in the store already, and
-    /// the caller must hold the repository lock from storing it until this returns, so `gc` cannot remove it
-    /// before the record protects it (``Repository/logArtifact(_:bytes:run:)`` does both).
+    /// protected from `gc` until this returns: by the repository lock held since it was stored
+    /// (``Repository/logArtifact(_:bytes:run:)``), or by a record that already references it (a stage's outputs
+    /// are tracked data and run-cache entries before `repro` records them as artifacts).
     @discardableResult
     func recordArtifact(_ name: String, oid: ObjectID, run reference: String) throws -> String {
         try whileRunning(reference) { db, id in
@@ -123,8 +129,12 @@ public struct RunStore: Sendable {
         }
     }
 
-    /// Ends a running run with `status`. Throws `.invalidState` when the run has already ended.
+    /// Ends a running run with `status` (`finished`, `failed` or `killed`). Throws `.invalidState` when the run
+    /// has already ended.
     public func finish(_ reference: String, status: RunStatus, exitStatus: Int? = nil, at date: Date = Date()) throws {
+        guard Self.endStatuses.contains(status) else {
+            throw MLOpsError(.usage, "a run ends as finished, failed or killed, not \(status.rawValue)")
+        }
         try whileRunning(reference) { db, id in
             try db.execute(
                 sql: "UPDATE runs SET status = ?, ended_ns = ?, exit_status = ? WHERE id = ?",
@@ -169,10 +179,12 @@ public struct RunStore: Sendable {
         guard status == RunStatus.running.rawValue else {
             throw MLOpsError(
                 .invalidState, "run \(id) has ended (\(status ?? "unknown")); its record cannot change",
-                hint: "record into a new run; an ended run only takes tags")
+                hint: "start a new run to record more")
         }
         return id
     }
+
+    private static let endStatuses: Set<RunStatus> = [.finished, .failed, .killed]
 
     // MARK: Reading
 
@@ -263,10 +275,14 @@ public struct RunStore: Sendable {
                     command: row["command"], exitStatus: row["exit_status"], params: [:], tags: [:], metrics: [:],
                     history: withHistory ? [:] : nil, inputs: [], artifacts: [])
             }
-            for row in try Row.fetchAll(db, sql: "SELECT run_id, key, value FROM run_params \(scope)", arguments: arguments) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT run_id, key, value FROM run_params \(scope)", arguments: arguments)
+            {
                 runs[row["run_id"] as String]?.params[row["key"]] = row["value"]
             }
-            for row in try Row.fetchAll(db, sql: "SELECT run_id, key, value FROM run_tags \(scope)", arguments: arguments) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT run_id, key, value FROM run_tags \(scope)", arguments: arguments)
+            {
                 runs[row["run_id"] as String]?.tags[row["key"]] = row["value"]
             }
             for row in try Row.fetchAll(
@@ -281,11 +297,15 @@ public struct RunStore: Sendable {
                     runs[id]?.history?[key, default: []].append(Run.MetricPoint(step: row["step"], value: value))
                 }
             }
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM run_inputs \(scope) ORDER BY path", arguments: arguments) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT * FROM run_inputs \(scope) ORDER BY path", arguments: arguments)
+            {
                 runs[row["run_id"] as String]?.inputs.append(
                     Run.Input(path: row["path"], oid: row["oid"], pointer: row["pointer"]))
             }
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM run_artifacts \(scope) ORDER BY name", arguments: arguments) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT * FROM run_artifacts \(scope) ORDER BY name", arguments: arguments)
+            {
                 runs[row["run_id"] as String]?.artifacts.append(Run.Artifact(name: row["name"], oid: row["oid"]))
             }
             return order.compactMap { runs[$0] }

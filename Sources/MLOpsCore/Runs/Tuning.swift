@@ -32,7 +32,9 @@ public enum SearchDimension: Sendable, Equatable {
             throw MLOpsError(.invalidInput, "'\(path)' must map parameter names to lists or ranges")
         }
         return try mapping.map { key, value in
-            guard let name = key.string else { throw MLOpsError(.invalidInput, "'\(path)': a parameter name is not text") }
+            guard let name = key.string else {
+                throw MLOpsError(.invalidInput, "'\(path)': a parameter name is not text")
+            }
             if let values = value.sequence {
                 let texts = values.compactMap(\.string)
                 guard !texts.isEmpty, texts.count == values.count else {
@@ -61,13 +63,20 @@ public enum SearchDimension: Sendable, Equatable {
             guard let low = Double(bounds[0]), let high = Double(bounds[1]), low < high,
                 bounds.count == 2 || (bounds.count == 3 && bounds[2] == "log")
             else {
-                throw MLOpsError(.usage, "bad range '\(parts[1])' for \(parts[0]): expected low:high or low:high:log with low < high")
+                throw MLOpsError(
+                    .usage, "bad range '\(parts[1])' for \(parts[0]): expected low:high or low:high:log with low < high"
+                )
             }
             let logarithmic = bounds.count == 3
             if logarithmic, low <= 0 {
                 throw MLOpsError(.usage, "a log range for \(parts[0]) needs a positive lower bound")
             }
-            return (parts[0], .range(low: low, high: high, logarithmic: logarithmic, integer: Int(bounds[0]) != nil && Int(bounds[1]) != nil))
+            return (
+                parts[0],
+                .range(
+                    low: low, high: high, logarithmic: logarithmic,
+                    integer: Int(bounds[0]) != nil && Int(bounds[1]) != nil)
+            )
         }
         let values = parts[1].split(separator: ",").map(String.init)
         guard !values.isEmpty else {
@@ -130,7 +139,9 @@ extension Repository {
         let started = Date()
         let training = options.training
         guard !options.space.isEmpty else {
-            throw MLOpsError(.usage, "nothing to search", hint: "give dimensions such as --grid max_leaves=15,31,63")
+            throw MLOpsError(
+                .usage, "nothing to search",
+                hint: "give search dimensions, such as max_leaves with the values 15, 31 and 63")
         }
         let dataPath = WorkspacePath.absolute(training.data, relativeTo: workingDirectory)
         let table = try TableFile.read(path: dataPath, categorical: Set(training.categorical ?? []))
@@ -157,7 +168,8 @@ extension Repository {
         let lowerIsBetter = Evaluation.lowerIsBetter(metric)
         let input = try lineage(of: dataPath)
 
-        let tuneId = try runs.start(name: training.name ?? "tune-\(training.model.rawValue)-\(training.target)", kind: .tune, at: started)
+        let tuneId = try runs.start(
+            name: training.name ?? "tune-\(training.model.rawValue)-\(training.target)", kind: .tune, at: started)
         do {
             var params = training.params
             params["learner"] = training.model.rawValue
@@ -180,23 +192,28 @@ extension Repository {
                     let model = try Training.train(
                         TrainingRequest(
                             table: trainTable.rows(fold.train), target: training.target, features: training.features,
-                            learner: training.model, parameters: training.params.merging(configuration) { $1 }, threads: 1))
+                            learner: training.model, parameters: training.params.merging(configuration) { $1 },
+                            threads: 1))
                     let metrics = try Evaluation.metrics(of: try CompiledModel(model), on: trainTable.rows(fold.test))
                     for (name, value) in metrics { sums[name, default: 0] += value }
                 }
                 let means = sums.mapValues { $0 / Double(folds.count) }
                 guard let score = means[metric] else {
                     throw MLOpsError(
-                        .usage, "no metric '\(metric)' for this task", hint: "choose one of: \(means.keys.sorted().joined(separator: ", "))")
+                        .usage, "no metric '\(metric)' for this task",
+                        hint: "choose one of: \(means.keys.sorted().joined(separator: ", "))")
                 }
                 try self.runs.logParams(configuration, run: trialId)
-                try self.runs.logMetrics(Dictionary(uniqueKeysWithValues: means.map { ("cv_" + $0.key, $0.value) }), run: trialId)
+                try self.runs.logMetrics(
+                    Dictionary(uniqueKeysWithValues: means.map { ("cv_" + $0.key, $0.value) }), run: trialId)
                 try self.runs.finish(trialId, status: .finished)
                 let finished = finishedTrials.withLock { count in
                     count += 1
                     return count
                 }
-                progress?(ProgressUpdate(phase: "tuning", completed: Int64(finished), total: Int64(configurations.count), unit: .trials))
+                progress?(
+                    ProgressUpdate(
+                        phase: "tuning", completed: Int64(finished), total: Int64(configurations.count), unit: .trials))
                 return TuneOutcome.Trial(runId: trialId, params: configuration, score: score)
             }
             let ranked = trials.sorted { lowerIsBetter ? $0.score < $1.score : $0.score > $1.score }
@@ -209,14 +226,16 @@ extension Repository {
                     parameters: training.params.merging(best.params) { $1 }))
             let holdout = try Evaluation.metrics(of: try CompiledModel(model), on: table.rows(split.test))
             let modelOid = try logArtifact("model", bytes: Array(model.encoded()), run: tuneId).oid
-            try runs.logParams(Dictionary(uniqueKeysWithValues: best.params.map { ("best." + $0.key, $0.value) }), run: tuneId)
+            try runs.logParams(
+                Dictionary(uniqueKeysWithValues: best.params.map { ("best." + $0.key, $0.value) }), run: tuneId)
             try runs.tag(["best_trial": best.runId], run: tuneId)
             try runs.logMetrics(holdout.merging(["cv_" + metric: best.score]) { $1 }, run: tuneId)
             let ended = Date()
             try runs.finish(tuneId, status: .finished, at: ended)
             return TuneOutcome(
                 runId: tuneId, metric: metric, trials: ranked, bestRunId: best.runId, bestParams: best.params,
-                modelOid: modelOid.description, holdoutMetrics: holdout, durationSeconds: ended.timeIntervalSince(started))
+                modelOid: modelOid.description, holdoutMetrics: holdout,
+                durationSeconds: ended.timeIntervalSince(started))
         } catch {
             try? runs.finish(tuneId, status: .failed)
             throw error
@@ -236,7 +255,8 @@ extension Repository {
                         configuration[name] = values[generator.nextIndex(below: values.count)]
                     case .range(let low, let high, let logarithmic, let integer):
                         let unit = generator.nextUnit()
-                        let value = logarithmic ? exp(log(low) + unit * (log(high) - log(low))) : low + unit * (high - low)
+                        let value =
+                            logarithmic ? exp(log(low) + unit * (log(high) - log(low))) : low + unit * (high - low)
                         configuration[name] = integer ? String(Int(value.rounded())) : String(format: "%.6g", value)
                     }
                 }
@@ -248,13 +268,14 @@ extension Repository {
             guard case .values(let values) = dimension else {
                 throw MLOpsError(
                     .usage, "\(name) is a range; grid search needs lists of values",
-                    hint: "list values (\(name)=a,b,c) or use random search (--trials N)")
+                    hint: "list values (\(name)=a,b,c) or use random search with a number of trials")
             }
             configurations = configurations.flatMap { base in values.map { base.merging([name: $0]) { $1 } } }
         }
         guard configurations.count <= 10_000 else {
-            throw MLOpsError(.usage, "the grid has \(configurations.count) configurations; the limit is 10,000",
-                hint: "use random search (--trials N)")
+            throw MLOpsError(
+                .usage, "the grid has \(configurations.count) configurations; the limit is 10,000",
+                hint: "use random search with a number of trials")
         }
         return configurations
     }

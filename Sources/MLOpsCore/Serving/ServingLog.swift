@@ -54,8 +54,9 @@ public struct FeedbackLabel: Codable, Sendable, Equatable {
 /// What model servers answered and the labels that came back for it (tables `serving_log`, `feedback`). The
 /// only code that writes them.
 ///
-/// Invariants: the log is append-only (rows are never changed; monitoring reads windows of it by time); a label
-/// is recorded only for a request the log holds, and a later label for the same request replaces the earlier one.
+/// Invariants: the log is append-only (rows are never changed, which the schema enforces, migration
+/// `0012-record-invariants`; monitoring reads windows of it by time); a label is recorded only for a request the
+/// log holds, and a later label for the same request replaces the earlier one.
 public struct ServingLog: Sendable {
     let database: MetadataDatabase
 
@@ -123,7 +124,8 @@ public struct ServingLog: Sendable {
     public func feedback(for requestID: String) throws -> FeedbackLabel? {
         try database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM feedback WHERE request_id = ?", arguments: [requestID]).map {
-                FeedbackLabel(requestID: $0["request_id"], label: $0["label"], received: StoredTime.date($0["received_ns"]))
+                FeedbackLabel(
+                    requestID: $0["request_id"], label: $0["label"], received: StoredTime.date($0["received_ns"]))
             }
         }
     }

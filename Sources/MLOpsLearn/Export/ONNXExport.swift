@@ -22,7 +22,9 @@ public enum ONNXExport {
             throw MLOpsError(
                 .invalidInput,
                 "the model's categorical splits would list \(levelEntries) levels in the ONNX graph (at most \(maximumLevelEntries))",
-                hint: "retrain with fewer levels (group rare categories) to export it as ONNX; `mlops export --format bundle` has no such limit")
+                hint:
+                    "retrain with fewer levels (group rare categories) to export it as ONNX; `mlops export --format bundle` has no such limit"
+            )
         }
         var graph = ONNXGraph()
         let features = model.signature.features
@@ -44,12 +46,14 @@ public enum ONNXExport {
         case .sigmoid:
             let positive = graph.add("Sigmoid", [scores])
             let one = graph.constant([1], dims: [1])
-            graph.add("Concat", [graph.add("Sub", [one, positive]), positive], [("axis", .int(1))], output: "probabilities")
+            graph.add(
+                "Concat", [graph.add("Sub", [one, positive]), positive], [("axis", .int(1))], output: "probabilities")
         case .softmax:
             graph.add("Softmax", [scores], [("axis", .int(1))], output: "probabilities")
         case .probability where outputs == 1:
             let one = graph.constant([1], dims: [1])
-            graph.add("Concat", [graph.add("Sub", [one, scores]), scores], [("axis", .int(1))], output: "probabilities")
+            graph.add(
+                "Concat", [graph.add("Sub", [one, scores]), scores], [("axis", .int(1))], output: "probabilities")
         case .probability:
             // max(score, 0) normalized to sum to one; a row of zeros becomes uniform, as CompiledModel does.
             let clipped = graph.add("Relu", [scores])
@@ -172,12 +176,17 @@ public enum ONNXExport {
             [
                 ("n_targets", .int(Int64(outputs))),
                 ("aggregate_function", .string(ensemble.averaged ? "AVERAGE" : "SUM")),
-                ("base_values_as_tensor", .doubles(ensemble.averaged ? [Double](repeating: 0, count: outputs) : ensemble.baseScores)),
-                ("nodes_treeids", .ints(treeIDs)), ("nodes_nodeids", .ints(nodeIDs)), ("nodes_featureids", .ints(featureIDs)),
+                (
+                    "base_values_as_tensor",
+                    .doubles(ensemble.averaged ? [Double](repeating: 0, count: outputs) : ensemble.baseScores)
+                ),
+                ("nodes_treeids", .ints(treeIDs)), ("nodes_nodeids", .ints(nodeIDs)),
+                ("nodes_featureids", .ints(featureIDs)),
                 ("nodes_values_as_tensor", .doubles(values)), ("nodes_modes", .strings(modes)),
                 ("nodes_truenodeids", .ints(trueIDs)), ("nodes_falsenodeids", .ints(falseIDs)),
                 ("nodes_missing_value_tracks_true", .ints(missingTrue)),
-                ("target_treeids", .ints(targetTrees)), ("target_nodeids", .ints(targetNodes)), ("target_ids", .ints(targetIDs)),
+                ("target_treeids", .ints(targetTrees)), ("target_nodeids", .ints(targetNodes)),
+                ("target_ids", .ints(targetIDs)),
                 ("target_weights_as_tensor", .doubles(weights)), ("post_transform", .string("NONE")),
             ])
         let scores = graph.add("Cast", [sums], [("to", .int(ONNXGraph.ElementType.double.rawValue))])

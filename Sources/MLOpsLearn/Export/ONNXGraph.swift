@@ -78,7 +78,8 @@ struct ONNXGraph {
     /// Adds a node and returns the name of its (single) output; `output` names it explicitly.
     @discardableResult
     mutating func add(
-        _ op: String, domain: String = "", _ inputs: [String], _ attributes: [(String, Attribute)] = [], output: String? = nil
+        _ op: String, domain: String = "", _ inputs: [String], _ attributes: [(String, Attribute)] = [],
+        output: String? = nil
     ) -> String {
         counter += 1
         let name = output ?? "_mlops_v\(counter)"
@@ -129,7 +130,8 @@ struct ONNXGraph {
         return model.bytes
     }
 
-    private static func valueInfo(_ name: String, _ type: ElementType, _ width: Int64, into proto: inout ProtobufWriter) {
+    private static func valueInfo(_ name: String, _ type: ElementType, _ width: Int64, into proto: inout ProtobufWriter)
+    {
         proto.string(1, name)
         proto.message(2) { typeProto in
             typeProto.message(1) { tensor in

@@ -86,9 +86,10 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
         } else {
             var aucs: [Double] = []
             for k in 0..<classCount {
-                guard let auc = Self.auc(
-                    scores: (0..<count).map { probabilities[$0 * classCount + k] },
-                    positive: truth.map { $0 == k })
+                guard
+                    let auc = Self.auc(
+                        scores: (0..<count).map { probabilities[$0 * classCount + k] },
+                        positive: truth.map { $0 == k })
                 else { break }
                 aucs.append(auc)
             }

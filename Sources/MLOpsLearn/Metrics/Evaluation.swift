@@ -47,7 +47,9 @@ public enum Evaluation {
     /// Metrics of no rows do not exist (every mean would divide by zero).
     private static func requireRows(_ table: Table) throws(MLOpsError) {
         guard table.rowCount > 0 else {
-            throw MLOpsError(.invalidInput, "the data has no rows to evaluate on", hint: "check the file: it holds a header and nothing else")
+            throw MLOpsError(
+                .invalidInput, "the data has no rows to evaluate on",
+                hint: "check the file: it holds a header and nothing else")
         }
     }
 
@@ -61,7 +63,8 @@ public enum Evaluation {
         }
         guard let classes = signature.classes else {
             guard let values = column.numericValues else {
-                throw MLOpsError(.invalidInput, "the target '\(signature.target)' holds text, but the model predicts numbers")
+                throw MLOpsError(
+                    .invalidInput, "the target '\(signature.target)' holds text, but the model predicts numbers")
             }
             return .numbers(values)
         }
@@ -73,7 +76,8 @@ public enum Evaluation {
             let label = column.text(at: row) ?? ""
             guard let code = index[label] else {
                 throw MLOpsError(
-                    .invalidInput, "the data has class '\(label)' in '\(signature.target)', which the model does not know",
+                    .invalidInput,
+                    "the data has class '\(label)' in '\(signature.target)', which the model does not know",
                     hint: "the model's classes are: \(classes.joined(separator: ", "))")
             }
             codes.append(code)

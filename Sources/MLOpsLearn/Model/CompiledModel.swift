@@ -61,7 +61,9 @@ public struct CompiledModel: Sendable {
         // The learner names the kind of parameters; a document with the other kind means something else to readers.
         let linearLearner = model.learner == .linear || model.learner == .logistic
         guard linearLearner == (model.linear != nil), linearLearner != (model.trees != nil) else {
-            throw invalid("learner '\(model.learner.rawValue)' does not match its \(model.linear != nil ? "linear" : "tree") parameters")
+            throw invalid(
+                "learner '\(model.learner.rawValue)' does not match its \(model.linear != nil ? "linear" : "tree") parameters"
+            )
         }
         guard model.formatVersion >= 1 else { throw invalid("model format \(model.formatVersion) does not exist") }
         switch (signature.task, model.link) {
@@ -81,7 +83,9 @@ public struct CompiledModel: Sendable {
         var coefficients: [Double] = []
         var intercepts: [Double] = []
         if let linear = model.linear {
-            let width = signature.features.reduce(0) { $0 + ($1.kind == .numeric ? 1 : max(0, ($1.levels?.count ?? 1) - 1)) }
+            let width = signature.features.reduce(0) {
+                $0 + ($1.kind == .numeric ? 1 : max(0, ($1.levels?.count ?? 1) - 1))
+            }
             guard linear.means.count == featureCount, linear.scales.count == featureCount,
                 linear.coefficients.count == outputCount, linear.intercepts.count == outputCount,
                 linear.coefficients.allSatisfy({ $0.count == width })
@@ -121,7 +125,11 @@ public struct CompiledModel: Sendable {
                     tree.defaultLeft.count == nodeCount, tree.left.count == nodeCount, tree.right.count == nodeCount,
                     !tree.leafValues.isEmpty,
                     tree.leafValues.allSatisfy(Self.isModest), (0..<outputCount).contains(tree.output)
-                else { throw invalid("tree \(number) has arrays of different lengths, a bad output, or leaf values that are not finite numbers of modest size") }
+                else {
+                    throw invalid(
+                        "tree \(number) has arrays of different lengths, a bad output, or leaf values that are not finite numbers of modest size"
+                    )
+                }
                 treesPerOutput[tree.output] += 1
                 let firstNode = nodes.count
                 let firstLeaf = leafValues.count
@@ -157,12 +165,14 @@ public struct CompiledModel: Sendable {
                     nodes.append(
                         Node(
                             threshold: tree.threshold[node], feature: Int32(feature),
-                            left: reference(tree.left[node]), right: reference(tree.right[node]), categoryWords: wordsStart, levelCount: levelCount,
+                            left: reference(tree.left[node]), right: reference(tree.right[node]),
+                            categoryWords: wordsStart, levelCount: levelCount,
                             defaultLeft: tree.defaultLeft[node]))
                 }
                 leafValues += tree.leafValues
                 // Node, leaf and bitset positions are stored as Int32; the bound also caps the bitsets' memory.
-                guard nodes.count < Int(Int32.max), leafValues.count < Int(Int32.max), categoryWords.count < 1 << 27 else {
+                guard nodes.count < Int(Int32.max), leafValues.count < Int(Int32.max), categoryWords.count < 1 << 27
+                else {
                     throw invalid("its trees are too large")
                 }
             }
@@ -267,7 +277,8 @@ public struct CompiledModel: Sendable {
             // No branch on the outcome (NaN compares false): which way a row goes is unpredictable.
             goesLeft = (value <= node.threshold) || (value.isNaN && node.defaultLeft)
         } else {
-            goesLeft = isInSet(value, words: words, start: Int(node.categoryWords), levels: Int(node.levelCount))
+            goesLeft =
+                isInSet(value, words: words, start: Int(node.categoryWords), levels: Int(node.levelCount))
                 ?? node.defaultLeft
         }
         return Int(goesLeft ? node.left : node.right)
@@ -288,9 +299,11 @@ public struct CompiledModel: Sendable {
                     for tree in 0..<treeRoot.count {
                         let output = Int(treeOutput[tree])
                         for row in 0..<rows {
-                            let values = UnsafeBufferPointer(rebasing: input[(row * featureCount)..<((row + 1) * featureCount)])
-                            sums[row * outputCount + output] += leafValues[
-                                Self.leaf(from: Int(treeRoot[tree]), row: values, nodes: nodes, words: words)]
+                            let values = UnsafeBufferPointer(
+                                rebasing: input[(row * featureCount)..<((row + 1) * featureCount)])
+                            sums[row * outputCount + output] +=
+                                leafValues[
+                                    Self.leaf(from: Int(treeRoot[tree]), row: values, nodes: nodes, words: words)]
                         }
                         guard (tree + 1) % outputCount == 0 else { continue }
                         scores.withUnsafeMutableBufferPointer { scores in
@@ -300,7 +313,8 @@ public struct CompiledModel: Sendable {
                                     finishTreeScores(scores)
                                     transform(
                                         scores: UnsafeBufferPointer(scores),
-                                        into: UnsafeMutableBufferPointer(rebasing: predictions[(row * width)..<((row + 1) * width)]))
+                                        into: UnsafeMutableBufferPointer(
+                                            rebasing: predictions[(row * width)..<((row + 1) * width)]))
                                 }
                             }
                         }
@@ -339,11 +353,13 @@ public struct CompiledModel: Sendable {
                             }
                             for row in blockStart..<blockEnd {
                                 let scores = UnsafeMutableBufferPointer(
-                                    rebasing: sums[((row - blockStart) * outputCount)..<((row - blockStart + 1) * outputCount)])
+                                    rebasing: sums[
+                                        ((row - blockStart) * outputCount)..<((row - blockStart + 1) * outputCount)])
                                 finishTreeScores(scores)
                                 transform(
                                     scores: UnsafeBufferPointer(scores),
-                                    into: UnsafeMutableBufferPointer(rebasing: output[(row * width)..<((row + 1) * width)]))
+                                    into: UnsafeMutableBufferPointer(
+                                        rebasing: output[(row * width)..<((row + 1) * width)]))
                             }
                         }
                     }
@@ -418,7 +434,8 @@ public struct CompiledModel: Sendable {
             case (.numeric, .categorical(_, let levels)):
                 let example = levels.first ?? ""
                 throw MLOpsError(
-                    .invalidInput, "feature '\(feature.name)' must be numeric, but the data has text such as '\(example)'")
+                    .invalidInput,
+                    "feature '\(feature.name)' must be numeric, but the data has text such as '\(example)'")
             case (.categorical, _):
                 let levels = feature.levels ?? []
                 let labels: Column
@@ -459,9 +476,11 @@ public struct CompiledModel: Sendable {
                     var scores = Array(repeating: 0.0, count: outputCount)
                     scores.withUnsafeMutableBufferPointer { scores in
                         for row in range {
-                            let rowValues = UnsafeBufferPointer(rebasing: shared.input[(row * featureCount)..<((row + 1) * featureCount)])
+                            let rowValues = UnsafeBufferPointer(
+                                rebasing: shared.input[(row * featureCount)..<((row + 1) * featureCount)])
                             self.scores(row: rowValues, into: scores)
-                            let target = UnsafeMutableBufferPointer(rebasing: shared.output[(row * width)..<((row + 1) * width)])
+                            let target = UnsafeMutableBufferPointer(
+                                rebasing: shared.output[(row * width)..<((row + 1) * width)])
                             transform(scores: UnsafeBufferPointer(scores), into: target)
                         }
                     }

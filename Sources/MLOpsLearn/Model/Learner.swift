@@ -81,7 +81,8 @@ public enum Learner: String, Codable, Sendable, CaseIterable {
             return [
                 task, seed, maxBins,
                 ParameterSpec(
-                    name: "trees", summary: "number of trees", domain: .integer(1...100_000), defaultValue: .integer(100)),
+                    name: "trees", summary: "number of trees", domain: .integer(1...100_000),
+                    defaultValue: .integer(100)),
                 ParameterSpec(
                     name: "max_depth", summary: "depth limit of a tree (0 = none)", domain: .integer(0...64),
                     defaultValue: .integer(0)),
@@ -90,7 +91,8 @@ public enum Learner: String, Codable, Sendable, CaseIterable {
                     domain: .integer(1...1_000_000), defaultValue: .integer(1)),
                 ParameterSpec(
                     name: "max_features",
-                    summary: "fraction of features tried at each split (0 = sqrt(n) for classification, all for regression)",
+                    summary:
+                        "fraction of features tried at each split (0 = sqrt(n) for classification, all for regression)",
                     domain: .real(0...1), defaultValue: .real(0)),
                 ParameterSpec(
                     name: "bootstrap", summary: "1 to draw each tree's rows with replacement, 0 to use all rows",

@@ -57,7 +57,9 @@ public struct Model: Codable, Hashable, Sendable {
             throw MLOpsError(.invalidInput, "'\(source)' is not a valid mlops model", cause: error)
         }
         if let repeated = DuplicateJSONMembers.first(in: Array(data)) {
-            throw MLOpsError(.invalidInput, "'\(source)' is not a valid mlops model: the member '\(repeated)' appears twice in one object")
+            throw MLOpsError(
+                .invalidInput,
+                "'\(source)' is not a valid mlops model: the member '\(repeated)' appears twice in one object")
         }
         guard model.formatVersion <= currentFormatVersion else {
             throw MLOpsError(

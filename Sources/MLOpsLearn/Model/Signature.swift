@@ -72,7 +72,9 @@ extension Signature {
             case (.numeric, nil): break
             }
         }
-        guard levelCount <= Self.maximumLevels else { return "its features list \(levelCount) levels; at most \(Self.maximumLevels) are supported" }
+        guard levelCount <= Self.maximumLevels else {
+            return "its features list \(levelCount) levels; at most \(Self.maximumLevels) are supported"
+        }
         switch (task, classes) {
         case (.regression, .some): return "a regression model lists classes"
         case (.classification, nil): return "a classifier needs at least two classes"

@@ -34,14 +34,16 @@ extension CompiledModel {
                     row[feature] = .nan
                 } else if let levels = codes[feature] {
                     // Numbers written differently from the training text ("1.0" for "1") still find their level.
-                    row[feature] = levels[String(decoding: field, as: UTF8.self)]
+                    row[feature] =
+                        levels[String(decoding: field, as: UTF8.self)]
                         ?? parseNumber(field).flatMap { levels[NumberText.format($0)] } ?? .nan
                 } else if let value = parseNumber(field) {
                     row[feature] = value
                 } else {
                     throw MLOpsError(
                         .invalidInput,
-                        "'\(path)' line \(rowNumber): feature '\(signature.features[feature].name)' must be numeric, not '\(String(decoding: field, as: UTF8.self))'")
+                        "'\(path)' line \(rowNumber): feature '\(signature.features[feature].name)' must be numeric, not '\(String(decoding: field, as: UTF8.self))'"
+                    )
                 }
             }
             if column == targets.count - 1 {

@@ -54,7 +54,8 @@ public struct CSVReader: Sendable {
             } else {
                 encoders[column]?.append(present ? field : nil)
             }
-        } header: { _ throws(MLOpsError) in }
+        } header: { _ throws(MLOpsError) in
+        }
 
         var columns: [Column] = []
         for (index, name) in header.enumerated() {
@@ -123,7 +124,8 @@ public struct CSVReader: Sendable {
         func endField() throws(MLOpsError) {
             if record == 0 {
                 guard names.count < Self.maximumColumns else {
-                    throw malformed("the header has more than \(Self.maximumColumns) columns; this is not a table mlops can read")
+                    throw malformed(
+                        "the header has more than \(Self.maximumColumns) columns; this is not a table mlops can read")
                 }
                 names.append(String(decoding: field, as: UTF8.self))
             } else {
@@ -216,7 +218,8 @@ public struct CSVReader: Sendable {
             }
             // Checked once per chunk: a file with no line breaks (`/dev/zero`) must not grow one field forever.
             guard field.count <= Self.maximumFieldBytes else {
-                throw malformed("a field is longer than \(Self.maximumFieldBytes >> 20) MiB; this is not a table mlops can read")
+                throw malformed(
+                    "a field is longer than \(Self.maximumFieldBytes >> 20) MiB; this is not a table mlops can read")
             }
         }
         switch state {
@@ -238,7 +241,8 @@ func parseNumber(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
     guard let first = field.first, field.count < 64 else { return nil }
     let startsWell = (first >= 0x30 && first <= 0x39) || first == 0x2D || first == 0x2B || first == 0x2E
     guard startsWell else { return nil }
-    for byte in field where byte == 0x78 || byte == 0x58 || byte == 0x69 || byte == 0x49 || byte == 0x6E
+    for byte in field
+    where byte == 0x78 || byte == 0x58 || byte == 0x69 || byte == 0x49 || byte == 0x6E
         || byte == 0x4E
     {
         return nil  // x X i I n N: hex, inf, nan

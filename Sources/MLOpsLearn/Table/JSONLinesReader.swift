@@ -17,7 +17,9 @@ public struct JSONLinesReader: Sendable {
         // Read whole, so only a regular file: a device or pipe (`/dev/zero`) could be endless.
         var info = stat()
         if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
-            throw MLOpsError(.invalidInput, "'\(path)' is not a regular file; JSON Lines are read from files", hint: "write the data to a file first")
+            throw MLOpsError(
+                .invalidInput, "'\(path)' is not a regular file; JSON Lines are read from files",
+                hint: "write the data to a file first")
         }
         let data: Data
         do {

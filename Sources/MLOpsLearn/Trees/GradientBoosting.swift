@@ -113,7 +113,9 @@ enum GradientBoosting {
                                         for position in range { outputScores[Int(indices[position])] += value }
                                     }
                                 } else if let outputScores {
-                                    for row in 0..<rows { outputScores[row] += tree.leafValues[tree.leaf(row: row, in: data)] }
+                                    for row in 0..<rows {
+                                        outputScores[row] += tree.leafValues[tree.leaf(row: row, in: data)]
+                                    }
                                 }
                                 if let validationData, let validationBase = buffers.validationScores.baseAddress {
                                     let outputScores = validationBase + output * validationRows

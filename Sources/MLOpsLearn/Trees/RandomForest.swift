@@ -74,4 +74,3 @@ enum RandomForest {
         return TreeEnsemble(baseScores: [Double](repeating: 0, count: outputs), averaged: true, trees: slots.collect())
     }
 }
-

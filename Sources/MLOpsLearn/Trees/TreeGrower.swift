@@ -56,7 +56,9 @@ struct GrownTree {
             } else {
                 thresholds.append(0)
                 // Levels beyond the 255th shared the missing bin in training, so they go where missing values go.
-                let overflow = defaultLeft[node] ? Array(featureBins.valueBins..<max(featureBins.valueBins, featureBins.levelCount)) : []
+                let overflow =
+                    defaultLeft[node]
+                    ? Array(featureBins.valueBins..<max(featureBins.valueBins, featureBins.levelCount)) : []
                 categories.append((0..<featureBins.valueBins).filter { goesLeft[node][$0] } + overflow)
             }
         }
@@ -164,8 +166,9 @@ final class TreeGrower {
         var tree = GrownTree()
         let isIdentity = sample == nil
         let histogram = takeHistogram()
-        build(histogram, range: root.range, contiguous: isIdentity, features: features, gradients: gradients,
-              hessians: hessians, constantHessian: constantHessian)
+        build(
+            histogram, range: root.range, contiguous: isIdentity, features: features, gradients: gradients,
+            hessians: hessians, constantHessian: constantHessian)
         leaves[0].histogram = histogram
         leaves[0].split = bestSplit(for: leaves[0], features: features, parameters: parameters, generator: &generator)
         if leaves[0].split == nil { release(&leaves[0]) }
@@ -197,7 +200,11 @@ final class TreeGrower {
             tree.left.append(0)
             tree.right.append(0)
             if parentLeaf.parent >= 0 {
-                if parentLeaf.isLeft { tree.left[parentLeaf.parent] = node } else { tree.right[parentLeaf.parent] = node }
+                if parentLeaf.isLeft {
+                    tree.left[parentLeaf.parent] = node
+                } else {
+                    tree.right[parentLeaf.parent] = node
+                }
             }
 
             let middle = partition(parentLeaf.range, split: split)
@@ -220,8 +227,9 @@ final class TreeGrower {
             if let parentHistogram = parentLeaf.histogram, leftSplittable || rightSplittable {
                 let smallerIsLeft = leftRange.count <= rightRange.count
                 let small = takeHistogram()
-                build(small, range: smallerIsLeft ? leftRange : rightRange, contiguous: false, features: features,
-                      gradients: gradients, hessians: hessians, constantHessian: constantHessian)
+                build(
+                    small, range: smallerIsLeft ? leftRange : rightRange, contiguous: false, features: features,
+                    gradients: gradients, hessians: hessians, constantHessian: constantHessian)
                 subtract(small, from: parentHistogram, features: features)
                 if smallerIsLeft {
                     leftLeaf.histogram = small
@@ -251,7 +259,11 @@ final class TreeGrower {
 
         for (number, leaf) in leaves.enumerated() {
             if leaf.parent >= 0 {
-                if leaf.isLeft { tree.left[leaf.parent] = -(number + 1) } else { tree.right[leaf.parent] = -(number + 1) }
+                if leaf.isLeft {
+                    tree.left[leaf.parent] = -(number + 1)
+                } else {
+                    tree.right[leaf.parent] = -(number + 1)
+                }
             }
             tree.leafValues.append(-leaf.gradient / (leaf.hessian + parameters.l2) * parameters.shrinkage)
             tree.leafRanges.append(leaf.range)
@@ -347,7 +359,9 @@ final class TreeGrower {
                         position += 1
                     }
                     for index in 0..<stride {
-                        slots[index] = (lanes[index] + lanes[stride + index]) + (lanes[2 * stride + index] + lanes[3 * stride + index])
+                        slots[index] =
+                            (lanes[index] + lanes[stride + index])
+                            + (lanes[2 * stride + index] + lanes[3 * stride + index])
                     }
                 }
             } else {
@@ -364,7 +378,9 @@ final class TreeGrower {
         }
     }
 
-    private func subtract(_ small: UnsafeMutablePointer<Double>, from parent: UnsafeMutablePointer<Double>, features: [Int]) {
+    private func subtract(
+        _ small: UnsafeMutablePointer<Double>, from parent: UnsafeMutablePointer<Double>, features: [Int]
+    ) {
         for feature in features {
             let start = data.histogramOffsets[feature] * 3
             for slot in start..<(start + data.features[feature].binCount * 3) { parent[slot] -= small[slot] }

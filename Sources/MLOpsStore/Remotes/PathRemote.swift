@@ -27,7 +27,8 @@ public struct PathRemote: RemoteStorage {
             }
             var ids = Set<ObjectID>()
             let algorithmDirectory = root + "/" + ObjectID.algorithm
-            for shard in try DirectoryListing.names(in: algorithmDirectory, missingIsEmpty: true) where shard.utf8.count == 2 {
+            for shard in try DirectoryListing.names(in: algorithmDirectory, missingIsEmpty: true)
+            where shard.utf8.count == 2 {
                 for rest in try DirectoryListing.names(in: algorithmDirectory + "/" + shard, missingIsEmpty: true) {
                     if let id = try? ObjectID(parsing: ObjectID.algorithm + ":" + shard + rest) { ids.insert(id) }
                 }
@@ -45,7 +46,8 @@ public struct PathRemote: RemoteStorage {
                 let source = try OpenFile.reading(path)
                 let target = try OpenFile.creating(staging, mode: 0o444)
                 // Hashing while copying refuses to spread a corrupt local object.
-                let outcome = try HashingCopy.copyUnchanging(from: source, to: target, size: Int64(try source.status().st_size))
+                let outcome = try HashingCopy.copyUnchanging(
+                    from: source, to: target, size: Int64(try source.status().st_size))
                 guard outcome.id == id else {
                     throw MLOpsError(
                         .integrity, "the cached object \(id) is corrupt; it was not pushed",
@@ -68,21 +70,27 @@ public struct PathRemote: RemoteStorage {
             var removed = 0
             for shard in try DirectoryListing.names(in: objects, missingIsEmpty: true) {
                 let directory = objects + "/" + shard
-                for name in try DirectoryListing.names(in: directory, missingIsEmpty: true) where ObjectStore.isStagingName(name) {
+                for name in try DirectoryListing.names(in: directory, missingIsEmpty: true)
+                where ObjectStore.isStagingName(name) {
                     var info = stat()
                     let path = directory + "/" + name
-                    if lstat(path, &info) == 0, TimeInterval(info.st_mtim.tv_sec) < cutoff, unlink(path) == 0 { removed += 1 }
+                    if lstat(path, &info) == 0, TimeInterval(info.st_mtim.tv_sec) < cutoff, unlink(path) == 0 {
+                        removed += 1
+                    }
                 }
             }
             return removed
         }
     }
 
-    public func download(_ id: ObjectID, to path: String, duplicates: [HashingCopy.Duplicate]) async throws -> HashingCopy.Outcome {
+    public func download(_ id: ObjectID, to path: String, duplicates: [HashingCopy.Duplicate]) async throws
+        -> HashingCopy.Outcome
+    {
         let source = root + "/" + id.relativePath
         return try await BlockingWork.run {
             guard access(source, F_OK) == 0 else {
-                throw MLOpsError(.notFound, "object \(id) is not on the remote '\(root)'", hint: "push it from a clone that has it")
+                throw MLOpsError(
+                    .notFound, "object \(id) is not on the remote '\(root)'", hint: "push it from a clone that has it")
             }
             let input = try OpenFile.readingRegularFile(source)
             let output = try OpenFile.creating(path, mode: 0o444)
@@ -95,7 +103,10 @@ public struct PathRemote: RemoteStorage {
     public func listDocuments(in folder: String) async throws -> Set<String> {
         let directory = root + "/" + folder
         return try await BlockingWork.run {
-            Set(try DirectoryListing.names(in: directory, missingIsEmpty: true).filter { !ObjectStore.isStagingName($0) })
+            Set(
+                try DirectoryListing.names(in: directory, missingIsEmpty: true).filter {
+                    !ObjectStore.isStagingName($0)
+                })
         }
     }
 

@@ -24,7 +24,8 @@ public protocol RemoteStorage: Sendable {
     /// Copies object `id` from the remote into the file at `path`, which it creates or truncates, and into each
     /// of `duplicates` (a workspace copy `pull` writes from the same bytes), and returns the id its bytes hash to
     /// and their size.
-    func download(_ id: ObjectID, to path: String, duplicates: [HashingCopy.Duplicate]) async throws -> HashingCopy.Outcome
+    func download(_ id: ObjectID, to path: String, duplicates: [HashingCopy.Duplicate]) async throws
+        -> HashingCopy.Outcome
     /// The names of the documents in `folder` (empty when the folder does not exist).
     func listDocuments(in folder: String) async throws -> Set<String>
     /// Writes document `name` in `folder`, whole or not at all, replacing one of the same name.

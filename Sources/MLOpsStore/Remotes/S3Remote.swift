@@ -48,7 +48,8 @@ public final class S3Remote: RemoteStorage {
     /// Prepares a client for `settings`; `connections` bounds the connections per host (one per transfer job).
     public init(settings: Settings, credentials: SignatureV4.Credentials, connections: Int = 8) throws {
         guard settings.url.hasPrefix("s3://") else {
-            throw MLOpsError(.invalidInput, "'\(settings.url)' is not an S3 URL", hint: "write s3://<bucket>[/<prefix>]")
+            throw MLOpsError(
+                .invalidInput, "'\(settings.url)' is not an S3 URL", hint: "write s3://<bucket>[/<prefix>]")
         }
         let path = settings.url.dropFirst("s3://".count)
         let bucket = String(path.prefix { $0 != "/" })
@@ -60,7 +61,9 @@ public final class S3Remote: RemoteStorage {
         location = settings.url
         pathStyle = settings.pathStyle
         let endpoint = settings.endpoint ?? "https://s3.\(settings.region).amazonaws.com"
-        guard let components = URLComponents(string: endpoint), let scheme = components.scheme, let host = components.host else {
+        guard let components = URLComponents(string: endpoint), let scheme = components.scheme,
+            let host = components.host
+        else {
             throw MLOpsError(.invalidInput, "'\(endpoint)' is not an endpoint URL", hint: "write http(s)://host[:port]")
         }
         self.scheme = scheme
@@ -69,7 +72,8 @@ public final class S3Remote: RemoteStorage {
         signer = SignatureV4(credentials: credentials, region: settings.region)
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(Int64(Self.readTimeoutSeconds)))
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(connections, 1))
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(connections, 1))
         // Refused connections fail at once and go through the same backoff as 5xx answers (below), instead of
         // the client's own retrying until the connect timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
@@ -119,13 +123,17 @@ public final class S3Remote: RemoteStorage {
                     "PUT", key: key(id), query: [("partNumber", String(parts.count + 1)), ("uploadId", uploadID)],
                     body: bytes, expect: [200])
                 guard let etag = answer.headers.first(name: "etag") else {
-                    throw MLOpsError(.failure, "the remote '\(location)' returned no ETag for part \(parts.count + 1) of \(id)")
+                    throw MLOpsError(
+                        .failure, "the remote '\(location)' returned no ETag for part \(parts.count + 1) of \(id)")
                 }
                 parts.append(etag)
                 offset += Int64(count)
             }
-            let manifest = "<CompleteMultipartUpload>"
-                + parts.enumerated().map { "<Part><PartNumber>\($0.offset + 1)</PartNumber><ETag>\(XMLFields.escape($0.element))</ETag></Part>" }.joined()
+            let manifest =
+                "<CompleteMultipartUpload>"
+                + parts.enumerated().map {
+                    "<Part><PartNumber>\($0.offset + 1)</PartNumber><ETag>\(XMLFields.escape($0.element))</ETag></Part>"
+                }.joined()
                 + "</CompleteMultipartUpload>"
             let completed = try await send(
                 "POST", key: key(id), query: [("uploadId", uploadID)], body: Array(manifest.utf8), expect: [200])
@@ -157,23 +165,31 @@ public final class S3Remote: RemoteStorage {
                 if let started, started < cutoff { abandoned.append((key, uploadID)) }
             }
             let truncated = XMLFields.values(of: "IsTruncated", in: body).first == "true"
-            let next = (XMLFields.values(of: "NextKeyMarker", in: body).first, XMLFields.values(of: "NextUploadIdMarker", in: body).first)
+            let next = (
+                XMLFields.values(of: "NextKeyMarker", in: body).first,
+                XMLFields.values(of: "NextUploadIdMarker", in: body).first
+            )
             markers = truncated ? next.0.flatMap { key in next.1.map { (key, $0) } } : nil
         } while markers != nil
         for upload in abandoned {
-            _ = try await send("DELETE", key: upload.key, query: [("uploadId", upload.uploadID)], expect: [204, 200, 404])
+            _ = try await send(
+                "DELETE", key: upload.key, query: [("uploadId", upload.uploadID)], expect: [204, 200, 404])
         }
         return abandoned.count
     }
 
-    public func download(_ id: ObjectID, to path: String, duplicates: [HashingCopy.Duplicate]) async throws -> HashingCopy.Outcome {
+    public func download(_ id: ObjectID, to path: String, duplicates: [HashingCopy.Duplicate]) async throws
+        -> HashingCopy.Outcome
+    {
         try await withRetries { () async throws -> HashingCopy.Outcome in
             let file = try OpenFile.replacing(path, mode: 0o444)
             let response = try await self.execute("GET", key: self.key(id), query: [], body: nil, payloadHash: nil)
             guard response.status == .ok else {
                 let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
                 if response.status == .notFound {
-                    throw MLOpsError(.notFound, "object \(id) is not on the remote '\(self.location)'", hint: "push it from a clone that has it")
+                    throw MLOpsError(
+                        .notFound, "object \(id) is not on the remote '\(self.location)'",
+                        hint: "push it from a clone that has it")
                 }
                 throw self.failure(status: Int(response.status.code), body: text, key: self.key(id))
             }
@@ -189,7 +205,8 @@ public final class S3Remote: RemoteStorage {
             // The bytes just written are in the page cache: duplicates are copied from there by the kernel.
             let written = try OpenFile.reading(path)
             for duplicate in duplicates {
-                try KernelCopy.copy(from: written.descriptor, to: duplicate.descriptor, size: size, path: duplicate.path)
+                try KernelCopy.copy(
+                    from: written.descriptor, to: duplicate.descriptor, size: size, path: duplicate.path)
             }
             return HashingCopy.Outcome(id: ObjectID(digest: hasher.finalize()), size: size)
         }
@@ -230,7 +247,8 @@ public final class S3Remote: RemoteStorage {
             for key in XMLFields.values(of: "Key", in: body) where key.count > keyPrefix.count {
                 names.append(String(key.dropFirst(keyPrefix.count)))
             }
-            token = XMLFields.values(of: "IsTruncated", in: body).first == "true"
+            token =
+                XMLFields.values(of: "IsTruncated", in: body).first == "true"
                 ? XMLFields.values(of: "NextContinuationToken", in: body).first : nil
         } while token != nil
         return names
@@ -260,7 +278,9 @@ public final class S3Remote: RemoteStorage {
         let hash = payloadHash ?? body.map { SignatureV4.hex(SHA256.hash(data: $0)) } ?? SignatureV4.emptyPayloadHash
         var headers = [("host", host)]
         if let body { headers.append(("content-length", String(body.count))) }
-        for (name, value) in signer.sign(method: method, path: path, query: query, headers: headers, payloadHash: hash, date: Date()) {
+        for (name, value) in signer.sign(
+            method: method, path: path, query: query, headers: headers, payloadHash: hash, date: Date())
+        {
             request.headers.add(name: name, value: value)
         }
         if let body {
@@ -272,7 +292,8 @@ public final class S3Remote: RemoteStorage {
 
     /// Sends a request with retries and returns its headers and body text; statuses outside `expect` throw.
     private func send(
-        _ method: String, key: String?, query: [(String, String)] = [], body: [UInt8]? = nil, payloadHash: String? = nil,
+        _ method: String, key: String?, query: [(String, String)] = [], body: [UInt8]? = nil,
+        payloadHash: String? = nil,
         expect: Set<UInt>
     ) async throws -> Answer {
         try await withRetries {
@@ -352,7 +373,8 @@ public final class S3Remote: RemoteStorage {
                     + "or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
         }
         if code == "NoSuchBucket" {
-            return MLOpsError(.notFound, "the bucket '\(bucket)' does not exist on the remote '\(location)'", hint: "create it first")
+            return MLOpsError(
+                .notFound, "the bucket '\(bucket)' does not exist on the remote '\(location)'", hint: "create it first")
         }
         return MLOpsError(.failure, "the remote '\(location)' answered \(code)\(message) for \(key ?? "/")")
     }
@@ -374,7 +396,8 @@ enum XMLFields {
         var rest = text[...]
         let open = "<\(element)>"
         let close = "</\(element)>"
-        while let start = rest.range(of: open), let end = rest.range(of: close, range: start.upperBound..<rest.endIndex) {
+        while let start = rest.range(of: open), let end = rest.range(of: close, range: start.upperBound..<rest.endIndex)
+        {
             values.append(unescape(String(rest[start.upperBound..<end.lowerBound])))
             rest = rest[end.upperBound...]
         }
