@@ -44,10 +44,15 @@ public final class S3TestServer: @unchecked Sendable {
     @discardableResult
     public func command(_ line: String) throws -> (requests: Int, byMethod: [String: Int]) {
         input.write(Data((line + "\n").utf8))
-        let answer =
-            try JSONSerialization.jsonObject(with: Data(try Self.readLine(output, buffer: &buffered).utf8))
-            as? [String: Any]
-        return (answer?["requests"] as? Int ?? -1, answer?["by_method"] as? [String: Int] ?? [:])
+        let reply = try Self.readLine(output, buffer: &buffered)
+        guard let answer = try JSONSerialization.jsonObject(with: Data(reply.utf8)) as? [String: Any],
+            let requests = answer["requests"] as? Int, let byMethod = answer["by_method"] as? [String: Int]
+        else {
+            throw NSError(
+                domain: "S3TestServer", code: 1,
+                userInfo: [NSLocalizedDescriptionKey: "the answer to '\(line)' is not request counts: \(reply)"])
+        }
+        return (requests, byMethod)
     }
 
     /// Runs the AWS CLI against the server with the test credentials.

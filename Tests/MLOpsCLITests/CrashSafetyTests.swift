@@ -28,27 +28,39 @@ import Testing
     }
 
     /// Kills `mlops arguments` at random moments, then expects `fsck` to find nothing corrupt or invalid, and
-    /// nothing missing unless `missingAllowed` (a killed `pull` has not fetched everything yet).
+    /// nothing missing unless `missingAllowed` (a killed `pull` has not fetched everything yet). The moments fall
+    /// within the time the whole command takes on this machine (measured on a copy of the repository), so the
+    /// kills land while it works. Returns how many rounds a kill interrupted (the others had finished first):
+    /// callers expect some, or nothing was tested.
+    @discardableResult
     func killAtRandomPoints(
         _ arguments: [String], rounds: Int, missingAllowed: Bool = false, afterEach check: () throws -> Void
-    ) throws {
+    ) throws -> Int {
+        let whole = try microseconds(arguments)
+        var interrupted = 0
         for _ in 0..<rounds {
             let process = try CLIRunner.launch(arguments, in: root)
-            usleep(useconds_t(random.integer(in: 5_000...250_000)))
+            usleep(useconds_t(random.integer(in: max(1_000, whole / 10)...max(2_000, whole * 9 / 10))))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            let fsck = try CLIRunner.execute(["fsck", "--json"], in: root)
-            let report = try #require(
-                try fsck.json() as? [String: Any],
-                "fsck after killing \(arguments): \(fsck.standardError) \(random.replay)")
-            let damage = ["corrupt", "invalid_pointers"] + (missingAllowed ? [] : ["missing"])
-            for key in damage {
-                #expect(
-                    (report[key] as? [Any])?.isEmpty == true,
-                    "fsck after killing \(arguments): \(key) \(report[key] ?? "") \(random.replay)")
-            }
+            if process.terminationReason == .uncaughtSignal { interrupted += 1 }
+            let report = try CLIRunner.execute(["fsck", "--json"], in: root).decode(Payload.IntegrityReport.self)
+            #expect(
+                report.corrupt.isEmpty && report.invalidPointers.isEmpty && (missingAllowed || report.missing.isEmpty),
+                "fsck after killing \(arguments): \(report) \(random.replay)")
             try check()
         }
+        return interrupted
+    }
+
+    /// How long `mlops arguments` takes from start to exit, run to completion on a copy of the repository.
+    func microseconds(_ arguments: [String]) throws -> Int {
+        let copy = try TemporaryDirectory()
+        let copied = try CLIRunner.execute(program: "/bin/cp", ["-a", root + "/.", copy.path], in: root)
+        try #require(copied.exitCode == 0, "\(copied.standardError)")
+        let started = Date()
+        _ = try CLIRunner.execute(arguments, in: copy.path)
+        return Int(Date().timeIntervalSince(started) * 1e6)
     }
 
     /// Files that exist must be whole: the expected bytes, never a prefix.
@@ -59,15 +71,18 @@ import Testing
     }
 
     @Test func addCheckoutAndGCSurviveSIGKILL() throws {
-        try killAtRandomPoints(["add", "data"], rounds: 6, afterEach: workspaceFilesAreWhole)
+        let adds = try killAtRandomPoints(["add", "data"], rounds: 6, afterEach: workspaceFilesAreWhole)
+        #expect(adds > 0, "no kill landed while add ran \(random.replay)")
         #expect(try CLIRunner.execute(["add", "data"], in: root).exitCode == 0)
         #expect(try CLIRunner.execute(["status", "--exit-code"], in: root).exitCode == 0)
 
+        var checkouts = 0
         for _ in 0..<6 {
             try? FileManager.default.removeItem(atPath: directory.url("data/part3"))
             try? FileManager.default.removeItem(atPath: directory.url("data/part0/file0.bin"))
-            try killAtRandomPoints(["checkout"], rounds: 1, afterEach: workspaceFilesAreWhole)
+            checkouts += try killAtRandomPoints(["checkout"], rounds: 1, afterEach: workspaceFilesAreWhole)
         }
+        #expect(checkouts > 0, "no kill landed while checkout ran \(random.replay)")
         #expect(try CLIRunner.execute(["checkout"], in: root).exitCode == 0)
         try workspaceFilesAreWhole()
         #expect(try CLIRunner.execute(["status", "--exit-code"], in: root).exitCode == 0)
@@ -76,7 +91,8 @@ import Testing
         try Fixtures.write("other\n", to: directory.url("small.txt"))
         #expect(try CLIRunner.execute(["add", "small.txt"], in: root).exitCode == 0)
         #expect(try CLIRunner.execute(["rm", "data"], in: root).exitCode == 0)
-        try killAtRandomPoints(["gc"], rounds: 3, afterEach: {})
+        #expect(
+            try killAtRandomPoints(["gc"], rounds: 3, afterEach: {}) > 0, "gc was never interrupted \(random.replay)")
         #expect(try CLIRunner.execute(["gc"], in: root).exitCode == 0)
         #expect(try CLIRunner.execute(["status", "--exit-code"], in: root).exitCode == 0)
         try workspaceFilesAreWhole()
@@ -91,9 +107,10 @@ import Testing
         for _ in 0..<96 { try handle.write(contentsOf: chunk) }
         try handle.close()
         let hash = try Fixtures.sha256sum(directory.url("big.bin"))
-        try killAtRandomPoints(["add", "big.bin"], rounds: 8) { () throws in
+        let interrupted = try killAtRandomPoints(["add", "big.bin"], rounds: 8) { () throws in
             #expect(try Fixtures.sha256sum(directory.url("big.bin")) == hash)
         }
+        #expect(interrupted > 0, "no kill landed while add ran \(random.replay)")
         #expect(try CLIRunner.execute(["add", "big.bin"], in: root).exitCode == 0)
         #expect(try CLIRunner.execute(["status", "--exit-code"], in: root).exitCode == 0)
         #expect(try Fixtures.sha256sum(directory.url("big.bin")) == hash)
@@ -106,11 +123,14 @@ import Testing
         let share = try TemporaryDirectory()
         #expect(try CLIRunner.execute(["remote", "add", "share", share.path], in: root).exitCode == 0)
         #expect(try CLIRunner.execute(["push"], in: root).exitCode == 0)
+        var pulls = 0
         for _ in 0..<6 {
             for part in 0..<5 { try? FileManager.default.removeItem(atPath: directory.url("data/part\(part)")) }
             try? FileManager.default.removeItem(atPath: directory.url(".mlops/objects"))
-            try killAtRandomPoints(["pull"], rounds: 1, missingAllowed: true, afterEach: workspaceFilesAreWhole)
+            pulls += try killAtRandomPoints(
+                ["pull"], rounds: 1, missingAllowed: true, afterEach: workspaceFilesAreWhole)
         }
+        #expect(pulls > 0, "no kill landed while pull ran \(random.replay)")
         #expect(try CLIRunner.execute(["pull"], in: root).exitCode == 0)
         try workspaceFilesAreWhole()
         #expect(expected.keys.allSatisfy { FileManager.default.fileExists(atPath: directory.url($0)) })

@@ -54,10 +54,10 @@ import Testing
         // An edit to a tracked git file makes the next run dirty.
         try Fixtures.write("# changed\n", to: directory.url(".gitignore"))
         let dirty = try await train(directory)
-        let dirtyRun = try #require(
-            try await CLIRunner.run(["runs", "show", dirty["run_id"] as? String ?? "", "--json"], in: directory.path)
-                .json() as? [String: Any])
-        #expect((dirtyRun["git"] as? [String: Any])?["dirty"] as? Bool == true)
+        let dirtyID = try #require(dirty["run_id"] as? String)
+        let dirtyRun = try await CLIRunner.run(["runs", "show", dirtyID, "--json"], in: directory.path)
+            .decode(Payload.Run.self)
+        #expect(dirtyRun.git.dirty)
     }
 
     @Test func trainingTwiceGivesTheSameModelObject() async throws {
@@ -80,9 +80,16 @@ import Testing
         let lines = try Fixtures.read(directory.url("predictions.csv")).split(separator: "\n")
         #expect(lines.first == "predicted_mpg")
         #expect(lines.count == 393)
-        // Rows stay in input order: the first car (mpg 18) is predicted below the lightest, most efficient ones.
         let values = lines.dropFirst().compactMap { Double($0) }
         #expect(values.count == 392)
+        // Rows stay in input order: the same rows in reverse give the same predictions in reverse.
+        let rows = try Fixtures.read(directory.url("auto-mpg.csv")).split(separator: "\n")
+        try Fixtures.write(
+            ([rows[0]] + rows.dropFirst().prefix(5).reversed()).joined(separator: "\n") + "\n",
+            to: directory.url("reversed.csv"))
+        let reversed = await CLIRunner.run(["predict", "run:" + runId, "--data", "reversed.csv"], in: directory.path)
+        let reversedValues = reversed.standardOutput.split(separator: "\n").dropFirst().compactMap { Double($0) }
+        #expect(reversedValues == Array(values.prefix(5).reversed()), "\(reversed.standardError)")
 
         try Fixtures.write(
             "data: auto-mpg.csv\ntarget: origin\nmodel: logistic\ncategorical: [origin]\nparams:\n  l2: 0.5\n",
@@ -215,6 +222,7 @@ import Testing
         let best = trials.filter { ($0["tags"] as? [String: String])?["best"] == "true" }
         #expect(best.count == 1)
         let scores = trials.compactMap { ($0["metrics"] as? [String: Double])?["cv_rmse"] }
+        try #require(scores.count == 4, "every trial records cv_rmse")
         #expect((best.first?["metrics"] as? [String: Double])?["cv_rmse"] == scores.min())
         #expect(best.first?["id"] as? String == outcome["best_run_id"] as? String)
         let scored = await CLIRunner.run(["predict", "run:" + tuneId, "--data", "auto-mpg.csv"], in: directory.path)
@@ -229,8 +237,11 @@ import Testing
                     "--trials", "3", "--folds", "2", "--json", "--param", "rounds=20",
                 ] + Self.mpgFeatures, in: directory.path)
             let trials = try #require((try random.json() as? [String: Any])?["trials"] as? [[String: Any]])
-            return Set(
-                trials.compactMap { ($0["params"] as? [String: String]).map { "\($0.sorted { $0.key < $1.key })" } })
+            let drawn = trials.compactMap {
+                ($0["params"] as? [String: String]).map { "\($0.sorted { $0.key < $1.key })" }
+            }
+            try #require(drawn.count == 3, "\(random.standardError)")
+            return Set(drawn)
         }
         #expect(try await draws() == (try await draws()))
 
@@ -243,6 +254,7 @@ import Testing
             ] + Self.mpgFeatures, in: directory.path)
         #expect(fromFile.exitCode == 0, "\(fromFile.standardError)")
         let fileTrials = try #require((try fromFile.json() as? [String: Any])?["trials"] as? [[String: Any]])
+        #expect(fileTrials.count == 2)
         #expect(
             fileTrials.allSatisfy {
                 ($0["params"] as? [String: String])?.keys.sorted() == ["learning_rate", "max_leaves"]
@@ -286,14 +298,15 @@ import Testing
         let outcome = try await train(directory, ["--model", "linear"])
         let runId = try #require(outcome["run_id"] as? String)
         let model = try #require(outcome["model_oid"] as? String)
-        _ = await CLIRunner.run(["gc", "-q"], in: directory.path)
+        let hex = model.dropFirst("sha256:".count)
+        let objectPath = directory.url(".mlops/objects/sha256/\(hex.prefix(2))/\(hex.dropFirst(2))")
+        #expect(await CLIRunner.run(["gc", "-q"], in: directory.path).exitCode == 0)
+        #expect(FileManager.default.fileExists(atPath: objectPath), "gc removed the model of a run")
         let kept = await CLIRunner.run(["predict", runId, "--data", "auto-mpg.csv"], in: directory.path)
         #expect(kept.exitCode == 0, "\(kept.standardError)")
         let deleted = await CLIRunner.run(["runs", "delete", String(runId.prefix(20))], in: directory.path)
         #expect(deleted.exitCode == 0)
-        _ = await CLIRunner.run(["gc", "-q"], in: directory.path)
-        let hex = model.dropFirst("sha256:".count)
-        let objectPath = directory.url(".mlops/objects/sha256/\(hex.prefix(2))/\(hex.dropFirst(2))")
+        #expect(await CLIRunner.run(["gc", "-q"], in: directory.path).exitCode == 0)
         #expect(!FileManager.default.fileExists(atPath: objectPath))
         let missing = await CLIRunner.run(["runs", "show", runId], in: directory.path)
         #expect(missing.exitCode == 8)

@@ -36,9 +36,8 @@ import Testing
     private func repro(_ directory: TemporaryDirectory, _ arguments: [String] = []) async throws -> [String: String] {
         let result = await CLIRunner.run(["repro", "--json"] + arguments, in: directory.path)
         #expect(result.exitCode == 0, "\(result.standardError)")
-        let outcomes = try #require(try result.json() as? [[String: Any]])
         return Dictionary(
-            uniqueKeysWithValues: outcomes.map { ($0["stage"] as? String ?? "", $0["action"] as? String ?? "") })
+            uniqueKeysWithValues: try result.decode([Payload.StageOutcome].self).map { ($0.stage, $0.action) })
     }
 
     private func runs(_ directory: TemporaryDirectory) throws -> [String] {

@@ -81,15 +81,14 @@ import Testing
         #expect(tooFar.exitCode == 10)
         #expect(tooFar.standardError.contains("no version held 'production' before mpg@1"))
 
-        let history = try #require(
-            try await mlops(["model", "history", "mpg", "--json"], directory).json() as? [[String: Any]])
-        let moves = history.filter { $0["alias"] as? String == "production" }.map {
-            "\($0["event"] as? String ?? "") \($0["from_version"] as? Int ?? 0)→\($0["to_version"] as? Int ?? 0)"
+        let history = try await mlops(["model", "history", "mpg", "--json"], directory)
+            .decode([Payload.RegistryEvent].self)
+        let moves = history.filter { $0.alias == "production" }.map {
+            "\($0.event) \($0.fromVersion.map(String.init) ?? "none")→\($0.toVersion.map(String.init) ?? "none")"
         }
-        #expect(moves == ["promote 0→1", "promote 1→2", "promote 2→3", "rollback 3→2", "rollback 2→1"])
-        #expect(history.filter { $0["event"] as? String == "register" }.count == 3)
-        let sequences = history.compactMap { $0["sequence"] as? Int }
-        #expect(sequences == sequences.sorted())
+        #expect(moves == ["promote none→1", "promote 1→2", "promote 2→3", "rollback 3→2", "rollback 2→1"])
+        #expect(history.filter { $0.event == "register" }.count == 3)
+        #expect(history.map(\.sequence) == history.map(\.sequence).sorted())
 
         let refused = await mlops(["model", "delete", "mpg@1"], directory)
         #expect(refused.exitCode == 9)
@@ -113,23 +112,36 @@ import Testing
         let commit = try Fixtures.git(["rev-parse", "HEAD"], in: directory.path)
         #expect(try Fixtures.git(["rev-parse", "mpg@v1^{commit}"], in: directory.path) == commit)
 
-        // Version 1 (linear) and 2 (gbdt) differ in RMSE; whichever is worse cannot replace the other.
-        let second = await mlops(["model", "promote", "mpg@2", "--to", "production", "--git-tag"], directory)
-        let current =
+        // Version 1 (linear) and 2 (gbdt) differ in RMSE on the approval data: the better one may replace the
+        // worse, never the other way round (rmse=0% allows no regression).
+        func rmse(_ version: Int) async throws -> Double {
+            let report = await mlops(
+                ["eval", "mpg@\(version)", "--data", "auto-mpg.csv", "--categorical", "origin", "--json"], directory)
+            let metrics = (try report.json() as? [String: Any])?["metrics"] as? [String: Double]
+            return try #require(metrics?["rmse"], "\(report.standardError)")
+        }
+        let (one, two) = (try await rmse(1), try await rmse(2))
+        try #require(one != two)
+        let (better, worse) = two < one ? (2, 1) : (1, 2)
+        func production() async throws -> Int? {
             (try await mlops(["model", "show", "mpg@production", "--json"], directory).json() as? [String: Any])?[
                 "version"] as? Int
-        if second.exitCode == 0 {
-            #expect(current == 2)
-            #expect(try Fixtures.git(["tag", "--list", "mpg*"], in: directory.path).split(separator: "\n").count == 3)
-        } else {
-            #expect(second.exitCode == 3)
-            #expect(second.standardError.contains("mpg@2 may not become 'production'"))
-            #expect(second.standardError.contains("registry.approval.production"))
-            #expect(current == 1)
         }
+        if better == 2 {
+            let promoted = await mlops(["model", "promote", "mpg@2", "--to", "production", "--git-tag"], directory)
+            #expect(promoted.exitCode == 0, "\(promoted.standardError)")
+            #expect(try Fixtures.git(["tag", "--list", "mpg*"], in: directory.path).split(separator: "\n").count == 3)
+        }
+        #expect(try await production() == better)
+        let refused = await mlops(["model", "promote", "mpg@\(worse)", "--to", "production"], directory)
+        #expect(refused.exitCode == 3, "\(refused.standardError)")
+        #expect(refused.standardError.contains("mpg@\(worse) may not become 'production'"))
+        #expect(refused.standardError.contains("registry.approval.production"))
+        #expect(try await production() == better)
+        // Each promotion attempt evaluated the candidate once (recorded as an eval run), besides the two above.
         let evals = try #require(
             try await mlops(["runs", "list", "--where", "kind = eval", "--json"], directory).json() as? [Any])
-        #expect(evals.count == 2)
+        #expect(evals.count == 2 + (better == 2 ? 3 : 2))
 
         try Fixtures.write(config + "registry:\n  aproval: {}\n", to: directory.url(".mlops/config.yaml"))
         #expect(await mlops(["model", "list"], directory).exitCode == 65)
@@ -176,8 +188,9 @@ import Testing
         #expect(await predicted("mpg@staging") == byVersion)
         #expect(await predicted("run:" + runs[0]) == byVersion)
         #expect(await predicted(String(runs[0].prefix(30))) == byVersion)
-        #expect(await predicted("mpg@latest") == (await predicted("mpg@2")))
-        #expect(await predicted("mpg@latest") != byVersion)
+        let latest = try #require(await predicted("mpg@latest"))
+        #expect(latest == (try #require(await predicted("mpg@2"))))
+        #expect(latest != byVersion)
 
         for (reference, code, message) in [
             ("mpg@9", Int32(8), "'mpg' has no version 9"), ("nope@1", 8, "no registered model 'nope'"),

@@ -58,6 +58,7 @@ enum BundledData {
         let expected = try #require(try ReferenceNumbers.load("learners")["logistic_origin"] as? [String: Any])
         let probabilities = try CompiledModel(model).predict(test).values
         let sklearn = try #require(expected["probabilities"] as? [Double])
+        #expect(probabilities.count == sklearn.count && !sklearn.isEmpty)
         for (ours, theirs) in zip(probabilities, sklearn) { #expect(abs(ours - theirs) < 1e-4) }
     }
 
