@@ -29,7 +29,8 @@ public enum CLIRunner {
         let stdout = CapturedOutput(isTerminal: terminal)
         let stderr = CapturedOutput(isTerminal: terminal)
         let context = CommandContext(
-            workingDirectory: directory, environment: environment, standardOutput: stdout, standardError: stderr)
+            workingDirectory: directory, environment: environment, standardOutput: stdout, standardError: stderr,
+            executable: executable)
         let code = await CommandRunner.run(arguments, context: context)
         return CLIResult(exitCode: code, standardOutput: stdout.text, standardError: stderr.text)
     }

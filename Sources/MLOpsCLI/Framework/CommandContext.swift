@@ -14,17 +14,35 @@ public struct CommandContext: Sendable {
     public var standardError: any TextOutput
     /// The clock, so tests can pin time.
     public var now: @Sendable () -> Date
+    /// The absolute path of the mlops executable this command runs as: what git hooks and pipeline stages call
+    /// back. (Tests running commands in-process give the built binary.)
+    public var executable: String
 
     /// A context with explicit parts.
     public init(
         workingDirectory: String, environment: [String: String], standardOutput: any TextOutput,
-        standardError: any TextOutput, now: @escaping @Sendable () -> Date = { Date() }
+        standardError: any TextOutput, now: @escaping @Sendable () -> Date = { Date() },
+        executable: String = CommandContext.runningExecutable
     ) {
         self.workingDirectory = workingDirectory
         self.environment = environment
         self.standardOutput = standardOutput
         self.standardError = standardError
         self.now = now
+        self.executable = executable
+    }
+
+    /// This process's executable: `/proc/self/exe` where there is one, else `argv[0]` made absolute (when run
+    /// by name, found on `PATH`). Never the working directory plus the name the shell was given.
+    public static var runningExecutable: String {
+        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return resolved
+        }
+        let name = CommandLine.arguments.first ?? "mlops"
+        if name.contains("/") { return URL(fileURLWithPath: name).standardizedFileURL.path }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first(where: FileManager.default.isExecutableFile)
+            ?? name
     }
 
     /// The real process's context: its directory, environment, stdout and stderr.

@@ -14,8 +14,11 @@ public enum CommandRunner {
 
     /// Runs `arguments` (without the program name) in `context` and returns the process exit code.
     public static func run(_ arguments: [String], context: CommandContext) async -> Int32 {
-        if arguments == ["help", "exit-codes"] {
-            context.standardOutput.write(ExitStatus.renderedTable)
+        // Before `--`, which starts the command `mlops run` runs, `--json` asks for JSON even when parsing fails.
+        let json = arguments.prefix { $0 != "--" }.contains("--json")
+        if arguments.filter({ $0 != "--json" }) == ["help", "exit-codes"] {
+            context.standardOutput.write(
+                json ? ((try? Output.json(ExitStatus.table)) ?? "[]") + "\n" : ExitStatus.renderedTable)
             return 0
         }
         let arguments = GlobalOptions.movingLeadingOptions(arguments)
@@ -23,7 +26,7 @@ public enum CommandRunner {
         do {
             command = try MLOps.parseAsRoot(arguments)
         } catch {
-            return report(parsingError: error, context: context)
+            return report(parsingError: error, json: json, context: context)
         }
         guard let contextCommand = command as? any ContextCommand else {
             // Built-in commands such as `help` render through ArgumentParser.
@@ -36,7 +39,7 @@ public enum CommandRunner {
                 }
                 return 0
             } catch {
-                return report(parsingError: error, context: context)
+                return report(parsingError: error, json: json, context: context)
             }
         }
         do {
@@ -57,7 +60,9 @@ public enum CommandRunner {
         }
     }
 
-    private static func report(parsingError error: any Error, context: CommandContext) -> Int32 {
+    /// A failure to parse the command line (or `help`/`--version` output, which ArgumentParser reports the same
+    /// way with exit code 0). Under `--json` a failure is also the JSON error document, as every other failure is.
+    private static func report(parsingError error: any Error, json: Bool, context: CommandContext) -> Int32 {
         let message = MLOps.fullMessage(for: error)
         let code = MLOps.exitCode(for: error).rawValue
         if code == 0 {
@@ -65,6 +70,13 @@ public enum CommandRunner {
             return 0
         }
         context.standardError.write(message + "\n")
+        if json {
+            let kind: MLOpsError.Code = code == ExitStatus.code(for: .usage) ? .usage : .failure
+            let payload = ErrorPayload(
+                error: .init(
+                    code: kind.rawValue, message: MLOps.message(for: error), hint: "see `mlops help`", exitCode: code))
+            if let document = try? Output.json(payload) { context.standardOutput.write(document + "\n") }
+        }
         return code
     }
 

@@ -47,6 +47,7 @@ extension MLOps {
             options.dryRun = dryRun
             options.keepGoing = keepGoing
             options.jobs = jobs
+            options.executable = context.executable
             let repository = try repository(context)
             let outcomes: [StageOutcome]
             do {

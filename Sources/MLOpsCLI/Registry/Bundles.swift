@@ -32,16 +32,25 @@ extension MLOps {
 
         func run(in context: CommandContext) async throws {
             if format == .onnx {
-                let bytes = try repository(context).exportONNX(model, to: output, workingDirectory: directory(context))
-                try self.output(context).render(["output": output, "bytes": String(bytes)]) { _ in
-                    "Wrote \(model) as ONNX to \(output) (\(ByteCount.format(Int64(bytes)))).\n"
+                let (bytes, resolved) = try repository(context).exportONNX(
+                    model, to: output, workingDirectory: directory(context))
+                let payload = ["output": output, "bytes": String(bytes), "model": resolved.resolved]
+                try self.output(context).render(payload) { _ in
+                    "Wrote \(Self.naming(model, resolved.resolved)) as ONNX to \(output) "
+                        + "(\(ByteCount.format(Int64(bytes)))).\n"
                 }
                 return
             }
             let summary = try repository(context).exportBundle(model, to: output, workingDirectory: directory(context))
+            let resolved = summary.manifest.name.flatMap { name in summary.manifest.version.map { "\(name)@\($0)" } }
             try self.output(context).render(summary) { _ in
-                "Wrote \(model) to \(output) (\(ByteCount.format(Int64(summary.bytes)))).\n"
+                "Wrote \(Self.naming(model, resolved ?? model)) to \(output) (\(ByteCount.format(Int64(summary.bytes)))).\n"
             }
+        }
+
+        /// `mpg@production (mpg@4)`: the reference as given and, when it differs, the version it named.
+        static func naming(_ given: String, _ resolved: String) -> String {
+            given == resolved ? given : "\(given) (\(resolved))"
         }
     }
 

@@ -31,8 +31,7 @@ extension MLOps.Hooks {
         var chain = false
 
         func run(in context: CommandContext) async throws {
-            let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
-            let changes = try repository(context).installHooks(chain: chain, executable: executable)
+            let changes = try repository(context).installHooks(chain: chain, executable: context.executable)
             try output(context).render(changes) { _ in
                 changes.map { "\($0.action) \($0.hook.rawValue) (\($0.path))\n" }.joined()
             }

@@ -91,14 +91,17 @@ extension Repository {
         return BundleSummary(output: path, bytes: size, manifest: manifest)
     }
 
-    /// Writes a model (any reference) as ONNX (see `ONNXExport`), atomically; returns the bytes written.
-    public func exportONNX(_ reference: String, to output: String, workingDirectory: String) throws -> Int {
+    /// Writes a model (any reference) as ONNX (see `ONNXExport`), atomically; returns the bytes written and
+    /// what the reference resolved to.
+    public func exportONNX(
+        _ reference: String, to output: String, workingDirectory: String
+    ) throws -> (bytes: Int, model: ResolvedModel) {
         let resolved = try resolveModel(reference)
         let bytes = try ONNXExport.encode(resolved.model, producerVersion: ToolVersion.current)
         let path = WorkspacePath.absolute(output, relativeTo: workingDirectory)
         try requireSafeOutput(path, given: output)
         try AtomicFile.write(bytes: bytes, to: path)
-        return bytes.count
+        return (bytes.count, resolved)
     }
 
     /// Registers the model of a bundle as the next version of `name` (default: its name in the bundle), with its

@@ -60,10 +60,8 @@ public final class MetadataDatabase: Sendable {
     func read<Value>(_ body: (Database) throws -> Value) throws -> Value {
         do {
             return try pool.read(body)
-        } catch let error as MLOpsError {
-            throw error
         } catch {
-            throw MLOpsError(.failure, "cannot read the metadata database '\(path)'", cause: error)
+            throw described(error, "cannot read the metadata database")
         }
     }
 
@@ -71,10 +69,8 @@ public final class MetadataDatabase: Sendable {
     func read<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws -> Value {
         do {
             return try await pool.read(body)
-        } catch let error as MLOpsError {
-            throw error
         } catch {
-            throw MLOpsError(.failure, "cannot read the metadata database '\(path)'", cause: error)
+            throw described(error, "cannot read the metadata database")
         }
     }
 
@@ -83,18 +79,23 @@ public final class MetadataDatabase: Sendable {
     func write<Value>(_ body: (Database) throws -> Value) throws -> Value {
         do {
             return try pool.write(body)
-        } catch let error as MLOpsError {
-            throw error
-        } catch let error as DatabaseError
-            where error.resultCode == .SQLITE_CONSTRAINT && error.message?.hasPrefix("mlops:") == true
-        {
-            // A schema trigger guarding a store's invariant (migration 0012) refused the change.
-            throw MLOpsError(
-                .invalidState, String(error.message?.dropFirst(7) ?? ""),
-                hint: "mlops keeps ended runs, registered versions and histories as they were recorded")
         } catch {
-            throw MLOpsError(.failure, "cannot write to the metadata database '\(path)'", cause: error)
+            throw described(error, "cannot write to the metadata database")
         }
+    }
+
+    /// `error` as users see it: ours as it is; a schema trigger guarding a store's invariant (migration 0012,
+    /// messages starting `mlops:`) as `invalidState`; any other database error as `failure`, with `what` failed.
+    private func described(_ error: any Error, _ what: String) -> MLOpsError {
+        if let error = error as? MLOpsError { return error }
+        if let error = error as? DatabaseError, error.resultCode == .SQLITE_CONSTRAINT,
+            let message = error.message, message.hasPrefix("mlops: ")
+        {
+            return MLOpsError(
+                .invalidState, String(message.dropFirst(7)),
+                hint: "mlops keeps ended runs, registered versions and histories as they were recorded")
+        }
+        return MLOpsError(.failure, "\(what) '\(path)'", cause: error)
     }
 
     /// The identifiers of the migrations applied to this database, in order.

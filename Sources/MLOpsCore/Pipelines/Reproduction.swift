@@ -16,6 +16,9 @@ public struct ReproOptions: Sendable {
     public var keepGoing = false
     /// Stages run at once when they do not depend on each other.
     public var jobs = 1
+    /// The mlops executable a stage's commands reach as `mlops` (its directory comes first on their `PATH`) and
+    /// as `$MLOPS`, so a pipeline runs with the binary that runs it; nil leaves `PATH` as it is.
+    public var executable: String?
 
     public init() {}
 }
@@ -119,7 +122,7 @@ extension Repository {
         }
         try checkOutputsAreRecoverable(stage)
         if options.dryRun { return StageOutcome(stage: stage.name, action: .ran, reason: reason) }
-        return try execute(stage, record: record, reason: reason)
+        return try execute(stage, record: record, reason: reason, executable: options.executable)
     }
 
     /// What a stage would run with now, its record in `mlops.lock`, and whether they match with outputs intact.
@@ -229,7 +232,9 @@ extension Repository {
         }
     }
 
-    private func execute(_ stage: Stage, record: StageRecord, reason: String) throws -> StageOutcome {
+    private func execute(
+        _ stage: Stage, record: StageRecord, reason: String, executable: String?
+    ) throws -> StageOutcome {
         let started = Date()
         let runId = try runs.start(
             name: "stage-" + stage.name, kind: .stage, command: record.cmd.joined(separator: " && "), at: started)
@@ -242,7 +247,8 @@ extension Repository {
             throw error
         }
         do {
-            let outcome = try execute(stage, record: record, reason: reason, run: runId, started: started)
+            let outcome = try execute(
+                stage, record: record, reason: reason, run: runId, started: started, executable: executable)
             if outcome.action == .failed { aside.restore() } else { aside.discard() }
             return outcome
         } catch {
@@ -252,7 +258,9 @@ extension Repository {
         }
     }
 
-    private func execute(_ stage: Stage, record: StageRecord, reason: String, run runId: String, started: Date) throws
+    private func execute(
+        _ stage: Stage, record: StageRecord, reason: String, run runId: String, started: Date, executable: String?
+    ) throws
         -> StageOutcome
     {
         try runs.logParams(record.params.merging(["stage": stage.name]) { $1 }, run: runId)
@@ -268,7 +276,8 @@ extension Repository {
                 durationSeconds: Date().timeIntervalSince(started))
         }
         for command in record.cmd {
-            let status = try runLogged(command, in: absolute(stage.wdir), log: logPath, runId: runId)
+            let status = try runLogged(
+                command, in: absolute(stage.wdir), log: logPath, runId: runId, executable: executable)
             if status != 0 { return try fail("`\(command)` exited with status \(status)") }
         }
         for out in stage.outs where FileSnapshot.take(absolute(out)) == nil {
@@ -304,7 +313,9 @@ extension Repository {
 
     /// Runs `command` with `/bin/sh -c` in `directory`, appending its output to `log`; returns its exit status
     /// (128 + the signal when killed).
-    private func runLogged(_ command: String, in directory: String, log: String, runId: String) throws -> Int32 {
+    private func runLogged(
+        _ command: String, in directory: String, log: String, runId: String, executable: String?
+    ) throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
@@ -312,6 +323,11 @@ extension Repository {
         var environment = ProcessInfo.processInfo.environment
         environment[Self.runEnvironmentVariable] = runId
         environment[Self.repositoryEnvironmentVariable] = root
+        if let executable {
+            environment["MLOPS"] = executable
+            let path = environment["PATH"].map { ":" + $0 } ?? ""
+            environment["PATH"] = WorkspacePath.parent(executable) + path
+        }
         process.environment = environment
         guard let handle = FileHandle(forWritingAtPath: log) else {
             throw MLOpsError.system("open the log", path: log, errno: errno)

@@ -76,4 +76,10 @@ public struct ResolvedModel: Sendable {
     public var version: Int?
     /// How the caller named it.
     public var reference: String
+
+    /// What the reference resolved to: `name@version` for a registered version, else `run:<id>`.
+    public var resolved: String {
+        if let name, let version { return "\(name)@\(version)" }
+        return runId.map { "run:" + $0 } ?? reference
+    }
 }

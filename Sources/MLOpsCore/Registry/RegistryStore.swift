@@ -208,13 +208,9 @@ public struct RegistryStore: Sendable {
             guard current != version else {
                 return AliasChange(name: name, alias: alias, fromVersion: current, toVersion: version, changed: false)
             }
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO model_aliases (name, alias, version) VALUES (?, ?, ?)",
-                arguments: [name, alias, version])
-            try Self.appendEvent(
-                db, name: name, event: "promote", alias: alias, from: current, to: version, reason: reason,
-                actor: actor, at: StoredTime.nanoseconds(Date()))
-            return AliasChange(name: name, alias: alias, fromVersion: current, toVersion: version, changed: true)
+            return try Self.move(
+                db, name: name, alias: alias, from: current, to: version, event: "promote", reason: reason, actor: actor
+            )
         }
     }
 
@@ -249,13 +245,9 @@ public struct RegistryStore: Sendable {
             else {
                 throw MLOpsError(.invalidState, "\(name)@\(previous), which held '\(alias)' before, has been deleted")
             }
-            try db.execute(
-                sql: "UPDATE model_aliases SET version = ? WHERE name = ? AND alias = ?",
-                arguments: [previous, name, alias])
-            try Self.appendEvent(
-                db, name: name, event: "rollback", alias: alias, from: current, to: previous, reason: reason,
-                actor: actor, at: StoredTime.nanoseconds(Date()))
-            return AliasChange(name: name, alias: alias, fromVersion: current, toVersion: previous, changed: true)
+            return try Self.move(
+                db, name: name, alias: alias, from: current, to: previous, event: "rollback", reason: reason,
+                actor: actor)
         }
     }
 
@@ -280,6 +272,20 @@ public struct RegistryStore: Sendable {
     func objects() throws -> Set<ObjectID> {
         let texts = try database.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT oid FROM model_versions") }
         return Set(texts.compactMap { try? ObjectID(parsing: $0) })
+    }
+
+    /// Points the alias at `to` and appends the event that says so, inside the caller's transaction.
+    private static func move(
+        _ db: Database, name: String, alias: String, from: Int?, to: Int, event: String, reason: String?,
+        actor: String
+    ) throws -> AliasChange {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO model_aliases (name, alias, version) VALUES (?, ?, ?)",
+            arguments: [name, alias, to])
+        try appendEvent(
+            db, name: name, event: event, alias: alias, from: from, to: to, reason: reason, actor: actor,
+            at: StoredTime.nanoseconds(Date()))
+        return AliasChange(name: name, alias: alias, fromVersion: from, toVersion: to, changed: true)
     }
 
     private static func holder(_ db: Database, name: String, alias: String) throws -> Int? {
