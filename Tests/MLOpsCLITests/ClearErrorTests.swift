@@ -50,6 +50,10 @@ import Testing
         expectClear(
             await CLIRunner.run(["train", "--config", "train.yaml"], in: directory.path), exit: 65,
             mentioning: "field 'data' should be a single value", "training configuration")
+        try Fixtures.write("data: auto.csv\ntarget: y\ntest_fration: 0.5\n", to: directory.url("train.yaml"))
+        expectClear(
+            await CLIRunner.run(["train", "--config", "train.yaml"], in: directory.path), exit: 65,
+            mentioning: "has an unknown key 'test_fration'", "misspelt training configuration key")
 
         try Data([0xFF, 0xFE, 0x00, 0x41]).write(to: URL(fileURLWithPath: directory.url("data.csv.mlops")))
         expectClear(

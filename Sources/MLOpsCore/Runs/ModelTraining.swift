@@ -35,8 +35,14 @@ public struct TrainOptions: Sendable, Codable {
         self.name = name
     }
 
+    /// The keys a training configuration may have.
+    static let configurationKeys = [
+        "data", "target", "features", "categorical", "model", "params", "test_fraction", "name",
+    ]
+
     /// Reads options from a YAML file with the keys `data`, `target`, `features`, `categorical`, `model`,
-    /// `params` (a map), `test_fraction` and `name`.
+    /// `params` (a map), `test_fraction` and `name`. Any other key is refused: a misspelt one (`test_fration`)
+    /// would otherwise be ignored and the run trained with the default.
     public static func load(yaml path: String) throws -> TrainOptions {
         let text = try TextFile.read(path, name: path)
         struct File: Decodable {
@@ -64,8 +70,13 @@ public struct TrainOptions: Sendable, Codable {
         } catch {
             throw MLOpsError(
                 .invalidInput, "'\(path)' is not a valid training configuration",
-                hint: "expected keys: data, target, "
-                    + "features, categorical, model, params, test_fraction, name", cause: error)
+                hint: "expected keys: " + configurationKeys.joined(separator: ", "), cause: error)
+        }
+        let keys = (try? Yams.compose(yaml: text))?.mapping?.keys.compactMap(\.string) ?? []
+        if let unknown = keys.first(where: { !configurationKeys.contains($0) }) {
+            throw MLOpsError(
+                .invalidInput, "'\(path)' has an unknown key '\(unknown)'",
+                hint: "expected keys: " + configurationKeys.joined(separator: ", "))
         }
         guard let data = file.data, let target = file.target else {
             throw MLOpsError(.invalidInput, "'\(path)' must name the `data` file and the `target` column")
