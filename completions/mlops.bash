@@ -618,13 +618,13 @@ _mlops_runs() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|show|compare|delete)
+    list|show|compare|tag|delete)
         # Offer subcommand argument completions
         "_mlops_runs_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list show compare delete' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list show compare tag delete' -- "${cur}"))
         ;;
     esac
 }
@@ -681,6 +681,22 @@ _mlops_runs_show() {
 }
 
 _mlops_runs_compare() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C)
+    __mlops_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_mlops_runs_tag() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --version -h --help)
     repeating_options=()
@@ -863,7 +879,7 @@ _mlops_model() {
 
 _mlops_model_register() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet -q --version -h --help)
+    non_repeating_flags=(--json --quiet -q --offline --version -h --help)
     repeating_options=()
     non_repeating_options=(-C --name)
     __mlops_offer_flags_options 1
@@ -1296,7 +1312,7 @@ _mlops_remote_default() {
 
 _mlops_push() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet -q --run-cache --verify --force --version -h --help)
+    non_repeating_flags=(--json --quiet -q --run-cache --metadata --no-metadata --verify --force --version -h --help)
     repeating_options=()
     non_repeating_options=(-C --remote -r --jobs -j)
     __mlops_offer_flags_options -1
@@ -1326,7 +1342,7 @@ _mlops_push() {
 
 _mlops_fetch() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet -q --run-cache --version -h --help)
+    non_repeating_flags=(--json --quiet -q --run-cache --metadata --no-metadata --version -h --help)
     repeating_options=()
     non_repeating_options=(-C --remote -r --jobs -j)
     __mlops_offer_flags_options -1
@@ -1356,7 +1372,7 @@ _mlops_fetch() {
 
 _mlops_pull() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet -q --run-cache --force -f --version -h --help)
+    non_repeating_flags=(--json --quiet -q --run-cache --metadata --no-metadata --force -f --version -h --help)
     repeating_options=()
     non_repeating_options=(-C --remote -r --jobs -j)
     __mlops_offer_flags_options -1
@@ -1457,9 +1473,9 @@ _mlops_hooks_run() {
 
 _mlops_serve() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet -q --version -h --help)
+    non_repeating_flags=(--json --quiet -q --follow-remote --version -h --help)
     repeating_options=()
-    non_repeating_options=(-C --host --port --split --token --sticky-header --log-sample --max-body --max-batch --poll --header-timeout --body-timeout --idle-timeout --max-connections)
+    non_repeating_options=(-C --host --port --split --token --sticky-header --log-sample --max-body --max-batch --poll --remote-poll --header-timeout --body-timeout --idle-timeout --max-connections)
     __mlops_offer_flags_options -1
 
     # Offer option value completions
@@ -1493,6 +1509,9 @@ _mlops_serve() {
         return
         ;;
     '--poll')
+        return
+        ;;
+    '--remote-poll')
         return
         ;;
     '--header-timeout')

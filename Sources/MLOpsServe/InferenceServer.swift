@@ -8,6 +8,7 @@ import NIOCore
 import NIOPosix
 import HummingbirdCore
 import ServiceLifecycle
+import Synchronization
 
 /// HTTP serving of registered models: the Open Inference Protocol (KServe V2), MLflow's scoring protocol and
 /// Prometheus metrics, on one port.
@@ -30,6 +31,9 @@ public enum Serving {
         onEvent: @escaping @Sendable (ServingEvent) -> Void
     ) async throws {
         let metrics = ServingMetrics()
+        let follower = configuration.followRemote.map { RemoteFollower(repository: repository, settings: $0) }
+        // A remote that is down at start-up does not stop the server when the registry here can serve.
+        if let event = await follower?.follow() { onEvent(event) }
         let host = try ModelHost(repository: repository, plans: configuration.endpoints, metrics: metrics)
         for endpoint in host.endpoints {
             for route in endpoint.routes { onEvent(.loaded(route: route.label, version: route.model.version)) }
@@ -57,6 +61,16 @@ public enum Serving {
             }
         ]
         if let log { services.append(BackgroundLoop { await log.run(every: .milliseconds(100)) }) }
+        if let follower, let interval = configuration.followRemote?.interval {
+            services.append(
+                BackgroundLoop {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: interval)
+                        if Task.isCancelled { break }
+                        if let event = await follower.follow() { onEvent(event) }
+                    }
+                })
+        }
 
         var logger = Logger(label: "mlops.serve")
         logger.logLevel = .critical
@@ -110,6 +124,35 @@ public enum Serving {
     #else
         private static let RLIMIT_NOFILE_RESOURCE = RLIMIT_NOFILE
     #endif
+}
+
+/// Merges the default remote's records into the registry; the registry watcher then swaps what moved. A failure
+/// is reported once until it changes or the remote answers again; the loaded versions keep serving.
+private final class RemoteFollower: Sendable {
+    let repository: Repository
+    let settings: ServingConfiguration.RemoteFollowing
+    private let lastFailure = Mutex<String?>(nil)
+
+    init(repository: Repository, settings: ServingConfiguration.RemoteFollowing) {
+        self.repository = repository
+        self.settings = settings
+    }
+
+    /// One merge; the event to report, if any.
+    func follow() async -> ServingEvent? {
+        do {
+            _ = try await repository.followRemote(environment: settings.environment)
+            lastFailure.withLock { $0 = nil }
+            return nil
+        } catch {
+            let message = (error as? MLOpsError)?.message ?? ErrorDescription.describe(error)
+            let isNew = lastFailure.withLock { last in
+                defer { last = message }
+                return last != message
+            }
+            return isNew ? .refreshFailed(route: "remote", message: message) : nil
+        }
+    }
 }
 
 /// A background task that runs until the server shuts down gracefully.

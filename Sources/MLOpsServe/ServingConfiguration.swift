@@ -24,6 +24,21 @@ public struct ServingConfiguration: Sendable {
     public var pollInterval: Duration = .milliseconds(500)
     /// Timeouts and the connection limit that keep slow or idle clients from holding the server.
     public var connections = ConnectionLimits()
+    /// When set, the registry follows the default remote: its record log is merged every `interval`, so an alias
+    /// another clone moves and pushes is swapped in here (see ``Repository/followRemote(environment:)``).
+    public var followRemote: RemoteFollowing?
+
+    /// How a server follows the default remote.
+    public struct RemoteFollowing: Sendable {
+        /// For the remote's credentials.
+        public var environment: [String: String]
+        public var interval: Duration
+
+        public init(environment: [String: String], interval: Duration) {
+            self.environment = environment
+            self.interval = interval
+        }
+    }
 
     public init(endpoints: [EndpointPlan]) {
         self.endpoints = endpoints

@@ -8,7 +8,10 @@ import Testing
     static let stores: Set<String> = [
         "MLOpsCore/Metadata/MetadataDatabase.swift",
         "MLOpsCore/Runs/RunStore.swift",
+        "MLOpsCore/Runs/RunStore+Sharing.swift",
         "MLOpsCore/Registry/RegistryStore.swift",
+        "MLOpsCore/Registry/RegistryStore+Sharing.swift",
+        "MLOpsCore/Sharing/SyncedLog.swift",
         "MLOpsCore/Serving/ServingLog.swift",
         "MLOpsCore/Pipelines/RunCache.swift",
         "MLOpsCore/Data/StatCache.swift",

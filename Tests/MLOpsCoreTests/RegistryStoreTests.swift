@@ -27,7 +27,8 @@ import Testing
             try registry.register(
                 RegistryStore.Draft(
                     name: name, oid: "sha256:" + String(repeating: String(index % 10), count: 64),
-                    source: "model-\(index).json", signature: Self.signature, metrics: ["rmse": Double(index)]))
+                    source: "model-\(index).json", signature: Self.signature, metrics: ["rmse": Double(index)])
+            ).version
         }
     }
 

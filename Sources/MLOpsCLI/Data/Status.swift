@@ -59,8 +59,17 @@ extension MLOps {
             for target in report.targets where target.notPushed + target.notFetched + target.lost > 0 {
                 table.append([target.path, String(target.notPushed), String(target.notFetched), String(target.lost)])
             }
-            return "Compared with the remote \(report.remote) (run `mlops push` / `mlops fetch`):\n"
-                + table.rendered(style: style)
+            var text = "Compared with the remote \(report.remote) (run `mlops push` / `mlops fetch`):\n"
+            if !table.isEmpty { text += table.rendered(style: style) }
+            if let records = report.records,
+                records.runsNotPushed + records.eventsNotPushed + records.entriesNotFetched > 0
+            {
+                text +=
+                    "Records: \(records.runsNotPushed) run(s) and \(records.eventsNotPushed) registry or run change(s) "
+                    + "not pushed; \(records.entriesNotFetched) record log entr\(records.entriesNotFetched == 1 ? "y" : "ies") "
+                    + "not fetched.\n"
+            }
+            return text
         }
 
         static func describe(_ status: WorkspaceStatus, style: TextStyle) -> String {

@@ -9,8 +9,8 @@ extension MLOps {
     struct Runs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "runs",
-            abstract: "List, inspect, compare and delete tracked runs.",
-            subcommands: [List.self, Show.self, Compare.self, Delete.self])
+            abstract: "List, inspect, compare, tag and delete tracked runs.",
+            subcommands: [List.self, Show.self, Compare.self, Tag.self, Delete.self])
     }
 }
 
@@ -189,6 +189,32 @@ extension MLOps.Runs {
                     table.append(comparison.differing.contains("metrics." + name) ? row.map(style.yellow) : row)
                 }
                 return table.rendered(style: style)
+            }
+        }
+    }
+
+    struct Tag: ContextCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "tag",
+            abstract: "Attach tags (key=value) to a run, running or ended.",
+            discussion: """
+                Tags are the one thing an ended run may change. Once the run is on the default remote, its new tags \
+                travel with the next push as a change of their own.
+                """)
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Argument(help: "The run (an id or a unique prefix).")
+        var run: String
+
+        @Argument(help: "The tags, as key=value.")
+        var tags: [String]
+
+        func run(in context: CommandContext) async throws {
+            let values = try Assignments.parse(tags, option: "a tag")
+            let id = try repository(context).runs.tag(values, run: run)
+            try output(context).render(["run_id": id]) { _ in
+                "Tagged run \(id.prefix(RunID.displayLength)) with \(values.keys.sorted().joined(separator: ", ")).\n"
             }
         }
     }

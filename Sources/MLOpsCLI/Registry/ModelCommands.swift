@@ -32,11 +32,37 @@ extension MLOps.ModelGroup {
         @Option(help: "The model's name.")
         var name: String
 
+        @Flag(
+            help: """
+                Number the version here without asking the default remote; the number is provisional until \
+                `mlops push` publishes it (and takes the next free one if another clone published it first).
+                """)
+        var offline = false
+
+        /// The version's fields and how it was numbered, in one JSON object.
+        struct Report: Encodable {
+            let registration: Registration
+
+            private enum Keys: String, CodingKey { case numbering }
+
+            func encode(to encoder: any Encoder) throws {
+                try registration.version.encode(to: encoder)
+                var container = encoder.container(keyedBy: Keys.self)
+                try container.encode(registration.numbering, forKey: .numbering)
+            }
+        }
+
         func run(in context: CommandContext) async throws {
-            let version = try repository(context).registerModel(
-                source, name: name, workingDirectory: directory(context))
-            try output(context).render(version) { style in
-                "Registered \(style.bold(version.reference)) from \(version.source).\n"
+            let registration = try await repository(context).registerModel(
+                source, name: name, workingDirectory: directory(context), offline: offline,
+                environment: context.environment)
+            let version = registration.version
+            try output(context).render(Report(registration: registration)) { style in
+                var text = "Registered \(style.bold(version.reference)) from \(version.source).\n"
+                if registration.numbering == .offline {
+                    text += "Offline: the number is provisional until `mlops push` publishes it.\n"
+                }
+                return text
             }
         }
     }
@@ -202,7 +228,13 @@ extension MLOps.ModelGroup {
     struct History: ContextCommand {
         static let configuration = CommandConfiguration(
             commandName: "history",
-            abstract: "Show every registration, promotion, rollback, tag and deletion of a model.")
+            abstract: "Show every registration, promotion, rollback, tag and deletion of a model.",
+            discussion: """
+                Events are in the order every clone agrees on once all have pushed and fetched: those on the default \
+                remote in the order its record log gave them, then this clone's pending ones (marked *). A move \
+                whose author saw another holder than the one before it (another clone moved the alias meanwhile) \
+                is marked concurrent; a move to a version deleted first is void. See docs/formats.md.
+                """)
 
         @OptionGroup var globals: GlobalOptions
 
@@ -210,15 +242,23 @@ extension MLOps.ModelGroup {
         var name: String
 
         func run(in context: CommandContext) async throws {
-            let events = try repository(context).registry.history(of: name)
+            let repository = try repository(context)
+            let events = try repository.registry.history(of: name)
+            // Without a default remote nothing is ever pushed: marking every event would say nothing.
+            let shared = repository.config.core.remote != nil
             try output(context).render(events) { style in
-                var table = TextTable(header: ["WHEN", "EVENT", "ALIAS", "FROM", "TO", "BY", "REASON"])
+                var table = TextTable(header: ["WHEN", "EVENT", "ALIAS", "FROM", "TO", "BY", "REASON", "NOTE"])
                 let formatter = ISO8601DateFormatter()
                 for event in events {
+                    var notes: [String] = []
+                    if shared && !event.published { notes.append("* not pushed") }
+                    if event.concurrent { notes.append(style.yellow("concurrent")) }
+                    if let void = event.void { notes.append(style.red("void: " + void)) }
                     table.append([
                         formatter.string(from: event.at), event.event, event.alias ?? "",
                         event.fromVersion.map(String.init) ?? "",
                         event.toVersion.map(String.init) ?? "", event.actor, event.reason ?? "",
+                        notes.joined(separator: ", "),
                     ])
                 }
                 return table.rendered(style: style)

@@ -13,8 +13,25 @@ struct TransferArguments: ParsableArguments {
     @Flag(help: "Also transfer the run cache (stage results `repro` restores instead of running) and its objects.")
     var runCache = false
 
-    @Argument(help: "Tracked paths (default: everything tracked).", completion: .file())
+    @Flag(
+        help: """
+            Only runs and the registry (pushing, with the model and artifact objects they reference); no tracked \
+            data.
+            """)
+    var metadata = false
+
+    @Flag(help: "Only tracked data: runs and the registry stay where they are.")
+    var noMetadata = false
+
+    @Argument(help: "Tracked paths (default: everything tracked, and runs and the registry).", completion: .file())
     var paths: [String] = []
+
+    func validate() throws {
+        if metadata && noMetadata { throw ValidationError("--metadata and --no-metadata exclude each other") }
+        if metadata && !paths.isEmpty {
+            throw ValidationError("--metadata transfers runs and the registry only; leave out the paths")
+        }
+    }
 
     func options(_ context: CommandContext, directory: String) -> TransferOptions {
         var options = TransferOptions(
@@ -22,6 +39,7 @@ struct TransferArguments: ParsableArguments {
             environment: context.environment)
         options.jobs = max(jobs, 1)
         options.runCache = runCache
+        options.records = metadata ? .only : noMetadata ? .none : .withData
         return options
     }
 }
@@ -31,6 +49,19 @@ extension TransferReport {
         var text =
             "\(verb) \(transferred) object\(transferred == 1 ? "" : "s") (\(ByteCount.format(bytes))) "
             + "\(verb == "Pushed" ? "to" : "from") \(remote); \(alreadyPresent) already there.\n"
+        if let records {
+            let runs = "\(records.runs) run\(records.runs == 1 ? "" : "s")"
+            let events = "\(records.events) registry or run change\(records.events == 1 ? "" : "s")"
+            text +=
+                verb == "Pushed"
+                ? "Published \(runs) and \(events) (\(records.entries) record log entr\(records.entries == 1 ? "y" : "ies")).\n"
+                : "Merged \(runs) and \(events) from \(records.entries) record log entr\(records.entries == 1 ? "y" : "ies").\n"
+            for change in records.renumbered {
+                text +=
+                    "\(change.name)@\(change.from), registered offline here, is now \(change.name)@\(change.to): "
+                    + "another clone published \(change.name)@\(change.from) first.\n"
+            }
+        }
         if runCacheEntries > 0 {
             text += "\(verb) \(runCacheEntries) run-cache entr\(runCacheEntries == 1 ? "y" : "ies").\n"
         }

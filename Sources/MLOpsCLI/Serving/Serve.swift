@@ -59,6 +59,17 @@ extension MLOps {
             help: ArgumentHelp("How often to check the registry for moved aliases, in seconds.", valueName: "seconds"))
         var poll = 0.5
 
+        @Flag(
+            help: """
+                Follow the default remote: merge its runs and registry records every --remote-poll seconds, \
+                fetching (and verifying) the models they register, so an alias moved and pushed from any clone is \
+                swapped in here. A remote that is down keeps the loaded versions serving.
+                """)
+        var followRemote = false
+
+        @Option(help: ArgumentHelp("How often --follow-remote checks the remote, in seconds.", valueName: "seconds"))
+        var remotePoll = 2.0
+
         @Option(help: ArgumentHelp("Close a connection whose request head takes longer (408).", valueName: "seconds"))
         var headerTimeout = 10.0
 
@@ -110,6 +121,10 @@ extension MLOps {
             configuration.connections.bodyTimeout = .milliseconds(Int(bodyTimeout * 1000))
             configuration.connections.idleTimeout = .milliseconds(Int(idleTimeout * 1000))
             configuration.connections.maximumConnections = maxConnections
+            if followRemote {
+                configuration.followRemote = .init(
+                    environment: context.environment, interval: .milliseconds(Int(max(remotePoll, 0.05) * 1000)))
+            }
             let output = output(context)
             if configuration.token == nil, !["127.0.0.1", "localhost", "::1"].contains(host) {
                 output.note("warning: serving on \(host) without --token: anyone who can reach it can use the models")

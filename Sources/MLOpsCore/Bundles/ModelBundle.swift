@@ -173,6 +173,6 @@ extension Repository {
                 name: targetName, oid: oid.description, source: "bundle:" + WorkspacePath.name(path),
                 gitCommit: manifest.lineage.gitCommit, signature: model.signature, metrics: manifest.metrics,
                 lineage: manifest.lineage))
-        return try registry.version(.version(name: targetName, version: version))
+        return try registry.version(.version(name: targetName, version: version.version))
     }
 }

@@ -351,6 +351,61 @@ public final class MetadataDatabase: Sendable {
                 "registry_events_are_not_removed", "BEFORE DELETE ON registry_events", when: nil,
                 "the registry history is append-only")
         }
+        migrator.registerMigration("0013-sharing") { db in
+            // A pending event may get its place and a renumbered version; a pending version, a new number. Nothing
+            // else of either changes: the condition is true when any other column differs.
+            func unchanged(_ columns: [String]) -> String {
+                "(" + columns.map { "NEW.\($0) IS NOT OLD.\($0)" }.joined(separator: " OR ") + ")"
+            }
+            let registryEventFacts = [
+                "sequence", "id", "name", "event", "alias", "reason", "actor", "at_ns", "payload",
+            ]
+            let versionFacts = [
+                "name", "oid", "run_id", "source", "git_commit", "signature", "metrics", "created_ns", "actor",
+                "lineage",
+            ]
+            // Records travel through the remote's record log (docs/formats.md, "Records on a remote"). Events get
+            // global ids and, once on the remote, the position the remote gave them; until then they are pending,
+            // and a pending registration may be renumbered (it was never seen elsewhere). Published events and
+            // versions never change.
+            try db.execute(
+                sql: """
+                    DROP TRIGGER registry_events_are_not_rewritten;
+                    DROP TRIGGER model_versions_do_not_change;
+                    ALTER TABLE registry_events ADD COLUMN id TEXT;
+                    ALTER TABLE registry_events ADD COLUMN log_position INTEGER;
+                    ALTER TABLE registry_events ADD COLUMN log_index INTEGER;
+                    ALTER TABLE registry_events ADD COLUMN payload TEXT;
+                    """)
+            for sequence in try Int64.fetchAll(db, sql: "SELECT sequence FROM registry_events ORDER BY sequence") {
+                try db.execute(
+                    sql: "UPDATE registry_events SET id = ? WHERE sequence = ?",
+                    arguments: [RunID.make(), sequence])
+            }
+            try db.execute(
+                sql: """
+                    CREATE UNIQUE INDEX registry_events_by_id ON registry_events (id);
+                    CREATE TRIGGER registry_events_are_not_rewritten BEFORE UPDATE ON registry_events
+                    WHEN OLD.log_position IS NOT NULL OR \(unchanged(registryEventFacts))
+                    BEGIN SELECT RAISE(ABORT, 'mlops: the registry history is append-only'); END;
+                    CREATE TRIGGER model_versions_do_not_change BEFORE UPDATE ON model_versions
+                    WHEN NOT EXISTS (SELECT 1 FROM registry_events WHERE name = OLD.name AND event = 'register'
+                                     AND to_version = OLD.version AND log_position IS NULL)
+                        OR \(unchanged(versionFacts))
+                    BEGIN SELECT RAISE(ABORT, 'mlops: a registered version cannot change'); END;
+                    CREATE TABLE run_events (
+                        id TEXT PRIMARY KEY NOT NULL, run_id TEXT NOT NULL, event TEXT NOT NULL, tags TEXT,
+                        actor TEXT NOT NULL, at_ns INTEGER NOT NULL, log_position INTEGER, log_index INTEGER);
+                    CREATE INDEX run_events_by_run ON run_events (run_id);
+                    CREATE TRIGGER run_events_are_not_rewritten BEFORE UPDATE ON run_events
+                    WHEN OLD.log_position IS NOT NULL
+                    BEGIN SELECT RAISE(ABORT, 'mlops: published run events cannot change'); END;
+                    CREATE TABLE published_runs (run_id TEXT PRIMARY KEY NOT NULL, sha256 TEXT NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE synced_log (
+                        position INTEGER PRIMARY KEY NOT NULL, sha256 TEXT NOT NULL, remote TEXT NOT NULL,
+                        merged_ns INTEGER NOT NULL);
+                    """)
+        }
         return migrator
     }
 }

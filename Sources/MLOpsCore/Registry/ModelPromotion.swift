@@ -40,7 +40,8 @@ extension Repository {
         let approval = try approve(candidate, for: alias)
         // The version that passed the gates, by number: an alias or `latest` may move while they run.
         var change = try registry.moveAlias(
-            .version(name: name, version: candidate.version), name: name, alias: alias, reason: reason)
+            .version(name: name, version: candidate.version), name: name, alias: alias, reason: reason,
+            approval: approval?.gates)
         change.approval = approval
         if gitTags, change.changed {
             change.gitTags = try GitTags.tagPromotion(

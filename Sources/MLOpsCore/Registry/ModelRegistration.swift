@@ -8,6 +8,14 @@ extension Repository {
     /// the run, its data and its commit) or from a `model.json` file (validated, then stored). The repository
     /// lock is held from storing the object until the version records it, so `gc` cannot remove it in between.
     public func registerModel(_ source: String, name: String, workingDirectory: String) throws -> ModelVersion {
+        let version = try recordRegistration(source, name: name, workingDirectory: workingDirectory).version
+        return try registry.version(.version(name: name, version: version))
+    }
+
+    /// Stores the model and records the version; returns its number and the id of its `register` event.
+    private func recordRegistration(
+        _ source: String, name: String, workingDirectory: String
+    ) throws -> (version: Int, event: String) {
         try ModelReference.validateName(name)
         let lock = try lock(for: "registering a model")
         defer { withExtendedLifetime(lock) {} }
@@ -35,8 +43,45 @@ extension Repository {
                 name: name, oid: oid, runId: run.id, source: "run:\(run.id)", gitCommit: run.git.commit,
                 signature: model.signature, metrics: run.metrics)
         }
-        let version = try registry.register(draft)
-        return try registry.version(.version(name: name, version: version))
+        return try registry.register(draft)
+    }
+
+    /// Registers a model (as ``registerModel(_:name:workingDirectory:)``) and, when the repository has a default
+    /// remote and `offline` is false, numbers it through that remote: the remote's record log is merged first,
+    /// the version recorded, and its registration published at once (with its model object), so no other clone
+    /// can publish the same number for another model. A remote that cannot be reached fails the registration
+    /// before anything is recorded (the hint names `--offline`).
+    ///
+    /// Offline (or with no default remote) the number is provisional: the next push publishes it, and gives it
+    /// the next free number if another clone published that one first (the push's report says so).
+    public func registerModel(
+        _ source: String, name: String, workingDirectory: String, offline: Bool, environment: [String: String]
+    ) async throws -> Registration {
+        guard !offline, config.core.remote != nil else {
+            let version = try registerModel(source, name: name, workingDirectory: workingDirectory)
+            return Registration(version: version, numbering: config.core.remote == nil ? .local : .offline)
+        }
+        let (remoteName, remote) = try openRemote(nil, connections: 4, environment: environment)
+        do {
+            do {
+                _ = try await fetchRecords(from: remote, name: remoteName, jobs: 4)
+            } catch let error as MLOpsError where error.code != .integrity {
+                throw MLOpsError(
+                    error.code, "cannot number the version through the remote '\(remoteName)': \(error.message)",
+                    hint: "register with --offline (the number stays provisional until `mlops push`), or fix the remote"
+                )
+            }
+            let registered = try recordRegistration(source, name: name, workingDirectory: workingDirectory)
+            _ = try await publishRecords(to: remote, name: remoteName, jobs: 4, includingRuns: false)
+            // Another process of this clone may have published (and renumbered) it: the event knows the number.
+            let number = try registry.number(ofRegistration: registered.event) ?? registered.version
+            await remote.close()
+            return Registration(
+                version: try registry.version(.version(name: name, version: number)), numbering: .remote)
+        } catch {
+            await remote.close()
+            throw error
+        }
     }
 
     /// Loads the model a reference names: a registered version (by number, alias or `latest`) or a run's model.
@@ -54,4 +99,19 @@ extension Repository {
             model: model, oid: version.oid, runId: version.runId, name: version.name, version: version.version,
             reference: text)
     }
+}
+
+/// A registered version and how its number was given.
+public struct Registration: Sendable {
+    public enum Numbering: String, Codable, Sendable {
+        /// Through the default remote: final, and the same on every clone.
+        case remote
+        /// Offline, with a default remote: provisional until a push publishes it.
+        case offline
+        /// No default remote: the repository's own, until one is added and pushed to.
+        case local
+    }
+
+    public var version: ModelVersion
+    public var numbering: Numbering
 }

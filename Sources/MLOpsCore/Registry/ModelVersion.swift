@@ -64,6 +64,17 @@ public struct RegistryEvent: Codable, Sendable, Equatable {
     public var reason: String?
     public var actor: String
     public var at: Date
+    /// The event's global id (UUIDv7), the same on every clone.
+    public var id: String
+    /// Whether it is on the remote; pending events come after all published ones until a push places them.
+    public var published: Bool
+    /// For a promotion: the approval gates its author evaluated, with their verdicts.
+    public var approval: [EvaluationReport.GateResult]?
+    /// For an alias move: its author saw another holder than the one before it in this history (another clone
+    /// moved the alias meanwhile). The move still happened, after the other one.
+    public var concurrent = false
+    /// For an alias move or deletion that had no effect in this history, why (see ``AliasReplay``).
+    public var void: String?
 }
 
 /// A model found by reference, ready to predict.

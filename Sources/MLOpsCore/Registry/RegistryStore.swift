@@ -14,6 +14,9 @@ import MLOpsStore
 ///   more than any it ever had, deleted ones included.
 /// - `registry_events` is append-only: every change (register, tag, promote, rollback, delete) appends its event
 ///   in the same transaction as the change, and events are never rewritten or removed.
+/// - Events published to a remote never change; pending ones (``pendingEvents()``) get their place when a push
+///   publishes them, and a pending registration whose number another clone published first is renumbered
+///   (``merge(_:)``). `model_aliases` is always what replaying the history in its order gives (``AliasReplay``).
 /// - An alias move reads the current holder, moves the alias and appends the event in one IMMEDIATE
 ///   transaction, so concurrent moves, from any number of processes, form a chain: each `promote` or `rollback`
 ///   event's `from_version` is the previous move's `to_version`. `model_aliases` is the chain's current state.
@@ -40,14 +43,20 @@ public struct RegistryStore: Sendable {
     }
 
     /// Records the next version of `draft.name` (creating the model) and its `register` event in one transaction;
-    /// returns its number.
-    func register(_ draft: Draft) throws -> Int {
+    /// returns its number and the event's id (which follows the version if a push renumbers it).
+    func register(_ draft: Draft) throws -> (version: Int, event: String) {
         let signature = try Self.json(draft.signature)
         let metrics = try Self.json(draft.metrics)
         let lineage = try draft.lineage.map(Self.json)
         let actor = Self.actor
         let now = StoredTime.nanoseconds(Date())
-        return try database.write { db -> Int in
+        let shared = try Self.json(
+            SharedVersion(
+                oid: draft.oid, runId: draft.runId, source: draft.source, gitCommit: draft.gitCommit,
+                signature: draft.signature, metrics: draft.metrics, createdNs: now, actor: actor,
+                lineage: draft.lineage))
+        let event = RunID.make()
+        return try database.write { db -> (version: Int, event: String) in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO models (name, created_ns) VALUES (?, ?)", arguments: [draft.name, now])
             let highest = try Int.fetchOne(
@@ -68,8 +77,17 @@ public struct RegistryStore: Sendable {
                     draft.name, version, draft.oid, draft.runId, draft.source, draft.gitCommit, signature, metrics,
                     now, actor, lineage,
                 ])
-            try Self.appendEvent(db, name: draft.name, event: "register", to: version, actor: actor, at: now)
-            return version
+            try Self.appendEvent(
+                db, name: draft.name, event: "register", to: version, actor: actor, at: now, payload: shared,
+                id: event)
+            return (version, event)
+        }
+    }
+
+    /// The number the version registered by event `id` has now.
+    func number(ofRegistration id: String) throws -> Int? {
+        try database.read { db in
+            try Int.fetchOne(db, sql: "SELECT to_version FROM registry_events WHERE id = ?", arguments: [id])
         }
     }
 
@@ -129,7 +147,7 @@ public struct RegistryStore: Sendable {
         return version
     }
 
-    private static func loadVersion(_ db: Database, name: String, version: Int) throws -> ModelVersion {
+    static func loadVersion(_ db: Database, name: String, version: Int) throws -> ModelVersion {
         guard
             let row = try Row.fetchOne(
                 db, sql: "SELECT * FROM model_versions WHERE name = ? AND version = ?", arguments: [name, version])
@@ -171,7 +189,8 @@ public struct RegistryStore: Sendable {
                     arguments: [name, version, key, value])
                 try Self.appendEvent(
                     db, name: name, event: "tag", to: version, reason: "\(key)=\(value)", actor: actor,
-                    at: StoredTime.nanoseconds(Date()))
+                    at: StoredTime.nanoseconds(Date()),
+                    payload: try Self.json(EventPayload(tag: SharedEvent.VersionTag(key: key, value: value))))
                 return try Self.loadVersion(db, name: name, version: version)
             })
     }
@@ -200,8 +219,12 @@ public struct RegistryStore: Sendable {
     /// Points `alias` of `name` at the version `reference` names and appends the `promote` event, reading the
     /// current holder in the same IMMEDIATE transaction. Nothing is recorded when the alias already points
     /// there. Approval gates are the caller's (``Repository/promote(_:to:reason:gitTags:)``).
-    func moveAlias(_ reference: ModelReference, name: String, alias: String, reason: String?) throws -> AliasChange {
+    func moveAlias(
+        _ reference: ModelReference, name: String, alias: String, reason: String?,
+        approval: [EvaluationReport.GateResult]? = nil
+    ) throws -> AliasChange {
         let actor = Self.actor
+        let payload = try approval.map { try Self.json(EventPayload(approval: $0)) }
         return try database.write { db in
             let version = try Self.versionNumber(db, reference)
             let current = try Self.holder(db, name: name, alias: alias)
@@ -209,8 +232,8 @@ public struct RegistryStore: Sendable {
                 return AliasChange(name: name, alias: alias, fromVersion: current, toVersion: version, changed: false)
             }
             return try Self.move(
-                db, name: name, alias: alias, from: current, to: version, event: "promote", reason: reason, actor: actor
-            )
+                db, name: name, alias: alias, from: current, to: version, event: "promote", reason: reason,
+                actor: actor, payload: payload)
         }
     }
 
@@ -230,7 +253,7 @@ public struct RegistryStore: Sendable {
                 sql: """
                     SELECT from_version FROM registry_events
                     WHERE name = ? AND alias = ? AND event = 'promote' AND to_version = ?
-                    ORDER BY sequence DESC LIMIT 1
+                    ORDER BY \(Self.newestFirst) LIMIT 1
                     """,
                 arguments: [name, alias, current])
             guard let previous else {
@@ -251,21 +274,21 @@ public struct RegistryStore: Sendable {
         }
     }
 
-    /// Every event of a model, oldest first.
+    /// Every event of a model, oldest first, in the order every clone agrees on once all have pushed and
+    /// fetched: events published to the remote in the order the remote gave them, then this clone's pending
+    /// events as it made them. Each alias move says whether it was concurrent (its author saw another holder
+    /// than the one before it in this order) or void (see ``AliasReplay``).
     public func history(of name: String) throws -> [RegistryEvent] {
-        let events = try database.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM registry_events WHERE name = ? ORDER BY sequence", arguments: [name]
-            )
-            .map { row in
-                RegistryEvent(
-                    sequence: row["sequence"], name: row["name"], event: row["event"], alias: row["alias"],
-                    fromVersion: row["from_version"], toVersion: row["to_version"], reason: row["reason"],
-                    actor: row["actor"], at: StoredTime.date(row["at_ns"]))
-            }
+        let rows = try database.read { db in try Self.orderedEvents(db, name: name) }
+        guard !rows.isEmpty else { throw Self.noModel(name) }
+        let notes = AliasReplay(rows.map(\.replayed)).notes
+        return rows.enumerated().map { index, row in
+            var event = row.event
+            event.sequence = index + 1
+            event.concurrent = notes[index].concurrent
+            event.void = notes[index].void
+            return event
         }
-        guard !events.isEmpty else { throw Self.noModel(name) }
-        return events
     }
 
     /// The object ids registered versions reference, which `gc` must keep.
@@ -277,24 +300,24 @@ public struct RegistryStore: Sendable {
     /// Points the alias at `to` and appends the event that says so, inside the caller's transaction.
     private static func move(
         _ db: Database, name: String, alias: String, from: Int?, to: Int, event: String, reason: String?,
-        actor: String
+        actor: String, payload: String? = nil
     ) throws -> AliasChange {
         try db.execute(
             sql: "INSERT OR REPLACE INTO model_aliases (name, alias, version) VALUES (?, ?, ?)",
             arguments: [name, alias, to])
         try appendEvent(
             db, name: name, event: event, alias: alias, from: from, to: to, reason: reason, actor: actor,
-            at: StoredTime.nanoseconds(Date()))
+            at: StoredTime.nanoseconds(Date()), payload: payload)
         return AliasChange(name: name, alias: alias, fromVersion: from, toVersion: to, changed: true)
     }
 
-    private static func holder(_ db: Database, name: String, alias: String) throws -> Int? {
+    static func holder(_ db: Database, name: String, alias: String) throws -> Int? {
         try Int.fetchOne(
             db, sql: "SELECT version FROM model_aliases WHERE name = ? AND alias = ?", arguments: [name, alias])
     }
 
     /// The version number a name-based reference points at, inside a transaction.
-    private static func versionNumber(_ db: Database, _ reference: ModelReference) throws -> Int {
+    static func versionNumber(_ db: Database, _ reference: ModelReference) throws -> Int {
         switch reference {
         case .run:
             throw MLOpsError(.usage, "'\(reference)' is a run, not a registered version")
@@ -325,51 +348,91 @@ public struct RegistryStore: Sendable {
         }
     }
 
-    private static func requireModel(_ db: Database, _ name: String) throws {
+    static func requireModel(_ db: Database, _ name: String) throws {
         let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM model_versions WHERE name = ?", arguments: [name])
         guard count ?? 0 > 0 else { throw noModel(name) }
     }
 
-    private static func noModel(_ name: String) -> MLOpsError {
+    static func noModel(_ name: String) -> MLOpsError {
         MLOpsError(
             .notFound, "no registered model '\(name)'",
             hint: "register one: mlops model register run:<id> --name \(name)")
     }
 
-    private static func noVersion(_ name: String, _ version: Int) -> MLOpsError {
+    static func noVersion(_ name: String, _ version: Int) -> MLOpsError {
         MLOpsError(
             .notFound, "'\(name)' has no version \(version)", hint: "list its versions: mlops model show \(name)")
     }
 
+    /// Appends a pending event (a new id, no place on a remote yet).
     private static func appendEvent(
         _ db: Database, name: String, event: String, alias: String? = nil, from: Int? = nil, to: Int? = nil,
-        reason: String? = nil, actor: String, at: Int64
+        reason: String? = nil, actor: String, at: Int64, payload: String? = nil, id: String = RunID.make()
     ) throws {
         try db.execute(
             sql: """
-                INSERT INTO registry_events (name, event, alias, from_version, to_version, reason, actor, at_ns)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO registry_events (id, name, event, alias, from_version, to_version, reason, actor, at_ns,
+                                             payload)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [name, event, alias, from, to, reason, actor, at])
+            arguments: [id, name, event, alias, from, to, reason, actor, at, payload])
     }
 
-    /// Who is acting, as `user@host`.
-    private static var actor: String {
-        let environment = ProcessInfo.processInfo.environment
-        let user =
-            environment["USER"] ?? environment["LOGNAME"]
-            ?? getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) }
-        return (user ?? "unknown") + "@" + ProcessInfo.processInfo.hostName
+    /// The order of a model's history: published events by their place in the remote's log, then pending ones.
+    static let oldestFirst = "log_position IS NULL, log_position, log_index, sequence"
+    static let newestFirst = "log_position IS NULL DESC, log_position DESC, log_index DESC, sequence DESC"
+
+    /// A model's events in history order, as read and as replayed.
+    static func orderedEvents(_ db: Database, name: String) throws -> [(
+        event: RegistryEvent, replayed: AliasReplay.Event
+    )] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM registry_events WHERE name = ? ORDER BY \(oldestFirst)", arguments: [name]
+        ).map { row in
+            let payload: String? = row["payload"]
+            let kind: String = row["event"]
+            let approval = kind == "promote" ? try payload.map { try decode(EventPayload.self, $0) }?.approval : nil
+            let position: Int? = row["log_position"]
+            let event = RegistryEvent(
+                sequence: row["sequence"], name: row["name"], event: row["event"], alias: row["alias"],
+                fromVersion: row["from_version"], toVersion: row["to_version"], reason: row["reason"],
+                actor: row["actor"], at: StoredTime.date(row["at_ns"]), id: row["id"], published: position != nil,
+                approval: approval)
+            let replayed = AliasReplay.Event(
+                kind: event.event, alias: event.alias, from: event.fromVersion, to: event.toVersion,
+                approved: approval?.allSatisfy(\.passed) ?? true)
+            return (event, replayed)
+        }
     }
+
+    /// Sets `model_aliases` of `name` to what replaying its history gives.
+    static func recomputeAliases(_ db: Database, name: String) throws {
+        let holders = AliasReplay(try orderedEvents(db, name: name).map(\.replayed)).holders
+        try db.execute(sql: "DELETE FROM model_aliases WHERE name = ?", arguments: [name])
+        for (alias, version) in holders {
+            try db.execute(
+                sql: "INSERT INTO model_aliases (name, alias, version) VALUES (?, ?, ?)",
+                arguments: [name, alias, version])
+        }
+    }
+
+    static var actor: String { ActingUser.current }
 
     /// JSON columns are written with sorted keys, so the same record is the same text on every clone.
-    private static func json<Value: Encodable>(_ value: Value) throws -> String {
+    static func json<Value: Encodable>(_ value: Value) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    private static func decode<Value: Decodable>(_ type: Value.Type, _ text: String) throws -> Value {
+    static func decode<Value: Decodable>(_ type: Value.Type, _ text: String) throws -> Value {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }
+}
+
+/// What an event holds beyond its columns (column `payload`, JSON): for a registration, its ``SharedVersion``;
+/// for a tag, the tag; for a promotion, the verdicts of its approval gates.
+struct EventPayload: Codable, Sendable {
+    var tag: SharedEvent.VersionTag? = nil
+    var approval: [EvaluationReport.GateResult]? = nil
 }

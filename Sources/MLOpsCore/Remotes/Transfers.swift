@@ -21,6 +21,8 @@ public struct TransferReport: Codable, Sendable, Equatable {
     public var replaced = 0
     /// What interrupted uploads had left on the remote and `push` removed.
     public var abandonedUploads = 0
+    /// The runs and registry records that travelled, when they did (see ``RecordScope``).
+    public var records: RecordTransferReport?
 }
 
 /// Per tracked target, what is missing where (`status --remote`).
@@ -35,9 +37,24 @@ public struct RemoteStatusReport: Codable, Sendable, Equatable {
         public var lost: Int
     }
 
+    /// Records (runs and the registry) that one side has and the other lacks.
+    public struct Records: Codable, Sendable, Equatable {
+        /// Ended runs `push` would publish.
+        public var runsNotPushed: Int
+        /// Registry changes and run tags or deletions `push` would publish.
+        public var eventsNotPushed: Int
+        /// Record log entries on the remote `fetch` would merge.
+        public var entriesNotFetched: Int
+    }
+
     public var remote: String
     public var targets: [Target]
-    public var inSync: Bool { targets.allSatisfy { $0.notPushed == 0 && $0.notFetched == 0 && $0.lost == 0 } }
+    /// Nil when the remote is not the default one (records travel only through the default remote).
+    public var records: Records?
+    public var inSync: Bool {
+        targets.allSatisfy { $0.notPushed == 0 && $0.notFetched == 0 && $0.lost == 0 }
+            && records.map { $0.runsNotPushed == 0 && $0.eventsNotPushed == 0 && $0.entriesNotFetched == 0 } ?? true
+    }
 }
 
 /// What to transfer and how.
@@ -59,6 +76,9 @@ public struct TransferOptions: Sendable {
     /// How old (in seconds) an unfinished upload on the remote must be for `push` to remove it: a day, so that
     /// no upload still running on another machine is touched.
     public var abandonedUploadAge: TimeInterval = 86_400
+    /// Whether runs and the registry travel too (only through the default remote, and only when no paths are
+    /// named; see ``RecordScope``).
+    public var records = RecordScope.withData
 
     /// How `push` treats the objects a remote already lists.
     public enum RemoteCopies: String, Sendable {
@@ -83,9 +103,21 @@ extension Repository {
     /// Uploads the objects of the tracked data (file contents first, directory manifests last, so a remote
     /// never holds a manifest whose files are not there) that the remote lacks. One listing finds what is
     /// missing; nothing is sent twice, so a push interrupted at any moment completes when re-run.
+    ///
+    /// With records (``TransferOptions/records``), the objects of registered versions and run artifacts go up with
+    /// the data, and then the runs and registry changes this clone has not published (``publishRecords``).
     public func push(_ options: TransferOptions, progress: ProgressHandler? = nil) async throws -> TransferReport {
+        let shareRecords = try recordsTravel(options)
+        if options.records == .only {
+            return try await withRemote(options, connections: options.jobs) { name, remote in
+                var report = TransferReport(remote: name, transferred: 0, bytes: 0, alreadyPresent: 0, missing: [])
+                report.records = try await publishRecords(to: remote, name: name, jobs: options.jobs)
+                return report
+            }
+        }
         let entries = options.runCache ? try runCache.entries() : [:]
         let targets = try trackedTargets(matching: try relativePaths(options)) + entries.values.flatMap(\.targets)
+        let recordObjects = shareRecords ? try registry.objects().union(runs.artifactObjects()) : []
         return try await withRemote(options, connections: options.jobs) { name, remote in
             let abandoned = try await remote.removeAbandonedUploads(olderThan: options.abandonedUploadAge)
             var onRemote = try await remote.listObjects()
@@ -104,6 +136,7 @@ extension Repository {
                     files[target.pointer.oid] = target.pointer.size
                 }
             }
+            for id in recordObjects where files[id] == nil { files[id] = 0 }
             var report = TransferReport(remote: name, transferred: 0, bytes: 0, alreadyPresent: 0, missing: [])
             report.abandonedUploads = abandoned
             let listed = (Array(files.keys) + Array(manifests.keys)).filter { onRemote.contains($0) }
@@ -158,8 +191,33 @@ extension Repository {
             }
             report.bytes = meter.done
             report.missing = missing.map(\.description).sorted()
+            if shareRecords { report.records = try await publishRecords(to: remote, name: name, jobs: options.jobs) }
             return report
         }
+    }
+
+    /// Whether records travel with a transfer: through the default remote only, and only when no paths are named.
+    /// Asking for records alone (``RecordScope/only``) anywhere else is a usage error.
+    private func recordsTravel(_ options: TransferOptions) throws -> Bool {
+        guard options.records != .none else { return false }
+        guard let home = config.core.remote else {
+            guard options.records != .only else {
+                throw MLOpsError(
+                    .usage, "runs and the registry travel through the default remote, and there is none",
+                    hint: "make one the default: mlops remote default <name>")
+            }
+            return false
+        }
+        guard options.remote == nil || options.remote == home else {
+            guard options.records != .only else {
+                throw MLOpsError(
+                    .usage,
+                    "runs and the registry travel through the default remote ('\(home)'), not '\(options.remote ?? "")'",
+                    hint: "leave out --remote, or make it the default: mlops remote default <name>")
+            }
+            return false
+        }
+        return options.records == .only || options.paths == nil
     }
 
     /// Which of `ids` the remote holds corrupt: each is downloaded to a staging file, hashed and removed.
@@ -182,6 +240,9 @@ extension Repository {
     /// Downloads the objects of the tracked data that the cache lacks, verifying each against its id before it
     /// enters the cache. Directory manifests come first, then the files they list. A corrupt or absent object is
     /// reported after the others are fetched (`.integrity`, `.notFound`); it never enters the cache.
+    ///
+    /// With records (``TransferOptions/records``), the remote's new runs and registry records are merged first
+    /// (``fetchRecords``), and the objects of registered versions and run artifacts are fetched with the data.
     public func fetch(_ options: TransferOptions, progress: ProgressHandler? = nil) async throws -> TransferReport {
         try await fetch(options, preparingWorkspaceCopies: false, progress: progress).report
     }
@@ -191,6 +252,15 @@ extension Repository {
     func fetch(
         _ options: TransferOptions, preparingWorkspaceCopies: Bool, progress: ProgressHandler?
     ) async throws -> (report: TransferReport, prepared: [String: PreparedCopy]) {
+        let shareRecords = try recordsTravel(options)
+        if options.records == .only {
+            let report = try await withRemote(options, connections: options.jobs) { name, remote in
+                var report = TransferReport(remote: name, transferred: 0, bytes: 0, alreadyPresent: 0, missing: [])
+                report.records = try await fetchRecords(from: remote, name: name, jobs: options.jobs)
+                return report
+            }
+            return (report, [:])
+        }
         var targets = try trackedTargets(matching: try relativePaths(options))
         let workspaceTargets = targets
         let failures = Mutex<[(ObjectID, MLOpsError)]>([])
@@ -198,6 +268,8 @@ extension Repository {
         let meter = TransferMeter(phase: "fetching", total: nil, progress: progress)
         var report = try await withRemote(options, connections: options.jobs) { name, remote in
             var report = TransferReport(remote: name, transferred: 0, bytes: 0, alreadyPresent: 0, missing: [])
+            if shareRecords { report.records = try await fetchRecords(from: remote, name: name, jobs: options.jobs) }
+            let recordObjects = shareRecords ? try registry.objects().union(runs.artifactObjects()) : []
             let entries = options.runCache ? try await newRunCacheEntries(on: remote) : [:]
             targets += entries.values.flatMap(\.targets)
             let download = {
@@ -229,6 +301,7 @@ extension Repository {
             for target in targets {
                 for entry in try recordedEntries(of: target) ?? [] { files[entry.oid] = entry.size }
             }
+            for id in recordObjects where files[id] == nil { files[id] = 0 }
             report.alreadyPresent = manifests.count - absentManifests.count
             var absent: [(ObjectID, Int64)] = []
             for (id, size) in files.sorted(by: { $0.key < $1.key }) {
@@ -333,10 +406,23 @@ extension Repository {
     }
 
     /// Compares the objects of the tracked data in the cache and on the remote (one listing of the remote).
+    /// With records, the objects of registered versions and run artifacts are two more rows, and what records each
+    /// side lacks is counted.
     public func remoteStatus(_ options: TransferOptions) async throws -> RemoteStatusReport {
         let targets = try trackedTargets(matching: try relativePaths(options))
+        let shareRecords = try recordsTravel(options)
+        var records: RemoteStatusReport.Records?
         let (name, onRemote) = try await withRemote(options, connections: 2) { name, remote in
             let onRemote = try await remote.listObjects()
+            if shareRecords {
+                let head = try syncedLog.head()
+                let newer = try await remote.listDocuments(
+                    in: RecordLogEntry.folder, after: head.map { RecordLogEntry.name(of: $0.position) })
+                records = RemoteStatusReport.Records(
+                    runsNotPushed: try runs.unpublishedRecords().count,
+                    eventsNotPushed: try runs.pendingEvents().count + registry.pendingEvents().count,
+                    entriesNotFetched: newer.compactMap(RecordLogEntry.position(ofName:)).count)
+            }
             // A directory's file list is in its manifest: fetch the manifests the cache lacks (small, verified) so
             // the files can be compared too.
             for target in targets
@@ -349,11 +435,19 @@ extension Repository {
             }
             return (name, onRemote)
         }
-        var report = RemoteStatusReport(remote: name, targets: [])
+        var report = RemoteStatusReport(remote: name, targets: [], records: records)
+        var rows: [(path: String, ids: [ObjectID])] = []
         for target in targets {
             var ids = [target.pointer.oid]
             if target.pointer.kind == .dir { ids += (try recordedEntries(of: target) ?? []).map(\.oid) }
-            var entry = RemoteStatusReport.Target(path: target.path, notPushed: 0, notFetched: 0, lost: 0)
+            rows.append((target.path, ids))
+        }
+        if shareRecords {
+            rows.append(("(registered models)", try registry.objects().sorted()))
+            rows.append(("(run artifacts)", try runs.artifactObjects().sorted()))
+        }
+        for (path, ids) in rows {
+            var entry = RemoteStatusReport.Target(path: path, notPushed: 0, notFetched: 0, lost: 0)
             for id in Set(ids) {
                 switch (store.contains(id), onRemote.contains(id)) {
                 case (true, false): entry.notPushed += 1

@@ -43,6 +43,8 @@ public final class Repository: Sendable {
     let directoryStatCache: DirectoryStatCache
     /// Directory manifests known to be complete in the cache.
     let cachedManifests: CachedManifests
+    /// Which entries of the remote's record log are merged here.
+    let syncedLog: SyncedLog
 
     /// The absolute path of `.mlops/`.
     public var metadataDirectory: String { root + "/" + Self.metadataDirectoryName }
@@ -70,6 +72,7 @@ public final class Repository: Sendable {
         statCache = StatCache(database: database)
         directoryStatCache = DirectoryStatCache(database: database)
         cachedManifests = CachedManifests(database: database)
+        syncedLog = SyncedLog(database: database)
         store = ObjectStore(objectsDirectory: metadata + "/objects", temporaryDirectory: metadata + "/tmp")
         // A fresh clone has only the committed config: the cache and staging directories are local, so they
         // are made here on first use.

@@ -14,6 +14,8 @@ import MLOpsStore
 /// - Once ended, a run never changes, except through the two documented operations: ``tag(_:run:)`` and
 ///   ``delete(_:)`` (which removes it with its records and its trials).
 /// - Ids are UUIDv7 (``RunID``): global, time-ordered, so the runs of several clones merge by union.
+/// - Only ended runs are published to a remote (``unpublishedRecords()``); what changes a published run later
+///   (tags, deletion) is recorded as a run event, published in its turn. Imported runs are never published again.
 /// - A run whose recording process died shows as `dead` when read but is stored as `running`: it is still open
 ///   (a script that outlived `mlops run` may go on logging into it) until something finishes it.
 ///
@@ -118,14 +120,20 @@ public struct RunStore: Sendable {
     }
 
     /// Attaches (or replaces) tags of a run, running or ended: tags are the one thing an ended run may change.
-    public func tag(_ tags: [String: String], run reference: String) throws {
-        try database.write { db in
+    /// A published run's new tags are also a pending `run_tag` event, which the next push publishes. Returns the
+    /// run's id.
+    @discardableResult
+    public func tag(_ tags: [String: String], run reference: String) throws -> String {
+        let tagsText = String(decoding: try SharedJSON.encode(tags), as: UTF8.self)
+        return try database.write { db in
             let id = try Self.resolveID(db, reference)
             for (key, value) in tags {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO run_tags (run_id, key, value) VALUES (?, ?, ?)",
                     arguments: [id, key, value])
             }
+            try Self.appendEventIfPublished(db, run: id, event: .runTag, tags: tagsText)
+            return id
         }
     }
 
@@ -143,13 +151,15 @@ public struct RunStore: Sendable {
     }
 
     /// Deletes the runs named by `references` with all their records, and their trials, in one transaction; their
-    /// artifacts' objects become garbage for `gc` unless something else references them. Returns the ids.
+    /// artifacts' objects become garbage for `gc` unless something else references them. Deleting a published
+    /// run is also a pending `run_delete` event, which the next push publishes. Returns the ids.
     @discardableResult
     public func delete(_ references: [String]) throws -> [String] {
         try database.write { db in
             let ids = try references.map { try Self.resolveID(db, $0) }
             for id in ids {
                 try db.execute(sql: "DELETE FROM runs WHERE id = ? OR parent_id = ?", arguments: [id, id])
+                try Self.appendEventIfPublished(db, run: id, event: .runDelete, tags: nil)
             }
             return ids
         }
@@ -227,7 +237,7 @@ public struct RunStore: Sendable {
         return Set(texts.compactMap { try? ObjectID(parsing: $0) })
     }
 
-    private static func resolveID(_ db: Database, _ reference: String) throws -> String {
+    static func resolveID(_ db: Database, _ reference: String) throws -> String {
         let prefix = reference.hasPrefix("run:") ? String(reference.dropFirst(4)) : reference
         guard RunID.isPlausiblePrefix(prefix) else {
             throw MLOpsError(

@@ -118,6 +118,24 @@ public struct PathRemote: RemoteStorage {
         }
     }
 
+    public func createDocument(_ bytes: [UInt8], named name: String, in folder: String) async throws -> Bool {
+        let directory = root + "/" + folder
+        return try await BlockingWork.run {
+            try shards.ensure(directory)
+            let path = directory + "/" + name
+            // Written whole and made durable under a temporary name, then linked: link(2) fails with EEXIST when
+            // the name exists, atomically, so one creator wins (rename would replace).
+            let staging = ObjectStore.siblingTemporaryPath(of: path)
+            defer { unlink(staging) }
+            let file = try OpenFile.creating(staging, mode: 0o444)
+            try bytes.withUnsafeBytes { try file.write($0) }
+            try file.synchronize()
+            if link(staging, path) == 0 { return true }
+            guard errno == EEXIST else { throw MLOpsError.system("create on the remote", path: path, errno: errno) }
+            return false
+        }
+    }
+
     public func downloadDocument(named name: String, in folder: String) async throws -> [UInt8] {
         let path = root + "/" + folder + "/" + name
         return try await BlockingWork.run {

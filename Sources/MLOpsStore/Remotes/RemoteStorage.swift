@@ -32,6 +32,14 @@ public protocol RemoteStorage: Sendable {
     func uploadDocument(_ bytes: [UInt8], named name: String, in folder: String) async throws
     /// Reads document `name` in `folder`; throws `.notFound` when it is not there.
     func downloadDocument(named name: String, in folder: String) async throws -> [UInt8]
+    /// Writes document `name` in `folder` only if no document of that name exists, whole or not at all, and
+    /// says whether it did: of any number of clients creating the same name at once, exactly one succeeds (S3
+    /// `PutObject` with `If-None-Match: *`; `link(2)` on a directory). A retried request that had in fact
+    /// succeeded reports `false`: callers compare what is there with what they wrote.
+    func createDocument(_ bytes: [UInt8], named name: String, in folder: String) async throws -> Bool
+    /// The names in `folder` that sort after `name` (bytewise), or all of them when `name` is nil: a listing
+    /// that starts where the caller's previous one ended.
+    func listDocuments(in folder: String, after name: String?) async throws -> Set<String>
     /// Removes what interrupted uploads left (staging files, unfinished S3 multipart uploads) that started
     /// more than `age` seconds ago — long enough that no live upload, from any machine, is still writing them.
     /// Returns how many it removed.
@@ -40,11 +48,18 @@ public protocol RemoteStorage: Sendable {
     func close() async
 }
 
-/// The largest document a remote may hand back: documents are small metadata, never data.
-let maximumDocumentSize = 1 << 20
+/// The largest document a remote may hand back: documents are metadata (a run record with its metric history
+/// is the largest), never data.
+let maximumDocumentSize = 64 << 20
 
 extension RemoteStorage {
     public func close() async {}
+
+    public func listDocuments(in folder: String, after name: String?) async throws -> Set<String> {
+        let all = try await listDocuments(in: folder)
+        guard let name else { return all }
+        return all.filter { BytewiseOrder.precedes(name, $0) }
+    }
 
     /// Copies object `id` from the remote into the file at `path`; see ``download(_:to:duplicates:)``.
     public func download(_ id: ObjectID, to path: String) async throws -> HashingCopy.Outcome {

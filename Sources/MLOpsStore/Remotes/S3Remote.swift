@@ -220,6 +220,19 @@ public final class S3Remote: RemoteStorage {
         _ = try await send("PUT", key: documentKey(name, in: folder), body: bytes, expect: [200])
     }
 
+    public func createDocument(_ bytes: [UInt8], named name: String, in folder: String) async throws -> Bool {
+        // 412: the key exists; 409: a concurrent conditional write to the same key is in progress (AWS), and it
+        // or the other writer wins, not this one.
+        let answer = try await send(
+            "PUT", key: documentKey(name, in: folder), body: bytes, headers: [("if-none-match", "*")],
+            expect: [200, 409, 412])
+        return answer.status == 200
+    }
+
+    public func listDocuments(in folder: String, after name: String?) async throws -> Set<String> {
+        Set(try await listKeys(under: folder, after: name).filter { !$0.contains("/") })
+    }
+
     public func downloadDocument(named name: String, in folder: String) async throws -> [UInt8] {
         try await withRetries { () async throws -> [UInt8] in
             let key = self.documentKey(name, in: folder)
@@ -236,12 +249,13 @@ public final class S3Remote: RemoteStorage {
     }
 
     /// The keys under `folder` (below the remote's prefix), relative to it, paging through `ListObjectsV2`.
-    private func listKeys(under folder: String) async throws -> [String] {
+    private func listKeys(under folder: String, after name: String? = nil) async throws -> [String] {
         let keyPrefix = key(folder + "/")
         var names: [String] = []
         var token: String?
         repeat {
             var query = [("list-type", "2"), ("prefix", keyPrefix)]
+            if let name { query.append(("start-after", keyPrefix + name)) }
             if let token { query.append(("continuation-token", token)) }
             let body = try await send("GET", key: nil, query: query, expect: [200]).text
             for key in XMLFields.values(of: "Key", in: body) where key.count > keyPrefix.count {
@@ -257,6 +271,7 @@ public final class S3Remote: RemoteStorage {
     // MARK: Requests
 
     private struct Answer {
+        var status: UInt
         var headers: HTTPHeaders
         var text: String
     }
@@ -270,7 +285,8 @@ public final class S3Remote: RemoteStorage {
     }
 
     private func execute(
-        _ method: String, key: String?, query: [(String, String)], body: [UInt8]?, payloadHash: String?
+        _ method: String, key: String?, query: [(String, String)], body: [UInt8]?, payloadHash: String?,
+        headers extra: [(String, String)] = []
     ) async throws -> HTTPClientResponse {
         let (path, url) = url(key: key, query: query)
         var request = HTTPClientRequest(url: url)
@@ -278,11 +294,13 @@ public final class S3Remote: RemoteStorage {
         let hash = payloadHash ?? body.map { SignatureV4.hex(SHA256.hash(data: $0)) } ?? SignatureV4.emptyPayloadHash
         var headers = [("host", host)]
         if let body { headers.append(("content-length", String(body.count))) }
+        headers += extra
         for (name, value) in signer.sign(
             method: method, path: path, query: query, headers: headers, payloadHash: hash, date: Date())
         {
             request.headers.add(name: name, value: value)
         }
+        for (name, value) in extra { request.headers.add(name: name, value: value) }
         if let body {
             request.headers.add(name: "content-length", value: String(body.count))
             request.body = .bytes(ByteBuffer(bytes: body))
@@ -293,16 +311,17 @@ public final class S3Remote: RemoteStorage {
     /// Sends a request with retries and returns its headers and body text; statuses outside `expect` throw.
     private func send(
         _ method: String, key: String?, query: [(String, String)] = [], body: [UInt8]? = nil,
-        payloadHash: String? = nil,
+        payloadHash: String? = nil, headers: [(String, String)] = [],
         expect: Set<UInt>
     ) async throws -> Answer {
         try await withRetries {
-            let response = try await self.execute(method, key: key, query: query, body: body, payloadHash: payloadHash)
+            let response = try await self.execute(
+                method, key: key, query: query, body: body, payloadHash: payloadHash, headers: headers)
             let text = String(buffer: try await response.body.collect(upTo: 16 << 20))
             guard expect.contains(response.status.code) else {
                 throw self.failure(status: Int(response.status.code), body: text, key: key)
             }
-            return Answer(headers: response.headers, text: text)
+            return Answer(status: response.status.code, headers: response.headers, text: text)
         }
     }
 
