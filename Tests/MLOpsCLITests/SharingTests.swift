@@ -101,8 +101,9 @@ import Testing
                 "runs_not_pushed": 0, "events_not_pushed": 0, "entries_not_fetched": 0,
             ], "\(String(describing: inSync))")
 
-        // A tag on a published run travels as an event of its own.
+        // A tag on a published run, and its deletion, travel as events of their own.
         await succeed(["runs", "tag", runs[1], "note=later"], in: a)
+        await succeed(["runs", "delete", runs[2]], in: a)
         // Both promote without fetching first, then both push and both fetch.
         await succeed(["model", "promote", "mpg@2", "--to", "production", "--reason", "from A"], in: a)
         await succeed(["model", "promote", "mpg@3", "--to", "production", "--reason", "from B"], in: b)
@@ -122,6 +123,8 @@ import Testing
         #expect((list?.first?["aliases"] as? [String: Int])?["production"] == 3, "the later push holds the alias")
         let run = try await succeed(["runs", "show", runs[1], "--json"], in: b).json() as? [String: Any]
         #expect((run?["tags"] as? [String: String])?["note"] == "later")
+        let left = try await succeed(["runs", "list", "--json"], in: b).decode([Payload.Run].self)
+        #expect(Set(left.map(\.id)) == Set(runs.prefix(2)), "the deletion reached B")
     }
 
     @Test(arguments: Kind.allCases) func registrationsNeverShareANumber(_ kind: Kind) async throws {
@@ -300,6 +303,23 @@ import Testing
         #expect(
             try await succeed(["model", "history", "mpg", "--json"], in: b).standardOutput
                 == succeed(["model", "history", "mpg", "--json"], in: a).standardOutput)
+
+        // A well-chained entry whose event lacks what its kind needs: checked before anything is merged, so a
+        // fresh clone gets none of the good entries' runs either.
+        let log = remote.share.url("metadata/log")
+        let last = try #require(try FileManager.default.contentsOfDirectory(atPath: log).max())
+        let next = String(format: "%012d", (Int(last) ?? 0) + 1)
+        try Fixtures.write(
+            """
+            {"events":[{"actor":"x","atNs":1,"id":"01a24ade-0000-7000-8000-000000000000","kind":"promote",\
+            "model":"mpg"}],"format":1,"position":\(Int(next) ?? 0),"previous":"\(try Fixtures.sha256sum(log + "/" + last))",\
+            "pushedBy":"x","pushedNs":1,"runs":[]}
+            """, to: log + "/" + next)
+        let c = try clone(a)
+        let malformed = await CLIRunner.run(["fetch", "--metadata"], in: c.path)
+        #expect(malformed.exitCode == 7, "\(malformed.standardError)")
+        #expect(malformed.standardError.contains("promote event"), "\(malformed.standardError)")
+        #expect((try await succeed(["runs", "list", "--json"], in: c).json() as? [Any])?.isEmpty == true)
     }
 }
 

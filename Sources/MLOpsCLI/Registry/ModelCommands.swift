@@ -60,7 +60,9 @@ extension MLOps.ModelGroup {
             try output(context).render(Report(registration: registration)) { style in
                 var text = "Registered \(style.bold(version.reference)) from \(version.source).\n"
                 if registration.numbering == .offline {
-                    text += "Offline: the number is provisional until `mlops push` publishes it.\n"
+                    text +=
+                        "Offline\(registration.note.map { ": " + $0 } ?? ""): the number is provisional until "
+                        + "`mlops push` publishes it.\n"
                 }
                 return text
             }

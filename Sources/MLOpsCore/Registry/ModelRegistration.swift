@@ -50,7 +50,8 @@ extension Repository {
     /// remote and `offline` is false, numbers it through that remote: the remote's record log is merged first,
     /// the version recorded, and its registration published at once (with its model object), so no other clone
     /// can publish the same number for another model. A remote that cannot be reached fails the registration
-    /// before anything is recorded (the hint names `--offline`).
+    /// before anything is recorded (the hint names `--offline`); one that fails after the version is recorded
+    /// leaves it provisional, as offline, and says why (``Registration/note``).
     ///
     /// Offline (or with no default remote) the number is provisional: the next push publishes it, and gives it
     /// the next free number if another clone published that one first (the push's report says so).
@@ -63,21 +64,33 @@ extension Repository {
         }
         let (remoteName, remote) = try openRemote(nil, connections: 4, environment: environment)
         do {
-            do {
-                _ = try await fetchRecords(from: remote, name: remoteName, jobs: 4)
-            } catch let error as MLOpsError where error.code != .integrity {
-                throw MLOpsError(
-                    error.code, "cannot number the version through the remote '\(remoteName)': \(error.message)",
-                    hint: "register with --offline (the number stays provisional until `mlops push`), or fix the remote"
-                )
+            let registration = try await holdingRecordsLock {
+                do {
+                    _ = try await fetchRecords(from: remote, name: remoteName, jobs: 4)
+                } catch let error as MLOpsError where error.code != .integrity {
+                    throw MLOpsError(
+                        error.code, "cannot number the version through the remote '\(remoteName)': \(error.message)",
+                        hint:
+                            "register with --offline (the number stays provisional until `mlops push`), or fix the remote"
+                    )
+                }
+                let registered = try recordRegistration(source, name: name, workingDirectory: workingDirectory)
+                do {
+                    _ = try await publishRecords(to: remote, name: remoteName, jobs: 4, includingRuns: false)
+                } catch let error as MLOpsError {
+                    // The version is recorded: failing now would invite a second registration of the same model.
+                    var registration = Registration(
+                        version: try registry.version(.version(name: name, version: registered.version)),
+                        numbering: .offline)
+                    registration.note = "it could not be published (\(error.message)); push publishes it"
+                    return registration
+                }
+                let number = try registry.number(ofRegistration: registered.event) ?? registered.version
+                return Registration(
+                    version: try registry.version(.version(name: name, version: number)), numbering: .remote)
             }
-            let registered = try recordRegistration(source, name: name, workingDirectory: workingDirectory)
-            _ = try await publishRecords(to: remote, name: remoteName, jobs: 4, includingRuns: false)
-            // Another process of this clone may have published (and renumbered) it: the event knows the number.
-            let number = try registry.number(ofRegistration: registered.event) ?? registered.version
             await remote.close()
-            return Registration(
-                version: try registry.version(.version(name: name, version: number)), numbering: .remote)
+            return registration
         } catch {
             await remote.close()
             throw error
@@ -114,4 +127,6 @@ public struct Registration: Sendable {
 
     public var version: ModelVersion
     public var numbering: Numbering
+    /// Why a registration meant to be numbered through the remote stayed provisional.
+    public var note: String?
 }

@@ -39,6 +39,12 @@ extension RegistryStore {
                     }
                 case .tag:
                     event.tag = try payload.map { try Self.decode(EventPayload.self, $0) }?.tag
+                    // Tagged before records were shared: the tag is only in the reason, as key=value.
+                    if event.tag == nil, let parts = event.reason?.split(separator: "=", maxSplits: 1),
+                        parts.count == 2
+                    {
+                        event.tag = SharedEvent.VersionTag(key: String(parts[0]), value: String(parts[1]))
+                    }
                 case .promote:
                     event.approval = try payload.map { try Self.decode(EventPayload.self, $0) }?.approval
                 default:

@@ -111,7 +111,9 @@ extension Repository {
         if options.records == .only {
             return try await withRemote(options, connections: options.jobs) { name, remote in
                 var report = TransferReport(remote: name, transferred: 0, bytes: 0, alreadyPresent: 0, missing: [])
-                report.records = try await publishRecords(to: remote, name: name, jobs: options.jobs)
+                report.records = try await holdingRecordsLock {
+                    try await publishRecords(to: remote, name: name, jobs: options.jobs)
+                }
                 return report
             }
         }
@@ -191,7 +193,11 @@ extension Repository {
             }
             report.bytes = meter.done
             report.missing = missing.map(\.description).sorted()
-            if shareRecords { report.records = try await publishRecords(to: remote, name: name, jobs: options.jobs) }
+            if shareRecords {
+                report.records = try await holdingRecordsLock {
+                    try await publishRecords(to: remote, name: name, jobs: options.jobs)
+                }
+            }
             return report
         }
     }
@@ -256,7 +262,9 @@ extension Repository {
         if options.records == .only {
             let report = try await withRemote(options, connections: options.jobs) { name, remote in
                 var report = TransferReport(remote: name, transferred: 0, bytes: 0, alreadyPresent: 0, missing: [])
-                report.records = try await fetchRecords(from: remote, name: name, jobs: options.jobs)
+                report.records = try await holdingRecordsLock {
+                    try await fetchRecords(from: remote, name: name, jobs: options.jobs)
+                }
                 return report
             }
             return (report, [:])
@@ -268,7 +276,11 @@ extension Repository {
         let meter = TransferMeter(phase: "fetching", total: nil, progress: progress)
         var report = try await withRemote(options, connections: options.jobs) { name, remote in
             var report = TransferReport(remote: name, transferred: 0, bytes: 0, alreadyPresent: 0, missing: [])
-            if shareRecords { report.records = try await fetchRecords(from: remote, name: name, jobs: options.jobs) }
+            if shareRecords {
+                report.records = try await holdingRecordsLock {
+                    try await fetchRecords(from: remote, name: name, jobs: options.jobs)
+                }
+            }
             let recordObjects = shareRecords ? try registry.objects().union(runs.artifactObjects()) : []
             let entries = options.runCache ? try await newRunCacheEntries(on: remote) : [:]
             targets += entries.values.flatMap(\.targets)

@@ -21,13 +21,34 @@ extension RunStore {
         }
     }
 
-    /// Records that `runs` are on the remote.
-    func markPublished(_ runs: [RecordLogEntry.PublishedRun]) throws {
+    /// Records that `runs` are on the remote, in one transaction. A run tagged or deleted here since its record
+    /// was made (`recordedTags` holds the tags each record carries) gets the pending `run_tag` or `run_delete`
+    /// event that says so, as any later change would: what happened in between still travels.
+    func markPublished(_ runs: [RecordLogEntry.PublishedRun], recordedTags: [String: [String: String]]) throws {
         try database.write { db in
             for run in runs {
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO published_runs (run_id, sha256) VALUES (?, ?)",
                     arguments: [run.id, run.sha256])
+                guard
+                    try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?)", arguments: [run.id])
+                        == true
+                else {
+                    try Self.appendEventIfPublished(db, run: run.id, event: .runDelete, tags: nil)
+                    continue
+                }
+                var tags: [String: String] = [:]
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT key, value FROM run_tags WHERE run_id = ?", arguments: [run.id])
+                {
+                    tags[row["key"]] = row["value"]
+                }
+                let changed = tags.filter { recordedTags[run.id]?[$0.key] != $0.value }
+                if !changed.isEmpty {
+                    try Self.appendEventIfPublished(
+                        db, run: run.id, event: .runTag,
+                        tags: String(decoding: try SharedJSON.encode(changed), as: UTF8.self))
+                }
             }
         }
     }

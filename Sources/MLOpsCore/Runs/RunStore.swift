@@ -158,8 +158,12 @@ public struct RunStore: Sendable {
         try database.write { db in
             let ids = try references.map { try Self.resolveID(db, $0) }
             for id in ids {
+                // The trials go with their tuning run, here and, for those already published, everywhere.
+                let trials = try String.fetchAll(db, sql: "SELECT id FROM runs WHERE parent_id = ?", arguments: [id])
                 try db.execute(sql: "DELETE FROM runs WHERE id = ? OR parent_id = ?", arguments: [id, id])
-                try Self.appendEventIfPublished(db, run: id, event: .runDelete, tags: nil)
+                for run in [id] + trials {
+                    try Self.appendEventIfPublished(db, run: run, event: .runDelete, tags: nil)
+                }
             }
             return ids
         }

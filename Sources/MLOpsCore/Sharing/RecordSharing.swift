@@ -34,6 +34,23 @@ public enum RecordScope: String, Sendable {
 }
 
 extension Repository {
+    /// Takes the lock that keeps this clone's record transfers (push, fetch, an online registration, a server
+    /// following the remote) one at a time, so no two of them read pending records and the log's head apart.
+    /// Callers of ``fetchRecords`` and ``publishRecords`` hold it.
+    func recordsLock(waiting timeout: TimeInterval = RepositoryLock.defaultTimeout * 10) throws -> RepositoryLock {
+        try RepositoryLock(
+            metadataDirectory: metadataDirectory, purpose: "sharing records", timeout: timeout, name: "lock.records")
+    }
+
+    /// Runs `body` holding ``recordsLock(waiting:)``.
+    func holdingRecordsLock<Result>(
+        waiting timeout: TimeInterval = RepositoryLock.defaultTimeout * 10, _ body: () async throws -> Result
+    ) async throws -> Result {
+        let lock = try recordsLock(waiting: timeout)
+        defer { withExtendedLifetime(lock) {} }
+        return try await body()
+    }
+
     /// Merges the entries of the remote's record log this clone has not merged yet (one listing, starting after
     /// the last merged entry), after checking all of them: positions without gaps, each entry continuing the
     /// chain of hashes from the last one merged here, and each new run record matching the hash its entry holds.
@@ -45,6 +62,12 @@ extension Repository {
     ) async throws -> RecordTransferReport {
         var report = RecordTransferReport()
         let head = try syncedLog.head()
+        if let head, head.remote != remote.location {
+            throw MLOpsError(
+                .invalidState,
+                "this clone shares its runs and registry through '\(head.remote)', not '\(remote.location)'",
+                hint: "point the default remote back there, or move data only: --no-metadata")
+        }
         let names = try await remote.listDocuments(
             in: RecordLogEntry.folder, after: head.map { RecordLogEntry.name(of: $0.position) })
         let positions = names.compactMap(RecordLogEntry.position(ofName:)).sorted()
@@ -81,6 +104,7 @@ extension Repository {
                 .integrity, "a record log entry on the remote '\(name)' names '\(run.id)', which is not a run id",
                 hint: "the remote's records were changed; nothing was merged")
         }
+        for event in entries.flatMap(\.entry.events) { try event.validate() }
         let known = try runs.knownOrDeleted(published.map(\.id))
         let records = try await Self.concurrentMap(published.filter { !known.contains($0.id) }, jobs: jobs) { run in
             let bytes = try await remote.downloadDocument(named: run.id + ".json", in: RunRecord.folder)
@@ -92,14 +116,14 @@ extension Repository {
                     "the record of run \(run.id) on the remote '\(name)' does not match the hash its entry holds",
                     hint: "it was changed or damaged on the remote; nothing was merged")
             }
+            try record.validate()
             return record
         }
         let events = entries.flatMap { item in
             item.entry.events.enumerated().map { (event: $1, position: item.entry.position, index: $0) }
         }
         if fetchingModels {
-            let models = events.compactMap { $0.event.kind == .register ? $0.event.version?.oid : nil }
-            try await fetchObjects(models.compactMap { try? ObjectID(parsing: $0) }, from: remote, jobs: jobs)
+            try await fetchObjects(try modelObjects(namedBy: events.map(\.event)), from: remote, jobs: jobs)
         }
         report.runs = try runs.merge(records: records, published: published, events: events)
         report.renumbered = try registry.merge(events)
@@ -119,6 +143,7 @@ extension Repository {
     ) async throws -> RecordTransferReport {
         var report = RecordTransferReport()
         report.renumbered = try await fetchRecords(from: remote, name: name, jobs: jobs).renumbered
+        try await checkHead(on: remote, name: name)
         let records = includingRuns ? try runs.unpublishedRecords() : []
         var referenced = Set(records.flatMap(\.artifacts).compactMap { try? ObjectID(parsing: $0.oid) })
         for event in try registry.pendingEvents() {
@@ -126,12 +151,19 @@ extension Repository {
         }
         if !referenced.isEmpty {
             let present = try await remote.listObjects()
+            if let lost = referenced.subtracting(present).filter({ !store.contains($0) }).min() {
+                throw MLOpsError(
+                    .notFound,
+                    "object \(lost), which records to publish name, is neither here nor on the remote '\(name)'",
+                    hint: "fetch it from a clone that has it (mlops fetch), then push again; nothing was published")
+            }
             let absent = referenced.subtracting(present).filter(store.contains).sorted()
             try await Self.concurrentMap(absent, jobs: jobs) { id in
                 let path = self.store.path(of: id)
                 try await remote.upload(id, from: path, size: Int64(FileSnapshot.take(path)?.size ?? 0))
             }
         }
+        let recordedTags = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0.tags) })
         var pendingRuns = try await Self.concurrentMap(records, jobs: jobs) { record in
             let bytes = try SharedJSON.encode(record)
             try await remote.uploadDocument(bytes, named: record.id + ".json", in: RunRecord.folder)
@@ -163,11 +195,14 @@ extension Repository {
                         "the record log on the remote '\(name)' changed \(attempts) times while this push appended",
                         hint: "push again when the other pushes are done")
                 }
+                // Another clone appended first: back off a little (many pushing at once would otherwise keep
+                // colliding), merge its entry and try the next position.
+                try await Task.sleep(for: .milliseconds(Int.random(in: 5...(20 * min(attempts, 10)))))
                 report.renumbered += try await fetchRecords(from: remote, name: name, jobs: jobs).renumbered
                 continue
             }
             let placed = events.enumerated().map { (id: $1.id, position: position, index: $0) }
-            try runs.markPublished(runChunk)
+            try runs.markPublished(runChunk, recordedTags: recordedTags)
             try runs.markEventsPublished(placed)
             try registry.markPublished(placed)
             try syncedLog.record([(position, RecordLogEntry.digest(bytes))], remote: remote.location)
@@ -177,6 +212,54 @@ extension Repository {
             report.events += events.count
         }
         return report
+    }
+
+    /// Checks that the remote still holds the last entry merged here, as merged: a remote that was emptied or
+    /// replaced would otherwise get entries that continue a history it does not have.
+    private func checkHead(on remote: any RemoteStorage, name: String) async throws {
+        guard let head = try syncedLog.head() else { return }
+        let bytes: [UInt8]
+        do {
+            bytes = try await remote.downloadDocument(
+                named: RecordLogEntry.name(of: head.position), in: RecordLogEntry.folder)
+        } catch let error as MLOpsError where error.code == .notFound {
+            throw MLOpsError(
+                .integrity,
+                "the remote '\(name)' no longer holds record log entry \(head.position), which this clone merged",
+                hint: "it was emptied or replaced; restore it, or move data only: --no-metadata")
+        }
+        guard RecordLogEntry.digest(bytes) == head.sha256 else {
+            throw MLOpsError(
+                .integrity,
+                "record log entry \(head.position) on the remote '\(name)' differs from the one this clone merged",
+                hint: "the remote's records were changed; nothing was published")
+        }
+    }
+
+    /// The model objects the registry will need once `events` are merged: those of versions they register, and
+    /// of versions already known here that they move an alias to.
+    private func modelObjects(namedBy events: [SharedEvent]) throws -> [ObjectID] {
+        var registered: [String: String] = [:]
+        var oids: [String] = []
+        for event in events {
+            guard let model = event.model, let number = event.toVersion else { continue }
+            switch event.kind {
+            case .register:
+                if let oid = event.version?.oid {
+                    registered["\(model)@\(number)"] = oid
+                    oids.append(oid)
+                }
+            case .promote, .rollback:
+                if let oid = registered["\(model)@\(number)"]
+                    ?? (try? registry.version(.version(name: model, version: number)))?.oid
+                {
+                    oids.append(oid)
+                }
+            default:
+                break
+            }
+        }
+        return oids.compactMap { try? ObjectID(parsing: $0) }
     }
 
     /// Downloads the objects among `ids` the store lacks, verifying each before it enters the store.

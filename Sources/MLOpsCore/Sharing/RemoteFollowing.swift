@@ -13,6 +13,14 @@ extension Repository {
                 .usage, "following the remote needs a default remote, and there is none",
                 hint: "add one: mlops remote add origin <url> --default")
         }
+        // A push or fetch of this clone holding the lock does the merge itself; this round is skipped.
+        let lock: RepositoryLock
+        do {
+            lock = try recordsLock(waiting: 0)
+        } catch let error as MLOpsError where error.code == .locked {
+            return RecordTransferReport()
+        }
+        defer { withExtendedLifetime(lock) {} }
         let (name, remote) = try openRemote(nil, connections: 4, environment: environment)
         do {
             let report = try await fetchRecords(from: remote, name: name, jobs: 4, fetchingModels: true)

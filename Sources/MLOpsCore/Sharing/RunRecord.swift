@@ -1,4 +1,5 @@
 import Foundation
+import MLOpsErrors
 
 /// An ended run as it travels to other clones: the document `metadata/runs/<id>.json` on the remote, checked
 /// against the SHA-256 the record log entry that publishes it holds. It holds what the run's rows hold, times in nanoseconds,
@@ -34,4 +35,24 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var metrics: [String: Series]
     public var inputs: [Run.Input]
     public var artifacts: [Run.Artifact]
+}
+
+extension RunRecord {
+    /// Checks what the database would otherwise refuse halfway through a merge: an ended status, a valid parent
+    /// id, series whose steps, values and times line up, with each step once and every value finite.
+    func validate() throws {
+        func fail(_ problem: String) -> MLOpsError {
+            MLOpsError(
+                .integrity, "the record of run \(id) on the remote \(problem)",
+                hint: "the remote's records were changed or damaged; nothing was merged")
+        }
+        guard format == Self.currentFormat else { throw fail("has format \(format); upgrade mlops to read it") }
+        guard ["finished", "failed", "killed"].contains(status) else { throw fail("has status '\(status)'") }
+        if let parentId, !Repository.isRunIDText(parentId) { throw fail("names an invalid parent") }
+        for (key, series) in metrics {
+            guard series.steps.count == series.values.count, series.steps.count == series.timestampsNs.count,
+                Set(series.steps).count == series.steps.count, series.values.allSatisfy(\.isFinite)
+            else { throw fail("has a malformed series '\(key)'") }
+        }
+    }
 }

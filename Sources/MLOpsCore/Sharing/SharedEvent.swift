@@ -1,5 +1,7 @@
 import Foundation
+import MLOpsErrors
 import MLOpsLearn
+import MLOpsStore
 
 /// One change that travels through a remote's record log: a registry event (with, for a registration, the whole
 /// version), or a later change to a published run (a tag, a deletion). Ids are UUIDv7, made by the clone that
@@ -53,4 +55,52 @@ public struct SharedVersion: Codable, Sendable, Equatable {
     public var createdNs: Int64
     public var actor: String
     public var lineage: VersionLineage?
+}
+
+extension SharedEvent {
+    /// The largest version number a record may carry (one above it must still be a number).
+    static let maximumVersion = Int(Int32.max)
+
+    /// Checks that the event names what its kind needs, with valid names, aliases, numbers and ids: a fetched
+    /// entry is checked whole before anything of it is merged. Throws `integrity` (exit 7).
+    func validate() throws {
+        func fail(_ problem: String) -> MLOpsError {
+            MLOpsError(
+                .integrity, "the \(kind.rawValue) event \(id) on the remote \(problem)",
+                hint: "the remote's records were changed or damaged; nothing was merged")
+        }
+        func number(_ value: Int?) throws -> Int {
+            guard let value, (1...Self.maximumVersion).contains(value) else { throw fail("names no valid version") }
+            return value
+        }
+        guard Repository.isRunIDText(id) else { throw fail("has no valid id") }
+        switch kind {
+        case .register, .promote, .rollback, .tag, .delete:
+            guard let model, (try? ModelReference.validateName(model)) != nil else {
+                throw fail("names no valid model")
+            }
+        case .runTag, .runDelete:
+            guard let run, Repository.isRunIDText(run) else { throw fail("names no valid run") }
+        }
+        switch kind {
+        case .register:
+            _ = try number(toVersion)
+            guard let version, (try? ObjectID(parsing: version.oid)) != nil else { throw fail("carries no version") }
+        case .promote, .rollback:
+            _ = try number(toVersion)
+            if fromVersion != nil { _ = try number(fromVersion) }
+            guard let alias, (try? ModelReference.validateAlias(alias)) != nil, alias != "latest" else {
+                throw fail("names no valid alias")
+            }
+        case .tag:
+            _ = try number(toVersion)
+            guard tag != nil else { throw fail("carries no tag") }
+        case .delete:
+            _ = try number(fromVersion)
+        case .runTag:
+            guard tags != nil else { throw fail("carries no tags") }
+        case .runDelete:
+            break
+        }
+    }
 }

@@ -10,12 +10,12 @@ import GRDB
 public struct SyncedLog: Sendable {
     let database: MetadataDatabase
 
-    /// The last merged entry: its position and hash; nil before the first.
-    func head() throws -> (position: Int, sha256: String)? {
+    /// The last merged entry: its position, its hash and the remote it came from; nil before the first.
+    func head() throws -> (position: Int, sha256: String, remote: String)? {
         try database.read { db in
-            try Row.fetchOne(db, sql: "SELECT position, sha256 FROM synced_log ORDER BY position DESC LIMIT 1").map {
-                ($0["position"], $0["sha256"])
-            }
+            try Row.fetchOne(
+                db, sql: "SELECT position, sha256, remote FROM synced_log ORDER BY position DESC LIMIT 1"
+            ).map { ($0["position"], $0["sha256"], $0["remote"]) }
         }
     }
 
