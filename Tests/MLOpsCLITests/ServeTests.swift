@@ -134,7 +134,7 @@ import Testing
         let server = try RunningServer(["mpg@production", "--poll", "0.05"], in: directory.path)
         let body = try JSONSerialization.data(withJSONObject: Self.v2Body([rows[0]]))
         let expected = ["mpg@1": predictions[1]?[0] ?? .nan, "mpg@2": predictions[2]?[0] ?? .nan]
-        let tally = Tally()
+        let tally = AnswerTally()
         let load = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<4 {
@@ -157,22 +157,15 @@ import Testing
                 try await group.waitForAll()
             }
         }
-        // Driven by answers, not by time, so a busy machine only makes it slower.
-        func waitUntil(_ version: String, reaches count: Int) async throws {
-            for _ in 0..<1200 where tally.counts[version, default: 0] < count {
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            #expect(tally.counts[version, default: 0] >= count, "\(tally.counts)")
-        }
-        try await waitUntil("mpg@1", reaches: 20)
+        #expect(try await tally.wait(until: "mpg@1", reaches: 20), "\(tally.counts)")
         #expect(
             await CLIRunner.run(["model", "promote", "mpg@2", "--to", "production"], in: directory.path).exitCode == 0)
-        try await waitUntil("mpg@2", reaches: 20)
+        #expect(try await tally.wait(until: "mpg@2", reaches: 20), "\(tally.counts)")
         let firstVersionBefore = tally.counts["mpg@1", default: 0]
         #expect(
             await CLIRunner.run(["model", "rollback", "mpg", "--alias", "production"], in: directory.path).exitCode == 0
         )
-        try await waitUntil("mpg@1", reaches: firstVersionBefore + 20)
+        #expect(try await tally.wait(until: "mpg@1", reaches: firstVersionBefore + 20), "\(tally.counts)")
         tally.stop()
         try await load.value
         let seen = tally.counts
@@ -361,16 +354,4 @@ import Testing
         #expect(try repository.servingLog.feedback(for: "request-4")?.label == "22")
         #expect(try repository.servingLog.feedback(for: "never-sent") == nil)
     }
-}
-
-/// What the load tasks saw, and the flag that stops them.
-private final class Tally: @unchecked Sendable {
-    private let lock = NSLock()
-    private var seen: [String: Int] = [:]
-    private var stopped = false
-
-    var counts: [String: Int] { lock.withLock { seen } }
-    var isStopped: Bool { lock.withLock { stopped } }
-    func add(_ label: String) { lock.withLock { seen[label, default: 0] += 1 } }
-    func stop() { lock.withLock { stopped = true } }
 }

@@ -187,7 +187,7 @@ import Testing
         let body = try JSONSerialization.data(withJSONObject: [
             "dataframe_records": [["cylinders": 8, "weight": 3504, "year": 70, "origin": "1", "horsepower": 130]]
         ])
-        let tally = Tally()
+        let tally = AnswerTally()
         let load = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<3 {
@@ -203,21 +203,15 @@ import Testing
                 try await group.waitForAll()
             }
         }
-        func waitUntil(_ version: String, reaches count: Int) async throws {
-            for _ in 0..<1200 where tally.counts[version, default: 0] < count {
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            #expect(tally.counts[version, default: 0] >= count, "\(tally.counts)")
-        }
-        try await waitUntil("mpg@1", reaches: 20)
+        #expect(try await tally.wait(until: "mpg@1", reaches: 20), "\(tally.counts)")
         await succeed(["model", "promote", "mpg@3", "--to", "production"], in: a)
         await succeed(["push", "--metadata"], in: a)
-        try await waitUntil("mpg@3", reaches: 20)
+        #expect(try await tally.wait(until: "mpg@3", reaches: 20), "\(tally.counts)")
         // The remote goes down: the server keeps answering with what it has and says why once.
         try server3.command("down")
         #expect(server.waitForEvent("refresh_failed", timeout: 30)?["route"] as? String == "remote")
         let before = tally.counts["mpg@3", default: 0]
-        try await waitUntil("mpg@3", reaches: before + 20)
+        #expect(try await tally.wait(until: "mpg@3", reaches: before + 20), "\(tally.counts)")
         try server3.command("up")
         tally.stop()
         try await load.value
@@ -321,15 +315,4 @@ import Testing
         #expect(malformed.standardError.contains("promote event"), "\(malformed.standardError)")
         #expect((try await succeed(["runs", "list", "--json"], in: c).json() as? [Any])?.isEmpty == true)
     }
-}
-
-private final class Tally: @unchecked Sendable {
-    private let lock = NSLock()
-    private var seen: [String: Int] = [:]
-    private var stopped = false
-
-    var counts: [String: Int] { lock.withLock { seen } }
-    var isStopped: Bool { lock.withLock { stopped } }
-    func add(_ label: String) { lock.withLock { seen[label, default: 0] += 1 } }
-    func stop() { lock.withLock { stopped = true } }
 }

@@ -53,7 +53,12 @@ extension MLOps {
 
         static func describe(_ report: RemoteStatusReport, style: TextStyle) -> String {
             if report.inSync {
-                return "The cache and the remote \(report.remote) agree on \(report.targets.count) tracked target(s).\n"
+                guard report.records != nil else {
+                    return
+                        "The cache and the remote \(report.remote) agree on \(report.targets.count) tracked target(s).\n"
+                }
+                return "This clone and the remote \(report.remote) agree on \(report.targets.count - 2) tracked "
+                    + "target(s), the registered models, the run artifacts and the records.\n"
             }
             var table = TextTable(header: ["PATH", "NOT PUSHED", "NOT FETCHED", "ON NEITHER"])
             for target in report.targets where target.notPushed + target.notFetched + target.lost > 0 {

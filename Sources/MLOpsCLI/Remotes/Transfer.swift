@@ -46,9 +46,13 @@ struct TransferArguments: ParsableArguments {
 
 extension TransferReport {
     func summary(_ verb: String) -> String {
+        // Records alone (--metadata) moved no object worth a line.
+        let recordsOnly = records != nil && transferred + alreadyPresent == 0 && missing.isEmpty
         var text =
-            "\(verb) \(transferred) object\(transferred == 1 ? "" : "s") (\(ByteCount.format(bytes))) "
-            + "\(verb == "Pushed" ? "to" : "from") \(remote); \(alreadyPresent) already there.\n"
+            recordsOnly
+            ? ""
+            : "\(verb) \(transferred) object\(transferred == 1 ? "" : "s") (\(ByteCount.format(bytes))) "
+                + "\(verb == "Pushed" ? "to" : "from") \(remote); \(alreadyPresent) already there.\n"
         if let records {
             let runs = "\(records.runs) run\(records.runs == 1 ? "" : "s")"
             let events = "\(records.events) registry or run change\(records.events == 1 ? "" : "s")"

@@ -24,6 +24,9 @@ public final class MetadataDatabase: Sendable {
         // Concurrent mlops processes (two `add`s, a `status` during an `add`) wait rather than fail.
         configuration.busyMode = .timeout(30)
         configuration.label = "mlops"
+        // A page cache of up to 64 MiB (SQLite's default is 8): a large transaction, such as merging a thousand
+        // fetched runs, otherwise spills dirty pages to the WAL again and again before it commits.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
