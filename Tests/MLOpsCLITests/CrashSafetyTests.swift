@@ -107,8 +107,17 @@ import Testing
         for _ in 0..<96 { try handle.write(contentsOf: chunk) }
         try handle.close()
         let hash = try Fixtures.sha256sum(directory.url("big.bin"))
+        let original = directory.url("big.original")
+        try FileManager.default.copyItem(atPath: directory.url("big.bin"), toPath: original)
+        let object = directory.url(".mlops/objects/sha256/\(hash.prefix(2))/\(hash.dropFirst(2))")
         let interrupted = try killAtRandomPoints(["add", "big.bin"], rounds: 8) { () throws in
             #expect(try Fixtures.sha256sum(directory.url("big.bin")) == hash)
+            // Every round starts where the first did (a round that finished would leave the next nothing to
+            // do): untracked, not in the cache, a file the stat cache has never seen.
+            for path in [directory.url("big.bin.mlops"), object, directory.url("big.bin")] {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+            try FileManager.default.copyItem(atPath: original, toPath: directory.url("big.bin"))
         }
         #expect(interrupted > 0, "no kill landed while add ran \(random.replay)")
         #expect(try CLIRunner.execute(["add", "big.bin"], in: root).exitCode == 0)
