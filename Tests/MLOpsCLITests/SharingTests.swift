@@ -146,7 +146,8 @@ import Testing
         }
         #expect(Set(numbers) == [4, 5, 6, 7], "\(numbers)")
         // Offline, B takes a number A then publishes first: B's push renumbers its version and says so.
-        await succeed(["fetch", "--metadata"], in: b)
+        let pulled = await succeed(["pull", "--metadata"], in: b)
+        #expect(pulled.standardOutput.hasPrefix("Merged") && !pulled.standardOutput.contains("Checked out"))
         let offline = await succeed(["model", "register", "run:" + runs[0], "--name", "mpg", "--offline"], in: b)
         #expect(offline.standardOutput.contains("mpg@8") && offline.standardOutput.contains("provisional"))
         await succeed(["model", "promote", "mpg@8", "--to", "staging"], in: b)

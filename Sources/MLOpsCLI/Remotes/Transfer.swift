@@ -162,8 +162,10 @@ extension MLOps {
             }
             try output(context).render(Report(fetched: fetched, checkout: checkout)) { _ in
                 fetched.summary("Fetched")
-                    + "Checked out \(checkout.restored.count) file\(checkout.restored.count == 1 ? "" : "s")"
-                    + " (\(checkout.unchanged) unchanged).\n"
+                    + (transfer.metadata
+                        ? ""
+                        : "Checked out \(checkout.restored.count) file\(checkout.restored.count == 1 ? "" : "s")"
+                            + " (\(checkout.unchanged) unchanged).\n")
             }
         }
     }

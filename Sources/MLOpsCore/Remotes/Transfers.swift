@@ -393,9 +393,15 @@ extension Repository {
     /// Fetches, then checks out the same paths. A large file missing from the workspace is written there from the
     /// bytes fetched for the cache, in the same pass, rather than read back from the cache: its bytes cross the
     /// disk once (see ``PreparedCopy``).
+    /// With records only (``RecordScope/only``) it is a fetch of the records, and the workspace is not touched.
     public func pull(
         _ options: TransferOptions, force: Bool = false, progress: ProgressHandler? = nil
     ) async throws -> (fetched: TransferReport, checkout: CheckoutResult) {
+        if options.records == .only {
+            return (
+                try await fetch(options, progress: progress), CheckoutResult(restored: [], removed: [], unchanged: 0)
+            )
+        }
         let fetched: TransferReport
         let prepared: [String: PreparedCopy]
         do {
