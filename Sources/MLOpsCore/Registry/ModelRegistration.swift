@@ -62,9 +62,8 @@ extension Repository {
             let version = try registerModel(source, name: name, workingDirectory: workingDirectory)
             return Registration(version: version, numbering: config.core.remote == nil ? .local : .offline)
         }
-        let (remoteName, remote) = try openRemote(nil, connections: 4, environment: environment)
-        do {
-            let registration = try await holdingRecordsLock {
+        return try await withRemote(nil, connections: 4, environment: environment) { remoteName, remote in
+            try await holdingRecordsLock {
                 do {
                     _ = try await fetchRecords(from: remote, name: remoteName, jobs: 4)
                 } catch let error as MLOpsError where error.code != .integrity {
@@ -89,11 +88,6 @@ extension Repository {
                 return Registration(
                     version: try registry.version(.version(name: name, version: number)), numbering: .remote)
             }
-            await remote.close()
-            return registration
-        } catch {
-            await remote.close()
-            throw error
         }
     }
 

@@ -119,7 +119,7 @@ extension Repository {
         }
         let entries = options.runCache ? try runCache.entries() : [:]
         let targets = try trackedTargets(matching: try relativePaths(options)) + entries.values.flatMap(\.targets)
-        let recordObjects = shareRecords ? try registry.objects().union(runs.artifactObjects()) : []
+        let recordObjects = shareRecords ? try objectsOfRecords() : []
         return try await withRemote(options, connections: options.jobs) { name, remote in
             let abandoned = try await remote.removeAbandonedUploads(olderThan: options.abandonedUploadAge)
             var onRemote = try await remote.listObjects()
@@ -194,12 +194,19 @@ extension Repository {
             report.bytes = meter.done
             report.missing = missing.map(\.description).sorted()
             if shareRecords {
+                // Everything the records name went up above, or is reported missing: no second listing.
+                let present = onRemote.union(phases.joined().map(\.0))
                 report.records = try await holdingRecordsLock {
-                    try await publishRecords(to: remote, name: name, jobs: options.jobs)
+                    try await publishRecords(to: remote, name: name, jobs: options.jobs, present: present)
                 }
             }
             return report
         }
+    }
+
+    /// The objects records name: registered versions' models and run artifacts.
+    private func objectsOfRecords() throws -> Set<ObjectID> {
+        try registry.objects().union(runs.artifactObjects())
     }
 
     /// Whether records travel with a transfer: through the default remote only, and only when no paths are named.
@@ -281,7 +288,7 @@ extension Repository {
                     try await fetchRecords(from: remote, name: name, jobs: options.jobs)
                 }
             }
-            let recordObjects = shareRecords ? try registry.objects().union(runs.artifactObjects()) : []
+            let recordObjects = shareRecords ? try objectsOfRecords() : []
             let entries = options.runCache ? try await newRunCacheEntries(on: remote) : [:]
             targets += entries.values.flatMap(\.targets)
             let download = {
@@ -437,20 +444,15 @@ extension Repository {
                 let newer = try await remote.listDocuments(
                     in: RecordLogEntry.folder, after: head.map { RecordLogEntry.name(of: $0.position) })
                 records = RemoteStatusReport.Records(
-                    runsNotPushed: try runs.unpublishedRecords().count,
+                    runsNotPushed: try runs.unpublishedCount(),
                     eventsNotPushed: try runs.pendingEvents().count + registry.pendingEvents().count,
                     entriesNotFetched: newer.compactMap(RecordLogEntry.position(ofName:)).count)
             }
             // A directory's file list is in its manifest: fetch the manifests the cache lacks (small, verified) so
             // the files can be compared too.
-            for target in targets
-            where target.pointer.kind == .dir && !store.contains(target.pointer.oid)
-                && onRemote.contains(target.pointer.oid)
-            {
-                let staging = store.newStagingPath()
-                let written = try await remote.download(target.pointer.oid, to: staging)
-                try store.adopt(staging, as: target.pointer.oid, digest: written.id)
-            }
+            try await fetchObjects(
+                targets.filter { $0.pointer.kind == .dir && onRemote.contains($0.pointer.oid) }.map(\.pointer.oid),
+                from: remote, jobs: 2)
             return (name, onRemote)
         }
         var report = RemoteStatusReport(remote: name, targets: [], records: records)
@@ -501,7 +503,15 @@ extension Repository {
     private func withRemote<Result>(
         _ options: TransferOptions, connections: Int, _ body: (String, any RemoteStorage) async throws -> Result
     ) async throws -> Result {
-        let (name, remote) = try openRemote(options.remote, connections: connections, environment: options.environment)
+        try await withRemote(options.remote, connections: connections, environment: options.environment, body)
+    }
+
+    /// Opens remote `name` (nil: the default), runs `body` with its name and storage, and closes it either way.
+    func withRemote<Result>(
+        _ name: String?, connections: Int, environment: [String: String],
+        _ body: (String, any RemoteStorage) async throws -> Result
+    ) async throws -> Result {
+        let (name, remote) = try openRemote(name, connections: connections, environment: environment)
         do {
             let result = try await body(name, remote)
             await remote.close()
@@ -520,19 +530,30 @@ extension Repository {
     static func forEach(
         _ items: [(ObjectID, Int64)], jobs: Int, _ body: @escaping @Sendable (ObjectID, Int64) async throws -> Void
     ) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        try await concurrentMap(items, jobs: jobs) { try await body($0.0, $0.1) }
+    }
+
+    /// `transform` over `items` with at most `jobs` at once, results in the order of `items`; the first error
+    /// cancels the rest.
+    @discardableResult
+    static func concurrentMap<Item: Sendable, Result: Sendable>(
+        _ items: [Item], jobs: Int, _ transform: @escaping @Sendable (Item) async throws -> Result
+    ) async throws -> [Result] {
+        try await withThrowingTaskGroup(of: (Int, Result).self) { group in
+            var results = [Result?](repeating: nil, count: items.count)
             var next = 0
-            for _ in 0..<min(max(jobs, 1), items.count) {
-                let item = items[next]
-                group.addTask { try await body(item.0, item.1) }
+            func start() {
+                let index = next
+                let item = items[index]
+                group.addTask { (index, try await transform(item)) }
                 next += 1
             }
-            while try await group.next() != nil {
-                guard next < items.count else { continue }
-                let item = items[next]
-                group.addTask { try await body(item.0, item.1) }
-                next += 1
+            while next < min(max(jobs, 1), items.count) { start() }
+            while let (index, result) = try await group.next() {
+                results[index] = result
+                if next < items.count { start() }
             }
+            return results.compactMap { $0 }
         }
     }
 }

@@ -11,15 +11,23 @@ extension RunStore {
     /// The ended runs not yet published, as records, oldest first.
     func unpublishedRecords() throws -> [RunRecord] {
         try database.read { db in
-            try String.fetchAll(
-                db,
-                sql: """
-                    SELECT id FROM runs WHERE status <> 'running' AND id NOT IN (SELECT run_id FROM published_runs)
-                    AND id NOT IN (SELECT run_id FROM run_events WHERE event = 'run_delete') ORDER BY id
-                    """
-            ).map { try Self.record(db, id: $0) }
+            try String.fetchAll(db, sql: "SELECT id FROM runs WHERE \(Self.unpublished) ORDER BY id").map {
+                try Self.record(db, id: $0)
+            }
         }
     }
+
+    /// How many ended runs are not yet published (without reading their records).
+    func unpublishedCount() throws -> Int {
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs WHERE \(Self.unpublished)") ?? 0
+        }
+    }
+
+    /// The runs a push publishes: ended, not published, not deleted.
+    private static let unpublished = """
+        status <> 'running' AND id NOT IN (SELECT run_id FROM published_runs)
+        AND id NOT IN (SELECT run_id FROM run_events WHERE event = 'run_delete')
+        """
 
     /// Records that `runs` are on the remote, in one transaction. A run tagged or deleted here since its record
     /// was made (`recordedTags` holds the tags each record carries) gets the pending `run_tag` or `run_delete`

@@ -138,8 +138,12 @@ extension Repository {
     /// remote's log first; when another clone appends at the same moment, merges again (which may renumber a
     /// pending registration) and retries at the next position. An entry is created whole or not at all, so a
     /// push killed at any moment leaves no partial record, and re-running it completes the work.
+    ///
+    /// `present` is what the caller knows the remote holds (a push that has just uploaded); without it the remote
+    /// is listed.
     func publishRecords(
-        to remote: any RemoteStorage, name: String, jobs: Int, includingRuns: Bool = true
+        to remote: any RemoteStorage, name: String, jobs: Int, includingRuns: Bool = true,
+        present known: Set<ObjectID>? = nil
     ) async throws -> RecordTransferReport {
         var report = RecordTransferReport()
         report.renumbered = try await fetchRecords(from: remote, name: name, jobs: jobs).renumbered
@@ -150,7 +154,8 @@ extension Repository {
             if let oid = event.version?.oid, let id = try? ObjectID(parsing: oid) { referenced.insert(id) }
         }
         if !referenced.isEmpty {
-            let present = try await remote.listObjects()
+            let present: Set<ObjectID>
+            if let known { present = known } else { present = try await remote.listObjects() }
             if let lost = referenced.subtracting(present).filter({ !store.contains($0) }).min() {
                 throw MLOpsError(
                     .notFound,
@@ -265,6 +270,8 @@ extension Repository {
     /// Downloads the objects among `ids` the store lacks, verifying each before it enters the store.
     func fetchObjects(_ ids: [ObjectID], from remote: any RemoteStorage, jobs: Int) async throws {
         let absent = Set(ids).filter { !store.contains($0) }.sorted()
+        // A follower calls this every few seconds, nearly always with nothing to do: no sync then.
+        guard !absent.isEmpty else { return }
         try await Self.concurrentMap(absent, jobs: jobs) { id in
             let staging = self.store.newStagingPath()
             do {
@@ -288,28 +295,5 @@ extension Repository {
     static func isRunIDText(_ text: String) -> Bool {
         text.utf8.count == 36
             && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) || $0 == 0x2D }
-    }
-
-    /// `transform` over `items` with at most `jobs` at once, results in the order of `items`.
-    @discardableResult
-    static func concurrentMap<Item: Sendable, Result: Sendable>(
-        _ items: [Item], jobs: Int, _ transform: @escaping @Sendable (Item) async throws -> Result
-    ) async throws -> [Result] {
-        try await withThrowingTaskGroup(of: (Int, Result).self) { group in
-            var results = [Result?](repeating: nil, count: items.count)
-            var next = 0
-            func start() {
-                let index = next
-                let item = items[index]
-                group.addTask { (index, try await transform(item)) }
-                next += 1
-            }
-            while next < min(max(jobs, 1), items.count) { start() }
-            while let (index, result) = try await group.next() {
-                results[index] = result
-                if next < items.count { start() }
-            }
-            return results.compactMap { $0 }
-        }
     }
 }

@@ -21,8 +21,7 @@ extension Repository {
             return RecordTransferReport()
         }
         defer { withExtendedLifetime(lock) {} }
-        let (name, remote) = try openRemote(nil, connections: 4, environment: environment)
-        do {
+        return try await withRemote(nil, connections: 4, environment: environment) { name, remote in
             let report = try await fetchRecords(from: remote, name: name, jobs: 4, fetchingModels: true)
             var served: [ObjectID] = []
             for model in try registry.models() {
@@ -32,11 +31,7 @@ extension Repository {
                 }
             }
             try await fetchObjects(served, from: remote, jobs: 4)
-            await remote.close()
             return report
-        } catch {
-            await remote.close()
-            throw error
         }
     }
 }
