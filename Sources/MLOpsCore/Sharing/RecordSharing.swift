@@ -108,16 +108,7 @@ extension Repository {
         let known = try runs.knownOrDeleted(published.map(\.id))
         let records = try await Self.concurrentMap(published.filter { !known.contains($0.id) }, jobs: jobs) { run in
             let bytes = try await remote.downloadDocument(named: run.id + ".json", in: RunRecord.folder)
-            guard RecordLogEntry.digest(bytes) == run.sha256,
-                let record = try? SharedJSON.decode(RunRecord.self, bytes), record.id == run.id
-            else {
-                throw MLOpsError(
-                    .integrity,
-                    "the record of run \(run.id) on the remote '\(name)' does not match the hash its entry holds",
-                    hint: "it was changed or damaged on the remote; nothing was merged")
-            }
-            try record.validate()
-            return record
+            return try RunRecord.decode(bytes, publishedAs: run, remote: name)
         }
         let events = entries.flatMap { item in
             item.entry.events.enumerated().map { (event: $1, position: item.entry.position, index: $0) }

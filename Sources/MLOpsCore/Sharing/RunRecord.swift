@@ -38,6 +38,23 @@ public struct RunRecord: Codable, Sendable, Equatable {
 }
 
 extension RunRecord {
+    /// Reads the record `run` names from the bytes a remote handed back: their SHA-256 must be the one its entry
+    /// holds, they must decode to a record of that run, and it must pass ``validate()``. Throws `integrity`.
+    static func decode(_ bytes: [UInt8], publishedAs run: RecordLogEntry.PublishedRun, remote: String) throws
+        -> RunRecord
+    {
+        guard RecordLogEntry.digest(bytes) == run.sha256,
+            let record = try? SharedJSON.decode(RunRecord.self, bytes), record.id == run.id
+        else {
+            throw MLOpsError(
+                .integrity,
+                "the record of run \(run.id) on the remote '\(remote)' does not match the hash its entry holds",
+                hint: "it was changed or damaged on the remote; nothing was merged")
+        }
+        try record.validate()
+        return record
+    }
+
     /// Checks what the database would otherwise refuse halfway through a merge: an ended status, a valid parent
     /// id, series whose steps, values and times line up, with each step once and every value finite.
     func validate() throws {
