@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point one way (docs/architecture.md):
-// mlops → MLOpsCLI → {MLOpsServe, MLOpsMonitor} → MLOpsCore → {MLOpsStore, MLOpsLearn} → {MLOpsErrors,
+// mlops → MLOpsCLI → MLOpsServe → MLOpsMonitor → MLOpsCore → {MLOpsStore, MLOpsLearn} → {MLOpsErrors,
 // MLOpsParallel}. Only MLOpsCLI imports ArgumentParser; nothing below it prints. Every target declares exactly the
 // modules it imports: scripts/test builds with `--explicit-target-dependency-import-check error`.
 
@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "MLOpsServe",
             dependencies: [
-                "MLOpsCore", "MLOpsLearn", "MLOpsErrors",
+                "MLOpsCore", "MLOpsMonitor", "MLOpsLearn", "MLOpsErrors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -66,7 +66,13 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
-        .target(name: "MLOpsMonitor", dependencies: ["MLOpsCore"]),
+        .target(
+            name: "MLOpsMonitor",
+            dependencies: [
+                "MLOpsCore", "MLOpsLearn", "MLOpsErrors", "MLOpsParallel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         .target(
             name: "MLOpsCore",
             dependencies: [
@@ -109,6 +115,10 @@ let package = Package(
             dependencies: [
                 "MLOpsServe", "MLOpsLearn", "MLOpsTestSupport", .product(name: "NIOCore", package: "swift-nio"),
             ]),
+        .testTarget(
+            name: "MLOpsMonitorTests",
+            dependencies: ["MLOpsMonitor", "MLOpsCore", "MLOpsLearn", "MLOpsErrors", "MLOpsTestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "MLOpsCoreTests",
             dependencies: [

@@ -6,7 +6,8 @@ import MLOpsStore
 /// `manifest.json` of a model bundle: what the model is and where it came from.
 public struct BundleManifest: Codable, Sendable, Equatable {
     public static let formatName = "mlops-bundle"
-    public static let currentFormatVersion = 1
+    /// Version 2 may carry `profile.json`, the reference profile monitoring compares served data with.
+    public static let currentFormatVersion = 2
 
     public var format: String
     public var formatVersion: Int
@@ -17,7 +18,8 @@ public struct BundleManifest: Codable, Sendable, Equatable {
     public var metrics: [String: Double]
     public var lineage: VersionLineage
     public var exported: Date
-    /// Bundle file name → `sha256:<hex>` of its bytes (the model; `checksums.sha256` also covers this file).
+    /// Bundle file name → `sha256:<hex>` of its bytes (the model and, when there is one, the profile;
+    /// `checksums.sha256` also covers this file).
     public var files: [String: String]
 
     /// The longest text a manifest field may hold.
@@ -50,9 +52,10 @@ extension Repository {
     static let bundleModel = "model.json"
     static let bundleManifest = "manifest.json"
     static let bundleChecksums = "checksums.sha256"
+    static let bundleProfile = "profile.json"
 
-    /// Writes a model (any reference) as a bundle: `model.json`, `manifest.json` (signature, metrics, lineage)
-    /// and `checksums.sha256`, in a gzip-compressed tar written atomically. The same model gives the same bytes.
+    /// Writes a model (any reference) as a bundle: `model.json`, `manifest.json` (signature, metrics, lineage),
+    /// `profile.json` (its reference profile, when it has one) and `checksums.sha256`, in a gzip-compressed tar written atomically. The same model gives the same bytes.
     public func exportBundle(_ reference: String, to output: String, workingDirectory: String) throws -> BundleSummary {
         let resolved = try resolveModel(reference)
         let modelBytes = Data(try store.read(try ObjectID(parsing: resolved.oid)))
@@ -68,25 +71,27 @@ extension Repository {
             metrics = run.metrics
             lineage = VersionLineage(origin: nil, runId: run.id, gitCommit: run.git.commit, inputs: run.inputs)
         }
+        lineage.profile = nil
+        var files = [Self.bundleModel: resolved.oid]
+        var contents = [(Self.bundleModel, modelBytes)]
+        if let reference = try referenceProfile(of: resolved) {
+            files[Self.bundleProfile] = reference.oid
+            contents.append((Self.bundleProfile, Data(try store.read(try ObjectID(parsing: reference.oid)))))
+        }
         let manifest = BundleManifest(
             format: BundleManifest.formatName, formatVersion: BundleManifest.currentFormatVersion, name: resolved.name,
             version: resolved.version, signature: resolved.model.signature, metrics: metrics, lineage: lineage,
-            exported: Date(timeIntervalSince1970: 0), files: [Self.bundleModel: resolved.oid])
+            exported: Date(timeIntervalSince1970: 0), files: files)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
         let manifestBytes = try encoder.encode(manifest)
-        let checksums = [(Self.bundleModel, modelBytes), (Self.bundleManifest, manifestBytes)]
-            .map { "\(ObjectID(hashing: Array($0.1)).hex)  \($0.0)\n" }.joined()
+        contents.append((Self.bundleManifest, manifestBytes))
+        let checksums = contents.map { "\(ObjectID(hashing: Array($0.1)).hex)  \($0.0)\n" }.joined()
         let path = WorkspacePath.absolute(output, relativeTo: workingDirectory)
         try requireSafeOutput(path, given: output)
-        try BundleArchive.write(
-            [
-                (Self.bundleModel, modelBytes), (Self.bundleManifest, manifestBytes),
-                (Self.bundleChecksums, Data(checksums.utf8)),
-            ],
-            to: path)
+        try BundleArchive.write(contents + [(Self.bundleChecksums, Data(checksums.utf8))], to: path)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         return BundleSummary(output: path, bytes: size, manifest: manifest)
     }
@@ -114,7 +119,7 @@ extension Repository {
         }
         let files = try BundleArchive.read(path)
         let expected: Set<String> = [Self.bundleModel, Self.bundleManifest, Self.bundleChecksums]
-        if let extra = files.keys.sorted().first(where: { !expected.contains($0) }) {
+        if let extra = files.keys.sorted().first(where: { !expected.contains($0) && $0 != Self.bundleProfile }) {
             throw refuse("unexpected entry '\(extra)'")
         }
         guard let modelBytes = files[Self.bundleModel], let manifestBytes = files[Self.bundleManifest],
@@ -127,7 +132,11 @@ extension Repository {
             guard parts.count == 2 else { throw refuse("checksums.sha256 is malformed") }
             listed[parts[1].trimmingCharacters(in: .whitespaces)] = String(parts[0])
         }
-        for (file, bytes) in [(Self.bundleModel, modelBytes), (Self.bundleManifest, manifestBytes)] {
+        let profileBytes = files[Self.bundleProfile]
+        let checked =
+            [(Self.bundleModel, modelBytes), (Self.bundleManifest, manifestBytes)]
+            + (profileBytes.map { [(Self.bundleProfile, $0)] } ?? [])
+        for (file, bytes) in checked {
             guard let sum = listed[file] else { throw refuse("checksums.sha256 does not list \(file)") }
             guard ObjectID(hashing: Array(bytes)).hex == sum else {
                 throw refuse("\(file) does not match its checksum")
@@ -150,7 +159,7 @@ extension Repository {
             (1...BundleManifest.currentFormatVersion).contains(manifest.formatVersion)
         else {
             throw refuse(
-                "it is format \(manifest.format) \(manifest.formatVersion); this mlops reads \(BundleManifest.formatName) 1"
+                "it is format \(manifest.format) \(manifest.formatVersion); this mlops reads \(BundleManifest.formatName) 1 to \(BundleManifest.currentFormatVersion)"
             )
         }
         let oid = ObjectID(hashing: Array(modelBytes))
@@ -159,6 +168,18 @@ extension Repository {
         }
         let model = try Model.decode(modelBytes, source: "\(input):model.json")
         guard model.signature == manifest.signature else { throw refuse("the manifest's signature is not the model's") }
+        var lineage = manifest.lineage
+        lineage.profile = nil
+        if let profileBytes {
+            let profileID = ObjectID(hashing: Array(profileBytes))
+            guard manifest.files[Self.bundleProfile] == profileID.description else {
+                throw refuse("profile.json does not match the manifest")
+            }
+            _ = try DataProfile.decode(profileBytes, source: "\(input):profile.json")
+            lineage.profile = profileID.description
+        } else if manifest.files[Self.bundleProfile] != nil {
+            throw refuse("the manifest lists profile.json, which the bundle lacks")
+        }
         guard let targetName = name ?? manifest.name else {
             throw MLOpsError(.usage, "the bundle names no model", hint: "give the name to register it under")
         }
@@ -167,12 +188,13 @@ extension Repository {
         let lock = try lock(for: "import")
         defer { withExtendedLifetime(lock) {} }
         try store.store(Array(modelBytes))
+        if let profileBytes { try store.store(Array(profileBytes)) }
         try store.synchronize()
         let version = try registry.register(
             RegistryStore.Draft(
                 name: targetName, oid: oid.description, source: "bundle:" + WorkspacePath.name(path),
                 gitCommit: manifest.lineage.gitCommit, signature: model.signature, metrics: manifest.metrics,
-                lineage: manifest.lineage))
+                lineage: lineage))
         return try registry.version(.version(name: targetName, version: version.version))
     }
 }

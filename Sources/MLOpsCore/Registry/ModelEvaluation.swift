@@ -105,21 +105,13 @@ extension Repository {
         }
         var gates: [EvaluationReport.GateResult] = []
         for gate in options.gates {
-            let actual = try value(gate.metric, in: metrics)
-            gates.append(
-                .init(
-                    gate: gate.description, metric: gate.metric, value: actual, limit: gate.threshold,
-                    passed: gate.passes(actual)))
+            gates.append(gate.check(try value(gate.metric, in: metrics)))
         }
         if let baseline {
             for limit in options.maxRegressions {
-                let actual = try value(limit.metric, in: metrics)
-                let reference = try value(limit.metric, in: baseline.metrics)
-                let allowance = abs(reference) * limit.fraction
-                let bound = Evaluation.lowerIsBetter(limit.metric) ? reference + allowance : reference - allowance
-                let passed = Evaluation.lowerIsBetter(limit.metric) ? actual <= bound : actual >= bound
                 gates.append(
-                    .init(gate: limit.description, metric: limit.metric, value: actual, limit: bound, passed: passed))
+                    limit.check(
+                        try value(limit.metric, in: metrics), baseline: try value(limit.metric, in: baseline.metrics)))
             }
         }
         let passed = gates.allSatisfy(\.passed)

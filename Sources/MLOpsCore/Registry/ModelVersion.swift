@@ -40,6 +40,8 @@ public struct VersionLineage: Codable, Sendable, Equatable {
     public var gitCommit: String?
     /// The data that run read.
     public var inputs: [Run.Input]
+    /// The object id of the reference profile the bundle carried (`profile.json`), for monitoring.
+    public var profile: String?
 }
 
 /// A registered model's summary.

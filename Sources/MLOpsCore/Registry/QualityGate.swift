@@ -1,4 +1,5 @@
 import MLOpsErrors
+import MLOpsLearn
 
 /// An absolute quality gate: a metric compared with a threshold (`rmse < 3.5`, `r2 >= 0.8`).
 public struct QualityGate: Codable, Sendable, Equatable, CustomStringConvertible {
@@ -63,4 +64,21 @@ public struct RegressionLimit: Codable, Sendable, Equatable, CustomStringConvert
     }
 
     public var description: String { "\(metric) within \(NumberFormat.shortest(fraction * 100))% of the baseline" }
+
+    /// Whether `actual` is within the limit of the baseline's `reference` value (the bound is the limit).
+    public func check(_ actual: Double, baseline reference: Double) -> EvaluationReport.GateResult {
+        let allowance = abs(reference) * fraction
+        let lowerIsBetter = Evaluation.lowerIsBetter(metric)
+        let bound = lowerIsBetter ? reference + allowance : reference - allowance
+        return .init(
+            gate: description, metric: metric, value: actual, limit: bound,
+            passed: lowerIsBetter ? actual <= bound : actual >= bound)
+    }
+}
+
+extension QualityGate {
+    /// The gate's result for `actual`.
+    public func check(_ actual: Double) -> EvaluationReport.GateResult {
+        .init(gate: description, metric: metric, value: actual, limit: threshold, passed: passes(actual))
+    }
 }

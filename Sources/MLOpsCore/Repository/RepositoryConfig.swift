@@ -19,6 +19,8 @@ public struct RepositoryConfig: Codable, Equatable, Sendable {
     public var registry: Registry?
     /// Remotes by name (`mlops remote add`). Credentials never live here: see ``RemoteCredentials``.
     public var remotes: [String: Remote]?
+    /// Drift, live-quality and retraining settings for `mlops monitor` (optional).
+    public var monitor: MonitorSettings?
 
     /// Where objects are shared: a directory or S3-compatible storage.
     public struct Remote: Codable, Equatable, Sendable {
@@ -137,16 +139,17 @@ public struct RepositoryConfig: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, core, registry, remotes
+        case format, core, registry, remotes, monitor
     }
 
     public init(from decoder: any Decoder) throws {
-        try UnknownSetting.reject(in: decoder, known: ["format", "core", "registry", "remotes"])
+        try UnknownSetting.reject(in: decoder, known: ["format", "core", "registry", "remotes", "monitor"])
         let container = try decoder.container(keyedBy: CodingKeys.self)
         format = try container.decode(Int.self, forKey: .format)
         core = try container.decode(Core.self, forKey: .core)
         registry = try container.decodeIfPresent(Registry.self, forKey: .registry)
         remotes = try container.decodeIfPresent([String: Remote].self, forKey: .remotes)
+        monitor = try container.decodeIfPresent(MonitorSettings.self, forKey: .monitor)
     }
 
     /// Settings for how tracked data reaches the workspace.
@@ -171,12 +174,13 @@ public struct RepositoryConfig: Codable, Equatable, Sendable {
     /// A configuration for a new repository.
     public init(
         format: Int = RepositoryConfig.currentFormat, core: Core = Core(), registry: Registry? = nil,
-        remotes: [String: Remote]? = nil
+        remotes: [String: Remote]? = nil, monitor: MonitorSettings? = nil
     ) {
         self.format = format
         self.core = core
         self.registry = registry
         self.remotes = remotes
+        self.monitor = monitor
     }
 
     /// Parses `config.yaml`, failing with `.invalidInput` naming `path` on malformed YAML or unknown top-level
@@ -232,8 +236,26 @@ public struct RepositoryConfig: Codable, Equatable, Sendable {
           link: \(core.link.rawValue)
         \(core.remote.map { "  # The remote push, fetch and pull use when none is named.\n  remote: \(Self.yamlScalar($0))\n" } ?? "")\
         \(renderedRemotes())\
-        \(renderedRegistry())
+        \(renderedRegistry())\
+        \(renderedMonitor())
         """
+    }
+
+    private func renderedMonitor() -> String {
+        if let monitor, let yaml = try? YAMLEncoder().encode(["monitor": monitor]) { return yaml }
+        return """
+            # Optional: how `mlops monitor` judges a served model (defaults: Evidently's drift tests).
+            # monitor:
+            #   drift:
+            #     share: 0.5                           # the data set drifts when half its features do
+            #     columns: {horsepower: {test: psi, threshold: 0.2}}
+            #   quality:
+            #     gates: ["rmse < 4"]
+            #     max_regression: ["rmse=10%"]         # against the version's evaluation metrics
+            #   retrain:
+            #     train: train.yaml                    # or stage: <a pipeline stage that runs mlops train>
+
+            """
     }
 
     private func renderedRemotes() -> String {

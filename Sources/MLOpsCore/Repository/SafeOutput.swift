@@ -4,6 +4,7 @@
     import Darwin
 #endif
 import MLOpsErrors
+import MLOpsStore
 
 extension Repository {
     /// Refuses an output file that would destroy what the command reads or the repository itself: a path in
@@ -29,6 +30,13 @@ extension Repository {
                     .invalidInput, "'\(given)' is the file being read", hint: "write the output to another file")
             }
         }
+    }
+
+    /// Writes a command's output file atomically (a temporary sibling, fsynced, renamed), after
+    /// ``requireSafeOutput(_:given:inputs:)``: for operations outside this module that produce files (reports).
+    public func writeOutputFile(_ bytes: [UInt8], to path: String, given: String, inputs: [String] = []) throws {
+        try requireSafeOutput(path, given: given, inputs: inputs)
+        try AtomicFile.write(bytes: bytes, to: path)
     }
 
     /// `path` with every symbolic link resolved, or as it is when it does not exist.

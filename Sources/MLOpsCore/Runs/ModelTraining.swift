@@ -144,6 +144,7 @@ extension Repository {
             let metrics = try Evaluation.metrics(of: compiled, on: test)
             let curve = try Evaluation.learningCurve(of: compiled, on: test)
             let modelOid = try logArtifact("model", bytes: Array(model.encoded()), run: id).oid
+            try logReferenceProfile(of: model, compiled: compiled, training: request.table, holdout: test, run: id)
             var params = model.parameters.values.mapValues(\.description)
             params["learner"] = options.model.rawValue
             params["target"] = options.target
@@ -164,6 +165,18 @@ extension Repository {
             try? runs.finish(id, status: .failed)
             throw error
         }
+    }
+
+    /// Stores the reference profile monitoring compares served data with (docs/formats.md, "Reference
+    /// profiles") as the run's `profile` artifact: the training rows' features and target, and the model's
+    /// predictions on the hold-out rows.
+    func logReferenceProfile(
+        of model: Model, compiled: CompiledModel, training: Table, holdout: Table, run: String
+    ) throws {
+        let predictions = holdout.rowCount > 0 ? try compiled.predict(holdout) : nil
+        let profile = DataProfile.reference(
+            trainingRows: training, signature: model.signature, holdoutPredictions: predictions)
+        try logArtifact("profile", bytes: Array(try profile.encoded()), run: run)
     }
 
     /// The path (repository-relative when inside it), object id and tracking pointer of a data file a run reads.

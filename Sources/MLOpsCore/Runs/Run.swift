@@ -14,6 +14,8 @@ public enum RunKind: String, Codable, Sendable, CaseIterable {
     case stage
     /// Any command tracked by `mlops run`, or a script logging with `mlops log`.
     case external
+    /// `mlops monitor check`: a served model's drift and live quality, its statistics as metrics.
+    case monitor
 }
 
 /// Where a run is in its life.

@@ -224,8 +224,12 @@ extension Repository {
                 TrainingRequest(
                     table: trainTable, target: training.target, features: training.features, learner: training.model,
                     parameters: training.params.merging(best.params) { $1 }))
-            let holdout = try Evaluation.metrics(of: try CompiledModel(model), on: table.rows(split.test))
+            let compiled = try CompiledModel(model)
+            let holdoutRows = table.rows(split.test)
+            let holdout = try Evaluation.metrics(of: compiled, on: holdoutRows)
             let modelOid = try logArtifact("model", bytes: Array(model.encoded()), run: tuneId).oid
+            try logReferenceProfile(
+                of: model, compiled: compiled, training: trainTable, holdout: holdoutRows, run: tuneId)
             try runs.logParams(
                 Dictionary(uniqueKeysWithValues: best.params.map { ("best." + $0.key, $0.value) }), run: tuneId)
             try runs.tag(["best_trial": best.runId], run: tuneId)

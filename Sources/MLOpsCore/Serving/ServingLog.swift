@@ -51,6 +51,19 @@ public struct FeedbackLabel: Codable, Sendable, Equatable {
     }
 }
 
+/// One logged request of a monitoring window, with the label that came back for it.
+public struct LoggedRequest: Sendable {
+    public var requestID: String
+    public var version: Int
+    public var received: Date
+    public var rowCount: Int
+    /// As in ``ServingLogRecord``: a JSON object of columns, and a JSON array of predictions.
+    public var inputs: String
+    public var outputs: String
+    /// The feedback label (JSON: a value, or an array for a batch), when one came back.
+    public var label: String?
+}
+
 /// What model servers answered and the labels that came back for it (tables `serving_log`, `feedback`). The
 /// only code that writes them.
 ///
@@ -117,6 +130,40 @@ public struct ServingLog: Sendable {
                     latencySeconds: Double(row["latency_ns"] as Int64) / 1e9, rowCount: row["row_count"],
                     inputs: row["inputs"], outputs: row["outputs"])
             }
+        }
+    }
+
+    /// Calls `body` with the requests `model` answered (only by `version` when given) received in
+    /// `since..<until`, oldest first, each with its label, in batches of at most `batchSize`. All batches come
+    /// from one read transaction, so a window is a consistent snapshot while servers go on logging.
+    public func forEachRequest(
+        model: String, version: Int?, since: Date, until: Date, batchSize: Int = 16_384,
+        _ body: ([LoggedRequest]) throws -> Void
+    ) throws {
+        try database.read { db in
+            let cursor = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT l.request_id, l.version, l.received_ns, l.row_count, l.inputs, l.outputs, f.label
+                    FROM serving_log l LEFT JOIN feedback f ON f.request_id = l.request_id
+                    WHERE l.model = ?1 AND l.received_ns >= ?2 AND l.received_ns < ?3
+                        AND (?4 IS NULL OR l.version = ?4)
+                    ORDER BY l.received_ns, l.sequence
+                    """,
+                arguments: [model, StoredTime.nanoseconds(since), StoredTime.nanoseconds(until), version])
+            var batch: [LoggedRequest] = []
+            batch.reserveCapacity(batchSize)
+            while let row = try cursor.next() {
+                batch.append(
+                    LoggedRequest(
+                        requestID: row[0], version: row[1], received: StoredTime.date(row[2]), rowCount: row[3],
+                        inputs: row[4], outputs: row[5], label: row[6]))
+                if batch.count == batchSize {
+                    try body(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            if !batch.isEmpty { try body(batch) }
         }
     }
 

@@ -114,7 +114,11 @@ extension Repository {
             item.entry.events.enumerated().map { (event: $1, position: item.entry.position, index: $0) }
         }
         if fetchingModels {
-            try await fetchObjects(try modelObjects(namedBy: events.map(\.event)), from: remote, jobs: jobs)
+            // Reference profiles come with the models, so a server following the remote can measure drift.
+            let profiles = records.flatMap(\.artifacts).filter { $0.name == "profile" }
+                .compactMap { try? ObjectID(parsing: $0.oid) }
+            try await fetchObjects(
+                try modelObjects(namedBy: events.map(\.event)) + profiles, from: remote, jobs: jobs)
         }
         report.runs = try runs.merge(records: records, published: published, events: events)
         report.renumbered = try registry.merge(events)
@@ -142,7 +146,9 @@ extension Repository {
         let records = includingRuns ? try runs.unpublishedRecords() : []
         var referenced = Set(records.flatMap(\.artifacts).compactMap { try? ObjectID(parsing: $0.oid) })
         for event in try registry.pendingEvents() {
-            if let oid = event.version?.oid, let id = try? ObjectID(parsing: oid) { referenced.insert(id) }
+            for oid in [event.version?.oid, event.version?.lineage?.profile].compactMap({ $0 }) {
+                if let id = try? ObjectID(parsing: oid) { referenced.insert(id) }
+            }
         }
         if !referenced.isEmpty {
             let present: Set<ObjectID>
@@ -245,6 +251,7 @@ extension Repository {
                     registered["\(model)@\(number)"] = oid
                     oids.append(oid)
                 }
+                if let profile = event.version?.lineage?.profile { oids.append(profile) }
             case .promote, .rollback:
                 if let oid = registered["\(model)@\(number)"]
                     ?? (try? registry.version(.version(name: model, version: number)))?.oid

@@ -86,6 +86,9 @@ extension SharedEvent {
         case .register:
             _ = try number(toVersion)
             guard let version, (try? ObjectID(parsing: version.oid)) != nil else { throw fail("carries no version") }
+            if let profile = version.lineage?.profile, (try? ObjectID(parsing: profile)) == nil {
+                throw fail("names a profile that is not an object id")
+            }
         case .promote, .rollback:
             _ = try number(toVersion)
             if fromVersion != nil { _ = try number(fromVersion) }

@@ -119,4 +119,8 @@ public enum NumberText {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return "\(value)"
     }
+
+    /// A decimal number as data files write it (`12`, `-3.5`, `1e-3`); nil for anything else, including
+    /// hexadecimal, `inf` and `nan` spellings.
+    public static func parse(_ text: UnsafeBufferPointer<UInt8>) -> Double? { parseNumber(text) }
 }

@@ -1,0 +1,271 @@
+import Foundation
+import MLOpsErrors
+
+/// What a profiled column is to the model.
+public enum ColumnRole: String, Codable, Sendable, Equatable {
+    case feature
+    case target
+    /// The model's predictions (on the hold-out, for a training profile).
+    case prediction
+}
+
+/// The mean, spread and range of a numeric column, mergeable (Chan et al.'s parallel update).
+public struct NumericSummary: Codable, Sendable, Equatable {
+    public var minimum: Double
+    public var maximum: Double
+    public var mean: Double
+    /// The sum of squared deviations from the mean.
+    public var squaredDeviations: Double
+    public var sketch: QuantileSketch
+
+    /// The population standard deviation of `count` values (NumPy's `std`, `ddof=0`).
+    public func standardDeviation(count: Int) -> Double {
+        count > 0 ? (squaredDeviations / Double(count)).squareRoot() : .nan
+    }
+}
+
+/// The distribution of one column: counts, and a sketch (numeric) or the category counts (categorical).
+public struct ColumnProfile: Codable, Sendable, Equatable {
+    public var name: String
+    public var role: ColumnRole
+    public var kind: ColumnKind
+    /// Rows with a value.
+    public var count: Int
+    /// Rows without one (empty, `NA`, NaN, infinite).
+    public var missing: Int
+    /// Numeric columns.
+    public var numeric: NumericSummary?
+    /// Categorical columns: each category's count (at most ``categoryLimit`` categories; the rest in `otherCount`).
+    public var categories: [String: Int]?
+    /// Categorical columns: values of categories beyond the ``categoryLimit`` most frequent.
+    public var otherCount: Int?
+
+    /// The most categories a profile keeps by name.
+    public static let categoryLimit = 10_000
+}
+
+/// A summary of a data set that drift can be measured against without the data: per column, counts, missing
+/// values and a quantile sketch or category counts (docs/formats.md, "Reference profiles").
+///
+/// Invariants (checked by ``decode(_:source:)``): a name is unique within a role; a numeric column has a sketch
+/// whose weights add up to its count, a categorical one category counts that (with `otherCount`) do;
+/// `count + missing` is `rows` for every feature and target column (the prediction column of a training profile
+/// describes the hold-out rows instead).
+public struct DataProfile: Codable, Sendable, Equatable {
+    public static let formatName = "mlops-profile"
+    public static let currentFormatVersion = 1
+
+    public var format: String
+    public var formatVersion: Int
+    public var rows: Int
+    public var columns: [ColumnProfile]
+
+    public init(rows: Int, columns: [ColumnProfile]) {
+        format = Self.formatName
+        formatVersion = Self.currentFormatVersion
+        self.rows = rows
+        self.columns = columns
+    }
+
+    /// The profile of `table`'s columns that `roles` names, in the table's order (every column as a feature when
+    /// `roles` is nil). Columns are summarized in parallel.
+    public init(table: Table, roles: [String: ColumnRole]? = nil) {
+        let chosen = table.columns.filter { roles == nil || roles?[$0.name] != nil }
+        let profiles = chosen.map { column in
+            ColumnProfile(column: column, role: roles?[column.name] ?? .feature)
+        }
+        self.init(rows: table.rowCount, columns: profiles)
+    }
+
+    /// The column named `name` with `role`.
+    public func column(named name: String, role: ColumnRole = .feature) -> ColumnProfile? {
+        columns.first { $0.name == name && $0.role == role }
+    }
+
+    /// The reference profile of a model: its features and target over the training rows, and (column
+    /// `prediction`, role `prediction`) its predictions on the hold-out rows: numbers, or class labels.
+    public static func reference(
+        trainingRows: Table, signature: Signature, holdoutPredictions: Predictions?
+    ) -> DataProfile {
+        var roles = Dictionary(uniqueKeysWithValues: signature.features.map { ($0.name, ColumnRole.feature) })
+        roles[signature.target] = .target
+        var profile = DataProfile(table: trainingRows, roles: roles)
+        if let predictions = holdoutPredictions {
+            let column =
+                signature.task == .regression
+                ? Column(name: "prediction", numeric: predictions.values)
+                : Column(name: "prediction", labels: predictions.labels)
+            profile.columns.append(ColumnProfile(column: column, role: .prediction))
+        }
+        return profile
+    }
+
+    /// The profile of both data sets together. Columns are matched by name, role and kind; a column only one side
+    /// has is refused, since its counts would no longer describe all rows.
+    public func merged(with other: DataProfile) throws(MLOpsError) -> DataProfile {
+        guard columns.map({ [$0.name, $0.role.rawValue] }) == other.columns.map({ [$0.name, $0.role.rawValue] }) else {
+            throw MLOpsError(.invalidInput, "the profiles have different columns; only profiles of one schema merge")
+        }
+        var merged: [ColumnProfile] = []
+        for (left, right) in zip(columns, other.columns) {
+            guard left.role == right.role, left.kind == right.kind else {
+                throw MLOpsError(
+                    .invalidInput,
+                    "column '\(left.name)' is \(left.kind.rawValue) in one profile and "
+                        + "\(right.kind.rawValue) in the other")
+            }
+            merged.append(left.merged(with: right))
+        }
+        return DataProfile(rows: rows + other.rows, columns: merged)
+    }
+
+    /// The profile as JSON: sorted snake_case keys, so the same data gives the same bytes.
+    public func encoded() throws(MLOpsError) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        do {
+            return try encoder.encode(self)
+        } catch {
+            throw MLOpsError(.failure, "could not encode the profile", cause: error)
+        }
+    }
+
+    /// Decodes and validates a profile; `source` names it in errors.
+    public static func decode(_ data: Data, source: String) throws(MLOpsError) -> DataProfile {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let profile: DataProfile
+        do {
+            profile = try decoder.decode(DataProfile.self, from: data)
+        } catch {
+            throw MLOpsError(
+                .invalidInput, "\(source) is not a data profile: \(ErrorDescription.describe(error))",
+                hint: "profiles are written by `mlops train` (docs/formats.md, Reference profiles)")
+        }
+        if let problem = profile.problem() {
+            throw MLOpsError(.invalidInput, "\(source) is not a valid data profile: \(problem)")
+        }
+        return profile
+    }
+
+    /// What is wrong with the profile, or nil.
+    func problem() -> String? {
+        guard format == Self.formatName, (1...Self.currentFormatVersion).contains(formatVersion) else {
+            return "it is format \(format) \(formatVersion); this mlops reads \(Self.formatName) 1"
+        }
+        guard rows >= 0 else { return "it counts \(rows) rows" }
+        var names = Set<[String]>()
+        for column in columns {
+            guard names.insert([column.role.rawValue, column.name]).inserted else {
+                return "column '\(column.name)' is listed twice"
+            }
+            let rows = column.role == .prediction ? column.count + column.missing : rows
+            if let problem = column.problem(rows: rows) { return "column '\(column.name)': \(problem)" }
+        }
+        return nil
+    }
+}
+
+extension ColumnProfile {
+    init(column: Column, role: ColumnRole) {
+        name = column.name
+        self.role = role
+        kind = column.kind
+        switch column.storage {
+        case .numeric(let values):
+            let finite = values.filter(\.isFinite)
+            count = finite.count
+            missing = values.count - finite.count
+            numeric = finite.isEmpty ? nil : NumericSummary(finite)
+        case .categorical(let codes, let levels):
+            var counts = [Int](repeating: 0, count: levels.count)
+            var missing = 0
+            for code in codes {
+                if code < 0 { missing += 1 } else { counts[Int(code)] += 1 }
+            }
+            self.missing = missing
+            count = codes.count - missing
+            (categories, otherCount) = Self.limited(zip(levels, counts).filter { $0.1 > 0 })
+        }
+    }
+
+    /// Keeps the ``categoryLimit`` most frequent categories (ties by name) and adds the rest up.
+    static func limited(_ counts: some Sequence<(String, Int)>) -> (categories: [String: Int], other: Int?) {
+        let all = Array(counts)
+        guard all.count > categoryLimit else { return (Dictionary(all, uniquingKeysWith: +), nil) }
+        let ranked = all.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        return (
+            Dictionary(ranked.prefix(categoryLimit).map { $0 }, uniquingKeysWith: +),
+            ranked.dropFirst(categoryLimit).reduce(0) { $0 + $1.1 }
+        )
+    }
+
+    func merged(with other: ColumnProfile) -> ColumnProfile {
+        var merged = self
+        merged.count += other.count
+        merged.missing += other.missing
+        switch (numeric, other.numeric) {
+        case (let left?, let right?): merged.numeric = left.merged(with: right, counts: (count, other.count))
+        case (nil, let right): merged.numeric = right
+        case (_, nil): break
+        }
+        if kind == .categorical {
+            let union = (categories ?? [:]).merging(other.categories ?? [:], uniquingKeysWith: +)
+            let limited = Self.limited(union.map { ($0.key, $0.value) })
+            merged.categories = limited.categories
+            let other = (otherCount ?? 0) + (other.otherCount ?? 0) + (limited.other ?? 0)
+            merged.otherCount = other > 0 ? other : nil
+        }
+        return merged
+    }
+
+    func problem(rows: Int) -> String? {
+        guard count >= 0, missing >= 0, count + missing == rows else {
+            return "it counts \(count) values and \(missing) missing in \(rows) rows"
+        }
+        switch kind {
+        case .numeric:
+            guard categories == nil, otherCount == nil else { return "a numeric column lists categories" }
+            guard let numeric else { return count == 0 ? nil : "it has values but no sketch" }
+            if let problem = numeric.sketch.problem() { return problem }
+            guard numeric.sketch.total == Double(count) else { return "its sketch does not add up to its count" }
+            guard numeric.minimum <= numeric.maximum, numeric.mean.isFinite, numeric.squaredDeviations >= 0 else {
+                return "its summary is inconsistent"
+            }
+        case .categorical:
+            guard numeric == nil, let categories else { return "a categorical column has no category counts" }
+            guard categories.count <= Self.categoryLimit, categories.values.allSatisfy({ $0 > 0 }),
+                (otherCount ?? 0) >= 0
+            else { return "its category counts are invalid" }
+            guard categories.values.reduce(0, +) + (otherCount ?? 0) == count else {
+                return "its category counts do not add up to its count"
+            }
+        }
+        return nil
+    }
+}
+
+extension NumericSummary {
+    /// The summary of finite values.
+    init(_ values: [Double]) {
+        let mean = values.reduce(0, +) / Double(values.count)
+        var squares = 0.0
+        for value in values { squares += (value - mean) * (value - mean) }
+        let sorted = values.sorted()
+        self.init(
+            minimum: sorted.first ?? .nan, maximum: sorted.last ?? .nan, mean: mean, squaredDeviations: squares,
+            sketch: QuantileSketch(ascending: sorted))
+    }
+
+    func merged(with other: NumericSummary, counts: (Int, Int)) -> NumericSummary {
+        let (left, right) = (Double(counts.0), Double(counts.1))
+        let total = left + right
+        let delta = other.mean - mean
+        return NumericSummary(
+            minimum: min(minimum, other.minimum), maximum: max(maximum, other.maximum),
+            mean: mean + delta * right / total,
+            squaredDeviations: squaredDeviations + other.squaredDeviations + delta * delta * left * right / total,
+            sketch: sketch.merged(with: other.sketch))
+    }
+}
