@@ -173,13 +173,13 @@ _mlops() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|add|status|checkout|diff|ls|rm|mv|commit|gc|fsck|train|tune|predict|run|runs|log|eval|model|export|import|repro|dag|params|metrics|remote|push|fetch|pull|hooks|serve|help)
+    init|add|status|checkout|diff|ls|rm|mv|commit|gc|fsck|train|tune|predict|run|runs|log|eval|model|export|import|repro|dag|params|metrics|remote|push|fetch|pull|hooks|serve|monitor|help)
         # Offer subcommand argument completions
         "_mlops_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init add status checkout diff ls rm mv commit gc fsck train tune predict run runs log eval model export import repro dag params metrics remote push fetch pull hooks serve help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init add status checkout diff ls rm mv commit gc fsck train tune predict run runs log eval model export import repro dag params metrics remote push fetch pull hooks serve monitor help' -- "${cur}"))
         ;;
     esac
 }
@@ -1475,7 +1475,7 @@ _mlops_serve() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --follow-remote --version -h --help)
     repeating_options=()
-    non_repeating_options=(-C --host --port --split --token --sticky-header --log-sample --max-body --max-batch --poll --remote-poll --header-timeout --body-timeout --idle-timeout --max-connections)
+    non_repeating_options=(-C --host --port --split --token --sticky-header --log-sample --max-body --max-batch --poll --remote-poll --header-timeout --body-timeout --idle-timeout --max-connections --drift-window --drift-interval)
     __mlops_offer_flags_options -1
 
     # Offer option value completions
@@ -1524,6 +1524,165 @@ _mlops_serve() {
         return
         ;;
     '--max-connections')
+        return
+        ;;
+    '--drift-window')
+        return
+        ;;
+    '--drift-interval')
+        return
+        ;;
+    esac
+}
+
+_mlops_monitor() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mlops_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    drift|quality|check|report)
+        # Offer subcommand argument completions
+        "_mlops_monitor_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'drift quality check report' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mlops_monitor_drift() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=(--categorical)
+    non_repeating_options=(-C --reference --current --since --until --target)
+    __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--reference')
+        __mlops_add_completions -f
+        return
+        ;;
+    '--current')
+        __mlops_add_completions -f
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--until')
+        return
+        ;;
+    '--target')
+        return
+        ;;
+    '--categorical')
+        return
+        ;;
+    esac
+}
+
+_mlops_monitor_quality() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --since --until)
+    __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--until')
+        return
+        ;;
+    esac
+}
+
+_mlops_monitor_check() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --retrain --dry-run --always-alert --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --current --since --until --webhook --exec)
+    __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--current')
+        __mlops_add_completions -f
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--until')
+        return
+        ;;
+    '--webhook')
+        return
+        ;;
+    '--exec')
+        return
+        ;;
+    esac
+}
+
+_mlops_monitor_report() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=(--categorical)
+    non_repeating_options=(-C --reference --current --since --until --target --output)
+    __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--reference')
+        __mlops_add_completions -f
+        return
+        ;;
+    '--current')
+        __mlops_add_completions -f
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--until')
+        return
+        ;;
+    '--target')
+        return
+        ;;
+    '--categorical')
+        return
+        ;;
+    '--output')
+        __mlops_add_completions -f
         return
         ;;
     esac

@@ -8,14 +8,19 @@ import NIOCore
 struct InferenceHandlers: Sendable {
     let host: ModelHost
     let log: PredictionLogWriter?
+    let liveDrift: LiveDrift?
     let metrics: ServingMetrics
     let configuration: ServingConfiguration
     /// The sticky-routing header, parsed once rather than per request.
     private let stickyHeader: HTTPField.Name?
 
-    init(host: ModelHost, log: PredictionLogWriter?, metrics: ServingMetrics, configuration: ServingConfiguration) {
+    init(
+        host: ModelHost, log: PredictionLogWriter?, liveDrift: LiveDrift?, metrics: ServingMetrics,
+        configuration: ServingConfiguration
+    ) {
         self.host = host
         self.log = log
+        self.liveDrift = liveDrift
         self.metrics = metrics
         self.configuration = configuration
         stickyHeader = HTTPField.Name(configuration.stickyHeader)
@@ -170,6 +175,7 @@ struct InferenceHandlers: Sendable {
     ) {
         let model = route.model
         metrics.recordRows(model: model.name, version: String(model.version), count: rows.rowCount)
+        liveDrift?.observe(model, rows: rows, predictions: predictions)
         guard let log, log.shouldSample else { return }
         let id = requestID ?? UUID().uuidString.lowercased()
         requestID = id

@@ -42,7 +42,14 @@ public enum Serving {
             configuration.logSampleRate > 0
             ? PredictionLogWriter(repository: repository, metrics: metrics, sampleRate: configuration.logSampleRate)
             : nil
-        let handlers = InferenceHandlers(host: host, log: log, metrics: metrics, configuration: configuration)
+        let liveDrift =
+            configuration.driftWindowRows > 0
+            ? try LiveDrift(repository: repository, registry: metrics.registry, capacity: configuration.driftWindowRows)
+            : nil
+        let servedModels: @Sendable () -> [ServedModel] = { host.endpoints.flatMap { $0.routes.map(\.model) } }
+        servedModels().forEach { liveDrift?.prepare($0) }
+        let handlers = InferenceHandlers(
+            host: host, log: log, liveDrift: liveDrift, metrics: metrics, configuration: configuration)
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: BearerTokenCheck(token: configuration.token))
         handlers.register(on: router)
@@ -61,6 +68,23 @@ public enum Serving {
             }
         ]
         if let log { services.append(BackgroundLoop { await log.run(every: .milliseconds(100)) }) }
+        if let liveDrift {
+            // Off the request path: a swapped-in version is prepared here, and drift is computed on a pool thread.
+            services.append(
+                BackgroundLoop {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: configuration.driftInterval)
+                        if Task.isCancelled { break }
+                        await withCheckedContinuation { continuation in
+                            DispatchQueue.global(qos: .utility).async {
+                                servedModels().forEach(liveDrift.prepare)
+                                liveDrift.update()
+                                continuation.resume()
+                            }
+                        }
+                    }
+                })
+        }
         if let follower, let interval = configuration.followRemote?.interval {
             services.append(
                 BackgroundLoop {

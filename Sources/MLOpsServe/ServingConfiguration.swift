@@ -22,6 +22,10 @@ public struct ServingConfiguration: Sendable {
     public var maximumBatchRows: Int = 10_000
     /// How often the registry is checked for aliases that moved.
     public var pollInterval: Duration = .milliseconds(500)
+    /// The rows of each version's sliding window for live drift on `/metrics` (0 turns live drift off).
+    public var driftWindowRows: Int = 10_000
+    /// How often live drift is recomputed.
+    public var driftInterval: Duration = .seconds(10)
     /// Timeouts and the connection limit that keep slow or idle clients from holding the server.
     public var connections = ConnectionLimits()
     /// When set, the registry follows the default remote: its record log is merged every `interval`, so an alias

@@ -84,6 +84,15 @@ extension MLOps {
         @Option(help: "The most connections open at once; more are answered 503.")
         var maxConnections = 1_024
 
+        @Option(
+            help: ArgumentHelp(
+                "Rows of each version's sliding window for live drift on /metrics (0 turns it off).", valueName: "rows")
+        )
+        var driftWindow = 10_000
+
+        @Option(help: ArgumentHelp("How often live drift is recomputed, in seconds.", valueName: "seconds"))
+        var driftInterval = 10.0
+
         func validate() throws {
             guard (0...1).contains(logSample) else { throw ValidationError("--log-sample must be between 0 and 1") }
             guard (1...1_024).contains(maxBodyMiB) else {
@@ -92,9 +101,12 @@ extension MLOps {
             guard (1...1_000_000).contains(maxBatch) else {
                 throw ValidationError("--max-batch must be between 1 and 1000000 rows")
             }
+            guard (0...1_000_000).contains(driftWindow) else {
+                throw ValidationError("--drift-window must be between 0 and 1000000 rows")
+            }
             for (name, seconds) in [
                 ("--poll", poll), ("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout),
-                ("--idle-timeout", idleTimeout),
+                ("--idle-timeout", idleTimeout), ("--drift-interval", driftInterval),
             ] {
                 guard seconds >= 0.01, seconds <= 86_400 else {
                     throw ValidationError("\(name) must be between 0.01 and 86400 seconds")
@@ -121,6 +133,8 @@ extension MLOps {
             configuration.connections.bodyTimeout = .milliseconds(Int(bodyTimeout * 1000))
             configuration.connections.idleTimeout = .milliseconds(Int(idleTimeout * 1000))
             configuration.connections.maximumConnections = maxConnections
+            configuration.driftWindowRows = driftWindow
+            configuration.driftInterval = .milliseconds(Int(driftInterval * 1000))
             if followRemote {
                 configuration.followRemote = .init(
                     environment: context.environment, interval: .milliseconds(Int(max(remotePoll, 0.05) * 1000)))

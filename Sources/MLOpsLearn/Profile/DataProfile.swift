@@ -54,6 +54,8 @@ public struct ColumnProfile: Codable, Sendable, Equatable {
 public struct DataProfile: Codable, Sendable, Equatable {
     public static let formatName = "mlops-profile"
     public static let currentFormatVersion = 1
+    /// The most rows a profile may describe: 2⁴⁸, far beyond any data set, far below where counts overflow.
+    public static let maximumRows = 1 << 48
 
     public var format: String
     public var formatVersion: Int
@@ -154,7 +156,8 @@ public struct DataProfile: Codable, Sendable, Equatable {
         guard format == Self.formatName, (1...Self.currentFormatVersion).contains(formatVersion) else {
             return "it is format \(format) \(formatVersion); this mlops reads \(Self.formatName) 1"
         }
-        guard rows >= 0 else { return "it counts \(rows) rows" }
+        // Bounded so that sums of counts, here and when profiles merge, cannot overflow.
+        guard rows >= 0, rows <= Self.maximumRows else { return "it counts \(rows) rows" }
         var names = Set<[String]>()
         for column in columns {
             guard names.insert([column.role.rawValue, column.name]).inserted else {
@@ -221,7 +224,9 @@ extension ColumnProfile {
     }
 
     func problem(rows: Int) -> String? {
-        guard count >= 0, missing >= 0, count + missing == rows else {
+        guard (0...DataProfile.maximumRows).contains(count), (0...DataProfile.maximumRows).contains(missing),
+            count + missing == rows
+        else {
             return "it counts \(count) values and \(missing) missing in \(rows) rows"
         }
         switch kind {
@@ -235,8 +240,9 @@ extension ColumnProfile {
             }
         case .categorical:
             guard numeric == nil, let categories else { return "a categorical column has no category counts" }
-            guard categories.count <= Self.categoryLimit, categories.values.allSatisfy({ $0 > 0 }),
-                (otherCount ?? 0) >= 0
+            guard categories.count <= Self.categoryLimit,
+                categories.values.allSatisfy({ (1...DataProfile.maximumRows).contains($0) }),
+                (0...DataProfile.maximumRows).contains(otherCount ?? 0)
             else { return "its category counts are invalid" }
             guard categories.values.reduce(0, +) + (otherCount ?? 0) == count else {
                 return "its category counts do not add up to its count"

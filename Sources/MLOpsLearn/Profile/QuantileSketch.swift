@@ -4,7 +4,8 @@
 ///
 /// Exact sketches give exactly the statistics of the raw values (the KS p-value of a 1,000-row reference is exact);
 /// compressed ones bound the error of any quantile or empirical CDF by about `1 / compressedSize`. Two sketches
-/// merge by adding their counts and compressing again, so profiles of windows add up.
+/// merge by adding their counts, and compress again once they hold more than ``exactLimit`` points, so profiles
+/// of windows add up and stay bounded.
 public struct QuantileSketch: Codable, Sendable, Equatable {
     /// Ascending distinct values (exact) or centroid means (compressed); all finite.
     public private(set) var values: [Double]

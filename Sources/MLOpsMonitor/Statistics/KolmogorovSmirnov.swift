@@ -10,7 +10,8 @@ public enum KolmogorovSmirnov {
     ///
     /// - D is the largest distance between the two empirical CDFs, evaluated at every value of either sample (ties
     ///   within and across samples are handled as SciPy's `searchsorted(side='right')` does).
-    /// - The sizes n1 and n2 are the samples' total weights, rounded to integers (weights are counts).
+    /// - The sizes n1 and n2 are the samples' total weights, rounded to integers (weights are counts; the empirical
+    ///   CDFs divide by the unrounded totals, which are the same numbers for counts).
     /// - When max(n1, n2) <= 10000 the p-value is exact: D is rounded onto the lattice h / lcm(n1, n2) and that
     ///   rounded D is returned, as SciPy does; n1 == n2 uses `_compute_prob_outside_square`, otherwise
     ///   `_compute_outer_prob_inside_method`; when that fails (a probability outside [0, 1]) the asymptotic path

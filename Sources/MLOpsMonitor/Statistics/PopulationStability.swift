@@ -18,7 +18,7 @@ public enum PopulationStability {
         guard reference.total > 0, current.total > 0, reference.total.isFinite, current.total.isFinite else {
             return .nan
         }
-        let edges = (1..<max(bins, 1)).map { reference.quantile(Double($0) / Double(bins)) }
+        let edges = (1..<bins).map { reference.quantile(Double($0) / Double(bins)) }
         return index(counts(reference, edges: edges, bins: bins), counts(current, edges: edges, bins: bins))
     }
 

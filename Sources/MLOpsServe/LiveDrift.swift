@@ -1,0 +1,152 @@
+import Foundation
+import MLOpsCore
+import MLOpsLearn
+import MLOpsMonitor
+import Prometheus
+import Synchronization
+
+/// Drift of what the server answers, for Prometheus: each served version keeps a sliding window of the last
+/// rows it was sent (a ring of encoded values, appended under a lock on the request path) and a background
+/// loop compares each window with the version's reference profile every interval, setting
+/// `mlops_feature_drift{model,version,feature,statistic}` and `mlops_dataset_drift_share{model,version}`.
+/// Versions without a profile are not watched.
+final class LiveDrift: Sendable {
+    /// The rows of one version's window.
+    private struct Window: Sendable {
+        let model: ServedModel
+        let reference: DataProfile
+        /// Row-major encoded values, `capacity` rows; NaN for missing, `unseen` for labels the model never saw.
+        var values: [Double]
+        /// One per row: the prediction (regression) or the best class's index.
+        var predictions: [Double]
+        var next = 0
+        var count = 0
+    }
+
+    /// The code of a category the model never saw, kept so chi-square and Jensen–Shannon see new categories.
+    private static let unseen = -2.0
+
+    private let repository: Repository
+    private let registry: PrometheusCollectorRegistry
+    private let capacity: Int
+    private let rules: DriftRules
+    private let windows = Mutex<[String: Window]>([:])
+    /// Versions whose profile has been looked up (with or without success), so it is read once.
+    private let prepared = Mutex<Set<String>>([])
+    private let gauges = Mutex<[[String]: Gauge]>([:])
+
+    init(repository: Repository, registry: PrometheusCollectorRegistry, capacity: Int) throws {
+        self.repository = repository
+        self.registry = registry
+        self.capacity = capacity
+        rules = try DriftRules(repository.config.monitor?.drift)
+    }
+
+    /// Appends a request's rows to its version's window. Cheap: a lock held for a copy of the rows.
+    func observe(_ model: ServedModel, rows: InputRows, predictions: [Double]) {
+        let width = model.compiled.rowWidth
+        let classes = model.compiled.predictionWidth
+        windows.withLock { windows in
+            guard var window = windows[model.reference] else { return }
+            windows[model.reference] = nil  // unique while it is changed, so the arrays are not copied
+            for row in 0..<rows.rowCount {
+                let slot = window.next
+                for position in 0..<width {
+                    let index = row * width + position
+                    window.values[slot * width + position] =
+                        rows.unknownLabels[index] != nil ? Self.unseen : rows.values[index]
+                }
+                window.predictions[slot] =
+                    classes == 1
+                    ? predictions[row]
+                    : Double(PredictionRendering.bestClass(predictions, row: row, width: classes))
+                window.next = (slot + 1) % capacity
+                window.count = min(window.count + 1, capacity)
+            }
+            windows[model.reference] = window
+        }
+    }
+
+    /// Starts watching `model` when it has a reference profile (read off the request path, once per version).
+    func prepare(_ model: ServedModel) {
+        guard prepared.withLock({ $0.insert(model.reference).inserted }) else { return }
+        guard
+            let resolved = try? repository.resolveModel(model.reference),
+            let reference = try? repository.referenceProfile(of: resolved)
+        else { return }
+        let window = Window(
+            model: model, reference: reference.profile,
+            values: Array(repeating: .nan, count: capacity * model.compiled.rowWidth),
+            predictions: Array(repeating: .nan, count: capacity))
+        windows.withLock { $0[model.reference] = window }
+    }
+
+    /// Recomputes every window's drift and sets the gauges.
+    func update() {
+        let snapshot = windows.withLock { $0 }
+        for window in snapshot.values where window.count > 0 {
+            guard let report = try? drift(of: window) else { continue }
+            let model = window.model
+            set("dataset_drift_share", [("model", model.name), ("version", String(model.version))], report.driftShare)
+            for column in report.features + [report.prediction].compactMap({ $0 }) {
+                for (statistic, value) in column.statistics {
+                    set(
+                        "feature_drift",
+                        [
+                            ("model", model.name), ("version", String(model.version)), ("feature", column.column),
+                            ("statistic", statistic),
+                        ], value)
+                }
+            }
+        }
+    }
+
+    private func drift(of window: Window) throws -> DriftReport {
+        let model = window.model
+        let width = model.compiled.rowWidth
+        let rows = (0..<window.count).map { ($0 + window.next - window.count + capacity) % capacity }
+        var columns: [Column] = []
+        for (position, feature) in model.signature.features.enumerated() {
+            let values = rows.map { window.values[$0 * width + position] }
+            if let levels = feature.levels {
+                columns.append(
+                    Column(
+                        name: feature.name,
+                        labels: values.map { code in
+                            code == Self.unseen ? "(unseen)" : code.isNaN ? nil : levels[Int(code)]
+                        }))
+            } else {
+                columns.append(Column(name: feature.name, numeric: values))
+            }
+        }
+        let predictions = rows.map { window.predictions[$0] }
+        let predictionColumn =
+            model.signature.classes.map { classes in
+                Column(name: "prediction", labels: predictions.map { classes[Int($0)] })
+            } ?? Column(name: "prediction", numeric: predictions)
+        let roles = Dictionary(uniqueKeysWithValues: model.signature.features.map { ($0.name, ColumnRole.feature) })
+        return try DriftAnalysis.compare(
+            reference: DriftSide(profile: window.reference, description: "profile"),
+            current: DriftSide(
+                table: try Table(columns: columns), roles: roles, predictions: predictionColumn,
+                description: "last \(window.count) rows"),
+            features: model.signature.features.map(\.name), target: nil, model: model.reference, rules: rules)
+    }
+
+    private func set(_ name: String, _ labels: [(String, String)], _ value: Double) {
+        let key = [name] + labels.map(\.1)
+        let gauge = gauges.withLock { gauges in
+            if let gauge = gauges[key] { return gauge }
+            let help =
+                name == "feature_drift"
+                ? "Drift of each feature over the last rows served, by statistic (p-values and distances)."
+                : "Share of a version's features that drifted over the last rows served."
+            let gauge = registry.makeGauge(
+                descriptor: MetricNameDescriptor(namespace: "mlops", metricName: name, unitName: "", helpText: help),
+                labels: labels)
+            gauges[key] = gauge
+            return gauge
+        }
+        gauge.set(value)
+    }
+}
