@@ -203,6 +203,7 @@ import Testing
         contents.run(samples: [Array(manifest), Array(model)], structured: true) { bytes in
             // Half the cases change the manifest, half the model (then the manifest is made to name its id).
             var files = [(Repository.bundleManifest, Data(manifest)), (Repository.bundleModel, Data(model))]
+            if let profile = original[Repository.bundleProfile] { files.append((Repository.bundleProfile, profile)) }
             if choice.nextIndex(below: 2) == 0 {
                 files[0].1 = Data(bytes)
             } else {
