@@ -15,6 +15,8 @@ final class LiveDrift: Sendable {
     private struct Window: Sendable {
         let model: ServedModel
         let reference: DataProfile
+        /// The rows it keeps.
+        let capacity: Int
         /// Row-major encoded values, `capacity` rows; NaN for missing, `unseen` for labels the model never saw.
         var values: [Double]
         /// One per row: the prediction (regression) or the best class's index.
@@ -25,6 +27,8 @@ final class LiveDrift: Sendable {
 
     /// The code of a category the model never saw, kept so chi-square and Jensen–Shannon see new categories.
     private static let unseen = -2.0
+    /// The most values one window holds (64 MiB): a model of many features keeps fewer rows.
+    static let maximumValues = 8 << 20
 
     private let repository: Repository
     private let registry: PrometheusCollectorRegistry
@@ -49,6 +53,7 @@ final class LiveDrift: Sendable {
         windows.withLock { windows in
             guard var window = windows[model.reference] else { return }
             windows[model.reference] = nil  // unique while it is changed, so the arrays are not copied
+            let capacity = window.capacity
             for row in 0..<rows.rowCount {
                 let slot = window.next
                 for position in 0..<width {
@@ -67,24 +72,42 @@ final class LiveDrift: Sendable {
         }
     }
 
-    /// Starts watching `model` when it has a reference profile (read off the request path, once per version).
+    /// Starts watching `model` when it has a reference profile (read off the request path, once per version; a
+    /// lookup that failed, such as a profile not fetched yet, is tried again next time).
     func prepare(_ model: ServedModel) {
-        guard prepared.withLock({ $0.insert(model.reference).inserted }) else { return }
-        guard
-            let resolved = try? repository.resolveModel(model.reference),
-            let reference = try? repository.referenceProfile(of: resolved)
-        else { return }
+        guard !prepared.withLock({ $0.contains(model.reference) }) else { return }
+        let lookup: ReferenceProfile?
+        do {
+            lookup = try repository.referenceProfile(of: try repository.resolveModel(model.reference))
+        } catch {
+            return
+        }
+        prepared.withLock { _ = $0.insert(model.reference) }
+        guard let reference = lookup else { return }
+        let width = max(model.compiled.rowWidth, 1)
+        let rows = max(1, min(capacity, Self.maximumValues / width))
         let window = Window(
-            model: model, reference: reference.profile,
-            values: Array(repeating: .nan, count: capacity * model.compiled.rowWidth),
-            predictions: Array(repeating: .nan, count: capacity))
+            model: model, reference: reference.profile, capacity: rows,
+            values: Array(repeating: .nan, count: rows * width), predictions: Array(repeating: .nan, count: rows))
         windows.withLock { $0[model.reference] = window }
     }
 
     /// Recomputes every window's drift and sets the gauges.
     func update() {
-        let snapshot = windows.withLock { $0 }
-        for window in snapshot.values where window.count > 0 {
+        // The rows are copied out under the lock: a snapshot that shared the rings would make the next request
+        // copy a whole ring while it holds the lock.
+        let snapshot: [Window] = windows.withLock { windows in
+            windows.values.filter { $0.count > 0 }.map { window in
+                var copy = Window(
+                    model: window.model, reference: window.reference, capacity: window.capacity,
+                    values: window.values.withUnsafeBufferPointer { Array($0) },
+                    predictions: window.predictions.withUnsafeBufferPointer { Array($0) })
+                copy.next = window.next
+                copy.count = window.count
+                return copy
+            }
+        }
+        for window in snapshot {
             guard let report = try? drift(of: window) else { continue }
             let model = window.model
             set("dataset_drift_share", [("model", model.name), ("version", String(model.version))], report.driftShare)
@@ -104,6 +127,7 @@ final class LiveDrift: Sendable {
     private func drift(of window: Window) throws -> DriftReport {
         let model = window.model
         let width = model.compiled.rowWidth
+        let capacity = window.capacity
         let rows = (0..<window.count).map { ($0 + window.next - window.count + capacity) % capacity }
         var columns: [Column] = []
         for (position, feature) in model.signature.features.enumerated() {

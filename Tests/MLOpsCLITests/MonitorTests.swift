@@ -142,6 +142,10 @@ import Testing
         let rows = try Self.rows(directory)
         let predictions = try await Self.predictions(directory, data: "auto-mpg.csv")
         try Self.logRequests(rows, predictions: predictions, in: directory, labels: 120)
+        // A label anyone could post that is not an mpg: left out of the scores and counted apart.
+        try Repository(root: directory.path).servingLog.recordFeedback([
+            FeedbackLabel(requestID: "request-300", label: "\"banana\"", received: Date())
+        ])
 
         let drift = await CLIRunner.run(
             ["monitor", "drift", "mpg@production", "--since", "1h", "--json"], in: directory.path)
@@ -162,6 +166,7 @@ import Testing
         #expect(quality.exitCode == 0, "\(quality.standardError)")
         let qualityReport = try Self.json(quality)
         #expect(qualityReport["labelled_rows"] as? Int == 120)
+        #expect(qualityReport["unusable_labels"] as? Int == 1)
         let live = try #require(qualityReport["metrics"] as? [String: Double])
         let expected = try #require(evaluated["metrics"] as? [String: Double])
         for name in ["rmse", "mae", "r2"] {
@@ -236,6 +241,27 @@ import Testing
             ["monitor", "drift", "plain@1", "--reference", "auto-mpg.csv", "--current", "auto-mpg.csv", "--json"],
             in: directory.path)
         #expect(withReference.exitCode == 0, "\(withReference.standardError)")
+
+        // Values at the ends of the Double range, and a constant column: compared, never a trap.
+        try Fixtures.write("x,c\n-1e308,1\n1e308,1\n5e-324,1\n", to: directory.url("edge-a.csv"))
+        try Fixtures.write("x,c\n1.7e308,1\n-1.7e308,1\n0,1\n", to: directory.url("edge-b.csv"))
+        let edges = await CLIRunner.run(
+            ["monitor", "drift", "--reference", "edge-a.csv", "--current", "edge-b.csv", "--json"], in: directory.path)
+        #expect([0, 4].contains(edges.exitCode), "\(edges.standardError)")
+        let constant = try Self.column(try Self.json(edges), "c")
+        #expect(constant["drifted"] as? Bool == false, "one category on both sides is the same distribution")
+        try Fixtures.write("y\n1\n2\n", to: directory.url("only-target.csv"))
+        let onlyTarget = await CLIRunner.run(
+            ["monitor", "drift", "--reference", "only-target.csv", "--current", "only-target.csv", "--target", "y"],
+            in: directory.path)
+        #expect(onlyTarget.exitCode == 65, "nothing compared is not a healthy verdict")
+        #expect(onlyTarget.standardError.contains("no features"))
+
+        // Retraining promotes through an alias's gates: a version number or `latest` is refused before anything.
+        let latest = await CLIRunner.run(
+            ["monitor", "check", "mpg@latest", "--current", "auto-mpg.csv", "--retrain"], in: directory.path)
+        #expect(latest.exitCode == 64)
+        #expect(latest.standardError.contains("is not an alias"))
 
         // A test that does not exist, and one that does not fit the column's kind.
         try Self.configure(directory, monitor: "  drift:\n    columns: {weight: {test: chisquare}}\n")

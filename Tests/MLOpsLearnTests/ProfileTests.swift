@@ -83,6 +83,16 @@ import Testing
         }
     }
 
+    @Test func extremeValuesStillGiveAWritableProfile() throws {
+        let values = [1e308, -1e308, 1.7e308, -1.7e308] + (0..<20_000).map { Double($0) * 1e300 }
+        let profile = DataProfile(table: try Table(columns: [Column(name: "x", numeric: values)]))
+        let summary = try #require(profile.column(named: "x")?.numeric)
+        #expect(summary.mean.isFinite && summary.squaredDeviations.isFinite)
+        #expect(summary.sketch.values.allSatisfy(\.isFinite) && !summary.sketch.exact)
+        #expect(try DataProfile.decode(try profile.encoded(), source: "profile") == profile)
+        _ = try profile.merged(with: profile)
+    }
+
     @Test func profileDecodingNeverTraps() throws {
         let samples = try [0..<40, 0..<300].map { Array(try DataProfile(table: Self.table(rows: $0)).encoded()) }
         var fuzzer = Fuzzer("profile")

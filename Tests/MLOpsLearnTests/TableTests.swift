@@ -151,3 +151,29 @@ import Testing
         #expect(throws: MLOpsError.self) { try DataSplit.kFold(rowCount: 3, folds: 5, seed: 1) }
     }
 }
+
+/// The fast path for short decimals gives exactly what `strtod` (Swift's `Double(String)`) gives.
+@Suite struct NumberParsingTests {
+    @Test func shortDecimalsParseExactlyAsStrtod() {
+        var generator = SeededGenerator(seed: 3)
+        var texts = [
+            "0", "-0", "+1", "1.", ".5", "-.25", "007", "0.1", "123456789012345", "1234567890123456",
+            "9007199254740993", "0.000000000000000000001", "1e5", "1.5E-3", ".", "-", "1.2.3", "12a", "--1",
+        ]
+        for _ in 0..<20_000 {
+            let digits = Int.random(in: 1...17, using: &generator)
+            var text = Bool.random(using: &generator) ? "-" : ""
+            let point = Int.random(in: 0...digits, using: &generator)
+            for position in 0..<digits {
+                if position == point && position > 0 { text += "." }
+                text += String(Int.random(in: 0...9, using: &generator))
+            }
+            texts.append(text)
+        }
+        for text in texts {
+            let parsed = Array(text.utf8).withUnsafeBufferPointer { NumberText.parse($0) }
+            let expected = Double(text)
+            #expect(parsed?.bitPattern == expected?.bitPattern, "\(text): \(String(describing: parsed))")
+        }
+    }
+}

@@ -74,12 +74,18 @@ extension Repository {
         lineage.profile = nil
         var files = [Self.bundleModel: resolved.oid]
         var contents = [(Self.bundleModel, modelBytes)]
-        if let reference = try referenceProfile(of: resolved) {
+        // A profile that is not here (not fetched) or damaged is left out: the model is what a bundle must carry.
+        if let reference = try? referenceProfile(of: resolved),
+            let bytes = try? store.read(try ObjectID(parsing: reference.oid))
+        {
             files[Self.bundleProfile] = reference.oid
-            contents.append((Self.bundleProfile, Data(try store.read(try ObjectID(parsing: reference.oid)))))
+            contents.append((Self.bundleProfile, Data(bytes)))
         }
         let manifest = BundleManifest(
-            format: BundleManifest.formatName, formatVersion: BundleManifest.currentFormatVersion, name: resolved.name,
+            format: BundleManifest.formatName,
+            // Format 1 when there is no profile, so older mlops can still import it.
+            formatVersion: files[Self.bundleProfile] == nil ? 1 : BundleManifest.currentFormatVersion,
+            name: resolved.name,
             version: resolved.version, signature: resolved.model.signature, metrics: metrics, lineage: lineage,
             exported: Date(timeIntervalSince1970: 0), files: files)
         let encoder = JSONEncoder()

@@ -19,7 +19,10 @@ extension Repository {
     public func referenceProfile(of resolved: ResolvedModel) throws -> ReferenceProfile? {
         var oid: String?
         var source = ""
-        if let runId = resolved.runId, let run = try? runs.run(runId), let artifact = run.artifact(named: "profile") {
+        // Only `train` and `tune` write the `profile` artifact; another run's artifact of that name is the user's.
+        if let runId = resolved.runId, let run = try? runs.run(runId), [.train, .tune].contains(run.kind),
+            let artifact = run.artifact(named: "profile")
+        {
             oid = artifact
             source = "profile of run \(run.id.prefix(RunID.displayLength))"
         } else if let name = resolved.name, let number = resolved.version,

@@ -291,10 +291,19 @@ public struct RegistryStore: Sendable {
         }
     }
 
-    /// The object ids registered versions reference, which `gc` must keep.
+    /// The object ids registered versions reference, which `gc` must keep: their models, and the reference
+    /// profiles imported or fetched versions carry in their lineage.
     func objects() throws -> Set<ObjectID> {
-        let texts = try database.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT oid FROM model_versions") }
-        return Set(texts.compactMap { try? ObjectID(parsing: $0) })
+        let (models, lineages) = try database.read { db in
+            (
+                try String.fetchAll(db, sql: "SELECT DISTINCT oid FROM model_versions"),
+                try String.fetchAll(db, sql: "SELECT lineage FROM model_versions WHERE lineage IS NOT NULL")
+            )
+        }
+        let profiles = lineages.compactMap { text in
+            (try? Self.decode(VersionLineage.self, text))?.profile
+        }
+        return Set((models + profiles).compactMap { try? ObjectID(parsing: $0) })
     }
 
     /// Points the alias at `to` and appends the event that says so, inside the caller's transaction.

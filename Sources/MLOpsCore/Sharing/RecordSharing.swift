@@ -114,11 +114,12 @@ extension Repository {
             item.entry.events.enumerated().map { (event: $1, position: item.entry.position, index: $0) }
         }
         if fetchingModels {
-            // Reference profiles come with the models, so a server following the remote can measure drift.
-            let profiles = records.flatMap(\.artifacts).filter { $0.name == "profile" }
-                .compactMap { try? ObjectID(parsing: $0.oid) }
-            try await fetchObjects(
-                try modelObjects(namedBy: events.map(\.event)) + profiles, from: remote, jobs: jobs)
+            try await fetchObjects(try modelObjects(namedBy: events.map(\.event)), from: remote, jobs: jobs)
+            // Reference profiles of training runs come too, so a server following the remote can measure drift;
+            // one the remote lacks costs monitoring that profile, not the fetch.
+            let profiles = records.filter { ["train", "tune"].contains($0.kind) }.flatMap(\.artifacts)
+                .filter { $0.name == "profile" }.compactMap { try? ObjectID(parsing: $0.oid) }
+            try? await fetchObjects(profiles, from: remote, jobs: jobs)
         }
         report.runs = try runs.merge(records: records, published: published, events: events)
         report.renumbered = try registry.merge(events)

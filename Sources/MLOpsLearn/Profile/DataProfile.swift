@@ -163,7 +163,8 @@ public struct DataProfile: Codable, Sendable, Equatable {
             guard names.insert([column.role.rawValue, column.name]).inserted else {
                 return "column '\(column.name)' is listed twice"
             }
-            let rows = column.role == .prediction ? column.count + column.missing : rows
+            let rows =
+                column.role == .prediction ? column.count.addingReportingOverflow(column.missing).partialValue : rows
             if let problem = column.problem(rows: rows) { return "column '\(column.name)': \(problem)" }
         }
         return nil
@@ -225,7 +226,7 @@ extension ColumnProfile {
 
     func problem(rows: Int) -> String? {
         guard (0...DataProfile.maximumRows).contains(count), (0...DataProfile.maximumRows).contains(missing),
-            count + missing == rows
+            (0...DataProfile.maximumRows).contains(rows), count + missing == rows
         else {
             return "it counts \(count) values and \(missing) missing in \(rows) rows"
         }
@@ -253,12 +254,19 @@ extension ColumnProfile {
 }
 
 extension NumericSummary {
-    /// The summary of finite values.
+    /// The summary of finite values. Means are convex combinations, so they stay finite for values near
+    /// ±1.8e308; squared deviations that would overflow are held at the largest finite value (JSON has no
+    /// infinity, and a profile must always be writable).
     init(_ values: [Double]) {
-        let mean = values.reduce(0, +) / Double(values.count)
+        var mean = 0.0
         var squares = 0.0
-        for value in values { squares += (value - mean) * (value - mean) }
-        let sorted = values.sorted()
+        for (index, value) in values.enumerated() {
+            let share = 1 / Double(index + 1)
+            let previous = mean
+            mean = mean * (1 - share) + value * share
+            squares = Self.finite(squares + (value / 2 - previous / 2) * (value / 2 - mean / 2) * 4)
+        }
+        let sorted = FiniteSort.ascending(values)
         self.init(
             minimum: sorted.first ?? .nan, maximum: sorted.last ?? .nan, mean: mean, squaredDeviations: squares,
             sketch: QuantileSketch(ascending: sorted))
@@ -267,11 +275,17 @@ extension NumericSummary {
     func merged(with other: NumericSummary, counts: (Int, Int)) -> NumericSummary {
         let (left, right) = (Double(counts.0), Double(counts.1))
         let total = left + right
-        let delta = other.mean - mean
+        let share = total > 0 ? right / total : 0
+        let delta = other.mean / 2 - mean / 2
         return NumericSummary(
             minimum: min(minimum, other.minimum), maximum: max(maximum, other.maximum),
-            mean: mean + delta * right / total,
-            squaredDeviations: squaredDeviations + other.squaredDeviations + delta * delta * left * right / total,
+            mean: mean * (1 - share) + other.mean * share,
+            squaredDeviations: Self.finite(
+                squaredDeviations + other.squaredDeviations + 4 * delta * delta * left * share),
             sketch: sketch.merged(with: other.sketch))
+    }
+
+    private static func finite(_ value: Double) -> Double {
+        value.isNaN ? 0 : min(value, .greatestFiniteMagnitude)
     }
 }

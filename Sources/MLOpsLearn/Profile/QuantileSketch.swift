@@ -38,7 +38,7 @@ public struct QuantileSketch: Codable, Sendable, Equatable {
 
     /// A sketch of values in any order; NaN and infinities are left out (they count as missing).
     public init(unsorted: [Double]) {
-        self.init(ascending: unsorted.filter(\.isFinite).sorted())
+        self.init(ascending: FiniteSort.ascending(unsorted))
     }
 
     init(values: [Double], weights: [Double], exact: Bool) {
@@ -89,27 +89,29 @@ public struct QuantileSketch: Codable, Sendable, Equatable {
         var compressedWeights: [Double] = []
         compressedValues.reserveCapacity(Self.compressedSize + 1)
         compressedWeights.reserveCapacity(Self.compressedSize + 1)
-        var sum = 0.0
+        // Means as convex combinations: a sum of values near ±1.8e308 would overflow.
+        var mean = 0.0
         var weight = 0.0
         func close() {
             guard weight > 0 else { return }
             // A centroid's mean lies between its neighbours'; rounding could make two equal, and then they merge.
-            let mean = sum / weight
             if let last = compressedValues.last, mean <= last {
                 let lastWeight = compressedWeights[compressedWeights.count - 1]
-                compressedValues[compressedValues.count - 1] = (last * lastWeight + sum) / (lastWeight + weight)
+                let share = weight / (lastWeight + weight)
+                compressedValues[compressedValues.count - 1] = last * (1 - share) + mean * share
                 compressedWeights[compressedWeights.count - 1] += weight
             } else {
                 compressedValues.append(mean)
                 compressedWeights.append(weight)
             }
-            sum = 0
+            mean = 0
             weight = 0
         }
         for (value, count) in zip(values, weights) {
             if count >= target { close() }
-            sum += value * count
             weight += count
+            let share = count / weight
+            mean = mean * (1 - share) + value * share
             if weight >= target { close() }
         }
         close()

@@ -10,12 +10,16 @@ enum DistributionPlots {
         guard let low = [reference.values.first, current.values.first].compactMap({ $0 }).min(),
             let high = [reference.values.last, current.values.last].compactMap({ $0 }).max()
         else { return nil }
-        let width = high > low ? (high - low) / Double(bins) : 1
-        let edges = (0...bins).map { low + Double($0) * width }
+        // Halved first: the range of values near ±1.8e308 would overflow, and a subnormal width underflow.
+        let halfWidth = (high / 2 - low / 2) / Double(bins)
+        let width = halfWidth.isNormal && halfWidth > 0 ? halfWidth : 0.5
+        let edges = (0...bins).map { low + Double($0) * width * 2 }
         func shares(_ sample: WeightedSample) -> [Double] {
             var counts = [Double](repeating: 0, count: bins)
             for (value, weight) in zip(sample.values, sample.weights) {
-                counts[min(bins - 1, max(0, Int((value - low) / width)))] += weight
+                let position = (value / 2 - low / 2) / width
+                let bin = position.isFinite ? Int(min(max(position, 0), Double(bins - 1))) : 0
+                counts[bin] += weight
             }
             return counts.map { sample.total > 0 ? $0 / sample.total : 0 }
         }

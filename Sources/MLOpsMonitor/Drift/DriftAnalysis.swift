@@ -57,6 +57,10 @@ public enum DriftAnalysis {
         reference: DriftSide, current: DriftSide, features: [String], target: String?, model: String?,
         rules: DriftRules
     ) throws(MLOpsError) -> DriftReport {
+        guard !features.isEmpty else {
+            throw MLOpsError(
+                .invalidInput, "there are no features to compare", hint: "the reference holds no column but the target")
+        }
         var jobs: [(name: String, role: ColumnRole)] = features.map { ($0, .feature) }
         if reference.has("prediction", role: .prediction), current.has("prediction", role: .prediction) {
             jobs.append(("prediction", .prediction))
@@ -180,13 +184,28 @@ public enum DriftAnalysis {
     private static func compareCategories(
         _ reference: ColumnSample, _ current: ColumnSample, into drift: inout ColumnDrift
     ) {
-        let categories = Set(reference.categories.keys).union(current.categories.keys).sorted()
-        let referenceCounts = categories.map { reference.categories[$0] ?? 0 }
-        let currentCounts = categories.map { current.categories[$0] ?? 0 }
-        let unseen = categories.filter { reference.categories[$0] == nil }
+        var currentCategories = current.categories
+        var referenceCategories = reference.categories
+        if reference.otherCount > 0 {
+            // The profile kept only its most frequent categories: the rest of both sides are compared as one.
+            let other = "(other)"
+            referenceCategories[other] = reference.otherCount
+            for (name, count) in current.categories where reference.categories[name] == nil {
+                currentCategories[name] = nil
+                currentCategories[other, default: 0] += count
+            }
+        }
+        let categories = Set(referenceCategories.keys).union(currentCategories.keys).sorted()
+        let referenceCounts = categories.map { referenceCategories[$0] ?? 0 }
+        let currentCounts = categories.map { currentCategories[$0] ?? 0 }
+        let unseen = categories.filter { referenceCategories[$0] == nil }
         // As `scipy.stats.chisquare(f_obs, f_exp)` with expected counts in the reference's proportions.
         let scale = currentCounts.reduce(0, +) / max(referenceCounts.reduce(0, +), 1)
-        let chi = ChiSquare.test(observed: currentCounts, expected: referenceCounts.map { $0 * scale })
+        // One category on both sides (a constant column): the same distribution, which chi-square cannot test.
+        let chi =
+            categories.count == 1
+            ? (statistic: 0.0, pValue: 1.0)
+            : ChiSquare.test(observed: currentCounts, expected: referenceCounts.map { $0 * scale })
         drift.statistics = [
             "chisquare_statistic": chi.statistic, "chisquare_p_value": chi.pValue,
             "jensenshannon": JensenShannon.distance(referenceCounts, currentCounts),

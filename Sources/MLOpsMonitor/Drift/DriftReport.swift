@@ -119,8 +119,8 @@ public struct DriftReport: Codable, Sendable, Equatable {
     public var shareThreshold: Double
     /// `driftedFeatures / features.count`.
     public var driftShare: Double
-    /// Whether the data set drifted. A feature that could not be computed counts as drifted: it is never read as
-    /// healthy.
+    /// Whether the data set drifted: at least `shareThreshold` of its features drifted, or a feature could not be
+    /// compared at all (missing from the current data, its type changed, no values), which is never healthy.
     public var drifted: Bool
 
     public init(
@@ -139,6 +139,6 @@ public struct DriftReport: Codable, Sendable, Equatable {
         computedFeatures = features.filter { $0.drifted != nil }.count
         driftedFeatures = features.filter { $0.drifted != false }.count
         driftShare = features.isEmpty ? 0 : Double(driftedFeatures) / Double(features.count)
-        drifted = !features.isEmpty && driftShare >= shareThreshold
+        drifted = driftShare >= shareThreshold || computedFeatures < features.count
     }
 }

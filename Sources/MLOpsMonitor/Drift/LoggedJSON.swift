@@ -66,6 +66,18 @@ struct LoggedJSON {
         return nil
     }
 
+    /// Consumes the string `"expected"` when it is next, byte for byte (no escapes); otherwise consumes nothing.
+    /// The log writes features in the model's order, so a key is usually the one expected, and comparing bytes
+    /// saves making and hashing a string for every value of every request.
+    mutating func take(key expected: [UInt8]) -> Bool {
+        skipSpace()
+        let end = position + expected.count + 2
+        guard end <= bytes.count, bytes[position] == 0x22, bytes[end - 1] == 0x22 else { return false }
+        for (offset, byte) in expected.enumerated() where bytes[position + 1 + offset] != byte { return false }
+        position = end
+        return true
+    }
+
     /// A number, string, boolean (as its text) or null.
     mutating func value() -> Value? {
         guard let first = peek() else { return nil }
@@ -79,6 +91,24 @@ struct LoggedJSON {
             while position < bytes.count, !Self.endsValue(bytes[position]) { position += 1 }
             return NumberText.parse(UnsafeBufferPointer(rebasing: bytes[start..<position])).map(Value.number)
         }
+    }
+
+    /// Calls `body` with each value of an array (or the single value where the array would be) and returns how
+    /// many there were; nil when the text is not such an array. No array is built: a window parses millions.
+    mutating func forEachValue(_ body: (Value) -> Void) -> Int? {
+        guard take(0x5B) else {
+            guard let single = value() else { return nil }
+            body(single)
+            return 1
+        }
+        if take(0x5D) { return 0 }
+        var count = 0
+        repeat {
+            guard let value = value() else { return nil }
+            body(value)
+            count += 1
+        } while take(0x2C)
+        return take(0x5D) ? count : nil
     }
 
     /// The values of an array, or the single value where the array would be.

@@ -74,31 +74,86 @@ public struct ServedWindow: Sendable {
         init(_ requests: ArraySlice<LoggedRequest>, signature: Signature) {
             let positions = Dictionary(
                 signature.features.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
-            numbers = Array(repeating: [], count: signature.features.count)
-            labels = Array(repeating: [], count: signature.features.count)
+            let numeric = signature.features.map { $0.kind == .numeric }
+            let names = signature.features.map { Array($0.name.utf8) }
+            let width = signature.features.count
+            numbers = Array(repeating: [], count: width)
+            labels = Array(repeating: [], count: width)
             let regression = signature.task == .regression
+            var seen = [Int](repeating: 0, count: width)
+            var numberStarts = [Int](repeating: 0, count: width)
+            var labelStarts = [Int](repeating: 0, count: width)
             for request in requests {
-                guard let parsed = Self.parse(request, positions: positions, signature: signature) else {
+                let rows = request.rowCount
+                // Values go straight into the columns; a request that turns out malformed is rolled back.
+                for position in 0..<width {
+                    seen[position] = 0
+                    numberStarts[position] = numbers[position].count
+                    labelStarts[position] = labels[position].count
+                }
+                let outputStart = (predictedNumbers.count, predictedLabels.count)
+                var inputs = request.inputs
+                let parsed: Bool =
+                    rows > 0
+                    && inputs.withUTF8 { bytes in
+                        var scanner = LoggedJSON(bytes)
+                        guard scanner.take(0x7B) else { return false }
+                        if scanner.take(0x7D) { return scanner.atEnd }
+                        var key = 0
+                        repeat {
+                            let position: Int
+                            if key < width, scanner.take(key: names[key]) {
+                                position = key
+                            } else if let name = scanner.string() {
+                                position = positions[name] ?? -1
+                            } else {
+                                return false
+                            }
+                            key += 1
+                            guard scanner.take(0x3A) else { return false }
+                            guard position >= 0, seen[position] == 0 else {
+                                // A column the model does not read, or one given twice, is skipped.
+                                guard scanner.forEachValue({ _ in }) != nil else { return false }
+                                continue
+                            }
+                            let count: Int? =
+                                numeric[position]
+                                ? scanner.forEachValue { numbers[position].append(Self.number($0)) }
+                                : scanner.forEachValue { labels[position].append(Self.label($0)) }
+                            guard count == rows else { return false }
+                            seen[position] = rows
+                        } while scanner.take(0x2C)
+                        return scanner.take(0x7D) && scanner.atEnd
+                    }
+                let outputs = parsed ? Self.values(request.outputs) : nil
+                guard parsed, let outputs, outputs.count == rows else {
+                    for position in 0..<width {
+                        numbers[position].removeSubrange(numberStarts[position]...)
+                        labels[position].removeSubrange(labelStarts[position]...)
+                    }
+                    predictedNumbers.removeSubrange(outputStart.0...)
+                    predictedLabels.removeSubrange(outputStart.1...)
                     skipped += 1
                     continue
                 }
-                self.requests += 1
-                rows += parsed.rows
-                for (position, feature) in signature.features.enumerated() {
-                    let values = parsed.features[position] ?? Array(repeating: .null, count: parsed.rows)
-                    if feature.kind == .numeric {
-                        numbers[position].append(contentsOf: values.map(Self.number))
+                for position in 0..<width where seen[position] == 0 {
+                    // A feature the log does not hold for this request is missing in its rows.
+                    if numeric[position] {
+                        numbers[position].append(contentsOf: repeatElement(.nan, count: rows))
                     } else {
-                        labels[position].append(contentsOf: values.map(Self.label))
+                        labels[position].append(contentsOf: repeatElement(nil, count: rows))
                     }
                 }
-                let truth = parsed.labels ?? Array(repeating: .null, count: parsed.rows)
+                self.requests += 1
+                self.rows += rows
+                var truth = [LoggedJSON.Value](repeating: .null, count: rows)
+                if let text = request.label, let given = Self.values(text), given.count == rows { truth = given }
                 labelled += truth.filter { if case .null = $0 { false } else { true } }.count
                 if regression {
-                    predictedNumbers.append(contentsOf: parsed.outputs.map(Self.number))
+                    predictedNumbers.append(contentsOf: outputs.map(Self.number))
                     truthNumbers.append(contentsOf: truth.map(Self.number))
                 } else {
-                    predictedLabels.append(contentsOf: parsed.outputs.map(Self.label))
+                    predictedLabels.append(contentsOf: outputs.map(Self.label))
                     truthLabels.append(contentsOf: truth.map(Self.label))
                 }
             }
@@ -115,33 +170,6 @@ public struct ServedWindow: Sendable {
             case .number(let number): NumberText.format(number)
             case .null: nil
             }
-        }
-
-        /// One request's features (by signature position; nil where the log lacks one), outputs and labels, each
-        /// holding one value per row; nil when anything does not fit.
-        private static func parse(
-            _ request: LoggedRequest, positions: [String: Int], signature: Signature
-        ) -> (rows: Int, features: [[LoggedJSON.Value]?], outputs: [LoggedJSON.Value], labels: [LoggedJSON.Value]?)? {
-            let rows = request.rowCount
-            guard rows > 0 else { return nil }
-            var features = [[LoggedJSON.Value]?](repeating: nil, count: signature.features.count)
-            var inputs = request.inputs
-            let parsedInputs: Bool = inputs.withUTF8 { bytes in
-                var scanner = LoggedJSON(bytes)
-                guard scanner.take(0x7B) else { return false }
-                if scanner.take(0x7D) { return scanner.atEnd }
-                repeat {
-                    guard let name = scanner.string(), scanner.take(0x3A), let values = scanner.values(),
-                        values.count == rows
-                    else { return false }
-                    if let position = positions[name] { features[position] = values }
-                } while scanner.take(0x2C)
-                return scanner.take(0x7D) && scanner.atEnd
-            }
-            guard parsedInputs, let outputs = values(request.outputs), outputs.count == rows else { return nil }
-            var labels: [LoggedJSON.Value]?
-            if let text = request.label, let parsed = values(text), parsed.count == rows { labels = parsed }
-            return (rows, features, outputs, labels)
         }
 
         private static func values(_ text: String) -> [LoggedJSON.Value]? {

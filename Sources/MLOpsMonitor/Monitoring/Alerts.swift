@@ -58,8 +58,10 @@ enum Alerts {
             ["http", "https"].contains(scheme),
             let host = parsed.host
         else {
+            // Not repeated: a mistyped webhook URL still holds its secret token.
             return AlertDelivery(
-                channel: "webhook", target: url, delivered: false, attempts: 0, detail: "not an http(s) URL")
+                channel: "webhook", target: "(invalid URL)", delivered: false, attempts: 0,
+                detail: "not an http(s) URL")
         }
         var delivery = AlertDelivery(
             channel: "webhook", target: "\(scheme)://\(host)\(parsed.port.map { ":\($0)" } ?? "")", delivered: false,
@@ -90,6 +92,9 @@ enum Alerts {
         return delivery
     }
 
+    /// How long a command may run before it is stopped.
+    static let commandTimeout: TimeInterval = 300
+
     private static func run(
         _ command: String, verdict: Data, workingDirectory: String, environment: [String: String]
     ) -> AlertDelivery {
@@ -104,8 +109,17 @@ enum Alerts {
             process.arguments = ["-c", command]
             process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
             process.environment = environment.merging(["MLOPS_MONITOR_REPORT": file.path]) { $1 }
+            // Its output goes to standard error, so `--json` keeps standard output to the verdict alone.
+            process.standardOutput = FileHandle.standardError
+            let exited = DispatchSemaphore(value: 0)
+            process.terminationHandler = { _ in exited.signal() }
             try process.run()
-            process.waitUntilExit()
+            if exited.wait(timeout: .now() + commandTimeout) == .timedOut {
+                kill(process.processIdentifier, SIGKILL)
+                exited.wait()
+                delivery.detail = "stopped after \(Int(commandTimeout)) s"
+                return delivery
+            }
             delivery.delivered = process.terminationStatus == 0
             delivery.detail = "exit status \(process.terminationStatus)"
         } catch {

@@ -88,7 +88,7 @@ extension Repository {
             quality?.passed == false ? .quality : drift.drifted ? .drift : .healthy
         if options.retrain {
             // Checked before anything is recorded, so a misconfigured retraining fails the check cleanly.
-            _ = try retrainingPlan()
+            _ = try retrainingPlan(for: resolved)
         }
 
         let runId = try runs.start(name: "monitor-\(resolved.resolved)", kind: .monitor)
@@ -103,7 +103,7 @@ extension Repository {
             throw error
         }
         if status != .healthy, options.retrain {
-            verdict.retraining = try await retrain(
+            verdict.retraining = await retrain(
                 resolved, trigger: runId, dryRun: options.dryRun, executable: options.executable,
                 workingDirectory: workingDirectory,
                 environment: environment)
@@ -123,8 +123,9 @@ extension Repository {
             "drift_share": verdict.drift.driftShare, "drifted_features": Double(verdict.drift.driftedFeatures),
         ]
         for column in verdict.drift.features + [verdict.drift.prediction, verdict.drift.target].compactMap({ $0 }) {
-            let prefix = column.role == .feature ? "drift.\(column.column)" : "drift.\(column.role.rawValue)"
-            if let score = column.score { metrics[prefix] = score }
+            // The prediction and the target apart, so a feature named `prediction` cannot collide with them.
+            let key = column.role == .feature ? "drift.\(column.column)" : "\(column.role.rawValue)_drift"
+            if let score = column.score { metrics[key] = score }
         }
         if let quality = verdict.quality {
             metrics["labelled_share"] = quality.labelledShare

@@ -10,7 +10,10 @@ public struct QualityReport: Codable, Sendable, Equatable {
     public var window: MonitorWindow
     public var requests: Int
     public var rows: Int
+    /// Rows with a label the task can score: a finite number (regression) or one of the model's classes.
     public var labelledRows: Int
+    /// Rows whose label cannot be scored (text for a regression, a class the model does not know); left out.
+    public var unusableLabels: Int
     /// `labelledRows / rows`.
     public var labelledShare: Double
     /// The task's metrics on the labelled rows; nil when fewer than `minimumLabelled` rows have labels.
@@ -44,29 +47,33 @@ extension Repository {
         let served = try ServedWindow.read(
             from: servingLog, model: name, version: number, signature: signature, since: window.since,
             until: window.until)
+        // A label anyone could have posted is scored only when it is a value of the target.
+        let classes = Set(signature.classes ?? [])
+        let labels = served.labels
+        let labelled = (0..<served.rows).filter { row in
+            switch labels.storage {
+            case .numeric(let values): values[row].isFinite && signature.task == .regression
+            case .categorical(let codes, let levels): codes[row] >= 0 && classes.contains(levels[Int(codes[row])])
+            }
+        }
         var report = QualityReport(
             model: "\(name)@\(number)", window: window, requests: served.requests, rows: served.rows,
-            labelledRows: served.labelledRows,
-            labelledShare: served.rows > 0 ? Double(served.labelledRows) / Double(served.rows) : 0, metrics: nil,
+            labelledRows: labelled.count, unusableLabels: served.labelledRows - labelled.count,
+            labelledShare: served.rows > 0 ? Double(labelled.count) / Double(served.rows) : 0, metrics: nil,
             evaluated: version.metrics, gates: [], passed: nil, reason: nil, minimumLabelled: minimum)
-        guard served.labelledRows >= minimum else {
+        guard labelled.count >= minimum else {
             report.reason =
                 served.rows == 0
                 ? "\(report.model) answered no requests in \(window.description)"
-                : "\(served.labelledRows) of \(served.rows) rows have labels; at least \(minimum) are needed "
+                : "\(labelled.count) of \(served.rows) rows have usable labels; at least \(minimum) are needed "
                     + "(monitor.quality.min_labelled)"
             return report
         }
-        let labelled = (0..<served.rows).filter { !served.labels.missing[$0] }
         var table = served.features.rows(labelled)
-        try table.setColumn(served.labels.rows(labelled))
-        let metrics: [String: Double]
-        do {
-            metrics = try Evaluation.metrics(of: try CompiledModel(resolved.model), on: table)
-        } catch {
-            throw MLOpsError(
-                .invalidInput, "the labels that came back for \(report.model) cannot be scored",
-                hint: "labels must be values of the target '\(signature.target)'", cause: error)
+        try table.setColumn(labels.rows(labelled))
+        guard let metrics = try? Evaluation.metrics(of: try CompiledModel(resolved.model), on: table) else {
+            report.reason = "the labelled rows could not be scored"
+            return report
         }
         report.metrics = metrics
         for gate in gates {

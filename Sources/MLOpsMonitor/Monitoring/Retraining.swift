@@ -1,6 +1,7 @@
 import Foundation
 import MLOpsCore
 import MLOpsErrors
+import MLOpsLearn
 
 /// What `check --retrain` did (or, with `--dry-run`, would do).
 public struct RetrainingOutcome: Codable, Sendable {
@@ -31,8 +32,19 @@ extension Repository {
         }
     }
 
-    /// `monitor.retrain` of the configuration, checked.
-    func retrainingPlan() throws -> RetrainingPlan {
+    /// `monitor.retrain` of the configuration and the alias a candidate would take over, checked before a check
+    /// records anything: retraining needs an alias other than `latest` (registering a version moves `latest`,
+    /// so a server following it would serve the candidate without any gate).
+    func retrainingPlan(for checked: ResolvedModel) throws -> (plan: RetrainingPlan, name: String, alias: String) {
+        guard case .alias(let name, let alias) = try ModelReference.parse(checked.reference), alias != "latest" else {
+            throw MLOpsError(
+                .usage, "--retrain promotes through an alias's gates; \(checked.reference) is not an alias",
+                hint: "check the alias the model serves under, such as \(checked.name ?? "mpg")@production")
+        }
+        return (try retrainingPlan(), name, alias)
+    }
+
+    private func retrainingPlan() throws -> RetrainingPlan {
         switch (config.monitor?.retrain?.train, config.monitor?.retrain?.stage) {
         case (let file?, nil): return .train(file)
         case (nil, let stage?): return .stage(stage)
@@ -56,26 +68,43 @@ extension Repository {
     func retrain(
         _ checked: ResolvedModel, trigger: String, dryRun: Bool, executable: String?, workingDirectory: String,
         environment: [String: String]
-    ) async throws -> RetrainingOutcome {
-        let plan = try retrainingPlan()
-        guard let name = checked.name else {
-            throw MLOpsError(.usage, "retraining needs a registered model, such as mpg@production")
-        }
-        let reference = try ModelReference.parse(checked.reference)
-        let alias: String? = if case .alias(_, let alias) = reference, alias != "latest" { alias } else { nil }
-        let gated = alias.flatMap { config.registry?.approval?[$0] } != nil
+    ) async -> RetrainingOutcome {
         var outcome = RetrainingOutcome(
-            plan: plan.description, dryRun: dryRun, trainingRun: nil, registered: nil, alias: alias, promoted: false,
-            reason: "")
-        if dryRun {
+            plan: "", dryRun: dryRun, trainingRun: nil, registered: nil, alias: nil, promoted: false, reason: "")
+        do {
+            try await retrain(
+                checked, trigger: trigger, executable: executable, workingDirectory: workingDirectory,
+                environment: environment, into: &outcome)
+        } catch {
+            // The verdict (and its alerts) stand whatever happened here; production was not touched.
+            let message = (error as? MLOpsError)?.message ?? ErrorDescription.describe(error)
+            outcome.reason = "retraining failed, and \(checked.reference) was left as it is: \(message)"
+        }
+        return outcome
+    }
+
+    /// Whether `registry.approval.<alias>` holds at least one gate a candidate must pass: an approval with no
+    /// gates would promote anything.
+    private func hasGates(_ alias: String) -> Bool {
+        guard let approval = config.registry?.approval?[alias] else { return false }
+        return !(approval.gates ?? []).isEmpty || (approval.baseline != nil && !(approval.maxRegression ?? []).isEmpty)
+    }
+
+    private func retrain(
+        _ checked: ResolvedModel, trigger: String, executable: String?, workingDirectory: String,
+        environment: [String: String], into outcome: inout RetrainingOutcome
+    ) async throws {
+        let (plan, name, alias) = try retrainingPlan(for: checked)
+        let gated = hasGates(alias)
+        outcome.plan = plan.description
+        outcome.alias = alias
+        if outcome.dryRun {
             outcome.reason =
-                "would run `\(plan.description)`, register the model as the next version of \(name)"
-                + (alias.map {
-                    gated
-                        ? " and promote it to \($0) if registry.approval.\($0) passes"
-                        : " (no gates for \($0): it would not be promoted)"
-                } ?? "")
-            return outcome
+                "would run `\(plan.description)` and register the model as the next version of \(name); "
+                + (gated
+                    ? "it would take over \(alias) only if registry.approval.\(alias) passes"
+                    : "registry.approval.\(alias) sets no gates, so it would not be promoted")
+            return
         }
 
         let started = Date()
@@ -103,6 +132,16 @@ extension Repository {
                     .failure, "the stage '\(stage)' trained no model (no `mlops train` or `tune` run finished)",
                     hint: "monitor.retrain.stage must name a stage whose command runs `mlops train`")
             }
+            // Another `mlops train` may have finished meanwhile: the candidate must be a model of the same thing.
+            let candidate = try model(ofRun: run.id).signature
+            let served = checked.model.signature
+            guard candidate.target == served.target, candidate.features.map(\.name) == served.features.map(\.name)
+            else {
+                throw MLOpsError(
+                    .failure,
+                    "the newest training run (\(run.id.prefix(RunID.displayLength))) does not predict what \(name) "
+                        + "predicts from the same features")
+            }
             runId = run.id
         }
         outcome.trainingRun = runId
@@ -113,15 +152,11 @@ extension Repository {
         outcome.registered = candidate
         var tags = ["retrain_run": runId, "registered": candidate]
         defer { _ = try? runs.tag(tags, run: trigger) }
-        guard let alias else {
-            outcome.reason = "registered \(candidate); \(checked.reference) names no alias to promote"
-            return outcome
-        }
         guard gated else {
             outcome.reason =
                 "registered \(candidate) and left \(alias) as it is: registry.approval.\(alias) sets no gates, and "
                 + "monitoring promotes only through gates"
-            return outcome
+            return
         }
         do {
             _ = try promote(
@@ -132,6 +167,5 @@ extension Repository {
         } catch let error as MLOpsError where error.code == .gateFailed {
             outcome.reason = "\(candidate) was registered but not promoted: \(error.message)"
         }
-        return outcome
     }
 }

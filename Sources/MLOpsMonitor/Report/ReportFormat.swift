@@ -41,7 +41,7 @@ enum ReportFormat {
         if let special = nonFinite(share) { return special }
         if share > 0 && share < 0.0005 { return "<0.1%" }
         let tenths = (share * 1000).rounded()
-        if tenths.truncatingRemainder(dividingBy: 10) == 0 { return "\(Int(tenths / 10))%" }
+        if tenths.truncatingRemainder(dividingBy: 10) == 0, abs(tenths) < 1e15 { return "\(Int(tenths / 10))%" }
         return String(format: "%.1f%%", tenths / 10)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MLOpsLearn
 
 /// A sample as ascending distinct values with positive weights.
 ///
@@ -27,8 +28,7 @@ public struct WeightedSample: Sendable, Equatable {
     /// A sample from raw observations: NaN and ±infinity are dropped (they are missing values), the rest sorted and
     /// equal values merged into one value whose weight is its count. -0.0 and 0.0 merge into 0.0.
     public init(unsorted raw: [Double]) {
-        var finite = raw.filter { $0.isFinite }
-        finite.sort()
+        let finite = FiniteSort.ascending(raw)
         var values: [Double] = []
         var weights: [Double] = []
         values.reserveCapacity(min(finite.count, 1 << 16))
