@@ -718,7 +718,7 @@ complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "m
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops monitor report" current' -l 'current' -d 'Current data (CSV or .jsonl) instead of the serving log.' -rF
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops monitor report" since' -l 'since' -d 'The serving-log window: a duration back from now (30m, 24h, 7d) or an ISO 8601 time.' -rfka ''
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops monitor report" until' -l 'until' -d 'The end of the window (default: now).' -rfka ''
-complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops monitor report" target' -l 'target' -d 'Without a model: the target column.' -rfka ''
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops monitor report" target' -l 'target' -d 'Without a model: the target column (reported apart from the features).' -rfka ''
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops monitor report"' -l 'categorical' -d 'A numeric column to treat as categories (repeatable).' -rfka ''
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops monitor report" output' -l 'output' -d 'Where to write the HTML.' -rF
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops monitor report" version' -l 'version' -d 'Show the version.'

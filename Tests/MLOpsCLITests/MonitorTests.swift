@@ -345,7 +345,7 @@ import Testing
         let posted = try #require(
             try JSONSerialization.jsonObject(with: Data(try Fixtures.read(directory.url("bodies.jsonl")).utf8))
                 as? [String: Any])
-        #expect((posted["text"] as? String)?.contains("mpg@1 is drift") == true)
+        #expect((posted["text"] as? String)?.hasPrefix("mpg@1: data drift; drift in 4 of 7 features") == true)
         #expect(posted["run_id"] as? String == verdict["run_id"] as? String)
         let file = try #require(
             try JSONSerialization.jsonObject(with: Data(try Fixtures.read(directory.url("verdict.json")).utf8))

@@ -52,6 +52,31 @@ struct CurrentDataOptions: ParsableArguments {
     }
 }
 
+/// What drift compares: a model version's profile (or --reference) with a file or a serving-log window.
+struct DriftSources: ParsableArguments {
+    @Argument(help: "The model version (mpg@production, mpg@3); omit to compare two files.")
+    var model: String?
+
+    @Option(help: "Reference data instead of the version's stored profile.", completion: .file())
+    var reference: String?
+
+    @OptionGroup var currentData: CurrentDataOptions
+
+    @Option(help: "Without a model: the target column (reported apart from the features).")
+    var target: String?
+
+    @OptionGroup var categorical: CategoricalColumns
+
+    func options(_ context: CommandContext) throws -> DriftOptions {
+        var options = DriftOptions(
+            model: model, reference: reference, current: currentData.current,
+            window: try currentData.window(context, required: false))
+        options.target = target
+        options.categorical = categorical.columns
+        return options
+    }
+}
+
 extension MLOps.MonitorGroup {
     struct Drift: ContextCommand {
         static let configuration = CommandConfiguration(
@@ -65,26 +90,11 @@ extension MLOps.MonitorGroup {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "The model version (mpg@production, mpg@3); omit to compare two files.")
-        var model: String?
-
-        @Option(help: "Reference data instead of the version's stored profile.", completion: .file())
-        var reference: String?
-
-        @OptionGroup var currentData: CurrentDataOptions
-
-        @Option(help: "Without a model: the target column (reported apart from the features).")
-        var target: String?
-
-        @OptionGroup var categorical: CategoricalColumns
+        @OptionGroup var sources: DriftSources
 
         func run(in context: CommandContext) async throws {
-            var options = DriftOptions(
-                model: model, reference: reference, current: currentData.current,
-                window: try currentData.window(context, required: false))
-            options.target = target
-            options.categorical = categorical.columns
-            let report = try repository(context).measureDrift(options, workingDirectory: directory(context))
+            let report = try repository(context).measureDrift(
+                try sources.options(context), workingDirectory: directory(context))
             try output(context).render(report) { style in DriftText.render(report, style: style) }
             if report.drifted {
                 throw ReportedFailure(
@@ -207,30 +217,15 @@ extension MLOps.MonitorGroup {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "The model version (mpg@production); omit to compare two files.")
-        var model: String?
-
-        @Option(help: "Reference data instead of the version's stored profile.", completion: .file())
-        var reference: String?
-
-        @OptionGroup var currentData: CurrentDataOptions
-
-        @Option(help: "Without a model: the target column.")
-        var target: String?
-
-        @OptionGroup var categorical: CategoricalColumns
+        @OptionGroup var sources: DriftSources
 
         @Option(help: "Where to write the HTML.", completion: .file())
         var output: String
 
         func run(in context: CommandContext) async throws {
-            var options = DriftOptions(
-                model: model, reference: reference, current: currentData.current,
-                window: try currentData.window(context, required: false))
-            options.target = target
-            options.categorical = categorical.columns
             let written = try repository(context).writeDriftReport(
-                options, to: output, workingDirectory: directory(context), generated: context.now())
+                try sources.options(context), to: output, workingDirectory: directory(context),
+                generated: context.now())
             try self.output(context).render(written) { style in
                 "Wrote \(output) (\(ByteCount.format(Int64(written.bytes)))): "
                     + (written.drifted ? style.red("drift") : style.green("no drift"))

@@ -67,7 +67,13 @@ public struct MonitorVerdict: Codable, Sendable {
                 parts.append("quality not judged: " + reason)
             }
         }
-        return "\(model) is \(status.rawValue): " + parts.joined(separator: "; ")
+        let verdict =
+            switch status {
+            case .healthy: "healthy"
+            case .drift: "data drift"
+            case .quality: "live-quality gate failed"
+            }
+        return "\(model): \(verdict); " + parts.joined(separator: "; ")
     }
 }
 
