@@ -385,6 +385,62 @@ import Testing
         #expect(((try Self.json(healthy))["alerts"] as? [Any])?.isEmpty == true)
     }
 
+    @Test func retrainingThroughAPipelineStageAndAFailedOneLeavesProductionAlone() async throws {
+        let directory = try await Fixtures.registry([Self.train], production: 1).directory
+        try Self.writeShifted(directory)
+        let features = Self.features.map { "--feature \($0)" }.joined(separator: " ")
+        try Fixtures.write(
+            """
+            stages:
+              retrain:
+                cmd: mlops train --data shifted.csv --target mpg --categorical origin \(features) --json > trained.json
+                deps: [shifted.csv]
+                outs: [trained.json]
+              broken:
+                cmd: exit 3
+                deps: [shifted.csv]
+                outs: [never.json]
+            """, to: directory.url("mlops.yaml"))
+        try Self.configure(
+            directory, monitor: "  retrain:\n    stage: retrain\n",
+            extra: "registry:\n  approval:\n    production:\n      data: shifted.csv\n      categorical: [origin]\n"
+                + "      baseline: production\n      max_regression: [\"rmse=0%\"]\n")
+        let check = await CLIRunner.run(
+            ["monitor", "check", "mpg@production", "--current", "shifted.csv", "--retrain", "--json"],
+            in: directory.path)
+        #expect(check.exitCode == 4, "\(check.standardError)")
+        let retraining = try #require((try Self.json(check))["retraining"] as? [String: Any])
+        #expect(retraining["plan"] as? String == "repro retrain")
+        #expect(retraining["registered"] as? String == "mpg@2")
+        #expect(retraining["promoted"] as? Bool == true, "trained on the shifted data, it beats mpg@1 there")
+        let trained = try #require(
+            try JSONSerialization.jsonObject(with: Data(try Fixtures.read(directory.url("trained.json")).utf8))
+                as? [String: Any])
+        #expect(trained["run_id"] as? String == retraining["training_run"] as? String)
+
+        // A stage that fails: the verdict and its alert stand, nothing is registered, production stays.
+        let path = directory.url(".mlops/config.yaml")
+        try Fixtures.write(
+            try Fixtures.read(path).replacingOccurrences(of: "stage: retrain", with: "stage: broken"), to: path)
+        let failed = await CLIRunner.run(
+            [
+                "monitor", "check", "mpg@production", "--current", "auto-mpg.csv", "--always-alert", "--retrain",
+                "--exec", "cp \"$MLOPS_MONITOR_REPORT\" verdict.json", "--json",
+            ], in: directory.path)
+        let verdict = try Self.json(failed)
+        #expect((verdict["alerts"] as? [[String: Any]])?.first?["delivered"] as? Bool == true)
+        let production = try Self.json(
+            await CLIRunner.run(["model", "show", "mpg@production", "--json"], in: directory.path))
+        #expect(production["version"] as? Int == 2)
+        let latest = try Self.json(await CLIRunner.run(["model", "show", "mpg@latest", "--json"], in: directory.path))
+        #expect(latest["version"] as? Int == 2)
+        // mpg@2 learned the shifted data, so the original data drifts from its profile, and retraining is tried.
+        #expect(failed.exitCode == 4, "\(failed.standardError)")
+        let outcome = try #require(verdict["retraining"] as? [String: Any])
+        #expect((outcome["reason"] as? String)?.hasPrefix("retraining failed") == true, "\(outcome)")
+        #expect(outcome["promoted"] as? Bool == false)
+    }
+
     @Test func theReportIsOneFileAndTheServerExportsLiveDrift() async throws {
         let directory = try await Fixtures.registry([Self.train], production: 1).directory
         try Self.writeShifted(directory)
