@@ -27,35 +27,39 @@ public struct ServedWindow: Sendable {
     public static func read(
         from log: ServingLog, model: String, version: Int, signature: Signature, since: Date, until: Date
     ) throws -> ServedWindow {
-        var parts: [Part] = []
+        // Each batch's parts are added to the whole as soon as they are parsed, so no more than one batch is
+        // held twice.
+        var all = Part(ArraySlice<LoggedRequest>(), signature: signature)
         try log.forEachRequest(model: model, version: version, since: since, until: until) { batch in
             let halves = ParallelWork.width
             let size = (batch.count + halves - 1) / halves
-            parts += try ParallelWork.map(halves) { index in
-                let slice = batch[min(batch.count, index * size)..<min(batch.count, (index + 1) * size)]
-                return Part(slice, signature: signature)
+            for part in try ParallelWork.map(
+                halves,
+                { index in
+                    let slice = batch[min(batch.count, index * size)..<min(batch.count, (index + 1) * size)]
+                    return Part(slice, signature: signature)
+                })
+            {
+                all.append(part)
             }
         }
         var columns: [Column] = []
         for (position, feature) in signature.features.enumerated() {
-            if feature.kind == .numeric {
-                columns.append(Column(name: feature.name, numeric: parts.flatMap { $0.numbers[position] }))
-            } else {
-                columns.append(Column(name: feature.name, labels: parts.flatMap { $0.labels[position] }))
-            }
+            columns.append(
+                feature.kind == .numeric
+                    ? Column(name: feature.name, numeric: all.numbers[position])
+                    : Column(name: feature.name, labels: all.labels[position]))
         }
         let regression = signature.task == .regression
         return ServedWindow(
-            since: since, until: until, requests: parts.reduce(0) { $0 + $1.requests },
-            rows: parts.reduce(0) { $0 + $1.rows }, skipped: parts.reduce(0) { $0 + $1.skipped },
-            labelledRows: parts.reduce(0) { $0 + $1.labelled },
-            features: try Table(columns: columns),
+            since: since, until: until, requests: all.requests, rows: all.rows, skipped: all.skipped,
+            labelledRows: all.labelled, features: try Table(columns: columns),
             predictions: regression
-                ? Column(name: "prediction", numeric: parts.flatMap(\.predictedNumbers))
-                : Column(name: "prediction", labels: parts.flatMap(\.predictedLabels)),
+                ? Column(name: "prediction", numeric: all.predictedNumbers)
+                : Column(name: "prediction", labels: all.predictedLabels),
             labels: regression
-                ? Column(name: signature.target, numeric: parts.flatMap(\.truthNumbers))
-                : Column(name: signature.target, labels: parts.flatMap(\.truthLabels)))
+                ? Column(name: signature.target, numeric: all.truthNumbers)
+                : Column(name: signature.target, labels: all.truthLabels))
     }
 
     /// The requests of one slice of a batch, parsed.
@@ -157,6 +161,22 @@ public struct ServedWindow: Sendable {
                     truthLabels.append(contentsOf: truth.map(Self.label))
                 }
             }
+        }
+
+        /// Adds `other`'s requests after this part's.
+        mutating func append(_ other: Part) {
+            requests += other.requests
+            rows += other.rows
+            skipped += other.skipped
+            labelled += other.labelled
+            for position in numbers.indices {
+                numbers[position].append(contentsOf: other.numbers[position])
+                labels[position].append(contentsOf: other.labels[position])
+            }
+            predictedNumbers.append(contentsOf: other.predictedNumbers)
+            predictedLabels.append(contentsOf: other.predictedLabels)
+            truthNumbers.append(contentsOf: other.truthNumbers)
+            truthLabels.append(contentsOf: other.truthLabels)
         }
 
         private static func number(_ value: LoggedJSON.Value) -> Double {
