@@ -26,6 +26,10 @@ enum BundleArchive {
         defer { archive_write_free(archive) }
         archive_write_set_format_pax_restricted(archive)
         archive_write_add_filter_gzip(archive)
+        // gzip stores the time of writing in its header by default; without it, a model always gives the same bytes.
+        guard archive_write_set_filter_option(archive, "gzip", "timestamp", nil) == ARCHIVE_OK else {
+            throw MLOpsError(.failure, "cannot make the archive reproducible (gzip timestamp)")
+        }
         try buffer.withUnsafeMutableBytes { memory in
             guard archive_write_open_memory(archive, memory.baseAddress, memory.count, &used) == ARCHIVE_OK else {
                 throw MLOpsError(.failure, "cannot write '\(path)'", cause: ArchiveError(archive))
