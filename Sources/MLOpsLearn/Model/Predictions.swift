@@ -35,4 +35,9 @@ public struct Predictions: Sendable, Equatable {
         guard let classes = signature.classes else { return values.map(NumberText.format) }
         return classIndices.map { classes[$0] }
     }
+
+    /// The predictions as one column named `name`: the numbers of a regression, the class labels of a classifier.
+    public func column(named name: String) -> Column {
+        signature.task == .regression ? Column(name: name, numeric: values) : Column(name: name, labels: labels)
+    }
 }

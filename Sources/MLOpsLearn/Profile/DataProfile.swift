@@ -93,11 +93,7 @@ public struct DataProfile: Codable, Sendable, Equatable {
         roles[signature.target] = .target
         var profile = DataProfile(table: trainingRows, roles: roles)
         if let predictions = holdoutPredictions {
-            let column =
-                signature.task == .regression
-                ? Column(name: "prediction", numeric: predictions.values)
-                : Column(name: "prediction", labels: predictions.labels)
-            profile.columns.append(ColumnProfile(column: column, role: .prediction))
+            profile.columns.append(ColumnProfile(column: predictions.column(named: "prediction"), role: .prediction))
         }
         return profile
     }

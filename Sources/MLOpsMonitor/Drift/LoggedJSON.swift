@@ -113,14 +113,8 @@ struct LoggedJSON {
 
     /// The values of an array, or the single value where the array would be.
     mutating func values() -> [Value]? {
-        guard take(0x5B) else { return value().map { [$0] } }
         var values: [Value] = []
-        if take(0x5D) { return values }
-        repeat {
-            guard let value = value() else { return nil }
-            values.append(value)
-        } while take(0x2C)
-        return take(0x5D) ? values : nil
+        return forEachValue { values.append($0) } == nil ? nil : values
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool {

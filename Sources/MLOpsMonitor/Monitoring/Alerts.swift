@@ -42,13 +42,7 @@ enum Alerts {
 
     /// The verdict as JSON with `text` (its summary) added at the top level.
     static func encode(_ verdict: MonitorVerdict) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        var object = try JSONSerialization.jsonObject(with: try encoder.encode(verdict)) as? [String: Any] ?? [:]
+        var object = try JSONSerialization.jsonObject(with: try verdict.encodedJSON()) as? [String: Any] ?? [:]
         object["text"] = verdict.summary
         return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     }

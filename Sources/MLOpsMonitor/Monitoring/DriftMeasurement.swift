@@ -50,11 +50,7 @@ extension Repository {
             let table = try TableFile.read(path: path, categorical: categorical)
             // Predictions need every feature; a file that lacks one is reported per feature instead.
             let predictions = try? compiled.predict(table)
-            let column = predictions.map { predictions in
-                signature.task == .regression
-                    ? Column(name: "prediction", numeric: predictions.values)
-                    : Column(name: "prediction", labels: predictions.labels)
-            }
+            let column = predictions?.column(named: "prediction")
             return DriftSide(table: table, roles: roles, predictions: column, description: file)
         }
 

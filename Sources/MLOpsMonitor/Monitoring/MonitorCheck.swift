@@ -50,6 +50,18 @@ public struct MonitorVerdict: Codable, Sendable {
     public var alerts: [AlertDelivery]
     public var retraining: RetrainingOutcome?
 
+    /// The verdict as the JSON `--json` prints (sorted snake_case keys, ISO 8601 dates), for the `verdict`
+    /// artifact and the alerts.
+    func encodedJSON() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try encoder.encode(self)
+    }
+
     /// One line for people and chat: what is wrong, with the numbers.
     public var summary: String {
         var parts: [String] = []
@@ -145,13 +157,7 @@ extension Repository {
                 "drift_share_threshold": "\(verdict.drift.shareThreshold)",
             ], run: run)
         try runs.tag(["status": verdict.status.rawValue, "model_version": verdict.model], run: run)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        try logArtifact("verdict", bytes: Array(try encoder.encode(verdict)), run: run)
+        try logArtifact("verdict", bytes: Array(try verdict.encodedJSON()), run: run)
     }
 
     /// The past checks of a version, oldest first, for the report's history charts.
