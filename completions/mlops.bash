@@ -173,13 +173,13 @@ _mlops() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|add|status|checkout|diff|ls|rm|mv|commit|gc|fsck|train|tune|predict|run|runs|log|eval|model|export|import|repro|dag|params|metrics|remote|push|fetch|pull|hooks|serve|monitor|help)
+    init|add|status|checkout|diff|ls|rm|mv|commit|gc|fsck|train|tune|predict|run|runs|log|validate|schema|eval|model|export|import|repro|dag|params|metrics|remote|push|fetch|pull|hooks|serve|monitor|help)
         # Offer subcommand argument completions
         "_mlops_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init add status checkout diff ls rm mv commit gc fsck train tune predict run runs log eval model export import repro dag params metrics remote push fetch pull hooks serve monitor help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init add status checkout diff ls rm mv commit gc fsck train tune predict run runs log validate schema eval model export import repro dag params metrics remote push fetch pull hooks serve monitor help' -- "${cur}"))
         ;;
     esac
 }
@@ -444,7 +444,7 @@ _mlops_train() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --list-params --version -h --help)
     repeating_options=(--feature --categorical --param)
-    non_repeating_options=(-C --data --target --model --test-fraction --config --name)
+    non_repeating_options=(-C --data --target --model --test-fraction --schema --config --name)
     __mlops_offer_flags_options 0
 
     # Offer option value completions
@@ -476,6 +476,10 @@ _mlops_train() {
     '--test-fraction')
         return
         ;;
+    '--schema')
+        __mlops_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
     '--config')
         __mlops_add_completions -f
         return
@@ -490,7 +494,7 @@ _mlops_tune() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --version -h --help)
     repeating_options=(--grid --random --feature --categorical --param)
-    non_repeating_options=(-C --data --target --model --space --trials --folds --metric --test-fraction --name)
+    non_repeating_options=(-C --data --target --model --space --trials --folds --metric --test-fraction --schema --name)
     __mlops_offer_flags_options 0
 
     # Offer option value completions
@@ -539,6 +543,10 @@ _mlops_tune() {
         return
         ;;
     '--test-fraction')
+        return
+        ;;
+    '--schema')
+        __mlops_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
         return
         ;;
     '--name')
@@ -809,6 +817,97 @@ _mlops_log_artifact() {
         return
         ;;
     '--name')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mlops_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_mlops_validate() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --schema --model --tolerance)
+    __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--schema')
+        __mlops_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    '--model')
+        return
+        ;;
+    '--tolerance')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mlops_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_mlops_schema() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __mlops_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    infer)
+        # Offer subcommand argument completions
+        "_mlops_schema_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'infer' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mlops_schema_infer() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --force --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --model --tolerance --output -o)
+    __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--model')
+        return
+        ;;
+    '--tolerance')
+        return
+        ;;
+    '--output'|'-o')
+        __mlops_add_completions -f
         return
         ;;
     esac

@@ -26,6 +26,7 @@ struct MLOps: AsyncParsableCommand {
             CommandGroup(
                 name: "Experiments",
                 subcommands: [Train.self, Tune.self, Predict.self, RunCommand.self, Runs.self, Log.self]),
+            CommandGroup(name: "Data validation", subcommands: [Validate.self, SchemaGroup.self]),
             CommandGroup(
                 name: "Evaluation and registry", subcommands: [Eval.self, ModelGroup.self, Export.self, Import.self]),
             CommandGroup(name: "Pipelines", subcommands: [Repro.self, Dag.self, Params.self, Metrics.self]),

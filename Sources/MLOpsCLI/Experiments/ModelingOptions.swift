@@ -31,6 +31,11 @@ struct TrainingSettings: ParsableArguments {
     @Option(help: "The fraction of rows held out to evaluate the model (default: 0.2).")
     var testFraction: Double?
 
+    @Option(
+        help: "A schema the data must keep (default: <data>.schema.yaml beside the data, when there is one).",
+        completion: .file(extensions: ["yaml", "yml"]))
+    var schema: String?
+
     /// The parameters by name; a later value of the same name wins.
     func parsedParams() throws -> [String: String] { try Assignments.parse(params, option: "--param") }
 }

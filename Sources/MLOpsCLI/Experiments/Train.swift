@@ -74,6 +74,7 @@ extension MLOps {
                 // Paths in the configuration are relative to the configuration file.
                 let base = (context.absolutePath(config) as NSString).deletingLastPathComponent
                 options.data = WorkspacePath.absolute(options.data, relativeTo: base)
+                options.schema = options.schema.map { WorkspacePath.absolute($0, relativeTo: base) }
             } else {
                 guard let data, let target else {
                     throw ValidationError("give --data and --target (or a --config file that names them)")
@@ -86,6 +87,7 @@ extension MLOps {
             if let features = columns.givenFeatures { options.features = features }
             if let categorical = columns.categorical.given { options.categorical = categorical }
             if let testFraction = settings.testFraction { options.testFraction = testFraction }
+            if let schema = settings.schema { options.schema = schema }
             if let name { options.name = name }
             options.params.merge(try settings.parsedParams()) { $1 }
             return options

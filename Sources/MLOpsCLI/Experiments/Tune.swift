@@ -68,7 +68,7 @@ extension MLOps {
         func run(in context: CommandContext) async throws {
             var training = TrainOptions(
                 data: data, target: target, features: columns.givenFeatures, categorical: columns.categorical.given,
-                model: model, params: try settings.parsedParams(), name: name)
+                model: model, params: try settings.parsedParams(), name: name, schema: settings.schema)
             if let testFraction = settings.testFraction { training.testFraction = testFraction }
             let space =
                 try (self.space.map { try SearchDimension.load(yaml: context.absolutePath($0)) } ?? [])

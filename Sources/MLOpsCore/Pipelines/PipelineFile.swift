@@ -10,6 +10,8 @@ public struct Stage: Sendable, Equatable, Codable {
     public var commands: [String]
     /// Paths the stage reads (files or directories), repository-relative after `wdir` is applied.
     public var deps: [String]
+    /// Data deps that must keep a schema before the stage runs: dep path → schema path (both also in `deps`).
+    public var validations: [String: String] = [:]
     /// Parameter keys the stage reads, by parameters file (`params.yaml` by default).
     public var params: [String: [String]]
     /// Paths the stage writes; they are stored in the object store and tracked by pointer files.
@@ -26,7 +28,7 @@ public struct Stage: Sendable, Equatable, Codable {
 /// stages:
 ///   prepare:
 ///     cmd: python prepare.py            # or a list, run in order
-///     deps: [data/raw.csv, prepare.py]
+///     deps: [data/raw.csv, prepare.py]     # or {path: data/raw.csv, validate: data/raw.schema.yaml}
 ///     params: [prepare.split]           # keys of params.yaml; or - other.yaml: [key]
 ///     outs: [data/train.csv]
 ///     metrics: [metrics.json]
@@ -131,6 +133,36 @@ public enum PipelineFile {
         func located(_ key: String) throws -> [String] {
             try strings(key).map { try workspacePath(WorkspacePath.join(wdir, $0), key: key, stage: name, path: path) }
         }
+        // A dep is a path, or {path: data.csv, validate: schema.yaml}: data the stage refuses to run on unless
+        // it keeps the schema (which becomes a dep too, so editing it makes the stage stale).
+        var deps: [String] = []
+        var validations: [String: String] = [:]
+        let depNodes = body["deps"].map { $0.sequence.map(Array.init) ?? [$0] } ?? []
+        for node in depNodes {
+            func dep(_ raw: String?) throws -> String {
+                guard let raw else {
+                    throw MLOpsError(
+                        .invalidInput,
+                        "'\(path)': each dep of stage '\(name)' must be a path or {path: …, validate: schema.yaml}")
+                }
+                return try workspacePath(
+                    WorkspacePath.join(wdir, substitute(raw)), key: "deps", stage: name, path: path)
+            }
+            guard let entry = node.mapping else {
+                deps.append(try dep(node.scalar != nil ? node.string : nil))
+                continue
+            }
+            guard Set(entry.keys.compactMap(\.string)) == ["path", "validate"], entry.count == 2 else {
+                throw MLOpsError(
+                    .invalidInput,
+                    "'\(path)': a dep of stage '\(name)' given as a map needs exactly `path` and `validate`",
+                    hint: "deps: [{path: data/train.csv, validate: data/train.schema.yaml}]")
+            }
+            let data = try dep(entry["path"]?.string)
+            let schema = try dep(entry["validate"]?.string)
+            deps += [data, schema]
+            validations[data] = schema
+        }
         let outs = try located("outs")
         for out in outs where out.isEmpty || WorkspacePath.name(out).hasSuffix(PointerFile.suffix) {
             throw MLOpsError(
@@ -138,7 +170,7 @@ public enum PipelineFile {
                 hint: "an output is a file or directory the stage writes, not the repository root or a pointer file")
         }
         return Stage(
-            name: name, commands: commands, deps: try located("deps"), params: params, outs: outs,
+            name: name, commands: commands, deps: deps, validations: validations, params: params, outs: outs,
             metrics: try located("metrics"), wdir: wdir)
     }
 

@@ -110,6 +110,7 @@ extension Repository {
         var record = check.record
         let locked = check.locked
         let reason = Self.reason(locked: locked, current: record, force: options.force)
+        try validateDeps(of: stage)
         if !options.force, let cached = try runCache.outputs(forKey: record.cacheKey),
             Set(cached.keys) == Set(stage.outs),
             cached.values.allSatisfy({ store.contains($0.pointer.oid) })
@@ -123,6 +124,15 @@ extension Repository {
         try checkOutputsAreRecoverable(stage)
         if options.dryRun { return StageOutcome(stage: stage.name, action: .ran, reason: reason) }
         return try execute(stage, record: record, reason: reason, executable: options.executable)
+    }
+
+    /// Refuses to run (or restore) a stage whose data deps break the schemas `mlops.yaml` gives them.
+    private func validateDeps(of stage: Stage) throws {
+        for (data, schema) in stage.validations.sorted(by: { $0.key < $1.key }) {
+            let report = try DataContract.file(absolute(schema), displayName: schema)
+                .validate(dataAt: absolute(data), displayName: data)
+            guard report.valid else { throw report.refusal("stage '\(stage.name)' did not run") }
+        }
     }
 
     /// What a stage would run with now, its record in `mlops.lock`, and whether they match with outputs intact.

@@ -20,10 +20,13 @@ public struct TrainOptions: Sendable, Codable {
     public var testFraction: Double
     /// The run's name; a default is made from the learner and the run id.
     public var name: String?
+    /// The schema the data must keep (absolute or relative like `data`); by default `<data>.schema.yaml` beside
+    /// the data when it exists.
+    public var schema: String?
 
     public init(
         data: String, target: String, features: [String]? = nil, categorical: [String]? = nil, model: Learner = .gbdt,
-        params: [String: String] = [:], testFraction: Double = 0.2, name: String? = nil
+        params: [String: String] = [:], testFraction: Double = 0.2, name: String? = nil, schema: String? = nil
     ) {
         self.data = data
         self.target = target
@@ -33,15 +36,16 @@ public struct TrainOptions: Sendable, Codable {
         self.params = params
         self.testFraction = testFraction
         self.name = name
+        self.schema = schema
     }
 
     /// The keys a training configuration may have.
     static let configurationKeys = [
-        "data", "target", "features", "categorical", "model", "params", "test_fraction", "name",
+        "data", "target", "features", "categorical", "model", "params", "test_fraction", "name", "schema",
     ]
 
     /// Reads options from a YAML file with the keys `data`, `target`, `features`, `categorical`, `model`,
-    /// `params` (a map), `test_fraction` and `name`. Any other key is refused: a misspelt one (`test_fration`)
+    /// `params` (a map), `test_fraction`, `name` and `schema`. Any other key is refused: a misspelt one (`test_fration`)
     /// would otherwise be ignored and the run trained with the default.
     public static func load(yaml path: String) throws -> TrainOptions {
         let text = try TextFile.read(path, name: path)
@@ -54,8 +58,9 @@ public struct TrainOptions: Sendable, Codable {
             var params: [String: Scalar]?
             var testFraction: Double?
             var name: String?
+            var schema: String?
             enum CodingKeys: String, CodingKey {
-                case data, target, features, categorical, model, params, name
+                case data, target, features, categorical, model, params, name, schema
                 case testFraction = "test_fraction"
             }
         }
@@ -84,7 +89,7 @@ public struct TrainOptions: Sendable, Codable {
         return TrainOptions(
             data: data, target: target, features: file.features, categorical: file.categorical,
             model: file.model ?? .gbdt, params: (file.params ?? [:]).mapValues(\.text),
-            testFraction: file.testFraction ?? 0.2, name: file.name)
+            testFraction: file.testFraction ?? 0.2, name: file.name, schema: file.schema)
     }
 }
 
@@ -114,7 +119,9 @@ extension Repository {
     ) throws -> TrainingOutcome {
         let started = Date()
         let dataPath = WorkspacePath.absolute(options.data, relativeTo: workingDirectory)
-        let table = try TableFile.read(path: dataPath, categorical: Set(options.categorical ?? []))
+        let table = try readTrainingData(
+            dataPath, categorical: Set(options.categorical ?? []),
+            schema: options.schema.map { WorkspacePath.absolute($0, relativeTo: workingDirectory) })
         let seed = UInt64(truncatingIfNeeded: options.params["seed"].flatMap { Int($0) } ?? 0)
         let split = try DataSplit.split(rowCount: table.rowCount, testFraction: options.testFraction, seed: seed)
         guard !split.test.isEmpty, !split.train.isEmpty else {

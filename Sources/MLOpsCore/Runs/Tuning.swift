@@ -144,7 +144,9 @@ extension Repository {
                 hint: "give search dimensions, such as max_leaves with the values 15, 31 and 63")
         }
         let dataPath = WorkspacePath.absolute(training.data, relativeTo: workingDirectory)
-        let table = try TableFile.read(path: dataPath, categorical: Set(training.categorical ?? []))
+        let table = try readTrainingData(
+            dataPath, categorical: Set(training.categorical ?? []),
+            schema: training.schema.map { WorkspacePath.absolute($0, relativeTo: workingDirectory) })
         let seed = UInt64(truncatingIfNeeded: training.params["seed"].flatMap { Int($0) } ?? 0)
         let split = try DataSplit.split(rowCount: table.rowCount, testFraction: training.testFraction, seed: seed)
         guard !split.test.isEmpty, !split.train.isEmpty else {

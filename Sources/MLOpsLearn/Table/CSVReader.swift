@@ -29,6 +29,11 @@ public struct CSVReader: Sendable {
     /// - Throws: `notFound` for a missing file; `invalidInput` naming the line and column of a malformed record
     ///   (a stray quote, an unterminated quoted field, a wrong number of fields), or for an empty file.
     public func read(path: String) throws(MLOpsError) -> Table {
+        try readLocated(path: path).table
+    }
+
+    /// Reads the CSV file at `path`, with the line each row starts on (for messages that point into the file).
+    public func readLocated(path: String) throws(MLOpsError) -> (table: Table, lines: RecordLines) {
         var header: [String] = []
         var numeric: [Bool] = []
         var rowCount = 0
@@ -54,7 +59,13 @@ public struct CSVReader: Sendable {
         var numbers = numeric.map { $0 ? [Double]() : [] }
         var encoders = numeric.map { $0 ? nil : LevelEncoder() }
         for index in numbers.indices where numeric[index] { numbers[index].reserveCapacity(rowCount) }
-        try tokenize(path: path) { (_: Int, column: Int, field: UnsafeBufferPointer<UInt8>) in
+        var lines = RecordLines(headerLines: 1)
+        var row = 0
+        try tokenize(path: path) { (line: Int, column: Int, field: UnsafeBufferPointer<UInt8>) in
+            if column == 0 {
+                lines.record(row: row, line: line)
+                row += 1
+            }
             let present = !isMissing(field)
             if numeric[column] {
                 numbers[column].append(present ? (parseNumber(field) ?? .nan) : .nan)
@@ -72,7 +83,7 @@ public struct CSVReader: Sendable {
                 columns.append(Column(name: name, numeric: numbers[index]))
             }
         }
-        return try Table(columns: columns)
+        return (try Table(columns: columns), lines)
     }
 
     func validate(header names: [String], path: String) throws(MLOpsError) {
@@ -100,7 +111,8 @@ public struct CSVReader: Sendable {
         return missingTokens.contains(String(decoding: field, as: UTF8.self))
     }
 
-    /// Calls `header` once with the header's names, then `onField` for each field of each non-empty record.
+    /// Calls `header` once with the header's names, then `onField` for each field of each non-empty record, with
+    /// the line the record starts on.
     /// The longest field read, and the most columns: far beyond real tables, so a file that is not one (a
     /// binary, `/dev/zero`) fails instead of taking all memory.
     static let maximumFieldBytes = 64 << 20
@@ -108,7 +120,7 @@ public struct CSVReader: Sendable {
 
     func tokenize(
         path: String,
-        onField: (_ record: Int, _ column: Int, _ field: UnsafeBufferPointer<UInt8>) throws(MLOpsError) -> Void,
+        onField: (_ line: Int, _ column: Int, _ field: UnsafeBufferPointer<UInt8>) throws(MLOpsError) -> Void,
         header: ([String]) throws(MLOpsError) -> Void
     ) throws(MLOpsError) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -148,7 +160,7 @@ public struct CSVReader: Sendable {
                         hint: "quote fields that contain the delimiter")
                 }
                 try field.withUnsafeBufferPointer { (buffer) throws(MLOpsError) in
-                    try onField(record, column, buffer)
+                    try onField(recordLine, column, buffer)
                 }
             }
             field.removeAll(keepingCapacity: true)

@@ -14,6 +14,11 @@ public struct JSONLinesReader: Sendable {
     /// - Throws: `notFound` for a missing file; `invalidInput` naming the line of a line that is not a JSON
     ///   object, or for a file with no records.
     public func read(path: String) throws(MLOpsError) -> Table {
+        try readLocated(path: path).table
+    }
+
+    /// Reads the JSON Lines file at `path`, with the line each row is on.
+    public func readLocated(path: String) throws(MLOpsError) -> (table: Table, lines: RecordLines) {
         // Read whole, so only a regular file: a device or pipe (`/dev/zero`) could be endless.
         var info = stat()
         if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
@@ -31,6 +36,7 @@ public struct JSONLinesReader: Sendable {
         var names: [String] = []
         var known = Set<String>()
         var lineNumber = 0
+        var lines = RecordLines(headerLines: 0)
         let decoder = JSONDecoder()
         for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
@@ -42,6 +48,7 @@ public struct JSONLinesReader: Sendable {
                     hint: "each line of a JSON Lines file must be one flat object such as {\"x\": 1, \"c\": \"a\"}")
             }
             for key in object.keys.sorted() where known.insert(key).inserted { names.append(key) }
+            lines.record(row: records.count, line: lineNumber)
             records.append(object)
         }
         guard !records.isEmpty else {
@@ -57,7 +64,7 @@ public struct JSONLinesReader: Sendable {
                 columns.append(Column(name: name, labels: values.map(\.label)))
             }
         }
-        return try Table(columns: columns)
+        return (try Table(columns: columns), lines)
     }
 }
 

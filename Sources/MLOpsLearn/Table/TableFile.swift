@@ -4,10 +4,17 @@ import MLOpsErrors
 public enum TableFile {
     /// Reads the table at `path`; `categorical` names CSV columns to read as categories even when numeric.
     public static func read(path: String, categorical: Set<String> = []) throws(MLOpsError) -> Table {
+        try readLocated(path: path, categorical: categorical).table
+    }
+
+    /// Reads the table at `path` with the line each row starts on.
+    public static func readLocated(
+        path: String, categorical: Set<String> = []
+    ) throws(MLOpsError) -> (table: Table, lines: RecordLines) {
         let lowered = path.lowercased()
         if lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson") {
-            return try JSONLinesReader().read(path: path)
+            return try JSONLinesReader().readLocated(path: path)
         }
-        return try CSVReader(categoricalColumns: categorical).read(path: path)
+        return try CSVReader(categoricalColumns: categorical).readLocated(path: path)
     }
 }
