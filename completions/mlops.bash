@@ -1574,7 +1574,7 @@ _mlops_serve() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --follow-remote --version -h --help)
     repeating_options=()
-    non_repeating_options=(-C --host --port --split --token --sticky-header --log-sample --max-body --max-batch --poll --remote-poll --header-timeout --body-timeout --idle-timeout --max-connections --drift-window --drift-interval)
+    non_repeating_options=(-C --host --port --split --token --sticky-header --log-sample --max-body --max-batch --poll --remote-poll --header-timeout --body-timeout --idle-timeout --max-connections --drift-window --drift-interval --validate --schema)
     __mlops_offer_flags_options -1
 
     # Offer option value completions
@@ -1629,6 +1629,13 @@ _mlops_serve() {
         return
         ;;
     '--drift-interval')
+        return
+        ;;
+    '--validate')
+        return
+        ;;
+    '--schema')
+        __mlops_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
         return
         ;;
     esac

@@ -157,7 +157,7 @@ function __mlops_parse_tokens -S
                 __mlops_parse_subcommand -r 2 'json' 'q/quiet' 'C=' 'version' 'h/help'
             end
         case 'serve'
-            __mlops_parse_subcommand -r 1 'json' 'q/quiet' 'C=' 'host=' 'port=' 'split=' 'token=' 'sticky-header=' 'log-sample=' 'max-body=' 'max-batch=' 'poll=' 'follow-remote' 'remote-poll=' 'header-timeout=' 'body-timeout=' 'idle-timeout=' 'max-connections=' 'drift-window=' 'drift-interval=' 'version' 'h/help'
+            __mlops_parse_subcommand -r 1 'json' 'q/quiet' 'C=' 'host=' 'port=' 'split=' 'token=' 'sticky-header=' 'log-sample=' 'max-body=' 'max-batch=' 'poll=' 'follow-remote' 'remote-poll=' 'header-timeout=' 'body-timeout=' 'idle-timeout=' 'max-connections=' 'drift-window=' 'drift-interval=' 'validate=' 'schema=' 'version' 'h/help'
         case 'monitor'
             __mlops_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -706,6 +706,8 @@ complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "m
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops serve" max-connections' -l 'max-connections' -d 'The most connections open at once; more are answered 503.' -rfka ''
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops serve" drift-window' -l 'drift-window' -d 'Rows of each version\'s sliding window for live drift on /metrics (0 turns it off).' -rfka ''
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops serve" drift-interval' -l 'drift-interval' -d 'How often live drift is recomputed, in seconds.' -rfka ''
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops serve" validate' -l 'validate' -d 'Check each request against the version\'s data contract (its signature and reference profile, or                 --schema): reject answers 400 naming the row, feature and rule; flag answers and counts the                 violations in /metrics (mlops_validation_violations_total) and the serving log.' -rfka ''
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops serve" schema' -l 'schema' -d 'With --validate: one schema file for every served version instead of each version\'s contract.' -rfa '(set -l exts \'yaml\' \'yml\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops serve" version' -l 'version' -d 'Show the version.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops serve" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops monitor" version' -l 'version' -d 'Show the version.'

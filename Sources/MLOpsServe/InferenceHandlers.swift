@@ -136,6 +136,14 @@ struct InferenceHandlers: Sendable {
                 rows = try MLflowScoringRequest.decode(
                     body.readableBytesView, model: model, maximumRows: configuration.maximumBatchRows)
             }
+            var violations: [RequestViolation] = []
+            if let contract = model.contract {
+                violations = contract.violations(in: rows, of: model)
+                if !violations.isEmpty {
+                    if host.validation?.mode == .reject { throw contract.refusal(violations) }
+                    metrics.recordViolations(violations, model: model)
+                }
+            }
             let predictions = model.compiled.predict(encodedRows: rows.values).values
             let responseBody =
                 wire == .openInference
@@ -149,7 +157,7 @@ struct InferenceHandlers: Sendable {
             }
             var requestID = headerID ?? clientID
             finish(
-                route: route, wire: wire, rows: rows, predictions: predictions,
+                route: route, wire: wire, rows: rows, predictions: predictions, violations: violations,
                 requestID: &requestID, received: received, started: started)
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
@@ -171,7 +179,7 @@ struct InferenceHandlers: Sendable {
     /// Counts rows and queues the log entry; gives the request an id when it has none and it is logged.
     private func finish(
         route: ModelHost.Route, wire: WireProtocol, rows: InputRows, predictions: [Double],
-        requestID: inout String?, received: Date, started: ContinuousClock.Instant
+        violations: [RequestViolation], requestID: inout String?, received: Date, started: ContinuousClock.Instant
     ) {
         let model = route.model
         metrics.recordRows(model: model.name, version: String(model.version), count: rows.rowCount)
@@ -182,7 +190,8 @@ struct InferenceHandlers: Sendable {
         log.record(
             .init(
                 requestID: id, model: model, route: route.label, protocolName: wire.rawValue, received: received,
-                latency: ContinuousClock.now - started, rows: rows, predictions: predictions))
+                latency: ContinuousClock.now - started, rows: rows, predictions: predictions,
+                violations: violations))
     }
 
     /// The endpoint serving `name`, or the only one when no name is given (MLflow's `/invocations`).

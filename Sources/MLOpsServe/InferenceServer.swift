@@ -34,7 +34,9 @@ public enum Serving {
         let follower = configuration.followRemote.map { RemoteFollower(repository: repository, settings: $0) }
         // A remote that is down at start-up does not stop the server when the registry here can serve.
         if let event = await follower?.follow() { onEvent(event) }
-        let host = try ModelHost(repository: repository, plans: configuration.endpoints, metrics: metrics)
+        let host = try ModelHost(
+            repository: repository, plans: configuration.endpoints, metrics: metrics,
+            validation: configuration.validation)
         for endpoint in host.endpoints {
             for route in endpoint.routes { onEvent(.loaded(route: route.label, version: route.model.version)) }
         }

@@ -57,11 +57,16 @@ final class ModelHost: Sendable {
     let metrics: ServingMetrics
     /// The served names in the order they were given.
     let names: [String]
+    /// How requests are checked against a data contract; nil when they are not.
+    let validation: RequestValidation?
 
     /// Loads every route's current version. Throws when a reference does not resolve or a model does not load.
-    init(repository: Repository, plans: [EndpointPlan], metrics: ServingMetrics) throws {
+    init(
+        repository: Repository, plans: [EndpointPlan], metrics: ServingMetrics, validation: RequestValidation? = nil
+    ) throws {
         self.repository = repository
         self.metrics = metrics
+        self.validation = validation
         var endpoints: [String: Endpoint] = [:]
         var loaded: [String: ServedModel] = [:]
         for plan in plans {
@@ -70,7 +75,8 @@ final class ModelHost: Sendable {
                 let reference = try ModelReference.parse(planned.reference)
                 let version = try repository.registry.versionNumber(reference)
                 let model =
-                    try loaded["\(plan.name)@\(version)"] ?? Self.load(repository, name: plan.name, version: version)
+                    try loaded["\(plan.name)@\(version)"]
+                    ?? Self.load(repository, name: plan.name, version: version, validation: validation)
                 loaded[model.reference] = model
                 routes.append(
                     Route(label: planned.reference, reference: reference, weight: planned.weight, model: model))
@@ -111,7 +117,7 @@ final class ModelHost: Sendable {
                     if reportedFailures.withLock({ $0[route.label]?.version }) == target { continue }
                     let model =
                         try routes.first { $0.model.version == target }?.model
-                        ?? Self.load(repository, name: endpoint.name, version: target)
+                        ?? Self.load(repository, name: endpoint.name, version: target, validation: validation)
                     reportedFailures.withLock { _ = $0.removeValue(forKey: route.label) }
                     routes[index] = Route(
                         label: route.label, reference: route.reference, weight: route.weight, model: model)
@@ -136,8 +142,18 @@ final class ModelHost: Sendable {
         return events
     }
 
-    private static func load(_ repository: Repository, name: String, version: Int) throws -> ServedModel {
-        let resolved = try repository.resolveModel("\(name)@\(version)")
-        return try ServedModel(name: name, version: version, oid: resolved.oid, model: resolved.model)
+    /// Loads a version, with its data contract when requests are validated: a version whose contract cannot be
+    /// read (its profile is not in the cache) fails to load like a broken model, so it never replaces one that
+    /// works.
+    private static func load(
+        _ repository: Repository, name: String, version: Int, validation: RequestValidation?
+    ) throws -> ServedModel {
+        let reference = "\(name)@\(version)"
+        let resolved = try repository.resolveModel(reference)
+        let contract = try validation.map { validation in
+            try validation.schema ?? repository.contract(ofModel: reference)
+        }
+        return try ServedModel(
+            name: name, version: version, oid: resolved.oid, model: resolved.model, contract: contract)
     }
 }

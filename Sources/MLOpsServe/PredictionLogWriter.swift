@@ -16,6 +16,8 @@ final class PredictionLogWriter: Sendable {
         let latency: Duration
         let rows: InputRows
         let predictions: [Double]
+        /// What the request broke of the contract (`serve --validate flag`).
+        let violations: [RequestViolation]
     }
 
     private let repository: Repository
@@ -137,11 +139,23 @@ final class PredictionLogWriter: Sendable {
         inputs.raw("}")
         var outputs = JSONWriter(capacity: 24 * entry.rows.rowCount)
         PredictionRendering.writeValues(entry.predictions, of: model, into: &outputs)
+        var violations: String?
+        if !entry.violations.isEmpty {
+            var json = JSONWriter()
+            json.array(entry.violations) { json, violation in
+                json.raw("{\"row\":\(violation.row),\"feature\":")
+                json.string(violation.feature)
+                json.raw(",\"check\":")
+                json.string(violation.check.rawValue)
+                json.raw("}")
+            }
+            violations = String(decoding: json.bytes, as: UTF8.self)
+        }
         return ServingLogRecord(
             requestID: entry.requestID, model: model.name, version: model.version, route: entry.route,
             protocolName: entry.protocolName, received: entry.received,
             latencySeconds: seconds(entry.latency),
             rowCount: entry.rows.rowCount, inputs: String(decoding: inputs.bytes, as: UTF8.self),
-            outputs: String(decoding: outputs.bytes, as: UTF8.self))
+            outputs: String(decoding: outputs.bytes, as: UTF8.self), violations: violations)
     }
 }

@@ -13,11 +13,13 @@ final class ServedModel: Sendable {
     let featurePositions: [String: Int]
     /// Per feature, level label → code (nil for numeric features).
     let levelCodes: [[String: Int]?]
+    /// The data contract requests are checked against (`serve --validate`), nil when they are not.
+    let contract: RequestContract?
 
     var signature: Signature { compiled.signature }
     var reference: String { "\(name)@\(version)" }
 
-    init(name: String, version: Int, oid: String, model: Model) throws {
+    init(name: String, version: Int, oid: String, model: Model, contract: DataContract? = nil) throws {
         self.name = name
         self.version = version
         self.oid = oid
@@ -27,6 +29,7 @@ final class ServedModel: Sendable {
         levelCodes = features.map { feature in
             feature.levels.map { Dictionary(uniqueKeysWithValues: $0.enumerated().map { ($1, $0) }) }
         }
+        self.contract = contract.map { RequestContract($0, signature: model.signature) }
     }
 
     /// The names of the outputs a prediction has: `predict` for regression, `label` and `probabilities` for

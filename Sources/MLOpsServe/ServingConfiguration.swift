@@ -26,6 +26,8 @@ public struct ServingConfiguration: Sendable {
     public var driftWindowRows: Int = 10_000
     /// How often live drift is recomputed.
     public var driftInterval: Duration = .seconds(10)
+    /// Whether requests are checked against a data contract, and what a violation does (nil: not checked).
+    public var validation: RequestValidation?
     /// Timeouts and the connection limit that keep slow or idle clients from holding the server.
     public var connections = ConnectionLimits()
     /// When set, the registry follows the default remote: its record log is merged every `interval`, so an alias

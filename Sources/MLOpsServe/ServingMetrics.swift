@@ -10,6 +10,7 @@ final class ServingMetrics: Sendable {
     private let latencies = Mutex<[[String]: DurationHistogram]>([:])
     private let loadedGauges = Mutex<[String: Gauge]>([:])
     private let swapCounters = Mutex<[String: Counter]>([:])
+    private let violationCounters = Mutex<[[String]: Counter]>([:])
     let logDropped: Counter
     let logWritten: Counter
 
@@ -69,6 +70,28 @@ final class ServingMetrics: Sendable {
             return counter
         }
         counter.increment(by: Int64(count))
+    }
+
+    /// Counts what a flagged request broke of its version's data contract, by feature and rule. Labels come only
+    /// from the model's features and the fixed rule names, so clients cannot grow the metrics without bound.
+    func recordViolations(_ violations: [RequestViolation], model: ServedModel) {
+        var counts: [[String]: Int] = [:]
+        for violation in violations { counts[[violation.feature, violation.check.rawValue], default: 0] += 1 }
+        for (key, count) in counts {
+            let labels = [model.name, String(model.version)] + key
+            violationCounters.withLock { counters in
+                if let counter = counters[labels] { return counter }
+                let counter = registry.makeCounter(
+                    descriptor: Self.name(
+                        "validation_violations", "total",
+                        "Request values that broke the data contract (serve --validate flag), by feature and rule."),
+                    labels: [
+                        ("model", labels[0]), ("version", labels[1]), ("feature", labels[2]), ("check", labels[3]),
+                    ])
+                counters[labels] = counter
+                return counter
+            }.increment(by: Int64(count))
+        }
     }
 
     /// Marks which version answers `route` (1 for the current version, 0 for the one it replaced).

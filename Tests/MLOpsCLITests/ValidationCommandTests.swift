@@ -138,4 +138,51 @@ import Testing
         let lock = try Fixtures.read(directory.url("mlops.lock"))
         #expect(lock.contains("auto-mpg.schema.yaml"))
     }
+
+    /// An MLflow scoring body of one auto-mpg row with `changes` applied.
+    private static func mlflowBody(_ changes: [String: Any]) -> [String: Any] {
+        var row: [String: Any] = [
+            "cylinders": 8, "displacement": 307, "horsepower": 130, "weight": 3504, "acceleration": 12, "year": 70,
+            "origin": "1",
+        ]
+        row.merge(changes) { $1 }
+        return ["dataframe_records": [row]]
+    }
+
+    @Test func theServerRejectsOrFlagsRequestsThatBreakTheContract() async throws {
+        let train = ["--categorical", "origin"] + MonitorTests.features.flatMap { ["--feature", $0] }
+        let directory = try await Fixtures.registry([train], production: 1).directory
+
+        let rejecting = try RunningServer(["mpg@production", "--validate", "reject"], in: directory.path)
+        let fine = try await rejecting.request("POST", "/invocations", json: Self.mlflowBody([:]))
+        #expect(fine.status == 200, "\(fine.text)")
+        let tooHeavy = try await rejecting.request("POST", "/invocations", json: Self.mlflowBody(["weight": 90_000]))
+        #expect(tooHeavy.status == 400)
+        #expect(tooHeavy.text.contains("feature 'weight'") && tooHeavy.text.contains("above the maximum"))
+        let unseen = try await rejecting.request("POST", "/invocations", json: Self.mlflowBody(["origin": "mars"]))
+        #expect(unseen.status == 400 && unseen.text.contains("\\\"mars\\\" is not allowed"), "\(unseen.text)")
+        _ = rejecting.stop()
+
+        try Fixtures.write(
+            "columns:\n  horsepower: {type: integer, max: 100}\n", to: directory.url("strict.schema.yaml"))
+        let flagging = try RunningServer(
+            ["mpg@production", "--validate", "flag", "--schema", "strict.schema.yaml"], in: directory.path)
+        let flagged = try await flagging.request(
+            "POST", "/invocations", json: Self.mlflowBody(["horsepower": 130.5]), headers: ["X-Request-ID": "flagged"])
+        #expect(flagged.status == 200, "\(flagged.text)")
+        let kept = try await flagging.request(
+            "POST", "/invocations", json: Self.mlflowBody(["horsepower": 90]), headers: ["X-Request-ID": "kept"])
+        #expect(kept.status == 200)
+        let metrics = try await flagging.request("GET", "/metrics").text
+        #expect(metrics.contains(#"feature="horsepower""#) && metrics.contains(#"check="above_max""#), "\(metrics)")
+        #expect(metrics.contains(#"check="type""#))
+        _ = flagging.stop()
+
+        let log = try Repository.discover(from: directory.path).servingLog.records(model: "mpg")
+        let violations = try #require(log.first { $0.requestID == "flagged" }?.violations)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(violations.utf8)) as? [[String: Any]])
+        #expect(Set(parsed.compactMap { $0["check"] as? String }) == ["type", "above_max"])
+        #expect(parsed.allSatisfy { $0["feature"] as? String == "horsepower" && $0["row"] as? Int == 0 })
+        #expect(log.first { $0.requestID == "kept" }?.violations == nil)
+    }
 }

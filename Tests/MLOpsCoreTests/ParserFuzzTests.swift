@@ -63,7 +63,7 @@ import Testing
             stages:
               prepare:
                 cmd: python3 prepare.py ${params.prepare.split} data/raw.csv
-                deps: [data/raw.csv, prepare.py]
+                deps: [data/raw.csv, prepare.py, {path: data/extra.csv, validate: data/extra.schema.yaml}]
                 params: [prepare.split, {other.yaml: [a, b]}]
                 outs: [data/train.csv, data/holdout.csv]
                 metrics: [metrics.json]
@@ -89,6 +89,34 @@ import Testing
                 }
             }
             _ = graph.order
+        }
+        #expect(fuzzer.failures.isEmpty, "\(fuzzer.summary)")
+        #expect(fuzzer.accepted > fuzzer.cases / 100 && fuzzer.refused > fuzzer.cases / 100, "\(fuzzer.summary)")
+    }
+
+    @Test func dataSchemas() throws {
+        var fuzzer = Fuzzer("schema-yaml")
+        let samples = [
+            """
+            rows: {min: 10, max: 1000000}
+            extra_columns: reject
+            columns:
+              mpg: {type: number, min: 9, max: 46.6, missing: 0}
+              origin: {type: category, values: ["1", "2", usa]}
+              id: {type: integer, unique: true, required: true}
+              note: {required: false, missing: 5%}
+              free:
+
+            """
+        ].map { Array($0.utf8) }
+        fuzzer.run(
+            samples: samples,
+            tokens: ["columns:", "type:", "min:", "max:", "values:", "missing:", "unique:", "rows:", "%", ".inf"]
+        ) { bytes in
+            let schema = try SchemaFile.parse(Self.text(bytes), path: "schema.yaml")
+            #expect(schema.problem() == nil)
+            // What is accepted renders to a file that reads back as the same contract.
+            #expect(try SchemaFile.parse(try SchemaFile.render(schema), path: "rendered") == schema)
         }
         #expect(fuzzer.failures.isEmpty, "\(fuzzer.summary)")
         #expect(fuzzer.accepted > fuzzer.cases / 100 && fuzzer.refused > fuzzer.cases / 100, "\(fuzzer.summary)")

@@ -93,6 +93,19 @@ extension MLOps {
         @Option(help: ArgumentHelp("How often live drift is recomputed, in seconds.", valueName: "seconds"))
         var driftInterval = 10.0
 
+        @Option(
+            name: .customLong("validate"),
+            help: ArgumentHelp(
+                """
+                Check each request against the version's data contract (its signature and reference profile, or                 --schema): reject answers 400 naming the row, feature and rule; flag answers and counts the                 violations in /metrics (mlops_validation_violations_total) and the serving log.
+                """, valueName: "reject|flag"))
+        var validationMode: String?
+
+        @Option(
+            help: "With --validate: one schema file for every served version instead of each version's contract.",
+            completion: .file(extensions: ["yaml", "yml"]))
+        var schema: String?
+
         func validate() throws {
             guard (0...1).contains(logSample) else { throw ValidationError("--log-sample must be between 0 and 1") }
             guard (1...1_024).contains(maxBodyMiB) else {
@@ -116,6 +129,12 @@ extension MLOps {
                 throw ValidationError("--max-connections must be between 1 and 1000000")
             }
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+            if let validationMode, RequestValidation.Mode(rawValue: validationMode) == nil {
+                throw ValidationError("--validate must be reject or flag")
+            }
+            if schema != nil, validationMode == nil {
+                throw ValidationError("--schema needs --validate reject or flag")
+            }
         }
 
         func run(in context: CommandContext) async throws {
@@ -135,6 +154,11 @@ extension MLOps {
             configuration.connections.maximumConnections = maxConnections
             configuration.driftWindowRows = driftWindow
             configuration.driftInterval = .milliseconds(Int(driftInterval * 1000))
+            if let mode = validationMode.flatMap(RequestValidation.Mode.init(rawValue:)) {
+                configuration.validation = RequestValidation(
+                    mode: mode,
+                    schema: try schema.map { try DataContract.file(context.absolutePath($0), displayName: $0) })
+            }
             if followRemote {
                 configuration.followRemote = .init(
                     environment: context.environment, interval: .milliseconds(Int(max(remotePoll, 0.05) * 1000)))

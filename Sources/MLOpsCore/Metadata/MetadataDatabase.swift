@@ -429,6 +429,11 @@ public final class MetadataDatabase: Sendable {
                     """)
             for trigger in triggers { try db.execute(sql: trigger) }
         }
+        migrator.registerMigration("0015-serving-log-violations") { db in
+            // What a request broke of its model's data contract when the server flags rather than rejects
+            // (`serve --validate flag`): a JSON array, NULL when the request kept the contract or was not checked.
+            try db.execute(sql: "ALTER TABLE serving_log ADD COLUMN violations TEXT")
+        }
         return migrator
     }
 }

@@ -20,10 +20,13 @@ public struct ServingLogRecord: Codable, Sendable, Equatable {
     public var rowCount: Int
     public var inputs: String
     public var outputs: String
+    /// What the request broke of the model's data contract, when the server flagged it (`serve --validate
+    /// flag`): a JSON array of `{"row", "feature", "check"}`; nil when it broke nothing or was not checked.
+    public var violations: String?
 
     public init(
         requestID: String, model: String, version: Int, route: String, protocolName: String, received: Date,
-        latencySeconds: Double, rowCount: Int, inputs: String, outputs: String
+        latencySeconds: Double, rowCount: Int, inputs: String, outputs: String, violations: String? = nil
     ) {
         self.requestID = requestID
         self.model = model
@@ -35,6 +38,7 @@ public struct ServingLogRecord: Codable, Sendable, Equatable {
         self.rowCount = rowCount
         self.inputs = inputs
         self.outputs = outputs
+        self.violations = violations
     }
 }
 
@@ -56,6 +60,7 @@ public struct LoggedRequest: Sendable {
     public var requestID: String
     public var version: Int
     public var received: Date
+    public var latencySeconds: Double
     public var rowCount: Int
     /// As in ``ServingLogRecord``: a JSON object of columns, and a JSON array of predictions.
     public var inputs: String
@@ -80,13 +85,13 @@ public struct ServingLog: Sendable {
             let statement = try db.makeStatement(
                 sql: """
                     INSERT INTO serving_log (request_id, model, version, route, protocol, received_ns, latency_ns,
-                        row_count, inputs, outputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        row_count, inputs, outputs, violations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             for record in records {
                 try statement.execute(arguments: [
                     record.requestID, record.model, record.version, record.route, record.protocolName,
                     StoredTime.nanoseconds(record.received), Int64(record.latencySeconds * 1e9), record.rowCount,
-                    record.inputs, record.outputs,
+                    record.inputs, record.outputs, record.violations,
                 ])
             }
         }
@@ -128,7 +133,7 @@ public struct ServingLog: Sendable {
                     requestID: row["request_id"], model: row["model"], version: row["version"], route: row["route"],
                     protocolName: row["protocol"], received: StoredTime.date(row["received_ns"]),
                     latencySeconds: Double(row["latency_ns"] as Int64) / 1e9, rowCount: row["row_count"],
-                    inputs: row["inputs"], outputs: row["outputs"])
+                    inputs: row["inputs"], outputs: row["outputs"], violations: row["violations"])
             }
         }
     }
@@ -144,7 +149,8 @@ public struct ServingLog: Sendable {
             let cursor = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT l.request_id, l.version, l.received_ns, l.row_count, l.inputs, l.outputs, f.label
+                    SELECT l.request_id, l.version, l.received_ns, l.row_count, l.inputs, l.outputs, f.label,
+                        l.latency_ns
                     FROM serving_log l LEFT JOIN feedback f ON f.request_id = l.request_id
                     WHERE l.model = ?1 AND l.received_ns >= ?2 AND l.received_ns < ?3
                         AND (?4 IS NULL OR l.version = ?4)
@@ -156,8 +162,9 @@ public struct ServingLog: Sendable {
             while let row = try cursor.next() {
                 batch.append(
                     LoggedRequest(
-                        requestID: row[0], version: row[1], received: StoredTime.date(row[2]), rowCount: row[3],
-                        inputs: row[4], outputs: row[5], label: row[6]))
+                        requestID: row[0], version: row[1], received: StoredTime.date(row[2]),
+                        latencySeconds: Double(row[7] as Int64) / 1e9, rowCount: row[3], inputs: row[4],
+                        outputs: row[5], label: row[6]))
                 if batch.count == batchSize {
                     try body(batch)
                     batch.removeAll(keepingCapacity: true)
