@@ -1653,13 +1653,13 @@ _mlops_monitor() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    drift|quality|check|report)
+    drift|quality|compare|check|report)
         # Offer subcommand argument completions
         "_mlops_monitor_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'drift quality check report' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'drift quality compare check report' -- "${cur}"))
         ;;
     esac
 }
@@ -1722,11 +1722,36 @@ _mlops_monitor_quality() {
     esac
 }
 
+_mlops_monitor_compare() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --since --until --metric)
+    __mlops_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--until')
+        return
+        ;;
+    '--metric')
+        return
+        ;;
+    esac
+}
+
 _mlops_monitor_check() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --retrain --dry-run --always-alert --version -h --help)
     repeating_options=()
-    non_repeating_options=(-C --current --since --until --webhook --exec)
+    non_repeating_options=(-C --current --since --until --webhook --exec --challenger --promote-if)
     __mlops_offer_flags_options 1
 
     # Offer option value completions
@@ -1749,6 +1774,12 @@ _mlops_monitor_check() {
         return
         ;;
     '--exec')
+        return
+        ;;
+    '--challenger')
+        return
+        ;;
+    '--promote-if')
         return
         ;;
     esac

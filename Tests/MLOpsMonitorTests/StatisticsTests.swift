@@ -3,19 +3,20 @@ import MLOpsMonitor
 import MLOpsTestSupport
 import Testing
 
-/// SciPy's (and NumPy's) numbers for fixed inputs, written by `scripts/make-monitor-fixtures`.
+/// SciPy's (and NumPy's) numbers for fixed inputs, written by `scripts/make-monitor-fixtures`: `statistics.json` for
+/// the drift statistics, `comparison.json` for those of an A/B comparison (``ComparisonStatisticsTests``).
 ///
 /// Input arrays hold raw observations with null for a missing value; results are numbers, or the strings "inf",
 /// "-inf" and "nan" for non-finite ones.
-private enum SciPyFixture {
-    static func load() throws -> [String: Any] {
-        let path = Fixtures.projectRoot + "/Tests/MLOpsMonitorTests/Fixtures/statistics.json"
+enum SciPyFixture {
+    static func load(_ file: String = "statistics.json") throws -> [String: Any] {
+        let path = Fixtures.projectRoot + "/Tests/MLOpsMonitorTests/Fixtures/" + file
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         return try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
-    static func cases(_ section: String) throws -> [[String: Any]] {
-        try #require(try load()[section] as? [[String: Any]], "fixture section \(section)")
+    static func cases(_ section: String, file: String = "statistics.json") throws -> [[String: Any]] {
+        try #require(try load(file)[section] as? [[String: Any]], "fixture section \(section) of \(file)")
     }
 
     static func number(_ value: Any?) -> Double? {
@@ -53,7 +54,7 @@ private enum SciPyFixture {
 /// The tolerance for every comparison with SciPy: |ours − scipy| ≤ 1e-6·|scipy| (1e-6 relative; in practice the
 /// ports agree to about 1e-12 or better), except that a SciPy value below 1e-300 in magnitude (where both sides are
 /// at the end of the double range) may differ by 1e-300 absolute. Infinities and NaN must match exactly.
-private func agrees(_ ours: Double, _ scipy: Double) -> Bool {
+func agrees(_ ours: Double, _ scipy: Double) -> Bool {
     if scipy.isNaN || ours.isNaN { return scipy.isNaN && ours.isNaN }
     if scipy.isInfinite || ours.isInfinite { return ours == scipy }
     if abs(scipy) < 1e-300 { return abs(ours - scipy) <= 1e-300 }

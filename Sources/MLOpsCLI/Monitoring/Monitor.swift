@@ -20,7 +20,7 @@ extension MLOps {
                 set drifts when half its features do. Exit status 4 (drift-detected) and 3 (gate-failed) make \
                 checks usable in CI and cron.
                 """,
-            subcommands: [Drift.self, Quality.self, Check.self, Report.self])
+            subcommands: [Drift.self, Quality.self, Compare.self, Check.self, Report.self])
     }
 }
 
@@ -139,6 +139,48 @@ extension MLOps.MonitorGroup {
         }
     }
 
+    struct Compare: ContextCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "compare",
+            abstract: "A/B results: two served versions' live metrics and whether the difference is significant.",
+            discussion: """
+                Reads what each version answered in the window (serve --split traffic) and the labels that came \
+                back (POST /feedback). Per version: requests, labelled share, the metric with its confidence \
+                interval, latency. The difference (challenger − champion) is tested: Welch's t-test on per-row \
+                errors (mae, mse), a two-proportion z-test (accuracy), a bootstrap (rmse, f1); latency by \
+                Welch's t-test. Fewer than monitor.compare.min_labelled (default 30) labelled rows on a side is \
+                reported as not enough data, not an error. Settings: monitor.compare {metric, alpha, \
+                min_labelled, margin} in .mlops/config.yaml. `monitor check --challenger … --promote-if better` \
+                acts on the result.
+                """)
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Argument(help: "The champion (mpg@production).")
+        var champion: String
+
+        @Argument(help: "The challenger (mpg@4).")
+        var challenger: String
+
+        @Option(help: "The serving-log window: a duration back from now (30m, 24h, 7d) or an ISO 8601 time.")
+        var since: String
+
+        @Option(help: "The end of the window (default: now).")
+        var until: String?
+
+        @Option(help: "The metric to compare: mae, mse, rmse (regression), accuracy, f1 (classification).")
+        var metric: String?
+
+        func run(in context: CommandContext) async throws {
+            var options = ComparisonOptions(
+                champion: champion, challenger: challenger,
+                window: try MonitorWindow(since: since, until: until, now: context.now()))
+            options.metric = metric
+            let comparison = try repository(context).compareVersions(options)
+            try output(context).render(comparison) { style in ComparisonText.render(comparison, style: style) }
+        }
+    }
+
     struct Check: ContextCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
@@ -178,8 +220,24 @@ extension MLOps.MonitorGroup {
         @Flag(help: "Send the alerts even when healthy.")
         var alwaysAlert = false
 
+        @Option(help: "A version served beside this one (serve --split) to compare with it over the window.")
+        var challenger: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "Promote the challenger to the checked alias when it is significantly better, or not significantly worse (through the alias's approval gates).",
+                valueName: "better|not-worse"))
+        var promoteIf: String?
+
         func validate() throws {
             if dryRun, !retrain { throw ValidationError("--dry-run goes with --retrain") }
+            if let promoteIf, ChallengerRule(rawValue: promoteIf) == nil {
+                throw ValidationError("--promote-if must be better or not-worse")
+            }
+            if promoteIf != nil, challenger == nil { throw ValidationError("--promote-if needs --challenger") }
+            if challenger != nil, currentData.since == nil {
+                throw ValidationError("--challenger compares a window of the serving log: give --since")
+            }
         }
 
         func run(in context: CommandContext) async throws {
@@ -194,6 +252,8 @@ extension MLOps.MonitorGroup {
             options.command = command
             options.alwaysAlert = alwaysAlert
             options.executable = context.executable
+            options.challenger = challenger
+            options.promoteIf = promoteIf.flatMap(ChallengerRule.init(rawValue:))
             let verdict = try await repository(context).checkModel(
                 options, workingDirectory: directory(context), environment: context.environment)
             try output(context).render(verdict) { style in CheckText.render(verdict, style: style) }

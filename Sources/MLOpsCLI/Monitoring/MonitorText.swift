@@ -1,5 +1,6 @@
 import Foundation
 import MLOpsCore
+import MLOpsLearn
 import MLOpsMonitor
 
 /// The drift report for people: the verdict, then one aligned row per column.
@@ -75,6 +76,11 @@ enum CheckText {
         if let retraining = verdict.retraining {
             text += "Retraining (\(retraining.plan))\(retraining.dryRun ? ", dry run" : ""): \(retraining.reason)\n"
         }
+        if let challenger = verdict.challenger {
+            text += ComparisonText.render(challenger.comparison, style: style)
+            text += "Challenger: " + (challenger.promoted ? style.green("promoted") : "not promoted")
+            text += " (\(challenger.reason))\n"
+        }
         let status: String =
             switch verdict.status {
             case .healthy: style.green("healthy")
@@ -83,5 +89,47 @@ enum CheckText {
             }
         text += "\(verdict.model): \(status) (monitor run \(verdict.runId.prefix(RunID.displayLength)))\n"
         return text
+    }
+}
+
+/// An A/B comparison for people: both sides with intervals, then the differences and verdicts.
+enum ComparisonText {
+    static func render(_ comparison: VersionComparison, style: TextStyle) -> String {
+        let percent = NumberText.format((comparison.level * 100 * 10).rounded() / 10)
+        var table = TextTable(header: [
+            "VERSION", "REQUESTS", "LABELLED", comparison.metric.uppercased(), "\(percent)% CI", "LATENCY MS",
+        ])
+        for side in [comparison.champion, comparison.challenger] {
+            table.append([
+                side.model, String(side.requests),
+                "\(side.labelledRows) (\(String(format: "%.0f", side.labelledShare * 100))%)",
+                side.value.map(MetricText.format) ?? "-", interval(side.lower, side.upper),
+                side.latencyMilliseconds.map { MetricText.format($0.mean) } ?? "-",
+            ])
+        }
+        var text = "Window: \(comparison.window.description)\n" + table.rendered(style: style)
+        for (name, difference) in [(comparison.metric, comparison.difference), ("latency", comparison.latency)] {
+            guard let difference else { continue }
+            text +=
+                "\(name): difference \(MetricText.format(difference.value)) \(interval(difference.lower, difference.upper)), "
+                + "\(difference.test) p = \(MetricText.format(difference.pValue)): "
+                + verdict(difference.verdict, style: style) + "\n"
+        }
+        if let reason = comparison.reason { text += style.yellow("Not decided: ") + reason + "\n" }
+        return text
+    }
+
+    private static func interval(_ lower: Double?, _ upper: Double?) -> String {
+        guard let lower, let upper else { return "-" }
+        return "[\(MetricText.format(lower)), \(MetricText.format(upper))]"
+    }
+
+    private static func verdict(_ verdict: VersionComparison.Verdict, style: TextStyle) -> String {
+        switch verdict {
+        case .better: style.green("challenger better")
+        case .worse: style.red("challenger worse")
+        case .noSignificantDifference: "no significant difference"
+        case .notEnoughData: style.yellow("not enough labelled data")
+        }
     }
 }

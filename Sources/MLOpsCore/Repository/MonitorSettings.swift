@@ -1,7 +1,7 @@
 import Foundation
 
-/// The `monitor:` section of `.mlops/config.yaml`: drift tests and thresholds, live-quality gates and the
-/// retraining `mlops monitor check --retrain` runs (README, "Monitoring"). Every part is optional; without it the
+/// The `monitor:` section of `.mlops/config.yaml`: drift tests and thresholds, live-quality gates, the
+/// retraining `mlops monitor check --retrain` runs and how `monitor compare` judges two versions (README, "Monitoring"). Every part is optional; without it the
 /// defaults are Evidently's.
 public struct MonitorSettings: Codable, Equatable, Sendable {
     /// One column's test and threshold.
@@ -106,21 +106,59 @@ public struct MonitorSettings: Codable, Equatable, Sendable {
         }
     }
 
+    /// How `monitor compare` (and `monitor check --challenger`) judge two served versions.
+    public struct Compare: Codable, Equatable, Sendable {
+        /// The metric compared: `mae` (default for regression), `mse`, `rmse`, `accuracy` (default for
+        /// classification) or `f1`.
+        public var metric: String?
+        /// The significance level (default 0.05).
+        public var alpha: Double?
+        /// Fewer labelled rows than this on either side leave the comparison undecided (default 30).
+        public var minLabelled: Int?
+        /// For `--promote-if not-worse`: how much worse than the champion (in the metric's units) the challenger's
+        /// confidence bound may be (default: no bound; only "not significantly worse" is required).
+        public var margin: Double?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case metric, alpha, margin
+            case minLabelled = "min_labelled"
+        }
+
+        public init(metric: String? = nil, alpha: Double? = nil, minLabelled: Int? = nil, margin: Double? = nil) {
+            self.metric = metric
+            self.alpha = alpha
+            self.minLabelled = minLabelled
+            self.margin = margin
+        }
+
+        public init(from decoder: any Decoder) throws {
+            try UnknownSetting.reject(in: decoder, known: Set(CodingKeys.allCases.map(\.rawValue)))
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            metric = try container.decodeIfPresent(String.self, forKey: .metric)
+            alpha = try container.decodeIfPresent(Double.self, forKey: .alpha)
+            minLabelled = try container.decodeIfPresent(Int.self, forKey: .minLabelled)
+            margin = try container.decodeIfPresent(Double.self, forKey: .margin)
+        }
+    }
+
     public var drift: Drift?
     public var quality: Quality?
     public var retrain: Retrain?
+    public var compare: Compare?
 
-    public init(drift: Drift? = nil, quality: Quality? = nil, retrain: Retrain? = nil) {
+    public init(drift: Drift? = nil, quality: Quality? = nil, retrain: Retrain? = nil, compare: Compare? = nil) {
         self.drift = drift
         self.quality = quality
         self.retrain = retrain
+        self.compare = compare
     }
 
     public init(from decoder: any Decoder) throws {
-        try UnknownSetting.reject(in: decoder, known: ["drift", "quality", "retrain"])
+        try UnknownSetting.reject(in: decoder, known: ["drift", "quality", "retrain", "compare"])
         let container = try decoder.container(keyedBy: CodingKeys.self)
         drift = try container.decodeIfPresent(Drift.self, forKey: .drift)
         quality = try container.decodeIfPresent(Quality.self, forKey: .quality)
         retrain = try container.decodeIfPresent(Retrain.self, forKey: .retrain)
+        compare = try container.decodeIfPresent(Compare.self, forKey: .compare)
     }
 }

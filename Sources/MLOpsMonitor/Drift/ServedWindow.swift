@@ -21,6 +21,8 @@ public struct ServedWindow: Sendable {
     public var predictions: Column
     /// The labels as a column named for the target; missing where none came back.
     public var labels: Column
+    /// Each request's latency in seconds, in log order.
+    public var latencies: [Double]
 
     /// Reads the window `since..<until` of what `model`'s `version` answered. The log is read in batches, each
     /// parsed on every core.
@@ -59,7 +61,8 @@ public struct ServedWindow: Sendable {
                 : Column(name: "prediction", labels: all.predictedLabels),
             labels: regression
                 ? Column(name: signature.target, numeric: all.truthNumbers)
-                : Column(name: signature.target, labels: all.truthLabels))
+                : Column(name: signature.target, labels: all.truthLabels),
+            latencies: all.latencies)
     }
 
     /// The requests of one slice of a batch, parsed.
@@ -74,6 +77,7 @@ public struct ServedWindow: Sendable {
         var predictedLabels: [String?] = []
         var truthNumbers: [Double] = []
         var truthLabels: [String?] = []
+        var latencies: [Double] = []
 
         init(_ requests: ArraySlice<LoggedRequest>, signature: Signature) {
             let positions = Dictionary(
@@ -150,6 +154,7 @@ public struct ServedWindow: Sendable {
                 }
                 self.requests += 1
                 self.rows += rows
+                latencies.append(request.latencySeconds)
                 var truth = [LoggedJSON.Value](repeating: .null, count: rows)
                 if let text = request.label, let given = Self.values(text), given.count == rows { truth = given }
                 labelled += truth.filter { if case .null = $0 { false } else { true } }.count
@@ -177,6 +182,7 @@ public struct ServedWindow: Sendable {
             predictedLabels.append(contentsOf: other.predictedLabels)
             truthNumbers.append(contentsOf: other.truthNumbers)
             truthLabels.append(contentsOf: other.truthLabels)
+            latencies.append(contentsOf: other.latencies)
         }
 
         private static func number(_ value: LoggedJSON.Value) -> Double {

@@ -22,11 +22,34 @@ public struct CheckOptions: Sendable {
     public var alwaysAlert = false
     /// The mlops executable a retraining stage's commands call back (see ``ReproOptions/executable``).
     public var executable: String?
+    /// A version served beside the checked one (`serve --split`) to compare with it over the window.
+    public var challenger: String?
+    /// Promote the challenger to the checked alias when the comparison says so (through the alias's gates).
+    public var promoteIf: ChallengerRule?
 
     public init(model: String, window: MonitorWindow) {
         self.model = model
         self.window = window
     }
+}
+
+/// When `monitor check --challenger` promotes the challenger.
+public enum ChallengerRule: String, Codable, Sendable, CaseIterable {
+    /// Significantly better on the compared metric.
+    case better
+    /// Not significantly worse on the metric (within `monitor.compare.margin` when set): for a change meant to
+    /// be faster or cheaper rather than more accurate.
+    case notWorse = "not-worse"
+}
+
+/// What a check did with its challenger.
+public struct ChallengerOutcome: Codable, Sendable {
+    public var comparison: VersionComparison
+    public var rule: ChallengerRule?
+    /// Whether the challenger now holds the checked alias.
+    public var promoted: Bool
+    /// Why it was or was not promoted.
+    public var reason: String
 }
 
 /// The outcome of a check: drift, live quality, the alerts sent and any retraining.
@@ -49,6 +72,8 @@ public struct MonitorVerdict: Codable, Sendable {
     public var quality: QualityReport?
     public var alerts: [AlertDelivery]
     public var retraining: RetrainingOutcome?
+    /// The comparison with `--challenger`, and any promotion it made.
+    public var challenger: ChallengerOutcome?
 
     /// The verdict as the JSON `--json` prints (sorted snake_case keys, ISO 8601 dates), for the `verdict`
     /// artifact and the alerts.
@@ -108,11 +133,19 @@ extension Repository {
             // Checked before anything is recorded, so a misconfigured retraining fails the check cleanly.
             _ = try retrainingPlan(for: resolved)
         }
+        let comparison = try options.challenger.map { challenger in
+            try compareVersions(
+                ComparisonOptions(champion: options.model, challenger: challenger, window: options.window))
+        }
 
         let runId = try runs.start(name: "monitor-\(resolved.resolved)", kind: .monitor)
         var verdict = MonitorVerdict(
             status: status, model: resolved.resolved, window: options.window, runId: runId, drift: drift,
-            quality: quality, alerts: [], retraining: nil)
+            quality: quality, alerts: [], retraining: nil, challenger: nil)
+        if let comparison, let challenger = options.challenger {
+            verdict.challenger = try promoteChallenger(
+                challenger, over: options.model, comparison: comparison, rule: options.promoteIf)
+        }
         do {
             try recordCheck(verdict, run: runId)
             try runs.finish(runId, status: .finished)
@@ -145,6 +178,10 @@ extension Repository {
             let key = column.role == .feature ? "drift.\(column.column)" : "\(column.role.rawValue)_drift"
             if let score = column.score { metrics[key] = score }
         }
+        if let difference = verdict.challenger?.comparison.difference {
+            metrics["compare.difference"] = difference.value
+            metrics["compare.p_value"] = difference.pValue
+        }
         if let quality = verdict.quality {
             metrics["labelled_share"] = quality.labelledShare
             for (name, value) in quality.metrics ?? [:] where value.isFinite { metrics["quality.\(name)"] = value }
@@ -158,6 +195,45 @@ extension Repository {
             ], run: run)
         try runs.tag(["status": verdict.status.rawValue, "model_version": verdict.model], run: run)
         try logArtifact("verdict", bytes: Array(try verdict.encodedJSON()), run: run)
+    }
+
+    /// Promotes `challenger` to the alias `champion` names when `comparison` satisfies `rule`, through the alias's
+    /// approval gates, with the comparison's numbers as the event's reason. A refusal by the gates is reported,
+    /// not thrown: the comparison still stands.
+    private func promoteChallenger(
+        _ challenger: String, over champion: String, comparison: VersionComparison, rule: ChallengerRule?
+    ) throws -> ChallengerOutcome {
+        var outcome = ChallengerOutcome(comparison: comparison, rule: rule, promoted: false, reason: "")
+        guard let rule else {
+            outcome.reason = "no --promote-if: compared only"
+            return outcome
+        }
+        guard case .alias(_, let alias) = try ModelReference.parse(champion), alias != "latest" else {
+            throw MLOpsError(
+                .usage, "--promote-if moves the checked alias; \(champion) is not one",
+                hint: "check the alias the champion serves under, such as mpg@production")
+        }
+        guard let difference = comparison.difference else {
+            outcome.reason = comparison.reason ?? "not enough labelled data"
+            return outcome
+        }
+        let satisfied = rule == .better ? difference.verdict == .better : difference.notWorse
+        guard satisfied else {
+            outcome.reason =
+                "\(comparison.challenger.model) is \(difference.verdict.rawValue.replacingOccurrences(of: "_", with: " ")) "
+                + "on \(comparison.metric), which is not \(rule.rawValue)"
+            return outcome
+        }
+        do {
+            let change = try promote(
+                comparison.challenger.model, to: alias,
+                reason: "monitor check (\(rule.rawValue)): \(comparison.summary)")
+            outcome.promoted = change.changed
+            outcome.reason = "promoted to \(alias): \(comparison.summary)"
+        } catch let error as MLOpsError where error.code == .gateFailed {
+            outcome.reason = "the approval gates of \(alias) refused it: \(error.message)"
+        }
+        return outcome
     }
 
     /// The past checks of a version, oldest first, for the report's history charts.
