@@ -136,12 +136,12 @@ struct InferenceHandlers: Sendable {
                 rows = try MLflowScoringRequest.decode(
                     body.readableBytesView, model: model, maximumRows: configuration.maximumBatchRows)
             }
-            var violations: [RequestViolation] = []
+            var violations = RequestViolations()
             if let contract = model.contract {
                 violations = contract.violations(in: rows, of: model)
                 if !violations.isEmpty {
                     if host.validation?.mode == .reject { throw contract.refusal(violations) }
-                    metrics.recordViolations(violations, model: model)
+                    metrics.recordViolations(violations.counts, model: model)
                 }
             }
             let predictions = model.compiled.predict(encodedRows: rows.values).values
@@ -179,7 +179,7 @@ struct InferenceHandlers: Sendable {
     /// Counts rows and queues the log entry; gives the request an id when it has none and it is logged.
     private func finish(
         route: ModelHost.Route, wire: WireProtocol, rows: InputRows, predictions: [Double],
-        violations: [RequestViolation], requestID: inout String?, received: Date, started: ContinuousClock.Instant
+        violations: RequestViolations, requestID: inout String?, received: Date, started: ContinuousClock.Instant
     ) {
         let model = route.model
         metrics.recordRows(model: model.name, version: String(model.version), count: rows.rowCount)
@@ -191,7 +191,7 @@ struct InferenceHandlers: Sendable {
             .init(
                 requestID: id, model: model, route: route.label, protocolName: wire.rawValue, received: received,
                 latency: ContinuousClock.now - started, rows: rows, predictions: predictions,
-                violations: violations))
+                violations: violations.first))
     }
 
     /// The endpoint serving `name`, or the only one when no name is given (MLflow's `/invocations`).

@@ -16,7 +16,7 @@ final class PredictionLogWriter: Sendable {
         let latency: Duration
         let rows: InputRows
         let predictions: [Double]
-        /// What the request broke of the contract (`serve --validate flag`).
+        /// What the request broke of the contract (`serve --validate flag`): the first hundred.
         let violations: [RequestViolation]
     }
 

@@ -1,4 +1,5 @@
 import MLOpsCore
+import MLOpsErrors
 import MLOpsLearn
 
 /// How a server checks requests against a data contract (`serve --validate`).
@@ -19,6 +20,22 @@ public struct RequestValidation: Sendable {
         self.mode = mode
         self.schema = schema
     }
+}
+
+/// What one request broke of the contract.
+struct RequestViolations: Sendable {
+    struct Key: Hashable, Sendable {
+        let feature: String
+        let check: SchemaViolation.Check
+    }
+
+    /// The first violations, in row order (as many as the log keeps).
+    var first: [RequestViolation] = []
+    /// Every violation, by feature and rule.
+    var counts: [Key: Int] = [:]
+    var total = 0
+
+    var isEmpty: Bool { total == 0 }
 }
 
 /// One value of a request that breaks the contract.
@@ -52,10 +69,25 @@ struct RequestContract: Sendable {
         let allowedLabels: Set<String>?
     }
 
-    init(_ contract: DataContract, signature: Signature) {
+    /// Compiles `contract` for a model with `signature`. Rules for columns the model does not read (its target,
+    /// say) are left out; a rule whose type contradicts the feature's kind is refused, since it could never be
+    /// checked against what the server receives.
+    init(_ contract: DataContract, signature: Signature) throws(MLOpsError) {
         name = contract.name
         var byName: [String: DataSchema.ColumnRule] = [:]
         for rule in contract.schema.columns { byName[rule.name] = rule }
+        for feature in signature.features {
+            guard let type = byName[feature.name]?.type else { continue }
+            let labels = type == .category
+            guard labels == (feature.kind == .categorical) else {
+                throw MLOpsError(
+                    .invalidInput,
+                    "\(contract.name) says '\(feature.name)' is \(type.rawValue), but the model reads it as "
+                        + (feature.kind == .categorical ? "labels" : "numbers"),
+                    hint: "make the schema's type for '\(feature.name)' "
+                        + (feature.kind == .categorical ? "category" : "number or integer"))
+            }
+        }
         rules = signature.features.map { feature in
             guard let rule = byName[feature.name] else { return nil }
             let allowed = rule.values.map(Set.init)
@@ -67,9 +99,9 @@ struct RequestContract: Sendable {
         }
     }
 
-    /// What `rows` break, in row order; at most `limit` violations are collected.
-    func violations(in rows: InputRows, of model: ServedModel, limit: Int = 100) -> [RequestViolation] {
-        var found: [RequestViolation] = []
+    /// What `rows` break: every violation counted by feature and rule, the first `limit` kept in row order.
+    func violations(in rows: InputRows, of model: ServedModel, limit: Int = 100) -> RequestViolations {
+        var found = RequestViolations()
         let width = rules.count
         for row in 0..<rows.rowCount {
             for (position, rule) in rules.enumerated() {
@@ -78,8 +110,12 @@ struct RequestContract: Sendable {
                 let value = rows.values[index]
                 let levels = model.signature.features[position].levels
                 func add(_ check: SchemaViolation.Check, _ text: String?, _ message: String) {
-                    found.append(
-                        RequestViolation(row: row, feature: rule.name, check: check, value: text, message: message))
+                    found.total += 1
+                    found.counts[RequestViolations.Key(feature: rule.name, check: check), default: 0] += 1
+                    if found.first.count < limit {
+                        found.first.append(
+                            RequestViolation(row: row, feature: rule.name, check: check, value: text, message: message))
+                    }
                 }
                 if let levels {
                     if let unknown = rows.unknownLabels[index] {
@@ -103,16 +139,15 @@ struct RequestContract: Sendable {
                         add(.aboveMaximum, text, "\(text) is above the maximum \(NumberText.format(maximum))")
                     }
                 }
-                if found.count >= limit { return found }
             }
         }
         return found
     }
 
     /// The refusal of a request that breaks the contract: the first violation in words, and how many more.
-    func refusal(_ violations: [RequestViolation]) -> RequestError {
-        guard let first = violations.first else { return .badRequest("the request breaks \(name)") }
-        let more = violations.count > 1 ? " (and \(violations.count - 1) more)" : ""
+    func refusal(_ violations: RequestViolations) -> RequestError {
+        guard let first = violations.first.first else { return .badRequest("the request breaks \(name)") }
+        let more = violations.total > 1 ? " (and \(violations.total - 1) more)" : ""
         return .badRequest(
             "row \(first.row + 1), feature '\(first.feature)': \(first.message) (contract: \(name))\(more)")
     }

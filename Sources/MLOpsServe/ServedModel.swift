@@ -29,7 +29,9 @@ final class ServedModel: Sendable {
         levelCodes = features.map { feature in
             feature.levels.map { Dictionary(uniqueKeysWithValues: $0.enumerated().map { ($1, $0) }) }
         }
-        self.contract = contract.map { RequestContract($0, signature: model.signature) }
+        self.contract = try contract.map { contract in
+            try RequestContract(contract, signature: model.signature)
+        }
     }
 
     /// The names of the outputs a prediction has: `predict` for regression, `label` and `probabilities` for

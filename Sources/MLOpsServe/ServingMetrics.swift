@@ -74,11 +74,9 @@ final class ServingMetrics: Sendable {
 
     /// Counts what a flagged request broke of its version's data contract, by feature and rule. Labels come only
     /// from the model's features and the fixed rule names, so clients cannot grow the metrics without bound.
-    func recordViolations(_ violations: [RequestViolation], model: ServedModel) {
-        var counts: [[String]: Int] = [:]
-        for violation in violations { counts[[violation.feature, violation.check.rawValue], default: 0] += 1 }
+    func recordViolations(_ counts: [RequestViolations.Key: Int], model: ServedModel) {
         for (key, count) in counts {
-            let labels = [model.name, String(model.version)] + key
+            let labels = [model.name, String(model.version), key.feature, key.check.rawValue]
             violationCounters.withLock { counters in
                 if let counter = counters[labels] { return counter }
                 let counter = registry.makeCounter(

@@ -177,3 +177,75 @@ import Testing
         }
     }
 }
+
+/// The parallel reader of large unquoted files gives exactly the table, and the row lines, that the sequential
+/// tokenizer gives: checked on random files cut into many small pieces.
+@Suite struct ParallelCSVReaderTests {
+    private static func text(seed: UInt64) -> String {
+        var generator = SeededGenerator(seed: seed)
+        let labels = ["usa", "europe", "japan", "NA", "", "x y", "1.50", "-", "null"]
+        let rows = Int.random(in: 0..<400, using: &generator)
+        let lateText = Int.random(in: 0..<max(rows, 1), using: &generator)
+        let crlf = Bool.random(using: &generator)
+        var text = "a,b,c,d\(crlf ? "\r\n" : "\n")"
+        for row in 0..<rows {
+            if Int.random(in: 0..<20, using: &generator) == 0 { text += crlf ? "\r\n" : "\n" }  // a blank line
+            let a = Int.random(in: 0..<10, using: &generator) == 0 ? "NA" : String(Double(row) * 0.25 - 7)
+            let b = labels[Int.random(in: 0..<labels.count, using: &generator)]
+            // A column of numbers that turns to text late in the file.
+            let c = row == lateText ? "oops" : String(Int.random(in: -5...5, using: &generator))
+            let d =
+                Int.random(in: 0..<15, using: &generator) == 0 ? "" : "1e\(Int.random(in: -3...3, using: &generator))"
+            text += [a, b, c, d].joined(separator: ",") + (crlf ? "\r\n" : "\n")
+        }
+        if Bool.random(using: &generator), text.hasSuffix("\n") {
+            text.removeLast(crlf ? 2 : 1)  // no line break after the last row
+        }
+        return text
+    }
+
+    @Test(arguments: 0..<40) func givesWhatTheSequentialReaderGives(seed: UInt64) throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.url("data.csv")
+        try Fixtures.write(Self.text(seed: seed), to: path)
+        var sequential = CSVReader(categoricalColumns: seed % 3 == 0 ? ["c"] : [])
+        sequential.parallelMinimumBytes = .max
+        var parallel = sequential
+        parallel.parallelMinimumBytes = 0
+        parallel.parallelPieceBytes = 64 + Int(seed % 7) * 97
+        let expected = try sequential.readLocated(path: path)
+        let read = try parallel.readLocated(path: path)
+        // Compared by what each column holds: NaN (a missing number) is not equal to itself.
+        #expect(read.table.columnNames == expected.table.columnNames)
+        for (got, want) in zip(read.table.columns, expected.table.columns) {
+            #expect(got.missing == want.missing && got.kind == want.kind && got.levels == want.levels, "\(want.name)")
+            #expect((0..<want.count).allSatisfy { got.text(at: $0) == want.text(at: $0) }, "\(want.name)")
+        }
+        for row in 0..<expected.table.rowCount {
+            #expect(read.lines.line(ofRow: row) == expected.lines.line(ofRow: row), "row \(row)")
+        }
+    }
+
+    @Test func malformedRowsAreNamedByTheirLineAsSequentialReadingDoes() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.url("data.csv")
+        var text = "a,b\n"
+        for row in 0..<500 { text += "\(row),\(row)\n" }
+        text += "\n1,2,3\n4,5\n"
+        try Fixtures.write(text, to: path)
+        var reader = CSVReader()
+        reader.parallelMinimumBytes = 0
+        reader.parallelPieceBytes = 100
+        #expect(throws: MLOpsError.self) { try reader.read(path: path) }
+        do {
+            _ = try reader.read(path: path)
+        } catch {
+            #expect(error.message.contains("line 503: the row has more than the header's 2 fields"), "\(error)")
+        }
+        // Quotes anywhere leave the file to the sequential tokenizer, which reads them.
+        try Fixtures.write("a,b\n" + String(repeating: "1,2\n", count: 300) + "\"x, y\",3\n", to: path)
+        let quoted = try reader.read(path: path)
+        let first = try quoted.column(named: "a")
+        #expect(quoted.rowCount == 301 && first.text(at: 300) == "x, y")
+    }
+}

@@ -75,6 +75,17 @@ import Testing
         #expect(found.count == 10)
     }
 
+    @Test func aByteOrderMarkIsNotPartOfTheFirstName() throws {
+        for parallel in [false, true] {
+            let directory = try TemporaryDirectory()
+            let path = directory.url("data.csv")
+            try Fixtures.write("\u{FEFF}id,x\n1,2\n", to: path)
+            var reader = CSVReader()
+            reader.parallelMinimumBytes = parallel ? 0 : .max
+            #expect(try reader.read(path: path).columnNames == ["id", "x"])
+        }
+    }
+
     @Test func numericCodesAreCheckedAsLabels() throws {
         let (table, lines) = try read("origin\n1\n2\n3\n4\n")
         let schema = DataSchema(columns: [.init(name: "origin", type: .category, values: ["1", "2", "3"])])

@@ -4,9 +4,9 @@ import Testing
 
 /// The statistics of an A/B comparison of two model versions against SciPy 1.17's numbers in
 /// `Fixtures/comparison.json` (written by `scripts/make-monitor-fixtures`), all at ``agrees(_:_:)``'s 1e-6 relative
-/// tolerance. In a standalone harness the largest relative differences observed were about 5e-14 (t.sf), 6e-15 (t.ppf,
-/// where SciPy is right), 3e-14 (norm.sf at z = 37), 2e-16 (norm.ppf), 5e-15 (mean intervals), 2e-14 (Welch),
-/// 2e-16 (Wilson) and 1e-13 (two proportions).
+/// tolerance. The largest relative differences observed when this was written: 2e-14 (t.sf), 8e-16 (t.ppf), 3e-14
+/// (norm.sf at z = 37), 3e-16 (norm.ppf), 6e-16 (mean intervals), 2e-14 (Welch: its p-value of 1.6e-271) and 2e-15
+/// (its bounds), 4e-16 (Wilson), 4e-14 (two proportions: the p-value at z = 11) and 9e-14 (a Newcombe bound near 0).
 @Suite struct ComparisonStatisticsTests {
     private static let file = "comparison.json"
 

@@ -78,8 +78,8 @@ enum CheckText {
         }
         if let challenger = verdict.challenger {
             text += ComparisonText.render(challenger.comparison, style: style)
-            text += "Challenger: " + (challenger.promoted ? style.green("promoted") : "not promoted")
-            text += " (\(challenger.reason))\n"
+            text += "Challenger: " + (challenger.promoted ? style.green("promoted") + ", " : "") + challenger.reason
+            text += "\n"
         }
         let status: String =
             switch verdict.status {

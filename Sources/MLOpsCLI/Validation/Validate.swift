@@ -146,7 +146,8 @@ extension MLOps.SchemaGroup {
             let yaml = try SchemaFile.render(schema)
             if let output {
                 try SchemaFile.write(
-                    yaml, to: WorkspacePath.absolute(output, relativeTo: directory(context)), replacing: force)
+                    yaml, to: WorkspacePath.absolute(output, relativeTo: directory(context)), replacing: force,
+                    input: data.map { WorkspacePath.absolute($0, relativeTo: directory(context)) })
             }
             let written = Written(path: output, columns: schema.columns.count, yaml: yaml)
             try self.output(context).render(written) { _ in

@@ -1,23 +1,36 @@
 import MLOpsLearn
 
 /// A validation report for people: the verdict, then one aligned row per violation with its example lines.
+///
+/// Column names, labels and values come from the data being checked, which may be anyone's: control characters
+/// in them are shown escaped, so they can neither drive the terminal nor break the table.
 enum ValidationText {
     static func render(_ report: ValidationReport, style: TextStyle) -> String {
-        var text = "\(report.source): \(report.rows) rows checked against \(report.contract)"
-        text += " (\(report.columns) columns)\n"
+        let rows = report.rows == 1 ? "1 row" : "\(report.rows) rows"
+        let columns = report.columns == 1 ? "1 column" : "\(report.columns) columns"
+        var text = "\(visible(report.source)): \(rows) checked against \(visible(report.contract)), \(columns)\n"
         guard !report.valid else { return text + style.green("Valid: ") + "every check passed\n" }
         var table = TextTable(header: ["COLUMN", "CHECK", "PROBLEM"])
         for violation in report.violations {
             let examples = violation.examples.map { example in
-                "line \(example.line)" + (example.value.map { ": \($0.prefix(30))" } ?? ": (missing)")
+                "line \(example.line)" + (example.value.map { ": \(visible(String($0.prefix(30))))" } ?? ": (missing)")
             }
             table.append([
-                violation.column ?? "-", violation.check.rawValue,
-                violation.message + (examples.isEmpty ? "" : " [" + examples.joined(separator: "; ") + "]"),
+                visible(violation.column ?? "-"), violation.check.rawValue,
+                visible(violation.message) + (examples.isEmpty ? "" : " [" + examples.joined(separator: "; ") + "]"),
             ])
         }
         text += table.rendered(style: style)
         let count = report.violations.count
         return text + style.red("Invalid: ") + "\(count) \(count == 1 ? "violation" : "violations")\n"
+    }
+
+    /// `text` with control characters written as escapes (`\n`, `\u{1B}`).
+    static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
+        return String(
+            text.unicodeScalars.map { scalar in
+                scalar.properties.generalCategory == .control ? scalar.escaped(asASCII: true) : String(scalar)
+            }.joined())
     }
 }

@@ -160,6 +160,11 @@ public enum PipelineFile {
             }
             let data = try dep(entry["path"]?.string)
             let schema = try dep(entry["validate"]?.string)
+            guard validations[data] == nil else {
+                throw MLOpsError(
+                    .invalidInput, "'\(path)': stage '\(name)' validates '\(data)' twice",
+                    hint: "give each data dep one schema")
+            }
             deps += [data, schema]
             validations[data] = schema
         }

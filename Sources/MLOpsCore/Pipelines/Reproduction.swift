@@ -110,7 +110,9 @@ extension Repository {
         var record = check.record
         let locked = check.locked
         let reason = Self.reason(locked: locked, current: record, force: options.force)
-        try validateDeps(of: stage)
+        if let refusal = try invalidDeps(of: stage) {
+            return StageOutcome(stage: stage.name, action: .failed, reason: refusal)
+        }
         if !options.force, let cached = try runCache.outputs(forKey: record.cacheKey),
             Set(cached.keys) == Set(stage.outs),
             cached.values.allSatisfy({ store.contains($0.pointer.oid) })
@@ -126,13 +128,16 @@ extension Repository {
         return try execute(stage, record: record, reason: reason, executable: options.executable)
     }
 
-    /// Refuses to run (or restore) a stage whose data deps break the schemas `mlops.yaml` gives them.
-    private func validateDeps(of stage: Stage) throws {
+    /// Why a stage must not run (or be restored): a data dep that breaks the schema `mlops.yaml` gives it, with
+    /// every violation; nil when all keep theirs. Such a stage fails like one whose command failed, so
+    /// `--keep-going` runs the others.
+    private func invalidDeps(of stage: Stage) throws -> String? {
         for (data, schema) in stage.validations.sorted(by: { $0.key < $1.key }) {
             let report = try DataContract.file(absolute(schema), displayName: schema)
                 .validate(dataAt: absolute(data), displayName: data)
-            guard report.valid else { throw report.refusal("stage '\(stage.name)' did not run") }
+            if !report.valid { return report.refusal("it did not run").message }
         }
+        return nil
     }
 
     /// What a stage would run with now, its record in `mlops.lock`, and whether they match with outputs intact.

@@ -25,7 +25,7 @@ public struct DataContract: Sendable {
     /// Reads the data at `path` (CSV or JSON Lines; category columns of the schema read as labels) and checks it;
     /// `displayName` names the data in the report.
     public func validate(dataAt path: String, displayName: String? = nil) throws -> ValidationReport {
-        let (table, lines) = try TableFile.readLocated(path: path, categorical: schema.categoryColumns)
+        let (table, lines) = try TableFile.readLocated(path: path, categorical: schema.textColumns)
         return report(table, lines: lines, source: displayName ?? path)
     }
 
@@ -62,8 +62,8 @@ extension Repository {
     public func contract(ofModel reference: String, tolerance: Double = DataContract.defaultTolerance) throws
         -> DataContract
     {
-        guard tolerance.isFinite, tolerance >= 0 else {
-            throw MLOpsError(.usage, "the tolerance must be a number ≥ 0 (0.1 widens ranges by 10%)")
+        guard tolerance.isFinite, tolerance >= 0, tolerance <= 1000 else {
+            throw MLOpsError(.usage, "the tolerance must be a number from 0 to 1000 (0.1 widens ranges by 10%)")
         }
         let resolved = try resolveModel(reference)
         let profile = try referenceProfile(of: resolved)
@@ -81,10 +81,28 @@ extension Repository {
             return try TableFile.read(path: path, categorical: categorical)
         }
         let contract = try DataContract.file(schemaPath, displayName: relativePath(schemaPath))
-        let (table, lines) = try TableFile.readLocated(path: path, categorical: categorical)
+        // Checked as `validate` reads it (the schema's text columns as written), then trained as `train` reads it.
+        let text = contract.schema.textColumns.subtracting(categorical)
+        var (table, lines) = try TableFile.readLocated(path: path, categorical: categorical.union(text))
         let report = contract.report(table, lines: lines, source: relativePath(path))
         guard report.valid else { throw report.refusal("nothing was trained") }
+        for name in text {
+            if let column = try? table.column(named: name), let numbers = Self.numbers(column) {
+                try table.setColumn(Column(name: name, numeric: numbers))
+            }
+        }
         return table
+    }
+
+    /// A column read as text, as numbers — what the CSV reader gives when every present value is one — or nil.
+    private static func numbers(_ column: Column) -> [Double]? {
+        guard case .categorical(let codes, let levels) = column.storage else { return nil }
+        var parsed: [Double] = []
+        for level in levels {
+            guard let value = Array(level.utf8).withUnsafeBufferPointer({ NumberText.parse($0) }) else { return nil }
+            parsed.append(value)
+        }
+        return codes.map { $0 < 0 ? .nan : parsed[Int($0)] }
     }
 
     /// `path` relative to the repository root when inside it, for messages.

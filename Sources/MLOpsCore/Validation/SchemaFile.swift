@@ -34,6 +34,13 @@ public enum SchemaFile {
 
     /// Parses schema text; `path` names the file in errors.
     public static func parse(_ text: String, path: String) throws -> DataSchema {
+        if let alias = aliasOrAnchor(in: text) {
+            // An alias repeats a node without copying it; a few nested ones make a tiny file that takes minutes
+            // to compare. A schema has no use for them.
+            throw MLOpsError(
+                .invalidInput, "'\(path)' uses the YAML anchor or alias '\(alias)'; schemas do not allow them",
+                hint: "write the rules out, and quote labels that start with & or *")
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -43,7 +50,7 @@ public enum SchemaFile {
         guard let root = node?.mapping else {
             throw MLOpsError(
                 .invalidInput, "'\(path)' is not a schema: it needs a `columns` map",
-                hint: "columns:\\n  mpg: {type: number, min: 0}")
+                hint: "start with `columns:` and a line per column, such as `  mpg: {type: number, min: 0}`")
         }
         let parser = Parser(path: path)
         try parser.reject(root, known: ["rows", "extra_columns", "columns"], in: "the schema")
@@ -111,6 +118,38 @@ public enum SchemaFile {
             # extra_columns: reject refuses columns not listed here.
 
             """ + body
+    }
+
+    /// The first YAML anchor (`&name`) or alias (`*name`) outside quotes and comments, or nil. Plain text that
+    /// merely contains `&` or `*` after a space is reported too; such labels are quoted.
+    static func aliasOrAnchor(in text: String) -> String? {
+        var quote: Character?
+        var previous: Character = "\n"
+        var comment = false
+        let characters = Array(text)
+        for (index, character) in characters.enumerated() {
+            defer { previous = character }
+            if character == "\n" {
+                comment = false
+                if quote == "'" || quote == "\"" { continue }
+            }
+            if comment { continue }
+            if let open = quote {
+                if character == open, !(open == "\"" && previous == "\\") { quote = nil }
+                continue
+            }
+            if character == "'" || character == "\"" {
+                quote = character
+            } else if character == "#", previous.isWhitespace || index == 0 {
+                comment = true
+            } else if character == "&" || character == "*",
+                previous.isWhitespace || "[{,:?-".contains(previous),
+                index + 1 < characters.count, !characters[index + 1].isWhitespace
+            {
+                return String(characters[index..<min(characters.count, index + 24)].prefix { !$0.isWhitespace })
+            }
+        }
+        return nil
     }
 
     /// Reads nodes with errors that name the file and the key.
@@ -200,7 +239,20 @@ extension SchemaFile {
 
     /// Writes schema text to `path` atomically. Refuses to replace an existing file unless `replacing`, and
     /// always refuses a path inside `.git` or `.mlops` (however a link reaches it), which a repository needs.
-    public static func write(_ yaml: String, to path: String, replacing: Bool) throws {
+    public static func write(_ yaml: String, to path: String, replacing: Bool, input: String? = nil) throws {
+        if WorkspacePath.name(path).hasSuffix(PointerFile.suffix) {
+            throw MLOpsError(
+                .invalidInput, "'\(path)' is a pointer file mlops tracks data with",
+                hint: "write the schema beside the data, such as data/train.schema.yaml")
+        }
+        if let input, let read = FileSnapshot.takeFollowingLinks(input),
+            let output = FileSnapshot.takeFollowingLinks(path),
+            read.device == output.device, read.inode == output.inode
+        {
+            throw MLOpsError(
+                .invalidInput, "'\(path)' is the data file the schema was inferred from",
+                hint: "write the schema beside it, such as \(sibling(of: path))")
+        }
         let parent = WorkspacePath.parent(path)
         let resolvedParent = realpath(parent, nil).map { pointer in
             defer { free(pointer) }
@@ -216,8 +268,7 @@ extension SchemaFile {
         }
         if !replacing, FileManager.default.fileExists(atPath: path) {
             throw MLOpsError(
-                .conflict, "'\(path)' exists; it may be a schema someone edited",
-                hint: "add --force to replace it, or choose another --output")
+                .conflict, "'\(path)' exists", hint: "add --force to replace it, or choose another --output")
         }
         try AtomicFile.write(yaml, to: path)
     }

@@ -19,6 +19,12 @@ public struct CSVReader: Sendable {
     public var categoricalColumns: Set<String> = []
     /// The field separator.
     public var delimiter: UInt8 = UInt8(ascii: ",")
+    /// Files of at least this many bytes without quotes are read on every core (``ParallelCSVReader``); smaller
+    /// ones, and any with quotes, by one sequential tokenizer. Both give the same table.
+    public var parallelMinimumBytes = 4 << 20
+    /// The bytes each piece of a parallel read holds: large enough that cutting costs nothing, small enough that a
+    /// few pieces per core balance and the buffers stay small.
+    public var parallelPieceBytes = 8 << 20
 
     public init(categoricalColumns: Set<String> = []) {
         self.categoricalColumns = categoricalColumns
@@ -34,16 +40,24 @@ public struct CSVReader: Sendable {
 
     /// Reads the CSV file at `path`, with the line each row starts on (for messages that point into the file).
     public func readLocated(path: String) throws(MLOpsError) -> (table: Table, lines: RecordLines) {
+        var info = stat()
+        if stat(path, &info) == 0 {
+            // Read twice (types, then values): a pipe would be empty the second time, and the table with it.
+            guard info.st_mode & S_IFMT == S_IFREG else {
+                throw MLOpsError(
+                    .invalidInput, "'\(path)' is not a regular file; mlops reads a table from a file",
+                    hint: "write the data to a file first")
+            }
+            if Int(info.st_size) >= parallelMinimumBytes,
+                let read = try ParallelCSVReader(reader: self, path: path).read()
+            {
+                return read
+            }
+        }
         var header: [String] = []
         var numeric: [Bool] = []
         var rowCount = 0
-        // Hashing every short field to look it up among the missing tokens took a tenth of a large read; a field
-        // that starts like a number is looked up only when some token does too.
-        let numberLikeTokens = missingTokens.contains { $0.utf8.first.map(Self.startsNumber) ?? false }
-        func isMissing(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
-            if let first = field.first, !numberLikeTokens, Self.startsNumber(first) { return false }
-            return self.isMissing(field)
-        }
+        let isMissing = missingTest()
         try tokenize(path: path) { (_: Int, column: Int, field: UnsafeBufferPointer<UInt8>) in
             if column == 0 { rowCount += 1 }
             if numeric[column], !isMissing(field), parseNumber(field) == nil { numeric[column] = false }
@@ -105,6 +119,17 @@ public struct CSVReader: Sendable {
         (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x2B || byte == 0x2E
     }
 
+    /// Whether a field is missing: ``isMissing(_:)``, but hashing every short field to look it up among the
+    /// missing tokens took a tenth of a large read, so a field that starts like a number is looked up only when
+    /// some token does too.
+    func missingTest() -> (UnsafeBufferPointer<UInt8>) -> Bool {
+        let numberLikeTokens = missingTokens.contains { $0.utf8.first.map(Self.startsNumber) ?? false }
+        return { field in
+            if let first = field.first, !numberLikeTokens, Self.startsNumber(first) { return false }
+            return isMissing(field)
+        }
+    }
+
     func isMissing(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
         if field.isEmpty { return true }
         guard field.count <= 4 else { return false }
@@ -139,6 +164,7 @@ public struct CSVReader: Sendable {
         var recordLine = 1
         var previousWasCR = false
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var atStart = true
 
         func malformed(_ problem: String) -> MLOpsError {
             MLOpsError(
@@ -189,7 +215,11 @@ public struct CSVReader: Sendable {
                 throw MLOpsError.system("read", path: path, errno: errno)
             }
             if count == 0 { break }
-            for index in 0..<count {
+            // A UTF-8 byte order mark (as spreadsheet programs write) is not part of the first name.
+            var first = 0
+            if atStart, count >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { first = 3 }
+            atStart = false
+            for index in first..<count {
                 let byte = chunk[index]
                 let isNewline = byte == 0x0A || byte == 0x0D
                 if byte == 0x0A, previousWasCR {
@@ -299,6 +329,7 @@ func parseShortDecimal(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
     var digits = 0
     var fractionDigits = 0
     var seenPoint = false
+    var seenDigit = false
     guard index < field.count else { return nil }
     while index < field.count {
         let byte = field[index]
@@ -306,6 +337,7 @@ func parseShortDecimal(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
             guard !seenPoint else { return nil }
             seenPoint = true
         } else if byte >= 0x30 && byte <= 0x39 {
+            seenDigit = true
             // Leading zeros are not significant digits.
             if mantissa != 0 || byte != 0x30 { digits += 1 }
             guard digits <= 15 else { return nil }
@@ -316,8 +348,7 @@ func parseShortDecimal(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
         }
         index += 1
     }
-    let hasDigit = field.contains { $0 >= 0x30 && $0 <= 0x39 }
-    guard hasDigit, fractionDigits <= 22 else { return nil }
+    guard seenDigit, fractionDigits <= 22 else { return nil }
     let value = Double(mantissa) / shortDecimalPowers[fractionDigits]
     return negative ? -value : value
 }

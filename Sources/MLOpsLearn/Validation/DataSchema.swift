@@ -62,9 +62,10 @@ public struct DataSchema: Sendable, Equatable {
         self.allowsExtraColumns = allowsExtraColumns
     }
 
-    /// The columns to read as labels even when every value is a number.
-    public var categoryColumns: Set<String> {
-        Set(columns.filter { $0.type == .category }.map(\.name))
+    /// The columns to read as text even when every value is a number: labels, and unique columns (ids), whose
+    /// values are compared as written (`1234567890123456789` and `…790` are one double).
+    public var textColumns: Set<String> {
+        Set(columns.filter { $0.type == .category || $0.unique }.map(\.name))
     }
 
     /// What breaks the invariants, in words, or nil.

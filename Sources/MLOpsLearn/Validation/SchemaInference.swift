@@ -71,8 +71,9 @@ extension DataSchema {
             if let summary = profile?.numeric, summary.minimum.isFinite, summary.maximum.isFinite {
                 let span = summary.maximum - summary.minimum
                 let slack = tolerance * (span > 0 ? span : max(abs(summary.maximum), 1))
-                rule.minimum = summary.minimum - slack
-                rule.maximum = summary.maximum + slack
+                // Bounds beyond the doubles (a huge tolerance on huge values) are no bounds.
+                rule.minimum = (summary.minimum - slack).isFinite ? summary.minimum - slack : nil
+                rule.maximum = (summary.maximum + slack).isFinite ? summary.maximum + slack : nil
             }
         case .categorical:
             // The labels the model encodes, and those of a profile that kept every category by name.

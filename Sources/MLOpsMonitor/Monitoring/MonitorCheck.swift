@@ -133,6 +133,14 @@ extension Repository {
             // Checked before anything is recorded, so a misconfigured retraining fails the check cleanly.
             _ = try retrainingPlan(for: resolved)
         }
+        if options.promoteIf != nil {
+            // Checked before anything is recorded, so a promotion that cannot happen fails the check cleanly.
+            guard case .alias(_, let alias) = try ModelReference.parse(options.model), alias != "latest" else {
+                throw MLOpsError(
+                    .usage, "--promote-if moves the checked alias; \(options.model) is not one",
+                    hint: "check the alias the champion serves under, such as mpg@production")
+            }
+        }
         let comparison = try options.challenger.map { challenger in
             try compareVersions(
                 ComparisonOptions(champion: options.model, challenger: challenger, window: options.window))
@@ -208,20 +216,26 @@ extension Repository {
             outcome.reason = "no --promote-if: compared only"
             return outcome
         }
-        guard case .alias(_, let alias) = try ModelReference.parse(champion), alias != "latest" else {
-            throw MLOpsError(
-                .usage, "--promote-if moves the checked alias; \(champion) is not one",
-                hint: "check the alias the champion serves under, such as mpg@production")
+        guard case .alias(_, let alias) = try ModelReference.parse(champion) else {
+            outcome.reason = "\(champion) is not an alias"
+            return outcome
         }
         guard let difference = comparison.difference else {
-            outcome.reason = comparison.reason ?? "not enough labelled data"
+            outcome.reason = "not promoted: " + (comparison.reason ?? "not enough labelled data")
             return outcome
         }
         let satisfied = rule == .better ? difference.verdict == .better : difference.notWorse
         guard satisfied else {
+            let found =
+                switch difference.verdict {
+                case .better: "significantly better"
+                case .worse: "significantly worse"
+                case .noSignificantDifference: "not significantly better"
+                case .notEnoughData: "not judged"
+                }
+            let missedMargin = rule == .notWorse && difference.verdict != .worse ? ", but beyond the margin" : ""
             outcome.reason =
-                "\(comparison.challenger.model) is \(difference.verdict.rawValue.replacingOccurrences(of: "_", with: " ")) "
-                + "on \(comparison.metric), which is not \(rule.rawValue)"
+                "not promoted: \(comparison.challenger.model) is \(found) on \(comparison.metric)\(missedMargin)"
             return outcome
         }
         do {
@@ -229,9 +243,10 @@ extension Repository {
                 comparison.challenger.model, to: alias,
                 reason: "monitor check (\(rule.rawValue)): \(comparison.summary)")
             outcome.promoted = change.changed
-            outcome.reason = "promoted to \(alias): \(comparison.summary)"
-        } catch let error as MLOpsError where error.code == .gateFailed {
-            outcome.reason = "the approval gates of \(alias) refused it: \(error.message)"
+            outcome.reason = "now \(alias): \(comparison.summary)"
+        } catch let error as MLOpsError {
+            // The verdict stands and is recorded whatever the promotion met (gates, a missing approval file).
+            outcome.reason = "not promoted to \(alias): \(error.message)"
         }
         return outcome
     }

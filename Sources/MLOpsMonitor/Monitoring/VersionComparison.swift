@@ -122,6 +122,10 @@ extension Repository {
             throw MLOpsError(.invalidInput, "monitor.compare.alpha must be between 0 and 1 (such as 0.05)")
         }
         let minimum = max(2, settings?.minLabelled ?? 30)
+        if let margin = settings?.margin, !(margin.isFinite && margin >= 0) {
+            throw MLOpsError(
+                .invalidInput, "monitor.compare.margin must be a number ≥ 0 in the metric's units (such as 0.1)")
+        }
         let sides = try [options.champion, options.challenger].map { reference in
             let resolved = try resolveModel(reference)
             guard let name = resolved.name, let version = resolved.version else {
@@ -144,9 +148,14 @@ extension Repository {
         let metric = options.metric ?? settings?.metric ?? (signature.task == .regression ? "mae" : "accuracy")
         guard let known = VersionComparison.metrics[metric], known.task.contains(signature.task) else {
             let fitting = VersionComparison.metrics.filter { $0.value.task.contains(signature.task) }.keys.sorted()
+            let problem =
+                VersionComparison.metrics[metric] == nil
+                ? "'\(metric)' is not a metric compare knows"
+                : "'\(metric)' cannot compare \(signature.task.rawValue) models"
             throw MLOpsError(
-                .usage, "'\(metric)' cannot compare \(signature.task.rawValue) models",
-                hint: "choose one of: " + fitting.joined(separator: ", "))
+                options.metric == nil ? .invalidInput : .usage,
+                problem + (options.metric == nil ? " (monitor.compare.metric in .mlops/config.yaml)" : ""),
+                hint: "for \(signature.task.rawValue) choose one of: " + fitting.joined(separator: ", "))
         }
         guard challenger.resolved.model.signature.task == signature.task else {
             throw MLOpsError(.invalidInput, "the two versions solve different tasks; they cannot be compared")
@@ -301,7 +310,12 @@ private struct ScoredWindow {
         alpha: Double, margin: Double?
     ) -> VersionComparison.Difference {
         let improves = higherIsBetter ? result.value > 0 : result.value < 0
-        let significant = result.pValue < alpha
+        // A difference within rounding of the metric (both sides' errors constant and equal up to the last bits,
+        // where the t statistic is infinite) is no difference: it must never decide a promotion. Its p-value is 1.
+        let scale = max(abs(result.lower), abs(result.upper), abs(result.value), 1)
+        let negligible = abs(result.value) <= 1e-9 * scale || !result.pValue.isFinite
+        let pValue = negligible ? 1 : result.pValue
+        let significant = pValue < alpha
         let verdict: VersionComparison.Verdict =
             significant ? (improves ? .better : .worse) : .noSignificantDifference
         // The confidence bound on the worse side: how much worse the challenger may plausibly be.
@@ -309,6 +323,6 @@ private struct ScoredWindow {
         let withinMargin = margin.map { worstBound.isFinite && worstBound <= $0 } ?? true
         return VersionComparison.Difference(
             test: result.test, value: result.value, lower: result.lower, upper: result.upper,
-            pValue: result.pValue, verdict: verdict, notWorse: verdict != .worse && withinMargin)
+            pValue: pValue, verdict: verdict, notWorse: verdict != .worse && withinMargin)
     }
 }
