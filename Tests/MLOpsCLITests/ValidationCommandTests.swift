@@ -88,6 +88,20 @@ import Testing
         )
     }
 
+    @Test func idsBeyondWhatDoublesHoldAreUniqueAsWritten() async throws {
+        let directory = try TemporaryDirectory()
+        try Fixtures.write(
+            "id,x\n1234567890123456789,1\n1234567890123456790,2\n1234567890123456790,3\n",
+            to: directory.url("ids.csv"))
+        try Fixtures.write("columns:\n  id: {type: integer, unique: true}\n", to: directory.url("ids.schema.yaml"))
+        let result = await CLIRunner.run(["validate", "ids.csv", "--json"], in: directory.path)
+        #expect(result.exitCode == 65)
+        let found = try Self.violations(result)
+        #expect(found.count == 1 && found.first?["count"] as? Int == 1, "\(found)")
+        let example = try #require((found.first?["examples"] as? [[String: Any]])?.first)
+        #expect(example["value"] as? String == "1234567890123456790" && example["line"] as? Int == 4)
+    }
+
     @Test func aModelsContractComesFromItsSignatureAndProfile() async throws {
         let train = ["--categorical", "origin"] + MonitorTests.features.flatMap { ["--feature", $0] }
         let directory = try await Fixtures.registry([train], production: 1).directory

@@ -25,8 +25,17 @@ public struct DataContract: Sendable {
     /// Reads the data at `path` (CSV or JSON Lines; category columns of the schema read as labels) and checks it;
     /// `displayName` names the data in the report.
     public func validate(dataAt path: String, displayName: String? = nil) throws -> ValidationReport {
-        let (table, lines) = try TableFile.readLocated(path: path, categorical: schema.textColumns)
+        let (table, lines) = try read(path, categorical: [])
         return report(table, lines: lines, source: displayName ?? path)
+    }
+
+    /// Reads the data at `path` to be checked: `categorical` and the schema's category columns as text, and again
+    /// with unique columns as text when their numbers are too large for doubles to tell apart.
+    func read(_ path: String, categorical: Set<String>) throws -> (table: Table, lines: RecordLines) {
+        let text = categorical.union(schema.textColumns)
+        let read = try TableFile.readLocated(path: path, categorical: text)
+        let imprecise = schema.impreciseUniqueColumns(in: read.table)
+        return imprecise.isEmpty ? read : try TableFile.readLocated(path: path, categorical: text.union(imprecise))
     }
 
     /// Checks a table already read.
@@ -82,11 +91,10 @@ extension Repository {
         }
         let contract = try DataContract.file(schemaPath, displayName: relativePath(schemaPath))
         // Checked as `validate` reads it (the schema's text columns as written), then trained as `train` reads it.
-        let text = contract.schema.textColumns.subtracting(categorical)
-        var (table, lines) = try TableFile.readLocated(path: path, categorical: categorical.union(text))
+        var (table, lines) = try contract.read(path, categorical: categorical)
         let report = contract.report(table, lines: lines, source: relativePath(path))
         guard report.valid else { throw report.refusal("nothing was trained") }
-        for name in text {
+        for name in table.columnNames where !categorical.contains(name) {
             if let column = try? table.column(named: name), let numbers = Self.numbers(column) {
                 try table.setColumn(Column(name: name, numeric: numbers))
             }

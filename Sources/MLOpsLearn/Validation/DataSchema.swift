@@ -62,10 +62,20 @@ public struct DataSchema: Sendable, Equatable {
         self.allowsExtraColumns = allowsExtraColumns
     }
 
-    /// The columns to read as text even when every value is a number: labels, and unique columns (ids), whose
-    /// values are compared as written (`1234567890123456789` and `…790` are one double).
+    /// The columns to read as text even when every value is a number: labels.
     public var textColumns: Set<String> {
-        Set(columns.filter { $0.type == .category || $0.unique }.map(\.name))
+        Set(columns.filter { $0.type == .category }.map(\.name))
+    }
+
+    /// Unique columns of `table` read as numbers that a double cannot tell apart (whole numbers beyond 2⁵³, such
+    /// as `1234567890123456789` and `…790`): to be read again as text, so uniqueness is judged as written.
+    public func impreciseUniqueColumns(in table: Table) -> Set<String> {
+        var names = Set<String>()
+        for rule in columns where rule.unique {
+            guard let values = (try? table.column(named: rule.name))?.numericValues else { continue }
+            if values.contains(where: { abs($0) >= 9_007_199_254_740_992 }) { names.insert(rule.name) }
+        }
+        return names
     }
 
     /// What breaks the invariants, in words, or nil.
