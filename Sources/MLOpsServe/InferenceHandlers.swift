@@ -138,7 +138,7 @@ struct InferenceHandlers: Sendable {
             }
             var violations = RequestViolations()
             if let contract = model.contract {
-                violations = contract.violations(in: rows, of: model)
+                violations = contract.violations(in: rows)
                 if !violations.isEmpty {
                     if host.validation?.mode == .reject { throw contract.refusal(violations) }
                     metrics.recordViolations(violations.counts, model: model)

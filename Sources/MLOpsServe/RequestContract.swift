@@ -67,6 +67,8 @@ struct RequestContract: Sendable {
         let allowedCodes: [Bool]?
         /// Labels the contract allows; a label the model never saw is checked against these (nil: any).
         let allowedLabels: Set<String>?
+        /// The model's levels for a categorical feature (nil for a numeric one).
+        let levels: [String]?
     }
 
     /// Compiles `contract` for a model with `signature`. Rules for columns the model does not read (its target,
@@ -95,12 +97,12 @@ struct RequestContract: Sendable {
                 name: feature.name, minimum: rule.minimum, maximum: rule.maximum, whole: rule.type == .integer,
                 allowsMissing: rule.maxMissing.map { $0 > 0 } ?? true,
                 allowedCodes: allowed.flatMap { allowed in feature.levels.map { $0.map(allowed.contains) } },
-                allowedLabels: allowed)
+                allowedLabels: allowed, levels: feature.levels)
         }
     }
 
     /// What `rows` break: every violation counted by feature and rule, the first `limit` kept in row order.
-    func violations(in rows: InputRows, of model: ServedModel, limit: Int = 100) -> RequestViolations {
+    func violations(in rows: InputRows, limit: Int = 100) -> RequestViolations {
         var found = RequestViolations()
         let width = rules.count
         for row in 0..<rows.rowCount {
@@ -108,7 +110,6 @@ struct RequestContract: Sendable {
                 guard let rule else { continue }
                 let index = row * width + position
                 let value = rows.values[index]
-                let levels = model.signature.features[position].levels
                 func add(_ check: SchemaViolation.Check, _ text: String?, _ message: String) {
                     found.total += 1
                     found.counts[RequestViolations.Key(feature: rule.name, check: check), default: 0] += 1
@@ -117,7 +118,7 @@ struct RequestContract: Sendable {
                             RequestViolation(row: row, feature: rule.name, check: check, value: text, message: message))
                     }
                 }
-                if let levels {
+                if let levels = rule.levels {
                     if let unknown = rows.unknownLabels[index] {
                         if let allowed = rule.allowedLabels, !allowed.contains(unknown) {
                             add(.unknownCategory, unknown, "the label \"\(unknown.prefix(40))\" is not allowed")

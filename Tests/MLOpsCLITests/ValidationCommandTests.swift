@@ -80,7 +80,8 @@ import Testing
         #expect(pipe.exitCode == 65 && pipe.standardError.contains("not a regular file"), "\(pipe.standardError)")
         // Anchors and aliases could make a tiny schema take minutes to read.
         try Fixtures.write(
-            "columns:\n  a: {type: category, values: &l [x, y]}\n  b: {type: category, values: *l}\n",
+            "columns:\n  q: {type: category, values: [it's]}\n  a: {type: category, values: &l [x, y]}\n"
+                + "  b: {type: category, values: *l}\n",
             to: directory.url("aliased.yaml"))
         let aliased = await CLIRunner.run(["validate", "auto-mpg.csv", "--schema", "aliased.yaml"], in: directory.path)
         #expect(

@@ -111,7 +111,10 @@ import Testing
         ].map { Array($0.utf8) }
         fuzzer.run(
             samples: samples,
-            tokens: ["columns:", "type:", "min:", "max:", "values:", "missing:", "unique:", "rows:", "%", ".inf"]
+            tokens: [
+                "columns:", "type:", "min:", "max:", "values:", "missing:", "unique:", "rows:", "%", ".inf", "'",
+                "it's", "&a ", "*a", "\"x\\\\\"",
+            ]
         ) { bytes in
             let schema = try SchemaFile.parse(Self.text(bytes), path: "schema.yaml")
             #expect(schema.problem() == nil)

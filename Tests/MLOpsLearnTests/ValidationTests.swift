@@ -86,6 +86,13 @@ import Testing
         }
     }
 
+    @Test func boundsWithoutATypeStillCheckNumbersAndRefuseText() throws {
+        let (table, lines) = try read("age\n30\nabc\n150\n")
+        let schema = DataSchema(columns: [.init(name: "age", minimum: 0, maximum: 120)])
+        let found = schema.violations(in: table, lines: lines)
+        #expect(Set(found.map(\.check)) == [.type, .aboveMaximum], "\(found)")
+    }
+
     @Test func numericCodesAreCheckedAsLabels() throws {
         let (table, lines) = try read("origin\n1\n2\n3\n4\n")
         let schema = DataSchema(columns: [.init(name: "origin", type: .category, values: ["1", "2", "3"])])

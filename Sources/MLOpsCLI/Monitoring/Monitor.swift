@@ -225,7 +225,10 @@ extension MLOps.MonitorGroup {
 
         @Option(
             help: ArgumentHelp(
-                "Promote the challenger to the checked alias when it is significantly better, or not significantly worse (through the alias's approval gates).",
+                """
+                Promote the challenger to the checked alias when it is significantly better, or not significantly \
+                worse (through the alias's approval gates).
+                """,
                 valueName: "better|not-worse"))
         var promoteIf: String?
 

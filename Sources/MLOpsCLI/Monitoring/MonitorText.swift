@@ -111,7 +111,8 @@ enum ComparisonText {
         for (name, difference) in [(comparison.metric, comparison.difference), ("latency", comparison.latency)] {
             guard let difference else { continue }
             text +=
-                "\(name): difference \(MetricText.format(difference.value)) \(interval(difference.lower, difference.upper)), "
+                "\(name): difference \(MetricText.format(difference.value)) "
+                + "\(interval(difference.lower, difference.upper)), "
                 + "\(difference.test) p = \(MetricText.format(difference.pValue)): "
                 + verdict(difference.verdict, style: style) + "\n"
         }

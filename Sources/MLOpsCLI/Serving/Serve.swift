@@ -97,7 +97,9 @@ extension MLOps {
             name: .customLong("validate"),
             help: ArgumentHelp(
                 """
-                Check each request against the version's data contract (its signature and reference profile, or                 --schema): reject answers 400 naming the row, feature and rule; flag answers and counts the                 violations in /metrics (mlops_validation_violations_total) and the serving log.
+                Check each request against the version's data contract (its signature and reference profile, \
+                or --schema): reject answers 400 naming the row, feature and rule; flag answers and counts the \
+                violations in /metrics (mlops_validation_violations_total) and the serving log.
                 """, valueName: "reject|flag"))
         var validationMode: String?
 

@@ -133,9 +133,13 @@ extension Repository {
     /// `--keep-going` runs the others.
     private func invalidDeps(of stage: Stage) throws -> String? {
         for (data, schema) in stage.validations.sorted(by: { $0.key < $1.key }) {
-            let report = try DataContract.file(absolute(schema), displayName: schema)
-                .validate(dataAt: absolute(data), displayName: data)
-            if !report.valid { return report.refusal("it did not run").message }
+            do {
+                let report = try DataContract.file(absolute(schema), displayName: schema)
+                    .validate(dataAt: absolute(data), displayName: data)
+                if !report.valid { return report.refusal("it did not run").message }
+            } catch let error as MLOpsError where [.invalidInput, .notFound].contains(error.code) {
+                return "it did not run: " + error.message
+            }
         }
         return nil
     }

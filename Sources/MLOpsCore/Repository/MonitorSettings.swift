@@ -1,8 +1,8 @@
 import Foundation
 
 /// The `monitor:` section of `.mlops/config.yaml`: drift tests and thresholds, live-quality gates, the
-/// retraining `mlops monitor check --retrain` runs and how `monitor compare` judges two versions (README, "Monitoring"). Every part is optional; without it the
-/// defaults are Evidently's.
+/// retraining `mlops monitor check --retrain` runs and how `monitor compare` judges two versions (README,
+/// "Monitoring"). Every part is optional; without it the defaults are Evidently's.
 public struct MonitorSettings: Codable, Equatable, Sendable {
     /// One column's test and threshold.
     public struct DriftRule: Codable, Equatable, Sendable {

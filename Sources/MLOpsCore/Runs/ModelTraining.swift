@@ -45,8 +45,8 @@ public struct TrainOptions: Sendable, Codable {
     ]
 
     /// Reads options from a YAML file with the keys `data`, `target`, `features`, `categorical`, `model`,
-    /// `params` (a map), `test_fraction`, `name` and `schema`. Any other key is refused: a misspelt one (`test_fration`)
-    /// would otherwise be ignored and the run trained with the default.
+    /// `params` (a map), `test_fraction`, `name` and `schema`. Any other key is refused: a misspelt one
+    /// (`test_fration`) would otherwise be ignored and the run trained with the default.
     public static func load(yaml path: String) throws -> TrainOptions {
         let text = try TextFile.read(path, name: path)
         struct File: Decodable {

@@ -34,7 +34,8 @@ public struct DataContract: Sendable {
     func read(_ path: String, categorical: Set<String>) throws -> (table: Table, lines: RecordLines) {
         let text = categorical.union(schema.textColumns)
         let read = try TableFile.readLocated(path: path, categorical: text)
-        let imprecise = schema.impreciseUniqueColumns(in: read.table)
+        // JSON Lines keep numbers as numbers whatever is asked, so only a CSV file is worth reading again.
+        let imprecise = TableFile.isJSONLines(path) ? [] : schema.impreciseUniqueColumns(in: read.table)
         return imprecise.isEmpty ? read : try TableFile.readLocated(path: path, categorical: text.union(imprecise))
     }
 
@@ -86,7 +87,9 @@ extension Repository {
     /// trained.
     func readTrainingData(_ path: String, categorical: Set<String>, schema: String?) throws -> Table {
         let schemaPath = schema ?? SchemaFile.sibling(of: path)
-        guard schema != nil || FileManager.default.fileExists(atPath: schemaPath) else {
+        // Anything at the sibling's path counts, a dangling link too: a schema that cannot be read is an error,
+        // never a reason to train unchecked.
+        guard schema != nil || FileSnapshot.take(schemaPath) != nil else {
             return try TableFile.read(path: path, categorical: categorical)
         }
         let contract = try DataContract.file(schemaPath, displayName: relativePath(schemaPath))
@@ -114,10 +117,7 @@ extension Repository {
     }
 
     /// `path` relative to the repository root when inside it, for messages.
-    func relativePath(_ path: String) -> String {
-        let prefix = root.hasSuffix("/") ? root : root + "/"
-        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
-    }
+    private func relativePath(_ path: String) -> String { WorkspacePath.relative(path, to: root) ?? path }
 }
 
 extension Repository {

@@ -124,26 +124,31 @@ public enum SchemaFile {
     /// merely contains `&` or `*` after a space is reported too; such labels are quoted.
     static func aliasOrAnchor(in text: String) -> String? {
         var quote: Character?
+        var escaped = false
         var previous: Character = "\n"
         var comment = false
         let characters = Array(text)
         for (index, character) in characters.enumerated() {
             defer { previous = character }
-            if character == "\n" {
-                comment = false
-                if quote == "'" || quote == "\"" { continue }
-            }
+            if character == "\n" { comment = false }
             if comment { continue }
+            // Where a token may start: a quote there opens a quoted scalar, `&` or `*` an anchor or alias (a quote
+            // or either sign inside a plain scalar, as in `it's`, is text).
+            let tokenStart = previous.isWhitespace || "[{,:?-".contains(previous)
             if let open = quote {
-                if character == open, !(open == "\"" && previous == "\\") { quote = nil }
+                if open == "\"", character == "\\" {
+                    escaped.toggle()
+                } else {
+                    if character == open, !escaped { quote = nil }
+                    escaped = false
+                }
                 continue
             }
-            if character == "'" || character == "\"" {
+            if character == "'" || character == "\"", tokenStart {
                 quote = character
-            } else if character == "#", previous.isWhitespace || index == 0 {
+            } else if character == "#", previous.isWhitespace {
                 comment = true
-            } else if character == "&" || character == "*",
-                previous.isWhitespace || "[{,:?-".contains(previous),
+            } else if character == "&" || character == "*", tokenStart,
                 index + 1 < characters.count, !characters[index + 1].isWhitespace
             {
                 return String(characters[index..<min(characters.count, index + 24)].prefix { !$0.isWhitespace })

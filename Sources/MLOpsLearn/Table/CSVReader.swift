@@ -136,13 +136,13 @@ public struct CSVReader: Sendable {
         return missingTokens.contains(String(decoding: field, as: UTF8.self))
     }
 
-    /// Calls `header` once with the header's names, then `onField` for each field of each non-empty record, with
-    /// the line the record starts on.
     /// The longest field read, and the most columns: far beyond real tables, so a file that is not one (a
     /// binary, `/dev/zero`) fails instead of taking all memory.
     static let maximumFieldBytes = 64 << 20
     static let maximumColumns = 100_000
 
+    /// Calls `header` once with the header's names, then `onField` for each field of each non-empty record, with
+    /// the line the record starts on.
     func tokenize(
         path: String,
         onField: (_ line: Int, _ column: Int, _ field: UnsafeBufferPointer<UInt8>) throws(MLOpsError) -> Void,

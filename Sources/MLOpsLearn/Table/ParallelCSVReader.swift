@@ -100,10 +100,10 @@ struct ParallelCSVReader {
             for column in 0..<width where !scan.numeric[column] { numeric[column] = false }
         }
 
-        var pieceColumns: [Filled?]
+        var filledPieces: [Filled?]
         do {
             let types = numeric
-            pieceColumns = try ParallelWork.map(pieces.count) { index in
+            filledPieces = try ParallelWork.map(pieces.count) { index in
                 try withBytes(of: pieces[index], in: file) { bytes in
                     fill(bytes, width: width, numeric: types, rows: scans[index].rows)
                 }
@@ -112,10 +112,12 @@ struct ParallelCSVReader {
             throw error as? MLOpsError ?? MLOpsError(.failure, "cannot read '\(path)'", cause: error)
         }
 
-        guard zip(pieceColumns, scans).allSatisfy({ $0?.rows == $1.rows }) else {
+        guard zip(filledPieces, scans).allSatisfy({ $0?.rows == $1.rows }) else {
             throw MLOpsError(
                 .failure, "'\(path)' changed while it was read", hint: "read it again once it is written")
         }
+        var pieceColumns = filledPieces.compactMap { $0 }
+        filledPieces = []
         var lines = RecordLines(headerLines: 1)
         for (index, scan) in scans.enumerated() {
             lines.record(row: firstRows[index], line: firstLines[index])
@@ -130,8 +132,8 @@ struct ParallelCSVReader {
                 var values: [Double] = []
                 values.reserveCapacity(rows)
                 for piece in pieceColumns.indices {
-                    values.append(contentsOf: pieceColumns[piece]?.numbers[column] ?? [])
-                    pieceColumns[piece]?.numbers[column] = []
+                    values.append(contentsOf: pieceColumns[piece].numbers[column])
+                    pieceColumns[piece].numbers[column] = []
                 }
                 columns.append(Column(name: name, numeric: values))
             } else {
@@ -141,16 +143,16 @@ struct ParallelCSVReader {
                 var index: [String: Int32] = [:]
                 for piece in pieceColumns.indices {
                     // Each piece coded its labels in its own order of appearance; recoded into the whole file's.
-                    let mapping = (pieceColumns[piece]?.levels[column] ?? []).map { level -> Int32 in
+                    let mapping = pieceColumns[piece].levels[column].map { level -> Int32 in
                         if let code = index[level] { return code }
                         let code = Int32(levels.count)
                         index[level] = code
                         levels.append(level)
                         return code
                     }
-                    let pieceCodes = pieceColumns[piece]?.codes[column] ?? []
+                    let pieceCodes = pieceColumns[piece].codes[column]
                     codes.append(contentsOf: pieceCodes.lazy.map { $0 < 0 ? -1 : mapping[Int($0)] })
-                    pieceColumns[piece]?.codes[column] = []
+                    pieceColumns[piece].codes[column] = []
                 }
                 columns.append(Column(name: name, codes: codes, levels: levels))
             }
@@ -177,13 +179,16 @@ struct ParallelCSVReader {
         return (names, newline + 1)
     }
 
-    /// Pieces of about ``CSVReader/parallelPieceBytes``, each ending just after a line break (or at the end of the file); nil when
-    /// a cut finds no line break within a megabyte.
+    /// Pieces of about ``CSVReader/parallelPieceBytes`` (fewer bytes for a smaller file, so every core gets some),
+    /// each ending just after a line break or at the end of the file; nil when a cut finds no line break within a
+    /// megabyte.
     private func cut(_ descriptor: Int32, from start: Int, size: Int) throws(MLOpsError) -> [Piece]? {
         var pieces: [Piece] = []
         var begin = start
         var window = [UInt8](repeating: 0, count: 1 << 20)
-        let pieceBytes = max(1, reader.parallelPieceBytes)
+        // At least a few pieces per core, so a file just over the threshold is not read by one.
+        let share = max(1 << 20, (size - start) / (ParallelWork.width * 4))
+        let pieceBytes = max(1, min(reader.parallelPieceBytes, share))
         while size - begin > pieceBytes + pieceBytes / 2 {
             let probe = begin + pieceBytes
             let count = try readFully(descriptor, into: &window, at: probe)

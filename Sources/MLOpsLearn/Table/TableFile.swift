@@ -7,14 +7,17 @@ public enum TableFile {
         try readLocated(path: path, categorical: categorical).table
     }
 
+    /// Whether `path` names a JSON Lines file (`.jsonl`, `.ndjson`); anything else is read as CSV.
+    public static func isJSONLines(_ path: String) -> Bool {
+        let lowered = path.lowercased()
+        return lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson")
+    }
+
     /// Reads the table at `path` with the line each row starts on.
     public static func readLocated(
         path: String, categorical: Set<String> = []
     ) throws(MLOpsError) -> (table: Table, lines: RecordLines) {
-        let lowered = path.lowercased()
-        if lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson") {
-            return try JSONLinesReader().readLocated(path: path)
-        }
+        if isJSONLines(path) { return try JSONLinesReader().readLocated(path: path) }
         return try CSVReader(categoricalColumns: categorical).readLocated(path: path)
     }
 }

@@ -21,7 +21,8 @@ public struct SchemaViolation: Codable, Sendable, Equatable {
         public var row: Int
         /// The line of the file the row starts on.
         public var line: Int
-        /// The value as written; nil when the row has none.
+        /// The value: as written in a column read as text (categories), in its shortest form in a numeric one
+        /// (`1.50` → `1.5`); nil when the row has none.
         public var value: String?
 
         public init(row: Int, line: Int, value: String?) {

@@ -51,7 +51,10 @@ private struct ColumnCheck {
     func violations() -> [SchemaViolation] {
         var found: [SchemaViolation] = []
         if let violation = missingValues() { found.append(violation) }
-        let asNumbers = rule.type.map { $0 != .category } ?? (column.kind == .numeric)
+        // A rule with bounds is about numbers even without a type: text in its column breaks it.
+        let asNumbers =
+            rule.type.map { $0 != .category }
+            ?? (column.kind == .numeric || rule.minimum != nil || rule.maximum != nil)
         if asNumbers {
             found += numberChecks()
         } else if let violation = unknownCategories() {

@@ -133,6 +133,7 @@ extension Repository {
             // Checked before anything is recorded, so a misconfigured retraining fails the check cleanly.
             _ = try retrainingPlan(for: resolved)
         }
+        var checkedAlias: String?
         if options.promoteIf != nil {
             // Checked before anything is recorded, so a promotion that cannot happen fails the check cleanly.
             guard case .alias(_, let alias) = try ModelReference.parse(options.model), alias != "latest" else {
@@ -140,6 +141,7 @@ extension Repository {
                     .usage, "--promote-if moves the checked alias; \(options.model) is not one",
                     hint: "check the alias the champion serves under, such as mpg@production")
             }
+            checkedAlias = alias
         }
         let comparison = try options.challenger.map { challenger in
             try compareVersions(
@@ -150,18 +152,18 @@ extension Repository {
         var verdict = MonitorVerdict(
             status: status, model: resolved.resolved, window: options.window, runId: runId, drift: drift,
             quality: quality, alerts: [], retraining: nil, challenger: nil)
-        if let comparison, let challenger = options.challenger {
-            verdict.challenger = try promoteChallenger(
-                challenger, over: options.model, comparison: comparison, rule: options.promoteIf)
-        }
         do {
+            if let comparison {
+                verdict.challenger = promoteChallenger(comparison, to: checkedAlias, rule: options.promoteIf)
+            }
             try recordCheck(verdict, run: runId)
             try runs.finish(runId, status: .finished)
         } catch {
             try? runs.finish(runId, status: .failed)
             throw error
         }
-        if status != .healthy, options.retrain {
+        // A challenger that just took the alias is what serves now; retraining would replace it unseen.
+        if status != .healthy, options.retrain, verdict.challenger?.promoted != true {
             verdict.retraining = await retrain(
                 resolved, trigger: runId, dryRun: options.dryRun, executable: options.executable,
                 workingDirectory: workingDirectory,
@@ -209,15 +211,11 @@ extension Repository {
     /// approval gates, with the comparison's numbers as the event's reason. A refusal by the gates is reported,
     /// not thrown: the comparison still stands.
     private func promoteChallenger(
-        _ challenger: String, over champion: String, comparison: VersionComparison, rule: ChallengerRule?
-    ) throws -> ChallengerOutcome {
+        _ comparison: VersionComparison, to alias: String?, rule: ChallengerRule?
+    ) -> ChallengerOutcome {
         var outcome = ChallengerOutcome(comparison: comparison, rule: rule, promoted: false, reason: "")
-        guard let rule else {
+        guard let rule, let alias else {
             outcome.reason = "no --promote-if: compared only"
-            return outcome
-        }
-        guard case .alias(_, let alias) = try ModelReference.parse(champion) else {
-            outcome.reason = "\(champion) is not an alias"
             return outcome
         }
         guard let difference = comparison.difference else {
@@ -244,9 +242,9 @@ extension Repository {
                 reason: "monitor check (\(rule.rawValue)): \(comparison.summary)")
             outcome.promoted = change.changed
             outcome.reason = "now \(alias): \(comparison.summary)"
-        } catch let error as MLOpsError {
+        } catch {
             // The verdict stands and is recorded whatever the promotion met (gates, a missing approval file).
-            outcome.reason = "not promoted to \(alias): \(error.message)"
+            outcome.reason = "not promoted to \(alias): " + ((error as? MLOpsError)?.message ?? "\(error)")
         }
         return outcome
     }

@@ -195,15 +195,24 @@ private struct ScoredWindow {
     /// Regression: per-row errors (absolute for `mae`, squared otherwise). Classification: 1 for a correct
     /// answer, 0 otherwise.
     var errors: [Double] = []
-    /// Classification: per labelled row, the true and the predicted class (for F1).
-    var truth: [String] = []
-    var predicted: [String] = []
+    /// Classification: per labelled row, the true and the predicted class, coded (for F1, which the bootstrap
+    /// computes thousands of times).
+    var truth: [Int32] = []
+    var predicted: [Int32] = []
+    var classCount = 0
     var latencies: [Double]
 
     init(_ window: ServedWindow, model: Model, reference: String, metric: String, level: Double) throws {
         let signature = model.signature
         let classes = Set(signature.classes ?? [])
         var labelled: [Int] = []
+        var classCodes: [String: Int32] = [:]
+        func code(_ label: String) -> Int32 {
+            if let code = classCodes[label] { return code }
+            let code = Int32(classCodes.count)
+            classCodes[label] = code
+            return code
+        }
         for row in 0..<window.rows {
             switch (window.labels.storage, window.predictions.storage) {
             case (.numeric(let labels), .numeric(let predictions)):
@@ -214,12 +223,13 @@ private struct ScoredWindow {
                 guard let label = window.labels.text(at: row), classes.contains(label),
                     let answer = window.predictions.text(at: row)
                 else { continue }
-                truth.append(label)
-                predicted.append(answer)
+                truth.append(code(label))
+                predicted.append(code(answer))
                 errors.append(label == answer ? 1 : 0)
             }
             labelled.append(row)
         }
+        classCount = classCodes.count
         latencies = window.latencies.map { $0 * 1000 }
         side = VersionComparison.Side(
             model: reference, requests: window.requests, rows: window.rows, labelledRows: labelled.count,
@@ -235,7 +245,7 @@ private struct ScoredWindow {
                 successes: Int(errors.reduce(0, +)), trials: errors.count, level: level)
             (side.value, side.lower, side.upper) = (estimate.proportion, estimate.lower, estimate.upper)
         case "f1":
-            side.value = Self.macroF1(truth, predicted, rows: Array(truth.indices))
+            side.value = macroF1(rows: Array(truth.indices))
         case "rmse":
             let estimate = MeanEstimate.of(errors, level: level)
             side.value = estimate.mean.squareRoot()
@@ -249,23 +259,24 @@ private struct ScoredWindow {
         }
     }
 
-    /// scikit-learn's `f1_score(average='macro')` over the classes the rows' truth or predictions hold.
-    static func macroF1(_ truth: [String], _ predicted: [String], rows: [Int]) -> Double {
-        var truePositives: [String: Int] = [:]
-        var actual: [String: Int] = [:]
-        var guessed: [String: Int] = [:]
+    /// scikit-learn's `f1_score(average='macro')` on `rows`, over the classes their truth or predictions hold.
+    func macroF1(rows: [Int]) -> Double {
+        var truePositives = [Int](repeating: 0, count: classCount)
+        var actual = truePositives
+        var guessed = truePositives
         for row in rows {
-            actual[truth[row], default: 0] += 1
-            guessed[predicted[row], default: 0] += 1
-            if truth[row] == predicted[row] { truePositives[truth[row], default: 0] += 1 }
+            let (label, answer) = (Int(truth[row]), Int(predicted[row]))
+            actual[label] += 1
+            guessed[answer] += 1
+            if label == answer { truePositives[label] += 1 }
         }
-        let classes = Set(actual.keys).union(guessed.keys)
-        guard !classes.isEmpty else { return .nan }
-        let total = classes.reduce(0.0) { sum, label in
-            let denominator = (actual[label] ?? 0) + (guessed[label] ?? 0)
-            return sum + (denominator == 0 ? 0 : 2 * Double(truePositives[label] ?? 0) / Double(denominator))
+        var total = 0.0
+        var classes = 0
+        for label in 0..<classCount where actual[label] + guessed[label] > 0 {
+            classes += 1
+            total += 2 * Double(truePositives[label]) / Double(actual[label] + guessed[label])
         }
-        return total / Double(classes.count)
+        return classes == 0 ? .nan : total / Double(classes)
     }
 
     static func difference(
@@ -285,7 +296,7 @@ private struct ScoredWindow {
                 countA: challenger.errors.count, countB: champion.errors.count, level: level
             ) { side, rows in
                 let scored = side == .a ? sides.a : sides.b
-                if metric == "f1" { return macroF1(scored.truth, scored.predicted, rows: rows) }
+                if metric == "f1" { return scored.macroF1(rows: rows) }
                 return (rows.reduce(0.0) { $0 + scored.errors[$1] } / Double(rows.count)).squareRoot()
             }.map { ("bootstrap", $0.difference, $0.lower, $0.upper, $0.pValue) }
         default:

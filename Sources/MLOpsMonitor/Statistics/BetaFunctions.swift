@@ -299,7 +299,8 @@ enum BetaFunctions {
     }
 
     /// Cephes' forward recurrence shared by `incbcf` and `incbd`: two partial numerators per step (from
-    /// `nextCoefficients`), at most 300 steps, stopping at a relative change below 3 ulps.
+    /// `nextCoefficients`), stopping at a relative change below 3 ulps (Cephes stops after 300 steps; the cap here
+    /// is 200,000, which only parameters far beyond Cephes' range approach).
     private static func evaluateFraction(_ x: Double, nextCoefficients: () -> (Double, Double)) -> Double {
         var pkm2 = 0.0
         var qkm2 = 1.0
