@@ -16,30 +16,17 @@ public enum ChiSquare {
     /// - Different lengths, or a negative or non-finite count, give (NaN, NaN).
     public static func test(observed: [Double], expected: [Double]) -> (statistic: Double, pValue: Double) {
         guard observed.count == expected.count else { return (.nan, .nan) }
-        var statistic = 0.0
-        var compensation = 0.0
+        var statistic = CompensatedSum()
         var categories = 0
         for (o, e) in zip(observed, expected) {
             guard o.isFinite, e.isFinite, o >= 0, e >= 0 else { return (.nan, .nan) }
             if o == 0 && e == 0 { continue }
             categories += 1
-            if e == 0 {
-                statistic = .infinity
-                continue
-            }
-            // Neumaier's compensated sum: at least as accurate as NumPy's pairwise sum for any k.
-            let term = (o - e) * (o - e) / e
-            let sum = statistic + term
-            if abs(statistic) >= abs(term) {
-                compensation += (statistic - sum) + term
-            } else {
-                compensation += (term - sum) + statistic
-            }
-            statistic = sum
+            // A category the reference never had makes the statistic +inf, as SciPy's division by zero does.
+            statistic.add(e == 0 ? .infinity : (o - e) * (o - e) / e)
         }
-        if statistic.isFinite { statistic += compensation }
-        guard categories >= 2 else { return (statistic, .nan) }
-        return (statistic, survival(statistic, degreesOfFreedom: Double(categories - 1)))
+        guard categories >= 2 else { return (statistic.value, .nan) }
+        return (statistic.value, survival(statistic.value, degreesOfFreedom: Double(categories - 1)))
     }
 
     /// `scipy.stats.chi2.sf(x, df)` (`scipy.special.chdtrc(df, x)`) = Q(df/2, x/2), the regularized upper incomplete

@@ -66,11 +66,10 @@ struct SampleSummary {
     let variance: Double
 
     init(_ values: [Double]) {
-        var sum = 0.0
-        var compensation = 0.0
+        var sum = CompensatedSum()
         var n = 0
         for value in values where !value.isNaN {
-            Self.add(value, to: &sum, &compensation)
+            sum.add(value)
             n += 1
         }
         count = n
@@ -79,35 +78,20 @@ struct SampleSummary {
             variance = .nan
             return
         }
-        let total = sum.isFinite ? sum + compensation : sum
-        let m = total / Double(n)
+        let m = sum.value / Double(n)
         mean = m
         guard n >= 2, m.isFinite else {
             variance = .nan
             return
         }
-        var squares = 0.0
-        var squaresCompensation = 0.0
-        var deviations = 0.0
-        var deviationsCompensation = 0.0
+        var squares = CompensatedSum()
+        var deviations = CompensatedSum()
         for value in values where !value.isNaN {
             let deviation = value - m
-            Self.add(deviation * deviation, to: &squares, &squaresCompensation)
-            Self.add(deviation, to: &deviations, &deviationsCompensation)
+            squares.add(deviation * deviation)
+            deviations.add(deviation)
         }
-        let sumOfSquares = squares + squaresCompensation
-        let sumOfDeviations = deviations + deviationsCompensation
-        variance = max(0, (sumOfSquares - sumOfDeviations * sumOfDeviations / Double(n)) / Double(n - 1))
-    }
-
-    /// Neumaier's compensated summation step.
-    private static func add(_ term: Double, to sum: inout Double, _ compensation: inout Double) {
-        let next = sum + term
-        if abs(sum) >= abs(term) {
-            compensation += (sum - next) + term
-        } else {
-            compensation += (term - next) + sum
-        }
-        sum = next
+        let sumOfDeviations = deviations.value
+        variance = max(0, (squares.value - sumOfDeviations * sumOfDeviations / Double(n)) / Double(n - 1))
     }
 }

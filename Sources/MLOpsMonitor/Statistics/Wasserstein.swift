@@ -15,8 +15,7 @@ public enum Wasserstein {
         var j = 0
         var cumulativeU = 0.0
         var cumulativeV = 0.0
-        var sum = 0.0
-        var compensation = 0.0
+        var sum = CompensatedSum()
         // Between consecutive distinct values x and x' of either sample, both CDFs are constant: the distance is
         // Σ |U(x) − V(x)|·(x' − x), SciPy's sum over np.diff of the merged values (its zero steps add nothing).
         while i < countU || j < countV {
@@ -39,11 +38,8 @@ public enum Wasserstein {
             } else {
                 break
             }
-            let term = abs(cumulativeU / u.total - cumulativeV / v.total) * (next - x)
-            let total = sum + term
-            compensation += abs(sum) >= abs(term) ? (sum - total) + term : (term - total) + sum
-            sum = total
+            sum.add(abs(cumulativeU / u.total - cumulativeV / v.total) * (next - x))
         }
-        return sum + compensation
+        return sum.value
     }
 }
