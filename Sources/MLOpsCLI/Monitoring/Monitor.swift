@@ -52,6 +52,19 @@ struct CurrentDataOptions: ParsableArguments {
     }
 }
 
+/// A window of the serving log that must be given: `quality` and `compare` read nothing else.
+struct ServingLogWindow: ParsableArguments {
+    @Option(help: "The serving-log window: a duration back from now (30m, 24h, 7d) or an ISO 8601 time.")
+    var since: String
+
+    @Option(help: "The end of the window (default: now).")
+    var until: String?
+
+    func parsed(_ context: CommandContext) throws -> MonitorWindow {
+        try MonitorWindow(since: since, until: until, now: context.now())
+    }
+}
+
 /// What drift compares: a model version's profile (or --reference) with a file or a serving-log window.
 struct DriftSources: ParsableArguments {
     @Argument(help: "The model version (mpg@production, mpg@3); omit to compare two files.")
@@ -121,15 +134,10 @@ extension MLOps.MonitorGroup {
         @Argument(help: "The model version (mpg@production, mpg@3).")
         var model: String
 
-        @Option(help: "The serving-log window: a duration back from now (30m, 24h, 7d) or an ISO 8601 time.")
-        var since: String
-
-        @Option(help: "The end of the window (default: now).")
-        var until: String?
+        @OptionGroup var window: ServingLogWindow
 
         func run(in context: CommandContext) async throws {
-            let window = try MonitorWindow(since: since, until: until, now: context.now())
-            let report = try repository(context).measureQuality(model, window: window)
+            let report = try repository(context).measureQuality(model, window: try window.parsed(context))
             try output(context).render(report) { style in QualityText.render(report, style: style) }
             if report.passed == false {
                 let failed = report.gates.filter { !$0.passed }.map(\.gate)
@@ -162,11 +170,7 @@ extension MLOps.MonitorGroup {
         @Argument(help: "The challenger (mpg@4).")
         var challenger: String
 
-        @Option(help: "The serving-log window: a duration back from now (30m, 24h, 7d) or an ISO 8601 time.")
-        var since: String
-
-        @Option(help: "The end of the window (default: now).")
-        var until: String?
+        @OptionGroup var window: ServingLogWindow
 
         @Option(help: "The metric to compare: mae, mse, rmse (regression), accuracy, f1 (classification).")
         var metric: String?
@@ -174,7 +178,7 @@ extension MLOps.MonitorGroup {
         func run(in context: CommandContext) async throws {
             var options = ComparisonOptions(
                 champion: champion, challenger: challenger,
-                window: try MonitorWindow(since: since, until: until, now: context.now()))
+                window: try window.parsed(context))
             options.metric = metric
             let comparison = try repository(context).compareVersions(options)
             try output(context).render(comparison) { style in ComparisonText.render(comparison, style: style) }

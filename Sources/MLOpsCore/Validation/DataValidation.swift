@@ -107,13 +107,10 @@ extension Repository {
 
     /// A column read as text, as numbers — what the CSV reader gives when every present value is one — or nil.
     private static func numbers(_ column: Column) -> [Double]? {
-        guard case .categorical(let codes, let levels) = column.storage else { return nil }
-        var parsed: [Double] = []
-        for level in levels {
-            guard let value = Array(level.utf8).withUnsafeBufferPointer({ NumberText.parse($0) }) else { return nil }
-            parsed.append(value)
-        }
-        return codes.map { $0 < 0 ? .nan : parsed[Int($0)] }
+        guard case .categorical(let codes, _) = column.storage, let parsed = column.levelNumbers,
+            !parsed.contains(nil)
+        else { return nil }
+        return codes.map { $0 < 0 ? .nan : parsed[Int($0)] ?? .nan }
     }
 
     /// `path` relative to the repository root when inside it, for messages.

@@ -78,6 +78,12 @@ public struct Column: Sendable, Equatable {
         return nil
     }
 
+    /// Each level read as a decimal number (nil for a level that is not one), or nil for a numeric column: what a
+    /// column read as text would have held as numbers.
+    public var levelNumbers: [Double?]? {
+        levels?.map { level in Array(level.utf8).withUnsafeBufferPointer { NumberText.parse($0) } }
+    }
+
     /// The value of row `row` as text (`nil` when missing), as it would be written back to CSV.
     public func text(at row: Int) -> String? {
         switch storage {

@@ -101,10 +101,8 @@ private struct ColumnCheck {
         switch column.storage {
         case .numeric(let values):
             numbers = values
-        case .categorical(let codes, let levels):
-            let parsed = levels.map { level in
-                Array(level.utf8).withUnsafeBufferPointer { NumberText.parse($0) }
-            }
+        case .categorical(let codes, _):
+            let parsed = column.levelNumbers ?? []
             numbers = codes.map { $0 < 0 ? .nan : parsed[Int($0)] ?? .nan }
             let notNumbers = codes.map { $0 >= 0 && parsed[Int($0)] == nil }
             if let violation = violation(.type, "with a value that is not a number", rows: { notNumbers[$0] }) {

@@ -24,6 +24,14 @@ public struct ServedWindow: Sendable {
     /// Each request's latency in seconds, in log order.
     public var latencies: [Double]
 
+    /// The task's metrics of `model` on `rows` of the window (labelled ones): the logged features scored against the
+    /// labels that came back, as `mlops eval` would score them.
+    public func metrics(of model: Model, rows: [Int]) throws -> [String: Double] {
+        var table = features.rows(rows)
+        try table.setColumn(labels.rows(rows))
+        return try Evaluation.metrics(of: try CompiledModel(model), on: table)
+    }
+
     /// Reads the window `since..<until` of what `model`'s `version` answered. The log is read in batches, each
     /// parsed on every core.
     public static func read(

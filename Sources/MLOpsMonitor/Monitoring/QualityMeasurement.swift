@@ -69,9 +69,7 @@ extension Repository {
                     + "(monitor.quality.min_labelled)"
             return report
         }
-        var table = served.features.rows(labelled)
-        try table.setColumn(labels.rows(labelled))
-        guard let metrics = try? Evaluation.metrics(of: try CompiledModel(resolved.model), on: table) else {
+        guard let metrics = try? served.metrics(of: resolved.model, rows: labelled) else {
             report.reason = "the labelled rows could not be scored"
             return report
         }

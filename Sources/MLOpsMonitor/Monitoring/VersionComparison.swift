@@ -236,9 +236,7 @@ private struct ScoredWindow {
             labelledShare: window.rows > 0 ? Double(labelled.count) / Double(window.rows) : 0,
             latencyMilliseconds: latencies.count >= 2 ? MeanEstimate.of(latencies, level: level) : nil)
         guard !labelled.isEmpty else { return }
-        var table = window.features.rows(labelled)
-        try table.setColumn(window.labels.rows(labelled))
-        side.metrics = try? Evaluation.metrics(of: try CompiledModel(model), on: table)
+        side.metrics = try? window.metrics(of: model, rows: labelled)
         switch metric {
         case "accuracy":
             let estimate = ProportionEstimate.wilson(
