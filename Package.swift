@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point one way (docs/architecture.md):
-// mlops → MLOpsCLI → MLOpsServe → MLOpsMonitor → MLOpsCore → {MLOpsStore, MLOpsLearn} → {MLOpsErrors,
+// mlops → MLOpsCLI → MLOpsUI → MLOpsServe → MLOpsMonitor → MLOpsCore → {MLOpsStore, MLOpsLearn} → {MLOpsErrors,
 // MLOpsParallel}. Only MLOpsCLI imports ArgumentParser; nothing below it prints. Every target declares exactly the
 // modules it imports: scripts/test builds with `--explicit-target-dependency-import-check error`.
 
@@ -47,9 +47,19 @@ let package = Package(
         .target(
             name: "MLOpsCLI",
             dependencies: [
-                "MLOpsCore", "MLOpsServe", "MLOpsMonitor", "MLOpsLearn", "MLOpsErrors",
+                "MLOpsCore", "MLOpsServe", "MLOpsUI", "MLOpsMonitor", "MLOpsLearn", "MLOpsErrors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .target(
+            name: "MLOpsUI",
+            dependencies: [
+                "MLOpsServe", "MLOpsCore", "MLOpsStore", "MLOpsErrors",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            resources: [.embedInCode("Assets/style.css"), .embedInCode("Assets/app.js")]
         ),
         .target(
             name: "MLOpsServe",
@@ -125,6 +135,8 @@ let package = Package(
                 "MLOpsCore", "MLOpsLearn", "MLOpsStore", "MLOpsErrors", "MLOpsTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
+        .testTarget(
+            name: "MLOpsUITests", dependencies: ["MLOpsUI", "MLOpsCore", "MLOpsErrors", "MLOpsTestSupport"]),
         .testTarget(
             name: "MLOpsCLITests", dependencies: ["MLOpsCLI", "MLOpsCore", "MLOpsErrors", "MLOpsTestSupport"],
             exclude: ["Fixtures"]),

@@ -32,7 +32,7 @@ struct MLOps: AsyncParsableCommand {
             CommandGroup(name: "Pipelines", subcommands: [Repro.self, Dag.self, Params.self, Metrics.self]),
             CommandGroup(
                 name: "Remotes and git", subcommands: [RemoteGroup.self, Push.self, Fetch.self, Pull.self, Hooks.self]),
-            CommandGroup(name: "Serving and monitoring", subcommands: [Serve.self, MonitorGroup.self]),
+            CommandGroup(name: "Serving and monitoring", subcommands: [Serve.self, MonitorGroup.self, UI.self]),
         ]
     )
 }

@@ -98,58 +98,12 @@ public enum Serving {
                 })
         }
 
-        var logger = Logger(label: "mlops.serve")
-        logger.logLevel = .critical
-        let limits = configuration.connections
-        let gate = ConnectionGate(limit: limits.maximumConnections)
-        Self.allowDescriptors(limits.maximumConnections + Self.descriptorReserve)
-        let application = Application(
-            router: router,
-            // One guard per connection (the closure runs for each); Hummingbird's own idle timeout is off because
-            // it would close a slow head without the 408 the guard answers.
-            server: .http1(
-                configuration: .init(additionalChannelHandlers: [ConnectionGuard(limits: limits, gate: gate)])),
-            configuration: .init(
-                address: .hostname(configuration.host, port: configuration.port), serverName: "mlops",
-                // A hard cap on sockets: past it, accepting pauses (the guard answers 503 well before).
-                availableConnectionsDelegate: MaximumAvailableConnections(
-                    limits.maximumConnections + Self.descriptorReserve / 2)),
-            services: services,
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? configuration.port
-                let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-                onEvent(.listening(url: "http://\(host):\(port)"))
-            },
-            logger: logger)
-        do {
-            try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
-        } catch let error as IOError {
-            throw MLOpsError(
-                .failure, "cannot listen on \(configuration.host):\(configuration.port): \(error.description)",
-                hint: "choose another --port, or stop what holds this one")
-        }
+        try await GuardedServer.run(
+            router: router, host: configuration.host, port: configuration.port, limits: configuration.connections,
+            services: services, onListening: { onEvent(.listening(url: $0)) })
         let counts = log?.counts ?? (written: 0, dropped: 0)
         onEvent(.stopped(logged: counts.written, dropped: counts.dropped))
     }
-
-    /// Descriptors kept beyond the connection limit: the database, the store, connections over the limit that
-    /// are being answered 503.
-    static let descriptorReserve = 256
-
-    /// Raises the soft limit on open files toward `count` (up to the hard limit): Linux's default of 1,024 is
-    /// below the default connection limit plus what the process itself holds.
-    private static func allowDescriptors(_ count: Int) {
-        var limit = rlimit()
-        guard getrlimit(RLIMIT_NOFILE_RESOURCE, &limit) == 0, limit.rlim_cur < rlim_t(count) else { return }
-        limit.rlim_cur = min(limit.rlim_max, rlim_t(count))
-        setrlimit(RLIMIT_NOFILE_RESOURCE, &limit)
-    }
-
-    #if canImport(Glibc)
-        private static let RLIMIT_NOFILE_RESOURCE = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
-    #else
-        private static let RLIMIT_NOFILE_RESOURCE = RLIMIT_NOFILE
-    #endif
 }
 
 /// Merges the default remote's records into the registry; the registry watcher then swaps what moved. A failure

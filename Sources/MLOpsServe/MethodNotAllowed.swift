@@ -4,7 +4,7 @@ import Hummingbird
 extension Router where Context == BasicRequestContext {
     /// Answers 405 with `Allow` for a known path asked with another method (the router alone answers 404, which
     /// sends a client looking for a path that exists). Call after every route is added.
-    func answerOtherMethodsNotAllowed() {
+    package func answerOtherMethodsNotAllowed() {
         var methodsByPath: [String: (path: RouterPath, methods: [HTTPRequest.Method])] = [:]
         for route in routes {
             methodsByPath[route.path.description, default: (route.path, [])].methods.append(route.method)

@@ -38,6 +38,12 @@ public struct ObjectStore: Sendable {
     /// Whether object `id` is present (not whether it is intact: see ``verify(_:)``).
     public func contains(_ id: ObjectID) -> Bool { access(path(of: id), F_OK) == 0 }
 
+    /// The size in bytes of the object `id` in this cache, or nil when the cache lacks it.
+    public func size(of id: ObjectID) -> Int64? {
+        var info = stat()
+        return lstat(path(of: id), &info) == 0 ? Int64(info.st_size) : nil
+    }
+
     /// Whether every object in `ids` is present. Checks run on every core, each resolving two path components
     /// relative to the open `sha256` directory rather than the whole path, which is most of an `access`'s cost.
     public func containsAll(_ ids: [ObjectID]) -> Bool {

@@ -4,8 +4,8 @@ import Foundation
     import FoundationNetworking
 #endif
 
-/// An `mlops serve` process for tests: started with `--port 0 --json`, ready once it reports its URL, stopped
-/// with SIGTERM.
+/// An `mlops serve` (or `mlops ui`) process for tests: started with `--port 0 --json`, ready once it reports its
+/// URL, stopped with SIGTERM.
 public final class RunningServer: @unchecked Sendable {
     public let process: Process
     public let url: String
@@ -35,11 +35,13 @@ public final class RunningServer: @unchecked Sendable {
         }
     }
 
-    /// Starts `mlops serve <arguments> --port 0 --json` in `directory` and waits until it listens.
-    public init(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws {
+    /// Starts `mlops <command> <arguments> --port 0 --json` in `directory` and waits until it listens.
+    public init(
+        _ arguments: [String], in directory: String, environment: [String: String] = [:], command: String = "serve"
+    ) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: CLIRunner.executable)
-        process.arguments = ["serve"] + arguments + ["--port", "0", "--json"]
+        process.arguments = [command] + arguments + ["--port", "0", "--json"]
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()
@@ -56,7 +58,7 @@ public final class RunningServer: @unchecked Sendable {
                 let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                 throw NSError(
                     domain: "RunningServer", code: 2,
-                    userInfo: [NSLocalizedDescriptionKey: "mlops serve exited: \(message)"])
+                    userInfo: [NSLocalizedDescriptionKey: "mlops \(command) exited: \(message)"])
             }
             buffered += String(decoding: chunk, as: UTF8.self)
             while let newline = buffered.firstIndex(of: "\n") {

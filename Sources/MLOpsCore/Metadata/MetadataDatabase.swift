@@ -101,6 +101,17 @@ public final class MetadataDatabase: Sendable {
         return MLOpsError(.failure, "\(what) '\(path)'", cause: error)
     }
 
+    /// A value that changes whenever any process commits to the database: the size and modification time of the
+    /// database file and its write-ahead log, where every commit lands. Cheap (two `stat` calls), so readers
+    /// that cache what they read (the dashboard) can ask before each request whether to read again.
+    public func changeMarker() -> String {
+        [path, path + "-wal"].map { file in
+            var info = stat()
+            guard stat(file, &info) == 0 else { return "-" }
+            return "\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+        }.joined(separator: "/")
+    }
+
     /// The identifiers of the migrations applied to this database, in order.
     public func appliedMigrations() throws -> [String] {
         try pool.read { try Self.migrations.appliedIdentifiers($0) }.sorted()

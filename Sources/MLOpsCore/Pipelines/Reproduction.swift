@@ -284,9 +284,9 @@ extension Repository {
     {
         try runs.logParams(record.params.merging(["stage": stage.name]) { $1 }, run: runId)
         try runs.logInputs(record.deps.map { Run.Input(path: $0.key, oid: $0.value, pointer: nil) }, run: runId)
-        let logDirectory = metadataDirectory + "/logs"
-        try? FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
-        let logPath = logDirectory + "/\(runId).log"
+        let logPath = stageLogPath(runID: runId)
+        try? FileManager.default.createDirectory(
+            atPath: (logPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         func fail(_ why: String) throws -> StageOutcome {
             try runs.finish(runId, status: .failed)

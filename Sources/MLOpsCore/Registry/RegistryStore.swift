@@ -125,6 +125,17 @@ public struct RegistryStore: Sendable {
         return try versions.map(withInputs)
     }
 
+    /// The versions registered from run `runID` (its full id), oldest first.
+    public func versions(producedBy runID: String) throws -> [ModelVersion] {
+        let versions = try database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT name, version FROM model_versions WHERE run_id = ? ORDER BY created_ns, name",
+                arguments: [runID]
+            ).map { try Self.loadVersion(db, name: $0["name"], version: $0["version"]) }
+        }
+        return try versions.map(withInputs)
+    }
+
     /// The registered version a name-based reference points at, with its aliases, tags and lineage.
     public func version(_ reference: ModelReference) throws -> ModelVersion {
         guard let name = reference.name else {

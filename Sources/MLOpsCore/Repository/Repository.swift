@@ -46,6 +46,10 @@ public final class Repository: Sendable {
     /// Which entries of the remote's record log are merged here.
     let syncedLog: SyncedLog
 
+    /// Changes whenever any process records anything in the metadata database (runs, registry, serving log):
+    /// see ``MetadataDatabase/changeMarker()``.
+    public func recordsChangeMarker() -> String { database.changeMarker() }
+
     /// The absolute path of `.mlops/`.
     public var metadataDirectory: String { root + "/" + Self.metadataDirectoryName }
 

@@ -204,21 +204,7 @@ public struct RunStore: Sendable {
 
     /// Runs matching `listing`, most recent first by default.
     public func list(_ listing: RunListing = RunListing()) throws -> [Run] {
-        var runs = try load(ids: nil, withHistory: false)
-        runs = try runs.filter { run in
-            if let name = listing.name, run.name != name { return false }
-            if let status = listing.status, run.status != status { return false }
-            if let since = listing.since, run.started < since { return false }
-            return try listing.filter?.matches(run) ?? true
-        }
-        let key = listing.sortKey
-        runs.sort { a, b in
-            let order = RunFilter.compare(RunFilter.value(of: key, in: a), RunFilter.value(of: key, in: b))
-            if order == 0 { return listing.descending ? a.id > b.id : a.id < b.id }
-            return listing.descending ? order > 0 : order < 0
-        }
-        if let limit = listing.limit { runs = Array(runs.prefix(limit)) }
-        return runs
+        try listing.apply(to: load(ids: nil, withHistory: false))
     }
 
     /// The run `reference` names, with its metric history.

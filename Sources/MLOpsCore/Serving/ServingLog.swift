@@ -69,6 +69,17 @@ public struct LoggedRequest: Sendable {
     public var label: String?
 }
 
+/// One answered request without its payload: when, by which version, how fast.
+public struct RequestTiming: Sendable, Equatable {
+    public var model: String
+    public var version: Int
+    public var received: Date
+    public var latencySeconds: Double
+    public var rowCount: Int
+    /// Whether the server flagged it as breaking the version's data contract (`serve --validate flag`).
+    public var flagged: Bool
+}
+
 /// What model servers answered and the labels that came back for it (tables `serving_log`, `feedback`). The
 /// only code that writes them.
 ///
@@ -171,6 +182,30 @@ public struct ServingLog: Sendable {
                 }
             }
             if !batch.isEmpty { try body(batch) }
+        }
+    }
+
+    /// When each request of `since..<until` was answered, how long it took and whether it broke the model's
+    /// contract, oldest first, for every model, without the payloads (the dashboard's latency and traffic
+    /// charts). At most `limit` requests, the newest.
+    public func timings(since: Date, until: Date, limit: Int = 1_000_000) throws -> [RequestTiming] {
+        try database.read { db in
+            let cursor = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT * FROM (SELECT model, version, received_ns, latency_ns, row_count, violations IS NOT NULL
+                        FROM serving_log WHERE received_ns >= ?1 AND received_ns < ?2
+                        ORDER BY received_ns DESC LIMIT ?3) ORDER BY received_ns
+                    """,
+                arguments: [StoredTime.nanoseconds(since), StoredTime.nanoseconds(until), limit])
+            var timings: [RequestTiming] = []
+            while let row = try cursor.next() {
+                timings.append(
+                    RequestTiming(
+                        model: row[0], version: row[1], received: StoredTime.date(row[2]),
+                        latencySeconds: Double(row[3] as Int64) / 1e9, rowCount: row[4], flagged: row[5]))
+            }
+            return timings
         }
     }
 

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import MLOpsCore
+import MLOpsUI
+
+extension MLOps {
+    struct UI: ContextCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ui",
+            abstract: "Browse runs, models, the pipeline, data and serving in a local web dashboard.",
+            discussion: """
+                Serves pages read from the repository at each request, so they show new runs, versions and \
+                served traffic without a restart:
+                  /            runs: filter (--where syntax), sort, choose columns, compare selected runs
+                  /runs/<id>   one run: parameters, metrics and learning curves, lineage, artifacts, log
+                  /models      models; /models/<name>: versions, history, evaluations, promote and roll back
+                  /pipeline    the mlops.yaml graph with each stage's state and last run
+                  /data        tracked data and its status; compare with the default remote on request
+                  /serving     requests, latency and violations per version; drift per feature over time
+                The same content is JSON under /api/ (docs/formats.md). Everything is served from the binary; \
+                the pages load nothing from elsewhere. Without a token the dashboard is read-only; with \
+                --token (or MLOPS_UI_TOKEN), opening the address printed at start lets that browser promote and \
+                roll back through the same checks as `mlops model promote` (approval gates included). With \
+                --json, each event (listening, stopped) is one JSON object per line.
+                """)
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Option(help: "The address to bind. Anything but loopback shows the repository to others.")
+        var host = "127.0.0.1"
+
+        @Option(help: "The port (0 picks a free one).")
+        var port = 8765
+
+        @Option(
+            help: "Allow promote and rollback to browsers that opened the address with it. Default: $MLOPS_UI_TOKEN.")
+        var token: String?
+
+        @Option(help: "The most connections open at once; more are answered 503.")
+        var maxConnections = 256
+
+        func validate() throws {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+            guard (1...100_000).contains(maxConnections) else {
+                throw ValidationError("--max-connections must be between 1 and 100000")
+            }
+            if let token, token.count < 8 || token.contains(where: { !$0.isASCII || $0.isWhitespace || $0 == ";" }) {
+                throw ValidationError("--token must be at least 8 printable ASCII characters without spaces or ';'")
+            }
+        }
+
+        func run(in context: CommandContext) async throws {
+            let repository = try repository(context)
+            var configuration = DashboardConfiguration()
+            configuration.host = host
+            configuration.port = port
+            configuration.token = token ?? context.environment["MLOPS_UI_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            configuration.connections.maximumConnections = maxConnections
+            configuration.environment = context.environment
+            let output = output(context)
+            if !["127.0.0.1", "localhost", "::1"].contains(host) {
+                output.note("warning: the dashboard on \(host) shows this repository to anyone who can reach it")
+            }
+            let json = globals.json
+            let quiet = globals.quiet
+            try await Dashboard.serve(repository: repository, configuration: configuration) { event in
+                if json {
+                    context.standardOutput.write(UIEventLine(event).json + "\n")
+                } else if !quiet {
+                    context.standardOutput.write(Self.describe(event) + "\n")
+                }
+            }
+        }
+
+        private static func describe(_ event: DashboardEvent) -> String {
+            switch event {
+            case .listening(let url, nil):
+                return "Dashboard on \(url)  (read-only: start with --token to promote and roll back)"
+            case .listening(let url, let login?):
+                return "Dashboard on \(url)  (open \(login) to promote and roll back)"
+            case .stopped:
+                return "Stopped."
+            }
+        }
+    }
+}
+
+/// A dashboard event as one line of JSON with stable keys.
+private struct UIEventLine: Encodable {
+    var event: String
+    var url: String?
+    var login: String?
+
+    init(_ event: DashboardEvent) {
+        switch event {
+        case .listening(let url, let login):
+            self.event = "listening"
+            self.url = url
+            self.login = login
+        case .stopped: self.event = "stopped"
+        }
+    }
+
+    var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{\"event\":\"\(event)\"}"
+    }
+}

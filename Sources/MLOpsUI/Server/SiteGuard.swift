@@ -1,0 +1,63 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// In front of every route: refuses requests addressed to another host and changes without the token (see
+/// ``AccessPolicy``), logs a browser in from the address carrying the token, and sets the headers that keep
+/// pages from loading anything but their own assets or being framed by another site.
+struct SiteGuard: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let policy: AccessPolicy
+
+    /// Only our own stylesheet, script and connections; inline SVG and the empty favicon need nothing more.
+    static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+    private static let referrerPolicy = HTTPField.Name("Referrer-Policy")
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var response: Response
+        if let refusal = policy.refusal(of: request) {
+            response = Self.refuse(refusal, request: request)
+        } else if request.method != .get && request.method != .head, let refusal = policy.changeRefusal(of: request) {
+            response = Self.refuse(refusal, request: request)
+        } else if request.method == .get, let token = DashboardSite.query(request)["token"] {
+            response = login(token, request: request)
+        } else {
+            response = try await next(request, context)
+        }
+        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        response.headers[.xContentTypeOptions] = "nosniff"
+        if let name = Self.referrerPolicy { response.headers[name] = "no-referrer" }
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        return response
+    }
+
+    /// The login address: a right token sets the cookie and redirects to the same page without it, so the token
+    /// stays out of the history and of links copied from the address bar.
+    private func login(_ token: String, request: Request) -> Response {
+        guard policy.isToken(token) else {
+            return Self.refuse("wrong token: use the address `mlops ui` printed", request: request)
+        }
+        var remaining = DashboardSite.query(request)
+        remaining.pairs.removeAll { $0.name == "token" }
+        let query = remaining.encoded()
+        let location = request.uri.path + (query.isEmpty ? "" : "?" + query)
+        return Response(
+            status: .seeOther, headers: [.location: location, .setCookie: policy.loginCookie()], body: .init())
+    }
+
+    private static func refuse(_ message: String, request: Request) -> Response {
+        if request.uri.path.hasPrefix("/api/") {
+            return DashboardSite.errorJSON(code: "denied", message: message, status: .forbidden)
+        }
+        let page =
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Refused · mlops</title>"
+            + "<link rel=\"icon\" href=\"data:,\"></head><body><h1>Refused</h1><p class=\"error\" id=\"refused\">"
+            + HTML.escape(message) + "</p></body></html>\n"
+        return DashboardSite.html(page, status: .forbidden)
+    }
+}
