@@ -173,13 +173,13 @@ _mlops() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|add|status|checkout|diff|ls|rm|mv|commit|gc|fsck|train|tune|predict|run|runs|log|validate|schema|eval|model|export|import|repro|dag|params|metrics|remote|push|fetch|pull|hooks|serve|monitor|help)
+    init|add|status|checkout|diff|ls|rm|mv|commit|gc|fsck|train|tune|predict|run|runs|log|validate|schema|eval|model|export|import|repro|dag|params|metrics|remote|push|fetch|pull|hooks|serve|monitor|ui|help)
         # Offer subcommand argument completions
         "_mlops_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init add status checkout diff ls rm mv commit gc fsck train tune predict run runs log validate schema eval model export import repro dag params metrics remote push fetch pull hooks serve monitor help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init add status checkout diff ls rm mv commit gc fsck train tune predict run runs log validate schema eval model export import repro dag params metrics remote push fetch pull hooks serve monitor ui help' -- "${cur}"))
         ;;
     esac
 }
@@ -1820,6 +1820,34 @@ _mlops_monitor_report() {
         ;;
     '--output')
         __mlops_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_mlops_ui() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --host --port --token --max-connections)
+    __mlops_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--host')
+        return
+        ;;
+    '--port')
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--max-connections')
         return
         ;;
     esac

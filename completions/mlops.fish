@@ -172,6 +172,8 @@ function __mlops_parse_tokens -S
             case 'report'
                 __mlops_parse_subcommand 1 'json' 'q/quiet' 'C=' 'reference=' 'current=' 'since=' 'until=' 'target=' 'categorical=+' 'output=' 'version' 'h/help'
             end
+        case 'ui'
+            __mlops_parse_subcommand 0 'json' 'q/quiet' 'C=' 'host=' 'port=' 'token=' 'max-connections=' 'version' 'h/help'
         case 'help'
             __mlops_parse_subcommand -r 1 'version'
         end
@@ -263,6 +265,7 @@ complete -c 'mlops' -n '__mlops_should_offer_completions_for_positional "mlops" 
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_positional "mlops" -eq 1' -fa 'hooks' -d 'Keep data in step with git: post-checkout, pre-commit and pre-push hooks.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_positional "mlops" -eq 1' -fa 'serve' -d 'Serve registered models over HTTP (Open Inference Protocol, MLflow scoring, Prometheus).'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_positional "mlops" -eq 1' -fa 'monitor' -d 'Watch served models: data drift, live quality, alerts and gated retraining.'
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_positional "mlops" -eq 1' -fa 'ui' -d 'Browse runs, models, the pipeline, data and serving in a local web dashboard.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_positional "mlops" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops init" json' -l 'json' -d 'Print a JSON payload on standard output and nothing else.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops init" q quiet' -l 'quiet' -s 'q' -d 'Print nothing but errors.'
@@ -772,4 +775,13 @@ complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "m
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops monitor report" output' -l 'output' -d 'Where to write the HTML.' -rF
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops monitor report" version' -l 'version' -d 'Show the version.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops monitor report" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops ui" json' -l 'json' -d 'Print a JSON payload on standard output and nothing else.'
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops ui" q quiet' -l 'quiet' -s 'q' -d 'Print nothing but errors.'
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops ui" C' -s 'C' -d 'Run as if mlops was started in <directory>.' -rfa '(__mlops_complete_directories)'
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops ui" host' -l 'host' -d 'The address to bind. Anything but loopback shows the repository to others.' -rfka ''
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops ui" port' -l 'port' -d 'The port (0 picks a free one).' -rfka ''
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops ui" token' -l 'token' -d 'Allow promote and rollback to browsers that opened the address with it. Default: $MLOPS_UI_TOKEN.' -rfka ''
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops ui" max-connections' -l 'max-connections' -d 'The most connections open at once; more are answered 503.' -rfka ''
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops ui" version' -l 'version' -d 'Show the version.'
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops ui" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops help" version' -l 'version' -d 'Show the version.'

@@ -18,8 +18,8 @@ struct RunsView {
         let last = min(query.offset + query.limit, page.groups)
         html += """
             <form id="compare-form" method="get" action="/compare">
-            <p class="summary"><span id="run-count">\(page.matched) run\(page.matched == 1 ? "" : "s")</span>
-            · rows \(first)–\(last) of \(page.groups)
+            <p class="summary"><span id="run-count">\(page.matched) run\(page.matched == 1 ? "" : "s")</span>\
+            <span>rows \(first)–\(last) of \(page.groups)</span>
             <button id="compare" type="submit">Compare selected</button></p>
             <div class="scroll"><table id="runs" class="data"><thead><tr><th class="select"></th>
             """
@@ -28,7 +28,7 @@ struct RunsView {
             ("duration", "Duration"), ("commit", "Commit"),
         ]
         for (key, title) in fixed { html += header(key: key, title: title) }
-        for column in page.columns { html += header(key: column, title: column) }
+        for column in page.columns { html += header(key: column, title: Self.shortName(column)) }
         html += "</tr></thead>\n<tbody>\n"
         for row in page.rows { html += self.row(row) }
         if page.rows.isEmpty {
@@ -83,8 +83,9 @@ struct RunsView {
         ])
         let mark = isCurrent ? (query.descending ? " ▼" : " ▲") : ""
         let sorted = isCurrent ? " aria-sort=\"\(query.descending ? "descending" : "ascending")\"" : ""
-        return "<th data-key=\"\(HTML.escape(key))\"\(sorted)><a href=\"/?\(HTML.escape(link))\">"
-            + "\(HTML.escape(title))\(mark)</a></th>"
+        let group = key.split(separator: ".", maxSplits: 1).first.map { " class=\"\($0)\"" } ?? ""
+        return "<th data-key=\"\(HTML.escape(key))\"\(key.contains(".") ? group : "")\(sorted)><a href=\"/?"
+            + "\(HTML.escape(link))\" title=\"sort by \(HTML.escape(key))\">\(HTML.escape(title))\(mark)</a></th>"
     }
 
     private func row(_ row: RunsPage.Row) -> String {
@@ -125,6 +126,11 @@ struct RunsView {
             links.append("<a rel=\"next\" href=\"/?\(HTML.escape(link))\">Next →</a>")
         }
         return links.isEmpty ? "" : "<nav class=\"pager\">\(links.joined(separator: " "))</nav>\n"
+    }
+
+    /// A column's field without its `metrics.`/`params.`/`tags.` prefix: the header's class says which it is.
+    static func shortName(_ field: String) -> String {
+        field.split(separator: ".", maxSplits: 1).dropFirst().first.map(String.init) ?? field
     }
 
     /// A run's status as a badge.

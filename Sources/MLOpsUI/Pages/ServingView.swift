@@ -12,7 +12,7 @@ struct ServingView {
     var window: String
 
     static let windows: [(name: String, seconds: Double)] = [
-        ("1h", 3_600), ("6h", 21_600), ("24h", 86_400), ("7d", 604_800), ("30d", 2_592_000),
+        ("15m", 900), ("1h", 3_600), ("6h", 21_600), ("24h", 86_400), ("7d", 604_800), ("30d", 2_592_000),
     ]
 
     func render() -> String {
@@ -64,7 +64,9 @@ struct ServingView {
                     value(bucket).map { .init(x: bucket.start.timeIntervalSince1970, y: $0) }
                 })
         }
-        let chart = LineChart(title: title, xLabel: "time (UTC)", yLabel: title, series: series, xIsTime: true)
+        let window = summary.since.timeIntervalSince1970...summary.until.timeIntervalSince1970
+        let chart = LineChart(
+            title: title, xLabel: "time (UTC)", yLabel: title, series: series, xIsTime: true, xDomain: window)
         return "<figure class=\"chart\" data-chart=\"\(id)\">\(chart.svg())<figcaption>\(HTML.escape(title))"
             + "</figcaption></figure>"
     }

@@ -40,6 +40,9 @@ struct LineChart: Sendable {
     var series: [Series]
     /// X values are seconds since 1970 (UTC): ticks are formatted as times/dates instead of numbers.
     var xIsTime = false
+    /// The x range to show whatever the points cover (a time window, with its quiet stretches); nil to fit the
+    /// points.
+    var xDomain: ClosedRange<Double>? = nil
 
     /// The line colors: matplotlib's "tab10" without its grey and olive, distinguishable from one another on white.
     static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
@@ -67,6 +70,10 @@ struct LineChart: Sendable {
         for line in lines.dropFirst() {
             xRange = min(xRange.lowerBound, line.xRange.lowerBound)...max(xRange.upperBound, line.xRange.upperBound)
             yRange = min(yRange.lowerBound, line.yRange.lowerBound)...max(yRange.upperBound, line.yRange.upperBound)
+        }
+
+        if let xDomain {
+            xRange = min(xRange.lowerBound, xDomain.lowerBound)...max(xRange.upperBound, xDomain.upperBound)
         }
 
         let showsLegend = lines.count > 1 || !first.label.isEmpty

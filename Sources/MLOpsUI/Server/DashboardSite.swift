@@ -231,10 +231,10 @@ struct DashboardSite: Sendable {
         return view
     }
 
-    /// The serving log's summary over the `window` the query names (24 hours by default), and the monitoring
+    /// The serving log's summary over the `window` the query names (the last hour by default), and the monitoring
     /// checks.
     func servingData(_ query: QueryString) throws -> (summary: ServingSummary, checks: [Run], window: String) {
-        let name = query["window"] ?? "24h"
+        let name = query["window"] ?? "1h"
         guard let window = ServingView.windows.first(where: { $0.name == name }) else {
             throw MLOpsError(
                 .usage, "unknown window '\(name)'",
