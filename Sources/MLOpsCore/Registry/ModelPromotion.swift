@@ -37,6 +37,11 @@ extension Repository {
                 hint: "register a run first: mlops model register \(text) --name <name>")
         }
         let candidate = try registry.version(reference)
+        // Nothing would move: no gates to run, no evaluation to record.
+        if candidate.aliases.contains(alias) {
+            return AliasChange(
+                name: name, alias: alias, fromVersion: candidate.version, toVersion: candidate.version, changed: false)
+        }
         let approval = try approve(candidate, for: alias)
         // The version that passed the gates, by number: an alias or `latest` may move while they run.
         var change = try registry.moveAlias(

@@ -68,6 +68,11 @@
     enhanceConfirm();
   }
 
+  // A page that answers a form post names the address of its content: show that one, so a reload or a live
+  // refresh reads the page instead of posting the form again.
+  const canonical = document.body.dataset.page;
+  if (canonical && canonical !== location.pathname + location.search) history.replaceState(null, "", canonical);
+
   enhance();
   setInterval(refresh, refreshSeconds * 1000);
 })();

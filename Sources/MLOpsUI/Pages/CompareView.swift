@@ -27,7 +27,7 @@ struct CompareView {
             let series = runs.compactMap { run -> LineChart.Series? in
                 guard let points = run.history?[key], !points.isEmpty else { return nil }
                 return .init(
-                    label: "\(run.name) \(Formatting.short(run.id).suffix(4))",
+                    label: "\(run.name) …\(run.id.suffix(4))",
                     points: points.map { .init(x: Double($0.step), y: $0.value) })
             }
             let chart = LineChart(title: key, xLabel: "step", yLabel: key, series: series)

@@ -19,8 +19,12 @@ struct PageLayout {
     var repository: String
     /// Whether this browser may promote and roll back (the UI has a token and the browser presented it).
     var writable: Bool
+    /// The address that shows this content, when the page answers a form post: the script puts it in the
+    /// address bar and refreshes from it, so neither a reload nor live refresh posts the form again.
+    var canonicalPath: String? = nil
 
     func render() -> String {
+        let page = canonicalPath.map { " data-page=\"\(HTML.escape($0))\"" } ?? ""
         var html = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">
@@ -30,7 +34,7 @@ struct PageLayout {
             <link rel="stylesheet" href="/assets/style.css">
             <script src="/assets/app.js" defer></script>
             </head>
-            <body data-marker="\(HTML.escape(marker))"><header><a class="brand" href="/">mlops</a><nav>
+            <body data-marker="\(HTML.escape(marker))"\(page)><header><a class="brand" href="/">mlops</a><nav>
             """
         for item in Section.allCases {
             let current = item == section ? " aria-current=\"page\"" : ""

@@ -57,6 +57,7 @@ struct DashboardSite: Sendable {
                     }
                     var rendered = try modelPage(name, writable: true, outcome: outcome)
                     rendered.status = status
+                    rendered.canonicalPath = "/models/" + HTML.urlComponent(name)
                     return rendered
                 }
             }
@@ -85,27 +86,32 @@ struct DashboardSite: Sendable {
         var title: String
         var content: String
         var status: HTTPResponse.Status = .ok
+        /// See ``PageLayout/canonicalPath``.
+        var canonicalPath: String?
     }
 
     private func page(
         _ request: Request, _ section: PageLayout.Section, _ build: @escaping @Sendable () throws -> Rendered
     ) async throws -> Response {
-        let marker = repository.recordsChangeMarker()
+        // Read before the page so that a change made while it is built shows at the next refresh; a form post's
+        // page is read after, or its own change would make the script read the page again.
+        let before = request.method == .post ? nil : repository.recordsChangeMarker()
         let writable = policy.presentsToken(request)
         let root = repository.root
         do {
             let rendered = try await Self.blocking(build)
             let layout = PageLayout(
-                title: rendered.title, section: section, content: rendered.content, marker: marker,
-                repository: root, writable: writable)
+                title: rendered.title, section: section, content: rendered.content,
+                marker: before ?? repository.recordsChangeMarker(),
+                repository: root, writable: writable, canonicalPath: rendered.canonicalPath)
             return Self.html(layout.render(), status: rendered.status)
         } catch let error as MLOpsError {
             let content =
                 "<h1>\(HTML.escape(Self.heading(for: error)))</h1>\n<p class=\"error\" role=\"alert\">"
                 + "\(HTML.escape(Self.text(of: error)))</p>\n"
             let layout = PageLayout(
-                title: "Error", section: section, content: content, marker: marker, repository: root, writable: writable
-            )
+                title: "Error", section: section, content: content, marker: before ?? repository.recordsChangeMarker(),
+                repository: root, writable: writable)
             return Self.html(layout.render(), status: Self.status(for: error))
         }
     }

@@ -31,7 +31,9 @@ struct SiteGuard: RouterMiddleware {
         }
         response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"
-        if let name = Self.referrerPolicy { response.headers[name] = "no-referrer" }
+        // Not `no-referrer`: with it Chromium sends `Origin: null` on the pages' own form posts, which the
+        // same-origin check must refuse. `same-origin` still keeps every address out of other sites' logs.
+        if let name = Self.referrerPolicy { response.headers[name] = "same-origin" }
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response
     }
