@@ -21,6 +21,16 @@ import Testing
         return connection.readUntilClosed(timeout: 10).text
     }
 
+    /// Opens the login address over a raw connection and returns the `Cookie` header the browser would send.
+    private static func login(_ server: RunningServer) throws -> String {
+        let answer = try raw(
+            server,
+            "GET /?token=\(token) HTTP/1.1\r\nHost: 127.0.0.1:\(try port(server))\r\nConnection: close\r\n\r\n")
+        let line = try #require(
+            answer.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie: ") })
+        return String(try #require(line.dropFirst("set-cookie: ".count).split(separator: ";").first))
+    }
+
     @Test func pagesAndAPIShowTheRepositoryLive() async throws {
         let (directory, runIDs) = try await Fixtures.registry([[], ["--model", "linear"]], production: 1)
         let server = try RunningServer(["--token", Self.token], in: directory.path, command: "ui")
@@ -79,7 +89,7 @@ import Testing
         #expect(wrong.status == 403)
         let crossSite = try await server.request(
             "POST", "/api/models/mpg/promote", json: body,
-            headers: ["Cookie": "mlops_ui_token=\(Self.token)", "Origin": "http://evil.example"])
+            headers: ["Authorization": "Bearer \(Self.token)", "Origin": "http://evil.example"])
         #expect(crossSite.status == 403 && crossSite.text.contains("cross-origin"))
         var production = try await CLIRunner.run(["model", "show", "mpg@production", "--json"], in: directory.path)
         #expect((try production.json() as? [String: Any])?["version"] as? Int == 1, "nothing moved")
@@ -97,7 +107,7 @@ import Testing
             server,
             "POST /models/mpg/rollback HTTP/1.1\r\nHost: 127.0.0.1:\(try Self.port(server))\r\n"
                 + "Origin: http://127.0.0.1:\(try Self.port(server))\r\nSec-Fetch-Site: same-origin\r\n"
-                + "Cookie: mlops_ui_token=\(Self.token)\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                + "Cookie: \(try Self.login(server))\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                 + "Content-Length: \(fields.utf8.count)\r\nConnection: close\r\n\r\n" + fields)
         #expect(form.hasPrefix("HTTP/1.1 200") && form.contains("id=\"action-result\""), "\(form.prefix(300))")
         production = await CLIRunner.run(["model", "show", "mpg@production", "--json"], in: directory.path)
@@ -137,17 +147,42 @@ import Testing
         let login = try Self.raw(server, "GET /models/mpg?token=\(Self.token)&x=1 HTTP/1.1\r\n" + host)
         #expect(login.hasPrefix("HTTP/1.1 303"))
         #expect(login.contains("location: /models/mpg?x=1") || login.contains("Location: /models/mpg?x=1"))
-        #expect(
-            login.lowercased().contains("set-cookie: mlops_ui_token=\(Self.token); path=/; httponly; samesite=strict"))
+        let cookie = try Self.login(server)
+        #expect(cookie.hasPrefix("mlops_ui_\(try Self.port(server))=") && cookie.count == "mlops_ui_=".count + 5 + 64)
+        #expect(!login.contains(Self.token), "the cookie holds a session, never the token")
+        #expect(login.lowercased().contains("path=/; httponly; samesite=strict"))
+        let elsewhere = try Self.raw(server, "GET //evil.example/?token=\(Self.token) HTTP/1.1\r\n" + host)
+        #expect(elsewhere.hasPrefix("HTTP/1.1 303") && elsewhere.lowercased().contains("location: /evil.example/\r\n"))
         let wrong = try Self.raw(server, "GET /?token=nope HTTP/1.1\r\n" + host)
         #expect(wrong.hasPrefix("HTTP/1.1 403") && !wrong.lowercased().contains("set-cookie"))
-        let page = try Self.raw(
-            server, "GET /models/mpg HTTP/1.1\r\nCookie: mlops_ui_token=\(Self.token)\r\n" + host)
+        let page = try Self.raw(server, "GET /models/mpg HTTP/1.1\r\nCookie: \(cookie)\r\n" + host)
         #expect(page.contains("<form id=\"promote\""))
         let tooBig = try Self.raw(
             server,
             "POST /api/models/mpg/promote HTTP/1.1\r\nAuthorization: Bearer \(Self.token)\r\nContent-Length: 70000\r\n"
                 + host + String(repeating: "x", count: 70_000))
-        #expect(tooBig.hasPrefix("HTTP/1.1 413"))
+        #expect(tooBig.hasPrefix("HTTP/1.1 413") && tooBig.contains(#""code":"usage""#))
+        let unknown = try await server.request("GET", "/api/nope")
+        let unknownError = try unknown.json()["error"] as? [String: Any]
+        #expect(unknown.status == 404 && unknownError?["code"] as? String == "notFound")
+    }
+
+    @Test func hostileFiltersAndBrokenRepositoriesAreAnsweredNotFatal() async throws {
+        let directory = try await Fixtures.registry([[]]).directory
+        let server = try RunningServer([], in: directory.path, command: "ui")
+        defer { _ = server.stop() }
+        // Nested deeper than the parser recurses, and longer than it evaluates: refused by name.
+        let deep = String(repeating: "(", count: 5_000)
+        let nested = try await server.request("GET", "/api/runs?where=" + deep)
+        #expect(nested.status == 400 && nested.text.contains("nested"))
+        let chain = Array(repeating: "metrics.rmse+%3E+0", count: 400).joined(separator: "+and+")
+        #expect(try await server.request("GET", "/?where=" + chain).text.contains("more than 256 comparisons"))
+        // A pointer file that cannot be read is the data page's error, not a dead server.
+        try Fixtures.write("garbage: [\n", to: directory.url("auto-mpg.csv.mlops"))
+        let data = try await server.request("GET", "/data")
+        #expect(
+            data.status >= 400 && data.text.contains("auto-mpg.csv.mlops"), "\(data.status) \(data.text.prefix(400))")
+        #expect(data.header("Content-Security-Policy") != nil)
+        #expect(try await server.request("GET", "/api/runs").status == 200, "still serving")
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MLOpsCore
+import MLOpsErrors
 import MLOpsUI
 
 extension MLOps {
@@ -44,9 +45,16 @@ extension MLOps {
             guard (1...100_000).contains(maxConnections) else {
                 throw ValidationError("--max-connections must be between 1 and 100000")
             }
-            if let token, token.count < 8 || token.contains(where: { !$0.isASCII || $0.isWhitespace || $0 == ";" }) {
-                throw ValidationError("--token must be at least 8 printable ASCII characters without spaces or ';'")
-            }
+            if let token, !Self.isAcceptable(token) { throw ValidationError("--token " + Self.tokenRule) }
+        }
+
+        static let tokenRule = "must be at least 8 printable ASCII characters without spaces, ';' or ','"
+
+        static func isAcceptable(_ token: String) -> Bool {
+            token.count >= 8
+                && token.allSatisfy {
+                    $0.isASCII && !$0.isWhitespace && $0 != ";" && $0 != "," && $0.asciiValue ?? 0 >= 32
+                }
         }
 
         func run(in context: CommandContext) async throws {
@@ -55,10 +63,17 @@ extension MLOps {
             configuration.host = host
             configuration.port = port
             configuration.token = token ?? context.environment["MLOPS_UI_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            if let token = configuration.token, !Self.isAcceptable(token) {
+                throw MLOpsError(.usage, "MLOPS_UI_TOKEN " + Self.tokenRule)
+            }
             configuration.connections.maximumConnections = maxConnections
             configuration.environment = context.environment
             let output = output(context)
-            if !["127.0.0.1", "localhost", "::1"].contains(host) {
+            if ["0.0.0.0", "::"].contains(host) {
+                output.note(
+                    "note: bound to every interface, the dashboard still answers only requests addressed to "
+                        + "127.0.0.1 or localhost; to reach it from elsewhere, bind the address others use (--host)")
+            } else if !["127.0.0.1", "localhost", "::1"].contains(host) {
                 output.note("warning: the dashboard on \(host) shows this repository to anyone who can reach it")
             }
             let json = globals.json

@@ -2,6 +2,20 @@ import Foundation
 import GRDB
 import MLOpsErrors
 
+/// See ``MetadataDatabase/changeMarker()``.
+public struct ChangeMarker: Sendable, Equatable, CustomStringConvertible {
+    /// Opaque: equal markers mean no commit was seen in between.
+    public let description: String
+    /// The newest modification time of the files. A commit in the same clock tick as a later one can leave the
+    /// marker unchanged (the write-ahead log restarted at the same size), so a reader should trust a marker only
+    /// once it is a little older than this (``isSettled(at:)``).
+    public let lastChange: Date
+
+    /// Whether a read made at `date` under this marker saw every commit the marker stands for: the files' clock
+    /// (coarse, a few milliseconds) had moved on.
+    public func isSettled(at date: Date) -> Bool { date.timeIntervalSince(lastChange) > 0.05 }
+}
+
 /// The repository's SQLite database (`.mlops/mlops.db`), in WAL mode so readers never block writers.
 ///
 /// The schema evolves only through ``MetadataDatabase/migrations``, which are numbered and append-only: a
@@ -104,12 +118,20 @@ public final class MetadataDatabase: Sendable {
     /// A value that changes whenever any process commits to the database: the size and modification time of the
     /// database file and its write-ahead log, where every commit lands. Cheap (two `stat` calls), so readers
     /// that cache what they read (the dashboard) can ask before each request whether to read again.
-    public func changeMarker() -> String {
-        [path, path + "-wal"].map { file in
+    public func changeMarker() -> ChangeMarker {
+        var latest = 0.0
+        var parts: [String] = []
+        for file in [path, path + "-wal"] {
             var info = stat()
-            guard stat(file, &info) == 0 else { return "-" }
-            return "\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
-        }.joined(separator: "/")
+            guard stat(file, &info) == 0 else {
+                parts.append("-")
+                continue
+            }
+            latest = max(latest, Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+            parts.append("\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)")
+        }
+        let text = parts.joined(separator: "/")
+        return ChangeMarker(description: text, lastChange: Date(timeIntervalSince1970: latest))
     }
 
     /// The identifiers of the migrations applied to this database, in order.

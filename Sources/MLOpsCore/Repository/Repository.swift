@@ -48,7 +48,7 @@ public final class Repository: Sendable {
 
     /// Changes whenever any process records anything in the metadata database (runs, registry, serving log):
     /// see ``MetadataDatabase/changeMarker()``.
-    public func recordsChangeMarker() -> String { database.changeMarker() }
+    public func recordsChangeMarker() -> ChangeMarker { database.changeMarker() }
 
     /// The absolute path of `.mlops/`.
     public var metadataDirectory: String { root + "/" + Self.metadataDirectoryName }

@@ -40,7 +40,7 @@ public struct RunFilter: Sendable, CustomStringConvertible {
         case .or(let left, let right): return evaluate(left, run) || evaluate(right, run)
         case .comparison(let field, let op, let expected):
             guard let actual = value(of: field, in: run) else { return op == "!=" }
-            let order = compare(actual, expected)
+            let order = compare(SortValue(actual), SortValue(expected))
             switch op {
             case "=", "==": return order == 0
             case "!=": return order != 0
@@ -70,12 +70,23 @@ public struct RunFilter: Sendable, CustomStringConvertible {
         }
     }
 
+    /// A field's value as text and, when it reads as one, as a number: parsed once, compared many times.
+    struct SortValue {
+        let text: String?
+        let number: Double?
+
+        init(_ text: String?) {
+            self.text = text
+            number = text.flatMap(Double.init)
+        }
+    }
+
     /// Compares as numbers when both read as numbers, else as text; a missing value sorts first.
-    static func compare(_ a: String?, _ b: String?) -> Int {
-        guard let a else { return b == nil ? 0 : -1 }
-        guard let b else { return 1 }
-        if let x = Double(a), let y = Double(b) { return x < y ? -1 : (x > y ? 1 : 0) }
-        return a < b ? -1 : (a > b ? 1 : 0)
+    static func compare(_ a: SortValue, _ b: SortValue) -> Int {
+        guard let x = a.text else { return b.text == nil ? 0 : -1 }
+        guard let y = b.text else { return 1 }
+        if let x = a.number, let y = b.number { return x < y ? -1 : (x > y ? 1 : 0) }
+        return x < y ? -1 : (x > y ? 1 : 0)
     }
 
     static let runFields: Set<String> = ["name", "status", "kind", "id", "host", "commit", "started", "duration"]
@@ -145,6 +156,13 @@ public struct RunFilter: Sendable, CustomStringConvertible {
         let tokens: [Token]
         let expression: String
         var position = 0
+        /// Parentheses open at `position`, and comparisons so far: both bounded, because parsing, evaluating and
+        /// freeing the tree recurse once per level, and a hostile expression (the dashboard takes one from any
+        /// page's link) must be refused, not overflow the stack.
+        var depth = 0
+        var comparisons = 0
+        static let maximumDepth = 32
+        static let maximumComparisons = 256
 
         func error(_ message: String) -> MLOpsError {
             let offset = position < tokens.count ? tokens[position].offset + 1 : expression.count + 1
@@ -174,7 +192,12 @@ public struct RunFilter: Sendable, CustomStringConvertible {
         mutating func parseTerm() throws -> Node {
             guard position < tokens.count else { throw error("expected a comparison such as metrics.rmse < 3") }
             if tokens[position].kind == .open {
+                guard depth < Self.maximumDepth else {
+                    throw error("parentheses nested more than \(Self.maximumDepth) deep")
+                }
                 position += 1
+                depth += 1
+                defer { depth -= 1 }
                 let node = try parseOr()
                 guard position < tokens.count, tokens[position].kind == .close else { throw error("expected ')'") }
                 position += 1
@@ -182,6 +205,10 @@ public struct RunFilter: Sendable, CustomStringConvertible {
             }
             let field = tokens[position]
             guard field.kind == .word else { throw error("expected a field such as metrics.rmse") }
+            comparisons += 1
+            guard comparisons <= Self.maximumComparisons else {
+                throw error("more than \(Self.maximumComparisons) comparisons")
+            }
             guard
                 field.text.hasPrefix("metrics.") || field.text.hasPrefix("params.") || field.text.hasPrefix("tags.")
                     || RunFilter.runFields.contains(field.text)

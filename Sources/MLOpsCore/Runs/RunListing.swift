@@ -32,21 +32,9 @@ public struct RunListing: Sendable {
         }
         // Each run's key is read (and parsed as a number) once, not at every comparison: sorting ten thousand
         // runs by a metric is then a few milliseconds.
-        let keys = kept.map { run -> (text: String?, number: Double?) in
-            let text = RunFilter.value(of: sortKey, in: run)
-            return (text, text.flatMap(Double.init))
-        }
-        func compare(_ a: Int, _ b: Int) -> Int {
-            switch (keys[a], keys[b]) {
-            case ((nil, _), (nil, _)): return 0
-            case ((nil, _), _): return -1
-            case (_, (nil, _)): return 1
-            case ((_, let x?), (_, let y?)): return x < y ? -1 : (x > y ? 1 : 0)
-            case ((let x?, _), (let y?, _)): return x < y ? -1 : (x > y ? 1 : 0)
-            }
-        }
+        let keys = kept.map { RunFilter.SortValue(RunFilter.value(of: sortKey, in: $0)) }
         let order = kept.indices.sorted { a, b in
-            let order = compare(a, b)
+            let order = RunFilter.compare(keys[a], keys[b])
             if order == 0 { return descending ? kept[a].id > kept[b].id : kept[a].id < kept[b].id }
             return descending ? order > 0 : order < 0
         }

@@ -10,34 +10,53 @@
   // its content, keeping the runs the user has checked and leaving pages with a half-filled form alone.
   function marker() { return document.body.dataset.marker; }
 
-  // The user is typing in a form, or has filled in a promote or rollback form: not the moment to replace it.
+  // The user is in a form, or has typed or chosen something in one that is not sent yet: not the moment to
+  // replace it (a swapped promote form would fall back to another version).
   function editing() {
     const active = document.activeElement;
-    if (active && active.closest("main form")) return true;
-    return [...document.querySelectorAll("main form[method=post] input")].some((input) => input.value !== input.defaultValue);
+    if (active && active.closest("main form") && active.name !== "run") return true;
+    // Checked runs are carried over by the swap; everything else typed, ticked or chosen would be lost.
+    const fields = [...document.querySelectorAll("main form input:not([type=hidden]):not([name=run]), main form select")];
+    return fields.some((field) => {
+      if (field.tagName === "SELECT") {
+        // Without a `selected` option, a select starts on its first one.
+        return field.selectedIndex !== Math.max(0, [...field.options].findIndex((option) => option.defaultSelected));
+      }
+      if (field.type === "checkbox") return field.checked !== field.defaultChecked;
+      return field.value !== field.defaultValue;
+    });
   }
 
+  let refreshing = false;
+
   async function refresh() {
-    if (document.hidden) return;
-    if (editing()) return;
-    let current;
+    if (refreshing || document.hidden || editing()) return;
+    refreshing = true;
     try {
-      const answer = await fetch("/api/changes", { cache: "no-store" });
-      if (!answer.ok) return;
-      current = (await answer.json()).marker;
+      await swapIfChanged();
     } catch (error) {
-      return; // the dashboard stopped; the page stays as it is
+      // The dashboard stopped or the page failed: the page stays as it is.
+    } finally {
+      refreshing = false;
     }
+  }
+
+  async function swapIfChanged() {
+    const answer = await fetch("/api/changes", { cache: "no-store" });
+    if (!answer.ok) return;
+    const current = (await answer.json()).marker;
     if (current === marker()) return;
     const checked = new Set([...document.querySelectorAll("main input[name=run]:checked")].map((box) => box.value));
+    const open = new Set([...document.querySelectorAll("main details[open]")].map((details) => details.id));
     const page = await fetch(location.href, { cache: "no-store" });
     if (!page.ok) return;
     const parsed = new DOMParser().parseFromString(await page.text(), "text/html");
     const main = parsed.querySelector("main");
-    if (!main) return;
+    if (!main || editing()) return;
     document.querySelector("main").replaceWith(main);
     document.body.dataset.marker = parsed.body.dataset.marker || current;
     for (const box of document.querySelectorAll("main input[name=run]")) box.checked = checked.has(box.value);
+    for (const details of document.querySelectorAll("main details")) details.open = open.has(details.id);
     enhance();
   }
 
@@ -55,10 +74,15 @@
     update();
   }
 
+  // Before an alias moves, say which version goes where.
   function enhanceConfirm() {
     for (const button of document.querySelectorAll("main button[data-confirm]")) {
       button.addEventListener("click", (event) => {
-        if (!window.confirm(button.dataset.confirm)) event.preventDefault();
+        const form = button.closest("form");
+        const version = form.querySelector("[name=version]");
+        const alias = form.querySelector("[name=alias]");
+        const what = version ? `Promote version ${version.value} to ${alias.value}?` : `Roll ${alias.value} back to the version before?`;
+        if (!window.confirm(what)) event.preventDefault();
       });
     }
   }

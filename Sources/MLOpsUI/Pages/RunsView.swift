@@ -14,12 +14,14 @@ struct RunsView {
         if let error = page.filterError {
             html += "<p id=\"where-error\" class=\"error\" role=\"alert\">\(HTML.escape(error))</p>\n"
         }
-        let first = page.groups == 0 ? 0 : min(query.offset + 1, page.groups)
-        let last = min(query.offset + query.limit, page.groups)
+        let rows =
+            page.rows.isEmpty
+            ? "\(page.groups) rows"
+            : "rows \(query.offset + 1)–\(min(query.offset + query.limit, page.groups)) of \(page.groups)"
         html += """
             <form id="compare-form" method="get" action="/compare">
             <p class="summary"><span id="run-count">\(page.matched) run\(page.matched == 1 ? "" : "s")</span>\
-            <span>rows \(first)–\(last) of \(page.groups)</span>
+            <span>\(rows)</span>
             <button id="compare" type="submit">Compare selected</button></p>
             <div class="scroll"><table id="runs" class="data"><thead><tr><th class="select"></th>
             """
@@ -57,6 +59,9 @@ struct RunsView {
             html += "<option\(selected)>\(status.rawValue)</option>"
         }
         html += "</select></label>\n"
+        if query.limit != RunsQuery().limit {
+            html += "<input type=\"hidden\" name=\"limit\" value=\"\(query.limit)\">"
+        }
         if query.sortKey != "started" || !query.descending {
             html += "<input type=\"hidden\" name=\"sort\" value=\"\(HTML.escape(query.sortKey))\">"
             html += "<input type=\"hidden\" name=\"order\" value=\"\(query.descending ? "desc" : "asc")\">"
@@ -64,7 +69,9 @@ struct RunsView {
         html += "<button type=\"submit\">Apply</button>\n"
         html += "<details id=\"columns\"><summary>Columns</summary><div class=\"choices\">"
         let shown = Set(page.columns)
-        for key in snapshot.paramKeys.map({ "params." + $0 }) + snapshot.metricKeys.map({ "metrics." + $0 }) {
+        let offered = snapshot.paramKeys.map { "params." + $0 } + snapshot.metricKeys.map { "metrics." + $0 }
+        // Columns chosen in the address that no run offers (tags) stay chosen when the form is sent.
+        for key in offered + page.columns.filter({ !offered.contains($0) }) {
             let checked = shown.contains(key) ? " checked" : ""
             html += "<label><input type=\"checkbox\" name=\"column\" value=\"\(HTML.escape(key))\"\(checked)>"
             html += "\(HTML.escape(key))</label>"
@@ -77,10 +84,9 @@ struct RunsView {
         let isCurrent = query.sortKey == key
         // A second click reverses; a first click sorts names A→Z and everything else largest or newest first.
         let ascending = isCurrent ? query.descending : key == "name"
-        let link = queryString.encoded(replacing: [
-            "sort": key, "order": ascending ? "asc" : "desc", "offset": nil,
-            "columns": page.columns.joined(separator: ","), "column": nil,
-        ])
+        let link = queryString.encoded(
+            removing: ["sort", "order", "offset", "columns", "column"],
+            adding: [("sort", key), ("order", ascending ? "asc" : "desc")] + page.columns.map { ("column", $0) })
         let mark = isCurrent ? (query.descending ? " ▼" : " ▲") : ""
         let sorted = isCurrent ? " aria-sort=\"\(query.descending ? "descending" : "ascending")\"" : ""
         let group = key.split(separator: ".", maxSplits: 1).first.map { " class=\"\($0)\"" } ?? ""
@@ -118,11 +124,13 @@ struct RunsView {
     private func pager() -> String {
         var links: [String] = []
         if query.offset > 0 {
-            let link = queryString.encoded(replacing: ["offset": String(max(0, query.offset - query.limit))])
+            let link = queryString.encoded(
+                removing: ["offset"], adding: [("offset", String(max(0, query.offset - query.limit)))])
             links.append("<a rel=\"prev\" href=\"/?\(HTML.escape(link))\">← Previous</a>")
         }
         if query.offset + query.limit < page.groups {
-            let link = queryString.encoded(replacing: ["offset": String(query.offset + query.limit)])
+            let link = queryString.encoded(
+                removing: ["offset"], adding: [("offset", String(query.offset + query.limit))])
             links.append("<a rel=\"next\" href=\"/?\(HTML.escape(link))\">Next →</a>")
         }
         return links.isEmpty ? "" : "<nav class=\"pager\">\(links.joined(separator: " "))</nav>\n"

@@ -27,13 +27,11 @@ struct QueryString: Sendable, Equatable {
     /// Every value of `name`, in order.
     func all(_ name: String) -> [String] { pairs.filter { $0.name == name }.map(\.value) }
 
-    /// The pairs encoded again, for links that keep the current query (`sort` and paging links).
-    func encoded(replacing changes: [String: String?] = [:]) -> String {
-        var result = pairs.filter { changes[$0.name] == nil }
-        for (name, value) in changes.sorted(by: { $0.key < $1.key }) {
-            if let value { result.append((name, value)) }
-        }
-        return result.map { HTML.urlComponent($0.name) + "=" + HTML.urlComponent($0.value) }.joined(separator: "&")
+    /// The pairs encoded again without those named in `removing`, then `adding`: links that keep the current
+    /// query but sort or page differently.
+    func encoded(removing names: Set<String> = [], adding extra: [(name: String, value: String)] = []) -> String {
+        (pairs.filter { !names.contains($0.name) } + extra)
+            .map { HTML.urlComponent($0.name) + "=" + HTML.urlComponent($0.value) }.joined(separator: "&")
     }
 
     private static func decode(_ text: Substring) -> String {

@@ -18,8 +18,12 @@ final class RunCatalog: Sendable {
         var defaultColumns: [String]
         /// Trial ids by the id of the tune run that ran them, in `runs` order.
         var children: [String: [String]]
-        /// ``Repository/recordsChangeMarker()`` when this was read.
-        var marker: String
+        /// ``Repository/recordsChangeMarker()`` when this was read, and when.
+        var marker: ChangeMarker
+        var readAt: Date
+
+        /// Whether this still holds every run: nothing was recorded since it was read.
+        func isCurrent(_ marker: ChangeMarker) -> Bool { self.marker == marker && marker.isSettled(at: readAt) }
     }
 
     private let repository: Repository
@@ -31,18 +35,20 @@ final class RunCatalog: Sendable {
 
     /// The runs as they are now: the cached snapshot when nothing was recorded since it was read.
     func snapshot() throws -> Snapshot {
-        let marker = repository.recordsChangeMarker()
-        if let snapshot = current.withLock({ $0 }), snapshot.marker == marker { return snapshot }
+        if let snapshot = current.withLock({ $0 }), snapshot.isCurrent(repository.recordsChangeMarker()) {
+            return snapshot
+        }
         return try reloading.withLock { _ in
             let marker = repository.recordsChangeMarker()
-            if let snapshot = current.withLock({ $0 }), snapshot.marker == marker { return snapshot }
-            let snapshot = Self.index(try repository.runs.list(), marker: marker)
+            if let snapshot = current.withLock({ $0 }), snapshot.isCurrent(marker) { return snapshot }
+            let readAt = Date()
+            let snapshot = Self.index(try repository.runs.list(), marker: marker, readAt: readAt)
             current.withLock { $0 = snapshot }
             return snapshot
         }
     }
 
-    private static func index(_ runs: [Run], marker: String) -> Snapshot {
+    private static func index(_ runs: [Run], marker: ChangeMarker, readAt: Date) -> Snapshot {
         var positions: [String: Int] = [:]
         var metricCounts: [String: Int] = [:]
         var paramCounts: [String: Int] = [:]
@@ -62,6 +68,6 @@ final class RunCatalog: Sendable {
             paramKeys: paramCounts.keys.sorted(),
             defaultColumns: mostCommon(paramCounts, 4, prefix: "params.")
                 + mostCommon(metricCounts, 6, prefix: "metrics."),
-            children: children, marker: marker)
+            children: children, marker: marker, readAt: readAt)
     }
 }

@@ -55,10 +55,13 @@ struct RunsQuery: Sendable {
         }
         offset = try Self.integer(query["offset"], name: "offset", range: 0...Int(Int32.max)) ?? 0
         limit = try Self.integer(query["limit"], name: "limit", range: 1...Self.maximumLimit) ?? 100
-        // `columns=a,b` from a script or a link; `column=a&column=b` from the page's column checkboxes.
-        let chosen = query.all("column")
-        if let text = chosen.isEmpty ? query["columns"] : chosen.joined(separator: ",") {
-            let fields = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        // `column=a&column=b` from the page's checkboxes and links (a name may hold a comma); `columns=a,b` from
+        // a script.
+        var fields = query.all("column")
+        if fields.isEmpty, let text = query["columns"] {
+            fields = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        if !fields.isEmpty || query["columns"] != nil {
             if let bad = fields.first(where: { !Self.isField($0) || Self.sortableFields.contains($0) }) {
                 throw MLOpsError(
                     .usage, "unknown column '\(bad)'", hint: "columns are metrics.<name>, params.<name> or tags.<name>")

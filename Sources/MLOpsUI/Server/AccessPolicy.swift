@@ -3,15 +3,19 @@ import HTTPTypes
 import Hummingbird
 
 /// Who may do what: every request must be addressed to the dashboard's own host (a DNS-rebinding page cannot
-/// reach it under another name); reads are open to such requests; a change (any method but GET and HEAD) needs
-/// the token, from the login cookie or an `Authorization: Bearer` header, and a browser's request must come
-/// from the dashboard's own pages (`Origin`, `Sec-Fetch-Site`).
+/// reach it under another name); reads are open to such requests; a change (a POST) needs the token in an
+/// `Authorization: Bearer` header or the session cookie the login address sets, and a browser's request must
+/// come from the dashboard's own pages (`Origin`, `Sec-Fetch-Site`).
+///
+/// The cookie holds a secret made at start, never the token: browsers send cookies to every port of a host, so
+/// another local server must not learn the token, and a login ends with the process. Its name carries the port,
+/// so two dashboards on one machine keep their logins apart.
 struct AccessPolicy: Sendable {
     /// The host names requests may carry in `Host` (without the port).
     let allowedHosts: Set<String>
     let token: String?
-
-    static let cookieName = "mlops_ui_token"
+    /// The login cookie's value: 32 random bytes in hex.
+    let session: String
     /// Browsers say with it whether a request comes from the page's own site.
     private static let fetchSite = HTTPField.Name("Sec-Fetch-Site")
 
@@ -22,6 +26,10 @@ struct AccessPolicy: Sendable {
         }
         allowedHosts = hosts
         self.token = token
+        var generator = SystemRandomNumberGenerator()
+        session = (0..<4).map { _ in String(generator.next() as UInt64, radix: 16) }.map {
+            String(repeating: "0", count: 16 - $0.count) + $0
+        }.joined()
     }
 
     /// Why `request` may not be answered at all, if it may not.
@@ -33,16 +41,15 @@ struct AccessPolicy: Sendable {
         return nil
     }
 
-    /// Whether `request` presents the token (login cookie or bearer header).
+    /// Whether `request` presents the token (bearer header) or the session cookie of a login.
     func presentsToken(_ request: Request) -> Bool {
         guard let token else { return false }
-        let expected = Array(token.utf8)
         if let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            Self.equal(Array(header.utf8.dropFirst(7)), expected)
+            Self.equal(Array(header.utf8.dropFirst(7)), Array(token.utf8))
         {
             return true
         }
-        return cookie(in: request).map { Self.equal(Array($0.utf8), expected) } ?? false
+        return cookie(in: request).map { Self.equal(Array($0.utf8), Array(session.utf8)) } ?? false
     }
 
     /// Why `request`, which changes something, is refused; nil when it may proceed.
@@ -69,16 +76,25 @@ struct AccessPolicy: Sendable {
         return Self.equal(Array(candidate.utf8), Array(token.utf8))
     }
 
-    /// The `Set-Cookie` value that logs a browser in: only sent back to this host, never to scripts or other sites.
-    func loginCookie() -> String {
-        "\(Self.cookieName)=\(token ?? ""); Path=/; HttpOnly; SameSite=Strict"
+    /// The `Set-Cookie` value that logs a browser in: sent back only to this host, never readable by scripts,
+    /// never sent along from other sites.
+    func loginCookie(for request: Request) -> String {
+        "\(Self.cookieName(for: request))=\(session); Path=/; HttpOnly; SameSite=Strict"
+    }
+
+    /// `mlops_ui_<port>`, the port the request was addressed to.
+    static func cookieName(for request: Request) -> String {
+        let authority = request.head.authority ?? ""
+        let port = authority.reversed().prefix { $0.isASCII && $0.isNumber }.reversed()
+        return "mlops_ui_" + (port.isEmpty ? "80" : String(port))
     }
 
     private func cookie(in request: Request) -> String? {
+        let name = Self.cookieName(for: request)
         for header in request.headers[values: .cookie] {
             for pair in header.split(separator: ";") {
                 let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-                if parts.count == 2, parts[0] == Self.cookieName { return String(parts[1]) }
+                if parts.count == 2, parts[0] == name { return String(parts[1]) }
             }
         }
         return nil

@@ -10,7 +10,7 @@ import NIOCore
 extension DashboardSite {
     func registerAPI(on router: Router<BasicRequestContext>) {
         router.get("/api/changes") { _, _ in
-            Self.json(["marker": repository.recordsChangeMarker()])
+            Self.json(["marker": repository.recordsChangeMarker().description])
         }
         router.get("/api/runs") { request, _ in
             try await api {
@@ -189,15 +189,22 @@ extension DashboardSite {
     // MARK: Answering
 
     /// Answers with `build`'s value as JSON, or the error document with the status its code maps to.
-    private func api<Value: Encodable & Sendable>(_ build: @escaping @Sendable () throws -> Value) async throws
+    private func api<Value: Encodable & Sendable>(_ build: @escaping @Sendable () async throws -> Value) async throws
         -> Response
     {
         do {
-            return Self.json(try await Self.blocking(build))
+            return Self.json(try await build())
         } catch let error as MLOpsError {
             return Self.errorJSON(
                 code: error.code.rawValue, message: error.message, hint: error.hint, status: Self.status(for: error))
         }
+    }
+
+    /// The same, for a value read from the repository on a pool thread.
+    private func api<Value: Encodable & Sendable>(_ build: @escaping @Sendable () throws -> Value) async throws
+        -> Response
+    {
+        try await api { () async throws -> Value in try await Self.blocking(build) }
     }
 
     static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) -> Response {
@@ -227,7 +234,7 @@ extension DashboardSite {
             var error: Detail
         }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(Document(error: .init(code: code, message: message, hint: hint)))) ?? Data()
         return Response(
             status: status, headers: [.contentType: "application/json"],

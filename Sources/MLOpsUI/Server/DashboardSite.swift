@@ -39,41 +39,47 @@ struct DashboardSite: Sendable {
         }
         router.get("/models/:name") { request, context in
             let name = context.parameters.get("name") ?? ""
-            return try await page(request, .models) { try modelPage(name, writable: policy.presentsToken(request)) }
+            return try await page(
+                request, .models, reading: { try modelPage(name, writable: policy.presentsToken(request)) })
         }
         for action in ModelAction.allCases {
             router.post("/models/:name/\(action.rawValue)") { request, context in
                 let name = context.parameters.get("name") ?? ""
                 let form = QueryString(Substring(try await body(of: request)))
-                return try await page(request, .models) {
-                    let outcome: ModelView.ActionOutcome
-                    var status = HTTPResponse.Status.ok
-                    do {
-                        let change = try perform(action, on: name, form: form)
-                        outcome = .init(succeeded: true, message: describe(change, action))
-                    } catch let error as MLOpsError {
-                        outcome = .init(succeeded: false, message: Self.text(of: error))
-                        status = Self.status(for: error)
-                    }
-                    var rendered = try modelPage(name, writable: true, outcome: outcome)
-                    rendered.status = status
-                    rendered.canonicalPath = "/models/" + HTML.urlComponent(name)
-                    return rendered
-                }
+                return try await page(
+                    request, .models,
+                    reading: {
+                        let outcome: ModelView.ActionOutcome
+                        var status = HTTPResponse.Status.ok
+                        do {
+                            let change = try perform(action, on: name, form: form)
+                            outcome = .init(succeeded: true, message: describe(change, action))
+                        } catch let error as MLOpsError {
+                            outcome = .init(succeeded: false, message: Self.text(of: error))
+                            status = Self.status(for: error)
+                        }
+                        var rendered = try modelPage(name, writable: true, outcome: outcome)
+                        rendered.status = status
+                        rendered.canonicalPath = "/models/" + HTML.urlComponent(name)
+                        return rendered
+                    })
             }
         }
         router.get("/pipeline") { request, _ in
-            try await page(request, .pipeline) {
-                ("Pipeline", PipelineView(repository: repository, runs: try catalog.snapshot().runs).render())
-            }
+            try await page(
+                request, .pipeline,
+                reading: {
+                    ("Pipeline", PipelineView(repository: repository, runs: try catalog.snapshot().runs).render())
+                })
         }
         router.get("/data") { request, _ in
-            let query = Self.query(request)
-            let view = try await dataView(compareRemote: query["remote"] == "1")
-            return try await page(request, .data) { ("Data", view.render()) }
+            try await page(request, .data) {
+                let view = try await dataView(compareRemote: Self.query(request)["remote"] == "1")
+                return Rendered(title: "Data", content: view.render())
+            }
         }
         router.get("/serving") { request, _ in
-            try await page(request, .serving) { try servingView(Self.query(request)) }
+            try await page(request, .serving, reading: { try servingView(Self.query(request)) })
         }
 
         registerAPI(on: router)
@@ -90,37 +96,44 @@ struct DashboardSite: Sendable {
         var canonicalPath: String?
     }
 
+    /// Answers with the page `build` makes, or the error page with the status the error's code maps to.
     private func page(
-        _ request: Request, _ section: PageLayout.Section, _ build: @escaping @Sendable () throws -> Rendered
+        _ request: Request, _ section: PageLayout.Section, _ build: @escaping @Sendable () async throws -> Rendered
     ) async throws -> Response {
         // Read before the page so that a change made while it is built shows at the next refresh; a form post's
         // page is read after, or its own change would make the script read the page again.
         let before = request.method == .post ? nil : repository.recordsChangeMarker()
         let writable = policy.presentsToken(request)
-        let root = repository.root
+        var rendered: Rendered
         do {
-            let rendered = try await Self.blocking(build)
-            let layout = PageLayout(
-                title: rendered.title, section: section, content: rendered.content,
-                marker: before ?? repository.recordsChangeMarker(),
-                repository: root, writable: writable, canonicalPath: rendered.canonicalPath)
-            return Self.html(layout.render(), status: rendered.status)
+            rendered = try await build()
         } catch let error as MLOpsError {
             let content =
                 "<h1>\(HTML.escape(Self.heading(for: error)))</h1>\n<p class=\"error\" role=\"alert\">"
                 + "\(HTML.escape(Self.text(of: error)))</p>\n"
-            let layout = PageLayout(
-                title: "Error", section: section, content: content, marker: before ?? repository.recordsChangeMarker(),
-                repository: root, writable: writable)
-            return Self.html(layout.render(), status: Self.status(for: error))
+            rendered = Rendered(title: "Error", content: content, status: Self.status(for: error))
         }
+        let layout = PageLayout(
+            title: rendered.title, section: section, content: rendered.content,
+            marker: (before ?? repository.recordsChangeMarker()).description, repository: repository.root,
+            writable: writable,
+            canonicalPath: rendered.canonicalPath)
+        return Self.html(layout.render(), status: rendered.status)
+    }
+
+    /// A page whose content is read from the repository on a pool thread.
+    private func page(
+        _ request: Request, _ section: PageLayout.Section, reading build: @escaping @Sendable () throws -> Rendered
+    ) async throws -> Response {
+        try await page(request, section) { try await Self.blocking(build) }
     }
 
     private func page(
-        _ request: Request, _ section: PageLayout.Section, _ build: @escaping @Sendable () throws -> (String, String)
+        _ request: Request, _ section: PageLayout.Section,
+        reading build: @escaping @Sendable () throws -> (String, String)
     ) async throws -> Response {
-        try await page(request, section) { () throws -> Rendered in
-            let (title, content) = try build()
+        try await page(request, section) { () async throws -> Rendered in
+            let (title, content) = try await Self.blocking(build)
             return Rendered(title: title, content: content)
         }
     }
@@ -158,8 +171,9 @@ struct DashboardSite: Sendable {
             related: related)
     }
 
-    private func comparedRuns(_ request: Request) throws -> [Run] {
-        let ids = Self.query(request).all("run")
+    func comparedRuns(_ request: Request) throws -> [Run] {
+        var seen = Set<String>()
+        let ids = Self.query(request).all("run").filter { seen.insert($0).inserted }
         guard ids.count >= 1 else {
             throw MLOpsError(.usage, "no run to compare", hint: "check two or more runs on the runs page")
         }
@@ -276,14 +290,20 @@ struct DashboardSite: Sendable {
     static func query(_ request: Request) -> QueryString { QueryString(Substring(request.uri.query ?? "")) }
 
     /// The request body as text, at most ``DashboardConfiguration/maximumBodyBytes``.
+    ///
+    /// - Throws: `HTTPError` 413 for a larger body, 400 when it cannot be read.
     func body(of request: Request) async throws -> String {
-        var request = request
-        do {
-            let buffer = try await request.collectBody(upTo: configuration.maximumBodyBytes)
-            return String(buffer: buffer)
-        } catch {
+        let limit = configuration.maximumBodyBytes
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw HTTPError(
-                .contentTooLarge, message: "the body is larger than \(configuration.maximumBodyBytes) bytes")
+                .contentTooLarge, message: "the body has \(length) bytes; the dashboard takes at most \(limit)")
+        }
+        do {
+            return String(buffer: try await request.body.collect(upTo: limit))
+        } catch is NIOTooManyBytesError {
+            throw HTTPError(.contentTooLarge, message: "the body is larger than \(limit) bytes")
+        } catch {
+            throw HTTPError(.badRequest, message: "the body could not be read")
         }
     }
 

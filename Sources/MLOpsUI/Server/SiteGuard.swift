@@ -22,12 +22,22 @@ struct SiteGuard: RouterMiddleware {
         var response: Response
         if let refusal = policy.refusal(of: request) {
             response = Self.refuse(refusal, request: request)
-        } else if request.method != .get && request.method != .head, let refusal = policy.changeRefusal(of: request) {
+        } else if request.method == .post, let refusal = policy.changeRefusal(of: request) {
             response = Self.refuse(refusal, request: request)
         } else if request.method == .get, let token = DashboardSite.query(request)["token"] {
             response = login(token, request: request)
         } else {
-            response = try await next(request, context)
+            do {
+                response = try await next(request, context)
+            } catch let error as HTTPError {
+                // Unknown paths, bodies too large or unreadable: the documented error, with the headers below.
+                response = Self.error(
+                    error.body ?? error.status.reasonPhrase, code: Self.code(for: error.status), status: error.status,
+                    request: request)
+            } catch {
+                response = Self.error(
+                    "the dashboard failed to answer", code: "failure", status: .internalServerError, request: request)
+            }
         }
         response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"
@@ -47,19 +57,39 @@ struct SiteGuard: RouterMiddleware {
         var remaining = DashboardSite.query(request)
         remaining.pairs.removeAll { $0.name == "token" }
         let query = remaining.encoded()
-        let location = request.uri.path + (query.isEmpty ? "" : "?" + query)
+        // One leading slash, whatever the request had: `//evil.example/` would send the browser to another site.
+        let path = "/" + request.uri.path.drop { $0 == "/" || $0 == "\\" }
+        let location = path + (query.isEmpty ? "" : "?" + query)
         return Response(
-            status: .seeOther, headers: [.location: location, .setCookie: policy.loginCookie()], body: .init())
+            status: .seeOther, headers: [.location: location, .setCookie: policy.loginCookie(for: request)],
+            body: .init())
     }
 
     private static func refuse(_ message: String, request: Request) -> Response {
+        error(message, code: "denied", status: .forbidden, request: request)
+    }
+
+    /// An error as the API's JSON document under `/api/`, else as a small page.
+    private static func error(
+        _ message: String, code: String, status: HTTPResponse.Status, request: Request
+    ) -> Response {
         if request.uri.path.hasPrefix("/api/") {
-            return DashboardSite.errorJSON(code: "denied", message: message, status: .forbidden)
+            return DashboardSite.errorJSON(code: code, message: message, status: status)
         }
+        let title = HTML.escape(status.reasonPhrase)
         let page =
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Refused · mlops</title>"
-            + "<link rel=\"icon\" href=\"data:,\"></head><body><h1>Refused</h1><p class=\"error\" id=\"refused\">"
-            + HTML.escape(message) + "</p></body></html>\n"
-        return DashboardSite.html(page, status: .forbidden)
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(title) · mlops</title>"
+            + "<link rel=\"icon\" href=\"data:,\"></head><body><h1>\(title)</h1><p class=\"error\" id=\"refused\">"
+            + HTML.escape(message) + "</p><p><a href=\"/\">Runs</a></p></body></html>\n"
+        return DashboardSite.html(page, status: status)
+    }
+
+    /// The error code of an HTTP status the router or the body reader chose.
+    private static func code(for status: HTTPResponse.Status) -> String {
+        switch status {
+        case .notFound: return "notFound"
+        case .contentTooLarge, .badRequest: return "usage"
+        default: return "failure"
+        }
     }
 }
