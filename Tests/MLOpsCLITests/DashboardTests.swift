@@ -183,6 +183,9 @@ import Testing
         #expect(
             data.status >= 400 && data.text.contains("auto-mpg.csv.mlops"), "\(data.status) \(data.text.prefix(400))")
         #expect(data.header("Content-Security-Policy") != nil)
+        let dataAPI = try await server.request("GET", "/api/data")
+        let dataError = try dataAPI.json()["error"] as? [String: Any]
+        #expect(dataAPI.status >= 400 && dataError?["message"] != nil)
         #expect(try await server.request("GET", "/api/runs").status == 200, "still serving")
     }
 }

@@ -20,7 +20,7 @@ extension MLOps {
                   /serving     requests, latency and violations per version; drift per feature over time
                 The same content is JSON under /api/ (docs/formats.md). Everything is served from the binary; \
                 the pages load nothing from elsewhere. Without a token the dashboard is read-only; with \
-                --token (or MLOPS_UI_TOKEN), opening the address printed at start lets that browser promote and \
+                MLOPS_UI_TOKEN (or --token), opening the address printed at start lets that browser promote and \
                 roll back through the same checks as `mlops model promote` (approval gates included). With \
                 --json, each event (listening, stopped) is one JSON object per line.
                 """)
@@ -34,7 +34,10 @@ extension MLOps {
         var port = 8765
 
         @Option(
-            help: "Allow promote and rollback to browsers that opened the address with it. Default: $MLOPS_UI_TOKEN.")
+            help: """
+                Allow promote and rollback to browsers that opened the address with it, and to scripts sending it \
+                as a bearer token. Default: $MLOPS_UI_TOKEN, which other users cannot see in the process list.
+                """)
         var token: String?
 
         @Option(help: "The most connections open at once; more are answered 503.")

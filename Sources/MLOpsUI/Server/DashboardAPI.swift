@@ -33,9 +33,7 @@ extension DashboardSite {
             }
         }
         router.get("/api/compare") { request, _ in
-            try await api {
-                try Self.query(request).all("run").prefix(CompareView.maximumRuns).map { try repository.runs.run($0) }
-            }
+            try await api { try comparedRuns(request) }
         }
         router.get("/api/models") { _, _ in try await api { try repository.registry.models() } }
         router.get("/api/models/:name") { _, context in
@@ -80,11 +78,11 @@ extension DashboardSite {
             }
         }
         router.get("/api/data") { request, _ in
-            let view = try await dataView(compareRemote: Self.query(request)["remote"] == "1")
-            return try await api {
-                DataPayload(
+            try await api(awaiting: {
+                let view = try await dataView(compareRemote: Self.query(request)["remote"] == "1")
+                return DataPayload(
                     targets: view.entries, status: view.status, remote: view.remote, remoteError: view.remoteProblem)
-            }
+            })
         }
         router.get("/api/serving") { request, _ in
             try await api {
@@ -189,9 +187,9 @@ extension DashboardSite {
     // MARK: Answering
 
     /// Answers with `build`'s value as JSON, or the error document with the status its code maps to.
-    private func api<Value: Encodable & Sendable>(_ build: @escaping @Sendable () async throws -> Value) async throws
-        -> Response
-    {
+    private func api<Value: Encodable & Sendable>(
+        awaiting build: @escaping @Sendable () async throws -> Value
+    ) async throws -> Response {
         do {
             return Self.json(try await build())
         } catch let error as MLOpsError {
@@ -204,7 +202,7 @@ extension DashboardSite {
     private func api<Value: Encodable & Sendable>(_ build: @escaping @Sendable () throws -> Value) async throws
         -> Response
     {
-        try await api { () async throws -> Value in try await Self.blocking(build) }
+        try await api(awaiting: { try await Self.blocking(build) })
     }
 
     static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) -> Response {

@@ -26,16 +26,18 @@ struct DashboardSite: Sendable {
         router.get("/assets/style.css") { _, _ in Self.asset(PackageResources.style_css, type: "text/css") }
         router.get("/assets/app.js") { _, _ in Self.asset(PackageResources.app_js, type: "text/javascript") }
 
-        router.get("/") { request, _ in try await page(request, .runs) { try runsPage(request) } }
-        router.get("/runs") { request, _ in try await page(request, .runs) { try runsPage(request) } }
+        router.get("/") { request, _ in try await page(request, .runs, reading: { try runsPage(request) }) }
+        router.get("/runs") { request, _ in try await page(request, .runs, reading: { try runsPage(request) }) }
         router.get("/runs/:id") { request, context in
-            try await page(request, .runs) { try runPage(context.parameters.get("id") ?? "") }
+            try await page(request, .runs, reading: { try runPage(context.parameters.get("id") ?? "") })
         }
-        router.get("/compare") { request, _ in try await page(request, .runs) { try comparePage(request) } }
+        router.get("/compare") { request, _ in
+            try await page(request, .runs, reading: { try comparePage(request) })
+        }
         router.get("/models") { request, _ in
-            try await page(request, .models) {
-                ("Models", ModelsView(models: try repository.registry.models()).render())
-            }
+            try await page(
+                request, .models, reading: { ("Models", ModelsView(models: try repository.registry.models()).render()) }
+            )
         }
         router.get("/models/:name") { request, context in
             let name = context.parameters.get("name") ?? ""
@@ -73,10 +75,12 @@ struct DashboardSite: Sendable {
                 })
         }
         router.get("/data") { request, _ in
-            try await page(request, .data) {
-                let view = try await dataView(compareRemote: Self.query(request)["remote"] == "1")
-                return Rendered(title: "Data", content: view.render())
-            }
+            try await page(
+                request, .data,
+                awaiting: {
+                    let view = try await dataView(compareRemote: Self.query(request)["remote"] == "1")
+                    return Rendered(title: "Data", content: view.render())
+                })
         }
         router.get("/serving") { request, _ in
             try await page(request, .serving, reading: { try servingView(Self.query(request)) })
@@ -98,7 +102,8 @@ struct DashboardSite: Sendable {
 
     /// Answers with the page `build` makes, or the error page with the status the error's code maps to.
     private func page(
-        _ request: Request, _ section: PageLayout.Section, _ build: @escaping @Sendable () async throws -> Rendered
+        _ request: Request, _ section: PageLayout.Section,
+        awaiting build: @escaping @Sendable () async throws -> Rendered
     ) async throws -> Response {
         // Read before the page so that a change made while it is built shows at the next refresh; a form post's
         // page is read after, or its own change would make the script read the page again.
@@ -125,17 +130,19 @@ struct DashboardSite: Sendable {
     private func page(
         _ request: Request, _ section: PageLayout.Section, reading build: @escaping @Sendable () throws -> Rendered
     ) async throws -> Response {
-        try await page(request, section) { try await Self.blocking(build) }
+        try await page(request, section, awaiting: { try await Self.blocking(build) })
     }
 
     private func page(
         _ request: Request, _ section: PageLayout.Section,
         reading build: @escaping @Sendable () throws -> (String, String)
     ) async throws -> Response {
-        try await page(request, section) { () async throws -> Rendered in
-            let (title, content) = try await Self.blocking(build)
-            return Rendered(title: title, content: content)
-        }
+        try await page(
+            request, section,
+            reading: { () throws -> Rendered in
+                let (title, content) = try build()
+                return Rendered(title: title, content: content)
+            })
     }
 
     private func runsPage(_ request: Request) throws -> Rendered {
