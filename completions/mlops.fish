@@ -780,7 +780,7 @@ complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "m
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops ui" C' -s 'C' -d 'Run as if mlops was started in <directory>.' -rfa '(__mlops_complete_directories)'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops ui" host' -l 'host' -d 'The address to bind. Anything but loopback shows the repository to others.' -rfka ''
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops ui" port' -l 'port' -d 'The port (0 picks a free one).' -rfka ''
-complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops ui" token' -l 'token' -d 'Allow promote and rollback to browsers that opened the address with it. Default: $MLOPS_UI_TOKEN.' -rfka ''
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops ui" token' -l 'token' -d 'Allow promote and rollback to browsers that opened the address with it, and to scripts sending it as a bearer token. Default: $MLOPS_UI_TOKEN, which other users cannot see in the process list.' -rfka ''
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops ui" max-connections' -l 'max-connections' -d 'The most connections open at once; more are answered 503.' -rfka ''
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops ui" version' -l 'version' -d 'Show the version.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops ui" h help' -s 'h' -l 'help' -d 'Show help information.'
