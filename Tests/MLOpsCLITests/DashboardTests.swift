@@ -66,6 +66,8 @@ import Testing
         #expect(targets.map { $0["path"] as? String } == ["auto-mpg.csv"])
         #expect(try await server.request("GET", "/runs/ffffffff").status == 404)
         #expect(try await server.request("GET", "/serving?window=1y").status == 400)
+        let serving = try await server.request("GET", "/api/serving?window=15m").json()
+        #expect(serving["versions"] as? [Any] != nil && serving["bucket_seconds"] as? Double == 900.0 / 48)
         #expect(try await server.request("GET", "/pipeline").text.contains("has no mlops.yaml"))
 
         // Live: a run recorded now shows without a restart.

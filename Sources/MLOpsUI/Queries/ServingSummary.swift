@@ -2,10 +2,11 @@ import Foundation
 import MLOpsCore
 
 /// What the serving log says about a window: per model version, how many requests and rows were answered, how
-/// fast (percentiles), how many broke the data contract, and the same per time bucket for the charts.
-struct ServingSummary: Sendable {
+/// fast (percentiles), how many broke the data contract, and the same per time bucket for the charts. Encoded as
+/// it is for `GET /api/serving`.
+struct ServingSummary: Sendable, Encodable {
     /// One model version's traffic over the whole window.
-    struct VersionTotals: Sendable {
+    struct VersionTotals: Sendable, Encodable {
         var model: String
         var version: Int
         var requests: Int
@@ -16,16 +17,18 @@ struct ServingSummary: Sendable {
         var buckets: [Bucket]
 
         var reference: String { "\(model)@\(version)" }
+
+        private enum CodingKeys: String, CodingKey { case model, version, requests, rows, flagged, latency, buckets }
     }
 
     /// Latency percentiles in seconds.
-    struct Percentiles: Sendable {
+    struct Percentiles: Sendable, Encodable {
         var p50: Double
         var p95: Double
         var p99: Double
     }
 
-    struct Bucket: Sendable {
+    struct Bucket: Sendable, Encodable {
         /// The bucket's start.
         var start: Date
         var requests: Int

@@ -86,7 +86,7 @@ extension DashboardSite {
         }
         router.get("/api/serving") { request, _ in
             try await api {
-                ServingPayload(try servingData(Self.query(request)).summary)
+                try servingData(Self.query(request)).summary
             }
         }
     }
@@ -141,47 +141,6 @@ extension DashboardSite {
         var status: WorkspaceStatus
         var remote: RemoteStatusReport?
         var remoteError: String?
-    }
-
-    struct ServingPayload: Encodable {
-        struct Version: Encodable {
-            var model: String
-            var version: Int
-            var requests: Int
-            var rows: Int
-            var flagged: Int
-            var latencyP50Seconds: Double
-            var latencyP95Seconds: Double
-            var latencyP99Seconds: Double
-            var buckets: [Bucket]
-        }
-        struct Bucket: Encodable {
-            var start: Date
-            var requests: Int
-            var latencyP50Seconds: Double?
-            var latencyP95Seconds: Double?
-        }
-        var since: Date
-        var until: Date
-        var bucketSeconds: Double
-        var versions: [Version]
-
-        init(_ summary: ServingSummary) {
-            since = summary.since
-            until = summary.until
-            bucketSeconds = summary.bucketSeconds
-            versions = summary.versions.map { totals in
-                Version(
-                    model: totals.model, version: totals.version, requests: totals.requests, rows: totals.rows,
-                    flagged: totals.flagged, latencyP50Seconds: totals.latency.p50,
-                    latencyP95Seconds: totals.latency.p95, latencyP99Seconds: totals.latency.p99,
-                    buckets: totals.buckets.map {
-                        Bucket(
-                            start: $0.start, requests: $0.requests, latencyP50Seconds: $0.latency?.p50,
-                            latencyP95Seconds: $0.latency?.p95)
-                    })
-            }
-        }
     }
 
     // MARK: Answering
