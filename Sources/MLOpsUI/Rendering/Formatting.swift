@@ -43,7 +43,10 @@ enum Formatting {
         return "\(count) B"
     }
 
-    /// The first 12 characters of an object id or commit, which the pages show with the full value as a title.
-    static func short(_ id: String) -> String { String(id.prefix(12)) }
+    /// The first 12 characters of an object id (after its `sha256:`), run id or commit, which the pages show
+    /// with the full value as a title.
+    static func short(_ id: String) -> String {
+        String((id.hasPrefix("sha256:") ? id.dropFirst(7) : id[...]).prefix(12))
+    }
 
 }
