@@ -126,6 +126,11 @@ import Testing
 
     @Test func refusesOtherHostsChangesWhenReadOnlyAndLogsInWithTheToken() async throws {
         let directory = try await Fixtures.registry([[]], production: 1).directory
+        // Tokens a cookie or a header could not carry whole are refused before anything listens.
+        let short = await CLIRunner.run(["ui", "--token", "abc"], in: directory.path)
+        #expect(short.exitCode == 64 && short.standardError.contains("at least 8"))
+        let spaced = await CLIRunner.run(["ui"], in: directory.path, environment: ["MLOPS_UI_TOKEN": "a;b cdefghij"])
+        #expect(spaced.exitCode == 64 && spaced.standardError.contains("MLOPS_UI_TOKEN"))
         let readOnly = try RunningServer([], in: directory.path, command: "ui")
         defer { _ = readOnly.stop() }
         let denied = try await readOnly.request(
