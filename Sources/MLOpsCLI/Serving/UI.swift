@@ -93,7 +93,7 @@ extension MLOps {
         private static func describe(_ event: DashboardEvent) -> String {
             switch event {
             case .listening(let url, nil):
-                return "Dashboard on \(url)  (read-only: start with --token to promote and roll back)"
+                return "Dashboard on \(url)  (read-only: set MLOPS_UI_TOKEN or --token to promote and roll back)"
             case .listening(let url, let login?):
                 return "Dashboard on \(url)  (open \(login) to promote and roll back)"
             case .stopped:
