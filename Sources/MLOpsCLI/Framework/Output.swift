@@ -30,8 +30,19 @@ struct Output {
 
     /// Encodes `value` the way every payload is encoded.
     static func json<Payload: Encodable>(_ value: Payload) throws -> String {
+        try encoded(value, formatting: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+    }
+
+    /// The same encoding on one line: one event of a long-running command (`serve`, `ui`) per line.
+    static func jsonLine<Payload: Encodable>(_ value: Payload) throws -> String {
+        try encoded(value, formatting: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    private static func encoded<Payload: Encodable>(
+        _ value: Payload, formatting: JSONEncoder.OutputFormatting
+    ) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.outputFormatting = formatting
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
         // A payload is never refused for an infinity; reports keep them out of numeric fields.

@@ -222,9 +222,5 @@ private struct ServeEventLine: Encodable {
         }
     }
 
-    var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{\"event\":\"\(event)\"}"
-    }
+    var json: String { (try? Output.jsonLine(self)) ?? "{\"event\":\"\(event)\"}" }
 }

@@ -23,22 +23,8 @@ struct RunsQuery: Sendable {
     /// - Throws: `usage` naming the parameter and the values it takes.
     init(_ query: QueryString) throws {
         expression = query["where"]?.trimmingCharacters(in: .whitespaces) ?? ""
-        if let text = query["kind"], !text.isEmpty {
-            guard let kind = RunKind(rawValue: text) else {
-                throw MLOpsError(
-                    .usage, "unknown run kind '\(text)'",
-                    hint: "kinds are \(RunKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            self.kind = kind
-        }
-        if let text = query["status"], !text.isEmpty {
-            guard let status = RunStatus(rawValue: text) else {
-                throw MLOpsError(
-                    .usage, "unknown run status '\(text)'",
-                    hint: "statuses are \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            self.status = status
-        }
+        kind = try Self.choice(query["kind"], of: RunKind.self, named: "run kind", plural: "kinds")
+        status = try Self.choice(query["status"], of: RunStatus.self, named: "run status", plural: "statuses")
         if let text = query["sort"], !text.isEmpty {
             guard Self.isField(text) else {
                 throw MLOpsError(
@@ -75,6 +61,19 @@ struct RunsQuery: Sendable {
     private static func isField(_ text: String) -> Bool {
         if sortableFields.contains(text) { return true }
         return ["metrics.", "params.", "tags."].contains { text.hasPrefix($0) && text.count > $0.count }
+    }
+
+    /// The case of `Choice` that `text` names; nil when no text was given.
+    private static func choice<Choice: RawRepresentable & CaseIterable>(
+        _ text: String?, of _: Choice.Type, named name: String, plural: String
+    ) throws -> Choice? where Choice.RawValue == String {
+        guard let text, !text.isEmpty else { return nil }
+        guard let value = Choice(rawValue: text) else {
+            throw MLOpsError(
+                .usage, "unknown \(name) '\(text)'",
+                hint: "\(plural) are \(Choice.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
     }
 
     private static func integer(_ text: String?, name: String, range: ClosedRange<Int>) throws -> Int? {

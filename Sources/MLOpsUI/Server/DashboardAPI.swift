@@ -172,7 +172,11 @@ extension DashboardSite {
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         guard let data = try? encoder.encode(value) else {
-            return errorJSON(code: "failure", message: "the answer could not be encoded", status: .internalServerError)
+            return Response(
+                status: .internalServerError, headers: [.contentType: "application/json"],
+                body: .init(
+                    byteBuffer: ByteBuffer(
+                        string: #"{"error":{"code":"failure","message":"the answer could not be encoded"}}"#)))
         }
         return Response(
             status: status, headers: [.contentType: "application/json"],
@@ -182,19 +186,16 @@ extension DashboardSite {
     static func errorJSON(
         code: String, message: String, hint: String? = nil, status: HTTPResponse.Status
     ) -> Response {
-        struct Document: Encodable {
-            struct Detail: Encodable {
-                var code: String
-                var message: String
-                var hint: String?
-            }
-            var error: Detail
+        json(ErrorDocument(error: .init(code: code, message: message, hint: hint)), status: status)
+    }
+
+    /// `{"error": {code, message, hint}}`.
+    private struct ErrorDocument: Encodable {
+        struct Detail: Encodable {
+            var code: String
+            var message: String
+            var hint: String?
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(Document(error: .init(code: code, message: message, hint: hint)))) ?? Data()
-        return Response(
-            status: status, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var error: Detail
     }
 }
