@@ -30,6 +30,7 @@ struct MLOps: AsyncParsableCommand {
             CommandGroup(
                 name: "Evaluation and registry", subcommands: [Eval.self, ModelGroup.self, Export.self, Import.self]),
             CommandGroup(name: "Pipelines", subcommands: [Repro.self, Dag.self, Params.self, Metrics.self]),
+            CommandGroup(name: "Lineage and reproduction", subcommands: [Lineage.self, Reproduce.self]),
             CommandGroup(
                 name: "Remotes and git", subcommands: [RemoteGroup.self, Push.self, Fetch.self, Pull.self, Hooks.self]),
             CommandGroup(name: "Serving and monitoring", subcommands: [Serve.self, MonitorGroup.self, UI.self]),

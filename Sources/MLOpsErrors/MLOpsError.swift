@@ -33,6 +33,8 @@ public struct MLOpsError: Error, Equatable, Sendable, CustomStringConvertible {
         /// A remote refused the credentials or denied access (S3 `InvalidAccessKeyId`, `SignatureDoesNotMatch`,
         /// `AccessDenied`).
         case remoteDenied
+        /// `reproduce` rebuilt something that differs from what the run recorded.
+        case notReproduced
     }
 
     /// What kind of failure this is.

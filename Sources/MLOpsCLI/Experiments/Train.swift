@@ -41,8 +41,15 @@ extension MLOps {
         @Option(help: "The run's name.")
         var name: String?
 
+        @Option(help: "Training threads (default: every core); the model is the same for any count.")
+        var threads: Int?
+
         @Flag(help: "List every learner's parameters with their defaults and ranges, then exit.")
         var listParams = false
+
+        func validate() throws {
+            if let threads, threads < 1 { throw ValidationError("--threads needs at least 1") }
+        }
 
         func run(in context: CommandContext) async throws {
             if listParams {
@@ -52,7 +59,7 @@ extension MLOps {
             let repository = try repository(context)
             let options = try resolvedOptions(context)
             let outcome = try withProgress(context) {
-                try repository.train(options, workingDirectory: directory(context), progress: $0)
+                try repository.train(options, workingDirectory: directory(context), threads: threads, progress: $0)
             }
             try output(context).render(outcome) { style in
                 var text =

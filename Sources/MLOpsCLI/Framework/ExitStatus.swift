@@ -23,6 +23,7 @@ public struct ExitStatus: Sendable, Encodable {
         ExitStatus(code: 9, name: "conflict", meaning: "refused: local changes would be lost"),
         ExitStatus(code: 10, name: "invalid-state", meaning: "the repository needs attention (format, schema)"),
         ExitStatus(code: 11, name: "remote-denied", meaning: "a remote refused the credentials or denied access"),
+        ExitStatus(code: 12, name: "not-reproduced", meaning: "`reproduce` rebuilt something that differs"),
         ExitStatus(code: 64, name: "usage", meaning: "invalid command-line usage"),
         ExitStatus(code: 65, name: "invalid-input", meaning: "an input file or value is malformed"),
     ]
@@ -41,6 +42,7 @@ public struct ExitStatus: Sendable, Encodable {
         case .conflict: 9
         case .invalidState: 10
         case .remoteDenied: 11
+        case .notReproduced: 12
         case .usage: 64
         case .invalidInput: 65
         }

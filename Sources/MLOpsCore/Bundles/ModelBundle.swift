@@ -31,6 +31,7 @@ public struct BundleManifest: Codable, Sendable, Equatable {
         let texts =
             [name, lineage.origin, lineage.runId, lineage.gitCommit].compactMap { $0 } + metrics.keys
             + lineage.inputs.flatMap { [$0.path, $0.oid] + ($0.pointer.map { [$0] } ?? []) }
+            + (lineage.recipe?.texts ?? [])
         for text in texts {
             if text.utf8.count > Self.maximumTextLength { return "a field holds \(text.utf8.count) bytes of text" }
             if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
@@ -66,10 +67,17 @@ extension Repository {
             metrics = version.metrics
             lineage = VersionLineage(
                 origin: version.lineage?.origin ?? version.reference, runId: version.runId ?? version.lineage?.runId,
-                gitCommit: version.gitCommit, inputs: version.inputs)
-        } else if let runId = resolved.runId, let run = try? runs.run(runId) {
-            metrics = run.metrics
-            lineage = VersionLineage(origin: nil, runId: run.id, gitCommit: run.git.commit, inputs: run.inputs)
+                gitCommit: version.gitCommit ?? version.lineage?.gitCommit, inputs: version.inputs,
+                dirty: version.lineage?.dirty, recipe: version.lineage?.recipe)
+        } else if resolved.runId != nil {
+            lineage = VersionLineage(origin: nil, runId: resolved.runId, gitCommit: nil, inputs: [])
+        }
+        if let runId = resolved.runId, let run = try? runs.run(runId) {
+            if resolved.version == nil { metrics = run.metrics }
+            lineage.gitCommit = run.git.commit
+            lineage.inputs = run.inputs
+            lineage.dirty = run.git.dirty
+            lineage.recipe = try recipe(of: run)
         }
         lineage.profile = nil
         var files = [Self.bundleModel: resolved.oid]

@@ -332,7 +332,7 @@ extension Repository {
 
     /// Runs `command` with `/bin/sh -c` in `directory`, appending its output to `log`; returns its exit status
     /// (128 + the signal when killed).
-    private func runLogged(
+    func runLogged(
         _ command: String, in directory: String, log: String, runId: String, executable: String?
     ) throws -> Int32 {
         let process = Process()

@@ -42,6 +42,11 @@ public struct VersionLineage: Codable, Sendable, Equatable {
     public var inputs: [Run.Input]
     /// The object id of the reference profile the bundle carried (`profile.json`), for monitoring.
     public var profile: String?
+    /// Whether tracked files differed from `gitCommit` when the run trained (nil: not known).
+    public var dirty: Bool?
+    /// What the run was asked to train, so `mlops reproduce` can train it again where the commit and the data
+    /// objects are reachable.
+    public var recipe: TrainingRecipe?
 }
 
 /// A registered model's summary.

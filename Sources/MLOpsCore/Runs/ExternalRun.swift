@@ -61,11 +61,15 @@ extension Repository {
             try lineage(of: WorkspacePath.absolute($0, relativeTo: workingDirectory))
         }
         let started = Date()
-        let commandLine = options.command.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+        // Quoted as a shell reads it back, so `mlops reproduce` can run the same command.
+        let commandLine = options.command.map(Self.shellQuoted).joined(separator: " ")
         let defaultName = (executable as NSString).lastPathComponent
         let id = try runs.start(name: options.name ?? defaultName, kind: .external, command: commandLine, at: started)
         try runs.logParams(params, run: id)
         try runs.logInputs(inputs, run: id)
+        if let directory = WorkspacePath.relative(workingDirectory, to: root), !directory.isEmpty {
+            try runs.tag([Self.workingDirectoryTag: directory], run: id)
+        }
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -106,6 +110,16 @@ extension Repository {
         return ExternalRunOutcome(
             runId: id, status: status, exitStatus: exitStatus, metrics: metrics, artifacts: artifacts,
             durationSeconds: ended.timeIntervalSince(started))
+    }
+
+    /// `argument` as one shell word: itself when no shell treats it specially, else in single quotes.
+    static func shellQuoted(_ argument: String) -> String {
+        let plain =
+            !argument.isEmpty
+            && argument.unicodeScalars.allSatisfy {
+                CharacterSet.alphanumerics.contains($0) || "_-.,:/+@%=".unicodeScalars.contains($0)
+            }
+        return plain ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// Reads a flat YAML or JSON map of parameters; nested maps are flattened with dots (`model.depth`).

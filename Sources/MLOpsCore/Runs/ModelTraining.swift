@@ -118,10 +118,50 @@ extension Repository {
         _ options: TrainOptions, workingDirectory: String, threads: Int? = nil, progress: ProgressHandler? = nil
     ) throws -> TrainingOutcome {
         let started = Date()
+        let fitted = try fit(options, workingDirectory: workingDirectory, threads: threads, progress: progress)
+        let input = try lineage(of: fitted.dataPath)
+
+        let id = try runs.start(
+            name: options.name ?? "\(options.model.rawValue)-\(options.target)", kind: .train, at: started)
+        do {
+            let model = try fitted.train()
+            let modelOid = try logArtifact("model", bytes: Array(model.encoded()), run: id).oid
+            let evaluation = try fitted.evaluate(model)
+            try logReferenceProfile(
+                of: model, compiled: evaluation.compiled, training: fitted.request.table, holdout: fitted.test, run: id)
+            try logRecipe(options, data: input, schemaPath: fitted.schemaPath, run: id)
+            var params = model.parameters.values.mapValues(\.description)
+            params["learner"] = options.model.rawValue
+            params["target"] = options.target
+            params["test_fraction"] = NumberFormat.shortest(options.testFraction)
+            try runs.logParams(params, run: id)
+            try runs.logInputs([input], run: id)
+            let metricName = Evaluation.curveMetric(for: model.signature.task)
+            try runs.logMetricSeries(
+                metricName, values: evaluation.curve.enumerated().map { ($0.offset + 1, $0.element) }, run: id)
+            try runs.logMetrics(evaluation.metrics, step: evaluation.curve.count, run: id)
+            let ended = Date()
+            try runs.finish(id, status: .finished, at: ended)
+            return TrainingOutcome(
+                runId: id, modelOid: modelOid.description, learner: options.model, task: model.signature.task,
+                metrics: evaluation.metrics, trainRows: fitted.request.table.rowCount, testRows: fitted.test.rowCount,
+                durationSeconds: ended.timeIntervalSince(started))
+        } catch {
+            try? runs.finish(id, status: .failed)
+            throw error
+        }
+    }
+
+    /// Reads and splits the data of `options` and validates the request (parameters, columns, target), recording
+    /// nothing: what `train` does before its run starts, and all `reproduce` needs to train the same model.
+    func fit(
+        _ options: TrainOptions, workingDirectory: String, threads: Int? = nil, progress: ProgressHandler? = nil
+    ) throws -> PreparedTraining {
         let dataPath = WorkspacePath.absolute(options.data, relativeTo: workingDirectory)
+        let schemaPath = trainingSchema(
+            of: dataPath, given: options.schema.map { WorkspacePath.absolute($0, relativeTo: workingDirectory) })
         let table = try readTrainingData(
-            dataPath, categorical: Set(options.categorical ?? []),
-            schema: options.schema.map { WorkspacePath.absolute($0, relativeTo: workingDirectory) })
+            dataPath, categorical: Set(options.categorical ?? []), schema: schemaPath)
         let seed = UInt64(truncatingIfNeeded: options.params["seed"].flatMap { Int($0) } ?? 0)
         let split = try DataSplit.split(rowCount: table.rowCount, testFraction: options.testFraction, seed: seed)
         guard !split.test.isEmpty, !split.train.isEmpty else {
@@ -140,38 +180,8 @@ extension Repository {
         }
         // Validate everything (parameters, columns, target) before a run is recorded.
         try Training.validate(request)
-        let input = try lineage(of: dataPath)
-
-        let id = try runs.start(
-            name: options.name ?? "\(options.model.rawValue)-\(options.target)", kind: .train, at: started)
-        do {
-            let model = try Training.train(request)
-            let compiled = try CompiledModel(model)
-            let test = table.rows(split.test)
-            let metrics = try Evaluation.metrics(of: compiled, on: test)
-            let curve = try Evaluation.learningCurve(of: compiled, on: test)
-            let modelOid = try logArtifact("model", bytes: Array(model.encoded()), run: id).oid
-            try logReferenceProfile(of: model, compiled: compiled, training: request.table, holdout: test, run: id)
-            var params = model.parameters.values.mapValues(\.description)
-            params["learner"] = options.model.rawValue
-            params["target"] = options.target
-            params["test_fraction"] = NumberFormat.shortest(options.testFraction)
-            try runs.logParams(params, run: id)
-            try runs.logInputs([input], run: id)
-            let metricName = Evaluation.curveMetric(for: model.signature.task)
-            try runs.logMetricSeries(
-                metricName, values: curve.enumerated().map { ($0.offset + 1, $0.element) }, run: id)
-            try runs.logMetrics(metrics, step: curve.count, run: id)
-            let ended = Date()
-            try runs.finish(id, status: .finished, at: ended)
-            return TrainingOutcome(
-                runId: id, modelOid: modelOid.description, learner: options.model, task: model.signature.task,
-                metrics: metrics, trainRows: split.train.count, testRows: split.test.count,
-                durationSeconds: ended.timeIntervalSince(started))
-        } catch {
-            try? runs.finish(id, status: .failed)
-            throw error
-        }
+        return PreparedTraining(
+            dataPath: dataPath, schemaPath: schemaPath, request: request, test: table.rows(split.test))
     }
 
     /// Stores the reference profile monitoring compares served data with (docs/formats.md, "Reference
@@ -212,6 +222,28 @@ extension Repository {
         }
         let bytes = try store.read(try ObjectID(parsing: text))
         return (try Model.decode(Data(bytes), source: "run \(run.id.prefix(RunID.displayLength)) model"), text)
+    }
+}
+
+/// Training data read, split and validated: ``Repository/fit(_:workingDirectory:threads:progress:)``.
+struct PreparedTraining {
+    /// The absolute paths of the data and of the schema it was checked against, if any.
+    var dataPath: String
+    var schemaPath: String?
+    /// The training rows and the learner's request.
+    var request: TrainingRequest
+    /// The held-out rows.
+    var test: Table
+
+    func train() throws -> Model { try Training.train(request) }
+
+    /// The model's metrics on the held-out rows and its learning curve there.
+    func evaluate(_ model: Model) throws -> (compiled: CompiledModel, metrics: [String: Double], curve: [Double]) {
+        let compiled = try CompiledModel(model)
+        return (
+            compiled, try Evaluation.metrics(of: compiled, on: test),
+            try Evaluation.learningCurve(of: compiled, on: test)
+        )
     }
 }
 

@@ -144,9 +144,9 @@ extension Repository {
                 hint: "give search dimensions, such as max_leaves with the values 15, 31 and 63")
         }
         let dataPath = WorkspacePath.absolute(training.data, relativeTo: workingDirectory)
-        let table = try readTrainingData(
-            dataPath, categorical: Set(training.categorical ?? []),
-            schema: training.schema.map { WorkspacePath.absolute($0, relativeTo: workingDirectory) })
+        let schemaPath = trainingSchema(
+            of: dataPath, given: training.schema.map { WorkspacePath.absolute($0, relativeTo: workingDirectory) })
+        let table = try readTrainingData(dataPath, categorical: Set(training.categorical ?? []), schema: schemaPath)
         let seed = UInt64(truncatingIfNeeded: training.params["seed"].flatMap { Int($0) } ?? 0)
         let split = try DataSplit.split(rowCount: table.rowCount, testFraction: training.testFraction, seed: seed)
         guard !split.test.isEmpty, !split.train.isEmpty else {
@@ -235,6 +235,9 @@ extension Repository {
             try runs.logParams(
                 Dictionary(uniqueKeysWithValues: best.params.map { ("best." + $0.key, $0.value) }), run: tuneId)
             try runs.tag(["best_trial": best.runId], run: tuneId)
+            var chosen = training
+            chosen.params.merge(best.params) { $1 }
+            try logRecipe(chosen, data: input, schemaPath: schemaPath, searched: best.params, run: tuneId)
             try runs.logMetrics(holdout.merging(["cv_" + metric: best.score]) { $1 }, run: tuneId)
             let ended = Date()
             try runs.finish(tuneId, status: .finished, at: ended)

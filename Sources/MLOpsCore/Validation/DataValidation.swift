@@ -86,10 +86,7 @@ extension Repository {
     /// or a schema lies beside the data (``SchemaFile/sibling(of:)``), the data must keep it, else nothing is
     /// trained.
     func readTrainingData(_ path: String, categorical: Set<String>, schema: String?) throws -> Table {
-        let schemaPath = schema ?? SchemaFile.sibling(of: path)
-        // Anything at the sibling's path counts, a dangling link too: a schema that cannot be read is an error,
-        // never a reason to train unchecked.
-        guard schema != nil || FileSnapshot.take(schemaPath) != nil else {
+        guard let schemaPath = trainingSchema(of: path, given: schema) else {
             return try TableFile.read(path: path, categorical: categorical)
         }
         let contract = try DataContract.file(schemaPath, displayName: relativePath(schemaPath))
@@ -103,6 +100,15 @@ extension Repository {
             }
         }
         return table
+    }
+
+    /// The schema training data at `path` is checked against: `given`, else `<data>.schema.yaml` beside it when
+    /// anything is there (a dangling link too: a schema that cannot be read is an error, never a reason to train
+    /// unchecked), else nil.
+    func trainingSchema(of path: String, given: String?) -> String? {
+        if let given { return given }
+        let sibling = SchemaFile.sibling(of: path)
+        return FileSnapshot.take(sibling) != nil ? sibling : nil
     }
 
     /// A column read as text, as numbers — what the CSV reader gives when every present value is one — or nil.

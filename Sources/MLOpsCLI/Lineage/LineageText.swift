@@ -1,0 +1,117 @@
+import Foundation
+import MLOpsCore
+
+/// The human text of `mlops lineage`.
+enum LineageText {
+    static func model(_ lineage: ModelLineage, style: TextStyle) -> String {
+        var table = TextTable()
+        if let version = lineage.version {
+            let aliases = version.aliases.isEmpty ? "" : " (\(version.aliases.sorted().joined(separator: ", ")))"
+            table.append([
+                "version", style.bold(version.reference) + aliases,
+                "\(short(version.oid)), registered \(date(version.created)) by \(version.actor)"
+                    + (version.importedFrom.map { ", imported from \($0)" } ?? ""),
+            ])
+        }
+        if let run = lineage.run {
+            table.append([
+                "run", String(run.id.prefix(8)),
+                "\(run.kind.rawValue) \(run.name), \(run.status.rawValue), \(date(run.started)), mlops \(run.toolVersion)",
+            ])
+            if let command = run.command { table.append(["", "", command]) }
+        } else if let id = lineage.runId {
+            table.append(["run", String(id.prefix(8)), "(in another repository)"])
+        }
+        if let recipe = lineage.recipe {
+            table.append(["recipe", recipe.learner.rawValue, describe(recipe)])
+        }
+        for data in lineage.data { table.append(["data", data.path, describe(data, lineage)]) }
+        for stage in lineage.stages {
+            table.append(["stage", stage.stage, "run \(stage.runId.prefix(8)): \(stage.command)"])
+            let params = stage.params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            if !params.isEmpty { table.append(["", "", "params " + params.joined(separator: ", ")]) }
+            for dep in stage.deps { table.append(["", "", "read \(dep.path) " + describe(dep, lineage)]) }
+        }
+        if let git = lineage.git, let commit = git.commit {
+            let state = git.dirty ? style.red("dirty") : "clean"
+            table.append([
+                "commit", String(commit.prefix(12)),
+                (git.branch.map { "on \($0), " } ?? "") + state
+                    + (lineage.commitExists ? "" : ", not in this repository"),
+            ])
+        }
+        for event in lineage.events {
+            let move =
+                switch (event.fromVersion, event.toVersion) {
+                case (let from?, let to?): " \(from) → \(to)"
+                case (nil, let to?): " \(to)"
+                case (let from?, nil): " \(from)"
+                default: ""
+                }
+            table.append([
+                "event", event.event + (event.alias.map { " \($0)" } ?? "") + move,
+                "\(date(event.at)) by \(event.actor)" + (event.reason.map { ": \($0)" } ?? ""),
+            ])
+        }
+        var text = table.rendered(style: style)
+        if lineage.obstacles.isEmpty {
+            text += "Reproducible here: `mlops reproduce \(lineage.subject)` rebuilds it and compares.\n"
+        } else {
+            text += style.yellow("Not reproducible here:") + "\n"
+            for obstacle in lineage.obstacles { text += "  - \(obstacle)\n" }
+        }
+        return text
+    }
+
+    static func data(_ lineage: DataLineage, style: TextStyle) -> String {
+        var text = "\(style.bold(lineage.path))" + (lineage.oid.map { "  \(short($0))" } ?? "  (not in the workspace)")
+        text += "\n"
+        guard !lineage.uses.isEmpty else { return text + "No run read it.\n" }
+        var table = TextTable(header: ["RUN", "KIND", "NAME", "STARTED", "READ", "VERSIONS"])
+        for use in lineage.uses {
+            let read =
+                "\(use.path) \(short(use.oid))"
+                + (use.through.map { " (from stage run \($0.prefix(8)))" } ?? (use.current ? " (current)" : ""))
+            table.append([
+                String(use.runId.prefix(8)), use.kind.rawValue, use.name, date(use.started), read,
+                use.versions.joined(separator: ", "),
+            ])
+        }
+        return text + table.rendered(style: style)
+    }
+
+    private static func describe(_ recipe: TrainingRecipe) -> String {
+        var parts = ["target \(recipe.target)"]
+        parts.append(recipe.features.map { "features \($0.joined(separator: ", "))" } ?? "every other column")
+        if !recipe.categorical.isEmpty { parts.append("categorical \(recipe.categorical.joined(separator: ", "))") }
+        parts.append("test fraction \(recipe.testFraction)")
+        let params = recipe.params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        if !params.isEmpty { parts.append(params.joined(separator: " ")) }
+        if let schema = recipe.schema { parts.append("schema \(schema)") }
+        return parts.joined(separator: "; ")
+    }
+
+    private static func describe(_ data: ModelLineage.Data, _ lineage: ModelLineage) -> String {
+        var text = short(data.oid)
+        if let pointer = data.pointer {
+            text += ", \(pointer)" + (data.recordedIn.map { " recorded in \($0.prefix(12))" } ?? " (not committed)")
+        }
+        if let producer = data.producedBy,
+            let stage = lineage.stages.first(where: { $0.runId == producer })
+        {
+            text += ", written by stage \(stage.stage)"
+        }
+        return text + (data.cached ? "" : ", not cached")
+    }
+
+    private static func short(_ oid: String) -> String {
+        oid.hasPrefix("sha256:") ? String(oid.prefix(7 + 12)) : oid
+    }
+
+    private static func date(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,69 @@
+import CGit2
+import Foundation
+import MLOpsErrors
+import MLOpsStore
+
+extension Repository {
+    /// The commit that first recorded `oid` in the pointer file `pointer` (repository-relative), following
+    /// first parents back from `commit`: the oldest commit of the unbroken run of commits, ending at `commit`,
+    /// whose pointer file names that object. Nil when `commit` itself does not record it (the data was changed
+    /// without `mlops add` and a commit), when git is absent, or after `limit` commits without an answer.
+    func commitRecording(_ oid: String, in pointer: String, from commit: String, limit: Int = 10_000) -> String? {
+        guard let git = GitLibrary.open(root) else { return nil }
+        defer { git_repository_free(git) }
+        let prefix = GitLibrary.workTreePrefix(git, root: root)
+        let gitPath = prefix.isEmpty ? pointer : prefix + "/" + pointer
+        var start = git_oid()
+        var walk: OpaquePointer?
+        guard git_oid_fromstr(&start, commit) == 0, git_revwalk_new(&walk, git) == 0, let walk else { return nil }
+        defer { git_revwalk_free(walk) }
+        git_revwalk_simplify_first_parent(walk)
+        guard git_revwalk_push(walk, &start) == 0 else { return nil }
+        var recording: String?
+        var next = git_oid()
+        for _ in 0..<limit {
+            guard git_revwalk_next(&next, walk) == 0 else { return recording }
+            guard Self.pointerObject(in: git, commit: &next, path: gitPath) == oid else { return recording }
+            recording = Self.hex(next)
+        }
+        return nil
+    }
+
+    /// The object id the pointer file at `path` names in `commit`, or nil.
+    private static func pointerObject(in git: OpaquePointer, commit: inout git_oid, path: String) -> String? {
+        var found: OpaquePointer?
+        guard git_commit_lookup(&found, git, &commit) == 0, let found else { return nil }
+        defer { git_commit_free(found) }
+        var tree: OpaquePointer?
+        guard git_commit_tree(&tree, found) == 0, let tree else { return nil }
+        defer { git_tree_free(tree) }
+        var entry: OpaquePointer?
+        guard git_tree_entry_bypath(&entry, tree, path) == 0, let entry else { return nil }
+        defer { git_tree_entry_free(entry) }
+        var blob: OpaquePointer?
+        guard git_blob_lookup(&blob, git, git_tree_entry_id(entry)) == 0, let blob else { return nil }
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size <= 1 << 20, let bytes = git_blob_rawcontent(blob) else { return nil }
+        let text = String(decoding: UnsafeRawBufferPointer(start: bytes, count: size), as: UTF8.self)
+        return (try? PointerFile.parse(text, path: path))?.oid.description
+    }
+
+    static func hex(_ oid: git_oid) -> String {
+        var oid = oid
+        var buffer = [CChar](repeating: 0, count: Int(mlops_git_oid_hexsz) + 1)
+        git_oid_tostr(&buffer, buffer.count, &oid)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Whether `commit` is in the git repository's object database.
+    func commitExists(_ commit: String) -> Bool {
+        guard let git = GitLibrary.open(root) else { return false }
+        defer { git_repository_free(git) }
+        var oid = git_oid()
+        var found: OpaquePointer?
+        guard git_oid_fromstr(&oid, commit) == 0, git_commit_lookup(&found, git, &oid) == 0 else { return false }
+        git_commit_free(found)
+        return true
+    }
+}

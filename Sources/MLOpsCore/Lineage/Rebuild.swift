@@ -1,0 +1,363 @@
+import Foundation
+import MLOpsErrors
+import MLOpsLearn
+import MLOpsStore
+
+/// How `mlops reproduce` rebuilds.
+public struct RebuildOptions: Sendable {
+    /// The remote missing objects are fetched from (nil: the default remote, when there is one).
+    public var remote: String?
+    /// The environment, for S3 credentials and the commands of stage and external runs.
+    public var environment: [String: String] = [:]
+    /// The mlops executable the commands of stage and external runs reach as `mlops` and `$MLOPS`.
+    public var executable: String?
+    /// Training threads (nil: every core); the model is the same whatever the count.
+    public var threads: Int?
+
+    public init() {}
+}
+
+/// What `mlops reproduce` found.
+public struct RebuildReport: Codable, Sendable {
+    public enum Verdict: String, Codable, Sendable {
+        /// Every compared object is the same, byte for byte.
+        case identical
+        /// At least one is not.
+        case different
+    }
+
+    /// One object the run recorded, beside the one the rebuild made.
+    public struct Comparison: Codable, Sendable, Equatable {
+        /// `model`, or the output's path.
+        public var name: String
+        public var recorded: String
+        /// Nil when the rebuild did not write it.
+        public var rebuilt: String?
+        public var identical: Bool
+    }
+
+    public var subject: String
+    public var runId: String
+    public var kind: RunKind
+    public var commit: String
+    public var verdict: Verdict
+    public var comparisons: [Comparison]
+    /// The run's final metrics and the rebuild's (train and tune runs: on the same held-out rows).
+    public var recordedMetrics: [String: Double]
+    public var rebuiltMetrics: [String: Double]
+    /// For a model that differs: the first difference found (a parameter, the tree count, a leaf value).
+    public var firstDifference: String?
+    /// What the verdict rests on (an external command's determinism, a search not repeated, another mlops).
+    public var notes: [String]
+    /// Objects fetched from the remote because the cache lacked them.
+    public var fetched: Int
+    public var durationSeconds: Double
+}
+
+extension Repository {
+    /// Rebuilds what a run produced (the run of a version, or `run:<id>`) in a temporary checkout of the commit it
+    /// recorded, with the data objects it read (from the cache, else fetched from the remote), and compares the
+    /// result with the record byte for byte: a `train` or `tune` run is trained again from its recipe, a stage
+    /// run's commands run again, an external run's command runs again.
+    ///
+    /// Reads the work tree, the registry and the runs only: the checkout is removed afterwards, and the cache
+    /// gains only the objects that had to be fetched.
+    ///
+    /// - Throws: `invalidState` when the run cannot be reproduced (no commit, a dirty work tree, a kind that
+    ///   produces nothing, no recipe), `notFound` when its commit or a data object cannot be found.
+    public func rebuild(_ reference: String, options: RebuildOptions, progress: ProgressHandler? = nil) async throws
+        -> RebuildReport
+    {
+        let started = Date()
+        let subject = try lineageSubject(reference)
+        let commitExists = subject.git?.commit.map(commitExists) ?? false
+        if let obstacle = reproductionObstacles(subject, commitExists: commitExists).first { throw obstacle }
+        guard let commit = subject.git?.commit, let runId = subject.runId else {
+            throw MLOpsError(.invalidState, "\(reference) recorded no git commit")
+        }
+        let kind = subject.run?.kind ?? .train
+        let fetched = try await fetchMissing(
+            subject.inputs.map(\.oid) + (subject.recipe.flatMap(\.schemaOid).map { [$0] } ?? []), subject: subject,
+            options: options)
+
+        let checkout = try RevisionCheckout.make(commit: commit, repositoryRoot: root)
+        defer { checkout.remove() }
+        let rebuilt = try Self.openCheckout(checkout)
+        try place(subject.inputs, in: rebuilt)
+        var report = RebuildReport(
+            subject: reference, runId: runId, kind: kind, commit: commit, verdict: .identical, comparisons: [],
+            recordedMetrics: subject.run?.metrics ?? subject.version?.metrics ?? [:], rebuiltMetrics: [:],
+            firstDifference: nil, notes: [], fetched: fetched, durationSeconds: 0)
+        if let run = subject.run, run.toolVersion != ToolVersion.current {
+            report.notes.append(
+                "the run was recorded by mlops \(run.toolVersion); this is \(ToolVersion.current), and a change in "
+                    + "a learner between them would change the model")
+        }
+        switch kind {
+        case .train, .tune:
+            try retrain(subject, in: rebuilt, options: options, progress: progress, into: &report)
+        case .stage:
+            try rerunStage(subject, in: rebuilt, options: options, into: &report)
+        default:
+            try rerunCommand(subject, in: rebuilt, options: options, into: &report)
+        }
+        report.verdict = report.comparisons.allSatisfy(\.identical) ? .identical : .different
+        report.durationSeconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    /// Why `subject` cannot be reproduced here, most fundamental first (empty: nothing known stands in the way;
+    /// a data object may still be missing from the remote).
+    func reproductionObstacles(_ subject: LineageSubject, commitExists: Bool) -> [MLOpsError] {
+        var found: [MLOpsError] = []
+        let name = subject.run.map { "run \($0.id.prefix(RunID.displayLength))" } ?? subject.reference
+        switch subject.run?.kind {
+        case .train?, .tune?:
+            if subject.recipe == nil {
+                found.append(
+                    MLOpsError(
+                        .invalidState, "\(name) was recorded before runs kept their training recipe",
+                        hint: "train it again with this mlops; its runs can be reproduced"))
+            }
+        case .stage?, .external?: break
+        case let other?:
+            found.append(
+                MLOpsError(
+                    .invalidState, "\(name) is a \(other.rawValue) run: it produced nothing to rebuild",
+                    hint: "reproduce the run or version it evaluated or watched"))
+        case nil where subject.recipe == nil:
+            found.append(
+                MLOpsError(
+                    .invalidState, "\(subject.reference) carries no training recipe and its run is elsewhere",
+                    hint: "reproduce it in the repository it was registered in"))
+        case nil: break
+        }
+        guard let commit = subject.git?.commit else {
+            found.append(
+                MLOpsError(
+                    .invalidState, "\(name) recorded no git commit: it did not run in a git repository",
+                    hint: "run `git init` and commit before training; a run is reproduced from its commit"))
+            return found
+        }
+        if subject.git?.dirty == true {
+            found.append(
+                MLOpsError(
+                    .invalidState,
+                    "\(name) ran with tracked files changed from commit \(commit.prefix(12)); what changed is not "
+                        + "recorded, so it cannot be rebuilt",
+                    hint: "commit before training; the next run will be reproducible"))
+        }
+        if !commitExists {
+            found.append(
+                MLOpsError(
+                    .notFound, "commit \(commit.prefix(12)), where \(name) ran, is not in this git repository",
+                    hint: "fetch the branch that holds it (`git fetch --all`); a rewritten history (rebase, amend, "
+                        + "a force push) loses the commits it replaced"))
+        }
+        for input in subject.inputs where input.path.hasPrefix("/") {
+            found.append(
+                MLOpsError(
+                    .invalidState, "\(name) read '\(input.path)', outside the repository: it was never versioned",
+                    hint: "keep data inside the repository and track it with `mlops add`"))
+        }
+        return found
+    }
+
+    /// Fetches the objects among `oids` the cache lacks (with a directory's files) from the remote; returns how
+    /// many it fetched.
+    private func fetchMissing(_ oids: [String], subject: LineageSubject, options: RebuildOptions) async throws -> Int {
+        var missing = Set(try oids.map { try ObjectID(parsing: $0) }.filter { !store.contains($0) })
+        for oid in oids {
+            if let id = try? ObjectID(parsing: oid), store.contains(id), let manifest = try? manifest(id) {
+                missing.formUnion(manifest.entries.map(\.oid).filter { !store.contains($0) })
+            }
+        }
+        guard !missing.isEmpty else { return 0 }
+        func unreachable(_ why: String) -> MLOpsError {
+            let input = subject.inputs.first { (try? ObjectID(parsing: $0.oid)).map(missing.contains) == true }
+            return MLOpsError(
+                .notFound,
+                "the data \(input.map { "'\($0.path)' " } ?? "")it read (\(missing.count) object\(missing.count == 1 ? "" : "s")) is not in the cache, and \(why)",
+                hint: "push it from a clone that has it (`mlops push`), and track data with `mlops add` before training"
+            )
+        }
+        guard options.remote != nil || config.core.remote != nil else { throw unreachable("there is no remote") }
+        let count = missing.count
+        do {
+            try await withRemote(options.remote, connections: 8, environment: options.environment) { _, remote in
+                try await fetchObjects(Array(missing), from: remote, jobs: 8)
+                let files = missing.compactMap { try? manifest($0) }.flatMap { $0.entries.map(\.oid) }
+                try await fetchObjects(files, from: remote, jobs: 8)
+            }
+        } catch let error as MLOpsError where error.code == .notFound {
+            throw unreachable("the remote does not have it either (\(error.message))")
+        }
+        return count
+    }
+
+    /// The directory manifest stored as `id`, when `id` is one.
+    private func manifest(_ id: ObjectID) throws -> DirectoryManifest? {
+        guard let size = store.size(of: id), size < 1 << 30 else { return nil }
+        let bytes = try store.read(id)
+        guard bytes.first == UInt8(ascii: "[") else { return nil }
+        return try? DirectoryManifest(decoding: bytes, id: id)
+    }
+
+    /// Opens the mlops repository inside a checkout (its config as committed; the database and cache are new).
+    private static func openCheckout(_ checkout: RevisionCheckout) throws -> Repository {
+        guard FileManager.default.fileExists(atPath: checkout.root + "/.mlops/config.yaml") else {
+            throw MLOpsError(
+                .notFound, "commit \(checkout.commit.prefix(12)) has no .mlops/config.yaml",
+                hint: "commit .mlops/config.yaml (`mlops init` creates it) with the project")
+        }
+        return try Repository(root: checkout.root)
+    }
+
+    /// Puts each input where the run read it in `checkout`, unless the commit already has those bytes there.
+    private func place(_ inputs: [Run.Input], in checkout: Repository) throws {
+        for input in inputs {
+            let id = try ObjectID(parsing: input.oid)
+            let path = checkout.root + "/" + input.path
+            if (try? checkout.contentID(of: input.path)) == id { continue }
+            try? FileManager.default.removeItem(atPath: path)
+            if let manifest = try manifest(id) {
+                for entry in manifest.entries {
+                    let file = path + "/" + entry.path
+                    try FileManager.default.createDirectory(
+                        atPath: WorkspacePath.parent(file), withIntermediateDirectories: true)
+                    try store.materialize(entry.oid, at: file, mode: .copy, executable: entry.exec)
+                }
+            } else {
+                guard store.contains(id) else {
+                    throw MLOpsError(
+                        .notFound, "'\(input.path)' (\(id.abbreviated())) is neither in the cache nor in the commit")
+                }
+                try FileManager.default.createDirectory(
+                    atPath: WorkspacePath.parent(path), withIntermediateDirectories: true)
+                try store.materialize(id, at: path, mode: .copy)
+            }
+        }
+    }
+
+    private func retrain(
+        _ subject: LineageSubject, in checkout: Repository, options: RebuildOptions, progress: ProgressHandler?,
+        into report: inout RebuildReport
+    ) throws {
+        guard let recipe = subject.recipe, let recorded = subject.modelOid else {
+            throw MLOpsError(.invalidState, "\(subject.reference) has no training recipe or no model")
+        }
+        if let schema = recipe.schema, let oid = recipe.schemaOid {
+            try place([Run.Input(path: schema, oid: oid, pointer: nil)], in: checkout)
+        }
+        let prepared = try checkout.fit(
+            recipe.options, workingDirectory: checkout.root, threads: options.threads, progress: progress)
+        let model = try prepared.train()
+        let oid = ObjectID(hashing: Array(model.encoded())).description
+        report.rebuiltMetrics = try prepared.evaluate(model).metrics
+        report.comparisons = [.init(name: "model", recorded: recorded, rebuilt: oid, identical: oid == recorded)]
+        if oid != recorded, let bytes = try? store.read(try ObjectID(parsing: recorded)),
+            let original = try? Model.decode(Data(bytes))
+        {
+            report.firstDifference = original.firstDifference(from: model)
+        }
+        if let searched = recipe.searchedParams {
+            let chosen = searched.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+            report.notes.append("the search was not repeated: its best configuration (\(chosen)) was trained again")
+        }
+    }
+
+    private func rerunStage(
+        _ subject: LineageSubject, in checkout: Repository, options: RebuildOptions, into report: inout RebuildReport
+    ) throws {
+        guard let run = subject.run else { return }
+        let name = run.params["stage"] ?? ""
+        guard let stage = try PipelineFile.load(root: checkout.root).first(where: { $0.name == name }) else {
+            throw MLOpsError(
+                .notFound, "commit \(report.commit.prefix(12)) defines no stage '\(name)' in mlops.yaml",
+                hint: "the stage was added without a commit; its runs cannot be rebuilt")
+        }
+        let (record, _, _) = try checkout.check(stage)
+        var params = run.params
+        params.removeValue(forKey: "stage")
+        let recordedDeps = Dictionary(run.inputs.map { ($0.path, $0.oid) }) { $1 }
+        guard record.cmd.joined(separator: " && ") == run.command, record.params == params,
+            record.deps == recordedDeps
+        else {
+            throw MLOpsError(
+                .invalidState,
+                "stage '\(name)' at commit \(report.commit.prefix(12)) is not what run \(run.id.prefix(RunID.displayLength)) ran (its commands, parameters or dependencies differ)",
+                hint: "the pipeline changed without a commit; its runs cannot be rebuilt")
+        }
+        for out in stage.outs { try? FileManager.default.removeItem(atPath: checkout.root + "/" + out) }
+        let log = checkout.store.temporaryDirectory + "/reproduce.log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        for command in record.cmd {
+            let status = try checkout.runLogged(
+                command, in: checkout.absolute(stage.wdir), log: log, runId: run.id, executable: options.executable)
+            if status != 0 {
+                throw MLOpsError(
+                    .failure,
+                    "`\(command)` exited with status \(status) in the checkout of \(report.commit.prefix(12))",
+                    hint: "its output: " + Self.tail(of: log))
+            }
+        }
+        report.comparisons = try compare(run.artifacts, in: checkout, directory: checkout.root)
+        report.recordedMetrics = run.metrics
+        report.rebuiltMetrics = [:]
+        for file in stage.metrics where FileManager.default.fileExists(atPath: checkout.absolute(file)) {
+            report.rebuiltMetrics.merge((try? Self.readMetrics(checkout.absolute(file))) ?? [:]) { $1 }
+        }
+    }
+
+    private func rerunCommand(
+        _ subject: LineageSubject, in checkout: Repository, options: RebuildOptions, into report: inout RebuildReport
+    ) throws {
+        guard let run = subject.run, let command = run.command else {
+            throw MLOpsError(.invalidState, "\(subject.reference) recorded no command")
+        }
+        let directory = checkout.root + (run.tags[Self.workingDirectoryTag].map { "/" + $0 } ?? "")
+        for artifact in run.artifacts {
+            try? FileManager.default.removeItem(atPath: directory + "/" + artifact.name)
+        }
+        // The command may record into its run with `mlops log`: it gets one in the checkout's repository.
+        let rerun = try checkout.runs.start(name: run.name, kind: .external, command: command)
+        let log = checkout.store.temporaryDirectory + "/reproduce.log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let status = try checkout.runLogged(
+            command, in: directory, log: log, runId: rerun, executable: options.executable)
+        try? checkout.runs.finish(rerun, status: status == 0 ? .finished : .failed, exitStatus: Int(status))
+        if status != Int32(run.exitStatus ?? 0) {
+            report.notes.append("the command exited with status \(status); the run recorded \(run.exitStatus ?? 0)")
+        }
+        report.comparisons = try compare(run.artifacts, in: checkout, directory: directory)
+        report.recordedMetrics = run.metrics
+        report.rebuiltMetrics = (try? checkout.runs.run(rerun).metrics) ?? [:]
+        report.notes.append(
+            "an external command is reproducible only if it is deterministic: mlops cannot see its seeds, "
+                + "threads or clock")
+    }
+
+    /// The tag an external run records its working directory in, relative to the repository root.
+    static let workingDirectoryTag = "mlops.workdir"
+
+    /// Each recorded artifact beside what the rebuild wrote at its path under `directory`.
+    private func compare(_ artifacts: [Run.Artifact], in checkout: Repository, directory: String) throws
+        -> [RebuildReport.Comparison]
+    {
+        try artifacts.filter { $0.name != TrainingRecipe.artifactName }.map { artifact in
+            let path = directory + "/" + artifact.name
+            let relative = WorkspacePath.relative(path, to: checkout.root) ?? artifact.name
+            let rebuilt =
+                FileSnapshot.take(path) == nil ? nil : try checkout.contentID(of: relative)?.description
+            return .init(
+                name: artifact.name, recorded: artifact.oid, rebuilt: rebuilt, identical: rebuilt == artifact.oid)
+        }
+    }
+
+    /// The last lines of a log, on one line, for an error's hint.
+    private static func tail(of log: String) -> String {
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        let lines = text.split(separator: "\n").suffix(5).joined(separator: " | ")
+        return lines.isEmpty ? "(none)" : String(lines.suffix(600))
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import MLOpsErrors
+import MLOpsLearn
+import MLOpsStore
+
+/// Everything that determines the model a built-in `train` (or `tune`) run made, besides the learner's code:
+/// the request as given and the objects it read. Stored as the run's `recipe` artifact (docs/formats.md,
+/// "Training recipes") and carried by bundles, so `mlops reproduce` can train the same model again.
+///
+/// Invariant: training `data` (the bytes of `dataOid`) with these fields and the schema `schemaOid` gives the
+/// same model bytes on any machine and any number of cores.
+public struct TrainingRecipe: Codable, Sendable, Equatable {
+    /// The data file, relative to the repository root.
+    public var data: String
+    public var dataOid: String
+    public var target: String
+    /// The feature columns in order; nil for every column but the target.
+    public var features: [String]?
+    /// Columns read as categories though they hold numbers.
+    public var categorical: [String]
+    public var learner: Learner
+    /// The hyperparameters as given (a tuning run's fixed ones merged with its best configuration's).
+    public var params: [String: String]
+    public var testFraction: Double
+    /// The data schema the rows were checked and read with, relative to the repository root, and its object id.
+    public var schema: String?
+    public var schemaOid: String?
+    /// For a tuning run: the best configuration its search chose, which `params` includes. A reproduction
+    /// retrains that configuration; it does not repeat the search.
+    public var searchedParams: [String: String]?
+
+    /// Every text the recipe holds, for checks of what a bundle carries.
+    var texts: [String] {
+        [data, dataOid, target] + (features ?? []) + categorical + params.flatMap { [$0.key, $0.value] }
+            + [schema, schemaOid].compactMap { $0 } + (searchedParams ?? [:]).flatMap { [$0.key, $0.value] }
+    }
+
+    /// The artifact name a run stores its recipe under.
+    static let artifactName = "recipe"
+
+    /// The training options that follow this recipe, with paths relative to the repository root.
+    var options: TrainOptions {
+        TrainOptions(
+            data: data, target: target, features: features, categorical: categorical, model: learner, params: params,
+            testFraction: testFraction, schema: schema)
+    }
+
+    func encoded() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return Array(try encoder.encode(self))
+    }
+
+    static func decode(_ bytes: [UInt8], source: String) throws -> TrainingRecipe {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(TrainingRecipe.self, from: Data(bytes))
+        } catch {
+            throw MLOpsError(
+                .integrity, "\(source) is not a training recipe", hint: "run `mlops fsck` to check the store",
+                cause: error)
+        }
+    }
+}
+
+extension Repository {
+    /// The recipe of a `train` or `tune` run: its `recipe` artifact, or nil for other runs and for runs
+    /// recorded before recipes were (their request is incomplete: the schema they read is unknown).
+    public func recipe(of run: Run) throws -> TrainingRecipe? {
+        guard run.kind == .train || run.kind == .tune, let text = run.artifact(named: TrainingRecipe.artifactName)
+        else { return nil }
+        let bytes = try store.read(try ObjectID(parsing: text))
+        return try TrainingRecipe.decode(bytes, source: "the recipe of run \(run.id.prefix(RunID.displayLength))")
+    }
+
+    /// Records `options` (read from `dataPath`, with the schema `schemaPath` when one was read) as run `id`'s
+    /// recipe. Data outside the repository keeps its absolute path: such a run cannot be reproduced, and says so.
+    func logRecipe(
+        _ options: TrainOptions, data input: Run.Input, schemaPath: String?, searched: [String: String]? = nil,
+        run id: String
+    ) throws {
+        let schema = try schemaPath.map { try lineage(of: $0) }
+        let recipe = TrainingRecipe(
+            data: input.path, dataOid: input.oid, target: options.target, features: options.features,
+            categorical: (options.categorical ?? []).sorted(), learner: options.model, params: options.params,
+            testFraction: options.testFraction, schema: schema?.path, schemaOid: schema?.oid, searchedParams: searched)
+        try logArtifact(TrainingRecipe.artifactName, bytes: try recipe.encoded(), run: id)
+    }
+}
