@@ -173,13 +173,13 @@ _mlops() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|add|status|checkout|diff|ls|rm|mv|commit|gc|fsck|train|tune|predict|run|runs|log|validate|schema|eval|model|export|import|repro|dag|params|metrics|remote|push|fetch|pull|hooks|serve|monitor|ui|help)
+    init|add|status|checkout|diff|ls|rm|mv|commit|gc|fsck|train|tune|predict|run|runs|log|validate|schema|eval|model|export|import|repro|dag|params|metrics|lineage|reproduce|remote|push|fetch|pull|hooks|serve|monitor|ui|help)
         # Offer subcommand argument completions
         "_mlops_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init add status checkout diff ls rm mv commit gc fsck train tune predict run runs log validate schema eval model export import repro dag params metrics remote push fetch pull hooks serve monitor ui help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init add status checkout diff ls rm mv commit gc fsck train tune predict run runs log validate schema eval model export import repro dag params metrics lineage reproduce remote push fetch pull hooks serve monitor ui help' -- "${cur}"))
         ;;
     esac
 }
@@ -444,7 +444,7 @@ _mlops_train() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --list-params --version -h --help)
     repeating_options=(--feature --categorical --param)
-    non_repeating_options=(-C --data --target --model --test-fraction --schema --config --name)
+    non_repeating_options=(-C --data --target --model --test-fraction --schema --config --name --threads)
     __mlops_offer_flags_options 0
 
     # Offer option value completions
@@ -485,6 +485,9 @@ _mlops_train() {
         return
         ;;
     '--name')
+        return
+        ;;
+    '--threads')
         return
         ;;
     esac
@@ -1297,6 +1300,52 @@ _mlops_metrics_diff() {
     case "${prev}" in
     '-C')
         __mlops_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_mlops_lineage() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --mermaid --dot --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C)
+    __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mlops_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_mlops_reproduce() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --remote --threads)
+    __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--remote')
+        return
+        ;;
+    '--threads')
         return
         ;;
     esac

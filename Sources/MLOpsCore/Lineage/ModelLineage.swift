@@ -91,6 +91,9 @@ struct LineageSubject {
     var git: GitState?
     var inputs: [Run.Input]
     var recipe: TrainingRecipe?
+    /// The object id of the run's recipe, also when the object is not in the cache (a clone that pulled only
+    /// the records), where ``recipe`` is nil until it is fetched.
+    var recipeOid: String?
     /// The object id of what the run produced that a reproduction compares (the model), when known.
     var modelOid: String?
 }
@@ -100,25 +103,24 @@ extension Repository {
     /// reproduction starts from. An imported version whose run is elsewhere carries its lineage instead.
     func lineageSubject(_ reference: String) throws -> LineageSubject {
         let parsed = try ModelReference.parse(reference)
-        if case .run(let id) = parsed {
-            let run = try runs.run(id)
-            return LineageSubject(
-                reference: reference, version: nil, run: run, runId: run.id, git: run.git, inputs: run.inputs,
-                recipe: try recipe(of: run), modelOid: run.artifact(named: "model"))
-        }
-        let version = try registry.version(parsed)
-        if let runId = version.runId, let run = try? runs.run(runId) {
+        func subject(of run: Run, version: ModelVersion?) throws -> LineageSubject {
+            let recipeOid = run.artifact(named: TrainingRecipe.artifactName)
+            let cached = recipeOid.flatMap { try? ObjectID(parsing: $0) }.map(store.contains) ?? false
             return LineageSubject(
                 reference: reference, version: version, run: run, runId: run.id, git: run.git, inputs: run.inputs,
-                recipe: try recipe(of: run), modelOid: version.oid)
+                recipe: cached ? try recipe(of: run) : nil, recipeOid: recipeOid,
+                modelOid: version?.oid ?? run.artifact(named: "model"))
         }
+        if case .run(let id) = parsed { return try subject(of: try runs.run(id), version: nil) }
+        let version = try registry.version(parsed)
+        if let runId = version.runId, let run = try? runs.run(runId) { return try subject(of: run, version: version) }
         let carried = version.lineage
         return LineageSubject(
             reference: reference, version: version, run: nil, runId: version.runId ?? carried?.runId,
             git: (version.gitCommit ?? carried?.gitCommit).map {
                 GitState(commit: $0, branch: nil, dirty: carried?.dirty ?? false)
             },
-            inputs: version.inputs, recipe: carried?.recipe, modelOid: version.oid)
+            inputs: version.inputs, recipe: carried?.recipe, recipeOid: nil, modelOid: version.oid)
     }
 
     /// The lineage of a model version or run (see ``ModelLineage``); reads only.

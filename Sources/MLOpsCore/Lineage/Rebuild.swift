@@ -69,21 +69,29 @@ extension Repository {
         -> RebuildReport
     {
         let started = Date()
-        let subject = try lineageSubject(reference)
+        var subject = try lineageSubject(reference)
+        var fetched = 0
+        if subject.recipe == nil, let oid = subject.recipeOid, let run = subject.run {
+            fetched += try await fetchMissing([oid], subject: subject, options: options)
+            subject.recipe = try recipe(of: run)
+        }
         let commitExists = subject.git?.commit.map(commitExists) ?? false
         if let obstacle = reproductionObstacles(subject, commitExists: commitExists).first { throw obstacle }
         guard let commit = subject.git?.commit, let runId = subject.runId else {
             throw MLOpsError(.invalidState, "\(reference) recorded no git commit")
         }
         let kind = subject.run?.kind ?? .train
-        let fetched = try await fetchMissing(
-            subject.inputs.map(\.oid) + (subject.recipe.flatMap(\.schemaOid).map { [$0] } ?? []), subject: subject,
-            options: options)
-
         let checkout = try RevisionCheckout.make(commit: commit, repositoryRoot: root)
         defer { checkout.remove() }
         let rebuilt = try Self.openCheckout(checkout)
-        try place(subject.inputs, in: rebuilt)
+        // Inputs the commit holds as they were read (code, a committed schema) need nothing from the cache.
+        var inputs = subject.inputs
+        if let recipe = subject.recipe, let schema = recipe.schema, let oid = recipe.schemaOid {
+            inputs.append(Run.Input(path: schema, oid: oid, pointer: nil))
+        }
+        inputs.removeAll { (try? rebuilt.contentID(of: $0.path))??.description == $0.oid }
+        fetched += try await fetchMissing(inputs.map(\.oid), subject: subject, options: options)
+        try place(inputs, in: rebuilt)
         var report = RebuildReport(
             subject: reference, runId: runId, kind: kind, commit: commit, verdict: .identical, comparisons: [],
             recordedMetrics: subject.run?.metrics ?? subject.version?.metrics ?? [:], rebuiltMetrics: [:],
@@ -113,7 +121,7 @@ extension Repository {
         let name = subject.run.map { "run \($0.id.prefix(RunID.displayLength))" } ?? subject.reference
         switch subject.run?.kind {
         case .train?, .tune?:
-            if subject.recipe == nil {
+            if subject.recipeOid == nil {
                 found.append(
                     MLOpsError(
                         .invalidState, "\(name) was recorded before runs kept their training recipe",
@@ -213,12 +221,11 @@ extension Repository {
         return try Repository(root: checkout.root)
     }
 
-    /// Puts each input where the run read it in `checkout`, unless the commit already has those bytes there.
+    /// Puts each input where the run read it in `checkout`, from the cache.
     private func place(_ inputs: [Run.Input], in checkout: Repository) throws {
         for input in inputs {
             let id = try ObjectID(parsing: input.oid)
             let path = checkout.root + "/" + input.path
-            if (try? checkout.contentID(of: input.path)) == id { continue }
             try? FileManager.default.removeItem(atPath: path)
             if let manifest = try manifest(id) {
                 for entry in manifest.entries {
@@ -245,9 +252,6 @@ extension Repository {
     ) throws {
         guard let recipe = subject.recipe, let recorded = subject.modelOid else {
             throw MLOpsError(.invalidState, "\(subject.reference) has no training recipe or no model")
-        }
-        if let schema = recipe.schema, let oid = recipe.schemaOid {
-            try place([Run.Input(path: schema, oid: oid, pointer: nil)], in: checkout)
         }
         let prepared = try checkout.fit(
             recipe.options, workingDirectory: checkout.root, threads: options.threads, progress: progress)
