@@ -137,6 +137,52 @@ import Testing
         #expect((uses["uses"] as? [[String: Any]])?.first?["versions"] as? [String] == ["mpg@1"])
     }
 
+    @Test func anImportedBundleCarriesItsRecipeSoTheVersionIsReproducedWhereItIsImported() throws {
+        let directory = try project()
+        let run = try train(["--target", "mpg", "--param", "rounds=20"], threads: 2, in: directory.path).run
+        try succeed(["model", "register", "run:" + run, "--name", "mpg", "-q"], in: directory.path)
+        try succeed(["push", "-q"], in: directory.path)
+        try succeed(["export", "mpg@1", "--output", directory.outer.url("mpg-1.tar.gz")], in: directory.path)
+
+        // A clone that never pulled the runs: only the bundle says how the model was made.
+        let clone = try TemporaryDirectory()
+        try Fixtures.git(["clone", "-q", directory.path, clone.url("clone")], in: clone.path)
+        let cloned = clone.url("clone")
+        try succeed(["import", directory.outer.url("mpg-1.tar.gz"), "--name", "imported", "-q"], in: cloned)
+        let shown = try succeed(["model", "show", "imported@1"], in: cloned).standardOutput
+        #expect(shown.contains("recipe") && shown.contains("rounds=20"))
+        let result = try mlops(["reproduce", "imported@1", "--json"], in: cloned)
+        #expect(result.exitCode == 0, "\(result.standardError)")
+        #expect((try result.json() as? [String: Any])?["verdict"] as? String == "identical")
+
+        // A bundle whose recipe was edited (and its checksums recomputed) no longer gives its model.
+        let edited = clone.url("edited")
+        let script = """
+            set -e
+            mkdir -p "$2" && cd "$2" && tar -xzf "$1"
+            python3 - <<'PY'
+            import hashlib, json
+            manifest = json.load(open("manifest.json"))
+            manifest["lineage"]["recipe"]["params"]["rounds"] = "21"
+            open("manifest.json", "w").write(json.dumps(manifest, indent=2, sort_keys=True))
+            lines = []
+            for line in open("checksums.sha256"):
+                digest, name = line.split()
+                lines.append(f"{hashlib.sha256(open(name, 'rb').read()).hexdigest()}  {name}\\n")
+            open("checksums.sha256", "w").write("".join(lines))
+            PY
+            tar -czf ../edited.tar.gz $(tar -tzf "$1")
+            """
+        let crafted = try CLIRunner.execute(
+            program: "/bin/sh", ["-c", script, "sh", directory.outer.url("mpg-1.tar.gz"), edited], in: clone.path)
+        #expect(crafted.exitCode == 0, "\(crafted.standardError)")
+        try succeed(["import", clone.url("edited.tar.gz"), "--name", "edited", "-q"], in: cloned)
+        let different = try mlops(["reproduce", "edited@1", "--json"], in: cloned)
+        #expect(different.exitCode == 12)
+        let report = try #require(try different.json() as? [String: Any])
+        #expect(report["first_difference"] as? String == "parameter rounds: 20 vs 21")
+    }
+
     @Test func whatCannotBeReproducedIsRefusedWithTheReason() throws {
         let directory = try project()
         // A dirty work tree: a tracked file changed and not committed.

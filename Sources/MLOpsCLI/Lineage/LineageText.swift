@@ -15,19 +15,19 @@ enum LineageText {
         }
         if let run = lineage.run {
             table.append([
-                "run", String(run.id.prefix(8)),
+                "run", String(run.id.prefix(RunID.displayLength)),
                 "\(run.kind.rawValue) \(run.name), \(run.status.rawValue), \(date(run.started)), mlops \(run.toolVersion)",
             ])
             if let command = run.command { table.append(["", "", command]) }
         } else if let id = lineage.runId {
-            table.append(["run", String(id.prefix(8)), "(in another repository)"])
+            table.append(["run", String(id.prefix(RunID.displayLength)), "(in another repository)"])
         }
         if let recipe = lineage.recipe {
             table.append(["recipe", recipe.learner.rawValue, describe(recipe)])
         }
         for data in lineage.data { table.append(["data", data.path, describe(data, lineage)]) }
         for stage in lineage.stages {
-            table.append(["stage", stage.stage, "run \(stage.runId.prefix(8)): \(stage.command)"])
+            table.append(["stage", stage.stage, "run \(stage.runId.prefix(RunID.displayLength)): \(stage.command)"])
             let params = stage.params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             if !params.isEmpty { table.append(["", "", "params " + params.joined(separator: ", ")]) }
             for dep in stage.deps { table.append(["", "", "read \(dep.path) " + describe(dep, lineage)]) }
@@ -71,16 +71,18 @@ enum LineageText {
         for use in lineage.uses {
             let read =
                 "\(use.path) \(short(use.oid))"
-                + (use.through.map { " (from stage run \($0.prefix(8)))" } ?? (use.current ? " (current)" : ""))
+                + (use.through.map { " (from stage run \($0.prefix(RunID.displayLength)))" }
+                    ?? (use.current ? " (current)" : ""))
             table.append([
-                String(use.runId.prefix(8)), use.kind.rawValue, use.name, date(use.started), read,
+                String(use.runId.prefix(RunID.displayLength)), use.kind.rawValue, use.name, date(use.started), read,
                 use.versions.joined(separator: ", "),
             ])
         }
         return text + table.rendered(style: style)
     }
 
-    private static func describe(_ recipe: TrainingRecipe) -> String {
+    /// A recipe on one line: target, columns, test fraction, parameters, schema.
+    static func describe(_ recipe: TrainingRecipe) -> String {
         var parts = ["target \(recipe.target)"]
         parts.append(recipe.features.map { "features \($0.joined(separator: ", "))" } ?? "every other column")
         if !recipe.categorical.isEmpty { parts.append("categorical \(recipe.categorical.joined(separator: ", "))") }
@@ -101,7 +103,8 @@ enum LineageText {
         {
             text += ", written by stage \(stage.stage)"
         }
-        return text + (data.cached ? "" : ", not cached")
+        // Only tracked data lives in the cache; other inputs (code) come from the commit.
+        return text + (data.pointer == nil || data.cached ? "" : ", not cached")
     }
 
     private static func short(_ oid: String) -> String {

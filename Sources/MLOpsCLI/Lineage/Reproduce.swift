@@ -55,7 +55,7 @@ extension MLOps {
 
         private static func text(_ report: RebuildReport, style: TextStyle) -> String {
             var text =
-                "Rebuilt \(report.subject) (\(report.kind.rawValue) run \(report.runId.prefix(8))) at commit "
+                "Rebuilt \(report.subject) (\(report.kind.rawValue) run \(report.runId.prefix(RunID.displayLength))) at commit "
                 + "\(report.commit.prefix(12)) in \(String(format: "%.2f", report.durationSeconds)) s"
                 + (report.fetched > 0 ? ", \(report.fetched) object(s) fetched from the remote" : "") + ".\n"
             var table = TextTable(header: ["", "OBJECT", "RECORDED", "REBUILT"])

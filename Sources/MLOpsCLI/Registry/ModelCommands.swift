@@ -154,6 +154,9 @@ extension MLOps.ModelGroup {
             for input in version.inputs {
                 table.append(["  data", input.path + " " + input.oid + (input.pointer.map { " via " + $0 } ?? "")])
             }
+            if let recipe = version.lineage?.recipe {
+                table.append(["  recipe", recipe.learner.rawValue + ": " + LineageText.describe(recipe)])
+            }
             return text + table.rendered(style: style)
         }
     }

@@ -6,27 +6,45 @@ import MLOpsStore
 extension Repository {
     /// The commit that first recorded `oid` in the pointer file `pointer` (repository-relative), following
     /// first parents back from `commit`: the oldest commit of the unbroken run of commits, ending at `commit`,
-    /// whose pointer file names that object. Nil when `commit` itself does not record it (the data was changed
-    /// without `mlops add` and a commit), when git is absent, or after `limit` commits without an answer.
+    /// whose pointer file names that object. When `commit` does not record it (a stage's output is committed
+    /// after the run that wrote it; data changed without `mlops add`), the oldest commit on HEAD's first-parent
+    /// line that does. Nil when none does, outside git, or after `limit` commits.
     func commitRecording(_ oid: String, in pointer: String, from commit: String, limit: Int = 10_000) -> String? {
+        walkRecording(oid, in: pointer, from: commit, contiguous: true, limit: limit)
+            ?? walkRecording(oid, in: pointer, from: "HEAD", contiguous: false, limit: limit)
+    }
+
+    /// From `start` (a commit id or `HEAD`) back along first parents: with `contiguous`, the oldest commit of the
+    /// unbroken run of commits recording `oid` that starts at `start`; without, the oldest commit recording it
+    /// anywhere on that line (data a stage wrote is committed after the run that read it).
+    private func walkRecording(
+        _ oid: String, in pointer: String, from start: String, contiguous: Bool, limit: Int
+    ) -> String? {
         guard let git = GitLibrary.open(root) else { return nil }
         defer { git_repository_free(git) }
         let prefix = GitLibrary.workTreePrefix(git, root: root)
         let gitPath = prefix.isEmpty ? pointer : prefix + "/" + pointer
-        var start = git_oid()
         var walk: OpaquePointer?
-        guard git_oid_fromstr(&start, commit) == 0, git_revwalk_new(&walk, git) == 0, let walk else { return nil }
+        guard git_revwalk_new(&walk, git) == 0, let walk else { return nil }
         defer { git_revwalk_free(walk) }
         git_revwalk_simplify_first_parent(walk)
-        guard git_revwalk_push(walk, &start) == 0 else { return nil }
+        if start == "HEAD" {
+            guard git_revwalk_push_head(walk) == 0 else { return nil }
+        } else {
+            var id = git_oid()
+            guard git_oid_fromstr(&id, start) == 0, git_revwalk_push(walk, &id) == 0 else { return nil }
+        }
         var recording: String?
         var next = git_oid()
         for _ in 0..<limit {
             guard git_revwalk_next(&next, walk) == 0 else { return recording }
-            guard Self.pointerObject(in: git, commit: &next, path: gitPath) == oid else { return recording }
-            recording = Self.hex(next)
+            if Self.pointerObject(in: git, commit: &next, path: gitPath) == oid {
+                recording = Self.hex(next)
+            } else if contiguous {
+                return recording
+            }
         }
-        return nil
+        return contiguous ? nil : recording
     }
 
     /// The object id the pointer file at `path` names in `commit`, or nil.

@@ -34,14 +34,17 @@ public struct LineageGraph: Sendable, Equatable {
         }
         func stageNode(_ stage: ModelLineage.StageRun) -> Int {
             if let index = stageNodes[stage.runId] { return index }
-            let index = add("stage", ["stage " + stage.stage, "run " + stage.runId.prefix(8)])
+            let index = add("stage", ["stage " + stage.stage, "run " + stage.runId.prefix(RunID.displayLength)])
             stageNodes[stage.runId] = index
             for dep in stage.deps { edges.append(Edge(from: dataNode(dep), to: index, label: "read")) }
             return index
         }
         let run = add(
             "run",
-            [lineage.run.map { "\($0.kind.rawValue) \($0.name)" } ?? "run", "run " + (lineage.runId?.prefix(8) ?? "?")])
+            [
+                lineage.run.map { "\($0.kind.rawValue) \($0.name)" } ?? "run",
+                "run " + (lineage.runId?.prefix(RunID.displayLength) ?? "?"),
+            ])
         if let version = lineage.version {
             let aliases = version.aliases.isEmpty ? [] : [version.aliases.sorted().joined(separator: ", ")]
             edges.append(Edge(from: run, to: add("version", [version.reference] + aliases), label: "produced"))
@@ -59,7 +62,7 @@ public struct LineageGraph: Sendable, Equatable {
         let data = add("data", [lineage.path] + (lineage.oid.map { [Self.short($0)] } ?? []))
         var runNodes: [String: Int] = [:]
         for use in lineage.uses {
-            let run = add("run", ["\(use.kind.rawValue) \(use.name)", "run " + use.runId.prefix(8)])
+            let run = add("run", ["\(use.kind.rawValue) \(use.name)", "run " + use.runId.prefix(RunID.displayLength)])
             runNodes[use.runId] = run
             let source = use.through.flatMap { runNodes[$0] } ?? data
             edges.append(Edge(from: source, to: run, label: use.through == nil ? "read" : "read " + use.path))

@@ -130,7 +130,10 @@ extension Repository {
         stageListing.kind = .stage
         let stageRuns = try runs.list(stageListing).filter { $0.status == .finished }
         var stages: [ModelLineage.StageRun] = []
-        let data = describe(subject.inputs, at: subject.git?.commit, stageRuns: stageRuns, into: &stages)
+        // Stage runs record their dependencies without pointers: tracked ones get theirs from the workspace.
+        let pointers = Dictionary(((try? trackedTargets()) ?? []).map { ($0.path, $0.pointerPath) }) { $1 }
+        let data = describe(
+            subject.inputs, at: subject.git?.commit, stageRuns: stageRuns, pointers: pointers, into: &stages)
         var events: [RegistryEvent] = []
         var version: ModelLineage.Version?
         if let found = subject.version {
@@ -157,10 +160,11 @@ extension Repository {
     /// The lineage of each input read at `commit`, appending the stage runs that produced them (and theirs,
     /// recursively, each once) to `stages`.
     private func describe(
-        _ inputs: [Run.Input], at commit: String?, stageRuns: [Run], into stages: inout [ModelLineage.StageRun],
-        depth: Int = 0
+        _ inputs: [Run.Input], at commit: String?, stageRuns: [Run], pointers: [String: String],
+        into stages: inout [ModelLineage.StageRun], depth: Int = 0
     ) -> [ModelLineage.Data] {
         inputs.map { input in
+            let pointer = input.pointer ?? pointers[input.path]
             let producer = depth < 32 ? stageRuns.first { $0.artifact(named: input.path) == input.oid } : nil
             if let producer, !stages.contains(where: { $0.runId == producer.id }) {
                 stages.append(
@@ -169,7 +173,8 @@ extension Repository {
                 )
                 let index = stages.count - 1
                 let deps = describe(
-                    producer.inputs, at: producer.git.commit, stageRuns: stageRuns, into: &stages, depth: depth + 1)
+                    producer.inputs, at: producer.git.commit, stageRuns: stageRuns, pointers: pointers, into: &stages,
+                    depth: depth + 1)
                 var params = producer.params
                 let name = params.removeValue(forKey: "stage") ?? producer.name
                 stages[index] = ModelLineage.StageRun(
@@ -178,8 +183,8 @@ extension Repository {
             }
             let cached = (try? ObjectID(parsing: input.oid)).map(store.contains) ?? false
             return ModelLineage.Data(
-                path: input.path, oid: input.oid, pointer: input.pointer,
-                recordedIn: input.pointer.flatMap { pointer in
+                path: input.path, oid: input.oid, pointer: pointer,
+                recordedIn: pointer.flatMap { pointer in
                     commit.flatMap { commitRecording(input.oid, in: pointer, from: $0) }
                 },
                 cached: cached, producedBy: producer?.id)

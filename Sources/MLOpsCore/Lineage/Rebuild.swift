@@ -225,7 +225,7 @@ extension Repository {
     private func place(_ inputs: [Run.Input], in checkout: Repository) throws {
         for input in inputs {
             let id = try ObjectID(parsing: input.oid)
-            let path = checkout.root + "/" + input.path
+            let path = try checkout.rebuildPath(input.path, what: "the input")
             try? FileManager.default.removeItem(atPath: path)
             if let manifest = try manifest(id) {
                 for entry in manifest.entries {
@@ -252,6 +252,9 @@ extension Repository {
     ) throws {
         guard let recipe = subject.recipe, let recorded = subject.modelOid else {
             throw MLOpsError(.invalidState, "\(subject.reference) has no training recipe or no model")
+        }
+        for path in [recipe.data] + (recipe.schema.map { [$0] } ?? []) {
+            _ = try checkout.rebuildPath(path, what: "the recipe's file")
         }
         let prepared = try checkout.fit(
             recipe.options, workingDirectory: checkout.root, threads: options.threads, progress: progress)
@@ -292,7 +295,9 @@ extension Repository {
                 "stage '\(name)' at commit \(report.commit.prefix(12)) is not what run \(run.id.prefix(RunID.displayLength)) ran (its commands, parameters or dependencies differ)",
                 hint: "the pipeline changed without a commit; its runs cannot be rebuilt")
         }
-        for out in stage.outs { try? FileManager.default.removeItem(atPath: checkout.root + "/" + out) }
+        for out in stage.outs {
+            try? FileManager.default.removeItem(atPath: try checkout.rebuildPath(out, what: "the output"))
+        }
         let log = checkout.store.temporaryDirectory + "/reproduce.log"
         FileManager.default.createFile(atPath: log, contents: nil)
         for command in record.cmd {
@@ -319,9 +324,11 @@ extension Repository {
         guard let run = subject.run, let command = run.command else {
             throw MLOpsError(.invalidState, "\(subject.reference) recorded no command")
         }
-        let directory = checkout.root + (run.tags[Self.workingDirectoryTag].map { "/" + $0 } ?? "")
+        let workdir = run.tags[Self.workingDirectoryTag]
+        let directory = try workdir.map { try checkout.rebuildPath($0, what: "the working directory") } ?? checkout.root
         for artifact in run.artifacts {
-            try? FileManager.default.removeItem(atPath: directory + "/" + artifact.name)
+            let relative = WorkspacePath.join(workdir ?? "", artifact.name)
+            try? FileManager.default.removeItem(atPath: try checkout.rebuildPath(relative, what: "the artifact"))
         }
         // The command may record into its run with `mlops log`: it gets one in the checkout's repository.
         let rerun = try checkout.runs.start(name: run.name, kind: .external, command: command)
@@ -341,6 +348,21 @@ extension Repository {
                 + "threads or clock")
     }
 
+    /// `path` (relative to the repository root, from a run record or a bundle) as an absolute path in this
+    /// checkout, refused unless it stays inside through real directories and out of `.git` and `.mlops`: a
+    /// record from another clone or a bundle could otherwise make a rebuild write (or delete) anywhere.
+    func rebuildPath(_ path: String, what: String) throws -> String {
+        guard let contained = WorkspacePath.contained(path), !contained.isEmpty else {
+            throw MLOpsError(
+                .invalidInput, "\(what) '\(path)' is not a path inside the repository",
+                hint: "the record is damaged or was crafted; only runs recorded inside a repository can be rebuilt")
+        }
+        try requireRealDirectories(to: contained, what: what)
+        let absolute = absolute(contained)
+        try requireSafeOutput(absolute, given: path)
+        return absolute
+    }
+
     /// The tag an external run records its working directory in, relative to the repository root.
     static let workingDirectoryTag = "mlops.workdir"
 
@@ -349,7 +371,8 @@ extension Repository {
         -> [RebuildReport.Comparison]
     {
         try artifacts.filter { $0.name != TrainingRecipe.artifactName }.map { artifact in
-            let path = directory + "/" + artifact.name
+            let base = WorkspacePath.relative(directory, to: checkout.root) ?? ""
+            let path = try checkout.rebuildPath(WorkspacePath.join(base, artifact.name), what: "the artifact")
             let relative = WorkspacePath.relative(path, to: checkout.root) ?? artifact.name
             let rebuilt =
                 FileSnapshot.take(path) == nil ? nil : try checkout.contentID(of: relative)?.description
