@@ -181,6 +181,69 @@ import Testing
     /// Bundles: raw bytes (the archive layer), then well-formed archives around a mutated manifest and model
     /// with correct checksums, imported (the manifest and model checks). A refused import leaves the registry
     /// and the object store as they were.
+    @Test func trainingRecipes() throws {
+        var fuzzer = Fuzzer("training-recipe")
+        let sample = TrainingRecipe(
+            data: "data/train.csv", dataOid: "sha256:" + String(repeating: "ab", count: 32), target: "mpg",
+            features: ["weight", "origin"], categorical: ["origin"], learner: .gbdt, params: ["max_leaves": "15"],
+            testFraction: 0.2, schema: "data/train.schema.yaml", schemaOid: nil, searchedParams: ["max_leaves": "15"])
+        fuzzer.run(samples: [try sample.encoded()], tokens: ["\"learner\"", "\"params\"", "null"], structured: true) {
+            bytes in
+            let recipe = try TrainingRecipe.decode(bytes, source: "fuzzed")
+            #expect(try TrainingRecipe.decode(try recipe.encoded(), source: "again") == recipe)
+        }
+        #expect(fuzzer.failures.isEmpty, "\(fuzzer.summary)")
+        #expect(fuzzer.accepted > fuzzer.cases / 100 && fuzzer.refused > fuzzer.cases / 100, "\(fuzzer.summary)")
+    }
+
+    /// Paths from run records and bundles are where a rebuild writes: whatever they say, the answer is inside the
+    /// repository and outside `.git` and `.mlops`, or an `MLOpsError`.
+    @Test func rebuildPathsStayInsideTheCheckout() throws {
+        let (directory, repository) = try Fixtures.repository()
+        try FileManager.default.createDirectory(atPath: directory.url("data"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: directory.url("outside"), withDestinationPath: "/tmp")
+        var fuzzer = Fuzzer("rebuild-path")
+        let samples = ["data/train.csv", "out/model.json", "a/b/../c.txt"].map { Array($0.utf8) }
+        fuzzer.run(samples: samples, tokens: ["../", "/", ".git/", ".mlops/", "outside/", "./", "//"]) { bytes in
+            let path = try repository.rebuildPath(Self.text(bytes), what: "the input")
+            let inside = path.hasPrefix(repository.root + "/")
+            let reserved = [".git", ".mlops", "outside"].contains {
+                path == repository.root + "/" + $0 || path.hasPrefix(repository.root + "/" + $0 + "/")
+            }
+            #expect(inside && !reserved, "\(String(reflecting: Self.text(bytes))) → \(path)")
+        }
+        #expect(fuzzer.failures.isEmpty, "\(fuzzer.summary)")
+        #expect(fuzzer.accepted > fuzzer.cases / 100 && fuzzer.refused > fuzzer.cases / 100, "\(fuzzer.summary)")
+    }
+
+    /// Whatever a path holds, it stays one quoted label on its node's line in Mermaid and DOT.
+    @Test func lineageGraphLabels() {
+        var fuzzer = Fuzzer("lineage-graph-label", cases: 2_000)
+        fuzzer.run(samples: [Array("data/train.csv".utf8)], tokens: ["\"", "\\", "<", ">", "#", "\n", "]", "|"]) {
+            bytes in
+            let path = Self.text(bytes)
+            let lineage = DataLineage(path: path, oid: nil, uses: [])
+            let graph = LineageGraph(lineage)
+            let mermaidLines = graph.mermaid.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(mermaidLines.count == 3 && mermaidLines[1].filter { $0 == "\"" }.count == 2, "\(graph.mermaid)")
+            let dotLines = graph.dot.split(separator: "\n", omittingEmptySubsequences: false)
+            let label = dotLines[3].drop { $0 != "\"" }.dropFirst()
+            var escaped = false
+            var closed = 0
+            for character in label {
+                if escaped {
+                    escaped = false
+                } else if character == "\\" {
+                    escaped = true
+                } else if character == "\"" {
+                    closed += 1
+                }
+            }
+            #expect(dotLines.count == 6 && closed == 1, "\(graph.dot)")
+        }
+        #expect(fuzzer.failures.isEmpty, "\(fuzzer.summary)")
+    }
+
     @Test func bundlesAreImportedWholeOrNotAtAll() async throws {
         let directory = try await Fixtures.experimentRepository()
         let runId = try await Fixtures.trainedRun(["--param", "rounds=5"], in: directory)
