@@ -183,6 +183,31 @@ import Testing
         #expect(report["first_difference"] as? String == "parameter rounds: 20 vs 21")
     }
 
+    @Test func aTuneRunRetrainsItsBestConfigurationWithTheUncommittedSchemaBesideItsData() throws {
+        let directory = try project()
+        // A schema beside the data, never committed: the run keeps its bytes.
+        try succeed(["schema", "infer", "cars.csv", "--output", "cars.schema.yaml", "-q"], in: directory.path)
+        let tuned = try succeed(
+            [
+                "tune", "--data", "cars.csv", "--target", "mpg", "--categorical", "origin", "--grid", "max_leaves=4,8",
+                "--param", "rounds=15", "--folds", "2", "--json",
+            ], in: directory.path)
+        let tuneRun = try #require((try tuned.json() as? [String: Any])?["run_id"] as? String)
+        let best = try #require((try tuned.json() as? [String: Any])?["best_params"] as? [String: String])
+        let lineage = try #require(
+            try succeed(["lineage", "run:" + tuneRun, "--json"], in: directory.path).json() as? [String: Any])
+        let recipe = try #require(lineage["recipe"] as? [String: Any])
+        #expect(recipe["schema"] as? String == "cars.schema.yaml")
+        #expect(recipe["searched_params"] as? [String: String] == best)
+        #expect((recipe["params"] as? [String: String])?["max_leaves"] == best["max_leaves"])
+
+        let result = try mlops(["reproduce", "run:" + tuneRun, "--json"], in: directory.path)
+        #expect(result.exitCode == 0, "\(result.standardError)")
+        let report = try #require(try result.json() as? [String: Any])
+        #expect(report["verdict"] as? String == "identical")
+        #expect((report["notes"] as? [String])?.contains { $0.contains("search was not repeated") } == true)
+    }
+
     @Test func whatCannotBeReproducedIsRefusedWithTheReason() throws {
         let directory = try project()
         // A dirty work tree: a tracked file changed and not committed.

@@ -75,13 +75,17 @@ extension Repository {
         return try TrainingRecipe.decode(bytes, source: "the recipe of run \(run.id.prefix(RunID.displayLength))")
     }
 
-    /// Records `options` (read from `dataPath`, with the schema `schemaPath` when one was read) as run `id`'s
-    /// recipe. Data outside the repository keeps its absolute path: such a run cannot be reproduced, and says so.
+    /// Records `options` (read from `dataPath`, with the schema `schemaPath` when one was read, which is stored
+    /// as the run's `schema` artifact) as run `id`'s recipe. Data outside the repository keeps its absolute
+    /// path: such a run cannot be reproduced, and says so.
     func logRecipe(
         _ options: TrainOptions, data input: Run.Input, schemaPath: String?, searched: [String: String]? = nil,
         run id: String
     ) throws {
+        // The schema is kept as the run's artifact too: a reproduction needs its bytes even if it was never
+        // committed.
         let schema = try schemaPath.map { try lineage(of: $0) }
+        if let schemaPath { try logArtifact("schema", file: schemaPath, run: id) }
         let recipe = TrainingRecipe(
             data: input.path, dataOid: input.oid, target: options.target, features: options.features,
             categorical: (options.categorical ?? []).sorted(), learner: options.model, params: options.params,
