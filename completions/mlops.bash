@@ -1331,7 +1331,7 @@ _mlops_lineage() {
 
 _mlops_reproduce() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet -q --version -h --help)
+    non_repeating_flags=(--json --quiet -q --search --version -h --help)
     repeating_options=()
     non_repeating_options=(-C --remote --threads)
     __mlops_offer_flags_options 1

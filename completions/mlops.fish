@@ -131,7 +131,7 @@ function __mlops_parse_tokens -S
         case 'lineage'
             __mlops_parse_subcommand 1 'json' 'q/quiet' 'C=' 'mermaid' 'dot' 'version' 'h/help'
         case 'reproduce'
-            __mlops_parse_subcommand 1 'json' 'q/quiet' 'C=' 'remote=' 'threads=' 'version' 'h/help'
+            __mlops_parse_subcommand 1 'json' 'q/quiet' 'C=' 'remote=' 'threads=' 'search' 'version' 'h/help'
         case 'remote'
             __mlops_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -620,6 +620,7 @@ complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "m
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops reproduce" C' -s 'C' -d 'Run as if mlops was started in <directory>.' -rfa '(__mlops_complete_directories)'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops reproduce" remote' -l 'remote' -d 'The remote missing data objects are fetched from (default: the default remote).' -rfka ''
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops reproduce" threads' -l 'threads' -d 'Training threads (default: every core); the model is the same for any count.' -rfka ''
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops reproduce" search' -l 'search' -d 'For a tune run: repeat the whole search and compare the configuration it chooses too.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops reproduce" version' -l 'version' -d 'Show the version.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops reproduce" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops remote" version' -l 'version' -d 'Show the version.'

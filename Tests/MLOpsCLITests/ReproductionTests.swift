@@ -129,7 +129,7 @@ import Testing
 
         let mermaid = try succeed(["lineage", "mpg@production", "--mermaid"], in: cloned).standardOutput
         #expect(mermaid.hasPrefix("flowchart LR\n"))
-        #expect(mermaid.contains("-->|produced|") && mermaid.contains("-->|read|"))
+        #expect(mermaid.contains("-->|\"produced\"|") && mermaid.contains("-->|\"read\"|"))
         let dot = try succeed(["lineage", "mpg@production", "--dot"], in: cloned).standardOutput
         #expect(dot.hasPrefix("digraph lineage {") && dot.contains("shape=cylinder"))
         let uses = try #require(
@@ -206,6 +206,14 @@ import Testing
         let report = try #require(try result.json() as? [String: Any])
         #expect(report["verdict"] as? String == "identical")
         #expect((report["notes"] as? [String])?.contains { $0.contains("search was not repeated") } == true)
+
+        let searched = try mlops(["reproduce", "run:" + tuneRun, "--search", "--json"], in: directory.path)
+        #expect(searched.exitCode == 0, "\(searched.standardError)")
+        let again = try #require(try searched.json() as? [String: Any])
+        let comparisons = try #require(again["comparisons"] as? [[String: Any]])
+        #expect(comparisons.map { $0["name"] as? String } == ["best configuration", "model"])
+        #expect(comparisons.first?["rebuilt"] as? String == "max_leaves=\(best["max_leaves"] ?? "")")
+        #expect(comparisons.allSatisfy { $0["identical"] as? Bool == true })
     }
 
     @Test func whatCannotBeReproducedIsRefusedWithTheReason() throws {
@@ -263,17 +271,28 @@ import Testing
                 cmd: sort letters.txt > sorted.txt
                 deps: [letters.txt]
                 outs: [sorted.txt]
+              count:
+                cmd: wc -l < sorted.txt > count.txt
+                deps: [sorted.txt]
+                outs: [count.txt]
             """, to: directory.url("mlops.yaml"))
         try Fixtures.git(["add", "-A"], in: directory.path)
         try Fixtures.git(["commit", "-qm", "pipeline"], in: directory.path)
         try succeed(["repro", "-q"], in: directory.path)
-        let stageRun = try #require(
-            (try succeed(["runs", "list", "--json", "--where", "kind = stage"], in: directory.path).json()
-                as? [[String: Any]])?.first?["id"] as? String)
-        let stage = try mlops(["reproduce", "run:" + stageRun, "--json"], in: directory.path)
-        #expect(stage.exitCode == 0, "\(stage.standardError)")
-        let comparisons = (try stage.json() as? [String: Any])?["comparisons"] as? [[String: Any]]
-        #expect(comparisons?.map { $0["name"] as? String } == ["sorted.txt"])
+        // The second stage ran after the first changed pointer files, mlops.lock and .gitignore: still clean.
+        let stageRuns = try #require(
+            try succeed(["runs", "list", "--json", "--where", "kind = stage"], in: directory.path).json()
+                as? [[String: Any]])
+        #expect(stageRuns.count == 2)
+        var outputs: [String] = []
+        for stageRun in stageRuns {
+            let stage = try mlops(
+                ["reproduce", "run:" + (stageRun["id"] as? String ?? ""), "--json"], in: directory.path)
+            #expect(stage.exitCode == 0, "\(stage.standardError)")
+            let comparisons = (try stage.json() as? [String: Any])?["comparisons"] as? [[String: Any]]
+            outputs += comparisons?.compactMap { $0["name"] as? String } ?? []
+        }
+        #expect(outputs.sorted() == ["count.txt", "sorted.txt"])
         let lineage = try #require(
             try succeed(["lineage", "sorted.txt", "--json"], in: directory.path).json() as? [String: Any])
         #expect(lineage["path"] as? String == "sorted.txt")
@@ -288,6 +307,30 @@ import Testing
         #expect(identical.exitCode == 0, "\(identical.standardError)")
         #expect(identical.standardOutput.contains("deterministic"))
 
+        // Nothing stored: nothing to compare, so no verdict.
+        let silent = try succeed(["run", "--json", "--", "sh", "-c", "true"], in: directory.path)
+        let silentRun = try #require((try silent.json() as? [String: Any])?["run_id"] as? String)
+        #expect(try mlops(["reproduce", "run:" + silentRun], in: directory.path).exitCode == 10)
+        // An absolute output inside the repository, and an exit status that changes.
+        try Fixtures.write("0", to: directory.url("status.txt"))
+        try Fixtures.git(["add", "-A"], in: directory.path)
+        try Fixtures.git(["commit", "-qm", "status"], in: directory.path)
+        let absolute = try succeed(
+            ["run", "--output", directory.url("abs.txt"), "--json", "--", "sh", "-c", "echo a > abs.txt"],
+            in: directory.path)
+        let absoluteRun = try #require((try absolute.json() as? [String: Any])?["run_id"] as? String)
+        #expect(try mlops(["reproduce", "run:" + absoluteRun], in: directory.path).exitCode == 0)
+        // The command succeeded because of an untracked file the commit does not have.
+        try Fixtures.write("here\n", to: directory.url("untracked.txt"))
+        let exits = try succeed(
+            ["run", "--output", "out2.txt", "--json", "--", "sh", "-c", "echo x > out2.txt; test -e untracked.txt"],
+            in: directory.path)
+        let exitsRun = try #require((try exits.json() as? [String: Any])?["run_id"] as? String)
+        let changed = try mlops(["reproduce", "run:" + exitsRun, "--json"], in: directory.path)
+        #expect(changed.exitCode == 12)
+        let statuses = ((try changed.json() as? [String: Any])?["comparisons"] as? [[String: Any]])?.first
+        #expect(statuses?["name"] as? String == "exit status" && statuses?["rebuilt"] as? String == "1")
+
         let clock = try succeed(
             ["run", "--output", "now.txt", "--json", "--", "sh", "-c", "date +%s%N > now.txt"], in: directory.path)
         let clockRun = try #require((try clock.json() as? [String: Any])?["run_id"] as? String)
@@ -296,6 +339,77 @@ import Testing
         let report = try #require(try different.json() as? [String: Any])
         #expect(report["verdict"] as? String == "different")
         #expect(different.standardError.contains("now.txt"))
+    }
+
+    /// A commit that swaps the mlops repository's directory for a link to another project must not lead a rebuild
+    /// there: it would delete and overwrite that project's files.
+    @Test func aCommitThatLinksTheRepositoryElsewhereIsRefused() throws {
+        let outer = try TemporaryDirectory()
+        let top = outer.url("top")
+        let victim = outer.url("victim")
+        for path in [top + "/ml", victim] {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        try succeed(["init", "-q"], in: victim)
+        try Fixtures.write("precious\n", to: victim + "/cars.csv")
+        try Fixtures.git(["init", "-q"], in: top)
+        try succeed(["init", "-q"], in: top + "/ml")
+        try FileManager.default.copyItem(
+            atPath: Fixtures.example("auto-mpg/auto-mpg.csv"), toPath: top + "/ml/cars.csv")
+        try succeed(["add", "cars.csv", "-q"], in: top + "/ml")
+        try Fixtures.git(["add", "-A"], in: top)
+        try Fixtures.git(["commit", "-qm", "project"], in: top)
+        try succeed(
+            ["train", "--data", "cars.csv", "--target", "mpg", "--model", "linear", "--name", "m", "-q"],
+            in: top + "/ml")
+        let run = try #require(
+            (try succeed(["runs", "list", "--json"], in: top + "/ml").json() as? [[String: Any]])?.first?["id"]
+                as? String)
+        try succeed(["model", "register", "run:" + run, "--name", "m", "-q"], in: top + "/ml")
+        try succeed(["export", "m@1", "--output", outer.url("m.tar.gz")], in: top + "/ml")
+        // A commit on another branch where `ml` is a link to the victim.
+        try Fixtures.git(["checkout", "-q", "-b", "evil"], in: top)
+        try Fixtures.git(["rm", "-rq", "--cached", "ml"], in: top)
+        try FileManager.default.moveItem(atPath: top + "/ml", toPath: outer.url("ml.real"))
+        try FileManager.default.createSymbolicLink(atPath: top + "/ml", withDestinationPath: victim)
+        try Fixtures.git(["add", "ml"], in: top)
+        try Fixtures.git(["commit", "-qm", "evil"], in: top)
+        let evil = try Fixtures.git(["rev-parse", "HEAD"], in: top)
+        try FileManager.default.removeItem(atPath: top + "/ml")
+        try FileManager.default.moveItem(atPath: outer.url("ml.real"), toPath: top + "/ml")
+        try Fixtures.git(["checkout", "-qf", "master"], in: top)
+
+        let script = """
+            set -e
+            mkdir -p "$2" && cd "$2" && tar -xzf "$1"
+            python3 - "$3" <<'PY'
+            import hashlib, json, sys
+            manifest = json.load(open("manifest.json"))
+            manifest["lineage"]["git_commit"] = sys.argv[1]
+            # An object the importing repository has (the model itself), to be written over the victim's data.
+            manifest["lineage"]["inputs"][0]["oid"] = manifest["files"]["model.json"]
+            open("manifest.json", "w").write(json.dumps(manifest, indent=2, sort_keys=True))
+            lines = []
+            for line in open("checksums.sha256"):
+                digest, name = line.split()
+                lines.append(f"{hashlib.sha256(open(name, 'rb').read()).hexdigest()}  {name}\\n")
+            open("checksums.sha256", "w").write("".join(lines))
+            PY
+            tar -czf ../evil.tar.gz $(tar -tzf "$1")
+            """
+        let crafted = try CLIRunner.execute(
+            program: "/bin/sh", ["-c", script, "sh", outer.url("m.tar.gz"), outer.url("edited"), evil], in: outer.path)
+        #expect(crafted.exitCode == 0, "\(crafted.standardError)")
+        // A clone has the commit but not the run: the bundle's lineage is all it goes by.
+        try Fixtures.git(["clone", "-q", top, outer.url("clone")], in: outer.path)
+        let cloned = outer.url("clone") + "/ml"
+        try succeed(["import", outer.url("evil.tar.gz"), "--name", "evil", "-q"], in: cloned)
+        let before = try FileManager.default.subpathsOfDirectory(atPath: victim).sorted()
+        let refused = try mlops(["reproduce", "evil@1"], in: cloned)
+        #expect(refused.exitCode == 65, "\(refused.standardError)")
+        #expect(refused.standardError.contains("symbolic link"))
+        #expect(try Fixtures.read(victim + "/cars.csv") == "precious\n")
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: victim).sorted() == before)
     }
 
     @Test func graphLabelsAreEscapedForMermaidAndDot() throws {
@@ -308,5 +422,12 @@ import Testing
         #expect(!mermaid.contains("we\"ird"))
         let dot = try succeed(["lineage", name, "--dot"], in: directory.path).standardOutput
         #expect(dot.contains("we\\\"ird <#1>.csv"))
+        // A file whose name looks like a model reference is still a file.
+        try FileManager.default.copyItem(atPath: directory.url("cars.csv"), toPath: directory.url("d@x.csv"))
+        let atSign = try mlops(["lineage", "d@x.csv", "--json"], in: directory.path)
+        #expect(atSign.exitCode == 0, "\(atSign.standardError)")
+        #expect((try atSign.json() as? [String: Any])?["path"] as? String == "d@x.csv")
+        #expect(try mlops(["lineage", ".", "--json"], in: directory.path).exitCode == 64)
+        #expect(try mlops(["lineage", name, "--json", "--dot"], in: directory.path).exitCode == 64)
     }
 }

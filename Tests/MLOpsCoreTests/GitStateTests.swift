@@ -23,4 +23,22 @@ import Testing
         _ = try Fixtures.git(["checkout", "-q", "--detach"], in: directory.path)
         #expect(GitState.read(at: directory.path) == GitState(commit: head, branch: nil, dirty: false))
     }
+
+    /// Pointer files, `mlops.lock` and `.gitignore` are mlops' bookkeeping: `repro` changes them itself, and runs
+    /// record the data they stand for by object id, so they leave a work tree clean; anything else does not.
+    @Test func mlopsBookkeepingFilesDoNotMakeATreeDirty() throws {
+        let directory = try TemporaryDirectory()
+        _ = try Fixtures.git(["init", "-q"], in: directory.path)
+        let files = ["data/train.csv.mlops", "mlops.lock", "data/.gitignore", "train.py"]
+        try FileManager.default.createDirectory(atPath: directory.url("data"), withIntermediateDirectories: true)
+        for file in files { try Fixtures.write("one\n", to: directory.url(file)) }
+        _ = try Fixtures.git(["add", "-A"], in: directory.path)
+        _ = try Fixtures.git(["commit", "-qm", "one"], in: directory.path)
+        for file in files.dropLast() { try Fixtures.write("two\n", to: directory.url(file)) }
+        #expect(!GitState.read(at: directory.path).dirty)
+        _ = try Fixtures.git(["add", "-A"], in: directory.path)
+        #expect(!GitState.read(at: directory.path).dirty, "staged bookkeeping changes do not count either")
+        try Fixtures.write("two\n", to: directory.url("train.py"))
+        #expect(GitState.read(at: directory.path).dirty)
+    }
 }

@@ -216,30 +216,38 @@ import Testing
         #expect(fuzzer.accepted > fuzzer.cases / 100 && fuzzer.refused > fuzzer.cases / 100, "\(fuzzer.summary)")
     }
 
-    /// Whatever a path holds, it stays one quoted label on its node's line in Mermaid and DOT.
+    /// Whatever a path holds, it stays inside one quoted label on its node's or edge's line in Mermaid and DOT.
     @Test func lineageGraphLabels() {
         var fuzzer = Fuzzer("lineage-graph-label", cases: 2_000)
-        fuzzer.run(samples: [Array("data/train.csv".utf8)], tokens: ["\"", "\\", "<", ">", "#", "\n", "]", "|"]) {
-            bytes in
+        let tokens = ["\"", "\\", "<", ">", "#", "\n", "]", "|", ";", "-->"]
+        fuzzer.run(samples: [Array("data/train.csv".utf8)], tokens: tokens) { bytes in
             let path = Self.text(bytes)
-            let lineage = DataLineage(path: path, oid: nil, uses: [])
-            let graph = LineageGraph(lineage)
-            let mermaidLines = graph.mermaid.split(separator: "\n", omittingEmptySubsequences: false)
-            #expect(mermaidLines.count == 3 && mermaidLines[1].filter { $0 == "\"" }.count == 2, "\(graph.mermaid)")
-            let dotLines = graph.dot.split(separator: "\n", omittingEmptySubsequences: false)
-            let label = dotLines[3].drop { $0 != "\"" }.dropFirst()
-            var escaped = false
-            var closed = 0
-            for character in label {
-                if escaped {
-                    escaped = false
-                } else if character == "\\" {
-                    escaped = true
-                } else if character == "\"" {
-                    closed += 1
-                }
+            func use(_ id: String, through: String?) -> DataLineage.Use {
+                DataLineage.Use(
+                    runId: id, name: path, kind: .stage, status: .finished, started: Date(timeIntervalSince1970: 0),
+                    path: path, oid: "sha256:00", current: false, through: through, versions: [path])
             }
-            #expect(dotLines.count == 6 && closed == 1, "\(graph.dot)")
+            let graph = LineageGraph(
+                DataLineage(path: path, oid: nil, uses: [use("a", through: nil), use("b", through: "a")]))
+            for line in graph.mermaid.split(separator: "\n").dropFirst() {
+                let quotes = line.filter { $0 == "\"" }.count
+                let isEdge = line.contains(" -->|\"")
+                #expect(quotes == 2 && (!isEdge || line.filter { $0 == "|" }.count == 2), "\(graph.mermaid)")
+            }
+            for line in graph.dot.split(separator: "\n").dropFirst(3).dropLast() {
+                var escaped = false
+                var quotes = 0
+                for character in line {
+                    if escaped {
+                        escaped = false
+                    } else if character == "\\" {
+                        escaped = true
+                    } else if character == "\"" {
+                        quotes += 1
+                    }
+                }
+                #expect(quotes == 2 && line.hasSuffix(";"), "\(graph.dot)")
+            }
         }
         #expect(fuzzer.failures.isEmpty, "\(fuzzer.summary)")
     }

@@ -29,11 +29,16 @@ extension MLOps {
 
         func validate() throws {
             if mermaid && dot { throw ValidationError("--mermaid and --dot exclude each other") }
+            if globals.json && (mermaid || dot) {
+                throw ValidationError("--json excludes --mermaid and --dot: choose one output")
+            }
         }
 
         func run(in context: CommandContext) async throws {
             let repository = try repository(context)
-            if target.contains("@") || target.hasPrefix("run:") {
+            // A file of that name wins over a model reference, so `d@x.csv` has lineage too.
+            let isFile = FileSnapshot.take(context.absolutePath(target)) != nil
+            if !isFile && (target.contains("@") || target.hasPrefix("run:")) {
                 let lineage = try repository.lineage(ofModel: target)
                 if let graph = graphText(LineageGraph(lineage)) { return context.standardOutput.write(graph) }
                 try output(context).render(lineage) { LineageText.model(lineage, style: $0) }

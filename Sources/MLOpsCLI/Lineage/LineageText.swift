@@ -9,34 +9,37 @@ enum LineageText {
             let aliases = version.aliases.isEmpty ? "" : " (\(version.aliases.sorted().joined(separator: ", ")))"
             table.append([
                 "version", style.bold(version.reference) + aliases,
-                "\(short(version.oid)), registered \(date(version.created)) by \(version.actor)"
-                    + (version.importedFrom.map { ", imported from \($0)" } ?? ""),
+                "\(short(version.oid)), registered \(date(version.created)) by \(shown(version.actor))"
+                    + (version.importedFrom.map { ", imported from \(shown($0))" } ?? ""),
             ])
         }
         if let run = lineage.run {
             table.append([
                 "run", String(run.id.prefix(RunID.displayLength)),
-                "\(run.kind.rawValue) \(run.name), \(run.status.rawValue), \(date(run.started)), mlops \(run.toolVersion)",
+                "\(run.kind.rawValue) \(shown(run.name)), \(run.status.rawValue), \(date(run.started)), "
+                    + "mlops \(shown(run.toolVersion))",
             ])
-            if let command = run.command { table.append(["", "", command]) }
+            if let command = run.command { table.append(["", "", shown(command)]) }
         } else if let id = lineage.runId {
             table.append(["run", String(id.prefix(RunID.displayLength)), "(in another repository)"])
         }
         if let recipe = lineage.recipe {
             table.append(["recipe", recipe.learner.rawValue, describe(recipe)])
         }
-        for data in lineage.data { table.append(["data", data.path, describe(data, lineage)]) }
+        for data in lineage.data { table.append(["data", shown(data.path), describe(data, lineage)]) }
         for stage in lineage.stages {
-            table.append(["stage", stage.stage, "run \(stage.runId.prefix(RunID.displayLength)): \(stage.command)"])
-            let params = stage.params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            table.append([
+                "stage", shown(stage.stage), "run \(stage.runId.prefix(RunID.displayLength)): \(shown(stage.command))",
+            ])
+            let params = stage.params.sorted { $0.key < $1.key }.map { "\(shown($0.key))=\(shown($0.value))" }
             if !params.isEmpty { table.append(["", "", "params " + params.joined(separator: ", ")]) }
-            for dep in stage.deps { table.append(["", "", "read \(dep.path) " + describe(dep, lineage)]) }
+            for dep in stage.deps { table.append(["", "", "read \(shown(dep.path)) " + describe(dep, lineage)]) }
         }
         if let git = lineage.git, let commit = git.commit {
             let state = git.dirty ? style.red("dirty") : "clean"
             table.append([
                 "commit", String(commit.prefix(12)),
-                (git.branch.map { "on \($0), " } ?? "") + state
+                (git.branch.map { "on \(shown($0)), " } ?? "") + state
                     + (lineage.commitExists ? "" : ", not in this repository"),
             ])
         }
@@ -50,7 +53,7 @@ enum LineageText {
                 }
             table.append([
                 "event", event.event + (event.alias.map { " \($0)" } ?? "") + move,
-                "\(date(event.at)) by \(event.actor)" + (event.reason.map { ": \($0)" } ?? ""),
+                "\(date(event.at)) by \(shown(event.actor))" + (event.reason.map { ": \(shown($0))" } ?? ""),
             ])
         }
         var text = table.rendered(style: style)
@@ -58,23 +61,25 @@ enum LineageText {
             text += "Reproducible here: `mlops reproduce \(lineage.subject)` rebuilds it and compares.\n"
         } else {
             text += style.yellow("Not reproducible here:") + "\n"
-            for obstacle in lineage.obstacles { text += "  - \(obstacle)\n" }
+            for obstacle in lineage.obstacles { text += "  - \(shown(obstacle))\n" }
         }
         return text
     }
 
     static func data(_ lineage: DataLineage, style: TextStyle) -> String {
-        var text = "\(style.bold(lineage.path))" + (lineage.oid.map { "  \(short($0))" } ?? "  (not in the workspace)")
+        var text =
+            "\(style.bold(shown(lineage.path)))" + (lineage.oid.map { "  \(short($0))" } ?? "  (not in the workspace)")
         text += "\n"
         guard !lineage.uses.isEmpty else { return text + "No run read it.\n" }
         var table = TextTable(header: ["RUN", "KIND", "NAME", "STARTED", "READ", "VERSIONS"])
         for use in lineage.uses {
             let read =
-                "\(use.path) \(short(use.oid))"
+                "\(shown(use.path)) \(short(use.oid))"
                 + (use.through.map { " (from stage run \($0.prefix(RunID.displayLength)))" }
                     ?? (use.current ? " (current)" : ""))
             table.append([
-                String(use.runId.prefix(RunID.displayLength)), use.kind.rawValue, use.name, date(use.started), read,
+                String(use.runId.prefix(RunID.displayLength)), use.kind.rawValue, shown(use.name), date(use.started),
+                read,
                 use.versions.joined(separator: ", "),
             ])
         }
@@ -83,6 +88,10 @@ enum LineageText {
 
     /// A recipe on one line: target, columns, test fraction, parameters, schema.
     static func describe(_ recipe: TrainingRecipe) -> String {
+        shown(plainDescription(recipe))
+    }
+
+    private static func plainDescription(_ recipe: TrainingRecipe) -> String {
         var parts = ["target \(recipe.target)"]
         parts.append(recipe.features.map { "features \($0.joined(separator: ", "))" } ?? "every other column")
         if !recipe.categorical.isEmpty { parts.append("categorical \(recipe.categorical.joined(separator: ", "))") }
@@ -96,16 +105,19 @@ enum LineageText {
     private static func describe(_ data: ModelLineage.Data, _ lineage: ModelLineage) -> String {
         var text = short(data.oid)
         if let pointer = data.pointer {
-            text += ", \(pointer)" + (data.recordedIn.map { " recorded in \($0.prefix(12))" } ?? " (not committed)")
+            text +=
+                ", \(shown(pointer))" + (data.recordedIn.map { " recorded in \($0.prefix(12))" } ?? " (not committed)")
         }
         if let producer = data.producedBy,
             let stage = lineage.stages.first(where: { $0.runId == producer })
         {
-            text += ", written by stage \(stage.stage)"
+            text += ", written by stage \(shown(stage.stage))"
         }
         // Only tracked data lives in the cache; other inputs (code) come from the commit.
         return text + (data.pointer == nil || data.cached ? "" : ", not cached")
     }
+
+    private static func shown(_ text: String) -> String { VisibleText.escaped(text) }
 
     private static func short(_ oid: String) -> String {
         oid.hasPrefix("sha256:") ? String(oid.prefix(7 + 12)) : oid

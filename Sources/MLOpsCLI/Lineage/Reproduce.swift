@@ -30,6 +30,9 @@ extension MLOps {
         @Option(help: "Training threads (default: every core); the model is the same for any count.")
         var threads: Int?
 
+        @Flag(help: "For a tune run: repeat the whole search and compare the configuration it chooses too.")
+        var search = false
+
         func validate() throws {
             if let threads, threads < 1 { throw ValidationError("--threads needs at least 1") }
         }
@@ -41,6 +44,7 @@ extension MLOps {
             options.environment = context.environment
             options.executable = context.executable
             options.threads = threads
+            options.search = search
             let report = try await repository.rebuild(model, options: options)
             try output(context).render(report) { style in Self.text(report, style: style) }
             if report.verdict == .different {

@@ -8,29 +8,23 @@ enum ValidationText {
     static func render(_ report: ValidationReport, style: TextStyle) -> String {
         let rows = report.rows == 1 ? "1 row" : "\(report.rows) rows"
         let columns = report.columns == 1 ? "1 column" : "\(report.columns) columns"
-        var text = "\(visible(report.source)): \(rows) checked against \(visible(report.contract)), \(columns)\n"
+        var text =
+            "\(VisibleText.escaped(report.source)): \(rows) checked against \(VisibleText.escaped(report.contract)), \(columns)\n"
         guard !report.valid else { return text + style.green("Valid: ") + "every check passed\n" }
         var table = TextTable(header: ["COLUMN", "CHECK", "PROBLEM"])
         for violation in report.violations {
             let examples = violation.examples.map { example in
-                "line \(example.line)" + (example.value.map { ": \(visible(String($0.prefix(30))))" } ?? ": (missing)")
+                "line \(example.line)"
+                    + (example.value.map { ": \(VisibleText.escaped(String($0.prefix(30))))" } ?? ": (missing)")
             }
             table.append([
-                visible(violation.column ?? "-"), violation.check.rawValue,
-                visible(violation.message) + (examples.isEmpty ? "" : " [" + examples.joined(separator: "; ") + "]"),
+                VisibleText.escaped(violation.column ?? "-"), violation.check.rawValue,
+                VisibleText.escaped(violation.message)
+                    + (examples.isEmpty ? "" : " [" + examples.joined(separator: "; ") + "]"),
             ])
         }
         text += table.rendered(style: style)
         let count = report.violations.count
         return text + style.red("Invalid: ") + "\(count) \(count == 1 ? "violation" : "violations")\n"
-    }
-
-    /// `text` with control characters written as escapes (`\n`, `\u{1B}`).
-    static func visible(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
-        return String(
-            text.unicodeScalars.map { scalar in
-                scalar.properties.generalCategory == .control ? scalar.escaped(asASCII: true) : String(scalar)
-            }.joined())
     }
 }

@@ -38,6 +38,23 @@ public struct BundleManifest: Codable, Sendable, Equatable {
                 return "the field \(String(reflecting: String(text.prefix(40)))) holds control characters"
             }
         }
+        return lineageProblem()
+    }
+
+    /// What is wrong with the lineage's paths and object ids, or nil: `reproduce` puts objects at those paths.
+    /// A path is absolute (data read from outside the repository, which cannot be rebuilt) or stays inside it.
+    private func lineageProblem() -> String? {
+        let recipe = lineage.recipe
+        let paths =
+            lineage.inputs.map(\.path) + (recipe.map { [$0.data] + ($0.schema.map { [$0] } ?? []) } ?? [])
+        if let path = paths.first(where: { $0.isEmpty || !$0.hasPrefix("/") && WorkspacePath.contained($0) == nil }) {
+            return "the lineage names the path '\(path)', which climbs out of the repository"
+        }
+        let oids =
+            lineage.inputs.map(\.oid) + (recipe.map { [$0.dataOid] + ($0.schemaOid.map { [$0] } ?? []) } ?? [])
+        if let oid = oids.first(where: { (try? ObjectID(parsing: $0)) == nil }) {
+            return "the lineage names '\(oid)', which is not an object id"
+        }
         return nil
     }
 }

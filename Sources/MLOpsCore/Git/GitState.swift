@@ -8,7 +8,9 @@ public struct GitState: Codable, Sendable, Equatable {
     public var commit: String?
     /// The checked-out branch's short name, or nil when HEAD is detached (or outside git).
     public var branch: String?
-    /// Whether tracked files (or the index) differ from HEAD; untracked and ignored files do not count.
+    /// Whether tracked files (or the index) differ from HEAD; untracked and ignored files do not count, nor do
+    /// mlops' own bookkeeping files (pointer files, `mlops.lock`, `.gitignore`), whose changes `repro` and `add`
+    /// make themselves and runs record exactly, as the object ids of the data they read.
     public var dirty: Bool
 
     public init(commit: String?, branch: String? = nil, dirty: Bool) {
@@ -43,10 +45,21 @@ public struct GitState: Codable, Sendable, Equatable {
         var list: OpaquePointer?
         var dirty = false
         if git_status_list_new(&list, repository, &options) == 0, let list {
-            dirty = git_status_list_entrycount(list) > 0
+            dirty = (0..<git_status_list_entrycount(list)).contains { index in
+                guard let entry = git_status_byindex(list, index)?.pointee else { return true }
+                let delta = entry.head_to_index ?? entry.index_to_workdir
+                guard let path = delta?.pointee.new_file.path ?? delta?.pointee.old_file.path else { return true }
+                return !isBookkeeping(String(cString: path))
+            }
             git_status_list_free(list)
         }
         return GitState(commit: commit, branch: branch, dirty: dirty)
+    }
+
+    /// Whether a path (relative to the git work tree) is one of the files mlops itself writes to record data.
+    private static func isBookkeeping(_ path: String) -> Bool {
+        let name = WorkspacePath.name(path)
+        return name.hasSuffix(PointerFile.suffix) || name == PipelineLock.name || name == ".gitignore"
     }
 }
 

@@ -24,7 +24,8 @@ final class RevisionCheckout {
     }
 
     /// Checks out `commit` of the git repository containing `repositoryRoot` into a new directory under the
-    /// system's temporary directory.
+    /// system's temporary directory (readable by this user only, named with the process id so a later rebuild
+    /// removes it if this process is killed first).
     ///
     /// - Throws: `notFound` when the commit is not in the repository (any more), `invalidState` outside git.
     static func make(commit: String, repositoryRoot: String) throws -> RevisionCheckout {
@@ -46,11 +47,15 @@ final class RevisionCheckout {
         }
         let objects = (common.hasSuffix("/") ? common : common + "/") + "objects"
 
-        let directory = NSTemporaryDirectory() + "mlops-reproduce-" + UUID().uuidString.lowercased()
+        removeAbandoned()
+        let directory = temporaryDirectory + namePrefix + "\(getpid())-" + UUID().uuidString.lowercased()
+        // Only this user may read it: it holds the project's code and data while a rebuild runs.
+        guard mkdir(directory, 0o700) == 0 else { throw MLOpsError.system("create", path: directory, errno: errno) }
         let checkout = RevisionCheckout(
             directory: directory, root: prefix.isEmpty ? directory : directory + "/" + prefix, commit: commit)
         do {
-            try checkout.populate(oid: oid, alternateObjects: objects)
+            try checkout.populate(oid: oid, alternateObjects: [objects] + alternates(of: objects))
+            try checkout.requireRealRoot()
         } catch {
             checkout.remove()
             throw error
@@ -58,7 +63,61 @@ final class RevisionCheckout {
         return checkout
     }
 
-    private func populate(oid: git_oid, alternateObjects: String) throws {
+    private static let namePrefix = "mlops-reproduce-"
+    private static var temporaryDirectory: String {
+        let directory = NSTemporaryDirectory()
+        return directory.hasSuffix("/") ? directory : directory + "/"
+    }
+
+    /// Removes the checkouts of rebuilds whose process is gone (killed before it could clean up).
+    private static func removeAbandoned() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory)) ?? []
+        for name in names where name.hasPrefix(namePrefix) {
+            guard let pid = Int32(name.dropFirst(namePrefix.count).prefix { $0 != "-" }), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: temporaryDirectory + name)
+            }
+        }
+    }
+
+    /// The object directories `objects/info/alternates` names, absolute (relative ones are relative to
+    /// `objects`), so the checkout reaches the objects a shared clone borrows too.
+    private static func alternates(of objects: String) -> [String] {
+        guard let text = try? String(contentsOfFile: objects + "/info/alternates", encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").map(String.init).filter { !$0.isEmpty && !$0.hasPrefix("#") }.map {
+            $0.hasPrefix("/") ? $0 : WorkspacePath.normalize(objects + "/" + $0)
+        }
+    }
+
+    /// Refuses a commit whose mlops repository directory, or its `.mlops`, is a link: the rebuild would then open
+    /// (and write to) another repository. Everything in `.mlops` but the committed configuration is removed, so
+    /// a committed database or object store cannot stand in for the checkout's own.
+    private func requireRealRoot() throws {
+        let real = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
+        let expected = root == directory ? real : real + "/" + String(root.dropFirst(directory.count + 1))
+        let metadata = root + "/" + Repository.metadataDirectoryName
+        // A commit without the repository is reported when the rebuild opens it.
+        guard FileSnapshot.take(metadata) != nil else { return }
+        guard URL(fileURLWithPath: root).resolvingSymlinksInPath().path == expected,
+            FileSnapshot.take(metadata)?.isDirectory == true, FileSnapshot.take(metadata)?.isSymlink == false
+        else {
+            throw MLOpsError(
+                .invalidInput,
+                "commit \(commit.prefix(12)) makes the repository's directory or its .mlops a symbolic link",
+                hint: "a commit that replaces them with links cannot be rebuilt")
+        }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: metadata)) ?? []
+        where name != "config.yaml" && name != ".gitignore" {
+            try FileManager.default.removeItem(atPath: metadata + "/" + name)
+        }
+        if let config = FileSnapshot.take(metadata + "/config.yaml"), !config.isRegularFile {
+            throw MLOpsError(
+                .invalidInput, "commit \(commit.prefix(12)) has a .mlops/config.yaml that is not a regular file",
+                hint: "commit the configuration itself, not a link")
+        }
+    }
+
+    private func populate(oid: git_oid, alternateObjects: [String]) throws {
         var oid = oid
         var created: OpaquePointer?
         guard git_repository_init(&created, directory, 0) == 0, let created else {
@@ -66,7 +125,8 @@ final class RevisionCheckout {
         }
         git_repository_free(created)
         try AtomicFile.write(
-            bytes: Array((alternateObjects + "\n").utf8), to: directory + "/.git/objects/info/alternates")
+            bytes: Array(alternateObjects.map { $0 + "\n" }.joined().utf8),
+            to: directory + "/.git/objects/info/alternates")
         // Opened again so the object database reads the alternates file.
         var repository: OpaquePointer?
         guard git_repository_open(&repository, directory) == 0, let repository else {

@@ -35,6 +35,9 @@ extension Repository {
     public func lineage(ofData path: String, workingDirectory: String) throws -> DataLineage {
         let relative = try repositoryPath(
             of: WorkspacePath.absolute(path, relativeTo: workingDirectory), relativeTo: root)
+        guard !relative.isEmpty else {
+            throw MLOpsError(.usage, "'\(path)' is the repository itself", hint: "name a file or directory inside it")
+        }
         let current = try? contentID(of: relative)
         let all = try runs.list()
         var uses: [DataLineage.Use] = []

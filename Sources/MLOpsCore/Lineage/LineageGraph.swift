@@ -95,7 +95,10 @@ public struct LineageGraph: Sendable, Equatable {
                 }
             text += "  n\(index)\(shape.0)\(label)\(shape.1)\n"
         }
-        for edge in edges { text += "  n\(edge.from) -->|\(edge.label)| n\(edge.to)\n" }
+        for edge in edges {
+            let label = Self.mermaidEscaped(edge.label).replacingOccurrences(of: "|", with: "#124;")
+            text += "  n\(edge.from) -->|\"\(label)\"| n\(edge.to)\n"
+        }
         return text
     }
 
@@ -113,7 +116,7 @@ public struct LineageGraph: Sendable, Equatable {
                 }
             text += "  n\(index) [label=\"\(label)\", shape=\(shape)];\n"
         }
-        for edge in edges { text += "  n\(edge.from) -> n\(edge.to) [label=\"\(edge.label)\"];\n" }
+        for edge in edges { text += "  n\(edge.from) -> n\(edge.to) [label=\"\(Self.dotEscaped(edge.label))\"];\n" }
         return text + "}\n"
     }
 

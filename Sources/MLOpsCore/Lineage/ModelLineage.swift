@@ -113,7 +113,10 @@ extension Repository {
         }
         if case .run(let id) = parsed { return try subject(of: try runs.run(id), version: nil) }
         let version = try registry.version(parsed)
-        if let runId = version.runId, let run = try? runs.run(runId) { return try subject(of: run, version: version) }
+        // An imported version whose run is here after all (exported and imported again) has that run.
+        if let runId = version.runId ?? version.lineage?.runId, let run = try? runs.run(runId) {
+            return try subject(of: run, version: version)
+        }
         let carried = version.lineage
         return LineageSubject(
             reference: reference, version: version, run: nil, runId: version.runId ?? carried?.runId,

@@ -13,6 +13,9 @@ public struct RebuildOptions: Sendable {
     public var executable: String?
     /// Training threads (nil: every core); the model is the same whatever the count.
     public var threads: Int?
+    /// For a tuning run: repeat its search (every configuration, cross-validated) and compare the configuration
+    /// it chooses, before training the recorded one again.
+    public var search = false
 
     public init() {}
 }
@@ -72,7 +75,8 @@ extension Repository {
         var subject = try lineageSubject(reference)
         var fetched = 0
         if subject.recipe == nil, let oid = subject.recipeOid, let run = subject.run {
-            fetched += try await fetchMissing([oid], subject: subject, options: options)
+            let name = "the recipe of run \(run.id.prefix(RunID.displayLength))"
+            fetched += try await fetchMissing([(name, oid)], options: options)
             subject.recipe = try recipe(of: run)
         }
         let commitExists = subject.git?.commit.map(commitExists) ?? false
@@ -90,7 +94,7 @@ extension Repository {
             inputs.append(Run.Input(path: schema, oid: oid, pointer: nil))
         }
         inputs.removeAll { (try? rebuilt.contentID(of: $0.path))??.description == $0.oid }
-        fetched += try await fetchMissing(inputs.map(\.oid), subject: subject, options: options)
+        fetched += try await fetchMissing(inputs.map { ("'\($0.path)'", $0.oid) }, options: options)
         try place(inputs, in: rebuilt)
         var report = RebuildReport(
             subject: reference, runId: runId, kind: kind, commit: commit, verdict: .identical, comparisons: [],
@@ -128,18 +132,30 @@ extension Repository {
                         hint: "train it again with this mlops; its runs can be reproduced"))
             }
         case .stage?, .external?: break
+        case .trial?:
+            found.append(
+                MLOpsError(
+                    .invalidState, "\(name) is a trial of a tuning run: it stored no model",
+                    hint: "reproduce its tune run (`mlops reproduce run:\(subject.run?.parent ?? "<tune run>")`)"))
         case let other?:
             found.append(
                 MLOpsError(
                     .invalidState, "\(name) is a \(other.rawValue) run: it produced nothing to rebuild",
                     hint: "reproduce the run or version it evaluated or watched"))
-        case nil where subject.recipe == nil:
+        case nil where subject.recipe != nil: break
+        case nil where subject.runId != nil:
             found.append(
                 MLOpsError(
-                    .invalidState, "\(subject.reference) carries no training recipe and its run is elsewhere",
-                    hint: "reproduce it in the repository it was registered in"))
-        case nil: break
+                    .notFound,
+                    "run \(subject.runId?.prefix(RunID.displayLength) ?? ""), which made \(subject.reference), is not in this repository",
+                    hint: "fetch the records from the remote (`mlops pull --metadata`), or reproduce it where it ran"))
+        case nil:
+            found.append(
+                MLOpsError(
+                    .invalidState, "\(subject.reference) was registered from a file: no run recorded how it was made",
+                    hint: "register versions from runs (`mlops model register run:<id>`) to reproduce them"))
         }
+        guard found.isEmpty || subject.git != nil else { return found }
         guard let commit = subject.git?.commit else {
             found.append(
                 MLOpsError(
@@ -162,39 +178,61 @@ extension Repository {
                     hint: "fetch the branch that holds it (`git fetch --all`); a rewritten history (rebase, amend, "
                         + "a force push) loses the commits it replaced"))
         }
-        for input in subject.inputs where input.path.hasPrefix("/") {
+        for input in subject.inputs where WorkspacePath.contained(input.path) == nil {
             found.append(
                 MLOpsError(
                     .invalidState, "\(name) read '\(input.path)', outside the repository: it was never versioned",
                     hint: "keep data inside the repository and track it with `mlops add`"))
         }
+        if commitExists, config.core.remote == nil {
+            for input in subject.inputs where !isAvailable(input, at: commit) {
+                found.append(
+                    MLOpsError(
+                        .notFound,
+                        "'\(input.path)' as \(name) read it is neither in the cache nor in commit \(commit.prefix(12)), "
+                            + "and there is no remote",
+                        hint: "track data with `mlops add` (and push it) before training"))
+            }
+        }
         return found
     }
 
-    /// Fetches the objects among `oids` the cache lacks (with a directory's files) from the remote; returns how
-    /// many it fetched.
-    private func fetchMissing(_ oids: [String], subject: LineageSubject, options: RebuildOptions) async throws -> Int {
-        var missing = Set(try oids.map { try ObjectID(parsing: $0) }.filter { !store.contains($0) })
-        for oid in oids {
-            if let id = try? ObjectID(parsing: oid), store.contains(id), let manifest = try? manifest(id) {
+    /// Whether an input's bytes are at hand without a remote: in the cache, or committed at `commit`.
+    private func isAvailable(_ input: Run.Input, at commit: String) -> Bool {
+        guard let id = try? ObjectID(parsing: input.oid) else { return false }
+        if store.contains(id) { return true }
+        guard let bytes = try? GitRevisionFiles.read(input.path, at: commit, repositoryRoot: root) else { return false }
+        return ObjectID(hashing: Array(bytes)) == id
+    }
+
+    /// Fetches the objects among `objects` (each named for messages) the cache lacks, with a directory's files,
+    /// from the remote; returns how many it fetched.
+    private func fetchMissing(_ objects: [(name: String, oid: String)], options: RebuildOptions) async throws -> Int {
+        var missing = Set<ObjectID>()
+        var firstMissing: String?
+        for (name, oid) in objects {
+            let id = try ObjectID(parsing: oid)
+            if !store.contains(id) {
+                missing.insert(id)
+                firstMissing = firstMissing ?? name
+            } else if let manifest = try manifest(id) {
                 missing.formUnion(manifest.entries.map(\.oid).filter { !store.contains($0) })
+                firstMissing = firstMissing ?? name
             }
         }
-        guard !missing.isEmpty else { return 0 }
+        guard !missing.isEmpty, let firstMissing else { return 0 }
         func unreachable(_ why: String) -> MLOpsError {
-            let input = subject.inputs.first { (try? ObjectID(parsing: $0.oid)).map(missing.contains) == true }
-            return MLOpsError(
+            MLOpsError(
                 .notFound,
-                "the data \(input.map { "'\($0.path)' " } ?? "")it read (\(missing.count) object\(missing.count == 1 ? "" : "s")) is not in the cache, and \(why)",
-                hint: "push it from a clone that has it (`mlops push`), and track data with `mlops add` before training"
-            )
+                "\(firstMissing) (\(missing.count) object\(missing.count == 1 ? "" : "s") in all) is not in the cache, and \(why)",
+                hint: "push it from a clone that has it (`mlops push`); track data with `mlops add` before training")
         }
         guard options.remote != nil || config.core.remote != nil else { throw unreachable("there is no remote") }
         let count = missing.count
         do {
             try await withRemote(options.remote, connections: 8, environment: options.environment) { _, remote in
                 try await fetchObjects(Array(missing), from: remote, jobs: 8)
-                let files = missing.compactMap { try? manifest($0) }.flatMap { $0.entries.map(\.oid) }
+                let files = try missing.compactMap { try manifest($0) }.flatMap { $0.entries.map(\.oid) }
                 try await fetchObjects(files, from: remote, jobs: 8)
             }
         } catch let error as MLOpsError where error.code == .notFound {
@@ -253,24 +291,68 @@ extension Repository {
         guard let recipe = subject.recipe, let recorded = subject.modelOid else {
             throw MLOpsError(.invalidState, "\(subject.reference) has no training recipe or no model")
         }
-        for path in [recipe.data] + (recipe.schema.map { [$0] } ?? []) {
-            _ = try checkout.rebuildPath(path, what: "the recipe's file")
+        // Only read: a committed link may lead the read elsewhere, as it did when the run read it.
+        for path in [recipe.data] + (recipe.schema.map { [$0] } ?? []) where WorkspacePath.contained(path) == nil {
+            throw MLOpsError(
+                .invalidInput, "the recipe names '\(path)', which is not a path inside the repository",
+                hint: "the recipe is damaged or was crafted")
         }
-        let prepared = try checkout.fit(
-            recipe.options, workingDirectory: checkout.root, threads: options.threads, progress: progress)
-        let model = try prepared.train()
-        let oid = ObjectID(hashing: Array(model.encoded())).description
-        report.rebuiltMetrics = try prepared.evaluate(model).metrics
-        report.comparisons = [.init(name: "model", recorded: recorded, rebuilt: oid, identical: oid == recorded)]
-        if oid != recorded, let bytes = try? store.read(try ObjectID(parsing: recorded)),
-            let original = try? Model.decode(Data(bytes))
-        {
-            report.firstDifference = original.firstDifference(from: model)
+        try recordedRequest("the recipe of \(subject.reference)") {
+            if options.search, let search = recipe.search, let searched = recipe.searchedParams {
+                try repeatSearch(
+                    search, recipe: recipe, chose: searched, in: checkout, progress: progress, into: &report)
+            }
+            let prepared = try checkout.fit(
+                recipe.options, workingDirectory: checkout.root, threads: options.threads, progress: progress)
+            let model = try prepared.train()
+            let oid = ObjectID(hashing: Array(model.encoded())).description
+            report.rebuiltMetrics = try prepared.evaluate(model).metrics
+            report.comparisons.append(
+                .init(name: "model", recorded: recorded, rebuilt: oid, identical: oid == recorded))
+            if oid != recorded, let bytes = try? store.read(try ObjectID(parsing: recorded)),
+                let original = try? Model.decode(Data(bytes))
+            {
+                report.firstDifference = original.firstDifference(from: model)
+            }
         }
-        if let searched = recipe.searchedParams {
-            let chosen = searched.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-            report.notes.append("the search was not repeated: its best configuration (\(chosen)) was trained again")
+        if let searched = recipe.searchedParams, !options.search || recipe.search == nil {
+            report.notes.append(
+                "the search was not repeated (`--search` repeats it): its best configuration ("
+                    + Self.describe(searched) + ") was trained again")
         }
+    }
+
+    /// Searches the tuning run's space again, as `tune` did, and compares the configuration it chooses.
+    private func repeatSearch(
+        _ search: TrainingRecipe.Search, recipe: TrainingRecipe, chose recorded: [String: String],
+        in checkout: Repository, progress: ProgressHandler?, into report: inout RebuildReport
+    ) throws {
+        var training = recipe.options
+        // The recipe's parameters include the chosen configuration; the search varies those.
+        training.params = recipe.params.filter { key, _ in !search.space.contains { $0.name == key } }
+        let prepared = try checkout.prepareSearch(
+            try search.options(training: training), workingDirectory: checkout.root)
+        let chosen = try prepared.rank(progress: progress).first?.params ?? [:]
+        report.comparisons.append(
+            .init(
+                name: "best configuration", recorded: Self.describe(recorded), rebuilt: Self.describe(chosen),
+                identical: chosen == recorded))
+        report.notes.append("the search was repeated: \(prepared.configurations.count) configurations")
+    }
+
+    /// Runs `body`, which trains from a recorded request: a request the learner refuses (a parameter out of
+    /// range) is a damaged record, not a usage error of this command.
+    private func recordedRequest(_ source: String, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as MLOpsError where error.code == .usage {
+            throw MLOpsError(.invalidInput, "\(source) is not a valid request: \(error.message)", hint: error.hint)
+        }
+    }
+
+    /// `k=v, …` in key order.
+    private static func describe(_ parameters: [String: String]) -> String {
+        parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
     }
 
     private func rerunStage(
@@ -282,6 +364,11 @@ extension Repository {
             throw MLOpsError(
                 .notFound, "commit \(report.commit.prefix(12)) defines no stage '\(name)' in mlops.yaml",
                 hint: "the stage was added without a commit; its runs cannot be rebuilt")
+        }
+        guard !run.artifacts.isEmpty else {
+            throw MLOpsError(
+                .invalidState, "stage '\(name)' declares no outputs: there is nothing to compare",
+                hint: "list what the stage writes under `outs` in mlops.yaml")
         }
         let (record, _, _) = try checkout.check(stage)
         var params = run.params
@@ -310,7 +397,7 @@ extension Repository {
                     hint: "its output: " + Self.tail(of: log))
             }
         }
-        report.comparisons = try compare(run.artifacts, in: checkout, directory: checkout.root)
+        report.comparisons = try compare(run.artifacts, in: checkout, directory: "")
         report.recordedMetrics = run.metrics
         report.rebuiltMetrics = [:]
         for file in stage.metrics where FileManager.default.fileExists(atPath: checkout.absolute(file)) {
@@ -324,11 +411,19 @@ extension Repository {
         guard let run = subject.run, let command = run.command else {
             throw MLOpsError(.invalidState, "\(subject.reference) recorded no command")
         }
-        let workdir = run.tags[Self.workingDirectoryTag]
-        let directory = try workdir.map { try checkout.rebuildPath($0, what: "the working directory") } ?? checkout.root
+        guard !run.artifacts.isEmpty else {
+            throw MLOpsError(
+                .invalidState,
+                "run \(run.id.prefix(RunID.displayLength)) stored no outputs: there is nothing to compare",
+                hint: "name what the command writes with `mlops run --output FILE -- …`")
+        }
+        let workdir = run.tags[Self.workingDirectoryTag] ?? ""
+        let directory =
+            workdir.isEmpty ? checkout.root : try checkout.rebuildPath(workdir, what: "the working directory")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for artifact in run.artifacts {
-            let relative = WorkspacePath.join(workdir ?? "", artifact.name)
-            try? FileManager.default.removeItem(atPath: try checkout.rebuildPath(relative, what: "the artifact"))
+            let path = try checkout.rebuildPath(try artifactPath(artifact.name, workdir: workdir), what: "the artifact")
+            try? FileManager.default.removeItem(atPath: path)
         }
         // The command may record into its run with `mlops log`: it gets one in the checkout's repository.
         let rerun = try checkout.runs.start(name: run.name, kind: .external, command: command)
@@ -337,15 +432,29 @@ extension Repository {
         let status = try checkout.runLogged(
             command, in: directory, log: log, runId: rerun, executable: options.executable)
         try? checkout.runs.finish(rerun, status: status == 0 ? .finished : .failed, exitStatus: Int(status))
-        if status != Int32(run.exitStatus ?? 0) {
-            report.notes.append("the command exited with status \(status); the run recorded \(run.exitStatus ?? 0)")
-        }
-        report.comparisons = try compare(run.artifacts, in: checkout, directory: directory)
+        let recordedStatus = run.exitStatus ?? 0
+        report.comparisons.append(
+            .init(
+                name: "exit status", recorded: String(recordedStatus), rebuilt: String(status),
+                identical: Int(status) == recordedStatus))
+        report.comparisons += try compare(run.artifacts, in: checkout, directory: workdir)
         report.recordedMetrics = run.metrics
         report.rebuiltMetrics = (try? checkout.runs.run(rerun).metrics) ?? [:]
         report.notes.append(
             "an external command is reproducible only if it is deterministic: mlops cannot see its seeds, "
                 + "threads or clock")
+    }
+
+    /// An external run's artifact path, relative to the repository root: artifacts are named as the command was
+    /// given them, relative to its working directory or absolute inside the repository.
+    private func artifactPath(_ name: String, workdir: String) throws -> String {
+        guard name.hasPrefix("/") else { return WorkspacePath.join(workdir, name) }
+        guard let relative = WorkspacePath.relative(name, to: root), !relative.isEmpty else {
+            throw MLOpsError(
+                .invalidState, "the output '\(name)' was written outside the repository: it cannot be rebuilt",
+                hint: "write outputs inside the repository")
+        }
+        return relative
     }
 
     /// `path` (relative to the repository root, from a run record or a bundle) as an absolute path in this
@@ -366,14 +475,13 @@ extension Repository {
     /// The tag an external run records its working directory in, relative to the repository root.
     static let workingDirectoryTag = "mlops.workdir"
 
-    /// Each recorded artifact beside what the rebuild wrote at its path under `directory`.
+    /// Each recorded artifact beside what the rebuild wrote at its path under `directory` (relative to the root).
     private func compare(_ artifacts: [Run.Artifact], in checkout: Repository, directory: String) throws
         -> [RebuildReport.Comparison]
     {
-        try artifacts.filter { $0.name != TrainingRecipe.artifactName }.map { artifact in
-            let base = WorkspacePath.relative(directory, to: checkout.root) ?? ""
-            let path = try checkout.rebuildPath(WorkspacePath.join(base, artifact.name), what: "the artifact")
-            let relative = WorkspacePath.relative(path, to: checkout.root) ?? artifact.name
+        try artifacts.map { artifact in
+            let relative = try artifactPath(artifact.name, workdir: directory)
+            let path = try checkout.rebuildPath(relative, what: "the artifact")
             let rebuilt =
                 FileSnapshot.take(path) == nil ? nil : try checkout.contentID(of: relative)?.description
             return .init(

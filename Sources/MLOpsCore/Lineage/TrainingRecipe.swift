@@ -26,8 +26,65 @@ public struct TrainingRecipe: Codable, Sendable, Equatable {
     public var schema: String?
     public var schemaOid: String?
     /// For a tuning run: the best configuration its search chose, which `params` includes. A reproduction
-    /// retrains that configuration; it does not repeat the search.
+    /// retrains that configuration, and with `--search` repeats the search first.
     public var searchedParams: [String: String]?
+    /// For a tuning run: what it searched.
+    public var search: Search?
+
+    /// What a tuning run searched, enough to search again.
+    public struct Search: Codable, Sendable, Equatable {
+        /// One dimension: a list of values, or a range.
+        public struct Dimension: Codable, Sendable, Equatable {
+            public var name: String
+            public var values: [String]?
+            public var low: Double?
+            public var high: Double?
+            public var log: Bool?
+            public var integer: Bool?
+        }
+
+        /// The dimensions in the order searched (the order decides the grid's and the random draws' order).
+        public var space: [Dimension]
+        public var folds: Int
+        /// Random search's number of draws; nil for the full grid.
+        public var randomTrials: Int?
+        /// The metric that ranked configurations.
+        public var metric: String
+
+        init(_ options: TuneOptions, metric: String) {
+            space = options.space.map { name, dimension in
+                switch dimension {
+                case .values(let values):
+                    return Dimension(name: name, values: values)
+                case .range(let low, let high, let log, let integer):
+                    return Dimension(name: name, low: low, high: high, log: log, integer: integer)
+                }
+            }
+            folds = options.folds
+            randomTrials = options.randomTrials
+            self.metric = metric
+        }
+
+        /// The tuning options that search this space again around `training` (its fixed parameters).
+        func options(training: TrainOptions) throws -> TuneOptions {
+            let dimensions = try space.map { dimension -> (name: String, dimension: SearchDimension) in
+                if let values = dimension.values, !values.isEmpty { return (dimension.name, .values(values)) }
+                guard let low = dimension.low, let high = dimension.high, low < high else {
+                    throw MLOpsError(
+                        .integrity, "the recipe's search dimension '\(dimension.name)' has neither values nor a range")
+                }
+                return (
+                    dimension.name,
+                    .range(
+                        low: low, high: high, logarithmic: dimension.log ?? false, integer: dimension.integer ?? false)
+                )
+            }
+            var options = TuneOptions(training: training, space: dimensions, randomTrials: randomTrials)
+            options.folds = folds
+            options.metric = metric
+            return options
+        }
+    }
 
     /// Every text the recipe holds, for checks of what a bundle carries.
     var texts: [String] {
@@ -80,7 +137,7 @@ extension Repository {
     /// path: such a run cannot be reproduced, and says so.
     func logRecipe(
         _ options: TrainOptions, data input: Run.Input, schemaPath: String?, searched: [String: String]? = nil,
-        run id: String
+        search: TrainingRecipe.Search? = nil, run id: String
     ) throws {
         // The schema is kept as the run's artifact too: a reproduction needs its bytes even if it was never
         // committed.
@@ -89,7 +146,8 @@ extension Repository {
         let recipe = TrainingRecipe(
             data: input.path, dataOid: input.oid, target: options.target, features: options.features,
             categorical: (options.categorical ?? []).sorted(), learner: options.model, params: options.params,
-            testFraction: options.testFraction, schema: schema?.path, schemaOid: schema?.oid, searchedParams: searched)
+            testFraction: options.testFraction, schema: schema?.path, schemaOid: schema?.oid, searchedParams: searched,
+            search: search)
         try logArtifact(TrainingRecipe.artifactName, bytes: try recipe.encoded(), run: id)
     }
 }

@@ -182,7 +182,14 @@ public enum PipelineFile {
     /// A stage's path made repository-relative, or an error when it leaves the workspace: absolute, climbing
     /// out with `..`, or inside `.git` or `.mlops` (where a stage's output would destroy the repository).
     private static func workspacePath(_ raw: String, key: String, stage: String, path: String) throws -> String {
-        guard !raw.utf8.contains(0), let contained = WorkspacePath.contained(raw) else {
+        // Control characters (a newline) would split the path's line in .gitignore into two patterns.
+        if raw.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw MLOpsError(
+                .invalidInput,
+                "'\(path)': `\(key)` of stage '\(stage)' names \(String(reflecting: raw)), which holds control characters",
+                hint: "rename the file")
+        }
+        guard let contained = WorkspacePath.contained(raw) else {
             throw MLOpsError(
                 .invalidInput, "'\(path)': `\(key)` of stage '\(stage)' names '\(raw)', outside the repository",
                 hint: "stage paths are relative to the repository root (or to the stage's wdir) and stay inside it")

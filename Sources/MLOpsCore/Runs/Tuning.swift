@@ -138,6 +138,66 @@ extension Repository {
     {
         let started = Date()
         let training = options.training
+        let search = try prepareSearch(options, workingDirectory: workingDirectory)
+        let input = try lineage(of: search.dataPath)
+
+        let tuneId = try runs.start(
+            name: training.name ?? "tune-\(training.model.rawValue)-\(training.target)", kind: .tune, at: started)
+        do {
+            var params = training.params
+            params["learner"] = training.model.rawValue
+            params["target"] = training.target
+            params["folds"] = String(options.folds)
+            params["test_fraction"] = NumberFormat.shortest(training.testFraction)
+            params["search"] = options.randomTrials == nil ? "grid" : "random"
+            params["metric"] = search.metric
+            for (name, dimension) in options.space { params["space.\(name)"] = Self.describe(dimension) }
+            try runs.logParams(params, run: tuneId)
+            try runs.logInputs([input], run: tuneId)
+
+            let ranked = try search.rank(
+                progress: progress,
+                starting: { index in try self.runs.start(name: "trial-\(index + 1)", kind: .trial, parent: tuneId) },
+                finishing: { trialId, configuration, means in
+                    try self.runs.logParams(configuration, run: trialId)
+                    try self.runs.logMetrics(
+                        Dictionary(uniqueKeysWithValues: means.map { ("cv_" + $0.key, $0.value) }), run: trialId)
+                    try self.runs.finish(trialId, status: .finished)
+                })
+            guard let best = ranked.first else { throw MLOpsError(.failure, "no trial finished") }
+            try runs.tag(["best": "true"], run: best.runId)
+
+            let model = try search.trainBest(best.params)
+            let compiled = try CompiledModel(model)
+            let holdout = try Evaluation.metrics(of: compiled, on: search.holdout)
+            let modelOid = try logArtifact("model", bytes: Array(model.encoded()), run: tuneId).oid
+            try logReferenceProfile(
+                of: model, compiled: compiled, training: search.trainTable, holdout: search.holdout, run: tuneId)
+            try runs.logParams(
+                Dictionary(uniqueKeysWithValues: best.params.map { ("best." + $0.key, $0.value) }), run: tuneId)
+            try runs.tag(["best_trial": best.runId], run: tuneId)
+            var chosen = training
+            chosen.params.merge(best.params) { $1 }
+            try logRecipe(
+                chosen, data: input, schemaPath: search.schemaPath, searched: best.params,
+                search: TrainingRecipe.Search(options, metric: search.metric), run: tuneId)
+            try runs.logMetrics(holdout.merging(["cv_" + search.metric: best.score]) { $1 }, run: tuneId)
+            let ended = Date()
+            try runs.finish(tuneId, status: .finished, at: ended)
+            return TuneOutcome(
+                runId: tuneId, metric: search.metric, trials: ranked, bestRunId: best.runId, bestParams: best.params,
+                modelOid: modelOid.description, holdoutMetrics: holdout,
+                durationSeconds: ended.timeIntervalSince(started))
+        } catch {
+            try? runs.finish(tuneId, status: .failed)
+            throw error
+        }
+    }
+
+    /// Reads and splits the data of a search and validates every configuration, recording nothing: what `tune`
+    /// does before its run starts, and what `reproduce --search` repeats.
+    func prepareSearch(_ options: TuneOptions, workingDirectory: String) throws -> PreparedSearch {
+        let training = options.training
         guard !options.space.isEmpty else {
             throw MLOpsError(
                 .usage, "nothing to search",
@@ -167,88 +227,9 @@ extension Repository {
             ).task
         }
         let metric = options.metric ?? Evaluation.curveMetric(for: task)
-        let lowerIsBetter = Evaluation.lowerIsBetter(metric)
-        let input = try lineage(of: dataPath)
-
-        let tuneId = try runs.start(
-            name: training.name ?? "tune-\(training.model.rawValue)-\(training.target)", kind: .tune, at: started)
-        do {
-            var params = training.params
-            params["learner"] = training.model.rawValue
-            params["target"] = training.target
-            params["folds"] = String(options.folds)
-            params["test_fraction"] = NumberFormat.shortest(training.testFraction)
-            params["search"] = options.randomTrials == nil ? "grid" : "random"
-            params["metric"] = metric
-            for (name, dimension) in options.space { params["space.\(name)"] = Self.describe(dimension) }
-            try runs.logParams(params, run: tuneId)
-            try runs.logInputs([input], run: tuneId)
-
-            let finishedTrials = Mutex(0)
-            progress?(ProgressUpdate(phase: "tuning", completed: 0, total: Int64(configurations.count), unit: .trials))
-            let trials = try ParallelWork.map(configurations.count) { index -> TuneOutcome.Trial in
-                let configuration = configurations[index]
-                let trialId = try self.runs.start(name: "trial-\(index + 1)", kind: .trial, parent: tuneId)
-                var sums: [String: Double] = [:]
-                for fold in folds {
-                    let model = try Training.train(
-                        TrainingRequest(
-                            table: trainTable.rows(fold.train), target: training.target, features: training.features,
-                            learner: training.model, parameters: training.params.merging(configuration) { $1 },
-                            threads: 1))
-                    let metrics = try Evaluation.metrics(of: try CompiledModel(model), on: trainTable.rows(fold.test))
-                    for (name, value) in metrics { sums[name, default: 0] += value }
-                }
-                let means = sums.mapValues { $0 / Double(folds.count) }
-                guard let score = means[metric] else {
-                    throw MLOpsError(
-                        .usage, "no metric '\(metric)' for this task",
-                        hint: "choose one of: \(means.keys.sorted().joined(separator: ", "))")
-                }
-                try self.runs.logParams(configuration, run: trialId)
-                try self.runs.logMetrics(
-                    Dictionary(uniqueKeysWithValues: means.map { ("cv_" + $0.key, $0.value) }), run: trialId)
-                try self.runs.finish(trialId, status: .finished)
-                let finished = finishedTrials.withLock { count in
-                    count += 1
-                    return count
-                }
-                progress?(
-                    ProgressUpdate(
-                        phase: "tuning", completed: Int64(finished), total: Int64(configurations.count), unit: .trials))
-                return TuneOutcome.Trial(runId: trialId, params: configuration, score: score)
-            }
-            let ranked = trials.sorted { lowerIsBetter ? $0.score < $1.score : $0.score > $1.score }
-            guard let best = ranked.first else { throw MLOpsError(.failure, "no trial finished") }
-            try runs.tag(["best": "true"], run: best.runId)
-
-            let model = try Training.train(
-                TrainingRequest(
-                    table: trainTable, target: training.target, features: training.features, learner: training.model,
-                    parameters: training.params.merging(best.params) { $1 }))
-            let compiled = try CompiledModel(model)
-            let holdoutRows = table.rows(split.test)
-            let holdout = try Evaluation.metrics(of: compiled, on: holdoutRows)
-            let modelOid = try logArtifact("model", bytes: Array(model.encoded()), run: tuneId).oid
-            try logReferenceProfile(
-                of: model, compiled: compiled, training: trainTable, holdout: holdoutRows, run: tuneId)
-            try runs.logParams(
-                Dictionary(uniqueKeysWithValues: best.params.map { ("best." + $0.key, $0.value) }), run: tuneId)
-            try runs.tag(["best_trial": best.runId], run: tuneId)
-            var chosen = training
-            chosen.params.merge(best.params) { $1 }
-            try logRecipe(chosen, data: input, schemaPath: schemaPath, searched: best.params, run: tuneId)
-            try runs.logMetrics(holdout.merging(["cv_" + metric: best.score]) { $1 }, run: tuneId)
-            let ended = Date()
-            try runs.finish(tuneId, status: .finished, at: ended)
-            return TuneOutcome(
-                runId: tuneId, metric: metric, trials: ranked, bestRunId: best.runId, bestParams: best.params,
-                modelOid: modelOid.description, holdoutMetrics: holdout,
-                durationSeconds: ended.timeIntervalSince(started))
-        } catch {
-            try? runs.finish(tuneId, status: .failed)
-            throw error
-        }
+        return PreparedSearch(
+            training: training, dataPath: dataPath, schemaPath: schemaPath, trainTable: trainTable,
+            holdout: table.rows(split.test), folds: folds, configurations: configurations, metric: metric)
     }
 
     /// The configurations to try: the grid's cartesian product, or seeded random draws.
@@ -289,11 +270,74 @@ extension Repository {
         return configurations
     }
 
-    private static func describe(_ dimension: SearchDimension) -> String {
+    static func describe(_ dimension: SearchDimension) -> String {
         switch dimension {
         case .values(let values): return values.joined(separator: ",")
         case .range(let low, let high, let logarithmic, _):
             return "\(NumberFormat.shortest(low)):\(NumberFormat.shortest(high))" + (logarithmic ? ":log" : "")
         }
+    }
+}
+
+/// A search ready to run: ``Repository/prepareSearch(_:workingDirectory:)``.
+struct PreparedSearch {
+    var training: TrainOptions
+    /// The absolute paths of the data and of the schema it was checked against, if any.
+    var dataPath: String
+    var schemaPath: String?
+    /// The training rows (which the folds split) and the held-out rows.
+    var trainTable: Table
+    var holdout: Table
+    var folds: [(train: [Int], test: [Int])]
+    var configurations: [[String: String]]
+    /// The metric that ranks configurations.
+    var metric: String
+
+    /// Scores every configuration by cross-validation on all cores and returns them best first. `starting` gives
+    /// each trial its run id before its folds train (nil: not recorded); `finishing` records what it measured.
+    func rank(
+        progress: ProgressHandler?, starting: @Sendable (Int) throws -> String = { _ in "" },
+        finishing: @Sendable (String, [String: String], [String: Double]) throws -> Void = { _, _, _ in }
+    ) throws -> [TuneOutcome.Trial] {
+        let finishedTrials = Mutex(0)
+        let total = Int64(configurations.count)
+        progress?(ProgressUpdate(phase: "tuning", completed: 0, total: total, unit: .trials))
+        let trials = try ParallelWork.map(configurations.count) { index -> TuneOutcome.Trial in
+            let configuration = configurations[index]
+            let trialId = try starting(index)
+            var sums: [String: Double] = [:]
+            for fold in folds {
+                let model = try Training.train(
+                    TrainingRequest(
+                        table: trainTable.rows(fold.train), target: training.target, features: training.features,
+                        learner: training.model, parameters: training.params.merging(configuration) { $1 },
+                        threads: 1))
+                let metrics = try Evaluation.metrics(of: try CompiledModel(model), on: trainTable.rows(fold.test))
+                for (name, value) in metrics { sums[name, default: 0] += value }
+            }
+            let means = sums.mapValues { $0 / Double(folds.count) }
+            guard let score = means[metric] else {
+                throw MLOpsError(
+                    .usage, "no metric '\(metric)' for this task",
+                    hint: "choose one of: \(means.keys.sorted().joined(separator: ", "))")
+            }
+            try finishing(trialId, configuration, means)
+            let finished = finishedTrials.withLock { count in
+                count += 1
+                return count
+            }
+            progress?(ProgressUpdate(phase: "tuning", completed: Int64(finished), total: total, unit: .trials))
+            return TuneOutcome.Trial(runId: trialId, params: configuration, score: score)
+        }
+        let lowerIsBetter = Evaluation.lowerIsBetter(metric)
+        return trials.sorted { lowerIsBetter ? $0.score < $1.score : $0.score > $1.score }
+    }
+
+    /// The model of configuration `best`, trained on all training rows.
+    func trainBest(_ best: [String: String]) throws -> Model {
+        try Training.train(
+            TrainingRequest(
+                table: trainTable, target: training.target, features: training.features, learner: training.model,
+                parameters: training.params.merging(best) { $1 }))
     }
 }
