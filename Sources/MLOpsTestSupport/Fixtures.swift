@@ -43,7 +43,6 @@ extension Fixtures {
             .deletingLastPathComponent().path
     }
 
-    /// The path of a bundled example file, such as `auto-mpg/auto-mpg.csv`.
     /// The Python of `.build/venv` (scripts/bootstrap), which holds the independent clients the tests use.
     public static var python: String { projectRoot + "/.build/venv/bin/python" }
 
@@ -53,6 +52,7 @@ extension Fixtures {
             program: python, [projectRoot + "/Tests/MLOpsCLITests/Fixtures/" + script] + arguments, in: projectRoot)
     }
 
+    /// The path of a bundled example file, such as `auto-mpg/auto-mpg.csv`.
     public static func example(_ relative: String) -> String { projectRoot + "/Examples/" + relative }
 }
 

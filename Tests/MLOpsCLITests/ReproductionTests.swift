@@ -156,25 +156,9 @@ import Testing
         #expect((try result.json() as? [String: Any])?["verdict"] as? String == "identical")
 
         // A bundle whose recipe was edited (and its checksums recomputed) no longer gives its model.
-        let edited = clone.url("edited")
-        let script = """
-            set -e
-            mkdir -p "$2" && cd "$2" && tar -xzf "$1"
-            python3 - <<'PY'
-            import hashlib, json
-            manifest = json.load(open("manifest.json"))
-            manifest["lineage"]["recipe"]["params"]["rounds"] = "21"
-            open("manifest.json", "w").write(json.dumps(manifest, indent=2, sort_keys=True))
-            lines = []
-            for line in open("checksums.sha256"):
-                digest, name = line.split()
-                lines.append(f"{hashlib.sha256(open(name, 'rb').read()).hexdigest()}  {name}\\n")
-            open("checksums.sha256", "w").write("".join(lines))
-            PY
-            tar -czf ../edited.tar.gz $(tar -tzf "$1")
-            """
-        let crafted = try CLIRunner.execute(
-            program: "/bin/sh", ["-c", script, "sh", directory.outer.url("mpg-1.tar.gz"), edited], in: clone.path)
+        let crafted = try Fixtures.runChecker(
+            "edit_bundle.py",
+            [directory.outer.url("mpg-1.tar.gz"), clone.url("edited.tar.gz"), "lineage/recipe/params/rounds=21"])
         #expect(crafted.exitCode == 0, "\(crafted.standardError)")
         try succeed(["import", clone.url("edited.tar.gz"), "--name", "edited", "-q"], in: cloned)
         let different = try mlops(["reproduce", "edited@1", "--json"], in: cloned)
@@ -379,26 +363,14 @@ import Testing
         try FileManager.default.moveItem(atPath: outer.url("ml.real"), toPath: top + "/ml")
         try Fixtures.git(["checkout", "-qf", "master"], in: top)
 
-        let script = """
-            set -e
-            mkdir -p "$2" && cd "$2" && tar -xzf "$1"
-            python3 - "$3" <<'PY'
-            import hashlib, json, sys
-            manifest = json.load(open("manifest.json"))
-            manifest["lineage"]["git_commit"] = sys.argv[1]
-            # An object the importing repository has (the model itself), to be written over the victim's data.
-            manifest["lineage"]["inputs"][0]["oid"] = manifest["files"]["model.json"]
-            open("manifest.json", "w").write(json.dumps(manifest, indent=2, sort_keys=True))
-            lines = []
-            for line in open("checksums.sha256"):
-                digest, name = line.split()
-                lines.append(f"{hashlib.sha256(open(name, 'rb').read()).hexdigest()}  {name}\\n")
-            open("checksums.sha256", "w").write("".join(lines))
-            PY
-            tar -czf ../evil.tar.gz $(tar -tzf "$1")
-            """
-        let crafted = try CLIRunner.execute(
-            program: "/bin/sh", ["-c", script, "sh", outer.url("m.tar.gz"), outer.url("edited"), evil], in: outer.path)
+        // The bundle now names the linked commit, and an object the importing repository has (the model itself)
+        // as its data, to be written over the victim's.
+        let crafted = try Fixtures.runChecker(
+            "edit_bundle.py",
+            [
+                outer.url("m.tar.gz"), outer.url("evil.tar.gz"), "lineage/git_commit=" + evil,
+                "lineage/inputs/0/oid=@files/model.json",
+            ])
         #expect(crafted.exitCode == 0, "\(crafted.standardError)")
         // A clone has the commit but not the run: the bundle's lineage is all it goes by.
         try Fixtures.git(["clone", "-q", top, outer.url("clone")], in: outer.path)
