@@ -123,29 +123,21 @@ public struct LineageGraph: Sendable, Equatable {
     /// Text inside a quoted Mermaid label: quotes, angle brackets and `#` as entity codes, control characters
     /// as spaces.
     static func mermaidEscaped(_ text: String) -> String {
-        var escaped = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "#": escaped += "#35;"
-            case "\"": escaped += "#quot;"
-            case "<": escaped += "#lt;"
-            case ">": escaped += "#gt;"
-            case let control where control.properties.generalCategory == .control: escaped += " "
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
+        escaped(text, ["#": "#35;", "\"": "#quot;", "<": "#lt;", ">": "#gt;"])
     }
 
     /// Text inside a quoted DOT label: backslashes and quotes escaped, control characters as spaces.
-    static func dotEscaped(_ text: String) -> String {
+    static func dotEscaped(_ text: String) -> String { escaped(text, ["\\": "\\\\", "\"": "\\\""]) }
+
+    private static func escaped(_ text: String, _ replacements: [Unicode.Scalar: String]) -> String {
         var escaped = ""
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": escaped += "\\\\"
-            case "\"": escaped += "\\\""
-            case let control where control.properties.generalCategory == .control: escaped += " "
-            default: escaped.unicodeScalars.append(scalar)
+            if let replacement = replacements[scalar] {
+                escaped += replacement
+            } else if scalar.properties.generalCategory == .control {
+                escaped += " "
+            } else {
+                escaped.unicodeScalars.append(scalar)
             }
         }
         return escaped

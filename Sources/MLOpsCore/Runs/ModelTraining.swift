@@ -157,20 +157,9 @@ extension Repository {
     func fit(
         _ options: TrainOptions, workingDirectory: String, threads: Int? = nil, progress: ProgressHandler? = nil
     ) throws -> PreparedTraining {
-        let dataPath = WorkspacePath.absolute(options.data, relativeTo: workingDirectory)
-        let schemaPath = trainingSchema(
-            of: dataPath, given: options.schema.map { WorkspacePath.absolute($0, relativeTo: workingDirectory) })
-        let table = try readTrainingData(
-            dataPath, categorical: Set(options.categorical ?? []), schema: schemaPath)
-        let seed = UInt64(truncatingIfNeeded: options.params["seed"].flatMap { Int($0) } ?? 0)
-        let split = try DataSplit.split(rowCount: table.rowCount, testFraction: options.testFraction, seed: seed)
-        guard !split.test.isEmpty, !split.train.isEmpty else {
-            throw MLOpsError(
-                .invalidInput, "'\(options.data)' has too few rows (\(table.rowCount)) to hold out a test set",
-                hint: "use more data or a different test fraction")
-        }
+        let data = try readSplit(options, workingDirectory: workingDirectory)
         var request = TrainingRequest(
-            table: table.rows(split.train), target: options.target, features: options.features, learner: options.model,
+            table: data.train, target: options.target, features: options.features, learner: options.model,
             parameters: options.params, threads: threads)
         if let progress {
             request.progress = { completed, total in
@@ -181,7 +170,26 @@ extension Repository {
         // Validate everything (parameters, columns, target) before a run is recorded.
         try Training.validate(request)
         return PreparedTraining(
-            dataPath: dataPath, schemaPath: schemaPath, request: request, test: table.rows(split.test))
+            dataPath: data.dataPath, schemaPath: data.schemaPath, request: request, test: data.test)
+    }
+
+    /// The data of `options` read (checked against its schema, if any) and split into training and held-out
+    /// rows by the `seed` parameter.
+    func readSplit(_ options: TrainOptions, workingDirectory: String) throws -> (
+        dataPath: String, schemaPath: String?, train: Table, test: Table
+    ) {
+        let dataPath = WorkspacePath.absolute(options.data, relativeTo: workingDirectory)
+        let schemaPath = trainingSchema(
+            of: dataPath, given: options.schema.map { WorkspacePath.absolute($0, relativeTo: workingDirectory) })
+        let table = try readTrainingData(dataPath, categorical: Set(options.categorical ?? []), schema: schemaPath)
+        let seed = UInt64(truncatingIfNeeded: options.params["seed"].flatMap { Int($0) } ?? 0)
+        let split = try DataSplit.split(rowCount: table.rowCount, testFraction: options.testFraction, seed: seed)
+        guard !split.test.isEmpty, !split.train.isEmpty else {
+            throw MLOpsError(
+                .invalidInput, "'\(options.data)' has too few rows (\(table.rowCount)) to hold out a test set",
+                hint: "use more data or a larger test fraction")
+        }
+        return (dataPath, schemaPath, table.rows(split.train), table.rows(split.test))
     }
 
     /// Stores the reference profile monitoring compares served data with (docs/formats.md, "Reference

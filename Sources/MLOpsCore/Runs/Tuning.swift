@@ -203,18 +203,9 @@ extension Repository {
                 .usage, "nothing to search",
                 hint: "give search dimensions, such as max_leaves with the values 15, 31 and 63")
         }
-        let dataPath = WorkspacePath.absolute(training.data, relativeTo: workingDirectory)
-        let schemaPath = trainingSchema(
-            of: dataPath, given: training.schema.map { WorkspacePath.absolute($0, relativeTo: workingDirectory) })
-        let table = try readTrainingData(dataPath, categorical: Set(training.categorical ?? []), schema: schemaPath)
+        let data = try readSplit(training, workingDirectory: workingDirectory)
+        let trainTable = data.train
         let seed = UInt64(truncatingIfNeeded: training.params["seed"].flatMap { Int($0) } ?? 0)
-        let split = try DataSplit.split(rowCount: table.rowCount, testFraction: training.testFraction, seed: seed)
-        guard !split.test.isEmpty, !split.train.isEmpty else {
-            throw MLOpsError(
-                .invalidInput, "'\(training.data)' has too few rows (\(table.rowCount)) to hold out a test set",
-                hint: "use more data or a larger test fraction")
-        }
-        let trainTable = table.rows(split.train)
         let folds = try DataSplit.kFold(rowCount: trainTable.rowCount, folds: options.folds, seed: seed)
         let configurations = try Self.configurations(options, seed: seed)
         // Every configuration is checked before anything is recorded.
@@ -228,8 +219,8 @@ extension Repository {
         }
         let metric = options.metric ?? Evaluation.curveMetric(for: task)
         return PreparedSearch(
-            training: training, dataPath: dataPath, schemaPath: schemaPath, trainTable: trainTable,
-            holdout: table.rows(split.test), folds: folds, configurations: configurations, metric: metric)
+            training: training, dataPath: data.dataPath, schemaPath: data.schemaPath, trainTable: trainTable,
+            holdout: data.test, folds: folds, configurations: configurations, metric: metric)
     }
 
     /// The configurations to try: the grid's cartesian product, or seeded random draws.
