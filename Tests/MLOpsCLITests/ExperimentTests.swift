@@ -51,8 +51,10 @@ import Testing
         let artifacts = try #require(run["artifacts"] as? [[String: String]])
         #expect(artifacts.first?["oid"] == outcome["model_oid"] as? String)
 
-        // An edit to a tracked git file makes the next run dirty.
-        try Fixtures.write("# changed\n", to: directory.url(".gitignore"))
+        // An edit to a tracked git file makes the next run dirty (mlops' own bookkeeping files would not).
+        try Fixtures.write(
+            try Fixtures.read(directory.url(".mlops/config.yaml")) + "# changed\n",
+            to: directory.url(".mlops/config.yaml"))
         let dirty = try await train(directory)
         let dirtyID = try #require(dirty["run_id"] as? String)
         let dirtyRun = try await CLIRunner.run(["runs", "show", dirtyID, "--json"], in: directory.path)

@@ -198,6 +198,25 @@ import Testing
         #expect(comparisons.map { $0["name"] as? String } == ["best configuration", "model"])
         #expect(comparisons.first?["rebuilt"] as? String == "max_leaves=\(best["max_leaves"] ?? "")")
         #expect(comparisons.allSatisfy { $0["identical"] as? Bool == true })
+
+        // A search over the seed: the hold-out split and the folds keep the fixed seed, the model the chosen one.
+        let seeded = try succeed(
+            [
+                "tune", "--data", "cars.csv", "--target", "mpg", "--grid", "seed=1,2,3", "--param", "rounds=10",
+                "--param", "subsample=0.7", "--folds", "2", "--json",
+            ], in: directory.path)
+        let seededRun = try #require((try seeded.json() as? [String: Any])?["run_id"] as? String)
+        for extra in [[], ["--search"]] {
+            let result = try mlops(["reproduce", "run:" + seededRun] + extra, in: directory.path)
+            #expect(result.exitCode == 0, "\(extra): \(result.standardOutput)")
+        }
+        // Searches too large to hold are refused before anything runs.
+        let huge = try mlops(
+            [
+                "tune", "--data", "cars.csv", "--target", "mpg", "--random", "learning_rate=0.01:0.3", "--trials",
+                "1000000000000",
+            ], in: directory.path)
+        #expect(huge.exitCode == 64, "\(huge.standardError)")
     }
 
     @Test func whatCannotBeReproducedIsRefusedWithTheReason() throws {
@@ -313,7 +332,14 @@ import Testing
         let changed = try mlops(["reproduce", "run:" + exitsRun, "--json"], in: directory.path)
         #expect(changed.exitCode == 12)
         let statuses = ((try changed.json() as? [String: Any])?["comparisons"] as? [[String: Any]])?.first
-        #expect(statuses?["name"] as? String == "exit status" && statuses?["rebuilt"] as? String == "1")
+        #expect(statuses?["name"] as? String == "exit status" && statuses?["rebuilt"] as? String == "exit 1")
+        // A command stopped by a signal is stopped by the same signal again.
+        let killed = try mlops(
+            ["run", "--output", "sig.txt", "--json", "--", "sh", "-c", "echo s > sig.txt; kill -9 $$"],
+            in: directory.path)
+        let killedRun = try #require((try killed.json() as? [String: Any])?["run_id"] as? String)
+        let again = try mlops(["reproduce", "run:" + killedRun, "--json"], in: directory.path)
+        #expect(again.exitCode == 0, "\(again.standardOutput)")
 
         let clock = try succeed(
             ["run", "--output", "now.txt", "--json", "--", "sh", "-c", "date +%s%N > now.txt"], in: directory.path)
@@ -369,7 +395,7 @@ import Testing
             "edit_bundle.py",
             [
                 outer.url("m.tar.gz"), outer.url("evil.tar.gz"), "lineage/git_commit=" + evil,
-                "lineage/inputs/0/oid=@files/model.json",
+                "lineage/inputs/0/oid=@files/model.json", "lineage/recipe/data_oid=@files/model.json",
             ])
         #expect(crafted.exitCode == 0, "\(crafted.standardError)")
         // A clone has the commit but not the run: the bundle's lineage is all it goes by.

@@ -87,9 +87,10 @@ public enum CommandRunner {
         // `status --exit-code` and gate failures already printed their report; only the status speaks.
         if error.code == .changesFound { return status }
         let style = TextStyle(enabled: context.colorsEnabled(on: context.standardError))
-        var text = style.red(style.bold("error:")) + " " + error.message
-        if let cause = error.cause { text += "\n" + style.dim("cause: \(cause)") }
-        if let hint = error.hint { text += "\n" + style.yellow("hint:") + " " + hint }
+        // Messages quote names and values from files, records and bundles: never their control characters.
+        var text = style.red(style.bold("error:")) + " " + VisibleText.escaped(error.message)
+        if let cause = error.cause { text += "\n" + style.dim("cause: " + VisibleText.escaped("\(cause)")) }
+        if let hint = error.hint { text += "\n" + style.yellow("hint:") + " " + VisibleText.escaped(hint) }
         context.standardError.write(text + "\n")
         if options.json && payload {
             let payload = ErrorPayload(

@@ -45,7 +45,9 @@ extension MLOps {
             options.executable = context.executable
             options.threads = threads
             options.search = search
-            let report = try await repository.rebuild(model, options: options)
+            let report = try await withProgress(context) {
+                try await repository.rebuild(model, options: options, progress: $0)
+            }
             try output(context).render(report) { style in Self.text(report, style: style) }
             if report.verdict == .different {
                 throw ReportedFailure(
@@ -65,24 +67,27 @@ extension MLOps {
             var table = TextTable(header: ["", "OBJECT", "RECORDED", "REBUILT"])
             for comparison in report.comparisons {
                 table.append([
-                    comparison.identical ? style.green("identical") : style.red("DIFFERENT"), comparison.name,
-                    short(comparison.recorded), comparison.rebuilt.map(short) ?? "(not written)",
+                    comparison.identical ? style.green("identical") : style.red("DIFFERENT"),
+                    VisibleText.escaped(comparison.name), VisibleText.escaped(short(comparison.recorded)),
+                    comparison.rebuilt.map { VisibleText.escaped(short($0)) } ?? "(not written)",
                 ])
             }
             text += table.rendered(style: style)
-            if let difference = report.firstDifference { text += "First difference: \(difference)\n" }
+            if let difference = report.firstDifference {
+                text += "First difference: \(VisibleText.escaped(difference))\n"
+            }
             let names = Set(report.recordedMetrics.keys).union(report.rebuiltMetrics.keys).sorted()
             if !names.isEmpty {
                 var metrics = TextTable(header: ["METRIC", "RECORDED", "REBUILT"])
                 for name in names {
                     metrics.append([
-                        name, report.recordedMetrics[name].map(MetricText.format) ?? "-",
+                        VisibleText.escaped(name), report.recordedMetrics[name].map(MetricText.format) ?? "-",
                         report.rebuiltMetrics[name].map(MetricText.format) ?? "-",
                     ])
                 }
                 text += metrics.rendered(style: style)
             }
-            for note in report.notes { text += "Note: \(note)\n" }
+            for note in report.notes { text += "Note: \(VisibleText.escaped(note))\n" }
             let verdict = report.verdict == .identical ? style.green("identical") : style.red("different")
             return text + "\(report.subject): \(verdict).\n"
         }

@@ -47,8 +47,24 @@ public struct BundleManifest: Codable, Sendable, Equatable {
         let recipe = lineage.recipe
         let paths =
             lineage.inputs.map(\.path) + (recipe.map { [$0.data] + ($0.schema.map { [$0] } ?? []) } ?? [])
-        if let path = paths.first(where: { $0.isEmpty || !$0.hasPrefix("/") && WorkspacePath.contained($0) == nil }) {
-            return "the lineage names the path '\(path)', which climbs out of the repository"
+        let pointers = lineage.inputs.compactMap(\.pointer)
+        for path in paths + pointers where !path.hasPrefix("/") {
+            guard let contained = WorkspacePath.contained(path), !contained.isEmpty else {
+                return "the lineage names the path '\(path)', which is not a file inside the repository"
+            }
+        }
+        if let pointer = pointers.first(where: { $0.hasPrefix("/") || !$0.hasSuffix(PointerFile.suffix) }) {
+            return "the lineage names '\(pointer)' as a pointer file"
+        }
+        if let commit = lineage.gitCommit,
+            ![40, 64].contains(commit.utf8.count)
+                || !commit.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        {
+            return "the lineage names '\(commit)' as a git commit, which is not a commit id"
+        }
+        if let recipe, let input = lineage.inputs.first(where: { $0.path == recipe.data }), input.oid != recipe.dataOid
+        {
+            return "the recipe and the lineage name different objects for '\(recipe.data)'"
         }
         let oids =
             lineage.inputs.map(\.oid) + (recipe.map { [$0.dataOid] + ($0.schemaOid.map { [$0] } ?? []) } ?? [])

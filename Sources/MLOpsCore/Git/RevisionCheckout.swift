@@ -103,8 +103,8 @@ final class RevisionCheckout {
         else {
             throw MLOpsError(
                 .invalidInput,
-                "commit \(commit.prefix(12)) makes the repository's directory or its .mlops a symbolic link",
-                hint: "a commit that replaces them with links cannot be rebuilt")
+                "commit \(commit.prefix(12)) makes the repository's directory or its .mlops a symbolic link or a file",
+                hint: "a commit that replaces them cannot be rebuilt")
         }
         for name in (try? FileManager.default.contentsOfDirectory(atPath: metadata)) ?? []
         where name != "config.yaml" && name != ".gitignore" {
@@ -144,7 +144,10 @@ final class RevisionCheckout {
         guard git_checkout_tree(repository, commitObject, &options) == 0,
             git_repository_set_head_detached(repository, &oid) == 0
         else {
-            throw MLOpsError(.failure, "cannot check out commit \(commit.prefix(12))", cause: GitError.last())
+            // libgit2 refuses trees it will not write (a nested `.git`, a path it deems unsafe).
+            throw MLOpsError(
+                .invalidInput, "commit \(commit.prefix(12)) cannot be checked out: \(GitError.last().description)",
+                hint: "a commit git refuses to check out cannot be rebuilt")
         }
     }
 

@@ -120,10 +120,10 @@ public struct LineageGraph: Sendable, Equatable {
         return text + "}\n"
     }
 
-    /// Text inside a quoted Mermaid label: quotes, angle brackets and `#` as entity codes, control characters
+    /// Text inside a quoted Mermaid label: quotes, angle brackets, `&` and `#` as entity codes, control characters
     /// as spaces.
     static func mermaidEscaped(_ text: String) -> String {
-        escaped(text, ["#": "#35;", "\"": "#quot;", "<": "#lt;", ">": "#gt;"])
+        escaped(text, ["#": "#35;", "\"": "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;"])
     }
 
     /// Text inside a quoted DOT label: backslashes and quotes escaped, control characters as spaces.

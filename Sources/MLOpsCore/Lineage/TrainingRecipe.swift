@@ -30,6 +30,9 @@ public struct TrainingRecipe: Codable, Sendable, Equatable {
     public var searchedParams: [String: String]?
     /// For a tuning run: what it searched.
     public var search: Search?
+    /// For a tuning run that searched `seed`: the seed its hold-out split and folds used (its fixed `seed`, or
+    /// 0), which is not the seed in `params` that the model trained with.
+    public var holdoutSeed: String?
 
     /// What a tuning run searched, enough to search again.
     public struct Search: Codable, Sendable, Equatable {
@@ -89,7 +92,9 @@ public struct TrainingRecipe: Codable, Sendable, Equatable {
     /// Every text the recipe holds, for checks of what a bundle carries.
     var texts: [String] {
         [data, dataOid, target] + (features ?? []) + categorical + params.flatMap { [$0.key, $0.value] }
-            + [schema, schemaOid].compactMap { $0 } + (searchedParams ?? [:]).flatMap { [$0.key, $0.value] }
+            + [schema, schemaOid, holdoutSeed].compactMap { $0 }
+            + (searchedParams ?? [:]).flatMap { [$0.key, $0.value] }
+            + (search.map { [$0.metric] + $0.space.flatMap { [$0.name] + ($0.values ?? []) } } ?? [])
     }
 
     /// The artifact name a run stores its recipe under.
@@ -137,7 +142,7 @@ extension Repository {
     /// path: such a run cannot be reproduced, and says so.
     func logRecipe(
         _ options: TrainOptions, data input: Run.Input, schemaPath: String?, searched: [String: String]? = nil,
-        search: TrainingRecipe.Search? = nil, run id: String
+        search: TrainingRecipe.Search? = nil, holdoutSeed: String? = nil, run id: String
     ) throws {
         // The schema is kept as the run's artifact too: a reproduction needs its bytes even if it was never
         // committed.
@@ -147,7 +152,7 @@ extension Repository {
             data: input.path, dataOid: input.oid, target: options.target, features: options.features,
             categorical: (options.categorical ?? []).sorted(), learner: options.model, params: options.params,
             testFraction: options.testFraction, schema: schema?.path, schemaOid: schema?.oid, searchedParams: searched,
-            search: search)
+            search: search, holdoutSeed: holdoutSeed)
         try logArtifact(TrainingRecipe.artifactName, bytes: try recipe.encoded(), run: id)
     }
 }

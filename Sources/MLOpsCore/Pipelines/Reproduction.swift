@@ -335,6 +335,14 @@ extension Repository {
     func runLogged(
         _ command: String, in directory: String, log: String, runId: String, executable: String?
     ) throws -> Int32 {
+        let ended = try runLoggedProcess(command, in: directory, log: log, runId: runId, executable: executable)
+        return ended.signaled ? 128 + ended.status : ended.status
+    }
+
+    /// ``runLogged(_:in:log:runId:executable:)``, telling an exit status from the signal that stopped it.
+    func runLoggedProcess(
+        _ command: String, in directory: String, log: String, runId: String, executable: String?
+    ) throws -> (status: Int32, signaled: Bool) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
@@ -362,8 +370,7 @@ extension Repository {
             throw MLOpsError(.failure, "cannot start /bin/sh for `\(command)`", cause: error)
         }
         process.waitUntilExit()
-        return process.terminationReason == .uncaughtSignal
-            ? 128 + process.terminationStatus : process.terminationStatus
+        return (process.terminationStatus, process.terminationReason == .uncaughtSignal)
     }
 
     /// The values of the parameters a stage declares, and of every `${params.key}` its commands use.

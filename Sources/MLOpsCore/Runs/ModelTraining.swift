@@ -155,9 +155,10 @@ extension Repository {
     /// Reads and splits the data of `options` and validates the request (parameters, columns, target), recording
     /// nothing: what `train` does before its run starts, and all `reproduce` needs to train the same model.
     func fit(
-        _ options: TrainOptions, workingDirectory: String, threads: Int? = nil, progress: ProgressHandler? = nil
+        _ options: TrainOptions, workingDirectory: String, threads: Int? = nil, splitSeed: String? = nil,
+        progress: ProgressHandler? = nil
     ) throws -> PreparedTraining {
-        let data = try readSplit(options, workingDirectory: workingDirectory)
+        let data = try readSplit(options, workingDirectory: workingDirectory, splitSeed: splitSeed)
         var request = TrainingRequest(
             table: data.train, target: options.target, features: options.features, learner: options.model,
             parameters: options.params, threads: threads)
@@ -174,15 +175,15 @@ extension Repository {
     }
 
     /// The data of `options` read (checked against its schema, if any) and split into training and held-out
-    /// rows by the `seed` parameter.
-    func readSplit(_ options: TrainOptions, workingDirectory: String) throws -> (
+    /// rows by `splitSeed`, by default the `seed` parameter.
+    func readSplit(_ options: TrainOptions, workingDirectory: String, splitSeed: String? = nil) throws -> (
         dataPath: String, schemaPath: String?, train: Table, test: Table
     ) {
         let dataPath = WorkspacePath.absolute(options.data, relativeTo: workingDirectory)
         let schemaPath = trainingSchema(
             of: dataPath, given: options.schema.map { WorkspacePath.absolute($0, relativeTo: workingDirectory) })
         let table = try readTrainingData(dataPath, categorical: Set(options.categorical ?? []), schema: schemaPath)
-        let seed = UInt64(truncatingIfNeeded: options.params["seed"].flatMap { Int($0) } ?? 0)
+        let seed = UInt64(truncatingIfNeeded: (splitSeed ?? options.params["seed"]).flatMap { Int($0) } ?? 0)
         let split = try DataSplit.split(rowCount: table.rowCount, testFraction: options.testFraction, seed: seed)
         guard !split.test.isEmpty, !split.train.isEmpty else {
             throw MLOpsError(

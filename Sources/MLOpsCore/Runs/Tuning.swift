@@ -180,7 +180,8 @@ extension Repository {
             chosen.params.merge(best.params) { $1 }
             try logRecipe(
                 chosen, data: input, schemaPath: search.schemaPath, searched: best.params,
-                search: TrainingRecipe.Search(options, metric: search.metric), run: tuneId)
+                search: TrainingRecipe.Search(options, metric: search.metric),
+                holdoutSeed: best.params["seed"] == nil ? nil : training.params["seed"] ?? "0", run: tuneId)
             try runs.logMetrics(holdout.merging(["cv_" + search.metric: best.score]) { $1 }, run: tuneId)
             let ended = Date()
             try runs.finish(tuneId, status: .finished, at: ended)
@@ -227,6 +228,23 @@ extension Repository {
     static func configurations(_ options: TuneOptions, seed: UInt64) throws -> [[String: String]] {
         if let count = options.randomTrials {
             guard count > 0 else { throw MLOpsError(.usage, "random search needs at least one trial") }
+            guard count <= maximumConfigurations else {
+                throw MLOpsError(
+                    .usage, "random search of \(count) trials; the limit is \(maximumConfigurations)",
+                    hint: "ask for fewer trials")
+            }
+            for (name, dimension) in options.space {
+                guard case .range(let low, let high, let logarithmic, let integer) = dimension else { continue }
+                // Bounds no integer parameter reaches, or a log range over zero, would draw values that are no
+                // numbers at all.
+                guard low.isFinite, high.isFinite, low < high, !logarithmic || low > 0,
+                    !integer || max(abs(low), abs(high)) < 1e15
+                else {
+                    throw MLOpsError(
+                        .usage, "the range \(low):\(high)\(logarithmic ? ":log" : "") of \(name) cannot be searched",
+                        hint: "give finite bounds, low < high, a positive low bound for :log, integers below 10^15")
+                }
+            }
             var generator = SeededGenerator(seed: seed &+ 0x7475_6E65)
             return (0..<count).map { _ in
                 var configuration: [String: String] = [:]
@@ -251,15 +269,20 @@ extension Repository {
                     .usage, "\(name) is a range; grid search needs lists of values",
                     hint: "list values (\(name)=a,b,c) or use random search with a number of trials")
             }
+            // Counted before the product is built: a few long lists would not fit in memory.
+            let (count, overflow) = configurations.count.multipliedReportingOverflow(by: values.count)
+            guard !overflow, count <= maximumConfigurations else {
+                throw MLOpsError(
+                    .usage, "the grid has more than \(maximumConfigurations) configurations",
+                    hint: "use random search with a number of trials")
+            }
             configurations = configurations.flatMap { base in values.map { base.merging([name: $0]) { $1 } } }
-        }
-        guard configurations.count <= 10_000 else {
-            throw MLOpsError(
-                .usage, "the grid has \(configurations.count) configurations; the limit is 10,000",
-                hint: "use random search with a number of trials")
         }
         return configurations
     }
+
+    /// The most configurations one search tries.
+    static let maximumConfigurations = 10_000
 
     static func describe(_ dimension: SearchDimension) -> String {
         switch dimension {
