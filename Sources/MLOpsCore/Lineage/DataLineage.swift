@@ -44,13 +44,20 @@ extension Repository {
         var seen = Set<String>()
         // Each entry: a stage output a run may have read (path, object) and the stage run that wrote it.
         var outputs: [(path: String, oid: String, stageRun: String)] = []
+        // What each path holds now, hashed once however many runs read it.
+        var currentIDs: [String: String] = [:]
+        func currentID(_ path: String) -> String {
+            if let known = currentIDs[path] { return known }
+            let id = (try? contentID(of: path))??.description ?? ""
+            currentIDs[path] = id
+            return id
+        }
         func record(_ run: Run, _ input: Run.Input, through: String?) throws {
             guard seen.insert(run.id).inserted else { return }
             uses.append(
                 DataLineage.Use(
                     runId: run.id, name: run.name, kind: run.kind, status: run.status, started: run.started,
-                    path: input.path, oid: input.oid,
-                    current: through == nil && (try? contentID(of: input.path))??.description == input.oid,
+                    path: input.path, oid: input.oid, current: through == nil && currentID(input.path) == input.oid,
                     through: through, versions: try registry.versions(producedBy: run.id).map(\.reference)))
             if run.kind == .stage {
                 outputs += run.artifacts.map { ($0.name, $0.oid, run.id) }

@@ -39,8 +39,9 @@ public struct ModelLineage: Codable, Sendable {
         public var oid: String
         /// The pointer file tracking it, when it is tracked data.
         public var pointer: String?
-        /// The commit that first recorded this object in that pointer file, on the reading run's history;
-        /// nil when the run's commit does not record it (the data changed without `mlops add` and a commit).
+        /// The commit that first recorded this object in that pointer file: on the reading run's history, or,
+        /// when the run's commit does not record it (a stage's output, committed after the run; data changed
+        /// without `mlops add`), the oldest on HEAD's history that does; nil when no commit does.
         public var recordedIn: String?
         /// Whether the object is in this repository's cache (else it must come from a remote).
         public var cached: Bool
@@ -170,6 +171,7 @@ extension Repository {
             let pointer = input.pointer ?? pointers[input.path]
             let producer = depth < 32 ? stageRuns.first { $0.artifact(named: input.path) == input.oid } : nil
             if let producer, !stages.contains(where: { $0.runId == producer.id }) {
+                // A placeholder first, so a stage reached again below (a cycle of records) is not described twice.
                 stages.append(
                     ModelLineage.StageRun(
                         runId: producer.id, stage: "", command: "", params: [:], deps: [], outs: [:], git: producer.git)

@@ -79,6 +79,11 @@ extension Repository {
             fetched += try await fetchMissing([(name, oid)], options: options)
             subject.recipe = try recipe(of: run)
         }
+        if options.search && subject.recipe?.search == nil {
+            throw MLOpsError(
+                .usage, "--search repeats a tuning run's search; \(reference) was not made by `mlops tune`",
+                hint: "leave out --search")
+        }
         let commitExists = subject.git?.commit.map(commitExists) ?? false
         if let obstacle = reproductionObstacles(subject, commitExists: commitExists).first { throw obstacle }
         guard let commit = subject.git?.commit, let runId = subject.runId else {
@@ -306,17 +311,6 @@ extension Repository {
     ) throws {
         guard let recipe = subject.recipe, let recorded = subject.modelOid else {
             throw MLOpsError(.invalidState, "\(subject.reference) has no training recipe or no model")
-        }
-        if options.search && recipe.search == nil {
-            throw MLOpsError(
-                .usage, "--search repeats a tuning run's search; \(subject.reference) was not made by `mlops tune`",
-                hint: "leave out --search")
-        }
-        // Only read: a committed link may lead the read elsewhere, as it did when the run read it.
-        for path in [recipe.data] + (recipe.schema.map { [$0] } ?? []) where WorkspacePath.contained(path) == nil {
-            throw MLOpsError(
-                .invalidInput, "the recipe names '\(path)', which is not a path inside the repository",
-                hint: "the recipe is damaged or was crafted")
         }
         // The recipe and the lineage must name the same data: else the verdict would be about other bytes.
         guard (try checkout.contentID(of: recipe.data))?.description == recipe.dataOid else {
