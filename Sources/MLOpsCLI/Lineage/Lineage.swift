@@ -37,7 +37,7 @@ extension MLOps {
         func run(in context: CommandContext) async throws {
             let repository = try repository(context)
             // A file of that name wins over a model reference, so `d@x.csv` has lineage too.
-            let isFile = FileSnapshot.take(context.absolutePath(target)) != nil
+            let isFile = FileSnapshot.take(WorkspacePath.absolute(target, relativeTo: directory(context))) != nil
             if !isFile && (target.contains("@") || target.hasPrefix("run:")) {
                 let lineage = try repository.lineage(ofModel: target)
                 if let graph = graphText(LineageGraph(lineage)) { return context.standardOutput.write(graph) }

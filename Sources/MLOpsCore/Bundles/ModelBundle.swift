@@ -102,15 +102,14 @@ extension Repository {
                 origin: version.lineage?.origin ?? version.reference, runId: version.runId ?? version.lineage?.runId,
                 gitCommit: version.gitCommit ?? version.lineage?.gitCommit, inputs: version.inputs,
                 dirty: version.lineage?.dirty, recipe: version.lineage?.recipe)
-        } else if resolved.runId != nil {
-            lineage = VersionLineage(origin: nil, runId: resolved.runId, gitCommit: nil, inputs: [])
         }
         if let runId = resolved.runId, let run = try? runs.run(runId) {
             if resolved.version == nil { metrics = run.metrics }
             lineage.gitCommit = run.git.commit
             lineage.inputs = run.inputs
             lineage.dirty = run.git.dirty
-            lineage.recipe = try recipe(of: run)
+            // A recipe that is not here (a clone that pulled only the records) is left out, as the profile is.
+            lineage.recipe = try? recipe(of: run)
         }
         lineage.profile = nil
         var files = [Self.bundleModel: resolved.oid]

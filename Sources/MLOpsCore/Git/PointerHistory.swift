@@ -8,7 +8,7 @@ extension Repository {
     /// first parents back from `commit`: the oldest commit of the unbroken run of commits, ending at `commit`,
     /// whose pointer file names that object. When `commit` does not record it (a stage's output is committed
     /// after the run that wrote it; data changed without `mlops add`), the oldest commit on HEAD's first-parent
-    /// line that does. Nil when none does, outside git, or after `limit` commits.
+    /// line that does (the oldest found within `limit` commits). Nil when none does, or outside git.
     func commitRecording(_ oid: String, in pointer: String, from commit: String, limit: Int = 10_000) -> String? {
         walkRecording(oid, in: pointer, from: commit, contiguous: true, limit: limit)
             ?? walkRecording(oid, in: pointer, from: "HEAD", contiguous: false, limit: limit)

@@ -158,7 +158,10 @@ extension Repository {
                     metrics: $0.metrics)
             },
             recipe: subject.recipe, data: data, stages: stages, git: subject.git, commitExists: commitExists,
-            events: events, obstacles: reproductionObstacles(subject, commitExists: commitExists).map(\.message))
+            events: events,
+            obstacles: reproductionObstacles(
+                subject, commitExists: commitExists, remote: config.core.remote != nil
+            ).map(\.message))
     }
 
     /// The lineage of each input read at `commit`, appending the stage runs that produced them (and theirs,

@@ -67,7 +67,9 @@ extension Repository {
     /// gains only the objects that had to be fetched.
     ///
     /// - Throws: `invalidState` when the run cannot be reproduced (no commit, a dirty work tree, a kind that
-    ///   produces nothing, no recipe), `notFound` when its commit or a data object cannot be found.
+    ///   produces nothing, no recipe, nothing to compare), `notFound` when its commit or a data object cannot be
+    ///   found, `invalidInput` for a damaged or crafted record or commit, `usage` for `search` on a run that did
+    ///   not tune or an unknown remote.
     public func rebuild(_ reference: String, options: RebuildOptions, progress: ProgressHandler? = nil) async throws
         -> RebuildReport
     {
@@ -85,11 +87,14 @@ extension Repository {
                 hint: "leave out --search")
         }
         let commitExists = subject.git?.commit.map(commitExists) ?? false
-        if let obstacle = reproductionObstacles(subject, commitExists: commitExists).first { throw obstacle }
-        guard let commit = subject.git?.commit, let runId = subject.runId else {
+        let obstacles = reproductionObstacles(
+            subject, commitExists: commitExists, remote: options.remote != nil || config.core.remote != nil)
+        if let obstacle = obstacles.first { throw obstacle }
+        guard let commit = subject.git?.commit else {
             throw MLOpsError(.invalidState, "\(reference) recorded no git commit")
         }
-        let kind = subject.run?.kind ?? .train
+        let runId = subject.runId ?? "-"
+        let kind = subject.run?.kind ?? (subject.recipe?.search == nil ? .train : .tune)
         let checkout = try RevisionCheckout.make(commit: commit, repositoryRoot: root)
         defer { checkout.remove() }
         let rebuilt = try Self.openCheckout(checkout)
@@ -130,7 +135,8 @@ extension Repository {
 
     /// Why `subject` cannot be reproduced here, most fundamental first (empty: nothing known stands in the way;
     /// a data object may still be missing from the remote).
-    func reproductionObstacles(_ subject: LineageSubject, commitExists: Bool) -> [MLOpsError] {
+    /// `remote` says whether a remote could supply missing objects.
+    func reproductionObstacles(_ subject: LineageSubject, commitExists: Bool, remote: Bool) -> [MLOpsError] {
         var found: [MLOpsError] = []
         let name = subject.run.map { "run \($0.id.prefix(RunID.displayLength))" } ?? subject.reference
         switch subject.run?.kind {
@@ -141,7 +147,13 @@ extension Repository {
                         .invalidState, "\(name) was recorded before runs kept their training recipe",
                         hint: "train it again with this mlops; its runs can be reproduced"))
             }
-        case .stage?, .external?: break
+        case .stage?, .external?:
+            if subject.run?.artifacts.isEmpty == true {
+                found.append(
+                    MLOpsError(
+                        .invalidState, "\(name) stored no outputs: there is nothing to compare",
+                        hint: "declare what a stage writes under `outs`; name what a command writes with `--output`"))
+            }
         case .trial?:
             found.append(
                 MLOpsError(
@@ -195,7 +207,7 @@ extension Repository {
                     .invalidState, "\(name) read '\(input.path)', outside the repository: it was never versioned",
                     hint: "keep data inside the repository and track it with `mlops add`"))
         }
-        if commitExists, config.core.remote == nil {
+        if commitExists, !remote {
             for input in subject.inputs where !isAvailable(input, at: commit) {
                 found.append(
                     MLOpsError(
@@ -227,8 +239,9 @@ extension Repository {
                 missing.insert(id)
                 firstMissing = firstMissing ?? name
             } else if let manifest = try manifest(id) {
-                missing.formUnion(manifest.entries.map(\.oid).filter { !store.contains($0) })
-                firstMissing = firstMissing ?? name
+                let absent = manifest.entries.map(\.oid).filter { !store.contains($0) }
+                missing.formUnion(absent)
+                if !absent.isEmpty { firstMissing = firstMissing ?? name }
             }
         }
         guard !missing.isEmpty, let firstMissing else { return 0 }
@@ -242,11 +255,14 @@ extension Repository {
         if let name = options.remote, config.remotes?[name] == nil {
             throw MLOpsError(.usage, "no remote '\(name)'", hint: "list remotes with `mlops remote list`")
         }
-        let count = missing.count
+        var count = missing.count
         do {
             try await withRemote(options.remote, connections: 8, environment: options.environment) { _, remote in
                 try await fetchObjects(Array(missing), from: remote, jobs: 8)
+                // Directories fetched just now: their files too.
                 let files = try missing.compactMap { try manifest($0) }.flatMap { $0.entries.map(\.oid) }
+                    .filter { !store.contains($0) }
+                count += Set(files).count
                 try await fetchObjects(files, from: remote, jobs: 8)
             }
         } catch let error as MLOpsError where error.code == .notFound {
@@ -255,12 +271,16 @@ extension Repository {
         return count
     }
 
-    /// The directory manifest stored as `id`, when `id` is one.
+    /// The directory manifest stored as `id`, when `id` is one. Only an object that starts like a manifest (one
+    /// byte is read to tell) and is no larger than a large directory's manifest is read whole.
     private func manifest(_ id: ObjectID) throws -> DirectoryManifest? {
-        guard let size = store.size(of: id), size < 1 << 30 else { return nil }
-        let bytes = try store.read(id)
-        guard bytes.first == UInt8(ascii: "[") else { return nil }
-        return try? DirectoryManifest(decoding: bytes, id: id)
+        guard let size = store.size(of: id), size > 0, size < 1 << 28,
+            let handle = FileHandle(forReadingAtPath: store.path(of: id))
+        else { return nil }
+        let first = try handle.read(upToCount: 1)
+        try? handle.close()
+        guard first?.first == UInt8(ascii: "[") else { return nil }
+        return try? DirectoryManifest(decoding: try store.read(id), id: id)
     }
 
     /// Opens the mlops repository inside a checkout (its config as committed; the database and cache are new).
@@ -328,7 +348,7 @@ extension Repository {
                 splitSeed: recipe.holdoutSeed, progress: progress)
             let model = try prepared.train()
             let oid = ObjectID(hashing: Array(model.encoded())).description
-            report.rebuiltMetrics = try prepared.evaluate(model).metrics
+            report.rebuiltMetrics.merge(try prepared.evaluate(model).metrics) { $1 }
             report.comparisons.append(
                 .init(name: "model", recorded: recorded, rebuilt: oid, identical: oid == recorded))
             if oid != recorded, let bytes = try? store.read(try ObjectID(parsing: recorded)),
@@ -337,7 +357,7 @@ extension Repository {
                 report.firstDifference = original.firstDifference(from: model)
             }
         }
-        if let searched = recipe.searchedParams, !options.search || recipe.search == nil {
+        if let searched = recipe.searchedParams, !options.search {
             report.notes.append(
                 "the search was not repeated (`--search` repeats it): its best configuration ("
                     + Self.describe(searched) + ") was trained again")
@@ -384,17 +404,12 @@ extension Repository {
     private func rerunStage(
         _ subject: LineageSubject, in checkout: Repository, options: RebuildOptions, into report: inout RebuildReport
     ) throws {
-        guard let run = subject.run else { return }
+        guard let run = subject.run else { throw MLOpsError(.invalidState, "\(subject.reference) has no stage run") }
         let name = run.params["stage"] ?? ""
         guard let stage = try PipelineFile.load(root: checkout.root).first(where: { $0.name == name }) else {
             throw MLOpsError(
                 .notFound, "commit \(report.commit.prefix(12)) defines no stage '\(name)' in mlops.yaml",
                 hint: "the stage was added without a commit; its runs cannot be rebuilt")
-        }
-        guard !run.artifacts.isEmpty else {
-            throw MLOpsError(
-                .invalidState, "stage '\(name)' declares no outputs: there is nothing to compare",
-                hint: "list what the stage writes under `outs` in mlops.yaml")
         }
         let (record, _, _) = try checkout.check(stage)
         var params = run.params
@@ -440,12 +455,6 @@ extension Repository {
     ) throws {
         guard let run = subject.run, let command = run.command else {
             throw MLOpsError(.invalidState, "\(subject.reference) recorded no command")
-        }
-        guard !run.artifacts.isEmpty else {
-            throw MLOpsError(
-                .invalidState,
-                "run \(run.id.prefix(RunID.displayLength)) stored no outputs: there is nothing to compare",
-                hint: "name what the command writes with `mlops run --output FILE -- …`")
         }
         let workdir = run.tags[Self.workingDirectoryTag] ?? ""
         let directory =

@@ -74,7 +74,8 @@ public struct TrainingRecipe: Codable, Sendable, Equatable {
                 if let values = dimension.values, !values.isEmpty { return (dimension.name, .values(values)) }
                 guard let low = dimension.low, let high = dimension.high, low < high else {
                     throw MLOpsError(
-                        .integrity, "the recipe's search dimension '\(dimension.name)' has neither values nor a range")
+                        .invalidInput,
+                        "the recipe's search dimension '\(dimension.name)' has neither values nor a range low < high")
                 }
                 return (
                     dimension.name,

@@ -234,7 +234,7 @@ extension Repository {
     }
 }
 
-/// Training data read, split and validated: ``Repository/fit(_:workingDirectory:threads:progress:)``.
+/// Training data read, split and validated: ``Repository/fit(_:workingDirectory:threads:splitSeed:progress:)``.
 struct PreparedTraining {
     /// The absolute paths of the data and of the schema it was checked against, if any.
     var dataPath: String

@@ -308,7 +308,7 @@ struct PreparedSearch {
     var metric: String
 
     /// Scores every configuration by cross-validation on all cores and returns them best first. `starting` gives
-    /// each trial its run id before its folds train (nil: not recorded); `finishing` records what it measured.
+    /// each trial its run id before its folds train (by default "": not recorded); `finishing` records what it measured.
     func rank(
         progress: ProgressHandler?, starting: @Sendable (Int) throws -> String = { _ in "" },
         finishing: @Sendable (String, [String: String], [String: Double]) throws -> Void = { _, _, _ in }
