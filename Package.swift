@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "MLOpsCLI",
             dependencies: [
-                "MLOpsCore", "MLOpsServe", "MLOpsUI", "MLOpsMonitor", "MLOpsLearn", "MLOpsErrors",
+                "MLOpsCore", "MLOpsServe", "MLOpsUI", "MLOpsMonitor", "MLOpsLearn", "MLOpsStore", "MLOpsErrors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -68,6 +68,13 @@ public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible,
     /// The first `length` hex digits, for display.
     public func abbreviated(_ length: Int = 12) -> String { String(hex.prefix(length)) }
 
+    /// An object id as records keep it (`sha256:<hex>`), shown with its first `length` hex digits after the
+    /// algorithm; any other text as it is.
+    public static func abbreviated(_ text: String, _ length: Int = 12) -> String {
+        let prefix = algorithm + ":"
+        return text.hasPrefix(prefix) ? String(text.prefix(prefix.count + length)) : text
+    }
+
     public static func < (lhs: ObjectID, rhs: ObjectID) -> Bool { lhs.hex < rhs.hex }
 
     public init(from decoder: any Decoder) throws {

@@ -1,5 +1,6 @@
 import Foundation
 import MLOpsCore
+import MLOpsStore
 
 /// The human text of `mlops lineage`.
 enum LineageText {
@@ -9,7 +10,7 @@ enum LineageText {
             let aliases = version.aliases.isEmpty ? "" : " (\(version.aliases.sorted().joined(separator: ", ")))"
             table.append([
                 "version", style.bold(version.reference) + aliases,
-                "\(short(version.oid)), registered \(date(version.created)) by \(shown(version.actor))"
+                "\(ObjectID.abbreviated(version.oid)), registered \(date(version.created)) by \(shown(version.actor))"
                     + (version.importedFrom.map { ", imported from \(shown($0))" } ?? ""),
             ])
         }
@@ -68,13 +69,14 @@ enum LineageText {
 
     static func data(_ lineage: DataLineage, style: TextStyle) -> String {
         var text =
-            "\(style.bold(shown(lineage.path)))" + (lineage.oid.map { "  \(short($0))" } ?? "  (not in the workspace)")
+            "\(style.bold(shown(lineage.path)))"
+            + (lineage.oid.map { "  \(ObjectID.abbreviated($0))" } ?? "  (not in the workspace)")
         text += "\n"
         guard !lineage.uses.isEmpty else { return text + "No run read it.\n" }
         var table = TextTable(header: ["RUN", "KIND", "NAME", "STARTED", "READ", "VERSIONS"])
         for use in lineage.uses {
             let read =
-                "\(shown(use.path)) \(short(use.oid))"
+                "\(shown(use.path)) \(ObjectID.abbreviated(use.oid))"
                 + (use.through.map { " (from stage run \($0.prefix(RunID.displayLength)))" }
                     ?? (use.current ? " (current)" : ""))
             table.append([
@@ -88,10 +90,6 @@ enum LineageText {
 
     /// A recipe on one line: target, columns, test fraction, parameters, schema.
     static func describe(_ recipe: TrainingRecipe) -> String {
-        shown(plainDescription(recipe))
-    }
-
-    private static func plainDescription(_ recipe: TrainingRecipe) -> String {
         var parts = ["target \(recipe.target)"]
         parts.append(recipe.features.map { "features \($0.joined(separator: ", "))" } ?? "every other column")
         if !recipe.categorical.isEmpty { parts.append("categorical \(recipe.categorical.joined(separator: ", "))") }
@@ -99,11 +97,11 @@ enum LineageText {
         let params = recipe.params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         if !params.isEmpty { parts.append(params.joined(separator: " ")) }
         if let schema = recipe.schema { parts.append("schema \(schema)") }
-        return parts.joined(separator: "; ")
+        return shown(parts.joined(separator: "; "))
     }
 
     private static func describe(_ data: ModelLineage.Data, _ lineage: ModelLineage) -> String {
-        var text = short(data.oid)
+        var text = ObjectID.abbreviated(data.oid)
         if let pointer = data.pointer {
             text +=
                 ", \(shown(pointer))" + (data.recordedIn.map { " recorded in \($0.prefix(12))" } ?? " (not committed)")
@@ -118,10 +116,6 @@ enum LineageText {
     }
 
     private static func shown(_ text: String) -> String { VisibleText.escaped(text) }
-
-    private static func short(_ oid: String) -> String {
-        oid.hasPrefix("sha256:") ? String(oid.prefix(7 + 12)) : oid
-    }
 
     private static func date(_ date: Date) -> String {
         let formatter = DateFormatter()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MLOpsCore
+import MLOpsStore
 import MLOpsErrors
 
 extension MLOps {
@@ -68,8 +69,9 @@ extension MLOps {
             for comparison in report.comparisons {
                 table.append([
                     comparison.identical ? style.green("identical") : style.red("DIFFERENT"),
-                    VisibleText.escaped(comparison.name), VisibleText.escaped(short(comparison.recorded)),
-                    comparison.rebuilt.map { VisibleText.escaped(short($0)) } ?? "(not written)",
+                    VisibleText.escaped(comparison.name),
+                    VisibleText.escaped(ObjectID.abbreviated(comparison.recorded, 16)),
+                    comparison.rebuilt.map { VisibleText.escaped(ObjectID.abbreviated($0, 16)) } ?? "(not written)",
                 ])
             }
             text += table.rendered(style: style)
@@ -92,8 +94,5 @@ extension MLOps {
             return text + "\(report.subject): \(verdict).\n"
         }
 
-        private static func short(_ oid: String) -> String {
-            oid.hasPrefix("sha256:") ? String(oid.prefix(7 + 16)) : oid
-        }
     }
 }

@@ -33,11 +33,7 @@ public struct GitState: Codable, Sendable, Equatable {
         }
         var head = git_oid()
         var commit: String?
-        if git_reference_name_to_id(&head, repository, "HEAD") == 0 {
-            var buffer = [CChar](repeating: 0, count: Int(mlops_git_oid_hexsz) + 1)
-            git_oid_tostr(&buffer, buffer.count, &head)
-            commit = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        }
+        if git_reference_name_to_id(&head, repository, "HEAD") == 0 { commit = GitLibrary.hex(head) }
         var options = git_status_options()
         git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION))
         options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
@@ -87,6 +83,14 @@ enum GitLibrary {
             throw MLOpsError(.invalidState, "'\(directory)' is not inside a git repository", hint: hint)
         }
         return repository
+    }
+
+    /// A git object id as its hex text.
+    static func hex(_ oid: git_oid) -> String {
+        var oid = oid
+        var buffer = [CChar](repeating: 0, count: Int(mlops_git_oid_hexsz) + 1)
+        git_oid_tostr(&buffer, buffer.count, &oid)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Where `root` sits in `repository`'s work tree, as a relative directory ("" at the top). Paths in git

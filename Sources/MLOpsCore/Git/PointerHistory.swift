@@ -39,7 +39,7 @@ extension Repository {
         for _ in 0..<limit {
             guard git_revwalk_next(&next, walk) == 0 else { return recording }
             if Self.pointerObject(in: git, commit: &next, path: gitPath) == oid {
-                recording = Self.hex(next)
+                recording = GitLibrary.hex(next)
             } else if contiguous {
                 return recording
             }
@@ -65,13 +65,6 @@ extension Repository {
         guard size <= 1 << 20, let bytes = git_blob_rawcontent(blob) else { return nil }
         let text = String(decoding: UnsafeRawBufferPointer(start: bytes, count: size), as: UTF8.self)
         return (try? PointerFile.parse(text, path: path))?.oid.description
-    }
-
-    static func hex(_ oid: git_oid) -> String {
-        var oid = oid
-        var buffer = [CChar](repeating: 0, count: Int(mlops_git_oid_hexsz) + 1)
-        git_oid_tostr(&buffer, buffer.count, &oid)
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Whether `commit` is in the git repository's object database.

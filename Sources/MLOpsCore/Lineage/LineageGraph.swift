@@ -1,3 +1,5 @@
+import MLOpsStore
+
 /// A lineage as a directed graph (what made what), written as Mermaid (`flowchart`) or Graphviz DOT text.
 /// Every label is escaped for its language, so a path holding quotes, brackets or newlines stays one label.
 public struct LineageGraph: Sendable, Equatable {
@@ -25,7 +27,7 @@ public struct LineageGraph: Sendable, Equatable {
         func dataNode(_ data: ModelLineage.Data) -> Int {
             let key = data.path + "\u{0}" + data.oid
             if let index = dataNodes[key] { return index }
-            let index = add("data", [data.path, Self.short(data.oid)])
+            let index = add("data", [data.path, ObjectID.abbreviated(data.oid)])
             dataNodes[key] = index
             if let producer = data.producedBy, let stage = lineage.stages.first(where: { $0.runId == producer }) {
                 edges.append(Edge(from: stageNode(stage), to: index, label: "wrote"))
@@ -59,7 +61,7 @@ public struct LineageGraph: Sendable, Equatable {
     /// The graph of who read a path: the data → each run that read it (through the stage run whose output it
     /// read, when it did) → the versions each produced.
     public init(_ lineage: DataLineage) {
-        let data = add("data", [lineage.path] + (lineage.oid.map { [Self.short($0)] } ?? []))
+        let data = add("data", [lineage.path] + (lineage.oid.map { [ObjectID.abbreviated($0)] } ?? []))
         var runNodes: [String: Int] = [:]
         for use in lineage.uses {
             let run = add("run", ["\(use.kind.rawValue) \(use.name)", "run " + use.runId.prefix(RunID.displayLength)])
@@ -75,10 +77,6 @@ public struct LineageGraph: Sendable, Equatable {
     private mutating func add(_ kind: String, _ label: [String]) -> Int {
         nodes.append(Node(kind: kind, label: label))
         return nodes.count - 1
-    }
-
-    private static func short(_ oid: String) -> String {
-        oid.hasPrefix("sha256:") ? String(oid.prefix(7 + 12)) : oid
     }
 
     /// Mermaid `flowchart LR` text; data are cylinders, stages and runs boxes, versions rounded, commits hexagons.

@@ -101,8 +101,15 @@ extension Repository {
         // Inputs the commit holds as they were read (code, a committed schema) need nothing from the cache.
         var inputs = subject.inputs
         if let recipe = subject.recipe {
-            if !inputs.contains(where: { $0.path == recipe.data }) {
-                inputs.append(Run.Input(path: recipe.data, oid: recipe.dataOid, pointer: nil))
+            // The recipe and the lineage must name the same data: else the verdict would be about other bytes.
+            // What is placed below (or found in the commit) is then the recipe's object, verified as it is read.
+            switch inputs.first(where: { $0.path == recipe.data })?.oid {
+            case nil: inputs.append(Run.Input(path: recipe.data, oid: recipe.dataOid, pointer: nil))
+            case recipe.dataOid: break
+            default:
+                throw MLOpsError(
+                    .invalidInput, "the recipe of \(reference) names data that its lineage does not",
+                    hint: "the record is damaged or was crafted")
             }
             if let schema = recipe.schema, let oid = recipe.schemaOid {
                 inputs.append(Run.Input(path: schema, oid: oid, pointer: nil))
@@ -332,12 +339,6 @@ extension Repository {
         guard let recipe = subject.recipe, let recorded = subject.modelOid else {
             throw MLOpsError(.invalidState, "\(subject.reference) has no training recipe or no model")
         }
-        // The recipe and the lineage must name the same data: else the verdict would be about other bytes.
-        guard (try checkout.contentID(of: recipe.data))?.description == recipe.dataOid else {
-            throw MLOpsError(
-                .invalidInput, "the recipe of \(subject.reference) names data that its lineage does not",
-                hint: "the record is damaged or was crafted")
-        }
         try recordedRequest("the recipe of \(subject.reference)") {
             if options.search, let search = recipe.search, let searched = recipe.searchedParams {
                 try repeatSearch(
@@ -426,8 +427,7 @@ extension Repository {
         for out in stage.outs {
             try? FileManager.default.removeItem(atPath: try checkout.rebuildPath(out, what: "the output"))
         }
-        let log = checkout.store.temporaryDirectory + "/reproduce.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        let log = Self.emptyLog(in: checkout)
         for command in record.cmd {
             let status = try checkout.runLogged(
                 command, in: checkout.absolute(stage.wdir), log: log, runId: run.id, executable: options.executable)
@@ -443,7 +443,6 @@ extension Repository {
             }
         }
         report.comparisons = try compare(run.artifacts, in: checkout, directory: "")
-        report.recordedMetrics = run.metrics
         report.rebuiltMetrics = [:]
         for file in stage.metrics where FileManager.default.fileExists(atPath: checkout.absolute(file)) {
             report.rebuiltMetrics.merge((try? Self.readMetrics(checkout.absolute(file))) ?? [:]) { $1 }
@@ -466,8 +465,7 @@ extension Repository {
         }
         // The command may record into its run with `mlops log`: it gets one in the checkout's repository.
         let rerun = try checkout.runs.start(name: run.name, kind: .external, command: command)
-        let log = checkout.store.temporaryDirectory + "/reproduce.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        let log = Self.emptyLog(in: checkout)
         // `exec`: the command replaces the shell, as it ran without one, so a signal that stops it is seen as one.
         let ended = try checkout.runLoggedProcess(
             "exec " + command, in: directory, log: log, runId: rerun, executable: options.executable)
@@ -479,7 +477,6 @@ extension Repository {
         report.comparisons.append(
             .init(name: "exit status", recorded: recorded, rebuilt: rebuilt, identical: recorded == rebuilt))
         report.comparisons += try compare(run.artifacts, in: checkout, directory: workdir)
-        report.recordedMetrics = run.metrics
         report.rebuiltMetrics = (try? checkout.runs.run(rerun).metrics) ?? [:]
         report.notes.append(
             "an external command is reproducible only if it is deterministic: mlops cannot see its seeds, "
@@ -535,7 +532,14 @@ extension Repository {
         }
     }
 
-    /// The last lines of a log, on one line, for an error's hint.
+    /// A new, empty file in the checkout for the output of the commands a rebuild runs.
+    private static func emptyLog(in checkout: Repository) -> String {
+        let log = checkout.store.temporaryDirectory + "/reproduce.log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        return log
+    }
+
+    /// The last lines of a log, on one line, for the report.
     private static func tail(of log: String) -> String {
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         let lines = text.split(separator: "\n").suffix(5).joined(separator: " | ")

@@ -175,9 +175,9 @@ extension Repository {
     }
 
     /// The data of `options` read (checked against its schema, if any) and split into training and held-out
-    /// rows by `splitSeed`, by default the `seed` parameter.
+    /// rows by `seed`: `splitSeed`, by default the `seed` parameter.
     func readSplit(_ options: TrainOptions, workingDirectory: String, splitSeed: String? = nil) throws -> (
-        dataPath: String, schemaPath: String?, train: Table, test: Table
+        dataPath: String, schemaPath: String?, train: Table, test: Table, seed: UInt64
     ) {
         let dataPath = WorkspacePath.absolute(options.data, relativeTo: workingDirectory)
         let schemaPath = trainingSchema(
@@ -190,7 +190,7 @@ extension Repository {
                 .invalidInput, "'\(options.data)' has too few rows (\(table.rowCount)) to hold out a test set",
                 hint: "use more data or a larger test fraction")
         }
-        return (dataPath, schemaPath, table.rows(split.train), table.rows(split.test))
+        return (dataPath, schemaPath, table.rows(split.train), table.rows(split.test), seed)
     }
 
     /// Stores the reference profile monitoring compares served data with (docs/formats.md, "Reference

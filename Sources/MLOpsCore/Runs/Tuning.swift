@@ -206,7 +206,7 @@ extension Repository {
         }
         let data = try readSplit(training, workingDirectory: workingDirectory)
         let trainTable = data.train
-        let seed = UInt64(truncatingIfNeeded: training.params["seed"].flatMap { Int($0) } ?? 0)
+        let seed = data.seed
         let folds = try DataSplit.kFold(rowCount: trainTable.rowCount, folds: options.folds, seed: seed)
         let configurations = try Self.configurations(options, seed: seed)
         // Every configuration is checked before anything is recorded.
