@@ -562,13 +562,17 @@ _mlops_predict() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(-C --data --output)
+    non_repeating_options=(-C --bundle --data --output)
     __mlops_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-C')
         __mlops_add_completions -d
+        return
+        ;;
+    '--bundle')
+        __mlops_add_completions -o plusdirs -fX '!*.@(gz|tgz)'
         return
         ;;
     '--data')
@@ -968,13 +972,13 @@ _mlops_model() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    register|list|show|promote|rollback|history|tag|delete)
+    register|list|show|promote|rollback|history|tag|delete|fetch)
         # Offer subcommand argument completions
         "_mlops_model_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'register list show promote rollback history tag delete' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'register list show promote rollback history tag delete fetch' -- "${cur}"))
         ;;
     esac
 }
@@ -1117,6 +1121,35 @@ _mlops_model_delete() {
     case "${prev}" in
     '-C')
         __mlops_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_mlops_model_fetch() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --remote --endpoint-url --region --output)
+    __mlops_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __mlops_add_completions -d
+        return
+        ;;
+    '--remote')
+        return
+        ;;
+    '--endpoint-url')
+        return
+        ;;
+    '--region')
+        return
+        ;;
+    '--output')
+        __mlops_add_completions -o plusdirs -fX '!*.@(gz)'
         return
         ;;
     esac
@@ -1622,7 +1655,7 @@ _mlops_hooks_run() {
 _mlops_serve() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --follow-remote --version -h --help)
-    repeating_options=()
+    repeating_options=(--bundle)
     non_repeating_options=(-C --host --port --split --token --sticky-header --log-sample --max-body --max-batch --poll --remote-poll --header-timeout --body-timeout --idle-timeout --max-connections --drift-window --drift-interval --validate --schema)
     __mlops_offer_flags_options -1
 
@@ -1630,6 +1663,10 @@ _mlops_serve() {
     case "${prev}" in
     '-C')
         __mlops_add_completions -d
+        return
+        ;;
+    '--bundle')
+        __mlops_add_completions -o plusdirs -fX '!*.@(gz|tgz)'
         return
         ;;
     '--host')

@@ -8,6 +8,9 @@ import NIOCore
 struct InferenceHandlers: Sendable {
     let host: ModelHost
     let log: PredictionLogWriter?
+    /// Where feedback labels are matched with logged requests; nil when the server keeps no log at all
+    /// (`serve --bundle`).
+    let servingLog: ServingLog?
     let liveDrift: LiveDrift?
     let metrics: ServingMetrics
     let configuration: ServingConfiguration
@@ -15,11 +18,12 @@ struct InferenceHandlers: Sendable {
     private let stickyHeader: HTTPField.Name?
 
     init(
-        host: ModelHost, log: PredictionLogWriter?, liveDrift: LiveDrift?, metrics: ServingMetrics,
-        configuration: ServingConfiguration
+        host: ModelHost, log: PredictionLogWriter?, servingLog: ServingLog?, liveDrift: LiveDrift?,
+        metrics: ServingMetrics, configuration: ServingConfiguration
     ) {
         self.host = host
         self.log = log
+        self.servingLog = servingLog
         self.liveDrift = liveDrift
         self.metrics = metrics
         self.configuration = configuration
@@ -289,6 +293,10 @@ struct InferenceHandlers: Sendable {
     /// Records ground truth: `{"id": "<request id>", "label": …}` or `{"feedback": [{"id": …, "label": …}, …]}`.
     private func feedback(_ request: Request) async -> Response {
         do {
+            guard servingLog != nil else {
+                throw RequestError(
+                    .notFound, "this server keeps no prediction log (it serves bundles), so feedback cannot be matched")
+            }
             let object = try JSONReader.parse(try await collect(request).readableBytesView)
             let items = object["feedback"].map { $0.array ?? [] } ?? [object]
             guard items.count <= configuration.maximumBatchRows else {
@@ -339,12 +347,12 @@ struct InferenceHandlers: Sendable {
     /// Records labels after writing the queued log, so feedback for a request answered a moment ago finds it;
     /// returns the ids the log does not know.
     private func recordFeedback(_ labels: [FeedbackLabel]) async throws -> [String] {
-        let repository = host.repository
+        guard let servingLog else { return labels.map(\.requestID) }
         let log = self.log
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[String], any Error>) in
             DispatchQueue.global(qos: .utility).async {
                 log?.flush()
-                continuation.resume(with: Result { try repository.servingLog.recordFeedback(labels) })
+                continuation.resume(with: Result { try servingLog.recordFeedback(labels) })
             }
         }
     }

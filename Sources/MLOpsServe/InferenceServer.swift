@@ -30,28 +30,66 @@ public enum Serving {
         repository: Repository, configuration: ServingConfiguration,
         onEvent: @escaping @Sendable (ServingEvent) -> Void
     ) async throws {
-        let metrics = ServingMetrics()
         let follower = configuration.followRemote.map { RemoteFollower(repository: repository, settings: $0) }
         // A remote that is down at start-up does not stop the server when the registry here can serve.
         if let event = await follower?.follow() { onEvent(event) }
+        try await serve(
+            source: RegistrySource(repository: repository), repository: repository, follower: follower,
+            configuration: configuration, onEvent: onEvent)
+    }
+
+    /// Serves bundle files (absolute paths) without a repository, each under its registered name (else the
+    /// file's name), as ``serve(repository:configuration:onEvent:)`` serves registered versions but without a
+    /// prediction log or feedback: every bundle is verified before the port opens, and a bundle replaced while
+    /// serving (atomically, as `mlops model fetch` writes it) is verified and swapped in without failing a
+    /// request; a damaged replacement is reported and the loaded model keeps serving.
+    ///
+    /// - Throws: `notFound` for a missing file, `invalidInput` for a damaged bundle, `usage` when two bundles
+    ///   hold models of one name.
+    public static func serve(
+        bundles: [String], configuration: ServingConfiguration, onEvent: @escaping @Sendable (ServingEvent) -> Void
+    ) async throws {
+        var configuration = configuration
+        configuration.endpoints = try bundles.map { path in
+            let bundle = try VerifiedBundle.read(path, given: path, consequence: "nothing was served")
+            return EndpointPlan(
+                name: bundle.name(fileName: WorkspacePath.name(path)), routes: [.init(reference: path, weight: 1)])
+        }
+        let names = configuration.endpoints.map(\.name)
+        if let repeated = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+            throw MLOpsError(
+                .usage, "two bundles hold models named '\(repeated)'", hint: "serve them from two servers")
+        }
+        configuration.logSampleRate = 0
+        try await serve(
+            source: BundleSource(), repository: nil, follower: nil, configuration: configuration, onEvent: onEvent)
+    }
+
+    private static func serve(
+        source: any ModelSource, repository: Repository?, follower: RemoteFollower?,
+        configuration: ServingConfiguration, onEvent: @escaping @Sendable (ServingEvent) -> Void
+    ) async throws {
+        let metrics = ServingMetrics()
         let host = try ModelHost(
-            repository: repository, plans: configuration.endpoints, metrics: metrics,
-            validation: configuration.validation)
+            source: source, plans: configuration.endpoints, metrics: metrics, validation: configuration.validation)
         for endpoint in host.endpoints {
             for route in endpoint.routes { onEvent(.loaded(route: route.label, version: route.model.version)) }
         }
-        let log =
+        let log = repository.flatMap { repository in
             configuration.logSampleRate > 0
-            ? PredictionLogWriter(repository: repository, metrics: metrics, sampleRate: configuration.logSampleRate)
-            : nil
+                ? PredictionLogWriter(
+                    repository: repository, metrics: metrics, sampleRate: configuration.logSampleRate)
+                : nil
+        }
         let liveDrift =
             configuration.driftWindowRows > 0
-            ? try LiveDrift(repository: repository, registry: metrics.registry, capacity: configuration.driftWindowRows)
+            ? try LiveDrift(source: source, registry: metrics.registry, capacity: configuration.driftWindowRows)
             : nil
         let servedModels: @Sendable () -> [ServedModel] = { host.endpoints.flatMap { $0.routes.map(\.model) } }
         servedModels().forEach { liveDrift?.prepare($0) }
         let handlers = InferenceHandlers(
-            host: host, log: log, liveDrift: liveDrift, metrics: metrics, configuration: configuration)
+            host: host, log: log, servingLog: repository?.servingLog, liveDrift: liveDrift, metrics: metrics,
+            configuration: configuration)
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: BearerTokenCheck(token: configuration.token))
         handlers.register(on: router)
@@ -79,7 +117,9 @@ public enum Serving {
                         if Task.isCancelled { break }
                         await withCheckedContinuation { continuation in
                             DispatchQueue.global(qos: .utility).async {
-                                servedModels().forEach(liveDrift.prepare)
+                                let served = servedModels()
+                                liveDrift.keepOnly(served)
+                                served.forEach(liveDrift.prepare)
                                 liveDrift.update()
                                 continuation.resume()
                             }
@@ -87,7 +127,8 @@ public enum Serving {
                     }
                 })
         }
-        if let follower, let interval = configuration.followRemote?.interval {
+        if let follower {
+            let interval = follower.settings.interval
             services.append(
                 BackgroundLoop {
                     while !Task.isCancelled {

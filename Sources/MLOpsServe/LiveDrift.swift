@@ -30,7 +30,7 @@ final class LiveDrift: Sendable {
     /// The most values one window holds (64 MiB): a model of many features keeps fewer rows.
     static let maximumValues = 8 << 20
 
-    private let repository: Repository
+    private let source: any ModelSource
     private let registry: PrometheusCollectorRegistry
     private let capacity: Int
     private let rules: DriftRules
@@ -39,11 +39,11 @@ final class LiveDrift: Sendable {
     private let prepared = Mutex<Set<String>>([])
     private let gauges = Mutex<[[String]: Gauge]>([:])
 
-    init(repository: Repository, registry: PrometheusCollectorRegistry, capacity: Int) throws {
-        self.repository = repository
+    init(source: any ModelSource, registry: PrometheusCollectorRegistry, capacity: Int) throws {
+        self.source = source
         self.registry = registry
         self.capacity = capacity
-        rules = try DriftRules(repository.config.monitor?.drift)
+        rules = try source.driftRules()
     }
 
     /// Appends a request's rows to its version's window. Cheap: a lock held for a copy of the rows.
@@ -51,8 +51,8 @@ final class LiveDrift: Sendable {
         let width = model.compiled.rowWidth
         let classes = model.compiled.predictionWidth
         windows.withLock { windows in
-            guard var window = windows[model.reference] else { return }
-            windows[model.reference] = nil  // unique while it is changed, so the arrays are not copied
+            guard var window = windows[model.revisionKey] else { return }
+            windows[model.revisionKey] = nil  // unique while it is changed, so the arrays are not copied
             let capacity = window.capacity
             for row in 0..<rows.rowCount {
                 let slot = window.next
@@ -68,28 +68,36 @@ final class LiveDrift: Sendable {
                 window.next = (slot + 1) % capacity
                 window.count = min(window.count + 1, capacity)
             }
-            windows[model.reference] = window
+            windows[model.revisionKey] = window
         }
     }
 
     /// Starts watching `model` when it has a reference profile (read off the request path, once per version; a
     /// lookup that failed, such as a profile not fetched yet, is tried again next time).
     func prepare(_ model: ServedModel) {
-        guard !prepared.withLock({ $0.contains(model.reference) }) else { return }
-        let lookup: ReferenceProfile?
+        guard !prepared.withLock({ $0.contains(model.revisionKey) }) else { return }
+        let lookup: DataProfile?
         do {
-            lookup = try repository.referenceProfile(of: try repository.resolveModel(model.reference))
+            lookup = try source.referenceProfile(of: model)
         } catch {
             return
         }
-        prepared.withLock { _ = $0.insert(model.reference) }
+        prepared.withLock { _ = $0.insert(model.revisionKey) }
         guard let reference = lookup else { return }
         let width = max(model.compiled.rowWidth, 1)
         let rows = max(1, min(capacity, Self.maximumValues / width))
         let window = Window(
-            model: model, reference: reference.profile, capacity: rows,
+            model: model, reference: reference, capacity: rows,
             values: Array(repeating: .nan, count: rows * width), predictions: Array(repeating: .nan, count: rows))
-        windows.withLock { $0[model.reference] = window }
+        windows.withLock { $0[model.revisionKey] = window }
+    }
+
+    /// Drops the windows of models no longer served (a version swapped out, a bundle replaced), so a server
+    /// that runs for months keeps windows for what it serves, not for everything it ever served.
+    func keepOnly(_ served: [ServedModel]) {
+        let keys = Set(served.map(\.revisionKey))
+        windows.withLock { windows in windows = windows.filter { keys.contains($0.key) } }
+        prepared.withLock { prepared in prepared.formIntersection(keys) }
     }
 
     /// Recomputes every window's drift and sets the gauges.

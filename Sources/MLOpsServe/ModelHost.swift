@@ -41,30 +41,28 @@ final class ModelHost: Sendable {
     }
 
     struct Route: Sendable {
-        /// How the route was given, such as `mpg@production`.
+        /// How the route was given, such as `mpg@production` or a bundle's path.
         let label: String
-        let reference: ModelReference
         let weight: Int
         let model: ServedModel
     }
 
-    let repository: Repository
+    let source: any ModelSource
     private let table: Mutex<[String: Endpoint]>
-    /// The last refresh failure reported per route, so a lasting problem is reported once.
-    /// Per route, the last refresh that failed: the version it tried (when the alias resolved) and why. A version
-    /// that failed to load is not loaded (and hashed) again on every poll; the alias must move first.
-    private let reportedFailures = Mutex<[String: (version: Int?, message: String)]>([:])
+    /// Per route, the last refresh that failed: the revision it tried (when the route resolved) and why. A
+    /// revision that failed to load is not loaded (and hashed) again on every poll; the route must move first.
+    private let reportedFailures = Mutex<[String: (revision: String?, message: String)]>([:])
     let metrics: ServingMetrics
     /// The served names in the order they were given.
     let names: [String]
     /// How requests are checked against a data contract; nil when they are not.
     let validation: RequestValidation?
 
-    /// Loads every route's current version. Throws when a reference does not resolve or a model does not load.
+    /// Loads every route's current revision. Throws when a route does not resolve or a model does not load.
     init(
-        repository: Repository, plans: [EndpointPlan], metrics: ServingMetrics, validation: RequestValidation? = nil
+        source: any ModelSource, plans: [EndpointPlan], metrics: ServingMetrics, validation: RequestValidation? = nil
     ) throws {
-        self.repository = repository
+        self.source = source
         self.metrics = metrics
         self.validation = validation
         var endpoints: [String: Endpoint] = [:]
@@ -72,15 +70,15 @@ final class ModelHost: Sendable {
         for plan in plans {
             var routes: [Route] = []
             for planned in plan.routes {
-                let reference = try ModelReference.parse(planned.reference)
-                let version = try repository.registry.versionNumber(reference)
+                let revision = try source.revision(of: planned.reference)
+                let key = "\(planned.reference)#\(revision)"
                 let model =
-                    try loaded["\(plan.name)@\(version)"]
-                    ?? Self.load(repository, name: plan.name, version: version, validation: validation)
-                loaded[model.reference] = model
-                routes.append(
-                    Route(label: planned.reference, reference: reference, weight: planned.weight, model: model))
-                metrics.setLoaded(route: planned.reference, model: plan.name, version: version, previous: nil)
+                    try loaded[key]
+                    ?? source.load(
+                        route: planned.reference, revision: revision, name: plan.name, validation: validation)
+                loaded[key] = model
+                routes.append(Route(label: planned.reference, weight: planned.weight, model: model))
+                metrics.setLoaded(route: planned.reference, model: plan.name, version: model.version, previous: nil)
             }
             endpoints[plan.name] = Endpoint(
                 name: plan.name, routes: routes, totalWeight: routes.reduce(0) { $0 + $1.weight })
@@ -98,37 +96,37 @@ final class ModelHost: Sendable {
         return names.compactMap { current[$0] }
     }
 
-    /// Checks every alias route against the registry and swaps in versions that moved. Returns what changed.
+    /// Checks every followed route against its source and swaps in what changed. Returns what happened.
     func refresh() -> [ServingEvent] {
         var events: [ServingEvent] = []
         for endpoint in endpoints {
             var routes = endpoint.routes
             var changed = false
-            for (index, route) in routes.enumerated() {
-                guard case .alias = route.reference else { continue }
-                var version: Int?
+            for (index, route) in routes.enumerated() where source.follows(route.label) {
+                var revision: String?
                 do {
-                    let target = try repository.registry.versionNumber(route.reference)
-                    version = target
-                    guard target != route.model.version else {
+                    let target = try source.revision(of: route.label)
+                    revision = target
+                    guard target != route.model.revision else {
                         reportedFailures.withLock { _ = $0.removeValue(forKey: route.label) }
                         continue
                     }
-                    if reportedFailures.withLock({ $0[route.label]?.version }) == target { continue }
+                    if reportedFailures.withLock({ $0[route.label]?.revision }) == target { continue }
                     let model =
-                        try routes.first { $0.model.version == target }?.model
-                        ?? Self.load(repository, name: endpoint.name, version: target, validation: validation)
+                        try routes.first { $0.model.revision == target }?.model
+                        ?? source.load(
+                            route: route.label, revision: target, name: endpoint.name, validation: validation)
                     reportedFailures.withLock { _ = $0.removeValue(forKey: route.label) }
-                    routes[index] = Route(
-                        label: route.label, reference: route.reference, weight: route.weight, model: model)
+                    routes[index] = Route(label: route.label, weight: route.weight, model: model)
                     changed = true
                     metrics.setLoaded(
-                        route: route.label, model: endpoint.name, version: target, previous: route.model.version)
-                    events.append(.swapped(route: route.label, previous: route.model.version, version: target))
+                        route: route.label, model: endpoint.name, version: model.version,
+                        previous: route.model.version)
+                    events.append(.swapped(route: route.label, previous: route.model.version, version: model.version))
                 } catch {
                     let message = (error as? MLOpsError)?.message ?? ErrorDescription.describe(error)
                     let isNew = reportedFailures.withLock { failures in
-                        defer { failures[route.label] = (version, message) }
+                        defer { failures[route.label] = (revision, message) }
                         return failures[route.label]?.message != message
                     }
                     if isNew { events.append(.refreshFailed(route: route.label, message: message)) }
@@ -140,20 +138,5 @@ final class ModelHost: Sendable {
             }
         }
         return events
-    }
-
-    /// Loads a version, with its data contract when requests are validated: a version whose contract cannot be
-    /// read (its profile is not in the cache) fails to load like a broken model, so it never replaces one that
-    /// works.
-    private static func load(
-        _ repository: Repository, name: String, version: Int, validation: RequestValidation?
-    ) throws -> ServedModel {
-        let reference = "\(name)@\(version)"
-        let resolved = try repository.resolveModel(reference)
-        let contract = try validation.map { validation in
-            try validation.schema ?? repository.contract(ofModel: reference)
-        }
-        return try ServedModel(
-            name: name, version: version, oid: resolved.oid, model: resolved.model, contract: contract)
     }
 }

@@ -6,7 +6,10 @@ import MLOpsLearn
 /// request that started on it finishes on it even after a swap.
 final class ServedModel: Sendable {
     let name: String
+    /// The registered version (0 for a bundle of a model that was never registered).
     let version: Int
+    /// What its source calls this model (``ModelSource/revision(of:)``): equal revisions are the same model.
+    let revision: String
     let oid: String
     let compiled: CompiledModel
     /// Feature name → position in an encoded row.
@@ -18,10 +21,15 @@ final class ServedModel: Sendable {
 
     var signature: Signature { compiled.signature }
     var reference: String { "\(name)@\(version)" }
+    /// Tells this model from any other a server loads, even two revisions of a bundle with one version number.
+    var revisionKey: String { "\(name)@\(version)#\(revision)" }
 
-    init(name: String, version: Int, oid: String, model: Model, contract: DataContract? = nil) throws {
+    init(
+        name: String, version: Int, revision: String, oid: String, model: Model, contract: DataContract? = nil
+    ) throws {
         self.name = name
         self.version = version
+        self.revision = revision
         self.oid = oid
         compiled = try CompiledModel(model, source: "\(name)@\(version)")
         let features = model.signature.features

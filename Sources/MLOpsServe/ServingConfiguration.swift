@@ -54,7 +54,8 @@ public struct ServingConfiguration: Sendable {
 /// One served model name and the references its requests go to, with integer weights.
 public struct EndpointPlan: Sendable, Equatable {
     public struct Route: Sendable, Equatable {
-        /// A name-based reference: `mpg@production` (followed as the alias moves), `mpg@latest`, or `mpg@4`.
+        /// A name-based reference: `mpg@production` (followed as the alias moves), `mpg@latest`, or `mpg@4`;
+        /// for `serve --bundle`, the bundle's absolute path (followed as the file is replaced).
         public var reference: String
         public var weight: Int
     }

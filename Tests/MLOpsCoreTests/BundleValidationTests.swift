@@ -13,7 +13,7 @@ import Testing
         let run = try await Fixtures.trainedRun(["--param", "rounds=3"], in: directory)
         #expect(
             await CLIRunner.run(["export", "run:" + run, "--output", "b.tar.gz"], in: directory.path).exitCode == 0)
-        let files = try BundleArchive.read(directory.url("b.tar.gz"))
+        let files = try BundleArchive.read(directory.url("b.tar.gz"), consequence: "nothing was imported")
         let manifest = String(decoding: try #require(files[Repository.bundleManifest]), as: UTF8.self)
         let model = try #require(files[Repository.bundleModel])
         for (damaged, problem) in [

@@ -20,7 +20,7 @@ import Testing
         let table = try CSVReader(categoricalColumns: ["color", "y"]).read(path: directory.url("data.csv"))
         let model = try Training.train(
             TrainingRequest(table: table, target: "y", learner: .gbdt, parameters: ["rounds": "3", "max_leaves": "4"]))
-        return try ServedModel(name: "m", version: 1, oid: "sha256:0", model: model)
+        return try ServedModel(name: "m", version: 1, revision: "1", oid: "sha256:0", model: model)
     }
 
     private static func isClientError(_ error: any Error) -> Bool {

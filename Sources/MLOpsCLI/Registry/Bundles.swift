@@ -81,3 +81,48 @@ extension MLOps {
         }
     }
 }
+
+extension MLOps.ModelGroup {
+    struct Fetch: ContextCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fetch",
+            abstract: "Fetch a registered model from a remote as a verified bundle, without a repository.",
+            discussion: """
+                For devices that run a model but not the project: resolves the reference through the remote's \
+                records (as `mlops fetch` checks them), downloads the version's model and profile, verifies \
+                each, and writes the bundle `mlops export` would write. The output is replaced atomically and \
+                only when the model changed, so a cron job can run it and `mlops serve --bundle` on the same \
+                file swaps the new model in. S3 credentials come from AWS_ACCESS_KEY_ID and \
+                AWS_SECRET_ACCESS_KEY.
+                """)
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Argument(help: "The model: name@alias, name@latest or name@version.")
+        var model: String
+
+        @Option(help: "The remote: a directory path or s3://bucket[/prefix].")
+        var remote: String
+
+        @Option(help: "For S3-compatible servers (MinIO, Ceph, moto): http(s)://host:port.")
+        var endpointURL: String?
+
+        @Option(help: "The S3 region (default: $AWS_DEFAULT_REGION, else us-east-1).")
+        var region: String?
+
+        @Option(help: "The bundle file to write (such as mpg.tar.gz).", completion: .file(extensions: ["gz"]))
+        var output: String
+
+        func run(in context: CommandContext) async throws {
+            let fetched = try await RemoteBundleFetch.fetch(
+                model, from: .init(url: remote, endpointURL: endpointURL, region: region), output: output,
+                workingDirectory: directory(context), environment: context.environment)
+            try self.output(context).render(fetched) { _ in
+                let naming = MLOps.Export.naming(model, fetched.resolved)
+                return fetched.changed
+                    ? "Wrote \(naming) to \(output) (\(ByteCount.format(Int64(fetched.bytes)))).\n"
+                    : "\(output) already holds \(naming); left unchanged.\n"
+            }
+        }
+    }
+}

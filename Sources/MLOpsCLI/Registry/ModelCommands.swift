@@ -14,6 +14,7 @@ extension MLOps {
                 """,
             subcommands: [
                 Register.self, List.self, Show.self, Promote.self, Rollback.self, History.self, Tag.self, Delete.self,
+                Fetch.self,
             ])
     }
 }

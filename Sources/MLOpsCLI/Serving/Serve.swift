@@ -21,12 +21,26 @@ extension MLOps {
                 X-Request-ID. Requests (a --log-sample share) are written to serving_log in batches, off the \
                 request path. SIGTERM or Ctrl-C drains in-flight requests before exiting. With --json, each event \
                 (listening, loaded, swapped, refresh_failed, stopped) is one JSON object per line.
+
+                With --bundle, serves exported bundles without a repository (an edge device): each is verified \
+                before the port opens and served under its registered name, with the same protocols and limits \
+                but no prediction log or feedback. Replacing the file (atomically, as `mlops model fetch` \
+                writes it) swaps the new model in without failing a request; a damaged replacement is reported \
+                and the loaded model keeps serving.
                 """)
 
         @OptionGroup var globals: GlobalOptions
 
         @Argument(help: "The models to serve: name@alias (followed), name@latest or name@version.")
         var models: [String] = []
+
+        @Option(
+            name: .customLong("bundle"),
+            help: ArgumentHelp(
+                "Serve a bundle file (repeatable) instead of registered models; no repository needed.",
+                valueName: "file"),
+            completion: .file(extensions: ["gz", "tgz"]))
+        var bundles: [String] = []
 
         @Option(help: "The address to bind. Anything but loopback exposes the models: set --token too.")
         var host = "127.0.0.1"
@@ -134,14 +148,20 @@ extension MLOps {
             if let validationMode, RequestValidation.Mode(rawValue: validationMode) == nil {
                 throw ValidationError("--validate must be reject or flag")
             }
+            if !bundles.isEmpty {
+                if !models.isEmpty { throw ValidationError("give models or --bundle, not both") }
+                if split != nil { throw ValidationError("--split divides registered models' traffic, not bundles'") }
+                if followRemote { throw ValidationError("--follow-remote needs a repository; --bundle serves files") }
+            }
             if schema != nil, validationMode == nil {
                 throw ValidationError("--schema needs --validate reject or flag")
             }
         }
 
         func run(in context: CommandContext) async throws {
-            let repository = try repository(context)
-            var configuration = ServingConfiguration(endpoints: try EndpointPlan.plan(models: models, split: split))
+            let repository = bundles.isEmpty ? try repository(context) : nil
+            var configuration = ServingConfiguration(
+                endpoints: repository == nil ? [] : try EndpointPlan.plan(models: models, split: split))
             configuration.host = host
             configuration.port = port
             configuration.token = token ?? context.environment["MLOPS_SERVE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
@@ -171,13 +191,20 @@ extension MLOps {
             }
             let json = globals.json
             let quiet = globals.quiet
-            let firstName = configuration.endpoints[0].name
-            try await Serving.serve(repository: repository, configuration: configuration) { event in
+            // Bundles are named by their manifests, which the server reads; the URL is then shown with a placeholder.
+            let firstName = configuration.endpoints.first?.name ?? "<name>"
+            let report: @Sendable (ServingEvent) -> Void = { event in
                 if json {
                     context.standardOutput.write(ServeEventLine(event).json + "\n")
                 } else if !quiet {
                     context.standardOutput.write(Self.describe(event, firstName: firstName) + "\n")
                 }
+            }
+            if let repository {
+                try await Serving.serve(repository: repository, configuration: configuration, onEvent: report)
+            } else {
+                try await Serving.serve(
+                    bundles: bundles.map(context.absolutePath), configuration: configuration, onEvent: report)
             }
         }
 

@@ -59,8 +59,12 @@ enum BundleArchive {
         try AtomicFile.write(bytes: Array(buffer[..<used]), to: path)
     }
 
-    /// Reads every entry of the archive at `path` into memory, validating each before reading it.
-    static func read(_ path: String) throws -> [String: Data] {
+    /// Reads every entry of the archive at `path` into memory, validating each before reading it; a refusal
+    /// carries `consequence` (what did not happen) as its hint.
+    static func read(_ path: String, consequence: String) throws -> [String: Data] {
+        func refused(_ path: String, _ why: String, cause: (any Error)? = nil) -> MLOpsError {
+            MLOpsError(.invalidInput, "refusing the bundle '\(path)': \(why)", hint: consequence, cause: cause)
+        }
         guard let archive = archive_read_new() else { throw MLOpsError(.failure, "cannot create an archive reader") }
         defer { archive_read_free(archive) }
         archive_read_support_filter_gzip(archive)
@@ -117,10 +121,6 @@ enum BundleArchive {
             files[name] = data
         }
         return files
-    }
-
-    private static func refused(_ path: String, _ why: String, cause: (any Error)? = nil) -> MLOpsError {
-        MLOpsError(.invalidInput, "refusing the bundle '\(path)': \(why)", hint: "nothing was imported", cause: cause)
     }
 }
 

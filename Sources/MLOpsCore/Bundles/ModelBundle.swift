@@ -156,76 +156,14 @@ extension Repository {
     }
 
     /// Registers the model of a bundle as the next version of `name` (default: its name in the bundle), with its
-    /// lineage. The archive is validated entry by entry and every checksum verified before anything is stored.
+    /// lineage. The bundle is verified whole (``VerifiedBundle/read(_:given:consequence:)``) before anything is
+    /// stored.
     public func importBundle(_ input: String, name: String?, workingDirectory: String) throws -> ModelVersion {
         let path = WorkspacePath.absolute(input, relativeTo: workingDirectory)
-        guard FileManager.default.fileExists(atPath: path) else { throw MLOpsError(.notFound, "no bundle '\(input)'") }
-        func refuse(_ why: String) -> MLOpsError {
-            MLOpsError(.invalidInput, "refusing the bundle '\(input)': \(why)", hint: "nothing was imported")
-        }
-        let files = try BundleArchive.read(path)
-        let expected: Set<String> = [Self.bundleModel, Self.bundleManifest, Self.bundleChecksums]
-        if let extra = files.keys.sorted().first(where: { !expected.contains($0) && $0 != Self.bundleProfile }) {
-            throw refuse("unexpected entry '\(extra)'")
-        }
-        guard let modelBytes = files[Self.bundleModel], let manifestBytes = files[Self.bundleManifest],
-            let checksumBytes = files[Self.bundleChecksums]
-        else { throw refuse("it lacks \(expected.subtracting(files.keys).sorted().joined(separator: ", "))") }
-
-        var listed: [String: String] = [:]
-        for line in String(decoding: checksumBytes, as: UTF8.self).split(separator: "\n") {
-            let parts = line.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2 else { throw refuse("checksums.sha256 is malformed") }
-            listed[parts[1].trimmingCharacters(in: .whitespaces)] = String(parts[0])
-        }
-        let profileBytes = files[Self.bundleProfile]
-        let checked =
-            [(Self.bundleModel, modelBytes), (Self.bundleManifest, manifestBytes)]
-            + (profileBytes.map { [(Self.bundleProfile, $0)] } ?? [])
-        for (file, bytes) in checked {
-            guard let sum = listed[file] else { throw refuse("checksums.sha256 does not list \(file)") }
-            guard ObjectID(hashing: Array(bytes)).hex == sum else {
-                throw refuse("\(file) does not match its checksum")
-            }
-        }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        decoder.dateDecodingStrategy = .iso8601
-        let manifest: BundleManifest
-        do {
-            manifest = try decoder.decode(BundleManifest.self, from: manifestBytes)
-        } catch {
-            throw refuse("manifest.json is not a bundle manifest: \(ErrorDescription.describe(error))")
-        }
-        if let repeated = DuplicateJSONMembers.first(in: Array(manifestBytes)) {
-            throw refuse("manifest.json gives the member '\(repeated)' twice in one object")
-        }
-        if let problem = manifest.textProblem() { throw refuse("manifest.json: \(problem)") }
-        guard manifest.format == BundleManifest.formatName,
-            (1...BundleManifest.currentFormatVersion).contains(manifest.formatVersion)
-        else {
-            throw refuse(
-                "it is format \(manifest.format) \(manifest.formatVersion); this mlops reads \(BundleManifest.formatName) 1 to \(BundleManifest.currentFormatVersion)"
-            )
-        }
-        let oid = ObjectID(hashing: Array(modelBytes))
-        guard manifest.files[Self.bundleModel] == oid.description else {
-            throw refuse("model.json does not match the manifest")
-        }
-        let model = try Model.decode(modelBytes, source: "\(input):model.json")
-        guard model.signature == manifest.signature else { throw refuse("the manifest's signature is not the model's") }
+        let bundle = try VerifiedBundle.read(path, given: input, consequence: "nothing was imported")
+        let manifest = bundle.manifest
         var lineage = manifest.lineage
-        lineage.profile = nil
-        if let profileBytes {
-            let profileID = ObjectID(hashing: Array(profileBytes))
-            guard manifest.files[Self.bundleProfile] == profileID.description else {
-                throw refuse("profile.json does not match the manifest")
-            }
-            _ = try DataProfile.decode(profileBytes, source: "\(input):profile.json")
-            lineage.profile = profileID.description
-        } else if manifest.files[Self.bundleProfile] != nil {
-            throw refuse("the manifest lists profile.json, which the bundle lacks")
-        }
+        lineage.profile = bundle.profileOid
         guard let targetName = name ?? manifest.name else {
             throw MLOpsError(.usage, "the bundle names no model", hint: "give the name to register it under")
         }
@@ -233,13 +171,13 @@ extension Repository {
 
         let lock = try lock(for: "import")
         defer { withExtendedLifetime(lock) {} }
-        try store.store(Array(modelBytes))
-        if let profileBytes { try store.store(Array(profileBytes)) }
+        try store.store(bundle.modelBytes)
+        if let profileBytes = bundle.profileBytes { try store.store(profileBytes) }
         try store.synchronize()
         let version = try registry.register(
             RegistryStore.Draft(
-                name: targetName, oid: oid.description, source: "bundle:" + WorkspacePath.name(path),
-                gitCommit: manifest.lineage.gitCommit, signature: model.signature, metrics: manifest.metrics,
+                name: targetName, oid: bundle.modelOid, source: "bundle:" + WorkspacePath.name(path),
+                gitCommit: manifest.lineage.gitCommit, signature: bundle.model.signature, metrics: manifest.metrics,
                 lineage: lineage))
         return try registry.version(.version(name: targetName, version: version.version))
     }

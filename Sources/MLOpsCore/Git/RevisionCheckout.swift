@@ -47,10 +47,7 @@ final class RevisionCheckout {
         }
         let objects = (common.hasSuffix("/") ? common : common + "/") + "objects"
 
-        removeAbandoned()
-        let directory = temporaryDirectory + namePrefix + "\(getpid())-" + UUID().uuidString.lowercased()
-        // Only this user may read it: it holds the project's code and data while a rebuild runs.
-        guard mkdir(directory, 0o700) == 0 else { throw MLOpsError.system("create", path: directory, errno: errno) }
+        let directory = try ScratchDirectory.make(prefix: "mlops-reproduce-").path
         let checkout = RevisionCheckout(
             directory: directory, root: prefix.isEmpty ? directory : directory + "/" + prefix, commit: commit)
         do {
@@ -61,23 +58,6 @@ final class RevisionCheckout {
             throw error
         }
         return checkout
-    }
-
-    private static let namePrefix = "mlops-reproduce-"
-    private static var temporaryDirectory: String {
-        let directory = NSTemporaryDirectory()
-        return directory.hasSuffix("/") ? directory : directory + "/"
-    }
-
-    /// Removes the checkouts of rebuilds whose process is gone (killed before it could clean up).
-    private static func removeAbandoned() {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory)) ?? []
-        for name in names where name.hasPrefix(namePrefix) {
-            guard let pid = Int32(name.dropFirst(namePrefix.count).prefix { $0 != "-" }), pid > 0 else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH {
-                try? FileManager.default.removeItem(atPath: temporaryDirectory + name)
-            }
-        }
     }
 
     /// The object directories `objects/info/alternates` names, absolute (relative ones are relative to

@@ -21,15 +21,7 @@ extension Repository {
                 }
             }
         }
-        guard let output = FileSnapshot.take(path), output.isRegularFile else { return }
-        // The same file under another name (a link) is caught by its identity.
-        for input in inputs {
-            if let snapshot = FileSnapshot.take(input), snapshot.device == output.device, snapshot.inode == output.inode
-            {
-                throw MLOpsError(
-                    .invalidInput, "'\(given)' is the file being read", hint: "write the output to another file")
-            }
-        }
+        try SafeOutput.requireNotInput(path, given: given, inputs: inputs)
     }
 
     /// Writes a command's output file atomically (a temporary sibling, fsynced, renamed), after
@@ -44,5 +36,21 @@ extension Repository {
         guard let pointer = realpath(path, nil) else { return path }
         defer { free(pointer) }
         return String(cString: pointer)
+    }
+}
+
+/// The checks of an output path that need no repository.
+enum SafeOutput {
+    /// Refuses an output that is one of the `inputs`, however it is named: the same file under another name (a
+    /// link) is caught by its identity.
+    static func requireNotInput(_ path: String, given: String, inputs: [String]) throws {
+        guard let output = FileSnapshot.take(path), output.isRegularFile else { return }
+        for input in inputs {
+            if let snapshot = FileSnapshot.take(input), snapshot.device == output.device, snapshot.inode == output.inode
+            {
+                throw MLOpsError(
+                    .invalidInput, "'\(given)' is the file being read", hint: "write the output to another file")
+            }
+        }
     }
 }

@@ -16,10 +16,7 @@ public struct PredictionSummary: Codable, Sendable {
 }
 
 extension Repository {
-    /// Scores a data file with a model and writes the predictions as CSV, streaming (a CSV input is read and
-    /// scored in chunks on all cores, so memory does not grow with the file), one row per input row in input
-    /// order: `predicted_<target>` (the value, or the most probable class) and, for classifiers,
-    /// `probability_<class>` for each class.
+    /// Scores a data file with a model and writes the predictions as CSV (``BatchPrediction/predict(_:label:runId:data:output:workingDirectory:checkOutput:)``).
     ///
     /// - Parameters:
     ///   - reference: `name@version`, `name@alias`, `name@latest`, or `run:<id>` (a unique prefix is enough).
@@ -28,7 +25,49 @@ extension Repository {
         model reference: String, data: String, output: String?, workingDirectory: String
     ) throws -> (summary: PredictionSummary, csv: String?) {
         let resolved = try resolveModel(reference)
-        let model = try CompiledModel(resolved.model)
+        return try BatchPrediction.predict(
+            resolved.model, label: reference, runId: resolved.runId, data: data, output: output,
+            workingDirectory: workingDirectory
+        ) { path, inputs in try requireSafeOutput(path, given: output ?? path, inputs: inputs) }
+    }
+}
+
+extension VerifiedBundle {
+    /// Scores a data file with the model of the bundle file `bundle`, verified first, as
+    /// ``Repository/predict(model:data:output:workingDirectory:)`` does with a registered one. Needs no
+    /// repository; inside one, the output may not land in its `.git` or `.mlops`.
+    public static func predict(
+        bundle: String, data: String, output: String?, workingDirectory: String
+    ) throws -> (summary: PredictionSummary, csv: String?) {
+        let verified = try read(
+            WorkspacePath.absolute(bundle, relativeTo: workingDirectory), given: bundle,
+            consequence: "nothing was predicted")
+        return try BatchPrediction.predict(
+            verified.model, label: verified.displayName, runId: verified.manifest.lineage.runId, data: data,
+            output: output,
+            workingDirectory: workingDirectory
+        ) { path, inputs in
+            if let root = Repository.findRoot(from: workingDirectory) {
+                try Repository(root: root).requireSafeOutput(path, given: output ?? path, inputs: inputs)
+            } else {
+                try SafeOutput.requireNotInput(path, given: output ?? path, inputs: inputs)
+            }
+        }
+    }
+}
+
+/// Batch scoring of a data file.
+enum BatchPrediction {
+    /// Scores a data file with `model` and writes the predictions as CSV, streaming (a CSV input is read and
+    /// scored in chunks on all cores, so memory does not grow with the file), one row per input row in input
+    /// order: `predicted_<target>` (the value, or the most probable class) and, for classifiers,
+    /// `probability_<class>` for each class. `checkOutput` refuses an output path (absolute) before anything is
+    /// written, given the input paths.
+    static func predict(
+        _ model: Model, label reference: String, runId: String?, data: String, output: String?,
+        workingDirectory: String, checkOutput: (String, [String]) throws -> Void
+    ) throws -> (summary: PredictionSummary, csv: String?) {
+        let model = try CompiledModel(model)
         let signature = model.signature
         var columns = ["predicted_\(signature.target)"]
         if let classes = signature.classes { columns += classes.map { "probability_\($0)" } }
@@ -52,14 +91,14 @@ extension Repository {
                 text += lines(predictions)
             }
             return (
-                PredictionSummary(model: reference, runId: resolved.runId, rows: rows, output: nil, columns: columns),
+                PredictionSummary(model: reference, runId: runId, rows: rows, output: nil, columns: columns),
                 text
             )
         }
         // Written chunk by chunk to a temporary sibling, then renamed: memory stays bounded and a crash leaves
         // the old file or none, never half of it.
         let path = WorkspacePath.absolute(output, relativeTo: workingDirectory)
-        try requireSafeOutput(path, given: output, inputs: [dataPath])
+        try checkOutput(path, [dataPath])
         let writer = try AtomicFile.Writer(path: path)
         try writer.append(header)
         try score(model, dataPath) { predictions in
@@ -68,12 +107,12 @@ extension Repository {
         }
         try writer.commit()
         return (
-            PredictionSummary(model: reference, runId: resolved.runId, rows: rows, output: path, columns: columns), nil
+            PredictionSummary(model: reference, runId: runId, rows: rows, output: path, columns: columns), nil
         )
     }
 
     /// Predicts a data file chunk by chunk (CSV streams; JSON Lines is read whole).
-    private func score(_ model: CompiledModel, _ path: String, _ consume: (Predictions) throws -> Void) throws {
+    private static func score(_ model: CompiledModel, _ path: String, _ consume: (Predictions) throws -> Void) throws {
         let lowered = path.lowercased()
         if lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson") {
             try consume(try model.predict(TableFile.read(path: path)))

@@ -86,6 +86,14 @@ extension RunStore {
         }
     }
 
+    /// The SHA-256 (hex) of run `id`'s record as the remote's log published it, or nil when no merged entry
+    /// published it.
+    func publishedDigest(of id: String) throws -> String? {
+        try database.read { db in
+            try String.fetchOne(db, sql: "SELECT sha256 FROM published_runs WHERE run_id = ?", arguments: [id])
+        }
+    }
+
     /// The ids among `ids` this clone has or has deleted: their records need not be downloaded.
     func knownOrDeleted(_ ids: [String]) throws -> Set<String> {
         try database.read { db in

@@ -56,9 +56,12 @@ extension Repository {
     /// chain of hashes from the last one merged here, and each new run record matching the hash its entry holds.
     /// A failed check merges nothing (`integrity`, exit 7). With `fetchingModels`, the model objects of newly
     /// registered versions are downloaded (verified) before anything is merged, so an alias never points at a
-    /// version whose model is not here.
+    /// version whose model is not here. Without `importingRuns`, run records are not downloaded (only which runs
+    /// were published, and their hashes, are kept: ``importPublishedRun(_:from:name:)`` brings one later); only a
+    /// throwaway repository that needs the registry alone (``RemoteBundleFetch``) does that.
     func fetchRecords(
-        from remote: any RemoteStorage, name: String, jobs: Int, fetchingModels: Bool = false
+        from remote: any RemoteStorage, name: String, jobs: Int, fetchingModels: Bool = false,
+        importingRuns: Bool = true
     ) async throws -> RecordTransferReport {
         var report = RecordTransferReport()
         let head = try syncedLog.head()
@@ -106,7 +109,8 @@ extension Repository {
         }
         for event in entries.flatMap(\.entry.events) { try event.validate() }
         let known = try runs.knownOrDeleted(published.map(\.id))
-        let records = try await Self.concurrentMap(published.filter { !known.contains($0.id) }, jobs: jobs) { run in
+        let wanted = importingRuns ? published.filter { !known.contains($0.id) } : []
+        let records = try await Self.concurrentMap(wanted, jobs: jobs) { run in
             let bytes = try await remote.downloadDocument(named: run.id + ".json", in: RunRecord.folder)
             return try RunRecord.decode(bytes, publishedAs: run, remote: name)
         }
@@ -127,6 +131,19 @@ extension Repository {
         report.entries = entries.count
         report.events = events.count
         return report
+    }
+
+    /// Downloads and merges the record of run `id`, which a merged log entry published (checked against the hash
+    /// the entry holds). Does nothing for a run that is here; throws `notFound` for one never published.
+    func importPublishedRun(_ id: String, from remote: any RemoteStorage, name: String) async throws {
+        guard try runs.knownOrDeleted([id]).isEmpty else { return }
+        guard let sha256 = try runs.publishedDigest(of: id) else {
+            throw MLOpsError(.notFound, "the remote '\(name)' has no record of run \(id)")
+        }
+        let published = RecordLogEntry.PublishedRun(id: id, sha256: sha256)
+        let bytes = try await remote.downloadDocument(named: id + ".json", in: RunRecord.folder)
+        let record = try RunRecord.decode(bytes, publishedAs: published, remote: name)
+        _ = try runs.merge(records: [record], published: [], events: [])
     }
 
     /// Publishes what this clone has not: the runs that ended (their records first, then the objects they and
