@@ -19,6 +19,11 @@ let staticRuntime =
         "stdc++", "m",
     ].flatMap { ["-Xlinker", "-l" + $0] }
 
+/// The commit this build comes from, for `mlops --version`: SwiftPM's git information when it evaluates this
+/// manifest (a fresh clone or `scripts/install` always re-evaluates it), "-dirty" when files were uncommitted.
+let buildCommit =
+    Context.gitInformation.map { $0.currentCommit + ($0.hasUncommittedChanges ? "-dirty" : "") } ?? "unknown"
+
 let package = Package(
     name: "mlops",
     platforms: [.macOS(.v15)],
@@ -86,7 +91,7 @@ let package = Package(
         .target(
             name: "MLOpsCore",
             dependencies: [
-                "MLOpsStore", "MLOpsLearn", "MLOpsErrors", "MLOpsParallel", "CGit2", "CArchive",
+                "MLOpsStore", "MLOpsLearn", "MLOpsErrors", "MLOpsParallel", "CGit2", "CArchive", "CBuildInfo",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -101,6 +106,7 @@ let package = Package(
             ]
         ),
         .target(name: "CSyncFS"),
+        .target(name: "CBuildInfo", cSettings: [.define("MLOPS_BUILD_COMMIT", to: "\"\(buildCommit)\"")]),
         .target(name: "MLOpsLearn", dependencies: ["MLOpsErrors", "MLOpsParallel"]),
         .target(name: "MLOpsErrors"),
         .target(name: "MLOpsParallel"),

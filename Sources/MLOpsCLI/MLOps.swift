@@ -14,7 +14,7 @@ struct MLOps: AsyncParsableCommand {
             EXIT STATUS
             \(ExitStatus.renderedTable)
             """,
-        version: ToolVersion.current,
+        version: ToolVersion.description,
         groupedSubcommands: [
             CommandGroup(name: "Repository", subcommands: [Init.self]),
             CommandGroup(
