@@ -19,10 +19,13 @@ let staticRuntime =
         "stdc++", "m",
     ].flatMap { ["-Xlinker", "-l" + $0] }
 
-/// The commit this build comes from, for `mlops --version`: SwiftPM's git information when it evaluates this
-/// manifest (a fresh clone or `scripts/install` always re-evaluates it), "-dirty" when files were uncommitted.
+/// The commit this build comes from, for `mlops --version`: `MLOPS_BUILD_COMMIT` when set (scripts/install sets
+/// it; a packager building from a tarball can), else SwiftPM's git information, "-dirty" when files were
+/// uncommitted. SwiftPM evaluates this manifest again when its environment changes, not after every commit, so
+/// a development build may name an earlier commit; an installed one never does.
 let buildCommit =
-    Context.gitInformation.map { $0.currentCommit + ($0.hasUncommittedChanges ? "-dirty" : "") } ?? "unknown"
+    Context.environment["MLOPS_BUILD_COMMIT"].flatMap { $0.isEmpty ? nil : $0 }
+    ?? Context.gitInformation.map { $0.currentCommit + ($0.hasUncommittedChanges ? "-dirty" : "") } ?? "unknown"
 
 let package = Package(
     name: "mlops",

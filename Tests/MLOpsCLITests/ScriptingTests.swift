@@ -1,4 +1,5 @@
 import Foundation
+import MLOpsCore
 import MLOpsTestSupport
 import Testing
 
@@ -71,6 +72,19 @@ import Testing
     }
 
     /// `export` of an alias says which version it wrote.
+    /// The version lives in ToolVersion alone: `--version` prints it with the commit of a build made in git, and
+    /// the CHANGELOG's latest release is that version.
+    @Test func versionNamesTheReleaseAndItsCommit() async throws {
+        let printed = try CLIRunner.execute(["--version"], in: Fixtures.projectRoot)
+        #expect(printed.exitCode == 0)
+        #expect(printed.standardOutput.hasPrefix(ToolVersion.current + " (commit "), "\(printed.standardOutput)")
+        let commit = try #require(ToolVersion.commit, "built in a git checkout")
+        #expect(commit.prefix(40).allSatisfy(\.isHexDigit) && commit.count >= 40, "\(commit)")
+        let changelog = try Fixtures.read(Fixtures.projectRoot + "/CHANGELOG.md")
+        let release = changelog.split(separator: "\n").first { $0.hasPrefix("## ") && $0 != "## Unreleased" }
+        #expect(release?.hasPrefix("## \(ToolVersion.current) ") == true, "\(release ?? "no release heading")")
+    }
+
     @Test func exportNamesTheVersionAnAliasResolvedTo() async throws {
         let directory = try await Fixtures.registry([["--param", "rounds=5"]], production: 1).directory
         let bundle = await CLIRunner.run(["export", "mpg@production", "--output", "m.tar.gz"], in: directory.path)
