@@ -33,7 +33,7 @@ def save(name, frame):
     train.to_csv(f"{work}/{name}-train.csv", index=False)
     test.to_csv(f"{work}/{name}-test.csv", index=False)
 save("diamonds", pd.read_csv(f"{examples}/diamonds/diamonds.csv"))
-save("mpg", pd.read_csv(f"{examples}/auto-mpg/auto-mpg.csv").drop(columns=["name"]))
+save("mpg", pd.read_csv(f"{examples}/auto-mpg/data/auto-mpg.csv").drop(columns=["name"]))
 power = pd.read_csv(f"{examples}/electricity/elecdemand.csv", parse_dates=["time"])
 power["half_hour"] = power["time"].dt.hour * 2 + power["time"].dt.minute // 30
 power["weekday"] = power["time"].dt.day_of_week

@@ -33,7 +33,7 @@ export PATH="$venv/bin:$PATH"   # mlflow starts uvicorn by name
 repo="$work/repo"
 mkdir -p "$repo" && cd "$repo"
 git init -q && "$mlops" init -q
-cp "$root/Examples/auto-mpg/auto-mpg.csv" .
+cp "$root/Examples/auto-mpg/data/auto-mpg.csv" .
 features=(cylinders displacement horsepower weight acceleration year origin)
 "$mlops" train -q --data auto-mpg.csv --target mpg "${features[@]/#/--feature=}" --categorical origin --name bench
 run="$("$mlops" runs list --name bench --json | "$python" -c 'import json, sys; print(json.load(sys.stdin)[0]["id"])')"

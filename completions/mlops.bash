@@ -1266,7 +1266,7 @@ _mlops_params() {
 
 _mlops_params_diff() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet -q --version -h --help)
+    non_repeating_flags=(--json --quiet -q --md --version -h --help)
     repeating_options=()
     non_repeating_options=(-C)
     __mlops_offer_flags_options 1
@@ -1324,7 +1324,7 @@ _mlops_metrics_show() {
 
 _mlops_metrics_diff() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet -q --version -h --help)
+    non_repeating_flags=(--json --quiet -q --md --version -h --help)
     repeating_options=()
     non_repeating_options=(-C)
     __mlops_offer_flags_options 1

@@ -120,7 +120,7 @@ function __mlops_parse_tokens -S
             __mlops_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'diff'
-                __mlops_parse_subcommand 1 'json' 'q/quiet' 'C=' 'version' 'h/help'
+                __mlops_parse_subcommand 1 'json' 'q/quiet' 'C=' 'md' 'version' 'h/help'
             end
         case 'metrics'
             __mlops_parse_subcommand 0 'version' 'h/help'
@@ -128,7 +128,7 @@ function __mlops_parse_tokens -S
             case 'show'
                 __mlops_parse_subcommand 0 'json' 'q/quiet' 'C=' 'rev=' 'version' 'h/help'
             case 'diff'
-                __mlops_parse_subcommand 1 'json' 'q/quiet' 'C=' 'version' 'h/help'
+                __mlops_parse_subcommand 1 'json' 'q/quiet' 'C=' 'md' 'version' 'h/help'
             end
         case 'lineage'
             __mlops_parse_subcommand 1 'json' 'q/quiet' 'C=' 'mermaid' 'dot' 'version' 'h/help'
@@ -603,6 +603,7 @@ complete -c 'mlops' -n '__mlops_should_offer_completions_for_positional "mlops p
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops params diff" json' -l 'json' -d 'Print a JSON payload on standard output and nothing else.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops params diff" q quiet' -l 'quiet' -s 'q' -d 'Print nothing but errors.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops params diff" C' -s 'C' -d 'Run as if mlops was started in <directory>.' -rfa '(__mlops_complete_directories)'
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops params diff" md' -l 'md' -d 'Print the table as Markdown (for a pull-request comment).'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops params diff" version' -l 'version' -d 'Show the version.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops params diff" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops metrics" version' -l 'version' -d 'Show the version.'
@@ -618,6 +619,7 @@ complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "m
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops metrics diff" json' -l 'json' -d 'Print a JSON payload on standard output and nothing else.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops metrics diff" q quiet' -l 'quiet' -s 'q' -d 'Print nothing but errors.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops metrics diff" C' -s 'C' -d 'Run as if mlops was started in <directory>.' -rfa '(__mlops_complete_directories)'
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops metrics diff" md' -l 'md' -d 'Print the table as Markdown (for a pull-request comment).'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops metrics diff" version' -l 'version' -d 'Show the version.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops metrics diff" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops lineage" json' -l 'json' -d 'Print a JSON payload on standard output and nothing else.'

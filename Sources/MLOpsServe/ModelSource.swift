@@ -82,6 +82,13 @@ final class BundleSource: ModelSource {
         guard try self.revision(of: route) == revision else {
             throw MLOpsError(.conflict, "the bundle '\(route)' changed while it was read", hint: "it is read again")
         }
+        // The file serves one name's endpoint: a replacement holding another model would answer for the wrong one.
+        let held = bundle.name(fileName: WorkspacePath.name(route))
+        guard held == name else {
+            throw MLOpsError(
+                .invalidInput, "the bundle '\(route)' now holds the model '\(held)', not '\(name)'",
+                hint: "serve it from its own server")
+        }
         let contract = validation.map { $0.schema ?? bundle.contract() }
         let model = try ServedModel(
             name: name, version: bundle.manifest.version ?? 0, revision: revision, oid: bundle.modelOid,

@@ -52,7 +52,7 @@ extension Fixtures {
             program: python, [projectRoot + "/Tests/MLOpsCLITests/Fixtures/" + script] + arguments, in: projectRoot)
     }
 
-    /// The path of a bundled example file, such as `auto-mpg/auto-mpg.csv`.
+    /// The path of a bundled example file, such as `auto-mpg/data/auto-mpg.csv`.
     public static func example(_ relative: String) -> String { projectRoot + "/Examples/" + relative }
 }
 
@@ -132,7 +132,7 @@ extension Fixtures {
         try git(["init", "-q"], in: directory.path)
         _ = await CLIRunner.run(["init", "-q"], in: directory.path)
         try FileManager.default.copyItem(
-            atPath: example("auto-mpg/auto-mpg.csv"), toPath: directory.url("auto-mpg.csv"))
+            atPath: example("auto-mpg/data/auto-mpg.csv"), toPath: directory.url("auto-mpg.csv"))
         _ = await CLIRunner.run(["add", "-q", "auto-mpg.csv"], in: directory.path)
         try git(["add", "-A"], in: directory.path)
         try git(["commit", "-qm", "Track auto-mpg"], in: directory.path)

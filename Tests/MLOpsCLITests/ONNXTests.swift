@@ -21,7 +21,7 @@ import Testing
             "run scripts/bootstrap to install onnxruntime")
         let directory = try TemporaryDirectory()
         _ = await CLIRunner.run(["init", "-q"], in: directory.path)
-        let source = data == "auto-mpg.csv" ? "auto-mpg/auto-mpg.csv" : "electricity/elecdemand.csv"
+        let source = data == "auto-mpg.csv" ? "auto-mpg/data/auto-mpg.csv" : "electricity/elecdemand.csv"
         var text = try Fixtures.read(Fixtures.example(source))
         if data == "auto-mpg.csv" {
             // Missing values and an unseen category exercise the learned default directions.

@@ -20,7 +20,7 @@ import Testing
                 String(repeating: "image \(index) ", count: 50 + index), to: directory.url("data/images/\(index).txt"))
         }
         try FileManager.default.copyItem(
-            atPath: Fixtures.example("auto-mpg/auto-mpg.csv"), toPath: directory.url("data/auto-mpg.csv"))
+            atPath: Fixtures.example("auto-mpg/data/auto-mpg.csv"), toPath: directory.url("data/auto-mpg.csv"))
         let added = await CLIRunner.run(["add", "-q", "data/images", "data/auto-mpg.csv"], in: directory.path)
         #expect(added.exitCode == 0, "\(added.standardError)")
         return directory

@@ -35,7 +35,7 @@ import Testing
             atPath: directory.outer.url("remote"), withIntermediateDirectories: true)
         try Fixtures.git(["init", "-q"], in: directory.path)
         try succeed(["init", "-q"], in: directory.path)
-        let lines = try Fixtures.read(Fixtures.example("auto-mpg/auto-mpg.csv")).split(separator: "\n")
+        let lines = try Fixtures.read(Fixtures.example("auto-mpg/data/auto-mpg.csv")).split(separator: "\n")
         var csv = lines[0] + ",efficient\n"
         for line in lines.dropFirst() {
             let mpg = Double(line.split(separator: ",")[0]) ?? 0
@@ -365,7 +365,7 @@ import Testing
         try Fixtures.git(["init", "-q"], in: top)
         try succeed(["init", "-q"], in: top + "/ml")
         try FileManager.default.copyItem(
-            atPath: Fixtures.example("auto-mpg/auto-mpg.csv"), toPath: top + "/ml/cars.csv")
+            atPath: Fixtures.example("auto-mpg/data/auto-mpg.csv"), toPath: top + "/ml/cars.csv")
         try succeed(["add", "cars.csv", "-q"], in: top + "/ml")
         try Fixtures.git(["add", "-A"], in: top)
         try Fixtures.git(["commit", "-qm", "project"], in: top)

@@ -17,7 +17,7 @@ enum BundledData {
     static let mpgNumeric = ["cylinders", "displacement", "horsepower", "weight", "acceleration", "year"]
 
     static func mpg() throws -> (train: Table, test: Table) {
-        try split("auto-mpg/auto-mpg.csv", categorical: ["origin"], drop: ["name"])
+        try split("auto-mpg/data/auto-mpg.csv", categorical: ["origin"], drop: ["name"])
     }
 
     static func rmse(_ model: Model, on table: Table) throws -> Double {

@@ -85,7 +85,7 @@ import Testing
 
     @Test func streamingPredictionMatchesTablePredictionBitForBit() throws {
         let (train, _) = try BundledData.mpg()
-        let path = Fixtures.example("auto-mpg/auto-mpg.csv")
+        let path = Fixtures.example("auto-mpg/data/auto-mpg.csv")
         for learner in [Learner.gbdt, .linear] {
             let model = try CompiledModel(
                 try Training.train(TrainingRequest(table: train, target: "mpg", learner: learner)))

@@ -88,7 +88,7 @@ import Testing
         #expect(
             try diamonds.column(named: "cut").levels?.sorted() == ["Fair", "Good", "Ideal", "Premium", "Very Good"])
         #expect(try diamonds.column(named: "price").kind == .numeric)
-        let mpg = try CSVReader().read(path: Fixtures.example("auto-mpg/auto-mpg.csv"))
+        let mpg = try CSVReader().read(path: Fixtures.example("auto-mpg/data/auto-mpg.csv"))
         #expect(mpg.rowCount == 392)
     }
 }

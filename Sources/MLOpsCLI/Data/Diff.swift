@@ -22,7 +22,7 @@ extension MLOps {
             // Leading arguments that are git revisions and not workspace paths select revision mode, as in git.
             var revisions: [String] = []
             for argument in arguments.prefix(2) {
-                guard FileSnapshot.take(context.absolutePath(argument)) == nil, repository.isGitRevision(argument)
+                guard FileSnapshot.take(path(argument, context)) == nil, repository.isGitRevision(argument)
                 else { break }
                 revisions.append(argument)
             }

@@ -86,7 +86,7 @@ extension MLOps.Log {
         func run(in context: CommandContext) async throws {
             let reference = try selection.reference(in: context)
             let artifact = try repository(context).logArtifact(
-                name ?? path, file: context.absolutePath(path), run: reference)
+                name ?? path, file: self.path(path, context), run: reference)
             try output(context).render(["run": artifact.run, "oid": artifact.oid.description]) { _ in
                 "Stored \(path) as \(artifact.oid).\n"
             }

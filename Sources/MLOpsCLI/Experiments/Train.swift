@@ -77,9 +77,9 @@ extension MLOps {
         private func resolvedOptions(_ context: CommandContext) throws -> TrainOptions {
             var options: TrainOptions
             if let config {
-                options = try TrainOptions.load(yaml: context.absolutePath(config))
+                options = try TrainOptions.load(yaml: path(config, context))
                 // Paths in the configuration are relative to the configuration file.
-                let base = (context.absolutePath(config) as NSString).deletingLastPathComponent
+                let base = (path(config, context) as NSString).deletingLastPathComponent
                 options.data = WorkspacePath.absolute(options.data, relativeTo: base)
                 options.schema = options.schema.map { WorkspacePath.absolute($0, relativeTo: base) }
             } else {

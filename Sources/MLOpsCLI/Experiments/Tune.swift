@@ -71,7 +71,7 @@ extension MLOps {
                 model: model, params: try settings.parsedParams(), name: name, schema: settings.schema)
             if let testFraction = settings.testFraction { training.testFraction = testFraction }
             let space =
-                try (self.space.map { try SearchDimension.load(yaml: context.absolutePath($0)) } ?? [])
+                try (self.space.map { try SearchDimension.load(yaml: path($0, context)) } ?? [])
                 + (grid + ranges).map(SearchDimension.parse)
             var options = TuneOptions(training: training, space: space, randomTrials: trials)
             options.folds = folds

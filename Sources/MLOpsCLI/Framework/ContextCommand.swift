@@ -20,6 +20,11 @@ extension ContextCommand {
         globals.directory.map(context.absolutePath) ?? context.workingDirectory
     }
 
+    /// A path the user gave, resolved against the command's directory (so `-C` applies to it, as with git).
+    func path(_ given: String, _ context: CommandContext) -> String {
+        WorkspacePath.absolute(given, relativeTo: directory(context))
+    }
+
     /// The repository containing the command's directory.
     func repository(_ context: CommandContext) throws -> Repository {
         try Repository.discover(from: directory(context))

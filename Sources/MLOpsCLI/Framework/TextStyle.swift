@@ -48,6 +48,31 @@ struct TextTable {
         return output
     }
 
+    /// The table as GitHub-flavoured Markdown (for a pull-request comment): the header row (empty headings when
+    /// there is none), a separator, one line per row; `|`, `\\`, backticks and line breaks in cells are escaped
+    /// so no cell can end the table or open a code span.
+    func markdown() -> String {
+        let columnCount = ((header.map { [$0] } ?? []) + rows).map(\.count).max() ?? 0
+        func line(_ cells: [String]) -> String {
+            let padded = cells + Array(repeating: "", count: columnCount - cells.count)
+            return "| " + padded.map(Self.markdownCell).joined(separator: " | ") + " |\n"
+        }
+        return line(header ?? Array(repeating: "", count: columnCount))
+            + line(Array(repeating: "---", count: columnCount)) + rows.map(line).joined()
+    }
+
+    private static func markdownCell(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "|", "\\", "`", "*", "_", "<", ">", "[", "]": escaped += "\\" + String(character)
+            case "\n", "\r", "\r\n": escaped += " "
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
     private static func visibleWidth(_ text: String) -> Int {
         var width = 0
         var inEscape = false

@@ -18,15 +18,25 @@ extension MLOps {
 
 /// Renders parameter or metric changes as an aligned table.
 enum ValueChangeTable {
-    static func render(_ changes: [ValueChange], revision: String, style: TextStyle) -> String {
-        guard !changes.isEmpty else { return "No differences from \(revision).\n" }
-        var table = TextTable(header: ["FILE", "KEY", revision.uppercased(), "WORKSPACE", "CHANGE"])
+    /// The changes as an aligned table, or with `markdown` as a Markdown table for a pull-request comment.
+    static func render(_ changes: [ValueChange], revision: String, style: TextStyle, markdown: Bool) -> String {
+        guard !changes.isEmpty else { return "No differences from \(markdown ? "`\(revision)`" : revision).\n" }
+        var table = TextTable(
+            header: markdown
+                ? ["File", "Key", revision, "Workspace", "Change"]
+                : ["FILE", "KEY", revision.uppercased(), "WORKSPACE", "CHANGE"])
         for change in changes {
             let delta = change.change.map { ($0 > 0 ? "+" : "") + MetricText.format($0) } ?? ""
             table.append([change.file, change.key, change.old ?? "-", change.new ?? "-", delta])
         }
-        return table.rendered(style: style)
+        return markdown ? table.markdown() : table.rendered(style: style)
     }
+}
+
+/// `--md`: a command's table as Markdown, to paste into a pull-request comment.
+struct MarkdownOption: ParsableArguments {
+    @Flag(name: .customLong("md"), help: "Print the table as Markdown (for a pull-request comment).")
+    var enabled = false
 }
 
 extension MLOps.Params {
@@ -40,9 +50,17 @@ extension MLOps.Params {
         @Argument(help: "The git revision to compare with.")
         var revision = "HEAD"
 
+        @OptionGroup var markdown: MarkdownOption
+
+        func validate() throws {
+            if markdown.enabled, globals.json { throw ValidationError("give --md or --json, not both") }
+        }
+
         func run(in context: CommandContext) async throws {
             let changes = try repository(context).paramsDiff(against: revision)
-            try output(context).render(changes) { ValueChangeTable.render(changes, revision: revision, style: $0) }
+            try output(context).render(changes) {
+                ValueChangeTable.render(changes, revision: revision, style: $0, markdown: markdown.enabled)
+            }
         }
     }
 }
@@ -84,9 +102,17 @@ extension MLOps.Metrics {
         @Argument(help: "The git revision to compare with.")
         var revision = "HEAD"
 
+        @OptionGroup var markdown: MarkdownOption
+
+        func validate() throws {
+            if markdown.enabled, globals.json { throw ValidationError("give --md or --json, not both") }
+        }
+
         func run(in context: CommandContext) async throws {
             let changes = try repository(context).metricsDiff(against: revision)
-            try output(context).render(changes) { ValueChangeTable.render(changes, revision: revision, style: $0) }
+            try output(context).render(changes) {
+                ValueChangeTable.render(changes, revision: revision, style: $0, markdown: markdown.enabled)
+            }
         }
     }
 }

@@ -179,7 +179,7 @@ extension MLOps {
             if let mode = validationMode.flatMap(RequestValidation.Mode.init(rawValue:)) {
                 configuration.validation = RequestValidation(
                     mode: mode,
-                    schema: try schema.map { try DataContract.file(context.absolutePath($0), displayName: $0) })
+                    schema: try schema.map { try DataContract.file(path($0, context), displayName: $0) })
             }
             if followRemote {
                 configuration.followRemote = .init(
@@ -204,7 +204,8 @@ extension MLOps {
                 try await Serving.serve(repository: repository, configuration: configuration, onEvent: report)
             } else {
                 try await Serving.serve(
-                    bundles: bundles.map(context.absolutePath), configuration: configuration, onEvent: report)
+                    bundles: bundles.map { path($0, context) },
+                    configuration: configuration, onEvent: report)
             }
         }
 
