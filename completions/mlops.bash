@@ -435,6 +435,7 @@ _mlops_fsck() {
         return
         ;;
     '--remote'|'-r')
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion fsck -- --remote "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -584,6 +585,14 @@ _mlops_predict() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion predict -- positional@0 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _mlops_run() {
@@ -693,6 +702,14 @@ _mlops_runs_show() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion runs show -- positional@0 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _mlops_runs_compare() {
@@ -706,6 +723,14 @@ _mlops_runs_compare() {
     case "${prev}" in
     '-C')
         __mlops_add_completions -d
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion runs compare -- positional@0 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -725,6 +750,14 @@ _mlops_runs_tag() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion runs tag -- positional@0 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _mlops_runs_delete() {
@@ -738,6 +771,14 @@ _mlops_runs_delete() {
     case "${prev}" in
     '-C')
         __mlops_add_completions -d
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion runs delete -- positional@0 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -958,6 +999,14 @@ _mlops_eval() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion eval -- positional@0 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _mlops_model() {
@@ -1032,6 +1081,14 @@ _mlops_model_show() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion model show -- positional@0 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _mlops_model_promote() {
@@ -1051,6 +1108,14 @@ _mlops_model_promote() {
         return
         ;;
     '--reason')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion model promote -- positional@0 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -1108,6 +1173,14 @@ _mlops_model_tag() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion model tag -- positional@0 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _mlops_model_delete() {
@@ -1121,6 +1194,14 @@ _mlops_model_delete() {
     case "${prev}" in
     '-C')
         __mlops_add_completions -d
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion model delete -- positional@0 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -1177,6 +1258,14 @@ _mlops_export() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion export -- positional@0 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _mlops_import() {
@@ -1220,6 +1309,14 @@ _mlops_repro() {
         return
         ;;
     '--jobs'|'-j')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion repro -- positional@0 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -1376,9 +1473,18 @@ _mlops_reproduce() {
         return
         ;;
     '--remote')
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion reproduce -- --remote "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
         return
         ;;
     '--threads')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion reproduce -- positional@0 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -1473,6 +1579,14 @@ _mlops_remote_remove() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion remote remove -- positional@0 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _mlops_remote_default() {
@@ -1486,6 +1600,14 @@ _mlops_remote_default() {
     case "${prev}" in
     '-C')
         __mlops_add_completions -d
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion remote default -- positional@0 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -1505,6 +1627,7 @@ _mlops_push() {
         return
         ;;
     '--remote'|'-r')
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion push -- --remote "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
         return
         ;;
     '--jobs'|'-j')
@@ -1535,6 +1658,7 @@ _mlops_fetch() {
         return
         ;;
     '--remote'|'-r')
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion fetch -- --remote "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
         return
         ;;
     '--jobs'|'-j')
@@ -1565,6 +1689,7 @@ _mlops_pull() {
         return
         ;;
     '--remote'|'-r')
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion pull -- --remote "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
         return
         ;;
     '--jobs'|'-j')
@@ -1725,6 +1850,14 @@ _mlops_serve() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion serve -- positional@0 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _mlops_monitor() {
@@ -1784,6 +1917,14 @@ _mlops_monitor_drift() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion monitor drift -- positional@0 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _mlops_monitor_quality() {
@@ -1803,6 +1944,14 @@ _mlops_monitor_quality() {
         return
         ;;
     '--until')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion monitor quality -- positional@0 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -1828,6 +1977,18 @@ _mlops_monitor_compare() {
         return
         ;;
     '--metric')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion monitor compare -- positional@0 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
+        return
+        ;;
+    2)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion monitor compare -- positional@1 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -1869,6 +2030,14 @@ _mlops_monitor_check() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion monitor check -- positional@0 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _mlops_monitor_report() {
@@ -1906,6 +2075,14 @@ _mlops_monitor_report() {
         ;;
     '--output')
         __mlops_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion monitor report -- positional@0 "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
         return
         ;;
     esac

@@ -85,6 +85,70 @@ import Testing
         #expect(release?.hasPrefix("## \(ToolVersion.current) ") == true, "\(release ?? "no release heading")")
     }
 
+    /// What bash offers at the cursor after `words` (the last is the word being completed), through the
+    /// generated completion script calling the built `mlops` back, in `directory`.
+    private func bashCompletions(_ words: [String], in directory: String) throws -> (offers: [String], errors: String) {
+        let quoted = words.map { "'" + $0 + "'" }.joined(separator: " ")
+        let script = """
+            source '\(Fixtures.projectRoot)/completions/mlops.bash'
+            COMP_WORDS=(\(quoted)); COMP_CWORD=\(words.count - 1)
+            COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
+            _mlops mlops "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+            printf '%s\\n' "${COMPREPLY[@]}"
+            """
+        let path =
+            (CLIRunner.executable as NSString).deletingLastPathComponent + ":"
+            + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let result = try CLIRunner.execute(
+            program: "/bin/bash", ["-c", script], in: directory, environment: ["PATH": path])
+        return (
+            result.standardOutput.split(separator: "\n").map(String.init).filter { !$0.isEmpty }, result.standardError
+        )
+    }
+
+    /// Completion knows the repository's names: versions and aliases, run ids, stages and remotes, honouring -C,
+    /// and offers nothing (silently) outside a repository.
+    @Test func namesCompleteFromTheRepository() async throws {
+        let (directory, runs) = try await Fixtures.registry(
+            [["--param", "rounds=5"], ["--model", "linear"]], production: 1)
+        let share = try TemporaryDirectory()
+        #expect(await CLIRunner.run(["remote", "add", "storage", share.path], in: directory.path).exitCode == 0)
+        try Fixtures.write(
+            "stages:\n  prepare:\n    cmd: echo\n  prepare-more:\n    cmd: echo\n  train:\n    cmd: echo\n",
+            to: directory.url("mlops.yaml"))
+
+        #expect(
+            try bashCompletions(["mlops", "predict", "mpg@"], in: directory.path).offers == [
+                "mpg@1", "mpg@2", "mpg@latest", "mpg@production",
+            ])
+        #expect(
+            try bashCompletions(["mlops", "model", "promote", "mpg@p"], in: directory.path).offers == ["mpg@production"]
+        )
+        #expect(try bashCompletions(["mlops", "push", "--remote", "st"], in: directory.path).offers == ["storage"])
+        #expect(
+            try bashCompletions(["mlops", "repro", "prep"], in: directory.path).offers == ["prepare", "prepare-more"])
+        let run = runs[1]
+        #expect(
+            try bashCompletions(["mlops", "runs", "show", String(run.prefix(20))], in: directory.path).offers == [run])
+        #expect(
+            try bashCompletions(["mlops", "eval", "run:" + run.prefix(20)], in: directory.path).offers == ["run:" + run]
+        )
+        let elsewhere = try TemporaryDirectory()
+        #expect(
+            try bashCompletions(["mlops", "serve", "-C", directory.path, "mpg@l"], in: elsewhere.path).offers
+                == ["mpg@latest"])
+        let outside = try bashCompletions(["mlops", "predict", ""], in: elsewhere.path)
+        #expect(outside.offers.isEmpty && outside.errors.isEmpty, "\(outside)")
+
+        // One call back is cheap: it opens the database and reads names, nothing else.
+        let started = Date()
+        let direct = try CLIRunner.execute(
+            ["---completion", "predict", "--", "positional@0", "2", "4", "mlops", "predict", "mpg@"],
+            in: directory.path)
+        #expect(direct.standardOutput.contains("mpg@production"))
+        #expect(Date().timeIntervalSince(started) < 1, "a completion must not load the runs or the models")
+    }
+
     @Test func exportNamesTheVersionAnAliasResolvedTo() async throws {
         let directory = try await Fixtures.registry([["--param", "rounds=5"]], production: 1).directory
         let bundle = await CLIRunner.run(["export", "mpg@production", "--output", "m.tar.gz"], in: directory.path)

@@ -48,7 +48,9 @@ extension MLOps {
         @Flag(help: "Set corrupt objects aside and fetch good copies (and missing objects) from the remote.")
         var repair = false
 
-        @Option(name: .shortAndLong, help: "The remote to repair from (default: the default remote).")
+        @Option(
+            name: .shortAndLong, help: "The remote to repair from (default: the default remote).",
+            completion: .repository(.remote))
         var remote: String?
 
         func run(in context: CommandContext) async throws {

@@ -14,7 +14,9 @@ extension MLOps {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "The model: name@version, name@alias, name@latest, or run:<id> (a unique id prefix is enough).")
+        @Argument(
+            help: "The model: name@version, name@alias, name@latest, or run:<id> (a unique id prefix is enough).",
+            completion: .repository(.model))
         var model: String?
 
         @Option(

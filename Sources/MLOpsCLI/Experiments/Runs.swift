@@ -93,7 +93,7 @@ extension MLOps.Runs {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "The run id (a unique prefix is enough).")
+        @Argument(help: "The run id (a unique prefix is enough).", completion: .repository(.run))
         var run: String
 
         func run(in context: CommandContext) async throws {
@@ -142,7 +142,7 @@ extension MLOps.Runs {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "Two or more run ids (unique prefixes are enough).")
+        @Argument(help: "Two or more run ids (unique prefixes are enough).", completion: .repository(.run))
         var runs: [String]
 
         func validate() throws {
@@ -204,7 +204,7 @@ extension MLOps.Runs {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "The run (an id or a unique prefix).")
+        @Argument(help: "The run (an id or a unique prefix).", completion: .repository(.run))
         var run: String
 
         @Argument(help: "The tags, as key=value.")
@@ -226,7 +226,7 @@ extension MLOps.Runs {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "The runs to delete (ids or unique prefixes).")
+        @Argument(help: "The runs to delete (ids or unique prefixes).", completion: .repository(.run))
         var runs: [String]
 
         func run(in context: CommandContext) async throws {

@@ -22,10 +22,12 @@ extension MLOps {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "The model: name@version, name@alias, or run:<id>.")
+        @Argument(help: "The model: name@version, name@alias, or run:<id>.", completion: .repository(.model))
         var model: String
 
-        @Option(help: "The remote missing data objects are fetched from (default: the default remote).")
+        @Option(
+            help: "The remote missing data objects are fetched from (default: the default remote).",
+            completion: .repository(.remote))
         var remote: String?
 
         @Option(help: "Training threads (default: every core); the model is the same for any count.")

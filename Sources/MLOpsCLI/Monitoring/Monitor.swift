@@ -67,7 +67,8 @@ struct ServingLogWindow: ParsableArguments {
 
 /// What drift compares: a model version's profile (or --reference) with a file or a serving-log window.
 struct DriftSources: ParsableArguments {
-    @Argument(help: "The model version (mpg@production, mpg@3); omit to compare two files.")
+    @Argument(
+        help: "The model version (mpg@production, mpg@3); omit to compare two files.", completion: .repository(.model))
     var model: String?
 
     @Option(help: "Reference data instead of the version's stored profile.", completion: .file())
@@ -131,7 +132,7 @@ extension MLOps.MonitorGroup {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "The model version (mpg@production, mpg@3).")
+        @Argument(help: "The model version (mpg@production, mpg@3).", completion: .repository(.model))
         var model: String
 
         @OptionGroup var window: ServingLogWindow
@@ -164,10 +165,10 @@ extension MLOps.MonitorGroup {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "The champion (mpg@production).")
+        @Argument(help: "The champion (mpg@production).", completion: .repository(.model))
         var champion: String
 
-        @Argument(help: "The challenger (mpg@4).")
+        @Argument(help: "The challenger (mpg@4).", completion: .repository(.model))
         var challenger: String
 
         @OptionGroup var window: ServingLogWindow
@@ -202,7 +203,7 @@ extension MLOps.MonitorGroup {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "The served version (mpg@production).")
+        @Argument(help: "The served version (mpg@production).", completion: .repository(.model))
         var model: String
 
         @OptionGroup var currentData: CurrentDataOptions

@@ -19,7 +19,9 @@ extension MLOps {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "Stages to bring up to date, with everything they depend on (default: all).")
+        @Argument(
+            help: "Stages to bring up to date, with everything they depend on (default: all).",
+            completion: .repository(.stage))
         var stages: [String] = []
 
         @Flag(

@@ -21,7 +21,8 @@ extension MLOps {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "The model: name@version, name@alias, name@latest, or run:<id>.")
+        @Argument(
+            help: "The model: name@version, name@alias, name@latest, or run:<id>.", completion: .repository(.model))
         var model: String
 
         @Option(help: "The output format.")

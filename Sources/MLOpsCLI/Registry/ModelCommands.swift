@@ -100,7 +100,9 @@ extension MLOps.ModelGroup {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "name@version, name@alias, name@latest, or a model name for all its versions.")
+        @Argument(
+            help: "name@version, name@alias, name@latest, or a model name for all its versions.",
+            completion: .repository(.model))
         var model: String
 
         func run(in context: CommandContext) async throws {
@@ -173,7 +175,7 @@ extension MLOps.ModelGroup {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "The version: name@version (or name@alias, name@latest).")
+        @Argument(help: "The version: name@version (or name@alias, name@latest).", completion: .repository(.model))
         var model: String
 
         @Option(help: "The alias to move.")
@@ -278,7 +280,7 @@ extension MLOps.ModelGroup {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "The version: name@version.")
+        @Argument(help: "The version: name@version.", completion: .repository(.model))
         var model: String
 
         @Argument(help: "The tag, as key=value.")
@@ -298,7 +300,7 @@ extension MLOps.ModelGroup {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "The version: name@version.")
+        @Argument(help: "The version: name@version.", completion: .repository(.model))
         var model: String
 
         func run(in context: CommandContext) async throws {

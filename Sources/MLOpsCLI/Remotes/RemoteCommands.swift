@@ -102,7 +102,7 @@ extension MLOps.RemoteGroup {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "The remote's name.")
+        @Argument(help: "The remote's name.", completion: .repository(.remote))
         var name: String
 
         func run(in context: CommandContext) async throws {
@@ -117,7 +117,7 @@ extension MLOps.RemoteGroup {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "The remote's name.")
+        @Argument(help: "The remote's name.", completion: .repository(.remote))
         var name: String
 
         func run(in context: CommandContext) async throws {

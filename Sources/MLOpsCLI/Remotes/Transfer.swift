@@ -4,7 +4,8 @@ import MLOpsErrors
 
 /// Options `push`, `fetch` and `pull` share.
 struct TransferArguments: ParsableArguments {
-    @Option(name: .shortAndLong, help: "The remote (default: the default remote).")
+    @Option(
+        name: .shortAndLong, help: "The remote (default: the default remote).", completion: .repository(.remote))
     var remote: String?
 
     @Option(name: .shortAndLong, help: "Transfers at once.")

@@ -31,7 +31,9 @@ extension MLOps {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "The models to serve: name@alias (followed), name@latest or name@version.")
+        @Argument(
+            help: "The models to serve: name@alias (followed), name@latest or name@version.",
+            completion: .repository(.model))
         var models: [String] = []
 
         @Option(

@@ -114,6 +114,21 @@ public struct RegistryStore: Sendable {
         }
     }
 
+    /// Every way to name a registered version: `name@latest`, `name@<alias>` and `name@<version>` of each model,
+    /// sorted (what a shell completes).
+    public func references() throws -> [String] {
+        try database.read { db in
+            let versions = try Row.fetchAll(db, sql: "SELECT name, version FROM model_versions").map {
+                "\($0["name"] as String)@\($0["version"] as Int)"
+            }
+            let aliases = try Row.fetchAll(db, sql: "SELECT name, alias FROM model_aliases").map {
+                "\($0["name"] as String)@\($0["alias"] as String)"
+            }
+            let latest = try String.fetchAll(db, sql: "SELECT DISTINCT name FROM model_versions").map { $0 + "@latest" }
+            return (versions + aliases + latest).sorted()
+        }
+    }
+
     /// The versions of `name`, newest first (read in one transaction).
     public func versions(of name: String) throws -> [ModelVersion] {
         let versions = try database.read { db in

@@ -207,6 +207,15 @@ public struct RunStore: Sendable {
         try listing.apply(to: load(ids: nil, withHistory: false))
     }
 
+    /// The ids of the newest runs (at most `limit`) whose id starts with `prefix` (what a shell completes).
+    public func ids(startingWith prefix: String, limit: Int) throws -> [String] {
+        try database.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT id FROM runs WHERE substr(id, 1, ?) = ? ORDER BY started_ns DESC LIMIT ?",
+                arguments: [prefix.utf8.count, prefix, limit])
+        }
+    }
+
     /// The run `reference` names, with its metric history.
     public func run(_ reference: String) throws -> Run {
         let id = try resolveID(reference)
