@@ -72,7 +72,7 @@ import Testing
         #expect(try CLIRunner.execute(["status"], in: directory.path).exitCode == 5)
         #expect(try CLIRunner.execute(["add", "--no-such-flag"], in: directory.path).exitCode == 64)
         let version = try CLIRunner.execute(["--version"], in: directory.path)
-        #expect(version.exitCode == 0 && version.standardOutput == ToolVersion.current + "\n")
+        #expect(version.exitCode == 0 && version.standardOutput == ToolVersion.description + "\n")
         let help = try CLIRunner.execute(["--help"], in: directory.path)
         #expect(help.standardOutput.contains("DATA VERSIONING SUBCOMMANDS"))
         #expect(try CLIRunner.execute(["init"], in: directory.path).exitCode == 0)
