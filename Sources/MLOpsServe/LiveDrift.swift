@@ -98,6 +98,14 @@ final class LiveDrift: Sendable {
         let keys = Set(served.map(\.revisionKey))
         windows.withLock { windows in windows = windows.filter { keys.contains($0.key) } }
         prepared.withLock { prepared in prepared.formIntersection(keys) }
+        // A version swapped out no longer drifts: its gauges go, so an alert on them ends.
+        let versions = Set(served.map { [$0.name, String($0.version)] })
+        let stale = gauges.withLock { gauges in
+            let stale = gauges.filter { key, _ in !versions.contains(Array(key.dropFirst().prefix(2))) }
+            for key in stale.keys { gauges[key] = nil }
+            return Array(stale.values)
+        }
+        stale.forEach(registry.unregisterGauge)
     }
 
     /// Recomputes every window's drift and sets the gauges.

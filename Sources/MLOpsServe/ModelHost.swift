@@ -123,6 +123,8 @@ final class ModelHost: Sendable {
                         route: route.label, model: endpoint.name, version: model.version,
                         previous: route.model.version)
                     events.append(.swapped(route: route.label, previous: route.model.version, version: model.version))
+                } catch is RevisionChanged {
+                    continue
                 } catch {
                     let message = (error as? MLOpsError)?.message ?? ErrorDescription.describe(error)
                     let isNew = reportedFailures.withLock { failures in

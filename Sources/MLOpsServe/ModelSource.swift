@@ -61,8 +61,9 @@ struct RegistrySource: ModelSource {
 /// replaced (an atomic rename, as `mlops model fetch` writes) is a new revision; it is read and verified whole
 /// before it is served, and a damaged one is reported while the loaded model keeps serving.
 final class BundleSource: ModelSource {
-    /// Per bundle path, the profile of the revision loaded last.
-    private let profiles = Mutex<[String: DataProfile]>([:])
+    /// Per bundle path, the revision loaded last and its profile: one entry per file, however often it is
+    /// replaced.
+    private let profiles = Mutex<[String: (revision: String, profile: DataProfile?)]>([:])
 
     /// The file's identity and change stamps: a rename over it gives another inode, an edit in place another
     /// size or modification time.
@@ -79,9 +80,7 @@ final class BundleSource: ModelSource {
     func load(route: String, revision: String, name: String, validation: RequestValidation?) throws -> ServedModel {
         let bundle = try VerifiedBundle.read(route, given: route, consequence: "the model serving keeps serving")
         // A file replaced while it was read is read again at the next poll, as the revision it is by then.
-        guard try self.revision(of: route) == revision else {
-            throw MLOpsError(.conflict, "the bundle '\(route)' changed while it was read", hint: "it is read again")
-        }
+        guard try self.revision(of: route) == revision else { throw RevisionChanged() }
         // The file serves one name's endpoint: a replacement holding another model would answer for the wrong one.
         let held = bundle.name(fileName: WorkspacePath.name(route))
         guard held == name else {
@@ -93,13 +92,17 @@ final class BundleSource: ModelSource {
         let model = try ServedModel(
             name: name, version: bundle.manifest.version ?? 0, revision: revision, oid: bundle.modelOid,
             model: bundle.model, contract: contract)
-        profiles.withLock { $0[model.revisionKey] = bundle.profile }
+        profiles.withLock { $0[route] = (revision, bundle.profile) }
         return model
     }
 
     func referenceProfile(of model: ServedModel) throws -> DataProfile? {
-        profiles.withLock { $0[model.revisionKey] }
+        profiles.withLock { profiles in profiles.values.first { $0.revision == model.revision }?.profile }
     }
 
     func driftRules() throws -> DriftRules { try DriftRules(nil) }
 }
+
+/// The model a route stands for changed while it was loaded (a bundle rewritten in place): not a failure to
+/// report, since the next poll loads the revision it has become.
+struct RevisionChanged: Error {}

@@ -7,8 +7,9 @@ import MLOpsErrors
 
 /// Replaces files all at once: readers and a crash see the old content or the new, never a mix.
 ///
-/// A destination that exists and is not a regular file (`/dev/stdout`, a pipe, a device) is written in place
-/// instead: renaming over it would replace the device. Every write error (a full disk, `/dev/full`) is reported,
+/// A destination that exists and is not a regular file (a pipe, a device), or that is `/dev/…`, `/proc/…` or a
+/// link to one (`/dev/stdout` with standard output redirected to a file), is written in place instead: renaming
+/// over it would replace the device or the link. Every write error (a full disk, `/dev/full`) is reported,
 /// and a failed write leaves no temporary file.
 public enum AtomicFile {
     /// Writes `text` to `path` through a fsynced sibling temporary file and a rename.
@@ -40,10 +41,17 @@ public enum AtomicFile {
             if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
                 throw MLOpsError(.invalidInput, "'\(path)' is a directory", hint: "name a file to write")
             }
-            if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG || Self.namesAStream(path) {
                 staging = nil
                 file = try OpenFile.replacing(path, mode: mode)
             } else {
+                let slash = path.lastIndex(of: "/")
+                let parent = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+                guard stat(parent, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+                    throw MLOpsError(
+                        .notFound, "cannot write '\(path)': the directory '\(parent)' does not exist",
+                        hint: "create it first, or write elsewhere")
+                }
                 let staging = ObjectStore.siblingTemporaryPath(of: path)
                 self.staging = staging
                 file = try OpenFile.creating(staging, mode: mode)
@@ -52,6 +60,18 @@ public enum AtomicFile {
 
         deinit {
             if !committed, let staging { unlink(staging) }
+        }
+
+        /// Whether `path` is `/dev/…` or `/proc/…`, or a link to one (`out → /proc/self/fd/1`): a stream the caller
+        /// means to write through, even when it ends at a regular file (standard output redirected to a file).
+        /// Renaming over it would replace the link, or a system file such as `/dev/stdout`.
+        private static func namesAStream(_ path: String) -> Bool {
+            func isSystem(_ text: String) -> Bool { text.hasPrefix("/dev/") || text.hasPrefix("/proc/") }
+            if isSystem(path) { return true }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let count = readlink(path, &buffer, buffer.count - 1)
+            guard count > 0 else { return false }
+            return isSystem(String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
 
         /// Appends `bytes`.

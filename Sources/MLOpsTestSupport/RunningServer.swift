@@ -89,8 +89,11 @@ public final class RunningServer: @unchecked Sendable {
     }
 
     /// Waits up to `timeout` seconds for the server to print an event named `name` (`swapped`,
-    /// `refresh_failed`), and returns it; nil when it did not come. What it reads stays in ``stop()``'s list.
-    public func waitForEvent(_ name: String, timeout: TimeInterval) -> [String: Any]? {
+    /// `refresh_failed`) for which `matching` holds, and returns the first such event (printed before or during
+    /// the wait); nil when it did not come. What it reads stays in ``stop()``'s list.
+    public func waitForEvent(
+        _ name: String, timeout: TimeInterval, matching: ([String: Any]) -> Bool = { _ in true }
+    ) -> [String: Any]? {
         let deadline = Date().addingTimeInterval(timeout)
         var searched = 0
         while true {
@@ -101,7 +104,9 @@ public final class RunningServer: @unchecked Sendable {
                     seen.append(event)
                 }
             }
-            if let event = seen[searched...].first(where: { $0["event"] as? String == name }) { return event }
+            if let event = seen[searched...].first(where: { $0["event"] as? String == name && matching($0) }) {
+                return event
+            }
             searched = seen.count
             let remaining = deadline.timeIntervalSinceNow
             guard remaining > 0 else { return nil }

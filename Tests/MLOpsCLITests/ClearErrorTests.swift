@@ -118,7 +118,7 @@ import Testing
             expectClear(
                 await CLIRunner.run(
                     ["predict", "run:" + run, "--data", "auto-mpg.csv", "--output", output], in: directory.path),
-                exit: 65, mentioning: output.hasPrefix(".") ? "which the repository needs" : "is the file being read",
+                exit: 65, mentioning: output.hasPrefix(".") ? "which a repository needs" : "is the file being read",
                 output)
         }
         let runs = await CLIRunner.run(["runs", "list", "--json"], in: directory.path)
@@ -127,7 +127,7 @@ import Testing
         expectClear(
             await CLIRunner.run(
                 ["export", "run:" + run, "--format", "onnx", "--output", ".mlops/model.onnx"], in: directory.path),
-            exit: 65, mentioning: "which the repository needs", "export into .mlops")
+            exit: 65, mentioning: "which a repository needs", "export into .mlops")
         expectClear(
             await CLIRunner.run(["predict", "run:" + run, "--data", "/dev/zero"], in: directory.path),
             exit: 65, mentioning: "longer than 64 MiB", "endless input")

@@ -129,7 +129,8 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: device.url(".mlops")), "no repository on the device")
 
         // Serving the file: clients keep asking while production moves and the device fetches the update.
-        let server = try RunningServer(["--bundle", "mpg.tar.gz", "--poll", "0.05"], in: device.path)
+        let server = try RunningServer(
+            ["--bundle", "mpg.tar.gz", "--poll", "0.05", "--drift-interval", "0.1"], in: device.path)
         let body = try Self.v2Body([rows[0]])
         let tally = AnswerTally()
         let load = Task {
@@ -159,6 +160,16 @@ import Testing
         #expect((try second.json() as? [String: Any])?["resolved"] as? String == "mpg@2")
         #expect(try await tally.wait(until: "mpg@2", reaches: 20), "\(tally.counts)")
 
+        // Live drift follows the swap: the version swapped out has no drift gauges left to alert on.
+        var drifted = ""
+        for _ in 0..<100 {
+            drifted = try await server.request("GET", "/metrics").text.split(separator: "\n")
+                .filter { $0.hasPrefix("mlops_dataset_drift_share") }.joined(separator: "\n")
+            if drifted.contains("version=\"2\"") && !drifted.contains("version=\"1\"") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(drifted.contains("version=\"2\"") && !drifted.contains("version=\"1\""), "\(drifted)")
+
         // A damaged file put in its place is refused; the loaded model keeps answering.
         try Fixtures.write("not a bundle", to: device.url("damaged.tar.gz"))
         #expect(rename(device.url("damaged.tar.gz"), device.url("mpg.tar.gz")) == 0)
@@ -166,6 +177,15 @@ import Testing
         #expect((refused["message"] as? String)?.contains("not a gzip-compressed tar archive") == true)
         let servedBefore = tally.counts["mpg@2", default: 0]
         #expect(try await tally.wait(until: "mpg@2", reaches: servedBefore + 20), "\(tally.counts)")
+        // So is a FIFO, without blocking the server (a reader would wait for a writer forever).
+        #expect(mkfifo(device.url("fifo"), 0o600) == 0)
+        #expect(rename(device.url("fifo"), device.url("mpg.tar.gz")) == 0)
+        let fifo = server.waitForEvent("refresh_failed", timeout: 30) {
+            ($0["message"] as? String)?.contains("not a regular file") == true
+        }
+        #expect(fifo != nil, "a FIFO in the bundle's place is reported")
+        let servedAfter = tally.counts["mpg@2", default: 0]
+        #expect(try await tally.wait(until: "mpg@2", reaches: servedAfter + 20), "\(tally.counts)")
         tally.stop()
         try await load.value
         #expect(Set(tally.counts.keys) == ["mpg@1", "mpg@2"], "no failed or wrong answers: \(tally.counts)")
@@ -180,7 +200,9 @@ import Testing
         }
         #expect(swaps == [[1, 2]], "\(events)")
 
-        // Fetching again restores the file; a fetch with nothing new leaves it alone.
+        // Fetching again restores the file (the FIFO removed first: writing to one waits for its reader); a fetch
+        // with nothing new leaves it alone.
+        #expect(unlink(device.url("mpg.tar.gz")) == 0)
         try await succeed(fetch, in: device.path, environment: published.environment)
         let again = try await succeed(fetch, in: device.path, environment: published.environment)
         #expect((try again.json() as? [String: Any])?["changed"] as? Bool == false)
@@ -212,7 +234,58 @@ import Testing
         }
         #expect(!FileManager.default.fileExists(atPath: device.url("out.csv")))
 
+        // Outputs that would destroy an input or a repository's internals are refused before anything is written.
+        try FileManager.default.createSymbolicLink(atPath: device.url("linked.csv"), withDestinationPath: "sample.csv")
+        let repository = try await Fixtures.experimentRepository()
+        try FileManager.default.createSymbolicLink(
+            atPath: device.url("gitdir"), withDestinationPath: repository.url(".git"))
+        for (output, problem) in [
+            ("mpg.tar.gz", "is the file being read"), ("sample.csv", "is the file being read"),
+            (repository.url(".git/HEAD"), "inside .git/"), ("gitdir/HEAD", "inside .git/"),
+        ] {
+            let refused = await CLIRunner.run(
+                ["predict", "--bundle", "mpg.tar.gz", "--data", "linked.csv", "--output", output], in: device.path)
+            #expect(refused.exitCode == 65 && refused.standardError.contains(problem), "\(output): \(refused)")
+        }
+        let intoGit = await CLIRunner.run(
+            ["model", "fetch", "mpg@production"] + published.remote + ["--output", "gitdir/m.tar.gz"], in: device.path)
+        #expect(intoGit.exitCode == 65 && intoGit.standardError.contains("inside .git/"), "\(intoGit)")
+        #expect(try Fixtures.git(["status", "--short"], in: repository.path).isEmpty)
+        #expect(try Fixtures.sha256sum(device.url("sample.csv")) == (try Fixtures.sha256sum(device.url("linked.csv"))))
+        // A link to a stream is written through, never replaced.
+        try FileManager.default.createSymbolicLink(atPath: device.url("null"), withDestinationPath: "/dev/null")
+        try await succeed(
+            ["model", "fetch", "mpg@production"] + published.remote + ["--output", "null"], in: device.path)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: device.url("null")) == "/dev/null")
+
+        // A FIFO in a bundle's place is refused at once instead of blocking the reader.
+        #expect(mkfifo(device.url("pipe.tar.gz"), 0o600) == 0)
+        let pipe = await CLIRunner.run(
+            ["predict", "--bundle", "pipe.tar.gz", "--data", "sample.csv"], in: device.path)
+        #expect(pipe.exitCode == 65 && pipe.standardError.contains("not a regular file"), "\(pipe)")
+
+        // A damaged profile on the remote fails the fetch (exit 7) and leaves the bundle as it was, rather than
+        // writing one without it.
+        let before = try Data(contentsOf: URL(fileURLWithPath: device.url("mpg.tar.gz")))
+        let manifest = try #require(
+            (try await succeed(
+                ["model", "fetch", "mpg@production"] + published.remote + ["--output", "copy.tar.gz", "--json"],
+                in: device.path
+            ).json() as? [String: Any])?["manifest"] as? [String: Any])
+        let profile = try #require((manifest["files"] as? [String: String])?["profile.json"])
+        let hex = String(profile.dropFirst("sha256:".count))
+        let object = published.share.url("sha256/\(hex.prefix(2))/\(hex.dropFirst(2))")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: object)
+        try Fixtures.write("not the profile", to: object)
+        let damaged = await CLIRunner.run(
+            ["model", "fetch", "mpg@production"] + published.remote + ["--output", "mpg.tar.gz"], in: device.path)
+        #expect(damaged.exitCode == 7, "\(damaged.standardError)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: device.url("mpg.tar.gz"))) == before)
+
         // What the remote lacks, and references a device cannot fetch, are named with the fix.
+        let nowhere = await CLIRunner.run(
+            ["model", "fetch", "mpg@production", "--remote", "no-such-share", "--output", "x.tar.gz"], in: device.path)
+        #expect(nowhere.exitCode == 8 && nowhere.standardError.contains("is not a directory"), "\(nowhere)")
         let missing = await CLIRunner.run(
             ["model", "fetch", "mpg@staging"] + published.remote + ["--output", "staging.tar.gz"], in: device.path)
         #expect(missing.exitCode == 8)

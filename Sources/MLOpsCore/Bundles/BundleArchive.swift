@@ -65,11 +65,21 @@ enum BundleArchive {
         func refused(_ path: String, _ why: String, cause: (any Error)? = nil) -> MLOpsError {
             MLOpsError(.invalidInput, "refusing the bundle '\(path)': \(why)", hint: consequence, cause: cause)
         }
+        // Opened without blocking and checked to be a regular file first: a FIFO put in a bundle's place would
+        // otherwise block the reader (a server's refresh, or its shutdown) until someone writes to it.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { throw MLOpsError.system("read", path: path, errno: errno) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+            throw refused(path, "it is not a regular file")
+        }
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
         guard let archive = archive_read_new() else { throw MLOpsError(.failure, "cannot create an archive reader") }
         defer { archive_read_free(archive) }
         archive_read_support_filter_gzip(archive)
         archive_read_support_format_tar(archive)
-        guard archive_read_open_filename(archive, path, 1 << 16) == ARCHIVE_OK else {
+        guard archive_read_open_fd(archive, descriptor, 1 << 16) == ARCHIVE_OK else {
             throw refused(path, "it is not a gzip-compressed tar archive", cause: ArchiveError(archive))
         }
         var files: [String: Data] = [:]

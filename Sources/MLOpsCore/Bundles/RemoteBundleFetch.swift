@@ -42,7 +42,8 @@ public enum RemoteBundleFetch {
     /// `AWS_SECRET_ACCESS_KEY` in `environment`.
     ///
     /// - Throws: `usage` for a run reference or bad remote settings, `notFound` for a model, alias or version
-    ///   the remote does not have, `remoteUnavailable`/`remoteDenied` when the remote cannot be read.
+    ///   the remote does not have, `remoteDenied` or `failure` when the remote cannot be read, `integrity` for damaged records or
+    ///   objects.
     public static func fetch(
         _ reference: String, from remote: Remote, output: String, workingDirectory: String,
         environment: [String: String]
@@ -56,17 +57,32 @@ public enum RemoteBundleFetch {
             url: remote.url, endpointURL: remote.endpointURL, region: remote.region, pathStyle: nil)
         if !settings.url.hasPrefix("s3://") {
             settings.url = WorkspacePath.absolute(settings.url, relativeTo: workingDirectory)
+            var status = stat()
+            guard stat(settings.url, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+                throw MLOpsError(
+                    .notFound, "the remote '\(remote.url)' is not a directory",
+                    hint: "give the directory `mlops push` writes to (is the share mounted?), or s3://bucket/prefix")
+            }
         }
         let path = WorkspacePath.absolute(output, relativeTo: workingDirectory)
-        if let root = Repository.findRoot(from: WorkspacePath.parent(path)) {
-            try Repository(root: root).requireSafeOutput(path, given: output)
-        }
+        try SafeOutput.require(path, given: output)
 
+        do {
+            return try await fetch(reference, settings: settings, given: remote.url, to: path, environment: environment)
+        } catch let error as MLOpsError {
+            throw error.seenFromADevice(remote: remote.url)
+        }
+    }
+
+    private static func fetch(
+        _ reference: String, settings: RepositoryConfig.Remote, given: String, to path: String,
+        environment: [String: String]
+    ) async throws -> FetchedBundle {
         let scratch = try ScratchDirectory.make(prefix: "mlops-fetch-")
         defer { scratch.remove() }
         _ = try Repository.initialize(at: scratch.path)
         try Repository(root: scratch.path).addRemote(
-            name: "origin", settings: settings, makeDefault: true, replace: false)
+            name: Self.remoteName, settings: settings, makeDefault: true, replace: false)
         let repository = try Repository(root: scratch.path)
         let version = try await repository.withRemote(nil, connections: 4, environment: environment) {
             name, storage in
@@ -78,7 +94,7 @@ public enum RemoteBundleFetch {
                 version = try repository.registry.version(try ModelReference.parse(reference))
             } catch let error as MLOpsError where error.code == .notFound {
                 throw MLOpsError(
-                    .notFound, "the remote '\(remote.url)' has no \(reference): \(error.message)",
+                    .notFound, "the remote '\(given)' has no \(reference): \(error.message)",
                     hint: "register and promote it in a clone, then `mlops push` publishes it")
             }
             var objects = [try ObjectID(parsing: version.oid)]
@@ -92,9 +108,15 @@ public enum RemoteBundleFetch {
             }
             if let profile = version.lineage?.profile { objects.append(try ObjectID(parsing: profile)) }
             try await repository.fetchObjects([objects[0]], from: storage, jobs: 4)
-            // The profile and recipe make the bundle whole; a remote that lacks them still gives the model.
+            // The profile and recipe make the bundle whole: one the remote does not have is left out (the model is
+            // what a device must have), but a damaged one or a failing remote fails the fetch, so the bundle never
+            // changes with the remote's mood.
             for object in objects.dropFirst() {
-                try? await repository.fetchObjects([object], from: storage, jobs: 1)
+                do {
+                    try await repository.fetchObjects([object], from: storage, jobs: 1)
+                } catch let error as MLOpsError where error.code == .notFound {
+                    continue
+                }
             }
             return version
         }
@@ -107,5 +129,32 @@ public enum RemoteBundleFetch {
         return FetchedBundle(
             reference: reference, resolved: version.reference, output: path, bytes: bytes.count, changed: !unchanged,
             manifest: summary.manifest)
+    }
+
+    /// The name the throwaway repository gives the remote, which messages then replace with its URL.
+    static let remoteName = "device-remote"
+}
+
+extension MLOpsError {
+    /// This error as a device sees it: the throwaway repository's remote is named by its URL, and hints that
+    /// speak of clones and configured remotes become what a device can do.
+    fileprivate func seenFromADevice(remote url: String) -> MLOpsError {
+        let name = RemoteBundleFetch.remoteName
+        func rewrite(_ text: String) -> String {
+            text.replacingOccurrences(of: "'\(name)'", with: "'\(url)'")
+                .replacingOccurrences(of: "this clone has", with: "was fetched")
+                .replacingOccurrences(of: "this clone", with: "this fetch")
+        }
+        let hint: String? =
+            switch code {
+            case .remoteDenied:
+                "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and --endpoint-url for a server other than AWS)"
+            case .failure:
+                "check --remote, --endpoint-url and the network; the output was not changed"
+            default: self.hint.map(rewrite)
+            }
+        var rewritten = MLOpsError(code, rewrite(message), hint: hint)
+        rewritten.cause = cause
+        return rewritten
     }
 }

@@ -7,21 +7,10 @@ import MLOpsErrors
 import MLOpsStore
 
 extension Repository {
-    /// Refuses an output file that would destroy what the command reads or the repository itself: a path in
-    /// `.git` or `.mlops` (however it is reached), or the very file given as input.
+    /// Refuses an output file that would destroy what the command reads or the repository itself
+    /// (``SafeOutput/require(_:given:inputs:)``).
     func requireSafeOutput(_ path: String, given: String, inputs: [String] = []) throws {
-        // Compared both as written and with links resolved, since either may be the one that reaches in.
-        let resolved = WorkspacePath.join(Self.resolved(WorkspacePath.parent(path)), WorkspacePath.name(path))
-        for reserved in [".git", Self.metadataDirectoryName] {
-            for directory in [root, Self.resolved(root)].map({ $0 + "/" + reserved }) {
-                for candidate in [path, resolved] where candidate == directory || candidate.hasPrefix(directory + "/") {
-                    throw MLOpsError(
-                        .invalidInput, "'\(given)' is inside \(reserved)/, which the repository needs",
-                        hint: "write the output elsewhere")
-                }
-            }
-        }
-        try SafeOutput.requireNotInput(path, given: given, inputs: inputs)
+        try SafeOutput.require(path, given: given, inputs: inputs)
     }
 
     /// Writes a command's output file atomically (a temporary sibling, fsynced, renamed), after
@@ -30,27 +19,44 @@ extension Repository {
         try requireSafeOutput(path, given: given, inputs: inputs)
         try AtomicFile.write(bytes: bytes, to: path)
     }
+}
+
+/// The checks of an output path before anything is written, in a repository or not.
+enum SafeOutput {
+    /// Refuses an output (absolute `path`; `given` is how the user wrote it) that lies in a `.git` or `.mlops`
+    /// directory, any repository's, however it is reached (as written, or with the links of its directory
+    /// resolved), or that is one of the `inputs`.
+    static func require(_ path: String, given: String, inputs: [String] = []) throws {
+        let resolved = WorkspacePath.join(Self.resolved(WorkspacePath.parent(path)), WorkspacePath.name(path))
+        for candidate in [WorkspacePath.normalize(path), resolved] {
+            let components = candidate.split(separator: "/")
+            if let reserved = components.first(where: { $0 == ".git" || $0 == Repository.metadataDirectoryName }) {
+                throw MLOpsError(
+                    .invalidInput, "'\(given)' is inside \(reserved)/, which a repository needs",
+                    hint: "write the output elsewhere")
+            }
+        }
+        try requireNotInput(path, given: given, inputs: inputs)
+    }
+
+    /// Refuses an output that is one of the `inputs`, however either is named: links are followed, and the same
+    /// file under two names is caught by its identity.
+    static func requireNotInput(_ path: String, given: String, inputs: [String]) throws {
+        var output = stat()
+        guard stat(path, &output) == 0, output.st_mode & S_IFMT == S_IFREG else { return }
+        for input in inputs {
+            var status = stat()
+            if stat(input, &status) == 0, status.st_dev == output.st_dev, status.st_ino == output.st_ino {
+                throw MLOpsError(
+                    .invalidInput, "'\(given)' is the file being read", hint: "write the output to another file")
+            }
+        }
+    }
 
     /// `path` with every symbolic link resolved, or as it is when it does not exist.
     private static func resolved(_ path: String) -> String {
         guard let pointer = realpath(path, nil) else { return path }
         defer { free(pointer) }
         return String(cString: pointer)
-    }
-}
-
-/// The checks of an output path that need no repository.
-enum SafeOutput {
-    /// Refuses an output that is one of the `inputs`, however it is named: the same file under another name (a
-    /// link) is caught by its identity.
-    static func requireNotInput(_ path: String, given: String, inputs: [String]) throws {
-        guard let output = FileSnapshot.take(path), output.isRegularFile else { return }
-        for input in inputs {
-            if let snapshot = FileSnapshot.take(input), snapshot.device == output.device, snapshot.inode == output.inode
-            {
-                throw MLOpsError(
-                    .invalidInput, "'\(given)' is the file being read", hint: "write the output to another file")
-            }
-        }
     }
 }

@@ -35,7 +35,7 @@ extension Repository {
 extension VerifiedBundle {
     /// Scores a data file with the model of the bundle file `bundle`, verified first, as
     /// ``Repository/predict(model:data:output:workingDirectory:)`` does with a registered one. Needs no
-    /// repository; inside one, the output may not land in its `.git` or `.mlops`.
+    /// repository; the output may not be the bundle, the data, or inside any `.git` or `.mlops`.
     public static func predict(
         bundle: String, data: String, output: String?, workingDirectory: String
     ) throws -> (summary: PredictionSummary, csv: String?) {
@@ -47,11 +47,8 @@ extension VerifiedBundle {
             output: output,
             workingDirectory: workingDirectory
         ) { path, inputs in
-            if let root = Repository.findRoot(from: workingDirectory) {
-                try Repository(root: root).requireSafeOutput(path, given: output ?? path, inputs: inputs)
-            } else {
-                try SafeOutput.requireNotInput(path, given: output ?? path, inputs: inputs)
-            }
+            let bundlePath = WorkspacePath.absolute(bundle, relativeTo: workingDirectory)
+            try SafeOutput.require(path, given: output ?? path, inputs: inputs + [bundlePath])
         }
     }
 }

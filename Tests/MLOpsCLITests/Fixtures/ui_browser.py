@@ -220,6 +220,23 @@ def stepped_metrics(session, run_id):
     return {key for key, points in history.items() if len(points) > 1}, history
 
 
+def select_runs(session, ids):
+    """Checks the runs' boxes. Live refresh may replace the table between finding a box and clicking it (on a busy
+    machine), so each box is found again by the run's id and the clicks are retried until both stay checked."""
+    for _ in range(10):
+        try:
+            for run_id in ids:
+                box = session.driver.find_element(By.CSS_SELECTOR, f'tr.run[data-id="{run_id}"] input[name=run]')
+                if not box.is_selected():
+                    box.click()
+            if all(session.driver.find_element(By.CSS_SELECTOR, f'tr.run[data-id="{run_id}"] input[name=run]')
+                   .is_selected() for run_id in ids):
+                return
+        except WebDriverException:
+            pass  # the row was replaced under the click: find it again
+    session.expect(False, f"could not check the runs {ids}")
+
+
 def check_compare(session):
     # Clearing the filter the previous check left (the bad expression) shows every run again.
     if not session.exists("form#filter"):
@@ -230,8 +247,7 @@ def check_compare(session):
     session.expect(shown == expected, f"{shown} rows after clearing the filter, expected {expected}")
     rows = first_train_runs(session, 2)
     ids = [row.get_attribute("data-id") for row in rows]
-    for row in rows:
-        row.find_element(By.CSS_SELECTOR, "input[name=run]").click()
+    select_runs(session, ids)
     button = session.wait_for("#compare")
     WebDriverWait(session.driver, WAIT_SECONDS).until(lambda _: button.is_enabled())
     button.click()
