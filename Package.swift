@@ -23,9 +23,12 @@ let staticRuntime =
 /// it; a packager building from a tarball can), else SwiftPM's git information, "-dirty" when files were
 /// uncommitted. SwiftPM evaluates this manifest again when its environment changes, not after every commit, so
 /// a development build may name an earlier commit; an installed one never does.
-let buildCommit =
-    Context.environment["MLOPS_BUILD_COMMIT"].flatMap { $0.isEmpty ? nil : $0 }
-    ?? Context.gitInformation.map { $0.currentCommit + ($0.hasUncommittedChanges ? "-dirty" : "") } ?? "unknown"
+let buildCommit = String(
+    (Context.environment["MLOPS_BUILD_COMMIT"].flatMap { $0.isEmpty ? nil : $0 }
+        ?? Context.gitInformation.map { $0.currentCommit + ($0.hasUncommittedChanges ? "-dirty" : "") }
+        ?? "unknown")
+        // It becomes a C string literal: only what a commit id and a suffix need.
+        .filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }.prefix(80))
 
 let package = Package(
     name: "mlops",

@@ -60,7 +60,6 @@ public enum Serving {
             throw MLOpsError(
                 .usage, "two bundles hold models named '\(repeated)'", hint: "serve them from two servers")
         }
-        configuration.logSampleRate = 0
         try await serve(
             source: BundleSource(), repository: nil, follower: nil, configuration: configuration, onEvent: onEvent)
     }

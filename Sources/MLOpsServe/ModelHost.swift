@@ -70,13 +70,9 @@ final class ModelHost: Sendable {
         for plan in plans {
             var routes: [Route] = []
             for planned in plan.routes {
-                let revision = try source.revision(of: planned.reference)
-                let key = "\(planned.reference)#\(revision)"
-                let model =
-                    try loaded[key]
-                    ?? source.load(
-                        route: planned.reference, revision: revision, name: plan.name, validation: validation)
-                loaded[key] = model
+                let (revision, model) = try Self.loadCurrent(
+                    planned.reference, name: plan.name, source: source, validation: validation, loaded: loaded)
+                loaded["\(plan.name)#\(revision)"] = model
                 routes.append(Route(label: planned.reference, weight: planned.weight, model: model))
                 metrics.setLoaded(route: planned.reference, model: plan.name, version: model.version, previous: nil)
             }
@@ -85,6 +81,25 @@ final class ModelHost: Sendable {
         }
         table = Mutex(endpoints)
         names = plans.map(\.name)
+    }
+
+    /// What `route` stands for now, loaded (or taken from `loaded`, by name and revision). A route that keeps
+    /// changing while it is read (a bundle being rewritten) is read again, twice at most.
+    private static func loadCurrent(
+        _ route: String, name: String, source: any ModelSource, validation: RequestValidation?,
+        loaded: [String: ServedModel]
+    ) throws -> (revision: String, model: ServedModel) {
+        for _ in 0..<3 {
+            let revision = try source.revision(of: route)
+            if let model = loaded["\(name)#\(revision)"] { return (revision, model) }
+            do {
+                return (revision, try source.load(route: route, revision: revision, name: name, validation: validation))
+            } catch is RevisionChanged {
+                continue
+            }
+        }
+        throw MLOpsError(
+            .conflict, "'\(route)' kept changing while it was read", hint: "start the server once it is written")
     }
 
     /// The endpoint serving `name`, as of now.

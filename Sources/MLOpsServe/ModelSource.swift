@@ -97,7 +97,10 @@ final class BundleSource: ModelSource {
     }
 
     func referenceProfile(of model: ServedModel) throws -> DataProfile? {
-        profiles.withLock { profiles in profiles.values.first { $0.revision == model.revision }?.profile }
+        guard let entry = profiles.withLock({ $0.values.first { $0.revision == model.revision } }) else {
+            throw MLOpsError(.notFound, "\(model.reference) is no longer the bundle's model")
+        }
+        return entry.profile
     }
 
     func driftRules() throws -> DriftRules { try DriftRules(nil) }

@@ -7,9 +7,9 @@ import MLOpsErrors
 
 /// Replaces files all at once: readers and a crash see the old content or the new, never a mix.
 ///
-/// A destination that exists and is not a regular file (a pipe, a device), or that is `/dev/…`, `/proc/…` or a
-/// link to one (`/dev/stdout` with standard output redirected to a file), is written in place instead: renaming
-/// over it would replace the device or the link. Every write error (a full disk, `/dev/full`) is reported,
+/// A destination that exists and is not a regular file (a pipe, a device), or that is a process's standard stream
+/// or a link to one (`/dev/stdout` with standard output redirected to a file), is written in place instead:
+/// renaming over it would replace the device or the link. Every write error (a full disk, `/dev/full`) is reported,
 /// and a failed write leaves no temporary file.
 public enum AtomicFile {
     /// Writes `text` to `path` through a fsynced sibling temporary file and a rename.
@@ -22,6 +22,18 @@ public enum AtomicFile {
         let writer = try Writer(path: path, mode: mode)
         try bytes.withUnsafeBytes { try writer.append($0) }
         try writer.commit()
+    }
+
+    /// Throws `notFound` naming the directory `path` would be written in when there is no such directory, so a
+    /// command can check before it does the work.
+    public static func requireDirectory(of path: String) throws {
+        let parent = Writer.parent(of: path)
+        var info = stat()
+        guard stat(parent, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+            throw MLOpsError(
+                .notFound, "cannot write '\(path)': the directory '\(parent)' does not exist",
+                hint: "create it first, or write elsewhere")
+        }
     }
 
     /// A file written piece by piece and published whole by ``commit()``. Dropping a writer that was not
@@ -45,13 +57,7 @@ public enum AtomicFile {
                 staging = nil
                 file = try OpenFile.replacing(path, mode: mode)
             } else {
-                let slash = path.lastIndex(of: "/")
-                let parent = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
-                guard stat(parent, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
-                    throw MLOpsError(
-                        .notFound, "cannot write '\(path)': the directory '\(parent)' does not exist",
-                        hint: "create it first, or write elsewhere")
-                }
+                try AtomicFile.requireDirectory(of: path)
                 let staging = ObjectStore.siblingTemporaryPath(of: path)
                 self.staging = staging
                 file = try OpenFile.creating(staging, mode: mode)
@@ -62,16 +68,31 @@ public enum AtomicFile {
             if !committed, let staging { unlink(staging) }
         }
 
-        /// Whether `path` is `/dev/…` or `/proc/…`, or a link to one (`out → /proc/self/fd/1`): a stream the caller
-        /// means to write through, even when it ends at a regular file (standard output redirected to a file).
-        /// Renaming over it would replace the link, or a system file such as `/dev/stdout`.
+        /// Whether `path` is, or links to (through up to eight links, relative ones too), a process's standard
+        /// stream or descriptor (`/dev/stdout`, `/dev/fd/N`, `/proc/self/fd/N`): the caller means to write through
+        /// it, even when it ends at a regular file (standard output redirected to a file). Renaming over it would
+        /// replace the link, or a system file such as `/dev/stdout`.
         private static func namesAStream(_ path: String) -> Bool {
-            func isSystem(_ text: String) -> Bool { text.hasPrefix("/dev/") || text.hasPrefix("/proc/") }
-            if isSystem(path) { return true }
-            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-            let count = readlink(path, &buffer, buffer.count - 1)
-            guard count > 0 else { return false }
-            return isSystem(String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            func isStream(_ text: String) -> Bool {
+                ["/dev/stdout", "/dev/stderr"].contains(text) || text.hasPrefix("/dev/fd/")
+                    || (text.hasPrefix("/proc/") && text.contains("/fd/"))
+            }
+            var current = path
+            for _ in 0..<8 {
+                if isStream(current) { return true }
+                var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+                let count = readlink(current, &buffer, buffer.count - 1)
+                guard count > 0 else { return false }
+                let target = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                current = target.hasPrefix("/") ? target : Self.parent(of: current) + "/" + target
+            }
+            return false
+        }
+
+        /// The directory part of `path` (`.` for a bare name).
+        static func parent(of path: String) -> String {
+            guard let slash = path.lastIndex(of: "/") else { return "." }
+            return slash == path.startIndex ? "/" : String(path[..<slash])
         }
 
         /// Appends `bytes`.

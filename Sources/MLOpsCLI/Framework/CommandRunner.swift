@@ -88,7 +88,11 @@ public enum CommandRunner {
         if error.code == .changesFound { return status }
         let style = TextStyle(enabled: context.colorsEnabled(on: context.standardError))
         // Messages quote names and values from files, records and bundles: never their control characters.
-        var text = style.red(style.bold("error:")) + " " + VisibleText.escaped(error.message, keepingLines: true)
+        // A message may list things one per line; continuation lines are indented, so no name in them can pass
+        // for a line of its own (a `hint:`).
+        let message = VisibleText.escaped(error.message, keepingLines: true)
+            .replacingOccurrences(of: "\n", with: "\n  ")
+        var text = style.red(style.bold("error:")) + " " + message
         if let cause = error.cause { text += "\n" + style.dim("cause: " + VisibleText.escaped("\(cause)")) }
         if let hint = error.hint { text += "\n" + style.yellow("hint:") + " " + VisibleText.escaped(hint) }
         context.standardError.write(text + "\n")

@@ -49,8 +49,9 @@ struct TextTable {
     }
 
     /// The table as GitHub-flavoured Markdown (for a pull-request comment): the header row (empty headings when
-    /// there is none), a separator, one line per row; `|`, `\\`, backticks and line breaks in cells are escaped
-    /// so no cell can end the table or open a code span.
+    /// there is none), a separator, one line per row. Markdown's punctuation in cells (`|`, `\\`, backticks, `*`,
+    /// `_`, `<`, `>`, brackets) is escaped and line breaks become spaces, so no cell can end the table, format
+    /// text, open a code span or make a link.
     func markdown() -> String {
         let columnCount = ((header.map { [$0] } ?? []) + rows).map(\.count).max() ?? 0
         func line(_ cells: [String]) -> String {

@@ -136,7 +136,7 @@ extension Repository {
         contents.append((Self.bundleManifest, manifestBytes))
         let checksums = contents.map { "\(ObjectID(hashing: Array($0.1)).hex)  \($0.0)\n" }.joined()
         let path = WorkspacePath.absolute(output, relativeTo: workingDirectory)
-        try requireSafeOutput(path, given: output)
+        try SafeOutput.require(path, given: output)
         try BundleArchive.write(contents + [(Self.bundleChecksums, Data(checksums.utf8))], to: path)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         return BundleSummary(output: path, bytes: size, manifest: manifest)
@@ -150,7 +150,7 @@ extension Repository {
         let resolved = try resolveModel(reference)
         let bytes = try ONNXExport.encode(resolved.model, producerVersion: ToolVersion.current)
         let path = WorkspacePath.absolute(output, relativeTo: workingDirectory)
-        try requireSafeOutput(path, given: output)
+        try SafeOutput.require(path, given: output)
         try AtomicFile.write(bytes: bytes, to: path)
         return (bytes.count, resolved)
     }

@@ -4,10 +4,13 @@ import MLOpsStore
 
 /// What `model fetch` wrote.
 public struct FetchedBundle: Codable, Sendable {
-    /// The reference as given and what it resolved to on the remote (`name@version`).
+    /// The reference as given.
     public var reference: String
+    /// What it resolved to on the remote (`name@version`).
     public var resolved: String
+    /// The bundle file, absolute.
     public var output: String
+    /// Its size.
     public var bytes: Int
     /// False when the output already held this bundle, byte for byte, and was left alone.
     public var changed: Bool
@@ -21,7 +24,9 @@ public enum RemoteBundleFetch {
     public struct Remote: Sendable {
         /// A directory path (relative to the working directory) or `s3://bucket[/prefix]`.
         public var url: String
+        /// For S3-compatible servers (MinIO, Ceph, moto): `http(s)://host[:port]`.
         public var endpointURL: String?
+        /// The S3 region (default `$AWS_DEFAULT_REGION`, else `us-east-1`).
         public var region: String?
 
         public init(url: String, endpointURL: String? = nil, region: String? = nil) {
@@ -66,6 +71,7 @@ public enum RemoteBundleFetch {
         }
         let path = WorkspacePath.absolute(output, relativeTo: workingDirectory)
         try SafeOutput.require(path, given: output)
+        try AtomicFile.requireDirectory(of: path)
 
         do {
             return try await fetch(reference, settings: settings, given: remote.url, to: path, environment: environment)
@@ -102,8 +108,8 @@ public enum RemoteBundleFetch {
                 try await repository.importPublishedRun(runId, from: storage, name: name)
                 let run = try repository.runs.run(runId)
                 if [.train, .tune].contains(run.kind) {
-                    objects += ["profile", "recipe"].compactMap { run.artifact(named: $0) }
-                        .compactMap { try? ObjectID(parsing: $0) }
+                    objects += try ["profile", "recipe"].compactMap { run.artifact(named: $0) }
+                        .map(ObjectID.init(parsing:))
                 }
             }
             if let profile = version.lineage?.profile { objects.append(try ObjectID(parsing: profile)) }
@@ -124,7 +130,12 @@ public enum RemoteBundleFetch {
         let summary = try repository.exportBundle(
             version.reference, to: staged, workingDirectory: scratch.path)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: staged))
-        let unchanged = (try? Data(contentsOf: URL(fileURLWithPath: path))) == bytes
+        // Compared only with a regular file of the same size: reading a pipe, a terminal or /dev/zero would wait
+        // or never end.
+        var status = stat()
+        let unchanged =
+            lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG && Int(status.st_size) == bytes.count
+            && (try? Data(contentsOf: URL(fileURLWithPath: path))) == bytes
         if !unchanged { try AtomicFile.write(bytes: Array(bytes), to: path) }
         return FetchedBundle(
             reference: reference, resolved: version.reference, output: path, bytes: bytes.count, changed: !unchanged,
@@ -136,24 +147,15 @@ public enum RemoteBundleFetch {
 }
 
 extension MLOpsError {
-    /// This error as a device sees it: the throwaway repository's remote is named by its URL, and hints that
-    /// speak of clones and configured remotes become what a device can do.
+    /// This error as a device sees it: the throwaway repository's remote is named by its URL, and missing
+    /// credentials are fixed through the environment, not a configured remote.
     fileprivate func seenFromADevice(remote url: String) -> MLOpsError {
-        let name = RemoteBundleFetch.remoteName
-        func rewrite(_ text: String) -> String {
-            text.replacingOccurrences(of: "'\(name)'", with: "'\(url)'")
-                .replacingOccurrences(of: "this clone has", with: "was fetched")
-                .replacingOccurrences(of: "this clone", with: "this fetch")
-        }
-        let hint: String? =
-            switch code {
-            case .remoteDenied:
-                "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and --endpoint-url for a server other than AWS)"
-            case .failure:
-                "check --remote, --endpoint-url and the network; the output was not changed"
-            default: self.hint.map(rewrite)
-            }
-        var rewritten = MLOpsError(code, rewrite(message), hint: hint)
+        let name = "'\(RemoteBundleFetch.remoteName)'"
+        let hint =
+            code == .remoteDenied
+            ? "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and --endpoint-url for a server other than AWS)"
+            : self.hint?.replacingOccurrences(of: name, with: "'\(url)'")
+        var rewritten = MLOpsError(code, message.replacingOccurrences(of: name, with: "'\(url)'"), hint: hint)
         rewritten.cause = cause
         return rewritten
     }

@@ -511,7 +511,7 @@ extension Repository {
         }
         try requireRealDirectories(to: contained, what: what)
         let absolute = absolute(contained)
-        try requireSafeOutput(absolute, given: path)
+        try SafeOutput.require(absolute, given: path)
         return absolute
     }
 

@@ -7,25 +7,20 @@ import MLOpsErrors
 import MLOpsStore
 
 extension Repository {
-    /// Refuses an output file that would destroy what the command reads or the repository itself
-    /// (``SafeOutput/require(_:given:inputs:)``).
-    func requireSafeOutput(_ path: String, given: String, inputs: [String] = []) throws {
-        try SafeOutput.require(path, given: given, inputs: inputs)
-    }
-
     /// Writes a command's output file atomically (a temporary sibling, fsynced, renamed), after
-    /// ``requireSafeOutput(_:given:inputs:)``: for operations outside this module that produce files (reports).
+    /// ``SafeOutput/require(_:given:inputs:)``: for operations outside this module that produce files (reports).
     public func writeOutputFile(_ bytes: [UInt8], to path: String, given: String, inputs: [String] = []) throws {
-        try requireSafeOutput(path, given: given, inputs: inputs)
+        try SafeOutput.require(path, given: given, inputs: inputs)
         try AtomicFile.write(bytes: bytes, to: path)
     }
 }
 
 /// The checks of an output path before anything is written, in a repository or not.
 enum SafeOutput {
-    /// Refuses an output (absolute `path`; `given` is how the user wrote it) that lies in a `.git` or `.mlops`
-    /// directory, any repository's, however it is reached (as written, or with the links of its directory
-    /// resolved), or that is one of the `inputs`.
+    /// Refuses an output (absolute `path`; `given` is how the user wrote it) with a directory named `.git` or
+    /// `.mlops` on its way, as written or with the links of its directory resolved (so a repository's own
+    /// directories are never written into, whichever repository and however they are reached), or that is one of
+    /// the `inputs`.
     static func require(_ path: String, given: String, inputs: [String] = []) throws {
         let resolved = WorkspacePath.join(Self.resolved(WorkspacePath.parent(path)), WorkspacePath.name(path))
         for candidate in [WorkspacePath.normalize(path), resolved] {
@@ -39,8 +34,8 @@ enum SafeOutput {
         try requireNotInput(path, given: given, inputs: inputs)
     }
 
-    /// Refuses an output that is one of the `inputs`, however either is named: links are followed, and the same
-    /// file under two names is caught by its identity.
+    /// Refuses an output that is one of the `inputs`, however either is named: links are followed (`stat`, not
+    /// ``FileSnapshot``'s `lstat`), and the same file under two names is caught by its identity.
     static func requireNotInput(_ path: String, given: String, inputs: [String]) throws {
         var output = stat()
         guard stat(path, &output) == 0, output.st_mode & S_IFMT == S_IFREG else { return }

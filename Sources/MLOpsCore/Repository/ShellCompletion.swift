@@ -1,6 +1,7 @@
 /// The names a shell completes from the repository (`mlops predict mpg@<TAB>`): registered versions, runs,
-/// stages and remotes. A lookup reads only what it needs, and prints nothing and fails never: outside a
-/// repository, or with a database it cannot read, there is simply nothing to complete.
+/// stages and remotes. A lookup opens the repository as any command does and reads names only (no run or model
+/// is loaded); it prints nothing and never fails: outside a repository, or with a database it cannot read, there
+/// is simply nothing to complete.
 public enum ShellCompletion {
     public enum Kind: Sendable {
         /// `name@version`, `name@alias`, `name@latest`, or `run:<id>` once `run:` is typed.

@@ -28,7 +28,7 @@ extension Repository {
         return try BatchPrediction.predict(
             resolved.model, label: reference, runId: resolved.runId, data: data, output: output,
             workingDirectory: workingDirectory
-        ) { path, inputs in try requireSafeOutput(path, given: output ?? path, inputs: inputs) }
+        ) { path, inputs in try SafeOutput.require(path, given: output ?? path, inputs: inputs) }
     }
 }
 
@@ -39,15 +39,13 @@ extension VerifiedBundle {
     public static func predict(
         bundle: String, data: String, output: String?, workingDirectory: String
     ) throws -> (summary: PredictionSummary, csv: String?) {
-        let verified = try read(
-            WorkspacePath.absolute(bundle, relativeTo: workingDirectory), given: bundle,
-            consequence: "nothing was predicted")
+        let bundlePath = WorkspacePath.absolute(bundle, relativeTo: workingDirectory)
+        let verified = try read(bundlePath, given: bundle, consequence: "nothing was predicted")
         return try BatchPrediction.predict(
             verified.model, label: verified.displayName, runId: verified.manifest.lineage.runId, data: data,
             output: output,
             workingDirectory: workingDirectory
         ) { path, inputs in
-            let bundlePath = WorkspacePath.absolute(bundle, relativeTo: workingDirectory)
             try SafeOutput.require(path, given: output ?? path, inputs: inputs + [bundlePath])
         }
     }

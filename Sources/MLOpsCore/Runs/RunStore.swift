@@ -211,8 +211,9 @@ public struct RunStore: Sendable {
     public func ids(startingWith prefix: String, limit: Int) throws -> [String] {
         try database.read { db in
             try String.fetchAll(
-                db, sql: "SELECT id FROM runs WHERE substr(id, 1, ?) = ? ORDER BY started_ns DESC LIMIT ?",
-                arguments: [prefix.utf8.count, prefix, limit])
+                db, sql: "SELECT id FROM runs WHERE id >= ? AND id < ? ORDER BY started_ns DESC LIMIT ?",
+                // The ids that start with `prefix` are a range of the primary key's (bytewise) order.
+                arguments: [prefix, prefix + "\u{FFFF}", limit])
         }
     }
 

@@ -2,11 +2,11 @@
 
 Usage: run_ci.py github|gitlab CI_FILE EVENT CHECKOUT SETTINGS_JSON
   EVENT: main (a push to the default branch) or review (a pull or merge request into it)
-  SETTINGS_JSON: {"secrets": {...}, "variables": {...}} — secrets for ${{ secrets.X }} (GitHub) and CI/CD
-  variables (GitLab), and the CI variables the system sets for the event (the caller's, merged over defaults).
+  SETTINGS_JSON: {"secrets": {...}, "variables": {"branch": ...}} — secrets for ${{ secrets.X }} (GitHub) and
+  CI/CD variables (GitLab), and the branch under review.
 
-Only what the examples use is understood; anything else (another `if:` form, an expression in a script) fails
-the run, so an example cannot grow a step this runner silently skips. `uses:` steps are not run: they are listed
+Only what the examples use is understood; anything else (another key, another `if:` form, an expression in a
+script) fails the run, so an example cannot grow a step this runner silently skips or runs differently. `uses:` steps are not run: they are listed
 with their inputs. A GitLab API receiver on 127.0.0.1 stands in for $CI_API_V4_URL and records every request.
 Prints one JSON document: the steps (name, status, exit code, output) and the API requests received.
 """
@@ -48,6 +48,12 @@ def head():
     return subprocess.run(["git", "rev-parse", "HEAD"], cwd=checkout, capture_output=True, text=True).stdout.strip()
 
 
+def only(keys, allowed, where):
+    unknown = sorted(set(keys) - set(allowed))
+    if unknown:
+        fail(f"{where} uses {', '.join(unknown)}, which this runner does not understand")
+
+
 def github():
     context = {"github.event_name": "pull_request" if event == "review" else "push",
                "github.ref": "refs/pull/1/merge" if event == "review" else "refs/heads/main"}
@@ -76,9 +82,12 @@ def github():
     if event == "review":
         environment.update({"GITHUB_BASE_REF": "main", "GITHUB_HEAD_REF": settings["variables"]["branch"]})
     environment.update({key: expand(value) for key, value in (document.get("env") or {}).items()})
+    only(document, {"name", "on", True, "permissions", "env", "jobs"}, "the workflow")
     for job in document["jobs"].values():
+        only(job, {"runs-on", "steps", "env"}, "a job")
         environment.update({key: expand(value) for key, value in (job.get("env") or {}).items()})
         for number, step in enumerate(job["steps"]):
+            only(step, {"name", "if", "uses", "with", "run"}, f"step {number + 1}")
             name = step.get("name") or step.get("uses") or f"step {number + 1}"
             if "if" in step and not condition(step["if"]):
                 steps.append({"name": name, "status": "skipped"})
@@ -150,12 +159,14 @@ def gitlab():
             fail(f"unknown rule: {text}")
         return operand(parts[0]) == operand(parts[1])
 
+    only(document.get("default") or {}, {"image", "before_script"}, "default:")
     before = (document.get("default") or {}).get("before_script", [])
-    reserved = {"default", "variables", "stages", "include", "workflow"}
+    reserved = {"default", "variables", "stages"}
     jobs = [(name, job) for name, job in document.items() if name not in reserved]
     order = document.get("stages", ["build", "test", "deploy"])
     jobs.sort(key=lambda item: order.index(item[1].get("stage", "test")))
     for name, job in jobs:
+        only(job, {"stage", "rules", "script", "before_script", "artifacts"}, f"job '{name}'")
         rules = job.get("rules")
         if rules is not None and not any("if" in rule and condition(rule["if"]) for rule in rules):
             steps.append({"name": name, "status": "skipped"})
