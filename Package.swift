@@ -53,7 +53,7 @@ let package = Package(
     ],
     targets: [
         .executableTarget(
-            name: "mlops", dependencies: ["MLOpsCLI"],
+            name: "mlops", dependencies: ["MLOpsCLI", "CICUSubset"],
             linkerSettings: [.unsafeFlags(staticRuntime, .when(platforms: [.linux], configuration: .release))]),
         .target(
             name: "MLOpsCLI",
@@ -112,6 +112,8 @@ let package = Package(
             ]
         ),
         .target(name: "CSyncFS"),
+        // Only the static release binary uses it: the shared Foundation of a debug build keeps its own data.
+        .target(name: "CICUSubset", exclude: ["data"], cSettings: [.headerSearchPath("data")]),
         .target(name: "CBuildInfo", cSettings: [.define("MLOPS_BUILD_COMMIT", to: "\"\(buildCommit)\"")]),
         .target(name: "MLOpsLearn", dependencies: ["MLOpsErrors", "MLOpsParallel"]),
         .target(name: "MLOpsErrors"),
