@@ -673,7 +673,7 @@ _mlops_runs_list() {
         return
         ;;
     '--status')
-        __mlops_add_completions -W 'running'$'\n''finished'$'\n''failed'$'\n''killed'$'\n''dead'
+        __mlops_add_completions -W 'running'$'\n''finished'$'\n''failed'$'\n''failed_gate'$'\n''killed'$'\n''dead'
         return
         ;;
     '--since-hours')
@@ -1036,7 +1036,7 @@ _mlops_model_register() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --offline --version -h --help)
     repeating_options=()
-    non_repeating_options=(-C --name)
+    non_repeating_options=(-C --name --metrics-from)
     __mlops_offer_flags_options 1
 
     # Offer option value completions
@@ -1046,6 +1046,10 @@ _mlops_model_register() {
         return
         ;;
     '--name')
+        return
+        ;;
+    '--metrics-from')
+        __mlops_add_completions -W "$(__mlops_custom_complete ---completion model register -- --metrics-from "${COMP_CWORD}" "$(__mlops_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -1123,7 +1127,7 @@ _mlops_model_promote() {
 
 _mlops_model_rollback() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet -q --version -h --help)
+    non_repeating_flags=(--json --quiet -q --skip-gates --version -h --help)
     repeating_options=()
     non_repeating_options=(-C --alias --reason)
     __mlops_offer_flags_options 1

@@ -205,6 +205,61 @@ import Testing
         #expect(failedRuns.count == 2)
     }
 
+    @Test func aFailedGateExitsThreeAndAFailedStageGetsItsOutputsBack() async throws {
+        let directory = try await repository(
+            """
+            stages:
+              train:
+                cmd: >-
+                  echo 'v${params.value}' > model.txt && echo '{"score": ${params.value}}' > metrics.json
+                  && test ${params.value} -lt 5
+                outs: [model.txt]
+                metrics: [metrics.json]
+              check:
+                cmd: test ${params.value} -lt 2 || exit 3
+                deps: [model.txt]
+              audit:
+                cmd: test ${params.value} -lt 5 || exit 3
+
+            """)
+        func setValue(_ value: Int) throws { try Fixtures.write("value: \(value)\n", to: directory.url("params.yaml")) }
+        try setValue(1)
+        let first = await CLIRunner.run(["repro"], in: directory.path)
+        #expect(first.exitCode == 0, "\(first.standardError)")
+
+        // A gate that fails is exit 3, and the stage's run ends failed_gate; the outputs it checked stay current.
+        try setValue(2)
+        let gate = await CLIRunner.run(["repro"], in: directory.path)
+        #expect(gate.exitCode == 3, "\(gate.standardError)")
+        #expect(gate.standardError.contains("stage 'check' failed") && gate.standardError.contains("quality gate"))
+        let gateRuns = try #require(
+            try await CLIRunner.run(["runs", "list", "--where", "status = failed_gate", "--json"], in: directory.path)
+                .json() as? [[String: Any]])
+        #expect(gateRuns.map { $0["name"] as? String } == ["stage-check"])
+        #expect(try Fixtures.read(directory.url("model.txt")) == "v2\n")
+
+        // A stage that crashes gets its previous outputs and metrics back; what it wrote is kept beside its log.
+        // A crash outranks a failed gate in the exit status.
+        try setValue(5)
+        let crash = await CLIRunner.run(["repro", "--keep-going", "--json"], in: directory.path)
+        #expect(crash.exitCode == 1, "\(crash.standardError)")
+        let outcomes = try #require(try crash.json() as? [[String: Any]])
+        let train = try #require(outcomes.first { $0["stage"] as? String == "train" })
+        let audit = try #require(outcomes.first { $0["stage"] as? String == "audit" })
+        #expect(train["action"] as? String == "failed" && train["gate_failed"] == nil)
+        #expect(audit["action"] as? String == "failed" && audit["gate_failed"] as? Bool == true)
+        #expect(try Fixtures.read(directory.url("model.txt")) == "v2\n")
+        #expect(try Fixtures.read(directory.url("metrics.json")) == "{\"score\": 2}\n")
+        let kept = try #require(train["failed_outputs"] as? String)
+        #expect(try Fixtures.read(kept + "/model.txt") == "v5\n")
+        #expect(try Fixtures.read(kept + "/metrics.json") == "{\"score\": 5}\n")
+        #expect(crash.standardError.contains(kept))
+        let status = await CLIRunner.run(["status"], in: directory.path)
+        #expect(status.exitCode == 0 && !status.standardOutput.contains("model.txt"), "\(status.standardOutput)")
+        let shown = await CLIRunner.run(["metrics", "show", "--json"], in: directory.path)
+        #expect(shown.standardOutput.contains("\"score\" : 2"), "\(shown.standardOutput)")
+    }
+
     @Test func independentStagesRunInParallelAndInOrder() async throws {
         let directory = try await repository(
             """

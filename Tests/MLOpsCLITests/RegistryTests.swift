@@ -56,6 +56,70 @@ import Testing
         let evalRuns = try #require(
             try await mlops(["runs", "list", "--where", "kind = eval", "--json"], directory).json() as? [Any])
         #expect(evalRuns.count == 5)
+
+        // Each evaluation records its gates' verdicts; one with a failed gate ends failed_gate.
+        let failedGates = try #require(
+            try await mlops(["runs", "list", "--where", "status = failed_gate", "--json"], directory).json()
+                as? [[String: Any]])
+        #expect(failedGates.count == 2)  // rmse < 0.5, and the regression against production
+        let failedRun = try #require(report["run_id"] as? String)
+        let shown = try #require(
+            try await mlops(["runs", "show", failedRun, "--json"], directory).json() as? [String: Any])
+        #expect(shown["status"] as? String == "failed_gate")
+        let gates = try #require(shown["gates"] as? [[String: Any]])
+        #expect(gates.count == 1)
+        #expect(gates.first?["gate"] as? String == "rmse < 0.5" && gates.first?["metric"] as? String == "rmse")
+        #expect(gates.first?["limit"] as? Double == 0.5 && gates.first?["passed"] as? Bool == false)
+        #expect(gates.first?["value"] as? Double == (report["metrics"] as? [String: Double])?["rmse"])
+        let text = await mlops(["runs", "show", failedRun], directory).standardOutput
+        #expect(text.contains("gates\n") && text.contains("rmse < 0.5") && text.contains("limit 0.5"), "\(text)")
+        let betterRun = try #require(betterReport["run_id"] as? String)
+        let passed = try #require(
+            try await mlops(["runs", "show", betterRun, "--json"], directory).json() as? [String: Any])
+        #expect(passed["status"] as? String == "finished")
+        #expect((passed["gates"] as? [[String: Any]])?.map { $0["passed"] as? Bool } == [true])
+    }
+
+    @Test func aVersionsMetricsSayWhereTheyWereMeasured() async throws {
+        let (directory, runs) = try await registry()
+        func version(_ reference: String) async throws -> [String: Any] {
+            try #require(try await mlops(["model", "show", reference, "--json"], directory).json() as? [String: Any])
+        }
+        let trained = try #require(try await version("mpg@1")["metrics_from"] as? [String: Any])
+        #expect(trained["kind"] as? String == "train" && trained["run_id"] as? String == runs[0])
+        #expect((trained["inputs"] as? [[String: Any]])?.map { $0["path"] as? String } == ["auto-mpg.csv"])
+
+        // Scored on other data, the same model registers with the evaluation's metrics, and says so.
+        let rows = try Fixtures.read(directory.url("auto-mpg.csv")).split(separator: "\n").prefix(80)
+        try Fixtures.write(rows.joined(separator: "\n") + "\n", to: directory.url("holdout.csv"))
+        let evaluation = try #require(
+            try await mlops(
+                ["eval", "run:" + runs[1], "--data", "holdout.csv", "--categorical", "origin", "--json"], directory
+            ).json() as? [String: Any])
+        let evaluationRun = try #require(evaluation["run_id"] as? String)
+        let registered = await mlops(
+            ["model", "register", "run:" + runs[1], "--name", "mpg", "--metrics-from", "eval:" + evaluationRun],
+            directory)
+        #expect(registered.exitCode == 0, "\(registered.standardError)")
+        let three = try await version("mpg@3")
+        #expect(three["metrics"] as? [String: Double] == evaluation["metrics"] as? [String: Double])
+        let measured = try #require(three["metrics_from"] as? [String: Any])
+        #expect(measured["kind"] as? String == "eval" && measured["run_id"] as? String == evaluationRun)
+        #expect((measured["inputs"] as? [[String: Any]])?.map { $0["path"] as? String } == ["holdout.csv"])
+        let text = await mlops(["model", "show", "mpg@3"], directory).standardOutput
+        #expect(
+            text.contains("metrics from") && text.contains("evaluation \(evaluationRun.prefix(18)) on holdout.csv"),
+            "\(text)")
+
+        // An evaluation of another model, or a run that is not an evaluation, is refused and registers nothing.
+        let other = await mlops(
+            ["model", "register", "run:" + runs[0], "--name", "mpg", "--metrics-from", "eval:" + evaluationRun],
+            directory)
+        #expect(other.exitCode == 65 && other.standardError.contains("not the model being registered"))
+        let training = await mlops(
+            ["model", "register", "run:" + runs[0], "--name", "mpg", "--metrics-from", runs[1]], directory)
+        #expect(training.exitCode == 64 && training.standardError.contains("not an evaluation"))
+        #expect(await mlops(["model", "show", "mpg@4"], directory).exitCode == 8)
     }
 
     @Test func promotionsAndRollbacksFormAnAppendOnlyHistory() async throws {
@@ -142,6 +206,28 @@ import Testing
         let evals = try #require(
             try await mlops(["runs", "list", "--where", "kind = eval", "--json"], directory).json() as? [Any])
         #expect(evals.count == 2 + (better == 2 ? 3 : 2))
+
+        // A rollback passes the same gates as a promotion: restoring the worse version is refused, unless the gates
+        // are skipped on the record. With no earlier holder the refusal shows the alias's history.
+        let rollback = await mlops(["model", "rollback", "mpg"], directory)
+        if better == 2 {
+            #expect(rollback.exitCode == 3, "\(rollback.standardError)")
+            #expect(rollback.standardError.contains("mpg@1 may not become 'production'"))
+            #expect(rollback.standardError.contains("--skip-gates --reason"))
+            #expect(try await production() == 2)
+            #expect(await mlops(["model", "rollback", "mpg", "--skip-gates"], directory).exitCode == 64)
+            let skipped = await mlops(
+                ["model", "rollback", "mpg", "--skip-gates", "--reason", "v2 fails in serving"], directory)
+            #expect(skipped.exitCode == 0, "\(skipped.standardError)")
+            #expect(try await production() == 1)
+            let last = try #require(
+                (try await mlops(["model", "history", "mpg", "--json"], directory).json() as? [[String: Any]])?.last)
+            #expect(last["event"] as? String == "rollback" && last["gates_skipped"] as? Bool == true)
+            #expect(last["reason"] as? String == "v2 fails in serving")
+        } else {
+            #expect(rollback.exitCode == 10, "\(rollback.standardError)")
+            #expect(rollback.standardError.contains("mpg@1 holds 'production'; its history: promote none → 1"))
+        }
 
         try Fixtures.write(config + "registry:\n  aproval: {}\n", to: directory.url(".mlops/config.yaml"))
         #expect(await mlops(["model", "list"], directory).exitCode == 65)

@@ -83,6 +83,36 @@ import Testing
         #expect(try runs.run(id).status == .killed)
     }
 
+    @Test func gatesAreRecordedAFailedOneEndsTheRunFailedGateAndRecordsCarryThem() throws {
+        let id = try runs.start(name: "eval-mpg@2", kind: .eval)
+        try runs.logMetrics(["rmse": 2.5], run: id)
+        let gates = [
+            EvaluationReport.GateResult(gate: "rmse < 3", metric: "rmse", value: 2.5, limit: 3, passed: true),
+            EvaluationReport.GateResult(gate: "rmse < 2", metric: "rmse", value: 2.5, limit: 2, passed: false),
+        ]
+        let infinite = EvaluationReport.GateResult(gate: "x", metric: "x", value: .infinity, limit: 1, passed: false)
+        #expect((#expect(throws: MLOpsError.self) { try runs.logGates([infinite], run: id) })?.code == .invalidInput)
+        try runs.logGates(gates, run: id)
+        // A run whose gate failed cannot pass for finished.
+        try runs.finish(id, status: .finished)
+        let ended = try runs.run(id)
+        #expect(ended.status == .failedGate && ended.gates == gates)
+        var listing = RunListing()
+        listing.filter = try RunFilter("status = failed_gate")
+        #expect(try runs.list(listing).map(\.id) == [id])
+
+        // The record a push publishes carries the gates, and a clone that merges it has them.
+        let record = try #require(try runs.unpublishedRecords().first { $0.id == id })
+        #expect(record.gates == gates && record.status == "failed_gate")
+        let (_, clone) = try Fixtures.repository()
+        _ = try clone.runs.merge(records: [record], published: [], events: [])
+        #expect(try clone.runs.run(id).gates == gates && clone.runs.run(id).status == .failedGate)
+        // A run that checked no gates has none in its record (records of earlier versions read the same).
+        let plain = try runs.start(name: nil, kind: .train)
+        try runs.finish(plain, status: .finished)
+        #expect(try runs.unpublishedRecords().first { $0.id == plain }?.gates == nil)
+    }
+
     @Test func theSchemaRefusesChangesToEndedRunsFromAnyWriter() throws {
         let running = try runs.start(name: nil, kind: .train)
         let ended = try runs.start(name: nil, kind: .train)
@@ -94,6 +124,10 @@ import Testing
             "INSERT INTO run_metrics (run_id, key, value, step, timestamp_ns) VALUES ('\(ended)', 'm', 1, 0, 0)",
             "INSERT INTO run_inputs (run_id, path, oid) VALUES ('\(ended)', 'p', 'o')",
             "INSERT INTO run_artifacts (run_id, name, oid) VALUES ('\(ended)', 'n', 'o')",
+            """
+            INSERT INTO run_gates (run_id, position, gate, metric, value, threshold, passed)
+            VALUES ('\(ended)', 0, 'rmse < 1', 'rmse', 2, 1, 0)
+            """,
         ]
         let bypasses = [
             """

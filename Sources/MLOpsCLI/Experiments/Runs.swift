@@ -121,6 +121,14 @@ extension MLOps.Runs {
                         return [key, MetricText.format(value)] + (steps > 1 ? ["(\(steps) steps)"] : [])
                     }, style)
                 text += Self.section(
+                    "gates",
+                    run.gates.map { gate in
+                        [
+                            gate.gate, MetricText.format(gate.value), "limit " + MetricText.format(gate.limit),
+                            gate.passed ? style.green("passed") : style.red("failed"),
+                        ]
+                    }, style)
+                text += Self.section(
                     "inputs", run.inputs.map { [$0.path, $0.oid] + ($0.pointer.map { ["via \($0)"] } ?? []) }, style)
                 text += Self.section("artifacts", run.artifacts.map { [$0.name, $0.oid] }, style)
                 return text

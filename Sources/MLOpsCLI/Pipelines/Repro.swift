@@ -15,6 +15,11 @@ extension MLOps {
                 are stored and tracked by pointer files; mlops.lock changes only when a stage succeeds. \
                 Independent stages run in parallel with --jobs. Two repro processes may run at once: a stage \
                 one of them is running makes the other wait.
+
+                A stage that fails gets its previous outputs and metrics files back; what it wrote is kept in \
+                .mlops/logs/<run>.outputs. A stage command that exits with 3 (what mlops eval, monitor check \
+                and model promote exit with when a quality gate fails) failed a gate: its run ends failed_gate \
+                and repro exits with 3, unless another stage crashed (1).
                 """)
 
         @OptionGroup var globals: GlobalOptions
@@ -59,7 +64,10 @@ extension MLOps {
                 throw ReportedFailure(error: Self.error(for: failure.failed))
             }
             try render(outcomes, context)
-            if let failed = outcomes.first(where: { $0.action == .failed }) {
+            // A crash outranks a failed gate: a CI script must not read "the model is not good enough" when a
+            // stage did not run to the end.
+            let failures = outcomes.filter { $0.action == .failed }
+            if let failed = failures.first(where: { $0.gateFailed != true }) ?? failures.first {
                 throw ReportedFailure(error: Self.error(for: failed))
             }
         }
@@ -94,9 +102,11 @@ extension MLOps {
                     separator: "\n")
                 if !tail.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { message += "\n" + tail }
             }
-            return MLOpsError(
-                .failure, message,
-                hint: failed.log.map { "the full log is \($0); mlops.lock and the cache are unchanged for this stage" })
+            var hint = failed.log.map { "the full log is \($0); mlops.lock and the cache are unchanged for this stage" }
+            if let kept = failed.failedOutputs {
+                hint = (hint.map { $0 + "; " } ?? "") + "its previous outputs are back, what it wrote is in \(kept)"
+            }
+            return MLOpsError(failed.gateFailed == true ? .gateFailed : .failure, message, hint: hint)
         }
     }
 

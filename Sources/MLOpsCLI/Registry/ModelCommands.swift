@@ -33,6 +33,14 @@ extension MLOps.ModelGroup {
         @Option(help: "The model's name.")
         var name: String
 
+        @Option(
+            help: """
+                Take the version's metrics from this evaluation of the same model (eval:<run id>) instead of its \
+                training run's hold-out; model show says which run measured them, on what data.
+                """,
+            completion: .repository(.run))
+        var metricsFrom: String?
+
         @Flag(
             help: """
                 Number the version here without asking the default remote; the number is provisional until \
@@ -55,8 +63,8 @@ extension MLOps.ModelGroup {
 
         func run(in context: CommandContext) async throws {
             let registration = try await repository(context).registerModel(
-                source, name: name, workingDirectory: directory(context), offline: offline,
-                environment: context.environment)
+                source, name: name, workingDirectory: directory(context), metricsFrom: metricsFrom,
+                offline: offline, environment: context.environment)
             let version = registration.version
             try output(context).render(Report(registration: registration)) { style in
                 var text = "Registered \(style.bold(version.reference)) from \(version.source).\n"
@@ -153,6 +161,16 @@ extension MLOps.ModelGroup {
             for (key, value) in version.metrics.sorted(by: { $0.key < $1.key }) {
                 table.append(["  metric " + key, MetricText.format(value)])
             }
+            if let source = version.metricsFrom {
+                let data = source.inputs.map(\.path).joined(separator: ", ")
+                let measured = source.kind == "eval" ? "evaluation" : "\(source.kind) run (its hold-out)"
+                table.append([
+                    "  metrics from",
+                    "\(measured) \(source.runId.prefix(RunID.displayLength))" + (data.isEmpty ? "" : " on " + data),
+                ])
+            } else if !version.metrics.isEmpty {
+                table.append(["  metrics from", "not recorded"])
+            }
             for (key, value) in version.tags.sorted(by: { $0.key < $1.key }) { table.append(["  tag " + key, value]) }
             for input in version.inputs {
                 table.append(["  data", input.path + " " + input.oid + (input.pointer.map { " via " + $0 } ?? "")])
@@ -212,7 +230,12 @@ extension MLOps.ModelGroup {
     struct Rollback: ContextCommand {
         static let configuration = CommandConfiguration(
             commandName: "rollback",
-            abstract: "Move an alias back to the version that held it before its current one.")
+            abstract: "Move an alias back to the version that held it before its current one.",
+            discussion: """
+                The version it restores must pass the approval gates .mlops/config.yaml sets for the alias \
+                (registry.approval.<alias>), as a promotion must; a failed gate refuses the rollback with status 3. \
+                --skip-gates --reason '…' moves it without them, on the record.
+                """)
 
         @OptionGroup var globals: GlobalOptions
 
@@ -225,10 +248,25 @@ extension MLOps.ModelGroup {
         @Option(help: "Why, for the history.")
         var reason: String?
 
+        @Flag(
+            help: """
+                Move the alias without the approval gates .mlops/config.yaml sets for it (needs --reason; the \
+                history records both).
+                """)
+        var skipGates = false
+
         func run(in context: CommandContext) async throws {
-            let change = try repository(context).registry.rollback(name, alias: alias, reason: reason)
+            let change = try repository(context).rollback(
+                name, alias: alias, reason: reason, skipGates: skipGates)
             try output(context).render(change) { style in
-                "\(change.name)@\(style.bold(change.alias)) → version \(change.toVersion) (rolled back from \(change.fromVersion ?? 0)).\n"
+                var text =
+                    "\(change.name)@\(style.bold(change.alias)) → version \(change.toVersion) (rolled back from \(change.fromVersion ?? 0)).\n"
+                if let approval = change.approval {
+                    text += "Approval passed: " + approval.gates.map(\.gate).joined(separator: ", ") + ".\n"
+                } else if skipGates {
+                    text += style.yellow("Approval gates skipped") + ": \(reason ?? "").\n"
+                }
+                return text
             }
         }
     }
@@ -261,6 +299,10 @@ extension MLOps.ModelGroup {
                     var notes: [String] = []
                     if shared && !event.published { notes.append("* not pushed") }
                     if event.concurrent { notes.append(style.yellow("concurrent")) }
+                    if let approval = event.approval, !approval.isEmpty, approval.allSatisfy(\.passed) {
+                        notes.append("gates passed: " + approval.map(\.gate).joined(separator: ", "))
+                    }
+                    if event.gatesSkipped == true { notes.append(style.yellow("gates skipped")) }
                     if let void = event.void { notes.append(style.red("void: " + void)) }
                     table.append([
                         formatter.string(from: event.at), event.event, event.alias ?? "",

@@ -338,32 +338,19 @@ public final class MetadataDatabase: Sendable {
             // literal, so they cannot name the row). BEFORE INSERT triggers also stop INSERT OR REPLACE, which
             // would otherwise replace a row without an UPDATE or (recursive triggers being off) a DELETE trigger.
             func refuse(_ name: String, _ event: String, when condition: String?, _ message: String) throws {
-                try db.execute(
-                    sql: """
-                        CREATE TRIGGER \(name) \(event) \(condition.map { "WHEN " + $0 } ?? "")
-                        BEGIN SELECT RAISE(ABORT, 'mlops: \(message)'); END
-                        """)
+                try Self.refuse(db, name, event, when: condition, message)
             }
-            let ended = "the run has ended; its record cannot change"
             try refuse(
                 "runs_are_recorded_once", "BEFORE INSERT ON runs",
                 when: "EXISTS (SELECT 1 FROM runs WHERE id = NEW.id)", "a run is recorded once")
-            try refuse("ended_runs_do_not_change", "BEFORE UPDATE ON runs", when: "OLD.status <> 'running'", ended)
+            try refuse(
+                "ended_runs_do_not_change", "BEFORE UPDATE ON runs", when: "OLD.status <> 'running'",
+                Self.endedRunMessage)
             try refuse(
                 "runs_end_once", "BEFORE UPDATE ON runs",
                 when: "NEW.status NOT IN ('finished', 'failed', 'killed')", "a run ends as finished, failed or killed")
-            func status(_ row: String) -> String { "(SELECT status FROM runs WHERE id = \(row).run_id)" }
             for table in ["run_params", "run_metrics", "run_inputs", "run_artifacts"] {
-                try refuse(
-                    "\(table)_while_running_insert", "BEFORE INSERT ON \(table)",
-                    when: "\(status("NEW")) IS NOT 'running'", ended)
-                try refuse(
-                    "\(table)_while_running_update", "BEFORE UPDATE ON \(table)",
-                    when: "\(status("OLD")) IS NOT 'running' OR \(status("NEW")) IS NOT 'running'", ended)
-                // `<>`, not IS NOT: while `runs.delete` cascades, the run's row is gone and the status NULL.
-                try refuse(
-                    "\(table)_while_running_delete", "BEFORE DELETE ON \(table)",
-                    when: "\(status("OLD")) <> 'running'", ended)
+                try Self.refuseUnlessRunning(db, table)
             }
             try refuse(
                 "model_versions_are_numbered_once", "BEFORE INSERT ON model_versions",
@@ -467,6 +454,58 @@ public final class MetadataDatabase: Sendable {
             // (`serve --validate flag`): a JSON array, NULL when the request kept the contract or was not checked.
             try db.execute(sql: "ALTER TABLE serving_log ADD COLUMN violations TEXT")
         }
+        migrator.registerMigration("0016-run-gates") { db in
+            // The quality gates a run checked, each with its verdict, and the status a run ends with when one
+            // failed (`failed_gate`), so `runs list --where status=failed_gate` finds failed evaluations.
+            try db.execute(
+                sql: """
+                    CREATE TABLE run_gates (
+                        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, position INTEGER NOT NULL,
+                        gate TEXT NOT NULL, metric TEXT NOT NULL, value DOUBLE NOT NULL, threshold DOUBLE NOT NULL,
+                        passed BOOLEAN NOT NULL,
+                        PRIMARY KEY (run_id, position)
+                    ) WITHOUT ROWID;
+                    DROP TRIGGER runs_end_once;
+                    """)
+            try Self.refuse(
+                db, "runs_end_once", "BEFORE UPDATE ON runs",
+                when: "NEW.status NOT IN ('finished', 'failed', 'failed_gate', 'killed')",
+                "a run ends as finished, failed, failed_gate or killed")
+            try Self.refuseUnlessRunning(db, "run_gates")
+        }
+        migrator.registerMigration("0017-version-metrics-source") { db in
+            // Where a version's metrics were measured (JSON MetricsSource): its training run's hold-out or an
+            // evaluation's data. NULL for versions registered before, from a file, or imported.
+            try db.alter(table: "model_versions") { t in t.add(column: "metrics_from", .text) }
+        }
         return migrator
+    }
+
+    private static let endedRunMessage = "the run has ended; its record cannot change"
+
+    /// Creates a trigger that aborts `event` (`BEFORE UPDATE ON runs`) when `condition` holds, with `message`.
+    private static func refuse(
+        _ db: Database, _ name: String, _ event: String, when condition: String?, _ message: String
+    ) throws {
+        try db.execute(
+            sql: """
+                CREATE TRIGGER \(name) \(event) \(condition.map { "WHEN " + $0 } ?? "")
+                BEGIN SELECT RAISE(ABORT, 'mlops: \(message)'); END
+                """)
+    }
+
+    /// The triggers that let a run's rows in `table` change only while the run is `running`.
+    private static func refuseUnlessRunning(_ db: Database, _ table: String) throws {
+        func status(_ row: String) -> String { "(SELECT status FROM runs WHERE id = \(row).run_id)" }
+        try refuse(
+            db, "\(table)_while_running_insert", "BEFORE INSERT ON \(table)",
+            when: "\(status("NEW")) IS NOT 'running'", endedRunMessage)
+        try refuse(
+            db, "\(table)_while_running_update", "BEFORE UPDATE ON \(table)",
+            when: "\(status("OLD")) IS NOT 'running' OR \(status("NEW")) IS NOT 'running'", endedRunMessage)
+        // `<>`, not IS NOT: while `runs.delete` cascades, the run's row is gone and the status NULL.
+        try refuse(
+            db, "\(table)_while_running_delete", "BEFORE DELETE ON \(table)",
+            when: "\(status("OLD")) <> 'running'", endedRunMessage)
     }
 }

@@ -46,6 +46,12 @@ public struct StageOutcome: Codable, Sendable, Equatable {
     /// The log of a stage that ran.
     public var log: String?
     public var durationSeconds: Double?
+    /// True when a failed stage's command exited with ``Repository/gateFailedStatus``: a quality gate failed,
+    /// the stage did not crash.
+    public var gateFailed: Bool? = nil
+    /// Where a failed stage's own outputs were kept (`.mlops/logs/<run>.outputs/<path>`) when it wrote any; its
+    /// previous outputs are back in place.
+    public var failedOutputs: String? = nil
 }
 
 extension Repository {
@@ -259,19 +265,24 @@ extension Repository {
             name: "stage-" + stage.name, kind: .stage, command: record.cmd.joined(separator: " && "), at: started)
         let aside: SetAsideOutputs
         do {
-            aside = try SetAsideOutputs(stage.outs, of: self, run: runId)
+            aside = try SetAsideOutputs(stage.outs, metrics: stage.metrics, of: self, run: runId)
             for out in stage.outs { try Self.createDirectory(WorkspacePath.parent(absolute(out))) }
         } catch {
             try runs.finish(runId, status: .failed)
             throw error
         }
         do {
-            let outcome = try execute(
+            var outcome = try execute(
                 stage, record: record, reason: reason, run: runId, started: started, executable: executable)
-            if outcome.action == .failed { aside.restore() } else { aside.discard() }
+            if outcome.action == .failed {
+                let kept = failedOutputsPath(runID: runId)
+                if aside.restore(keepingWrittenIn: kept) { outcome.failedOutputs = kept }
+            } else {
+                aside.discard()
+            }
             return outcome
         } catch {
-            aside.restore()
+            aside.restore(keepingWrittenIn: failedOutputsPath(runID: runId))
             try? runs.finish(runId, status: .failed)
             throw error
         }
@@ -288,15 +299,18 @@ extension Repository {
         try? FileManager.default.createDirectory(
             atPath: (logPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        func fail(_ why: String) throws -> StageOutcome {
-            try runs.finish(runId, status: .failed)
+        func fail(_ why: String, gateFailed: Bool = false) throws -> StageOutcome {
+            try runs.finish(runId, status: gateFailed ? .failedGate : .failed)
             return StageOutcome(
                 stage: stage.name, action: .failed, runId: runId, reason: why, log: logPath,
-                durationSeconds: Date().timeIntervalSince(started))
+                durationSeconds: Date().timeIntervalSince(started), gateFailed: gateFailed ? true : nil)
         }
         for command in record.cmd {
             let status = try runLogged(
                 command, in: absolute(stage.wdir), log: logPath, runId: runId, executable: executable)
+            if status == Self.gateFailedStatus {
+                return try fail("`\(command)` exited with status \(status): a quality gate failed", gateFailed: true)
+            }
             if status != 0 { return try fail("`\(command)` exited with status \(status)") }
         }
         for out in stage.outs where FileSnapshot.take(absolute(out)) == nil {
@@ -329,6 +343,10 @@ extension Repository {
             stage: stage.name, action: .ran, runId: runId, reason: reason, log: logPath,
             durationSeconds: ended.timeIntervalSince(started))
     }
+
+    /// The exit status of `mlops eval`, `mlops monitor check` and `mlops model promote` when a quality gate fails
+    /// (`mlops help exit-codes`): a stage command that exits with it failed a gate rather than crashed.
+    public static let gateFailedStatus: Int32 = 3
 
     /// Runs `command` with `/bin/sh -c` in `directory`, appending its output to `log`; returns its exit status
     /// (128 + the signal when killed).

@@ -12,6 +12,9 @@ extension Repository {
     /// Where the stage run `runID` (a full id) writes its commands' standard output and error.
     func stageLogPath(runID: String) -> String { metadataDirectory + "/logs/\(runID).log" }
 
+    /// Where what the failed stage run `runID` wrote at its outputs is kept, beside its log.
+    func failedOutputsPath(runID: String) -> String { metadataDirectory + "/logs/\(runID).outputs" }
+
     /// The last `limit` bytes of the log stage run `runID` (a full id) wrote, cut at a line start, or nil when
     /// it wrote none (not a stage run, or the log was removed). Invalid UTF-8 is shown with replacement characters.
     public func stageLog(runID: String, limit: Int = 65_536) throws -> StageLogTail? {

@@ -61,8 +61,8 @@ public struct EvaluationReport: Codable, Sendable {
 
 extension Repository {
     /// Scores a model on labelled data and checks its gates, recording an `eval` run linked to the model and the
-    /// data. Gate failures are reported in ``EvaluationReport/passed``, not thrown, so callers render the report
-    /// before they fail.
+    /// data, with each gate's verdict; the run ends `failed_gate` when one failed. Gate failures are reported in
+    /// ``EvaluationReport/passed``, not thrown, so callers render the report before they fail.
     public func evaluate(_ options: EvaluationOptions, workingDirectory: String) throws -> EvaluationReport {
         let resolved = try resolveModel(options.model)
         let dataPath = WorkspacePath.absolute(options.data, relativeTo: workingDirectory)
@@ -126,10 +126,11 @@ extension Repository {
             try runs.logParams(params, run: id)
             try runs.logInputs([input], run: id)
             try runs.logMetrics(metrics, run: id)
+            try runs.logGates(gates, run: id)
             var tags = ["gates": passed ? "passed" : "failed"]
             if let name = resolved.name, let version = resolved.version { tags["model_version"] = "\(name)@\(version)" }
             try runs.tag(tags, run: id)
-            try runs.finish(id, status: .finished)
+            try runs.finish(id, status: passed ? .finished : .failedGate)
         } catch {
             try? runs.finish(id, status: .failed)
             throw error

@@ -56,8 +56,38 @@ extension Repository {
         return change
     }
 
+    /// Moves `alias` of `name` back to the version that held it before its current holder
+    /// (``RegistryStore/rollbackTarget(_:alias:)``), after that version passes the approval gates `config.yaml`
+    /// sets for the alias, as a promotion would; `gateFailed` when one fails. `skipGates` moves it without them
+    /// and needs a `reason`: the `rollback` event records both.
+    public func rollback(_ name: String, alias: String, reason: String?, skipGates: Bool = false) throws
+        -> AliasChange
+    {
+        if skipGates, (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw MLOpsError(
+                .usage, "skipping the approval gates needs a reason for the history",
+                hint: "add --reason '<why the gates do not apply>'")
+        }
+        let target = try registry.rollbackTarget(name, alias: alias)
+        let previous = try registry.version(.version(name: name, version: target.previous))
+        let approval =
+            skipGates
+            ? nil
+            : try approve(
+                previous, for: alias,
+                hint: "or roll back without them, on the record: mlops model rollback \(name) --alias \(alias) "
+                    + "--skip-gates --reason '<why>'")
+        var change = try registry.rollback(
+            name, alias: alias, reason: reason, expecting: target.previous, approval: approval?.gates,
+            gatesSkipped: skipGates)
+        change.approval = approval
+        return change
+    }
+
     /// Runs the approval `config.yaml` requires for `alias`, if any; throws `gateFailed` when it fails.
-    private func approve(_ candidate: ModelVersion, for alias: String) throws -> EvaluationReport? {
+    private func approve(_ candidate: ModelVersion, for alias: String, hint: String? = nil) throws
+        -> EvaluationReport?
+    {
         guard let approval = config.registry?.approval?[alias] else { return nil }
         var options = EvaluationOptions(model: candidate.reference, data: approval.data)
         options.gates = try (approval.gates ?? []).map(QualityGate.init(parsing:))
@@ -75,7 +105,8 @@ extension Repository {
             throw MLOpsError(
                 .gateFailed,
                 "\(candidate.reference) may not become '\(alias)': " + report.failures.joined(separator: "; "),
-                hint: "registry.approval.\(alias) in .mlops/config.yaml sets these gates")
+                hint: "registry.approval.\(alias) in .mlops/config.yaml sets these gates"
+                    + (hint.map { "; " + $0 } ?? ""))
         }
         return report
     }

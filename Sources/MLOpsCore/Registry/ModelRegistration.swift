@@ -7,19 +7,27 @@ extension Repository {
     /// Registers a model as the next version of `name`: from a run (`run:<id>`, its `model` artifact, linked to
     /// the run, its data and its commit) or from a `model.json` file (validated, then stored). The repository
     /// lock is held from storing the object until the version records it, so `gc` cannot remove it in between.
-    public func registerModel(_ source: String, name: String, workingDirectory: String) throws -> ModelVersion {
-        let version = try recordRegistration(source, name: name, workingDirectory: workingDirectory).version
+    ///
+    /// The version's metrics are its run's (measured on the training's hold-out) unless `metricsFrom` names an
+    /// `eval` run (`eval:<id>`, `run:<id>` or an id) of the same model, whose metrics it takes instead; either
+    /// way ``ModelVersion/metricsFrom`` records which run measured them and on what data.
+    public func registerModel(
+        _ source: String, name: String, workingDirectory: String, metricsFrom: String? = nil
+    ) throws -> ModelVersion {
+        let version = try recordRegistration(
+            source, name: name, workingDirectory: workingDirectory, metricsFrom: metricsFrom
+        ).version
         return try registry.version(.version(name: name, version: version))
     }
 
     /// Stores the model and records the version; returns its number and the id of its `register` event.
     private func recordRegistration(
-        _ source: String, name: String, workingDirectory: String
+        _ source: String, name: String, workingDirectory: String, metricsFrom: String?
     ) throws -> (version: Int, event: String) {
         try ModelReference.validateName(name)
         let lock = try lock(for: "registering a model")
         defer { withExtendedLifetime(lock) {} }
-        let draft: RegistryStore.Draft
+        var draft: RegistryStore.Draft
         let path = WorkspacePath.absolute(source, relativeTo: workingDirectory)
         if !source.hasPrefix("run:"), FileManager.default.fileExists(atPath: path) {
             let bytes: Data
@@ -41,9 +49,41 @@ extension Repository {
             let (model, oid) = try model(of: run)
             draft = RegistryStore.Draft(
                 name: name, oid: oid, runId: run.id, source: "run:\(run.id)", gitCommit: run.git.commit,
-                signature: model.signature, metrics: run.metrics)
+                signature: model.signature, metrics: run.metrics,
+                metricsFrom: MetricsSource(runId: run.id, kind: run.kind.rawValue, inputs: run.inputs))
+        }
+        if let metricsFrom {
+            let evaluation = try evaluationOf(draft.oid, named: metricsFrom)
+            draft.metrics = evaluation.metrics
+            draft.metricsFrom = MetricsSource(
+                runId: evaluation.id, kind: evaluation.kind.rawValue, inputs: evaluation.inputs)
         }
         return try registry.register(draft)
+    }
+
+    /// The `eval` run `reference` names (`eval:<id>`, `run:<id>` or an id), which must have ended with metrics of
+    /// the model object `oid`.
+    private func evaluationOf(_ oid: String, named reference: String) throws -> Run {
+        let id = reference.hasPrefix("eval:") ? String(reference.dropFirst(5)) : reference
+        let run = try runs.run(id)
+        guard run.kind == .eval else {
+            throw MLOpsError(
+                .usage, "run \(run.id) is a \(run.kind.rawValue) run, not an evaluation",
+                hint: "evaluate the model with `mlops eval`, then pass --metrics-from eval:<that run>")
+        }
+        guard [.finished, .failedGate].contains(run.status), !run.metrics.isEmpty else {
+            throw MLOpsError(
+                .invalidState, "evaluation \(run.id) did not finish (\(run.status.rawValue)); it has no metrics")
+        }
+        guard run.params["model_oid"] == oid else {
+            throw MLOpsError(
+                .invalidInput,
+                "evaluation \(run.id) scored \(run.params["model"] ?? "another model") "
+                    + "(\(ObjectID.abbreviated(run.params["model_oid"] ?? "unknown"))), not the model being registered "
+                    + "(\(ObjectID.abbreviated(oid)))",
+                hint: "evaluate this model (mlops eval <run:id or file> --data …) and pass that evaluation")
+        }
+        return run
     }
 
     /// Registers a model (as ``registerModel(_:name:workingDirectory:)``) and, when the repository has a default
@@ -56,10 +96,12 @@ extension Repository {
     /// Offline (or with no default remote) the number is provisional: the next push publishes it, and gives it
     /// the next free number if another clone published that one first (the push's report says so).
     public func registerModel(
-        _ source: String, name: String, workingDirectory: String, offline: Bool, environment: [String: String]
+        _ source: String, name: String, workingDirectory: String, metricsFrom: String? = nil, offline: Bool,
+        environment: [String: String]
     ) async throws -> Registration {
         guard !offline, config.core.remote != nil else {
-            let version = try registerModel(source, name: name, workingDirectory: workingDirectory)
+            let version = try registerModel(
+                source, name: name, workingDirectory: workingDirectory, metricsFrom: metricsFrom)
             return Registration(version: version, numbering: config.core.remote == nil ? .local : .offline)
         }
         return try await withRemote(nil, connections: 4, environment: environment) { remoteName, remote in
@@ -73,7 +115,8 @@ extension Repository {
                             "register with --offline (the number stays provisional until `mlops push`), or fix the remote"
                     )
                 }
-                let registered = try recordRegistration(source, name: name, workingDirectory: workingDirectory)
+                let registered = try recordRegistration(
+                    source, name: name, workingDirectory: workingDirectory, metricsFrom: metricsFrom)
                 do {
                     _ = try await publishRecords(to: remote, name: remoteName, jobs: 4, includingRuns: false)
                 } catch let error as MLOpsError {

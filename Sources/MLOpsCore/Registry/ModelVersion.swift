@@ -14,7 +14,8 @@ public struct ModelVersion: Codable, Sendable, Equatable {
     /// The git commit the producing run was at.
     public var gitCommit: String?
     public var signature: Signature
-    /// The producing run's metrics when the version was registered.
+    /// The metrics it was registered with: its producing run's (the hold-out of its training), or an
+    /// evaluation's (`model register --metrics-from eval:<run>`); ``metricsFrom`` says which.
     public var metrics: [String: Double]
     public var created: Date
     /// Who registered it (`user@host`).
@@ -26,9 +27,22 @@ public struct ModelVersion: Codable, Sendable, Equatable {
     public var inputs: [Run.Input]
     /// Where an imported version came from (nil for versions registered here).
     public var lineage: VersionLineage?
+    /// The run that measured ``metrics`` and the data it measured them on (nil when they were not measured
+    /// here: a version registered from a file, imported, or registered before mlops recorded this).
+    public var metricsFrom: MetricsSource?
 
     /// `name@version`.
     public var reference: String { "\(name)@\(version)" }
+}
+
+/// Where a version's metrics were measured.
+public struct MetricsSource: Codable, Sendable, Equatable {
+    /// The run that measured them: the run that trained the model (on its hold-out) or an `eval` run.
+    public var runId: String
+    /// That run's kind: `train`, `tune`, `external`, `eval`, ….
+    public var kind: String
+    /// The data that run read: for an evaluation, the data the metrics were computed on.
+    public var inputs: [Run.Input]
 }
 
 /// The history an imported version carries from the repository it was exported from.
@@ -75,8 +89,11 @@ public struct RegistryEvent: Codable, Sendable, Equatable {
     public var id: String
     /// Whether it is on the remote; pending events come after all published ones until a push places them.
     public var published: Bool
-    /// For a promotion: the approval gates its author evaluated, with their verdicts.
+    /// For a promotion or rollback: the approval gates its author evaluated, with their verdicts.
     public var approval: [EvaluationReport.GateResult]?
+    /// For a rollback: true when its author moved the alias without the approval gates (`--skip-gates`, with
+    /// the reason in ``reason``).
+    public var gatesSkipped: Bool?
     /// For an alias move: its author saw another holder than the one before it in this history (another clone
     /// moved the alias meanwhile). The move still happened, after the other one.
     public var concurrent = false

@@ -45,8 +45,10 @@ extension RegistryStore {
                     {
                         event.tag = SharedEvent.VersionTag(key: String(parts[0]), value: String(parts[1]))
                     }
-                case .promote:
-                    event.approval = try payload.map { try Self.decode(EventPayload.self, $0) }?.approval
+                case .promote, .rollback:
+                    let moved = try payload.map { try Self.decode(EventPayload.self, $0) }
+                    event.approval = moved?.approval
+                    event.gatesSkipped = moved?.gatesSkipped
                 default:
                     break
                 }
@@ -125,13 +127,14 @@ extension RegistryStore {
                         try db.execute(
                             sql: """
                                 INSERT INTO model_versions (name, version, oid, run_id, source, git_commit, signature,
-                                                            metrics, created_ns, actor, lineage)
-                                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                                            metrics, created_ns, actor, lineage, metrics_from)
+                                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                                 """,
                             arguments: [
                                 name, number, version.oid, version.runId, version.source, version.gitCommit,
                                 try Self.json(version.signature), try Self.json(version.metrics), version.createdNs,
                                 version.actor, try version.lineage.map(Self.json),
+                                try version.metricsFrom.map(Self.json),
                             ])
                     }
                 case .tag:
@@ -144,7 +147,10 @@ extension RegistryStore {
                         sql: "DELETE FROM model_versions WHERE name = ? AND version = ?", arguments: [name, number])
                 case .promote, .rollback:
                     guard event.alias != nil, event.toVersion != nil else { throw Self.malformed(event) }
-                    payload = try event.approval.map { try Self.json(EventPayload(approval: $0)) }
+                    payload =
+                        event.approval != nil || event.gatesSkipped != nil
+                        ? try Self.json(EventPayload(approval: event.approval, gatesSkipped: event.gatesSkipped))
+                        : nil
                 case .runTag, .runDelete:
                     continue
                 }
@@ -251,10 +257,12 @@ extension RegistryStore {
                 db, sql: "SELECT * FROM model_versions WHERE name = ? AND version = ?", arguments: [name, version])
         else { return nil }
         let lineage: String? = row["lineage"]
+        let metricsFrom: String? = row["metrics_from"]
         return SharedVersion(
             oid: row["oid"], runId: row["run_id"], source: row["source"], gitCommit: row["git_commit"],
             signature: try decode(Signature.self, row["signature"]),
             metrics: try decode([String: Double].self, row["metrics"]), createdNs: row["created_ns"],
-            actor: row["actor"], lineage: try lineage.map { try decode(VersionLineage.self, $0) })
+            actor: row["actor"], lineage: try lineage.map { try decode(VersionLineage.self, $0) },
+            metricsFrom: try metricsFrom.map { try decode(MetricsSource.self, $0) })
     }
 }

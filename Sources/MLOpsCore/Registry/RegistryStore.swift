@@ -39,6 +39,7 @@ public struct RegistryStore: Sendable {
         var gitCommit: String? = nil
         var signature: Signature
         var metrics: [String: Double]
+        var metricsFrom: MetricsSource? = nil
         var lineage: VersionLineage? = nil
     }
 
@@ -48,13 +49,14 @@ public struct RegistryStore: Sendable {
         let signature = try Self.json(draft.signature)
         let metrics = try Self.json(draft.metrics)
         let lineage = try draft.lineage.map(Self.json)
+        let metricsFrom = try draft.metricsFrom.map(Self.json)
         let actor = Self.actor
         let now = StoredTime.nanoseconds(Date())
         let shared = try Self.json(
             SharedVersion(
                 oid: draft.oid, runId: draft.runId, source: draft.source, gitCommit: draft.gitCommit,
                 signature: draft.signature, metrics: draft.metrics, createdNs: now, actor: actor,
-                lineage: draft.lineage))
+                lineage: draft.lineage, metricsFrom: draft.metricsFrom))
         let event = RunID.make()
         return try database.write { db -> (version: Int, event: String) in
             try db.execute(
@@ -70,12 +72,12 @@ public struct RegistryStore: Sendable {
             try db.execute(
                 sql: """
                     INSERT INTO model_versions (name, version, oid, run_id, source, git_commit, signature, metrics,
-                                                created_ns, actor, lineage)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                                created_ns, actor, lineage, metrics_from)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     draft.name, version, draft.oid, draft.runId, draft.source, draft.gitCommit, signature, metrics,
-                    now, actor, lineage,
+                    now, actor, lineage, metricsFrom,
                 ])
             try Self.appendEvent(
                 db, name: draft.name, event: "register", to: version, actor: actor, at: now, payload: shared,
@@ -179,6 +181,7 @@ public struct RegistryStore: Sendable {
                 db, sql: "SELECT * FROM model_versions WHERE name = ? AND version = ?", arguments: [name, version])
         else { throw noVersion(name, version) }
         let lineage: String? = row["lineage"]
+        let metricsFrom: String? = row["metrics_from"]
         let aliases = try String.fetchAll(
             db, sql: "SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias",
             arguments: [name, version])
@@ -194,7 +197,8 @@ public struct RegistryStore: Sendable {
             gitCommit: row["git_commit"], signature: try decode(Signature.self, row["signature"]),
             metrics: try decode([String: Double].self, row["metrics"]), created: StoredTime.date(row["created_ns"]),
             actor: row["actor"], aliases: aliases, tags: tags, inputs: [],
-            lineage: try lineage.map { try decode(VersionLineage.self, $0) })
+            lineage: try lineage.map { try decode(VersionLineage.self, $0) },
+            metricsFrom: try metricsFrom.map { try decode(MetricsSource.self, $0) })
     }
 
     /// The version number a name-based reference points at now: one indexed lookup, cheap enough to poll.
@@ -263,41 +267,91 @@ public struct RegistryStore: Sendable {
         }
     }
 
-    /// Moves `alias` back to the version that held it before the current holder was promoted to it, appending a
-    /// `rollback` event, in one IMMEDIATE transaction. Repeated rollbacks walk further back through the
-    /// promotions.
-    public func rollback(_ name: String, alias: String, reason: String?) throws -> AliasChange {
+    /// The version a rollback of `alias` would restore (the one that held it before its current holder was
+    /// promoted to it) and that holder. Throws `notFound` when nothing holds the alias, and `invalidState`, naming
+    /// the holder and the alias's history, when nothing held it before or that version has been deleted.
+    public func rollbackTarget(_ name: String, alias: String) throws -> (current: Int, previous: Int) {
+        try ModelReference.validateName(name)
+        return try database.read { db in try Self.rollbackTarget(db, name: name, alias: alias) }
+    }
+
+    /// Moves `alias` back to ``rollbackTarget(_:alias:)``, appending a `rollback` event (with the approval gates
+    /// the caller evaluated, or that it skipped them), in one IMMEDIATE transaction. Repeated rollbacks walk
+    /// further back through the promotions. With `expecting`, refuses (`conflict`) when the target is no longer
+    /// that version: the alias moved while the caller evaluated it. Approval gates are the caller's
+    /// (``Repository/rollback(_:alias:reason:skipGates:)``).
+    func rollback(
+        _ name: String, alias: String, reason: String?, expecting: Int? = nil,
+        approval: [EvaluationReport.GateResult]? = nil, gatesSkipped: Bool = false
+    ) throws -> AliasChange {
         try ModelReference.validateName(name)
         let actor = Self.actor
+        let payload =
+            approval != nil || gatesSkipped
+            ? try Self.json(EventPayload(approval: approval, gatesSkipped: gatesSkipped ? true : nil)) : nil
         return try database.write { db in
-            guard let current = try Self.holder(db, name: name, alias: alias) else {
-                _ = try Self.versionNumber(db, .alias(name: name, alias: alias))
-                throw MLOpsError(.notFound, "no version of '\(name)' is '\(alias)'")
-            }
-            let previous = try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT from_version FROM registry_events
-                    WHERE name = ? AND alias = ? AND event = 'promote' AND to_version = ?
-                    ORDER BY \(Self.newestFirst) LIMIT 1
-                    """,
-                arguments: [name, alias, current])
-            guard let previous else {
+            let (current, previous) = try Self.rollbackTarget(db, name: name, alias: alias)
+            if let expecting, expecting != previous {
                 throw MLOpsError(
-                    .invalidState, "no version held '\(alias)' before \(name)@\(current)",
-                    hint: "promote another version instead: mlops model promote \(name)@<version> --to \(alias)")
-            }
-            guard
-                try Int.fetchOne(
-                    db, sql: "SELECT 1 FROM model_versions WHERE name = ? AND version = ?", arguments: [name, previous])
-                    != nil
-            else {
-                throw MLOpsError(.invalidState, "\(name)@\(previous), which held '\(alias)' before, has been deleted")
+                    .conflict,
+                    "'\(alias)' of '\(name)' moved while \(name)@\(expecting) was evaluated; nothing changed",
+                    hint: "run the rollback again")
             }
             return try Self.move(
                 db, name: name, alias: alias, from: current, to: previous, event: "rollback", reason: reason,
-                actor: actor)
+                actor: actor, payload: payload)
         }
+    }
+
+    private static func rollbackTarget(_ db: Database, name: String, alias: String) throws -> (
+        current: Int, previous: Int
+    ) {
+        guard let current = try holder(db, name: name, alias: alias) else {
+            _ = try versionNumber(db, .alias(name: name, alias: alias))
+            throw MLOpsError(.notFound, "no version of '\(name)' is '\(alias)'")
+        }
+        let previous = try Int.fetchOne(
+            db,
+            sql: """
+                SELECT from_version FROM registry_events
+                WHERE name = ? AND alias = ? AND event = 'promote' AND to_version = ?
+                ORDER BY \(newestFirst) LIMIT 1
+                """,
+            arguments: [name, alias, current])
+        // What the alias went through, for the message of a rollback that cannot happen.
+        func history() throws -> String {
+            let moves = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT event, from_version, to_version FROM registry_events
+                    WHERE name = ? AND alias = ? ORDER BY \(oldestFirst)
+                    """,
+                arguments: [name, alias]
+            ).map { row in
+                let from: Int? = row["from_version"]
+                let to: Int? = row["to_version"]
+                return "\(row["event"] as String) \(from.map(String.init) ?? "none") → \(to.map(String.init) ?? "none")"
+            }
+            // The latest moves are the ones that explain; an alias moved a thousand times is not listed whole.
+            let shown = (moves.count > 10 ? ["…"] : []) + moves.suffix(10)
+            return "\(name)@\(current) holds '\(alias)'; its history: " + shown.joined(separator: ", ")
+        }
+        guard let previous else {
+            throw MLOpsError(
+                .invalidState, "no version held '\(alias)' before \(name)@\(current): \(try history())",
+                hint: "promote another version instead: mlops model promote \(name)@<version> --to \(alias)")
+        }
+        guard
+            try Int.fetchOne(
+                db, sql: "SELECT 1 FROM model_versions WHERE name = ? AND version = ?", arguments: [name, previous])
+                != nil
+        else {
+            throw MLOpsError(
+                .invalidState,
+                "\(name)@\(previous), which held '\(alias)' before, has been deleted: \(try history())",
+                hint: "promote another version instead: mlops model promote \(name)@<version> --to \(alias)")
+        }
+        return (current, previous)
     }
 
     /// Every event of a model, oldest first, in the order every clone agrees on once all have pushed and
@@ -426,13 +480,16 @@ public struct RegistryStore: Sendable {
         ).map { row in
             let payload: String? = row["payload"]
             let kind: String = row["event"]
-            let approval = kind == "promote" ? try payload.map { try decode(EventPayload.self, $0) }?.approval : nil
+            let moved =
+                ["promote", "rollback"].contains(kind) ? try payload.map { try decode(EventPayload.self, $0) } : nil
+            let approval = moved?.approval
             let position: Int? = row["log_position"]
-            let event = RegistryEvent(
+            var event = RegistryEvent(
                 sequence: row["sequence"], name: row["name"], event: row["event"], alias: row["alias"],
                 fromVersion: row["from_version"], toVersion: row["to_version"], reason: row["reason"],
                 actor: row["actor"], at: StoredTime.date(row["at_ns"]), id: row["id"], published: position != nil,
                 approval: approval)
+            event.gatesSkipped = moved?.gatesSkipped
             let replayed = AliasReplay.Event(
                 kind: event.event, alias: event.alias, from: event.fromVersion, to: event.toVersion,
                 approved: approval?.allSatisfy(\.passed) ?? true)
@@ -466,8 +523,9 @@ public struct RegistryStore: Sendable {
 }
 
 /// What an event holds beyond its columns (column `payload`, JSON): for a registration, its ``SharedVersion``;
-/// for a tag, the tag; for a promotion, the verdicts of its approval gates.
+/// for a tag, the tag; for a promotion or rollback, the verdicts of its approval gates, or that they were skipped.
 struct EventPayload: Codable, Sendable {
     var tag: SharedEvent.VersionTag? = nil
     var approval: [EvaluationReport.GateResult]? = nil
+    var gatesSkipped: Bool? = nil
 }

@@ -23,11 +23,17 @@ public enum RunStatus: String, Codable, Sendable, CaseIterable {
     case running
     case finished
     case failed
+    /// Ran to the end, but a quality gate it checked failed (an `eval` whose gates did not all pass): its metrics
+    /// are real, and its verdict is no.
+    case failedGate = "failed_gate"
     /// Stopped by a signal.
     case killed
     /// Recorded as running by a process on this host that no longer exists (killed with `-9`, or crashed)
     /// before it could record an end. Derived when runs are read; the stored status stays `running`.
     case dead
+
+    /// The statuses a run can end with (``RunStore/finish(_:status:exitStatus:at:)``); `dead` is derived.
+    public static let ended: Set<RunStatus> = [.finished, .failed, .failedGate, .killed]
 }
 
 /// One tracked run: what ran, on what data and code, with which parameters, and what it measured and produced.
@@ -78,6 +84,8 @@ public struct Run: Codable, Sendable, Equatable {
     public var history: [String: [MetricPoint]]?
     public var inputs: [Input]
     public var artifacts: [Artifact]
+    /// The quality gates the run checked, in order, each with its value, limit and verdict (an `eval`'s).
+    public var gates: [EvaluationReport.GateResult] = []
 
     /// Seconds from start to end, when the run has ended.
     public var durationSeconds: Double? { ended.map { $0.timeIntervalSince(started) } }

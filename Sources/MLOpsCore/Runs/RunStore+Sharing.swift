@@ -246,15 +246,17 @@ extension RunStore {
         {
             record.artifacts.append(Run.Artifact(name: row["name"], oid: row["oid"]))
         }
+        let gates = try Row.fetchAll(
+            db, sql: "SELECT * FROM run_gates WHERE run_id = ? ORDER BY position", arguments: [id]
+        ).map(RunStore.gate)
+        record.gates = gates.isEmpty ? nil : gates
         return record
     }
 
     /// Stores an imported record: its rows are written while it is `running` (the schema allows a run's records
     /// only then) and it is ended last, with the recorded status and times.
     private static func insert(_ db: Database, _ record: RunRecord) throws {
-        guard ["finished", "failed", "killed"].contains(record.status) else {
-            throw MLOpsError(.integrity, "the record of run \(record.id) has status '\(record.status)'")
-        }
+        try record.validate()
         try db.execute(
             sql: """
                 INSERT INTO runs (id, name, kind, status, started_ns, git_commit, git_dirty, tool_version, host,
@@ -293,6 +295,14 @@ extension RunStore {
             try db.execute(
                 sql: "INSERT INTO run_artifacts (run_id, name, oid) VALUES (?, ?, ?)",
                 arguments: [record.id, artifact.name, artifact.oid])
+        }
+        for (position, gate) in (record.gates ?? []).enumerated() {
+            try db.execute(
+                sql: """
+                    INSERT INTO run_gates (run_id, position, gate, metric, value, threshold, passed)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [record.id, position, gate.gate, gate.metric, gate.value, gate.limit, gate.passed])
         }
         try db.execute(
             sql: "UPDATE runs SET status = ?, ended_ns = ?, exit_status = ? WHERE id = ?",

@@ -4,13 +4,15 @@ import MLOpsErrors
 import MLOpsStore
 
 /// The runs of a repository and what each recorded: parameters, metrics, tags, inputs and artifacts (tables
-/// `runs`, `run_params`, `run_metrics`, `run_tags`, `run_inputs`, `run_artifacts`). The only code that writes them.
+/// `runs`, `run_params`, `run_metrics`, `run_tags`, `run_inputs`, `run_artifacts`, `run_gates`). The only code
+/// that writes them.
 ///
 /// Invariants (checked here in the same transaction as each change, and by triggers in the schema, migration
 /// `0012-record-invariants`, so no other writer can break them):
 /// - A run is `running` from ``start(name:kind:parent:command:at:)`` until ``finish(_:status:exitStatus:at:)``,
-///   which ends it once. Its parameters, metrics, inputs and artifacts are recorded only while it runs (a later
-///   value for the same key, and step, replaces the earlier one).
+///   which ends it once. Its parameters, metrics, inputs, artifacts and gates are recorded only while it runs (a
+///   later value for the same key, and step, replaces the earlier one).
+/// - A run that recorded a failed gate ends `failed_gate`, not `finished` (``finish(_:status:exitStatus:at:)``).
 /// - Once ended, a run never changes, except through the two documented operations: ``tag(_:run:)`` and
 ///   ``delete(_:)`` (which removes it with its records and its trials).
 /// - Ids are UUIDv7 (``RunID``): global, time-ordered, so the runs of several clones merge by union.
@@ -95,6 +97,25 @@ public struct RunStore: Sendable {
         }
     }
 
+    /// Records the quality gates a running run checked, in order, replacing any it recorded before. Values and
+    /// limits must be finite.
+    public func logGates(_ gates: [EvaluationReport.GateResult], run reference: String) throws {
+        for gate in gates where !gate.value.isFinite || !gate.limit.isFinite {
+            throw MLOpsError(.invalidInput, "gate '\(gate.gate)' has a value or limit that is not a finite number")
+        }
+        try whileRunning(reference) { db, id in
+            try db.execute(sql: "DELETE FROM run_gates WHERE run_id = ?", arguments: [id])
+            for (position, gate) in gates.enumerated() {
+                try db.execute(
+                    sql: """
+                        INSERT INTO run_gates (run_id, position, gate, metric, value, threshold, passed)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [id, position, gate.gate, gate.metric, gate.value, gate.limit, gate.passed])
+            }
+        }
+    }
+
     /// Records the files a running run read, with the object ids of their bytes and the pointers tracking them.
     public func logInputs(_ inputs: [Run.Input], run reference: String) throws {
         try whileRunning(reference) { db, id in
@@ -137,13 +158,18 @@ public struct RunStore: Sendable {
         }
     }
 
-    /// Ends a running run with `status` (`finished`, `failed` or `killed`). Throws `.invalidState` when the run
-    /// has already ended.
+    /// Ends a running run with `status` (one of ``RunStatus/ended``). A run that recorded a failed gate cannot
+    /// end `finished`: it ends `failed_gate` instead. Throws `.invalidState` when the run has already ended.
     public func finish(_ reference: String, status: RunStatus, exitStatus: Int? = nil, at date: Date = Date()) throws {
-        guard Self.endStatuses.contains(status) else {
-            throw MLOpsError(.usage, "a run ends as finished, failed or killed, not \(status.rawValue)")
+        guard RunStatus.ended.contains(status) else {
+            throw MLOpsError(.usage, "a run ends as finished, failed, failed_gate or killed, not \(status.rawValue)")
         }
         try whileRunning(reference) { db, id in
+            var status = status
+            let failedGate = "SELECT EXISTS (SELECT 1 FROM run_gates WHERE run_id = ? AND NOT passed)"
+            if status == .finished, try Bool.fetchOne(db, sql: failedGate, arguments: [id]) == true {
+                status = .failedGate
+            }
             try db.execute(
                 sql: "UPDATE runs SET status = ?, ended_ns = ?, exit_status = ? WHERE id = ?",
                 arguments: [status.rawValue, StoredTime.nanoseconds(date), exitStatus, id])
@@ -197,8 +223,6 @@ public struct RunStore: Sendable {
         }
         return id
     }
-
-    private static let endStatuses: Set<RunStatus> = [.finished, .failed, .killed]
 
     // MARK: Reading
 
@@ -318,7 +342,19 @@ public struct RunStore: Sendable {
             {
                 runs[row["run_id"] as String]?.artifacts.append(Run.Artifact(name: row["name"], oid: row["oid"]))
             }
+            for row in try Row.fetchAll(
+                db, sql: "SELECT * FROM run_gates \(scope) ORDER BY run_id, position", arguments: arguments)
+            {
+                runs[row["run_id"] as String]?.gates.append(Self.gate(row))
+            }
             return order.compactMap { runs[$0] }
         }
+    }
+
+    /// A `run_gates` row as the gate's verdict.
+    static func gate(_ row: Row) -> EvaluationReport.GateResult {
+        EvaluationReport.GateResult(
+            gate: row["gate"], metric: row["metric"], value: row["value"], limit: row["threshold"],
+            passed: row["passed"])
     }
 }

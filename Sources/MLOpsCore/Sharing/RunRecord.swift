@@ -35,6 +35,9 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var metrics: [String: Series]
     public var inputs: [Run.Input]
     public var artifacts: [Run.Artifact]
+    /// The quality gates the run checked, in order; absent when it checked none (and in records of mlops before
+    /// gates were recorded).
+    public var gates: [EvaluationReport.GateResult]?
 }
 
 extension RunRecord {
@@ -64,7 +67,12 @@ extension RunRecord {
                 hint: "the remote's records were changed or damaged; nothing was merged")
         }
         guard format == Self.currentFormat else { throw fail("has format \(format); upgrade mlops to read it") }
-        guard ["finished", "failed", "killed"].contains(status) else { throw fail("has status '\(status)'") }
+        guard let ended = RunStatus(rawValue: status), RunStatus.ended.contains(ended) else {
+            throw fail("has status '\(status)'")
+        }
+        if let gates, !gates.allSatisfy({ $0.value.isFinite && $0.limit.isFinite }) {
+            throw fail("has a gate whose value or limit is not a finite number")
+        }
         if let parentId, !Repository.isRunIDText(parentId) { throw fail("names an invalid parent") }
         for (key, series) in metrics {
             guard series.steps.count == series.values.count, series.steps.count == series.timestampsNs.count,

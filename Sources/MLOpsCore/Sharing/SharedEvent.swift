@@ -28,9 +28,11 @@ public struct SharedEvent: Codable, Sendable, Equatable {
     public var version: SharedVersion?
     /// The tag set (`tag` only).
     public var tag: VersionTag?
-    /// The approval gates the promoting clone evaluated, and their verdicts (`promote` only; nil when its
-    /// configuration required none).
+    /// The approval gates the promoting (or rolling back) clone evaluated, and their verdicts (`promote` and
+    /// `rollback` only; nil when its configuration required none).
     public var approval: [EvaluationReport.GateResult]?
+    /// True on a `rollback` made without the approval gates (`--skip-gates`).
+    public var gatesSkipped: Bool?
     /// The run of a run event.
     public var run: String?
     /// The tags set on the run (`run_tag` only).
@@ -55,6 +57,8 @@ public struct SharedVersion: Codable, Sendable, Equatable {
     public var createdNs: Int64
     public var actor: String
     public var lineage: VersionLineage?
+    /// Where its metrics were measured (absent in records of mlops before it recorded this).
+    public var metricsFrom: MetricsSource?
 }
 
 extension SharedEvent {

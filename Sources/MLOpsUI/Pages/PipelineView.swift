@@ -14,7 +14,7 @@ struct PipelineView {
 
         /// `up-to-date`, `stale`, `failed` (its last run failed) or `never-run`.
         var state: String {
-            if lastRun?.status == .failed || lastRun?.status == .dead { return "failed" }
+            if [.failed, .failedGate, .dead].contains(lastRun?.status) { return "failed" }
             if staleReason != nil { return lastRun == nil ? "never-run" : "stale" }
             return "up-to-date"
         }

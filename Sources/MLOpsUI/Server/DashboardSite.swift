@@ -226,7 +226,7 @@ struct DashboardSite: Sendable {
             }
             return try repository.promote("\(name)@\(number)", to: alias, reason: reason)
         case .rollback:
-            return try repository.registry.rollback(name, alias: alias, reason: reason)
+            return try repository.rollback(name, alias: alias, reason: reason)
         }
     }
 
