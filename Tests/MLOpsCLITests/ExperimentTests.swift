@@ -62,6 +62,47 @@ import Testing
         #expect(dirtyRun.git.dirty)
     }
 
+    @Test func aTestFractionOfZeroTrainsOnEveryRowAndSaysNoMetricsExist() async throws {
+        let directory = try await Fixtures.experimentRepository()
+        let outcome = try await train(directory, ["--test-fraction", "0", "--name", "all"])
+        #expect(outcome["train_rows"] as? Int == 392 && outcome["test_rows"] as? Int == 0)
+        #expect((outcome["metrics"] as? [String: Double])?.isEmpty == true)
+        let text = await CLIRunner.run(
+            ["train", "--data", "auto-mpg.csv", "--test-fraction", "0"] + Self.mpgFeatures, in: directory.path)
+        #expect(
+            text.exitCode == 0 && text.standardOutput.contains("no held-out metrics exist"), "\(text.standardOutput)")
+        let runId = try #require(outcome["run_id"] as? String)
+        let run = try #require(
+            try await CLIRunner.run(["runs", "show", runId, "--json"], in: directory.path).json() as? [String: Any])
+        #expect((run["metrics"] as? [String: Double])?.isEmpty == true)
+        #expect((run["params"] as? [String: String])?["test_fraction"] == "0")
+        // The model it trained predicts like any other; an evaluation on other data measures it.
+        let evaluation = await CLIRunner.run(
+            ["eval", "run:" + runId, "--data", "auto-mpg.csv", "--categorical", "origin"], in: directory.path)
+        #expect(evaluation.exitCode == 0, "\(evaluation.standardError)")
+        let tuned = await CLIRunner.run(
+            ["tune", "--data", "auto-mpg.csv", "--test-fraction", "0", "--grid", "max_leaves=7,15", "--json"]
+                + Self.mpgFeatures, in: directory.path)
+        #expect(tuned.exitCode == 0, "\(tuned.standardError)")
+    }
+
+    @Test func aFeatureWithALabelPerRowIsNamedInAWarning() async throws {
+        let directory = try await Fixtures.experimentRepository()
+        let rows = (0..<100).map { "car-\($0),\(Double($0) * 0.5),\(Double($0 % 7) + Double($0) * 0.1)" }
+        try Fixtures.write("id,x,y\n" + rows.joined(separator: "\n") + "\n", to: directory.url("ids.csv"))
+        let warned = await CLIRunner.run(["train", "--data", "ids.csv", "--target", "y", "--json"], in: directory.path)
+        #expect(warned.exitCode == 0, "\(warned.standardError)")
+        #expect(warned.standardError.contains("warning: feature 'id' has 80 distinct labels in 80 rows"))
+        let outcome = try #require(try warned.json() as? [String: Any])
+        #expect((outcome["warnings"] as? [String])?.count == 1)
+        let chosen = await CLIRunner.run(
+            ["train", "--data", "ids.csv", "--target", "y", "--feature", "x"], in: directory.path)
+        #expect(chosen.exitCode == 0 && !chosen.standardError.contains("warning"), "\(chosen.standardError)")
+        // Repeated labels are a category like any other.
+        let mpg = await CLIRunner.run(["train", "--data", "auto-mpg.csv"] + Self.mpgFeatures, in: directory.path)
+        #expect(mpg.exitCode == 0 && !mpg.standardError.contains("warning"))
+    }
+
     @Test func trainingTwiceGivesTheSameModelObject() async throws {
         let directory = try await Fixtures.experimentRepository()
         let first = try await train(directory)

@@ -159,6 +159,12 @@ import Testing
         let duplicateResult = await CLIRunner.run(["dag"], in: duplicate.path)
         #expect(duplicateResult.exitCode == 65)
         #expect(duplicateResult.standardError.contains("stages 'a' and 'b' both write 'x'"))
+        let sharedMetrics = try await repository(
+            "stages:\n  a:\n    cmd: touch m.json\n    metrics: [m.json]\n  b:\n    cmd: touch m.json\n"
+                + "    metrics: [m.json]\n")
+        let sharedResult = await CLIRunner.run(["repro"], in: sharedMetrics.path)
+        #expect(sharedResult.exitCode == 65)
+        #expect(sharedResult.standardError.contains("stages 'a' and 'b' both write the metrics file 'm.json'"))
         let unknownKey = try await repository("stages:\n  a:\n    command: touch x\n")
         #expect(await CLIRunner.run(["repro"], in: unknownKey.path).standardError.contains("unknown key 'command'"))
         // status still works with a broken pipeline, and reports it.
@@ -239,8 +245,9 @@ import Testing
         #expect(try Fixtures.read(directory.url("model.txt")) == "v2\n")
 
         // A stage that crashes gets its previous outputs and metrics back; what it wrote is kept beside its log.
-        // A crash outranks a failed gate in the exit status.
+        // A crash outranks a failed gate in the exit status, with or without --keep-going.
         try setValue(5)
+        #expect(await CLIRunner.run(["repro"], in: directory.path).exitCode == 1)
         let crash = await CLIRunner.run(["repro", "--keep-going", "--json"], in: directory.path)
         #expect(crash.exitCode == 1, "\(crash.standardError)")
         let outcomes = try #require(try crash.json() as? [[String: Any]])
@@ -258,6 +265,55 @@ import Testing
         #expect(status.exitCode == 0 && !status.standardOutput.contains("model.txt"), "\(status.standardOutput)")
         let shown = await CLIRunner.run(["metrics", "show", "--json"], in: directory.path)
         #expect(shown.standardOutput.contains("\"score\" : 2"), "\(shown.standardOutput)")
+    }
+
+    @Test func aFailedStageGetsItsOutputsBackWhateverItDidToTheirDirectories() async throws {
+        let outside = try TemporaryDirectory()
+        try Fixtures.write("{\"other\": 42}\n", to: outside.url("m.json"))
+        try Fixtures.write("precious\n", to: outside.url("out.txt"))
+        let directory = try await repository(
+            """
+            stages:
+              s:
+                cmd: sh step.sh ${params.mode}
+                outs: [sub/out.txt]
+                metrics: [res/m.json]
+
+            """)
+        try Fixtures.write(
+            """
+            case "$1" in
+              good) mkdir -p sub res; echo v1 > sub/out.txt; echo '{"score": 1}' > res/m.json ;;
+              remove) rm -rf sub res; exit 1 ;;
+              link) rm -rf sub res; ln -s '\(outside.path)' res; exit 1 ;;
+              plant) ln -s '\(outside.path)' "$MLOPS_REPOSITORY/.mlops/logs/$MLOPS_RUN_ID.outputs"
+                     mkdir -p sub; echo bad > sub/out.txt; exit 1 ;;
+            esac
+
+            """, to: directory.url("step.sh"))
+        func run(_ mode: String) async -> CLIResult {
+            try? Fixtures.write("mode: \(mode)\n", to: directory.url("params.yaml"))
+            return await CLIRunner.run(["repro"], in: directory.path)
+        }
+        #expect(await run("good").exitCode == 0)
+        // The stage removed the directories of its output and metrics file: both come back.
+        let removed = await run("remove")
+        #expect(removed.exitCode == 1)
+        #expect(try Fixtures.read(directory.url("sub/out.txt")) == "v1\n")
+        #expect(try Fixtures.read(directory.url("res/m.json")) == "{\"score\": 1}\n")
+        // It made the metrics file's directory a link to elsewhere: nothing is written there, and the error says
+        // what could not be put back.
+        let linked = await run("link")
+        #expect(linked.exitCode == 1)
+        #expect(try Fixtures.read(outside.url("m.json")) == "{\"other\": 42}\n")
+        #expect(linked.standardError.contains("could not put back: res/m.json"), "\(linked.standardError)")
+        try FileManager.default.removeItem(atPath: directory.url("res"))
+        #expect(await run("good").exitCode == 0)
+        // It planted a link where what it wrote would be kept: nothing moves through it.
+        let planted = await run("plant")
+        #expect(planted.exitCode == 1)
+        #expect(try Fixtures.read(outside.url("out.txt")) == "precious\n")
+        #expect(try Fixtures.read(directory.url("sub/out.txt")) == "v1\n")
     }
 
     @Test func independentStagesRunInParallelAndInOrder() async throws {

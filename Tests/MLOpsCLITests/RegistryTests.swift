@@ -119,6 +119,19 @@ import Testing
         let training = await mlops(
             ["model", "register", "run:" + runs[0], "--name", "mpg", "--metrics-from", runs[1]], directory)
         #expect(training.exitCode == 64 && training.standardError.contains("not an evaluation"))
+        let onTrainingData = try #require(
+            try await mlops(
+                ["eval", "run:" + runs[1], "--data", "auto-mpg.csv", "--categorical", "origin", "--json"], directory
+            ).json() as? [String: Any])
+        let seen = await mlops(
+            [
+                "model", "register", "run:" + runs[1], "--name", "mpg", "--metrics-from",
+                "eval:" + (onTrainingData["run_id"] as? String ?? ""),
+            ], directory)
+        #expect(seen.exitCode == 65 && seen.standardError.contains("the data the model was trained on"))
+        let garbage = await mlops(
+            ["model", "register", "run:" + runs[1], "--name", "mpg", "--metrics-from", "eval:"], directory)
+        #expect(garbage.exitCode == 65 && garbage.standardError.contains("--metrics-from 'eval:'"))
         #expect(await mlops(["model", "show", "mpg@4"], directory).exitCode == 8)
     }
 

@@ -28,7 +28,11 @@ struct TrainingSettings: ParsableArguments {
         help: ArgumentHelp("A hyperparameter, as name=value (repeatable).", valueName: "name=value"))
     var params: [String] = []
 
-    @Option(help: "The fraction of rows held out to evaluate the model (default: 0.2).")
+    @Option(
+        help: """
+            The fraction of rows held out to evaluate the model (default: 0.2); 0 trains on every row and records \
+            no held-out metrics.
+            """)
     var testFraction: Double?
 
     @Option(

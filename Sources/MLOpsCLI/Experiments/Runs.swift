@@ -34,7 +34,11 @@ extension MLOps.Runs {
         @Option(help: "Keep runs with this name.")
         var name: String?
 
-        @Option(help: "Keep runs with this status (running, finished, failed, killed, dead: its process vanished).")
+        @Option(
+            help: """
+                Keep runs with this status (running, finished, failed, failed_gate: a quality gate failed, killed, \
+                dead: its process vanished).
+                """)
         var status: RunStatus?
 
         @Option(help: "Keep runs started within this many hours.")

@@ -61,10 +61,15 @@ extension MLOps {
             let outcome = try withProgress(context) {
                 try repository.train(options, workingDirectory: directory(context), threads: threads, progress: $0)
             }
+            for warning in outcome.warnings { output(context).note("warning: " + warning) }
             try output(context).render(outcome) { style in
                 var text =
                     "Trained \(outcome.learner.rawValue) (\(outcome.task.rawValue)) on \(outcome.trainRows) rows, "
-                text += "evaluated on \(outcome.testRows) in \(String(format: "%.2f", outcome.durationSeconds)) s.\n"
+                text +=
+                    outcome.testRows == 0
+                    ? "held out none (--test-fraction 0) in \(String(format: "%.2f", outcome.durationSeconds)) s: "
+                        + "no held-out metrics exist; measure it with `mlops eval` on other data.\n"
+                    : "evaluated on \(outcome.testRows) in \(String(format: "%.2f", outcome.durationSeconds)) s.\n"
                 text += "run:   \(style.bold(outcome.runId))\nmodel: \(outcome.modelOid)\n"
                 var table = TextTable()
                 for (name, value) in outcome.metrics.sorted(by: { $0.key < $1.key }) {

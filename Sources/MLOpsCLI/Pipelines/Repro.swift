@@ -103,9 +103,14 @@ extension MLOps {
                 if !tail.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { message += "\n" + tail }
             }
             var hint = failed.log.map { "the full log is \($0); mlops.lock and the cache are unchanged for this stage" }
-            if let kept = failed.failedOutputs {
-                hint = (hint.map { $0 + "; " } ?? "") + "its previous outputs are back, what it wrote is in \(kept)"
+            if let notRestored = failed.notRestored {
+                hint =
+                    (hint.map { $0 + "; " } ?? "") + "could not put back: " + notRestored.joined(separator: ", ")
+                    + " (`mlops checkout --force` restores tracked outputs from the cache)"
+            } else if failed.failedOutputs != nil || failed.log != nil {
+                hint = (hint.map { $0 + "; " } ?? "") + "its previous outputs and metrics are back"
             }
+            if let kept = failed.failedOutputs { hint = (hint ?? "") + "; what it wrote is in \(kept)" }
             return MLOpsError(failed.gateFailed == true ? .gateFailed : .failure, message, hint: hint)
         }
     }

@@ -263,7 +263,7 @@ extension MLOps.ModelGroup {
                     "\(change.name)@\(style.bold(change.alias)) → version \(change.toVersion) (rolled back from \(change.fromVersion ?? 0)).\n"
                 if let approval = change.approval {
                     text += "Approval passed: " + approval.gates.map(\.gate).joined(separator: ", ") + ".\n"
-                } else if skipGates {
+                } else if change.gatesSkipped == true {
                     text += style.yellow("Approval gates skipped") + ": \(reason ?? "").\n"
                 }
                 return text

@@ -7,7 +7,8 @@ public struct PipelineGraph: Sendable {
     /// For each stage (by index), the indices of the stages it depends on.
     public let upstream: [[Int]]
 
-    /// Builds the graph; two stages writing the same output, or a cycle, is an `invalidInput` error naming them.
+    /// Builds the graph; two stages writing the same output or metrics file, or a cycle, is an `invalidInput`
+    /// error naming them.
     public init(stages: [Stage]) throws {
         self.stages = stages
         var producer: [String: Int] = [:]
@@ -27,6 +28,26 @@ public struct PipelineGraph: Sendable {
             try Self.checkOutputs(of: stage)
         }
         let overlaps = WorkspacePath.overlap
+        // A failed stage's metrics files are put back as they were: two stages sharing one, or one stage's
+        // metrics inside another's output, would undo each other's results.
+        var measurer: [String: Int] = [:]
+        for (index, stage) in stages.enumerated() {
+            for file in stage.metrics {
+                if let other = measurer[file], other != index {
+                    throw MLOpsError(
+                        .invalidInput,
+                        "stages '\(stages[other].name)' and '\(stage.name)' both write the metrics file '\(file)'",
+                        hint: "give each stage its own metrics file")
+                }
+                if let (out, other) = producer.first(where: { $0.value != index && overlaps($0.key, file) }) {
+                    throw MLOpsError(
+                        .invalidInput,
+                        "the metrics file '\(file)' of stage '\(stage.name)' overlaps '\(out)', an output of stage '\(stages[other].name)'",
+                        hint: "give each stage its own metrics file, outside other stages' outputs")
+                }
+                measurer[file] = index
+            }
+        }
         upstream = stages.enumerated().map { index, stage in
             var sources: [Int] = []
             for dep in stage.deps {

@@ -50,8 +50,10 @@ public struct StageOutcome: Codable, Sendable, Equatable {
     /// the stage did not crash.
     public var gateFailed: Bool? = nil
     /// Where a failed stage's own outputs were kept (`.mlops/logs/<run>.outputs/<path>`) when it wrote any; its
-    /// previous outputs are back in place.
+    /// previous outputs are back in place, except those in ``notRestored``.
     public var failedOutputs: String? = nil
+    /// A failed stage's previous outputs or metrics files that could not be put back, each saying where it is.
+    public var notRestored: [String]? = nil
 }
 
 extension Repository {
@@ -93,7 +95,9 @@ extension Repository {
                 finished.insert(wave[position])
                 state.withLock { $0[wave[position]] = outcome }
             }
-            if let failed = results.first(where: { $0.action == .failed }), !options.keepGoing {
+            // A crash outranks a failed gate, as in `repro`'s exit status.
+            let failures = results.filter { $0.action == .failed }
+            if let failed = failures.first(where: { $0.gateFailed != true }) ?? failures.first, !options.keepGoing {
                 throw StageFailure(outcomes: order.compactMap { outcomes[$0] }, failed: failed)
             }
         }
@@ -275,14 +279,15 @@ extension Repository {
             var outcome = try execute(
                 stage, record: record, reason: reason, run: runId, started: started, executable: executable)
             if outcome.action == .failed {
-                let kept = failedOutputsPath(runID: runId)
-                if aside.restore(keepingWrittenIn: kept) { outcome.failedOutputs = kept }
+                let restoration = aside.restore(keepingWrittenIn: failedOutputsPath(runID: runId))
+                outcome.failedOutputs = restoration.kept
+                outcome.notRestored = restoration.notRestored.isEmpty ? nil : restoration.notRestored
             } else {
                 aside.discard()
             }
             return outcome
         } catch {
-            aside.restore(keepingWrittenIn: failedOutputsPath(runID: runId))
+            _ = aside.restore(keepingWrittenIn: failedOutputsPath(runID: runId))
             try? runs.finish(runId, status: .failed)
             throw error
         }
@@ -299,8 +304,12 @@ extension Repository {
         try? FileManager.default.createDirectory(
             atPath: (logPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        func fail(_ why: String, gateFailed: Bool = false) throws -> StageOutcome {
-            try runs.finish(runId, status: gateFailed ? .failedGate : .failed)
+        func fail(_ why: String, gateFailed: Bool = false, exitStatus: Int32? = nil) throws -> StageOutcome {
+            // What the stage measured before it failed says which gate failed, or how far it got.
+            for file in stage.metrics {
+                if let metrics = try? Self.readMetrics(absolute(file)) { try? runs.logMetrics(metrics, run: runId) }
+            }
+            try runs.finish(runId, status: gateFailed ? .failedGate : .failed, exitStatus: exitStatus.map(Int.init))
             return StageOutcome(
                 stage: stage.name, action: .failed, runId: runId, reason: why, log: logPath,
                 durationSeconds: Date().timeIntervalSince(started), gateFailed: gateFailed ? true : nil)
@@ -309,9 +318,11 @@ extension Repository {
             let status = try runLogged(
                 command, in: absolute(stage.wdir), log: logPath, runId: runId, executable: executable)
             if status == Self.gateFailedStatus {
-                return try fail("`\(command)` exited with status \(status): a quality gate failed", gateFailed: true)
+                return try fail(
+                    "`\(command)` exited with status \(status): a quality gate failed", gateFailed: true,
+                    exitStatus: status)
             }
-            if status != 0 { return try fail("`\(command)` exited with status \(status)") }
+            if status != 0 { return try fail("`\(command)` exited with status \(status)", exitStatus: status) }
         }
         for out in stage.outs where FileSnapshot.take(absolute(out)) == nil {
             return try fail("the stage did not write its output '\(out)'")

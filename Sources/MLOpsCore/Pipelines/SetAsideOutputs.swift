@@ -11,18 +11,33 @@ import MLOpsStore
 /// ever deleted: a stage that fails gets them back (and what it wrote is kept beside its log), one that succeeds
 /// drops them (they were checked to be in the cache before the move, see
 /// ``Repository/checkOutputsAreRecoverable(_:)``). Its metrics files stay in place (the stage may not rewrite
-/// them, and the cache does not hold them) but their bytes are kept, and a failed stage's metrics are replaced
-/// by them, so no failed run's numbers pass for the pipeline's.
+/// them, and the cache does not hold them) but the bytes of each regular one are kept, and a failed stage's
+/// metrics are replaced by them, so no failed run's numbers pass for the pipeline's. (No two stages share a
+/// metrics file: ``PipelineGraph`` refuses it.)
 ///
 /// Outputs wait in `.mlops/tmp/aside-<run>/`, on the workspace's file system, so moving is a rename. After a
 /// `kill -9` they stay there; the workspace then lacks the outputs, which `mlops checkout` restores from the cache.
+/// The kept metrics bytes live in memory only: after a `kill -9` the workspace holds what the stage wrote.
 struct SetAsideOutputs {
+    /// What putting things back did.
+    struct Restoration {
+        /// Where what the stage wrote was kept, when anything was.
+        var kept: String?
+        /// What could not be put back (the stage removed a parent directory or made it a link), each with where it
+        /// waits, or that its bytes are gone.
+        var notRestored: [String] = []
+    }
+
+    /// A metrics file larger than this is not kept (a metrics file is a small JSON document).
+    static let largestKeptMetrics = 16 << 20
+
     private let repository: Repository
     private let directory: String
     private let outs: [String]
     /// Repository-relative output → where it waits.
     private var moved: [(output: String, aside: String)] = []
     /// Each metrics file (not also an output) and its bytes before the stage ran, nil when it did not exist.
+    /// One that was not a regular file is not here: it is left to the stage, which fails reading it.
     private var metrics: [(file: String, bytes: Data?)] = []
 
     /// Moves every existing output of `outs` aside and reads the `metrics` files. On a failure part way, the
@@ -31,7 +46,11 @@ struct SetAsideOutputs {
         self.repository = repository
         self.outs = outs
         for file in metrics where !outs.contains(file) {
-            self.metrics.append((file, try Self.contents(of: file, in: repository)))
+            switch Self.contents(of: file, in: repository) {
+            case .missing: self.metrics.append((file, nil))
+            case .regular(let bytes): self.metrics.append((file, bytes))
+            case .other: continue
+            }
         }
         directory = repository.store.temporaryDirectory + "/aside-" + run
         for out in outs where FileSnapshot.take(repository.absolute(out)) != nil {
@@ -41,68 +60,94 @@ struct SetAsideOutputs {
             let aside = directory + "/\(moved.count)"
             guard rename(repository.absolute(out), aside) == 0 else {
                 let error = MLOpsError.system("move aside the output", path: out, errno: errno)
-                Self.putBack(moved, replacing: [], directory: directory, in: repository)
+                _ = Self.putBack(moved, replacing: [], directory: directory, in: repository)
                 throw error
             }
             moved.append((out, aside))
         }
     }
 
-    /// Moves whatever the stage wrote at its outputs and metrics files into `kept` (under the same relative
-    /// paths; removed when it cannot be moved there), and puts the previous outputs and metrics back. Returns
-    /// whether anything was kept.
-    @discardableResult
-    func restore(keepingWrittenIn kept: String) -> Bool {
-        let rewritten = metrics.filter { (try? Self.contents(of: $0.file, in: repository)) != $0.bytes }
-        let keptAny = Self.putBack(
+    /// Moves whatever the stage wrote at its outputs and metrics files into `kept` (a new directory, under the
+    /// same relative paths; removed when it cannot be moved there), and puts the previous outputs and metrics
+    /// back.
+    func restore(keepingWrittenIn kept: String) -> Restoration {
+        let rewritten = metrics.filter { file, bytes in
+            if case .regular(let now) = Self.contents(of: file, in: repository) { return now != bytes }
+            return true
+        }
+        var restoration = Self.putBack(
             moved, replacing: outs + rewritten.map(\.file), keepingIn: kept, directory: directory, in: repository)
         for (file, bytes) in rewritten {
-            if let bytes { try? AtomicFile.write(bytes: Array(bytes), to: repository.absolute(file)) }
+            guard let bytes else { continue }
+            let path = repository.absolute(file)
+            do {
+                try Self.makeParent(of: file, in: repository)
+                try AtomicFile.write(bytes: Array(bytes), to: path)
+            } catch {
+                restoration.notRestored.append("\(file) (its previous version could not be written; git may hold it)")
+            }
         }
-        return keptAny
+        return restoration
     }
 
-    /// The bytes of the metrics file `file`, nil when there is none.
-    private static func contents(of file: String, in repository: Repository) throws -> Data? {
+    private enum Contents {
+        case missing
+        case regular(Data)
+        /// A directory, a link, a device or an oversized file: not a metrics file mlops keeps.
+        case other
+    }
+
+    private static func contents(of file: String, in repository: Repository) -> Contents {
         let path = repository.absolute(file)
-        guard FileSnapshot.take(path) != nil else { return nil }
-        do {
-            return try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw MLOpsError(
-                .invalidInput, "cannot read the metrics file '\(file)'", hint: "it must be a readable JSON file",
-                cause: error)
-        }
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return errno == ENOENT ? .missing : .other }
+        guard status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) <= largestKeptMetrics,
+            let bytes = try? Data(contentsOf: URL(fileURLWithPath: path))
+        else { return .other }
+        return .regular(bytes)
     }
 
-    @discardableResult
+    /// Creates the missing directories on the way to repository-relative `file`, refusing to go through a link.
+    private static func makeParent(of file: String, in repository: Repository) throws {
+        try repository.requireRealDirectories(to: file, what: "a stage output")
+        try FileManager.default.createDirectory(
+            atPath: WorkspacePath.parent(repository.absolute(file)), withIntermediateDirectories: true)
+    }
+
     private static func putBack(
         _ moved: [(output: String, aside: String)], replacing written: [String], keepingIn kept: String? = nil,
         directory: String, in repository: Repository
-    ) -> Bool {
+    ) -> Restoration {
         // What the stage wrote is moved only through real directories: a stage may have turned a parent into a
         // link to elsewhere, and nothing there is mlops's to touch.
         func throughRealDirectories(_ path: String) -> Bool {
             (try? repository.requireRealDirectories(to: path, what: "")) != nil
         }
-        var keptAny = false
+        var restoration = Restoration()
+        // The kept directory must be new: a stage could have planted a link (or anything) at its name.
+        let keeping = kept.map { mkdir($0, 0o700) == 0 } ?? false
         for out in written where throughRealDirectories(out) && FileSnapshot.take(repository.absolute(out)) != nil {
-            if let kept {
+            if keeping, let kept {
                 let destination = kept + "/" + out
                 try? FileManager.default.createDirectory(
                     atPath: WorkspacePath.parent(destination), withIntermediateDirectories: true)
                 if rename(repository.absolute(out), destination) == 0 {
-                    keptAny = true
+                    restoration.kept = kept
                     continue
                 }
             }
             try? FileManager.default.removeItem(atPath: repository.absolute(out))
         }
-        for (output, aside) in moved.reversed() where throughRealDirectories(output) {
-            rename(aside, repository.absolute(output))
+        if keeping, let kept, restoration.kept == nil { rmdir(kept) }
+        for (output, aside) in moved.reversed() {
+            guard (try? makeParent(of: output, in: repository)) != nil, rename(aside, repository.absolute(output)) == 0
+            else {
+                restoration.notRestored.append("\(output) (it waits in \(aside))")
+                continue
+            }
         }
         rmdir(directory)  // only when empty: an output that could not go back stays here, not lost
-        return keptAny
+        return restoration
     }
 
     /// Drops the previous outputs: the stage replaced them.

@@ -14,6 +14,8 @@ public struct AliasChange: Codable, Sendable {
     public var approval: EvaluationReport?
     /// The git tags created or moved (`mpg@v3`, `mpg#production`).
     public var gitTags: [String]?
+    /// For a rollback: true when the alias's approval gates were skipped (`--skip-gates`).
+    public var gatesSkipped: Bool?
 }
 
 extension Repository {
@@ -77,11 +79,27 @@ extension Repository {
                 previous, for: alias,
                 hint: "or roll back without them, on the record: mlops model rollback \(name) --alias \(alias) "
                     + "--skip-gates --reason '<why>'")
+        let skipped = skipGates && config.registry?.approval?[alias] != nil
         var change = try registry.rollback(
             name, alias: alias, reason: reason, expecting: target.previous, approval: approval?.gates,
-            gatesSkipped: skipGates)
+            gatesSkipped: skipped)
         change.approval = approval
+        change.gatesSkipped = skipped ? true : nil
         return change
+    }
+
+    /// Whether the baseline `text` names a version that exists. Only an alias nothing holds yet (the first
+    /// promotion) or a missing version skips the relative gates; anything else (a run, a version whose model
+    /// object this clone lacks) is evaluated, so a failure to load it is an error, never a skipped gate.
+    private static func baselineExists(_ text: String, in registry: RegistryStore) throws -> Bool {
+        let reference = try ModelReference.parse(text)
+        if case .run = reference { return true }
+        do {
+            _ = try registry.versionNumber(reference)
+            return true
+        } catch let error as MLOpsError where error.code == .notFound {
+            return false
+        }
     }
 
     /// Runs the approval `config.yaml` requires for `alias`, if any; throws `gateFailed` when it fails.
@@ -95,7 +113,7 @@ extension Repository {
         if let baseline = approval.baseline {
             // Relative gates need a holder to compare with; the first promotion to an alias has none.
             let text = baseline.contains("@") || baseline.hasPrefix("run:") ? baseline : "\(candidate.name)@\(baseline)"
-            if (try? resolveModel(text)) != nil {
+            if try Self.baselineExists(text, in: registry) {
                 options.baseline = text
                 options.maxRegressions = try (approval.maxRegression ?? []).map(RegressionLimit.init(parsing:))
             }

@@ -53,7 +53,8 @@ extension Repository {
                 metricsFrom: MetricsSource(runId: run.id, kind: run.kind.rawValue, inputs: run.inputs))
         }
         if let metricsFrom {
-            let evaluation = try evaluationOf(draft.oid, named: metricsFrom)
+            let trainedOn = try draft.runId.map { try runs.run($0).inputs } ?? []
+            let evaluation = try evaluationOf(draft.oid, trainedOn: trainedOn, named: metricsFrom)
             draft.metrics = evaluation.metrics
             draft.metricsFrom = MetricsSource(
                 runId: evaluation.id, kind: evaluation.kind.rawValue, inputs: evaluation.inputs)
@@ -62,10 +63,16 @@ extension Repository {
     }
 
     /// The `eval` run `reference` names (`eval:<id>`, `run:<id>` or an id), which must have ended with metrics of
-    /// the model object `oid`.
-    private func evaluationOf(_ oid: String, named reference: String) throws -> Run {
+    /// the model object `oid`, measured on data other than what it was trained on (`trainedOn`).
+    private func evaluationOf(_ oid: String, trainedOn: [Run.Input], named reference: String) throws -> Run {
         let id = reference.hasPrefix("eval:") ? String(reference.dropFirst(5)) : reference
-        let run = try runs.run(id)
+        let run: Run
+        do {
+            run = try runs.run(id)
+        } catch var error as MLOpsError {
+            error.message = "--metrics-from '\(reference)': " + error.message
+            throw error
+        }
         guard run.kind == .eval else {
             throw MLOpsError(
                 .usage, "run \(run.id) is a \(run.kind.rawValue) run, not an evaluation",
@@ -82,6 +89,14 @@ extension Repository {
                     + "(\(ObjectID.abbreviated(run.params["model_oid"] ?? "unknown"))), not the model being registered "
                     + "(\(ObjectID.abbreviated(oid)))",
                 hint: "evaluate this model (mlops eval <run:id or file> --data …) and pass that evaluation")
+        }
+        let training = Set(trainedOn.map(\.oid))
+        if let input = run.inputs.first(where: { training.contains($0.oid) }) {
+            throw MLOpsError(
+                .invalidInput,
+                "evaluation \(run.id) scored '\(input.path)', the data the model was trained on: its metrics are not "
+                    + "held out",
+                hint: "evaluate the model on data it has not seen, and pass that evaluation")
         }
         return run
     }

@@ -100,8 +100,10 @@ public struct TrainingOutcome: Codable, Sendable {
     public var modelOid: String
     public var learner: Learner
     public var task: Task
-    /// Metrics on the held-out rows.
+    /// Metrics on the held-out rows (none with a test fraction of 0).
     public var metrics: [String: Double]
+    /// What the data holds that deserves a word, such as a feature with a label per row (``TrainingWarnings``).
+    public var warnings: [String] = []
     public var trainRows: Int
     public var testRows: Int
     public var durationSeconds: Double
@@ -144,7 +146,8 @@ extension Repository {
             try runs.finish(id, status: .finished, at: ended)
             return TrainingOutcome(
                 runId: id, modelOid: modelOid.description, learner: options.model, task: model.signature.task,
-                metrics: evaluation.metrics, trainRows: fitted.request.table.rowCount, testRows: fitted.test.rowCount,
+                metrics: evaluation.metrics, warnings: TrainingWarnings.check(fitted.request),
+                trainRows: fitted.request.table.rowCount, testRows: fitted.test.rowCount,
                 durationSeconds: ended.timeIntervalSince(started))
         } catch {
             try? runs.finish(id, status: .failed)
@@ -185,7 +188,8 @@ extension Repository {
         let table = try readTrainingData(dataPath, categorical: Set(options.categorical ?? []), schema: schemaPath)
         let seed = UInt64(truncatingIfNeeded: (splitSeed ?? options.params["seed"]).flatMap { Int($0) } ?? 0)
         let split = try DataSplit.split(rowCount: table.rowCount, testFraction: options.testFraction, seed: seed)
-        guard !split.test.isEmpty, !split.train.isEmpty else {
+        // A test fraction of 0 asks for no hold-out: the model trains on every row and has no held-out metrics.
+        guard !split.test.isEmpty || options.testFraction == 0, !split.train.isEmpty else {
             throw MLOpsError(
                 .invalidInput, "'\(options.data)' has too few rows (\(table.rowCount)) to hold out a test set",
                 hint: "use more data or a larger test fraction")
@@ -246,9 +250,10 @@ struct PreparedTraining {
 
     func train() throws -> Model { try Training.train(request) }
 
-    /// The model's metrics on the held-out rows and its learning curve there.
+    /// The model's metrics on the held-out rows and its learning curve there; none without held-out rows.
     func evaluate(_ model: Model) throws -> (compiled: CompiledModel, metrics: [String: Double], curve: [Double]) {
         let compiled = try CompiledModel(model)
+        guard test.rowCount > 0 else { return (compiled, [:], []) }
         return (
             compiled, try Evaluation.metrics(of: compiled, on: test),
             try Evaluation.learningCurve(of: compiled, on: test)

@@ -169,7 +169,8 @@ extension Repository {
 
             let model = try search.trainBest(best.params)
             let compiled = try CompiledModel(model)
-            let holdout = try Evaluation.metrics(of: compiled, on: search.holdout)
+            // With --test-fraction 0 nothing is held out: the cross-validated score is the only measure.
+            let holdout = search.holdout.rowCount > 0 ? try Evaluation.metrics(of: compiled, on: search.holdout) : [:]
             let modelOid = try logArtifact("model", bytes: Array(model.encoded()), run: tuneId).oid
             try logReferenceProfile(
                 of: model, compiled: compiled, training: search.trainTable, holdout: search.holdout, run: tuneId)
