@@ -23,38 +23,13 @@ if [ -z "${MLOPS:-}" ]; then
 fi
 strip -o "$work/mlops" "$MLOPS"
 mlops="$work/mlops"
-venv="$root/Benchmarks/work/venv-serving"
-if [ ! -x "$venv/bin/mlflow" ]; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check mlflow scikit-learn pandas
-fi
-python="$venv/bin/python"
-export PATH="$venv/bin:$PATH"   # mlflow starts uvicorn by name
-
-# The project: a GBDT registered, promoted to production and pushed; the device fetches it without a repository.
-repo="$work/repo"
-mkdir -p "$repo" "$work/remote" "$work/device" && cd "$repo"
-git init -q && "$mlops" init -q
-cp "$root/Examples/auto-mpg/data/auto-mpg.csv" .
-features=(cylinders displacement horsepower weight acceleration year origin)
-"$mlops" train -q --data auto-mpg.csv --target mpg "${features[@]/#/--feature=}" --categorical origin --name bench
-run="$("$mlops" runs list --name bench --json | "$python" -c 'import json, sys; print(json.load(sys.stdin)[0]["id"])')"
-"$mlops" model register -q "run:$run" --name mpg
-"$mlops" model promote -q mpg@1 --to production
+. "$root/Benchmarks/serving-setup.sh"
+# The project pushes production; the device fetches it without a repository.
+mkdir -p "$work/remote" "$work/device"
 "$mlops" remote add -q store "$work/remote"
 "$mlops" push -q
 cd "$work/device"
 "$mlops" model fetch -q mpg@production --remote "$work/remote" --output mpg.tar.gz
-
-"$python" - "$repo/auto-mpg.csv" "$work/mlflow-model" <<'PY'
-import sys, pandas as pd, mlflow.sklearn
-from sklearn.ensemble import HistGradientBoostingRegressor
-data, path = sys.argv[1:3]
-frame = pd.read_csv(data)
-features = ["cylinders", "displacement", "horsepower", "weight", "acceleration", "year", "origin"]
-model = HistGradientBoostingRegressor(max_iter=100, max_leaf_nodes=31, learning_rate=0.1).fit(frame[features], frame["mpg"])
-mlflow.sklearn.save_model(model, path, serialization_format="cloudpickle", input_example=frame[features].head(2))
-PY
 
 body='{"dataframe_split":{"columns":["cylinders","displacement","horsepower","weight","acceleration","year","origin"],"data":[[8,307,130,3504,12,70,1]]}}'
 cat >"$work/load.lua" <<LUA

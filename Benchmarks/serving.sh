@@ -21,35 +21,7 @@ rm -rf "$work" && mkdir -p "$work"
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 (cd "$root" && swift build -c release --product mlops >/dev/null)
 mlops="$(cd "$root" && swift build -c release --show-bin-path)/mlops"
-venv="$root/Benchmarks/work/venv-serving"
-if [ ! -x "$venv/bin/mlflow" ]; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check mlflow scikit-learn pandas
-fi
-python="$venv/bin/python"
-export PATH="$venv/bin:$PATH"   # mlflow starts uvicorn by name
-
-# The repository: auto-mpg tracked, a GBDT trained, registered and promoted.
-repo="$work/repo"
-mkdir -p "$repo" && cd "$repo"
-git init -q && "$mlops" init -q
-cp "$root/Examples/auto-mpg/data/auto-mpg.csv" .
-features=(cylinders displacement horsepower weight acceleration year origin)
-"$mlops" train -q --data auto-mpg.csv --target mpg "${features[@]/#/--feature=}" --categorical origin --name bench
-run="$("$mlops" runs list --name bench --json | "$python" -c 'import json, sys; print(json.load(sys.stdin)[0]["id"])')"
-"$mlops" model register -q "run:$run" --name mpg
-"$mlops" model promote -q mpg@1 --to production
-
-# The MLflow model: the same features, saved with cloudpickle (MLflow 3's default skops refuses the tree type).
-"$python" - "$repo/auto-mpg.csv" "$work/mlflow-model" <<'PY'
-import sys, pandas as pd, mlflow.sklearn
-from sklearn.ensemble import HistGradientBoostingRegressor
-data, path = sys.argv[1:3]
-frame = pd.read_csv(data)
-features = ["cylinders", "displacement", "horsepower", "weight", "acceleration", "year", "origin"]
-model = HistGradientBoostingRegressor(max_iter=100, max_leaf_nodes=31, learning_rate=0.1).fit(frame[features], frame["mpg"])
-mlflow.sklearn.save_model(model, path, serialization_format="cloudpickle", input_example=frame[features].head(2))
-PY
+. "$root/Benchmarks/serving-setup.sh"
 
 row='"columns":["cylinders","displacement","horsepower","weight","acceleration","year","origin"],"data":[[8,307,130,3504,12,70,1]]'
 v2='{"inputs":[{"name":"cylinders","shape":[1],"datatype":"FP64","data":[8]},{"name":"displacement","shape":[1],"datatype":"FP64","data":[307]},{"name":"horsepower","shape":[1],"datatype":"FP64","data":[130]},{"name":"weight","shape":[1],"datatype":"FP64","data":[3504]},{"name":"acceleration","shape":[1],"datatype":"FP64","data":[12]},{"name":"year","shape":[1],"datatype":"FP64","data":[70]},{"name":"origin","shape":[1],"datatype":"BYTES","data":["1"]}]}'

@@ -23,4 +23,32 @@ public final class AnswerTally: @unchecked Sendable {
         }
         return counts[label, default: 0] >= count
     }
+
+    /// Starts `clients` clients that POST `body` to `path` on `server` until ``stop()``, counting each answer by
+    /// the version that gave it (`x-mlops-model-version`), or `failed <status>`. With `check`, an answer it finds
+    /// wrong for its version counts as `wrong answer from <version>`. Await the task after ``stop()``.
+    public func keepAsking(
+        _ server: RunningServer, path: String, body: Data, clients: Int = 4,
+        check: (@Sendable (_ answer: RunningServer.Answer, _ version: String) throws -> Bool)? = nil
+    ) -> Task<Void, any Error> {
+        Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<clients {
+                    group.addTask {
+                        while !self.isStopped {
+                            let answer = try await server.request("POST", path, body: body)
+                            guard answer.status == 200 else {
+                                self.add("failed \(answer.status)")
+                                continue
+                            }
+                            let version = answer.header("x-mlops-model-version") ?? "?"
+                            let right = try check?(answer, version) ?? true
+                            self.add(right ? version : "wrong answer from \(version)")
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
 }

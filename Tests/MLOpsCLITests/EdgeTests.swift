@@ -133,25 +133,8 @@ import Testing
             ["--bundle", "mpg.tar.gz", "--poll", "0.05", "--drift-interval", "0.1"], in: device.path)
         let body = try Self.v2Body([rows[0]])
         let tally = AnswerTally()
-        let load = Task {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<4 {
-                    group.addTask {
-                        while !tally.isStopped {
-                            let answer = try await server.request("POST", "/v2/models/mpg/infer", body: body)
-                            guard answer.status == 200 else {
-                                tally.add("failed \(answer.status)")
-                                continue
-                            }
-                            let version = answer.header("x-mlops-model-version") ?? "?"
-                            let value = try Self.prediction(answer)
-                            let right = abs(value - (expected[version]?[0] ?? .nan)) < 1e-9
-                            tally.add(right ? version : "wrong answer from \(version)")
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
+        let load = tally.keepAsking(server, path: "/v2/models/mpg/infer", body: body) { answer, version in
+            abs(try Self.prediction(answer) - (expected[version]?[0] ?? .nan)) < 1e-9
         }
         #expect(try await tally.wait(until: "mpg@1", reaches: 20), "\(tally.counts)")
         try await succeed(["model", "promote", "mpg@2", "--to", "production"], in: origin.path)

@@ -135,27 +135,8 @@ import Testing
         let body = try JSONSerialization.data(withJSONObject: Self.v2Body([rows[0]]))
         let expected = ["mpg@1": predictions[1]?[0] ?? .nan, "mpg@2": predictions[2]?[0] ?? .nan]
         let tally = AnswerTally()
-        let load = Task {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<4 {
-                    group.addTask {
-                        while !tally.isStopped {
-                            let answer = try await server.request("POST", "/v2/models/mpg/infer", body: body)
-                            let version =
-                                answer.status == 200
-                                ? (answer.header("x-mlops-model-version") ?? "?") : "failed \(answer.status)"
-                            if answer.status == 200 {
-                                let value = try Self.values(answer)[0]
-                                let right = abs(value - (expected[version] ?? .nan)) < 1e-9
-                                tally.add(right ? version : "wrong answer from \(version)")
-                            } else {
-                                tally.add(version)
-                            }
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
+        let load = tally.keepAsking(server, path: "/v2/models/mpg/infer", body: body) { answer, version in
+            abs(try Self.values(answer)[0] - (expected[version] ?? .nan)) < 1e-9
         }
         #expect(try await tally.wait(until: "mpg@1", reaches: 20), "\(tally.counts)")
         #expect(

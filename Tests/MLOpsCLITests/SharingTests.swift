@@ -189,21 +189,7 @@ import Testing
             "dataframe_records": [["cylinders": 8, "weight": 3504, "year": 70, "origin": "1", "horsepower": 130]]
         ])
         let tally = AnswerTally()
-        let load = Task {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<3 {
-                    group.addTask {
-                        while !tally.isStopped {
-                            let answer = try await server.request("POST", "/invocations", body: body)
-                            tally.add(
-                                answer.status == 200
-                                    ? answer.header("x-mlops-model-version") ?? "?" : "failed \(answer.status)")
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
-        }
+        let load = tally.keepAsking(server, path: "/invocations", body: body, clients: 3)
         #expect(try await tally.wait(until: "mpg@1", reaches: 20), "\(tally.counts)")
         await succeed(["model", "promote", "mpg@3", "--to", "production"], in: a)
         await succeed(["push", "--metadata"], in: a)

@@ -147,10 +147,8 @@ extension RegistryStore {
                         sql: "DELETE FROM model_versions WHERE name = ? AND version = ?", arguments: [name, number])
                 case .promote, .rollback:
                     guard event.alias != nil, event.toVersion != nil else { throw Self.malformed(event) }
-                    payload =
-                        event.approval != nil || event.gatesSkipped != nil
-                        ? try Self.json(EventPayload(approval: event.approval, gatesSkipped: event.gatesSkipped))
-                        : nil
+                    payload = try EventPayload.move(approval: event.approval, gatesSkipped: event.gatesSkipped)
+                        .map(Self.json)
                 case .runTag, .runDelete:
                     continue
                 }

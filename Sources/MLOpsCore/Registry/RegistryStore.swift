@@ -254,7 +254,7 @@ public struct RegistryStore: Sendable {
         approval: [EvaluationReport.GateResult]? = nil
     ) throws -> AliasChange {
         let actor = Self.actor
-        let payload = try approval.map { try Self.json(EventPayload(approval: $0)) }
+        let payload = try EventPayload.move(approval: approval, gatesSkipped: nil).map(Self.json)
         return try database.write { db in
             let version = try Self.versionNumber(db, reference)
             let current = try Self.holder(db, name: name, alias: alias)
@@ -286,9 +286,8 @@ public struct RegistryStore: Sendable {
     ) throws -> AliasChange {
         try ModelReference.validateName(name)
         let actor = Self.actor
-        let payload =
-            approval != nil || gatesSkipped
-            ? try Self.json(EventPayload(approval: approval, gatesSkipped: gatesSkipped ? true : nil)) : nil
+        let payload = try EventPayload.move(approval: approval, gatesSkipped: gatesSkipped ? true : nil)
+            .map(Self.json)
         return try database.write { db in
             let (current, previous) = try Self.rollbackTarget(db, name: name, alias: alias)
             if let expecting, expecting != previous {
@@ -528,4 +527,9 @@ struct EventPayload: Codable, Sendable {
     var tag: SharedEvent.VersionTag? = nil
     var approval: [EvaluationReport.GateResult]? = nil
     var gatesSkipped: Bool? = nil
+
+    /// The payload of a promotion or rollback; nil when it carries neither verdicts nor a skip.
+    static func move(approval: [EvaluationReport.GateResult]?, gatesSkipped: Bool?) -> EventPayload? {
+        approval == nil && gatesSkipped == nil ? nil : EventPayload(approval: approval, gatesSkipped: gatesSkipped)
+    }
 }
