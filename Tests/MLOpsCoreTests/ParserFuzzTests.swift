@@ -79,7 +79,10 @@ import Testing
             """
         ].map { Array($0.utf8) }
         fuzzer.run(
-            samples: samples, tokens: ["stages:", "cmd:", "outs:", "deps:", "wdir:", "foreach:", ".git", ".mlops"]
+            samples: samples,
+            tokens: [
+                "stages:", "cmd:", "outs:", "deps:", "metrics:", "metrics.json", "wdir:", "foreach:", ".git", ".mlops",
+            ]
         ) { bytes in
             let graph = try PipelineGraph(stages: try PipelineFile.parse(Self.text(bytes), path: "mlops.yaml"))
             for stage in graph.stages {
@@ -334,7 +337,10 @@ import Testing
             source: "run:01a24ade-0000-7000-8000-000000000001", gitCommit: nil,
             signature: Signature(
                 features: [Signature.Feature(name: "weight", kind: .numeric)], target: "mpg", task: .regression),
-            metrics: ["rmse": 3.1], createdNs: 1, actor: "a@b", lineage: nil)
+            metrics: ["rmse": 3.1], createdNs: 1, actor: "a@b", lineage: nil,
+            metricsFrom: MetricsSource(
+                runId: "01a24ade-0000-7000-8000-000000000009", kind: "eval",
+                inputs: [Run.Input(path: "holdout.csv", oid: "sha256:" + String(repeating: "ef", count: 32))]))
         func event(_ kind: SharedEvent.Kind, _ index: Int) -> SharedEvent {
             SharedEvent(
                 id: "01a24ade-0000-7000-8000-00000000000\(index)", kind: kind, actor: "a@b", atNs: 1, model: "mpg",
@@ -354,11 +360,17 @@ import Testing
             events: [event(.register, 1), event(.promote, 2), event(.tag, 3), event(.delete, 4)]
                 + [
                     SharedEvent(
+                        id: "01a24ade-0000-7000-8000-000000000006", kind: .rollback, actor: "a", atNs: 1, model: "mpg",
+                        alias: "production", fromVersion: 2, toVersion: 1, reason: "broken", gatesSkipped: true),
+                    SharedEvent(
                         id: "01a24ade-0000-7000-8000-000000000005", kind: .runTag, actor: "a", atNs: 1,
-                        run: "01a24ade-0000-7000-8000-000000000001", tags: ["best": "true"])
+                        run: "01a24ade-0000-7000-8000-000000000001", tags: ["best": "true"]),
                 ])
         let samples = [try entry.encoded()]
-        fuzzer.run(samples: samples, tokens: ["\"kind\"", "register", "promote", "toVersion"], structured: true) {
+        fuzzer.run(
+            samples: samples, tokens: ["\"kind\"", "register", "promote", "rollback", "toVersion", "gatesSkipped"],
+            structured: true
+        ) {
             bytes in
             let decoded = try RecordLogEntry.decode(bytes, position: 2, remote: "fuzz")
             for event in decoded.events { try event.validate() }
@@ -376,8 +388,17 @@ import Testing
             metrics: ["rmse": .init(steps: [0, 1], values: [3.5, 3.1], timestampsNs: [1, 2])],
             inputs: [Run.Input(path: "a.csv", oid: "sha256:" + String(repeating: "cd", count: 32), pointer: nil)],
             artifacts: [])
-        let samples = [try SharedJSON.encode(record)]
-        fuzzer.run(samples: samples, tokens: ["\"steps\"", "finished", "running"], structured: true) { bytes in
+        var evaluation = record
+        evaluation.kind = "eval"
+        evaluation.status = "failed_gate"
+        evaluation.gates = [
+            EvaluationReport.GateResult(gate: "rmse < 3", metric: "rmse", value: 3.1, limit: 3, passed: false)
+        ]
+        let samples = [try SharedJSON.encode(record), try SharedJSON.encode(evaluation)]
+        fuzzer.run(
+            samples: samples, tokens: ["\"steps\"", "finished", "running", "failed_gate", "\"gates\""],
+            structured: true
+        ) { bytes in
             // The hash the entry would hold for these bytes, so the fuzzer reaches past the hash check.
             let run = RecordLogEntry.PublishedRun(id: record.id, sha256: RecordLogEntry.digest(bytes))
             _ = try RunRecord.decode(bytes, publishedAs: run, remote: "fuzz")
