@@ -28,6 +28,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import urllib.parse
 import urllib.request
 
@@ -159,6 +160,30 @@ def run_rows(session):
     return session.all("table#runs tbody tr.run")
 
 
+def settled(session, read, what, attempts=20):
+    """`read()`, done again when live refresh replaced the elements it was using. The page swaps its main element
+    whenever the repository's change marker moves (a checkpoint of the write-ahead log moves it too), and Chromium
+    reports a replaced element as stale or as "Node with given id does not belong to the document"."""
+    for _ in range(attempts):
+        try:
+            return read()
+        except WebDriverException as error:
+            last = error
+            time.sleep(0.25)
+    session.fail(f"could not {what}: the page kept changing under it ({last.msg})")
+
+
+def text_of(session, selector):
+    """The text of the first visible element matching `selector`."""
+    return settled(session, lambda: session.wait_for(selector).text.strip(), f"read '{selector}'")
+
+
+def run_kinds(session):
+    """(id, kind) of each row of the runs table, read in one go."""
+    return settled(session, lambda: [(row.get_attribute("data-id"), kind_of(row)) for row in run_rows(session)],
+                   "read the runs table")
+
+
 def kind_of(row):
     # Columns: select, name, kind, status, …
     return row.find_element(By.CSS_SELECTOR, "td:nth-child(3)").text.strip()
@@ -186,9 +211,9 @@ def check_runs(session):
     expected = session.options.expect_runs
     paged = " (the runs do not fit one page: nav.pager shown)" if session.exists("nav.pager") else ""
     session.expect(len(rows) == expected, f"{len(rows)} tr.run rows, expected {expected}{paged}")
-    count = session.wait_for("#run-count").text.strip()
+    count = text_of(session, "#run-count")
     session.expect(count == f"{expected} run{'' if expected == 1 else 's'}", f"#run-count says '{count}'")
-    mode = session.wait_for("header .mode").text.strip()
+    mode = text_of(session, "header .mode")
     session.expect(mode == "read-only", f"header mode says '{mode}' without the token")
     session.screenshot("runs.png")
 
@@ -196,22 +221,20 @@ def check_runs(session):
 def check_filter(session):
     session.open("/")
     submit_filter(session, "kind = train")
-    kinds = [kind_of(row) for row in run_rows(session)]
+    kinds = [kind for _, kind in run_kinds(session)]
     total = session.options.expect_runs
     session.expect(0 < len(kinds) < total, f"'kind = train' left {len(kinds)} of {total} rows")
     session.expect(all(kind == "train" for kind in kinds), f"'kind = train' shows kinds {sorted(set(kinds))}")
     session.expect(not session.exists("#where-error"), "#where-error shown for a good expression")
 
     submit_filter(session, "metrics.rmse <<")
-    error = session.wait_for("#where-error").text
+    error = text_of(session, "#where-error")
     session.expect(re.search(r"character \d+|position \d+", error),
                    f"#where-error does not name the character: '{error}'")
 
 
-def first_train_runs(session, count):
-    rows = [row for row in run_rows(session) if kind_of(row) == "train"]
-    session.expect(len(rows) >= count, f"{len(rows)} train runs on the runs page, need {count}")
-    return rows[:count]
+def train_run_ids(session):
+    return [run_id for run_id, kind in run_kinds(session) if kind == "train"]
 
 
 def stepped_metrics(session, run_id):
@@ -221,20 +244,20 @@ def stepped_metrics(session, run_id):
 
 
 def select_runs(session, ids):
-    """Checks the runs' boxes. Live refresh may replace the table between finding a box and clicking it (on a busy
-    machine), so each box is found again by the run's id and the clicks are retried until both stay checked."""
-    for _ in range(10):
-        try:
-            for run_id in ids:
-                box = session.driver.find_element(By.CSS_SELECTOR, f'tr.run[data-id="{run_id}"] input[name=run]')
-                if not box.is_selected():
-                    box.click()
-            if all(session.driver.find_element(By.CSS_SELECTOR, f'tr.run[data-id="{run_id}"] input[name=run]')
-                   .is_selected() for run_id in ids):
-                return
-        except WebDriverException:
-            pass  # the row was replaced under the click: find it again
-    session.expect(False, f"could not check the runs {ids}")
+    """Checks the runs' boxes and clicks Compare once it is enabled. Live refresh may replace the table between
+    finding an element and clicking it, so each is found again by the run's id and the clicks are retried."""
+    def box(run_id):
+        return session.driver.find_element(By.CSS_SELECTOR, f'tr.run[data-id="{run_id}"] input[name=run]')
+
+    def check_and_compare():
+        for run_id in ids:
+            if not box(run_id).is_selected():
+                box(run_id).click()
+        button = session.driver.find_element(By.CSS_SELECTOR, "#compare")
+        if not all(box(run_id).is_selected() for run_id in ids) or not button.is_enabled():
+            raise WebDriverException("the boxes are not checked yet")
+        button.click()
+    settled(session, check_and_compare, f"check the runs {ids} and click #compare")
 
 
 def check_compare(session):
@@ -245,12 +268,9 @@ def check_compare(session):
     shown = len(run_rows(session))
     expected = session.options.expect_runs
     session.expect(shown == expected, f"{shown} rows after clearing the filter, expected {expected}")
-    rows = first_train_runs(session, 2)
-    ids = [row.get_attribute("data-id") for row in rows]
+    ids = train_run_ids(session)[:2]
+    session.expect(len(ids) == 2, f"{len(ids)} train runs on the runs page, need 2")
     select_runs(session, ids)
-    button = session.wait_for("#compare")
-    WebDriverWait(session.driver, WAIT_SECONDS).until(lambda _: button.is_enabled())
-    button.click()
     WebDriverWait(session.driver, WAIT_SECONDS).until(EC.url_contains("/compare"))
     session.wait_for("main#main")
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(session.driver.current_url).query)
@@ -259,21 +279,22 @@ def check_compare(session):
     histories = [stepped_metrics(session, run_id) for run_id in ids]
     expected = set().union(*(stepped for stepped, _ in histories))
     session.expect(expected, f"neither of the runs {ids} logged a metric at several steps (the test needs one)")
-    charts = session.all("#charts figure.chart")
-    shown = {chart.get_attribute("data-metric") for chart in charts}
+    # metric → how many polylines its chart draws
+    charts = settled(session, lambda: {
+        chart.get_attribute("data-metric"): len(chart.find_elements(By.CSS_SELECTOR, "svg.chart polyline"))
+        for chart in session.all("#charts figure.chart")}, "read the charts")
+    shown = set(charts)
     session.expect(len(charts) > 0, "no figure.chart on the compare page")
-    session.expect(len(charts) == len(expected) and shown == expected,
-                   f"charts for {sorted(shown)}, expected the stepped metrics {sorted(expected)}")
-    for chart in charts:
-        metric = chart.get_attribute("data-metric")
+    session.expect(shown == expected, f"charts for {sorted(shown)}, expected the stepped metrics {sorted(expected)}")
+    for metric, lines in charts.items():
         # A line for each run that logged the metric at all (both, when they come from the same trainer).
         logged = sum(1 for _, history in histories if history.get(metric))
-        lines = chart.find_elements(By.CSS_SELECTOR, "svg.chart polyline")
-        session.expect(len(lines) == logged, f"chart '{metric}' has {len(lines)} polylines, expected {logged}")
+        session.expect(lines == logged, f"chart '{metric}' has {lines} polylines, expected {logged}")
 
     params = [session.api(f"/api/runs/{urllib.parse.quote(run_id)}")["run"].get("params") or {} for run_id in ids]
     if params[0] != params[1]:
-        differing = [row.get_attribute("data-key") for row in session.all("#params tr.differs")]
+        differing = settled(session, lambda: [row.get_attribute("data-key")
+                                              for row in session.all("#params tr.differs")], "read the parameters")
         session.expect(differing, "the runs' params differ but no #params tr.differs")
     scroll_to(session, "#charts")
     session.screenshot("compare.png")
@@ -282,16 +303,16 @@ def check_compare(session):
 def check_run(session):
     session.open("/")
     # The newest train run that logged a learning curve.
-    train_ids = [row.get_attribute("data-id") for row in run_rows(session) if kind_of(row) == "train"]
+    train_ids = train_run_ids(session)
     curves = ((run_id, stepped_metrics(session, run_id)[0]) for run_id in train_ids)
     run_id, stepped = next(((run_id, stepped) for run_id, stepped in curves if stepped), (None, None))
     session.expect(run_id, f"none of the {len(train_ids)} train runs logged a metric at several steps")
     session.open(f"/runs/{urllib.parse.quote(run_id)}")
-    charts = session.all("#charts figure.chart")
-    shown = {chart.get_attribute("data-metric") for chart in charts}
+    shown = settled(session, lambda: {chart.get_attribute("data-metric")
+                                      for chart in session.all("#charts figure.chart")}, "read the charts")
     session.expect(shown == stepped, f"charts for {sorted(shown)} on the run page, expected {sorted(stepped)}")
     paths = [item["path"] for item in session.api(f"/api/runs/{run_id}")["run"].get("inputs", [])]
-    lineage = session.wait_for("#lineage").text
+    lineage = text_of(session, "#lineage")
     session.expect(paths and any(path in lineage for path in paths),
                    f"#lineage does not show the run's data {paths}: '{lineage}'")
     scroll_to(session, "#charts")
@@ -330,7 +351,7 @@ def check_promote(session):
     form = session.wait_for("form#promote")
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(session.driver.current_url).query)
     session.expect("token" not in query, f"the token stays in {session.driver.current_url}")
-    mode = session.wait_for("header .mode").text.strip()
+    mode = text_of(session, "header .mode")
     session.expect(mode == "can promote", f"header mode says '{mode}' after logging in")
 
     Select(form.find_element(By.NAME, "version")).select_by_value(str(options.promote_version))
@@ -353,7 +374,7 @@ def check_promote(session):
                                 f"'{refused[0].text if refused else ''}'")
     session.wait_for("#action-result")
     row = f"tr.version[data-version='{options.promote_version}'] td.aliases .alias"
-    badges = [badge.text.strip() for badge in session.all(row)]
+    badges = settled(session, lambda: [badge.text.strip() for badge in session.all(row)], f"read '{row}'")
     session.expect("production" in badges, f"version {options.promote_version} has aliases {badges}")
     session.screenshot("model.png")
     check_marker_is_current(session)
@@ -392,7 +413,7 @@ def check_pipeline(session):
         listed = len(session.all("table#stages tr.stage"))
         session.expect(drawn > 0 and drawn == listed, f"{drawn} stages drawn, {listed} listed")
     else:
-        text = session.wait_for("main#main").text
+        text = text_of(session, "main#main")
         session.expect("has no mlops.yaml" in text, f"no pipeline, but the page says '{text}'")
     session.screenshot("pipeline.png")
 
