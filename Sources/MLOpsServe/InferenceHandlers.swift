@@ -254,10 +254,11 @@ struct InferenceHandlers: Sendable {
             json.raw(",\"versions\":")
             json.array(Set(routes.map { $0.model.version }).sorted()) { json, version in json.string(String(version)) }
             json.raw(",\"platform\":\"mlops\",\"inputs\":")
-            json.array(model.signature.features) { json, feature in
+            json.array(model.inputs) { json, input in
                 json.raw("{\"name\":")
-                json.string(feature.name)
-                json.raw(feature.levels == nil ? ",\"datatype\":\"FP64\"" : ",\"datatype\":\"BYTES\"")
+                json.string(input.name)
+                let numeric = input.feature.map { model.levelCodes[$0] == nil } ?? false
+                json.raw(numeric ? ",\"datatype\":\"FP64\"" : ",\"datatype\":\"BYTES\"")
                 json.raw(",\"shape\":[-1]}")
             }
             json.raw(",\"outputs\":")

@@ -10,11 +10,14 @@ struct InputRows: Sendable {
     fileprivate(set) var unknownLabels: [Int: String] = [:]
 }
 
-/// Fills ``InputRows`` from decoded JSON or binary values, checking each against the feature it is for.
+/// Fills ``InputRows`` from decoded JSON or binary values, checking each against the input it is for. Positions
+/// are those of the model's inputs (``ServedModel/inputs``): a feature, or a datetime column whose calendar
+/// features the encoder computes.
 struct RowEncoder {
     let model: ServedModel
     private var rows: InputRows
     private var provided: [Bool]
+    private let width: Int
 
     init(model: ServedModel, rowCount: Int, maximumRows: Int) throws(RequestError) {
         guard rowCount > 0 else { throw .badRequest("the request holds no rows") }
@@ -24,43 +27,57 @@ struct RowEncoder {
                 "the request holds \(rowCount) rows; this server accepts at most \(maximumRows) per request (--max-batch)"
             )
         }
+        width = model.compiled.rowWidth
         // The rows are allocated before the values are read: bound them by what they would cost, not only by count.
-        guard rowCount <= Self.maximumValues / max(model.compiled.rowWidth, 1) else {
+        guard rowCount <= Self.maximumValues / max(width, 1) else {
             throw RequestError(
                 .contentTooLarge,
-                "the request holds \(rowCount) rows of \(model.compiled.rowWidth) features; at most \(Self.maximumValues) values fit one request"
+                "the request holds \(rowCount) rows of \(width) features; at most \(Self.maximumValues) values fit one request"
             )
         }
         self.model = model
-        rows = InputRows(rowCount: rowCount, values: Array(repeating: .nan, count: rowCount * model.compiled.rowWidth))
-        provided = Array(repeating: false, count: model.compiled.rowWidth)
+        rows = InputRows(rowCount: rowCount, values: Array(repeating: .nan, count: rowCount * width))
+        provided = Array(repeating: false, count: model.inputs.count)
     }
 
     /// The most values (rows × features) one request may hold: 64 MiB of encoded rows.
     static let maximumValues = 8 << 20
 
-    /// The position of feature `name`, or nil when the model does not read it.
-    func position(of name: String) -> Int? { model.featurePositions[name] }
+    /// The position of input `name`, or nil when the model does not read it.
+    func position(of name: String) -> Int? { model.inputPositions[name] }
 
-    /// Marks the feature at `position` as given (so ``finish()`` does not report it missing).
+    /// Whether the input at `position` is given as text: a categorical feature or a datetime column.
+    func takesText(_ position: Int) -> Bool {
+        model.inputs[position].feature.map { model.levelCodes[$0] != nil } ?? true
+    }
+
+    /// Whether the input at `position` is a datetime column, which only text can give.
+    func takesOnlyText(_ position: Int) -> Bool { model.inputs[position].feature == nil }
+
+    /// Marks the input at `position` as given (so ``finish()`` does not report it missing).
     mutating func markProvided(_ position: Int) { provided[position] = true }
 
-    /// Whether a value for the feature at `position` was given already.
+    /// Whether a value for the input at `position` was given already.
     func isProvided(_ position: Int) -> Bool { provided[position] }
 
     /// Sets one value from JSON.
     mutating func set(_ value: FeatureValue, row: Int, position: Int) throws(RequestError) {
-        let index = row * provided.count + position
         switch value {
         case .missing: return
-        case .number(let number): setNumber(number, index: index, position: position)
-        case .text(let text): try setText(text, index: index, position: position)
+        case .number(let number): try setNumber(number, row: row, position: position)
+        case .text(let text): try setText(text, row: row, position: position)
         }
     }
 
     /// Sets one numeric value (binary tensors, numbers from JSON).
-    mutating func setNumber(_ number: Double, index: Int, position: Int) {
-        if let codes = model.levelCodes[position] {
+    mutating func setNumber(_ number: Double, row: Int, position: Int) throws(RequestError) {
+        guard let feature = model.inputs[position].feature else {
+            throw .badRequest(
+                "input '\(model.inputs[position].name)' is a date and time: send it as text such as \"2014-01-31T13:30\""
+            )
+        }
+        let index = row * width + feature
+        if let codes = model.levelCodes[feature] {
             setLabel(NumberText.format(number), codes: codes, index: index)
         } else {
             rows.values[index] = number
@@ -68,12 +85,21 @@ struct RowEncoder {
     }
 
     /// Sets one text value (strings from JSON, `BYTES` tensors).
-    mutating func setText(_ text: String, index: Int, position: Int) throws(RequestError) {
-        guard let codes = model.levelCodes[position] else {
-            let name = model.signature.features[position].name
-            throw .badRequest("feature '\(name)' is numeric, but the request gives it the text \"\(text.prefix(40))\"")
+    mutating func setText(_ text: String, row: Int, position: Int) throws(RequestError) {
+        let input = model.inputs[position]
+        guard let feature = input.feature else {
+            let start = row * width
+            guard let calendar = input.calendar, calendar.fill(text, { rows.values[start + $0] = $1 }) else {
+                let format = input.calendar?.reader.describedFormat ?? "a date and time"
+                throw .badRequest("input '\(input.name)' needs \(format), not \"\(text.prefix(40))\"")
+            }
+            return
         }
-        setLabel(text, codes: codes, index: index)
+        guard let codes = model.levelCodes[feature] else {
+            throw .badRequest(
+                "feature '\(input.name)' is numeric, but the request gives it the text \"\(text.prefix(40))\"")
+        }
+        setLabel(text, codes: codes, index: row * width + feature)
     }
 
     private mutating func setLabel(_ label: String, codes: [String: Int], index: Int) {
@@ -84,13 +110,12 @@ struct RowEncoder {
         }
     }
 
-    /// The encoded rows, once every feature was given.
+    /// The encoded rows, once every input was given.
     func finish() throws(RequestError) -> InputRows {
         if let missing = provided.firstIndex(of: false) {
-            let features = model.signature.features.map(\.name)
+            let names = model.inputs.map(\.name)
             throw .badRequest(
-                "the request lacks feature '\(features[missing])'; the model reads: \(features.joined(separator: ", "))"
-            )
+                "the request lacks feature '\(names[missing])'; the model reads: \(names.joined(separator: ", "))")
         }
         return rows
     }

@@ -63,14 +63,14 @@ enum MLflowScoringRequest {
         var encoder = try RowEncoder(model: model, rowCount: records.count, maximumRows: maximumRows)
         for (row, record) in records.enumerated() {
             guard record.isObject else { throw .badRequest("row \(row) must be an object of feature values") }
-            for (position, feature) in model.signature.features.enumerated() {
-                guard let value = record[feature.name] else {
-                    throw .badRequest("row \(row) lacks feature '\(feature.name)'")
+            for (position, input) in model.inputs.enumerated() {
+                guard let value = record[input.name] else {
+                    throw .badRequest("row \(row) lacks feature '\(input.name)'")
                 }
-                try encoder.set(try self.feature(value, row: row, column: feature.name), row: row, position: position)
+                try encoder.set(try self.feature(value, row: row, column: input.name), row: row, position: position)
             }
         }
-        for position in model.signature.features.indices { encoder.markProvided(position) }
+        for position in model.inputs.indices { encoder.markProvided(position) }
         return try encoder.finish()
     }
 

@@ -55,20 +55,22 @@ struct OpenInferenceRequest {
             )
         }
         var encoder = try RowEncoder(model: model, rowCount: rowCount, maximumRows: maximumRows)
-        let width = model.compiled.rowWidth
         for tensor in tensors {
             guard let position = encoder.position(of: tensor.name) else {
                 throw .badRequest(
                     "unknown input '\(tensor.name)'; the model's inputs are: "
-                        + model.signature.features.map(\.name).joined(separator: ", "))
+                        + model.signature.inputNames.joined(separator: ", "))
             }
             guard tensor.shape.first == rowCount, tensor.elementCount == rowCount else {
                 throw .badRequest(
                     "input '\(tensor.name)' has shape \(tensor.shape), but every input needs one value per row: "
                         + "[\(rowCount)] or [\(rowCount), 1]")
             }
-            if model.levelCodes[position] == nil, tensor.datatype == "BYTES" {
+            if !encoder.takesText(position), tensor.datatype == "BYTES" {
                 throw .badRequest("input '\(tensor.name)' is numeric: send it as FP64, FP32 or INT64, not BYTES")
+            }
+            if encoder.takesOnlyText(position), tensor.datatype != "BYTES" {
+                throw .badRequest("input '\(tensor.name)' is a date and time: send it as BYTES, not \(tensor.datatype)")
             }
             guard !encoder.isProvided(position) else { throw .badRequest("input '\(tensor.name)' is given twice") }
             encoder.markProvided(position)
@@ -77,7 +79,7 @@ struct OpenInferenceRequest {
                     throw .badRequest(
                         "input '\(tensor.name)' declares \(size) binary bytes, but \(binary.count) follow")
                 }
-                try Self.decodeBinary(binary.prefix(size), of: tensor, position: position, width: width, into: &encoder)
+                try Self.decodeBinary(binary.prefix(size), of: tensor, position: position, into: &encoder)
                 binary = binary.dropFirst(size)
             } else {
                 guard let data = tensor.data else {
@@ -175,8 +177,7 @@ struct OpenInferenceRequest {
     /// Reads one tensor's binary data: little-endian numbers of the datatype's size, or for BYTES a 4-byte length
     /// before each element.
     private static func decodeBinary(
-        _ bytes: ByteBufferView.SubSequence, of tensor: Tensor, position: Int, width: Int,
-        into encoder: inout RowEncoder
+        _ bytes: ByteBufferView.SubSequence, of tensor: Tensor, position: Int, into encoder: inout RowEncoder
     ) throws(RequestError) {
         let rows = tensor.elementCount
         var offset = bytes.startIndex
@@ -193,27 +194,26 @@ struct OpenInferenceRequest {
             return value
         }
         for row in 0..<rows {
-            let index = row * width + position
             switch tensor.datatype {
             case "BYTES":
                 let length = Int(try integer(4))
                 let text = String(decoding: try take(length), as: UTF8.self)
-                try encoder.setText(text, index: index, position: position)
-            case "BOOL", "UINT8": encoder.setNumber(Double(try integer(1)), index: index, position: position)
-            case "UINT16": encoder.setNumber(Double(try integer(2)), index: index, position: position)
-            case "UINT32": encoder.setNumber(Double(try integer(4)), index: index, position: position)
-            case "UINT64": encoder.setNumber(Double(try integer(8)), index: index, position: position)
+                try encoder.setText(text, row: row, position: position)
+            case "BOOL", "UINT8": try encoder.setNumber(Double(try integer(1)), row: row, position: position)
+            case "UINT16": try encoder.setNumber(Double(try integer(2)), row: row, position: position)
+            case "UINT32": try encoder.setNumber(Double(try integer(4)), row: row, position: position)
+            case "UINT64": try encoder.setNumber(Double(try integer(8)), row: row, position: position)
             case "INT8":
-                encoder.setNumber(Double(Int8(truncatingIfNeeded: try integer(1))), index: index, position: position)
+                try encoder.setNumber(Double(Int8(truncatingIfNeeded: try integer(1))), row: row, position: position)
             case "INT16":
-                encoder.setNumber(Double(Int16(truncatingIfNeeded: try integer(2))), index: index, position: position)
+                try encoder.setNumber(Double(Int16(truncatingIfNeeded: try integer(2))), row: row, position: position)
             case "INT32":
-                encoder.setNumber(Double(Int32(truncatingIfNeeded: try integer(4))), index: index, position: position)
-            case "INT64": encoder.setNumber(Double(Int64(bitPattern: try integer(8))), index: index, position: position)
-            case "FP16": encoder.setNumber(Self.halfToDouble(UInt16(try integer(2))), index: index, position: position)
+                try encoder.setNumber(Double(Int32(truncatingIfNeeded: try integer(4))), row: row, position: position)
+            case "INT64": try encoder.setNumber(Double(Int64(bitPattern: try integer(8))), row: row, position: position)
+            case "FP16": try encoder.setNumber(Self.halfToDouble(UInt16(try integer(2))), row: row, position: position)
             case "FP32":
-                encoder.setNumber(Double(Float(bitPattern: UInt32(try integer(4)))), index: index, position: position)
-            default: encoder.setNumber(Double(bitPattern: try integer(8)), index: index, position: position)
+                try encoder.setNumber(Double(Float(bitPattern: UInt32(try integer(4)))), row: row, position: position)
+            default: try encoder.setNumber(Double(bitPattern: try integer(8)), row: row, position: position)
             }
         }
         guard offset == bytes.endIndex else {

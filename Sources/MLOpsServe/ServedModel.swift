@@ -12,8 +12,10 @@ final class ServedModel: Sendable {
     let revision: String
     let oid: String
     let compiled: CompiledModel
-    /// Feature name → position in an encoded row.
-    let featurePositions: [String: Int]
+    /// What a request gives: features, and datetime columns in place of their calendar features.
+    let inputs: [Signature.Input]
+    /// Input name → position in ``inputs``.
+    let inputPositions: [String: Int]
     /// Per feature, level label → code (nil for numeric features).
     let levelCodes: [[String: Int]?]
     /// The data contract requests are checked against (`serve --validate`), nil when they are not.
@@ -33,7 +35,8 @@ final class ServedModel: Sendable {
         self.oid = oid
         compiled = try CompiledModel(model, source: "\(name)@\(version)")
         let features = model.signature.features
-        featurePositions = Dictionary(uniqueKeysWithValues: features.enumerated().map { ($1.name, $0) })
+        inputs = compiled.inputs
+        inputPositions = Dictionary(uniqueKeysWithValues: inputs.enumerated().map { ($1.name, $0) })
         levelCodes = features.map { feature in
             feature.levels.map { Dictionary(uniqueKeysWithValues: $0.enumerated().map { ($1, $0) }) }
         }

@@ -12,7 +12,7 @@ extension MLOps {
             abstract: "Train a model on a data file as a tracked run.",
             discussion: """
                 Reads the data (CSV or JSON Lines), holds out --test-fraction of the rows (seeded by the seed \
-                parameter), trains, evaluates on the held-out rows, stores the model in the object store and \
+                parameter; the latest by a time column with --split time:COLUMN; or a whole --validation file), trains, evaluates on the held-out rows, stores the model in the object store and \
                 records a run: parameters, metrics (for gbdt the learning curve per round as steps), the data's \
                 object id and pointer, the git commit and dirty flag, the host and the duration. Options given on \
                 the command line override those of --config. Parameters per learner: `mlops train --list-params`.
@@ -34,7 +34,10 @@ extension MLOps {
         @OptionGroup var settings: TrainingSettings
 
         @Option(
-            help: "A YAML file with data, target, model, params, features, categorical, test_fraction, name.",
+            help: """
+                A YAML file with data, target, model, params, features, categorical, test_fraction, split, \
+                validation, name, schema.
+                """,
             completion: .file())
         var config: String?
 
@@ -86,6 +89,7 @@ extension MLOps {
                 // Paths in the configuration are relative to the configuration file.
                 let base = (path(config, context) as NSString).deletingLastPathComponent
                 options.data = WorkspacePath.absolute(options.data, relativeTo: base)
+                options.validation = options.validation.map { WorkspacePath.absolute($0, relativeTo: base) }
                 options.schema = options.schema.map { WorkspacePath.absolute($0, relativeTo: base) }
             } else {
                 guard let data, let target else {
@@ -96,12 +100,9 @@ extension MLOps {
             if let data { options.data = data }
             if let target { options.target = target }
             if let model { options.model = model }
-            if let features = columns.givenFeatures { options.features = features }
-            if let categorical = columns.categorical.given { options.categorical = categorical }
-            if let testFraction = settings.testFraction { options.testFraction = testFraction }
-            if let schema = settings.schema { options.schema = schema }
+            try columns.apply(to: &options)
             if let name { options.name = name }
-            options.params.merge(try settings.parsedParams()) { $1 }
+            try settings.apply(to: &options)
             return options
         }
 

@@ -48,6 +48,18 @@ extension MLOps {
         @Option(help: "Cross-validation folds.")
         var folds = 5
 
+        @Option(
+            help: ArgumentHelp(
+                """
+                How folds are cut: kfold (seeded; the default), or time:COLUMN, expanding windows in that column's \
+                order, as scikit-learn's TimeSeriesSplit (each fold validates on rows later than every row it \
+                trains on; the hold-out is then by time too, unless --split or --validation says otherwise).
+                """, valueName: "kfold|time:column"))
+        var cv = "kfold"
+
+        @Option(help: "For --cv time:COLUMN, rows left out between each fold's training and validation rows.")
+        var gap = 0
+
         @Option(help: "The metric that ranks configurations (default: rmse, or log_loss for classification).")
         var metric: String?
 
@@ -60,28 +72,35 @@ extension MLOps {
 
         func validate() throws {
             guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
+            guard gap >= 0 else { throw ValidationError("--gap must be 0 or more rows") }
+            guard cv == "kfold" || (cv.hasPrefix("time:") && cv.count > 5) else {
+                throw ValidationError("--cv is kfold or time:COLUMN, not '\(cv)'")
+            }
+            if gap > 0, !cv.hasPrefix("time:") { throw ValidationError("--gap needs --cv time:COLUMN") }
             if !ranges.isEmpty && trials == nil {
                 throw ValidationError("--random ranges need random search: add --trials N")
             }
         }
 
         func run(in context: CommandContext) async throws {
-            var training = TrainOptions(
-                data: data, target: target, features: columns.givenFeatures, categorical: columns.categorical.given,
-                model: model, params: try settings.parsedParams(), name: name, schema: settings.schema)
-            if let testFraction = settings.testFraction { training.testFraction = testFraction }
+            var training = TrainOptions(data: data, target: target, model: model, name: name)
+            try columns.apply(to: &training)
+            try settings.apply(to: &training)
             let space =
                 try (self.space.map { try SearchDimension.load(yaml: path($0, context)) } ?? [])
                 + (grid + ranges).map(SearchDimension.parse)
             var options = TuneOptions(training: training, space: space, randomTrials: trials)
             options.folds = folds
+            options.crossValidation = cv == "kfold" ? .random : try SplitMethod(parsing: cv)
+            options.gap = gap
             options.metric = metric
             let repository = try repository(context)
             let outcome = try withProgress(context) {
                 try repository.tune(options, workingDirectory: directory(context), progress: $0)
             }
             try output(context).render(outcome) { style in
-                var text = "Tried \(outcome.trials.count) configurations with \(folds)-fold cross-validation in "
+                let kind = cv == "kfold" ? "\(folds)-fold" : "\(folds) time-series folds of"
+                var text = "Tried \(outcome.trials.count) configurations with \(kind) cross-validation in "
                 text +=
                     String(format: "%.1f s", outcome.durationSeconds) + " (tune run \(style.bold(outcome.runId))).\n"
                 var table = TextTable(header: ["TRIAL", "CV " + outcome.metric.uppercased()] + space.map(\.name))

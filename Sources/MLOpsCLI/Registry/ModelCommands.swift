@@ -158,6 +158,13 @@ extension MLOps.ModelGroup {
                 signature.features.map { $0.kind == .categorical ? $0.name + " (categorical)" : $0.name }.joined(
                     separator: ", "),
             ])
+            for datetime in signature.datetimes ?? [] {
+                table.append([
+                    "  datetime",
+                    "\(datetime.name) (\(datetime.format.map { "format \($0)" } ?? "ISO 8601"), expanded into "
+                        + datetime.parts.map(\.rawValue).joined(separator: ", ") + ")",
+                ])
+            }
             for (key, value) in version.metrics.sorted(by: { $0.key < $1.key }) {
                 table.append(["  metric " + key, MetricText.format(value)])
             }

@@ -46,7 +46,8 @@ public struct BundleManifest: Codable, Sendable, Equatable {
     private func lineageProblem() -> String? {
         let recipe = lineage.recipe
         let paths =
-            lineage.inputs.map(\.path) + (recipe.map { [$0.data] + ($0.schema.map { [$0] } ?? []) } ?? [])
+            lineage.inputs.map(\.path)
+            + (recipe.map { [$0.data] + [$0.schema, $0.validation].compactMap { $0 } } ?? [])
         let pointers = lineage.inputs.compactMap(\.pointer)
         for path in paths + pointers where !path.hasPrefix("/") {
             guard let contained = WorkspacePath.contained(path), !contained.isEmpty else {
@@ -67,7 +68,8 @@ public struct BundleManifest: Codable, Sendable, Equatable {
             return "the recipe and the lineage name different objects for '\(recipe.data)'"
         }
         let oids =
-            lineage.inputs.map(\.oid) + (recipe.map { [$0.dataOid] + ($0.schemaOid.map { [$0] } ?? []) } ?? [])
+            lineage.inputs.map(\.oid)
+            + (recipe.map { [$0.dataOid] + [$0.schemaOid, $0.validationOid].compactMap { $0 } } ?? [])
         if let oid = oids.first(where: { (try? ObjectID(parsing: $0)) == nil }) {
             return "the lineage names '\(oid)', which is not an object id"
         }

@@ -114,6 +114,11 @@ extension Repository {
             if let schema = recipe.schema, let oid = recipe.schemaOid {
                 inputs.append(Run.Input(path: schema, oid: oid, pointer: nil))
             }
+            if let validation = recipe.validation, let oid = recipe.validationOid,
+                !inputs.contains(where: { $0.path == validation })
+            {
+                inputs.append(Run.Input(path: validation, oid: oid, pointer: nil))
+            }
         }
         inputs.removeAll { (try? rebuilt.contentID(of: $0.path))??.description == $0.oid }
         fetched += try await fetchMissing(inputs.map { ("'\($0.path)'", $0.oid) }, options: options)

@@ -18,10 +18,20 @@ public struct TrainingRecipe: Codable, Sendable, Equatable {
     public var features: [String]?
     /// Columns read as categories though they hold numbers.
     public var categorical: [String]
+    /// Columns read as dates and times in `datetimeFormat`, and the calendar features datetime columns became
+    /// (nil: none named, ISO 8601, the default parts).
+    public var datetime: [String]?
+    public var datetimeFormat: String?
+    public var calendar: [CalendarPart]?
     public var learner: Learner
     /// The hyperparameters as given (a tuning run's fixed ones merged with its best configuration's).
     public var params: [String: String]
     public var testFraction: Double
+    /// How the held-out rows were chosen; nil (recipes before time splits) is random.
+    public var split: SplitMethod?
+    /// The data file held out whole instead, relative to the repository root, and its object id.
+    public var validation: String?
+    public var validationOid: String?
     /// The data schema the rows were checked and read with, relative to the repository root, and its object id.
     public var schema: String?
     public var schemaOid: String?
@@ -49,6 +59,10 @@ public struct TrainingRecipe: Codable, Sendable, Equatable {
         /// The dimensions in the order searched (the order decides the grid's and the random draws' order).
         public var space: [Dimension]
         public var folds: Int
+        /// Time-series folds by this column (`time:COLUMN`); nil for seeded k-fold.
+        public var crossValidation: SplitMethod?
+        /// Rows left out between a time-series fold's training and validation rows.
+        public var gap: Int?
         /// Random search's number of draws; nil for the full grid.
         public var randomTrials: Int?
         /// The metric that ranked configurations.
@@ -64,6 +78,8 @@ public struct TrainingRecipe: Codable, Sendable, Equatable {
                 }
             }
             folds = options.folds
+            crossValidation = options.crossValidation == .random ? nil : options.crossValidation
+            gap = options.crossValidation == .random ? nil : options.gap
             randomTrials = options.randomTrials
             self.metric = metric
         }
@@ -85,6 +101,8 @@ public struct TrainingRecipe: Codable, Sendable, Equatable {
             }
             var options = TuneOptions(training: training, space: dimensions, randomTrials: randomTrials)
             options.folds = folds
+            options.crossValidation = crossValidation ?? .random
+            options.gap = gap ?? 0
             options.metric = metric
             return options
         }
@@ -92,7 +110,9 @@ public struct TrainingRecipe: Codable, Sendable, Equatable {
 
     /// Every text the recipe holds, for checks of what a bundle carries.
     var texts: [String] {
-        [data, dataOid, target] + (features ?? []) + categorical + params.flatMap { [$0.key, $0.value] }
+        [data, dataOid, target] + (features ?? [])
+            + [split?.description, validation, validationOid, datetimeFormat].compactMap { $0 } + (datetime ?? [])
+            + categorical + params.flatMap { [$0.key, $0.value] }
             + [schema, schemaOid, holdoutSeed].compactMap { $0 }
             + (searchedParams ?? [:]).flatMap { [$0.key, $0.value] }
             + (search.map { [$0.metric] + $0.space.flatMap { [$0.name] + ($0.values ?? []) } } ?? [])
@@ -103,9 +123,13 @@ public struct TrainingRecipe: Codable, Sendable, Equatable {
 
     /// The training options that follow this recipe, with paths relative to the repository root.
     var options: TrainOptions {
-        TrainOptions(
+        var options = TrainOptions(
             data: data, target: target, features: features, categorical: categorical, model: learner, params: params,
-            testFraction: testFraction, schema: schema)
+            testFraction: testFraction, split: split ?? .random, validation: validation, schema: schema)
+        options.datetime = datetime
+        options.datetimeFormat = datetimeFormat
+        options.calendar = calendar
+        return options
     }
 
     func encoded() throws -> [UInt8] {
@@ -142,7 +166,8 @@ extension Repository {
     /// as the run's `schema` artifact) as run `id`'s recipe. Data outside the repository keeps its absolute
     /// path: such a run cannot be reproduced, and says so.
     func logRecipe(
-        _ options: TrainOptions, data input: Run.Input, schemaPath: String?, searched: [String: String]? = nil,
+        _ options: TrainOptions, data input: Run.Input, validation: Run.Input?, schemaPath: String?,
+        searched: [String: String]? = nil,
         search: TrainingRecipe.Search? = nil, holdoutSeed: String? = nil, run id: String
     ) throws {
         // The schema is kept as the run's artifact too: a reproduction needs its bytes even if it was never
@@ -151,8 +176,12 @@ extension Repository {
         if let schemaPath { try logArtifact("schema", file: schemaPath, run: id) }
         let recipe = TrainingRecipe(
             data: input.path, dataOid: input.oid, target: options.target, features: options.features,
-            categorical: (options.categorical ?? []).sorted(), learner: options.model, params: options.params,
-            testFraction: options.testFraction, schema: schema?.path, schemaOid: schema?.oid, searchedParams: searched,
+            categorical: (options.categorical ?? []).sorted(), datetime: options.datetime,
+            datetimeFormat: options.datetimeFormat, calendar: options.calendar, learner: options.model,
+            params: options.params,
+            testFraction: options.testFraction, split: options.split == .random ? nil : options.split,
+            validation: validation?.path, validationOid: validation?.oid, schema: schema?.path, schemaOid: schema?.oid,
+            searchedParams: searched,
             search: search, holdoutSeed: holdoutSeed)
         try logArtifact(TrainingRecipe.artifactName, bytes: try recipe.encoded(), run: id)
     }

@@ -13,11 +13,23 @@ public struct TrainOptions: Sendable, Codable {
     public var features: [String]?
     /// Columns to read as categories even though they hold numbers.
     public var categorical: [String]?
+    /// Columns to read as dates and times in `datetimeFormat` (text columns of ISO 8601 values are read so
+    /// without being named), each expanded into the `calendar` features.
+    public var datetime: [String]?
+    /// The strptime-style pattern of the `datetime` columns (``DatetimeFormat``); nil for ISO 8601.
+    public var datetimeFormat: String?
+    /// The calendar features a datetime column becomes; nil for ``CalendarPart/defaults``.
+    public var calendar: [CalendarPart]?
     public var model: Learner
     /// Hyperparameters as text, by name.
     public var params: [String: String]
     /// The fraction of rows held out to evaluate the model (seeded by the `seed` parameter).
     public var testFraction: Double
+    /// Which rows are held out: a seeded random `testFraction`, or the latest `testFraction` by a time column.
+    public var split: SplitMethod = .random
+    /// A data file held out whole instead (absolute or relative like `data`): the model trains on every row of
+    /// `data` and is evaluated on this file's rows; `testFraction` and `split` are not used.
+    public var validation: String?
     /// The run's name; a default is made from the learner and the run id.
     public var name: String?
     /// The schema the data must keep (absolute or relative like `data`); by default `<data>.schema.yaml` beside
@@ -26,7 +38,8 @@ public struct TrainOptions: Sendable, Codable {
 
     public init(
         data: String, target: String, features: [String]? = nil, categorical: [String]? = nil, model: Learner = .gbdt,
-        params: [String: String] = [:], testFraction: Double = 0.2, name: String? = nil, schema: String? = nil
+        params: [String: String] = [:], testFraction: Double = 0.2, split: SplitMethod = .random,
+        validation: String? = nil, name: String? = nil, schema: String? = nil
     ) {
         self.data = data
         self.target = target
@@ -35,17 +48,21 @@ public struct TrainOptions: Sendable, Codable {
         self.model = model
         self.params = params
         self.testFraction = testFraction
+        self.split = split
+        self.validation = validation
         self.name = name
         self.schema = schema
     }
 
     /// The keys a training configuration may have.
     static let configurationKeys = [
-        "data", "target", "features", "categorical", "model", "params", "test_fraction", "name", "schema",
+        "data", "target", "features", "categorical", "datetime", "datetime_format", "calendar", "model", "params",
+        "test_fraction", "split", "validation", "name", "schema",
     ]
 
-    /// Reads options from a YAML file with the keys `data`, `target`, `features`, `categorical`, `model`,
-    /// `params` (a map), `test_fraction`, `name` and `schema`. Any other key is refused: a misspelt one
+    /// Reads options from a YAML file with the keys `data`, `target`, `features`, `categorical`, `datetime`,
+    /// `datetime_format`, `calendar` (lists), `model`, `params` (a map), `test_fraction`, `split`, `validation`,
+    /// `name` and `schema`. Any other key is refused: a misspelt one
     /// (`test_fration`) would otherwise be ignored and the run trained with the default.
     public static func load(yaml path: String) throws -> TrainOptions {
         let text = try TextFile.read(path, name: path)
@@ -54,14 +71,21 @@ public struct TrainOptions: Sendable, Codable {
             var target: String?
             var features: [String]?
             var categorical: [String]?
+            var datetime: [String]?
+            var datetimeFormat: String?
+            var calendar: [CalendarPart]?
             var model: Learner?
             var params: [String: Scalar]?
             var testFraction: Double?
+            var split: SplitMethod?
+            var validation: String?
             var name: String?
             var schema: String?
             enum CodingKeys: String, CodingKey {
-                case data, target, features, categorical, model, params, name, schema
+                case data, target, features, categorical, datetime, calendar, model, params, split, validation, name
+                case schema
                 case testFraction = "test_fraction"
+                case datetimeFormat = "datetime_format"
             }
         }
         /// A YAML scalar kept as its text (`0.1`, `31`, `gbdt`).
@@ -86,10 +110,15 @@ public struct TrainOptions: Sendable, Codable {
         guard let data = file.data, let target = file.target else {
             throw MLOpsError(.invalidInput, "'\(path)' must name the `data` file and the `target` column")
         }
-        return TrainOptions(
+        var options = TrainOptions(
             data: data, target: target, features: file.features, categorical: file.categorical,
             model: file.model ?? .gbdt, params: (file.params ?? [:]).mapValues(\.text),
-            testFraction: file.testFraction ?? 0.2, name: file.name, schema: file.schema)
+            testFraction: file.testFraction ?? 0.2, split: file.split ?? .random, validation: file.validation,
+            name: file.name, schema: file.schema)
+        options.datetime = file.datetime
+        options.datetimeFormat = file.datetimeFormat
+        options.calendar = file.calendar
+        return options
     }
 }
 
@@ -122,6 +151,7 @@ extension Repository {
         let started = Date()
         let fitted = try fit(options, workingDirectory: workingDirectory, threads: threads, progress: progress)
         let input = try lineage(of: fitted.dataPath)
+        let validation = try fitted.validationPath.map { try lineage(of: $0) }
 
         let id = try runs.start(
             name: options.name ?? "\(options.model.rawValue)-\(options.target)", kind: .train, at: started)
@@ -131,13 +161,14 @@ extension Repository {
             let evaluation = try fitted.evaluate(model)
             try logReferenceProfile(
                 of: model, compiled: evaluation.compiled, training: fitted.request.table, holdout: fitted.test, run: id)
-            try logRecipe(options, data: input, schemaPath: fitted.schemaPath, run: id)
+            try logRecipe(options, data: input, validation: validation, schemaPath: fitted.schemaPath, run: id)
             var params = model.parameters.values.mapValues(\.description)
             params["learner"] = options.model.rawValue
             params["target"] = options.target
-            params["test_fraction"] = NumberFormat.shortest(options.testFraction)
+            params.merge(options.holdoutParams(validation: validation)) { $1 }
+            params.merge(model.signature.datetimeParams) { $1 }
             try runs.logParams(params, run: id)
-            try runs.logInputs([input], run: id)
+            try runs.logInputs([input] + (validation.map { [$0] } ?? []), run: id)
             let metricName = Evaluation.curveMetric(for: model.signature.task)
             try runs.logMetricSeries(
                 metricName, values: evaluation.curve.enumerated().map { ($0.offset + 1, $0.element) }, run: id)
@@ -146,7 +177,8 @@ extension Repository {
             try runs.finish(id, status: .finished, at: ended)
             return TrainingOutcome(
                 runId: id, modelOid: modelOid.description, learner: options.model, task: model.signature.task,
-                metrics: evaluation.metrics, warnings: TrainingWarnings.check(fitted.request),
+                metrics: evaluation.metrics,
+                warnings: TrainingWarnings.check(fitted.request.table, signature: model.signature),
                 trainRows: fitted.request.table.rowCount, testRows: fitted.test.rowCount,
                 durationSeconds: ended.timeIntervalSince(started))
         } catch {
@@ -162,9 +194,7 @@ extension Repository {
         progress: ProgressHandler? = nil
     ) throws -> PreparedTraining {
         let data = try readSplit(options, workingDirectory: workingDirectory, splitSeed: splitSeed)
-        var request = TrainingRequest(
-            table: data.train, target: options.target, features: options.features, learner: options.model,
-            parameters: options.params, threads: threads)
+        var request = options.request(data.train, features: options.features, threads: threads)
         if let progress {
             request.progress = { completed, total in
                 progress(
@@ -174,27 +204,45 @@ extension Repository {
         // Validate everything (parameters, columns, target) before a run is recorded.
         try Training.validate(request)
         return PreparedTraining(
-            dataPath: data.dataPath, schemaPath: data.schemaPath, request: request, test: data.test)
+            dataPath: data.dataPath, schemaPath: data.schemaPath, validationPath: data.validationPath,
+            request: request, test: data.test)
     }
 
     /// The data of `options` read (checked against its schema, if any) and split into training and held-out
-    /// rows by `seed`: `splitSeed`, by default the `seed` parameter.
-    func readSplit(_ options: TrainOptions, workingDirectory: String, splitSeed: String? = nil) throws -> (
-        dataPath: String, schemaPath: String?, train: Table, test: Table, seed: UInt64
-    ) {
+    /// rows: by `seed` (`splitSeed`, by default the `seed` parameter), by time, or the validation file's rows.
+    func readSplit(_ options: TrainOptions, workingDirectory: String, splitSeed: String? = nil) throws
+        -> SplitData
+    {
         let dataPath = WorkspacePath.absolute(options.data, relativeTo: workingDirectory)
-        let schemaPath = trainingSchema(
-            of: dataPath, given: options.schema.map { WorkspacePath.absolute($0, relativeTo: workingDirectory) })
-        let table = try readTrainingData(dataPath, categorical: Set(options.categorical ?? []), schema: schemaPath)
+        let givenSchema = options.schema.map { WorkspacePath.absolute($0, relativeTo: workingDirectory) }
+        let schemaPath = trainingSchema(of: dataPath, given: givenSchema)
+        let categorical = Set(options.categorical ?? [])
+        let table = try readTrainingData(dataPath, categorical: categorical, schema: schemaPath)
         let seed = UInt64(truncatingIfNeeded: (splitSeed ?? options.params["seed"]).flatMap { Int($0) } ?? 0)
-        let split = try DataSplit.split(rowCount: table.rowCount, testFraction: options.testFraction, seed: seed)
+        let times = try options.split.timeColumn.map { try options.times(of: table, column: $0) }
+        if let validation = options.validation {
+            let validationPath = WorkspacePath.absolute(validation, relativeTo: workingDirectory)
+            let test = try readTrainingData(
+                validationPath, categorical: categorical, schema: givenSchema ?? schemaPath)
+            guard test.rowCount > 0 else {
+                throw MLOpsError(.invalidInput, "the validation file '\(validation)' has no rows")
+            }
+            return SplitData(
+                dataPath: dataPath, schemaPath: schemaPath, validationPath: validationPath, train: table, test: test,
+                seed: seed)
+        }
+        let split =
+            try times.map { try DataSplit.chronological(times: $0, testFraction: options.testFraction) }
+            ?? DataSplit.split(rowCount: table.rowCount, testFraction: options.testFraction, seed: seed)
         // A test fraction of 0 asks for no hold-out: the model trains on every row and has no held-out metrics.
         guard !split.test.isEmpty || options.testFraction == 0, !split.train.isEmpty else {
             throw MLOpsError(
                 .invalidInput, "'\(options.data)' has too few rows (\(table.rowCount)) to hold out a test set",
-                hint: "use more data or a larger test fraction")
+                hint: times == nil ? "use more data or a larger test fraction" : "too many rows share the latest time")
         }
-        return (dataPath, schemaPath, table.rows(split.train), table.rows(split.test), seed)
+        return SplitData(
+            dataPath: dataPath, schemaPath: schemaPath, validationPath: nil, train: table.rows(split.train),
+            test: table.rows(split.test), seed: seed)
     }
 
     /// Stores the reference profile monitoring compares served data with (docs/formats.md, "Reference
@@ -238,11 +286,24 @@ extension Repository {
     }
 }
 
-/// Training data read, split and validated: ``Repository/fit(_:workingDirectory:threads:splitSeed:progress:)``.
-struct PreparedTraining {
-    /// The absolute paths of the data and of the schema it was checked against, if any.
+/// The data of a training request, read and split: ``Repository/readSplit(_:workingDirectory:splitSeed:)``.
+struct SplitData {
+    /// The absolute paths of the data, of the schema it was checked against and of the validation file, if any.
     var dataPath: String
     var schemaPath: String?
+    var validationPath: String?
+    var train: Table
+    var test: Table
+    /// The seed of a random split (and of `tune`'s random folds).
+    var seed: UInt64
+}
+
+/// Training data read, split and validated: ``Repository/fit(_:workingDirectory:threads:splitSeed:progress:)``.
+struct PreparedTraining {
+    /// The absolute paths of the data and of the schema it was checked against, and the validation file, if any.
+    var dataPath: String
+    var schemaPath: String?
+    var validationPath: String?
     /// The training rows and the learner's request.
     var request: TrainingRequest
     /// The held-out rows.
@@ -258,6 +319,50 @@ struct PreparedTraining {
             compiled, try Evaluation.metrics(of: compiled, on: test),
             try Evaluation.learningCurve(of: compiled, on: test)
         )
+    }
+}
+
+extension TrainOptions {
+    /// The learner's request for `table` with these options' columns, datetimes and parameters (`overrides`
+    /// winning), training `features` (by default these options').
+    func request(
+        _ table: Table, features: [String]?, overriding overrides: [String: String] = [:], threads: Int? = nil
+    ) -> TrainingRequest {
+        var request = TrainingRequest(
+            table: table, target: target, features: features, learner: model,
+            parameters: params.merging(overrides) { $1 }, threads: threads)
+        request.datetimeColumns = datetime ?? []
+        request.datetimeFormat = datetimeFormat
+        request.calendar = calendar ?? CalendarPart.defaults
+        return request
+    }
+
+    /// The times of `table`'s rows by `column`, for a time split or time-series folds: read in the
+    /// `datetimeFormat` when `datetime` names the column.
+    func times(of table: Table, column: String) throws -> [Double] {
+        let format = datetime?.contains(column) == true ? datetimeFormat : nil
+        return try DataSplit.timeKeys(of: try table.column(named: column), format: format)
+    }
+
+    /// The parameters a run records for how its held-out rows were chosen: `validation` (the file's path as
+    /// recorded), or `test_fraction` and, for a time split, `split`.
+    func holdoutParams(validation: Run.Input?) -> [String: String] {
+        if let validation { return ["validation": validation.path] }
+        var params = ["test_fraction": NumberFormat.shortest(testFraction)]
+        if split != .random { params["split"] = split.description }
+        return params
+    }
+}
+
+extension Signature {
+    /// The parameters a run records for a model's datetime columns: `datetime` (their names) and `calendar`
+    /// (the parts they became); none for a model that reads none.
+    var datetimeParams: [String: String] {
+        guard let datetimes, let first = datetimes.first else { return [:] }
+        return [
+            "datetime": datetimes.map(\.name).joined(separator: ","),
+            "calendar": first.parts.map(\.rawValue).joined(separator: ","),
+        ]
     }
 }
 

@@ -7,11 +7,9 @@ enum TrainingWarnings {
     /// rows it has not seen, and it still costs the fit.
     static let manyLevels = 20
 
-    /// The warnings for the features of `request` (every column but the target when it names none).
-    static func check(_ request: TrainingRequest) -> [String] {
-        let table = request.table
-        let names = request.features ?? table.columnNames.filter { $0 != request.target }
-        return names.compactMap { name in
+    /// The warnings for the categorical features of a model trained on `table`.
+    static func check(_ table: Table, signature: Signature) -> [String] {
+        signature.features.filter { $0.kind == .categorical }.map(\.name).compactMap { name in
             // The rows' distinct codes, not the levels: a split keeps the whole table's levels.
             guard let column = try? table.column(named: name), case .categorical(let codes, _) = column.storage
             else { return nil }
@@ -19,7 +17,7 @@ enum TrainingWarnings {
             guard distinct >= manyLevels, distinct * 2 > table.rowCount else { return nil }
             return "feature '\(name)' has \(distinct) distinct labels in \(table.rowCount) rows: as a category it "
                 + "cannot generalize (an id, or a date the reader did not recognize?); leave it out by listing the "
-                + "--feature columns to use"
+                + "--feature columns to use, or hold out by it with --split time:\(name) if it holds times"
         }
     }
 }

@@ -96,6 +96,12 @@ public struct TuneOptions: Sendable {
     public var randomTrials: Int?
     /// Cross-validation folds per configuration.
     public var folds: Int = 5
+    /// How folds are cut: seeded k-fold, or expanding windows in time order (each fold validates on rows later
+    /// than all it trains on). A time cross-validation holds out by time as well unless the training options
+    /// say otherwise (or give a validation file).
+    public var crossValidation: SplitMethod = .random
+    /// For time-series folds, the rows left out between a fold's training rows and its validation rows.
+    public var gap: Int = 0
     /// The metric that ranks configurations; nil for `rmse` (regression) or `log_loss` (classification).
     public var metric: String?
 
@@ -137,9 +143,10 @@ extension Repository {
         -> TuneOutcome
     {
         let started = Date()
-        let training = options.training
         let search = try prepareSearch(options, workingDirectory: workingDirectory)
+        let training = search.training
         let input = try lineage(of: search.dataPath)
+        let validation = try search.validationPath.map { try lineage(of: $0) }
 
         let tuneId = try runs.start(
             name: training.name ?? "tune-\(training.model.rawValue)-\(training.target)", kind: .tune, at: started)
@@ -148,12 +155,16 @@ extension Repository {
             params["learner"] = training.model.rawValue
             params["target"] = training.target
             params["folds"] = String(options.folds)
-            params["test_fraction"] = NumberFormat.shortest(training.testFraction)
+            if options.crossValidation != .random {
+                params["cv"] = options.crossValidation.description
+                params["gap"] = String(options.gap)
+            }
+            params.merge(training.holdoutParams(validation: validation)) { $1 }
             params["search"] = options.randomTrials == nil ? "grid" : "random"
             params["metric"] = search.metric
             for (name, dimension) in options.space { params["space.\(name)"] = Self.describe(dimension) }
             try runs.logParams(params, run: tuneId)
-            try runs.logInputs([input], run: tuneId)
+            try runs.logInputs([input] + (validation.map { [$0] } ?? []), run: tuneId)
 
             let ranked = try search.rank(
                 progress: progress,
@@ -168,6 +179,8 @@ extension Repository {
             try runs.tag(["best": "true"], run: best.runId)
 
             let model = try search.trainBest(best.params)
+            let datetimeParams = model.signature.datetimeParams
+            if !datetimeParams.isEmpty { try runs.logParams(datetimeParams, run: tuneId) }
             let compiled = try CompiledModel(model)
             // With --test-fraction 0 nothing is held out: the cross-validated score is the only measure.
             let holdout = search.holdout.rowCount > 0 ? try Evaluation.metrics(of: compiled, on: search.holdout) : [:]
@@ -180,7 +193,7 @@ extension Repository {
             var chosen = training
             chosen.params.merge(best.params) { $1 }
             try logRecipe(
-                chosen, data: input, schemaPath: search.schemaPath, searched: best.params,
+                chosen, data: input, validation: validation, schemaPath: search.schemaPath, searched: best.params,
                 search: TrainingRecipe.Search(options, metric: search.metric),
                 holdoutSeed: best.params["seed"] == nil ? nil : training.params["seed"] ?? "0", run: tuneId)
             try runs.logMetrics(holdout.merging(["cv_" + search.metric: best.score]) { $1 }, run: tuneId)
@@ -199,7 +212,8 @@ extension Repository {
     /// Reads and splits the data of a search and validates every configuration, recording nothing: what `tune`
     /// does before its run starts, and what `reproduce --search` repeats.
     func prepareSearch(_ options: TuneOptions, workingDirectory: String) throws -> PreparedSearch {
-        let training = options.training
+        var training = options.training
+        if options.crossValidation != .random, training.split == .random { training.split = options.crossValidation }
         guard !options.space.isEmpty else {
             throw MLOpsError(
                 .usage, "nothing to search",
@@ -208,20 +222,26 @@ extension Repository {
         let data = try readSplit(training, workingDirectory: workingDirectory)
         let trainTable = data.train
         let seed = data.seed
-        let folds = try DataSplit.kFold(rowCount: trainTable.rowCount, folds: options.folds, seed: seed)
+        let folds: [(train: [Int], test: [Int])]
+        if let column = options.crossValidation.timeColumn {
+            let times = try training.times(of: trainTable, column: column)
+            folds = try DataSplit.timeSeriesFolds(times: times, folds: options.folds, gap: options.gap)
+        } else {
+            folds = try DataSplit.kFold(rowCount: trainTable.rowCount, folds: options.folds, seed: seed)
+        }
         let configurations = try Self.configurations(options, seed: seed)
         // Every configuration is checked before anything is recorded.
         var task = Task.regression
         for configuration in configurations {
             task = try Training.validate(
-                TrainingRequest(
-                    table: trainTable, target: training.target, features: training.features, learner: training.model,
-                    parameters: training.params.merging(configuration) { $1 })
-            ).task
+                training.request(trainTable, features: training.features, overriding: configuration)
+            )
+            .task
         }
         let metric = options.metric ?? Evaluation.curveMetric(for: task)
         return PreparedSearch(
-            training: training, dataPath: data.dataPath, schemaPath: data.schemaPath, trainTable: trainTable,
+            training: training, dataPath: data.dataPath, schemaPath: data.schemaPath,
+            validationPath: data.validationPath, trainTable: trainTable,
             holdout: data.test, folds: folds, configurations: configurations, metric: metric)
     }
 
@@ -300,6 +320,7 @@ struct PreparedSearch {
     /// The absolute paths of the data and of the schema it was checked against, if any.
     var dataPath: String
     var schemaPath: String?
+    var validationPath: String?
     /// The training rows (which the folds split) and the held-out rows.
     var trainTable: Table
     var holdout: Table
@@ -323,10 +344,9 @@ struct PreparedSearch {
             var sums: [String: Double] = [:]
             for fold in folds {
                 let model = try Training.train(
-                    TrainingRequest(
-                        table: trainTable.rows(fold.train), target: training.target, features: training.features,
-                        learner: training.model, parameters: training.params.merging(configuration) { $1 },
-                        threads: 1))
+                    training.request(
+                        trainTable.rows(fold.train), features: training.features, overriding: configuration, threads: 1)
+                )
                 let metrics = try Evaluation.metrics(of: try CompiledModel(model), on: trainTable.rows(fold.test))
                 for (name, value) in metrics { sums[name, default: 0] += value }
             }
@@ -350,9 +370,6 @@ struct PreparedSearch {
 
     /// The model of configuration `best`, trained on all training rows.
     func trainBest(_ best: [String: String]) throws -> Model {
-        try Training.train(
-            TrainingRequest(
-                table: trainTable, target: training.target, features: training.features, learner: training.model,
-                parameters: training.params.merging(best) { $1 }))
+        try Training.train(training.request(trainTable, features: training.features, overriding: best))
     }
 }

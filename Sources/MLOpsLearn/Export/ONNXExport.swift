@@ -13,6 +13,14 @@ public enum ONNXExport {
     /// The ONNX bytes of `model`.
     public static func encode(_ model: Model, producerVersion: String) throws(MLOpsError) -> [UInt8] {
         let compiled = try CompiledModel(model)
+        if let datetime = model.signature.datetimes?.first {
+            throw MLOpsError(
+                .invalidInput,
+                "the model reads the datetime column '\(datetime.name)' and computes its calendar features itself, which an ONNX graph cannot express (ONNX has no operator that reads a date from text)",
+                hint:
+                    "serve it with `mlops serve` or `mlops export --format bundle`, or compute the calendar features in a pipeline stage and train on those columns"
+            )
+        }
         // Each categorical split becomes a LabelEncoder listing every level of its feature: refuse a graph that
         // would hold more entries than any runtime should load, before building it.
         let levelEntries = (model.trees?.trees ?? []).reduce(0) { total, tree in

@@ -11,6 +11,9 @@ import MLOpsParallel
 public struct CompiledModel: Sendable {
     /// The model's interface.
     public let signature: Signature
+    /// What a client gives the model (``Signature/inputs()``): features, and datetime columns in place of
+    /// their calendar features.
+    public let inputs: [Signature.Input]
     /// How many scores the model computes per row (1, or the class count for multiclass models).
     public let outputCount: Int
     private let link: Model.Link
@@ -58,6 +61,7 @@ public struct CompiledModel: Sendable {
         self.link = model.link
         featureCount = signature.features.count
         if let problem = signature.problem() { throw invalid(problem) }
+        inputs = try signature.inputs()
         // The learner names the kind of parameters; a document with the other kind means something else to readers.
         let linearLearner = model.learner == .linear || model.learner == .logistic
         guard linearLearner == (model.linear != nil), linearLearner != (model.trees != nil) else {
@@ -417,6 +421,7 @@ public struct CompiledModel: Sendable {
     /// - Throws: `notFound` when a feature column is absent; `invalidInput` when a numeric feature's column
     ///   holds text.
     public func encode(_ table: Table) throws(MLOpsError) -> [Double] {
+        let table = try signature.calendarExpanded(table)
         let rows = table.rowCount
         var matrix = Array(repeating: Double.nan, count: rows * featureCount)
         for (index, feature) in signature.features.enumerated() {
@@ -426,7 +431,7 @@ public struct CompiledModel: Sendable {
             } catch {
                 throw MLOpsError(
                     .notFound, "the data has no column '\(feature.name)', which the model reads",
-                    hint: "the model's features are: \(signature.features.map(\.name).joined(separator: ", "))")
+                    hint: "the model reads: \(signature.inputNames.joined(separator: ", "))")
             }
             switch (feature.kind, column.storage) {
             case (.numeric, .numeric(let values)):

@@ -33,12 +33,18 @@ public struct Signature: Codable, Hashable, Sendable {
     public var task: Task
     /// For classification, the class labels; probability outputs follow this order.
     public var classes: [String]?
+    /// The datetime columns the model reads and expands into calendar features (numeric features named
+    /// `<column>.<part>`, listed in `features`); nil when it reads none.
+    public var datetimes: [DatetimeColumn]?
 
-    public init(features: [Feature], target: String, task: Task, classes: [String]? = nil) {
+    public init(
+        features: [Feature], target: String, task: Task, classes: [String]? = nil, datetimes: [DatetimeColumn]? = nil
+    ) {
         self.features = features
         self.target = target
         self.task = task
         self.classes = classes
+        self.datetimes = datetimes
     }
 }
 
@@ -75,6 +81,7 @@ extension Signature {
         guard levelCount <= Self.maximumLevels else {
             return "its features list \(levelCount) levels; at most \(Self.maximumLevels) are supported"
         }
+        if let problem = datetimeProblem(featureNames: names) { return problem }
         switch (task, classes) {
         case (.regression, .some): return "a regression model lists classes"
         case (.classification, nil): return "a classifier needs at least two classes"
@@ -82,6 +89,37 @@ extension Signature {
             guard classes.count >= 2 else { return "a classifier needs at least two classes" }
             guard Set(classes).count == classes.count else { return "a class is listed twice" }
         case (.regression, nil): break
+        }
+        return nil
+    }
+
+    /// What is wrong with `datetimes`: each names a column that is not a feature itself, lists calendar parts
+    /// once each, and each of its `<column>.<part>` features is a numeric feature; formats compile.
+    private func datetimeProblem(featureNames: Set<String>) -> String? {
+        guard let datetimes else { return nil }
+        var columns = Set<String>()
+        var calendarFeatures = Set<String>()
+        let numericFeatures = Set(features.lazy.filter { $0.kind == .numeric }.map(\.name))
+        for datetime in datetimes {
+            guard !datetime.name.isEmpty else { return "a datetime column has an empty name" }
+            guard columns.insert(datetime.name).inserted else {
+                return "datetime column '\(datetime.name)' is listed twice"
+            }
+            guard !featureNames.contains(datetime.name) else {
+                return "'\(datetime.name)' is both a datetime column and a feature"
+            }
+            guard !datetime.parts.isEmpty, Set(datetime.parts).count == datetime.parts.count else {
+                return "datetime column '\(datetime.name)' needs its calendar parts, each once"
+            }
+            if let format = datetime.format, (try? DatetimeFormat(format)) == nil {
+                return "datetime column '\(datetime.name)' has the format '\(format)', which is not one mlops reads"
+            }
+            for part in datetime.parts {
+                let name = datetime.featureName(part)
+                guard calendarFeatures.insert(name).inserted, numericFeatures.contains(name) else {
+                    return "the calendar feature '\(name)' is not a numeric feature of the model, or is listed twice"
+                }
+            }
         }
         return nil
     }

@@ -91,7 +91,9 @@ public struct DataProfile: Codable, Sendable, Equatable {
     ) -> DataProfile {
         var roles = Dictionary(uniqueKeysWithValues: signature.features.map { ($0.name, ColumnRole.feature) })
         roles[signature.target] = .target
-        var profile = DataProfile(table: trainingRows, roles: roles)
+        // Calendar features are profiled as the numbers the model reads (the rows trained on had them computed).
+        let rows = (try? signature.calendarExpanded(trainingRows)) ?? trainingRows
+        var profile = DataProfile(table: rows, roles: roles)
         if let predictions = holdoutPredictions {
             profile.columns.append(ColumnProfile(column: predictions.column(named: "prediction"), role: .prediction))
         }

@@ -16,6 +16,13 @@ public struct TrainingRequest: Sendable {
     /// Rows for early stopping (boosting); when absent and early stopping is on, a seeded
     /// `validation_fraction` of the training rows is held out instead.
     public var validation: Table?
+    /// Columns to read as dates and times even when they are not ISO 8601 (with `datetimeFormat`); text
+    /// columns whose every value is an ISO 8601 date or timestamp are read so without being named.
+    public var datetimeColumns: [String] = []
+    /// The strptime-style pattern (``DatetimeFormat``) of `datetimeColumns`; nil for ISO 8601.
+    public var datetimeFormat: String?
+    /// The calendar features each datetime column expands into.
+    public var calendar: [CalendarPart] = CalendarPart.defaults
     /// Threads to train on; results do not depend on it.
     public var threads: Int
     /// Called as boosting rounds or forest trees complete (`completed`, `total`), from any thread.
@@ -122,8 +129,43 @@ private struct Problem {
                 .invalidInput, "the target '\(request.target)' is also listed as a feature",
                 hint: "remove it from the features")
         }
+        guard !request.calendar.isEmpty else {
+            throw MLOpsError(.usage, "a datetime column needs at least one calendar part")
+        }
+        if let format = request.datetimeFormat {
+            guard !request.datetimeColumns.isEmpty else {
+                throw MLOpsError(.usage, "a datetime format needs the datetime columns it reads")
+            }
+            _ = try DatetimeFormat(format)
+        }
+        for name in request.datetimeColumns where !featureNames.contains(name) {
+            _ = try table.column(named: name)
+            throw MLOpsError(.usage, "the datetime column '\(name)' is not a feature", hint: "add it with --feature")
+        }
         var features: [Column] = []
-        for name in featureNames { features.append(try table.column(named: name)) }
+        var datetimes: [DatetimeColumn] = []
+        for name in featureNames {
+            let column = try table.column(named: name)
+            let datetime: DatetimeColumn
+            if request.datetimeColumns.contains(name) {
+                datetime = DatetimeColumn(name: name, format: request.datetimeFormat, parts: request.calendar)
+            } else if Self.isISODatetime(column) {
+                datetime = DatetimeColumn(name: name, parts: request.calendar)
+            } else {
+                features.append(column)
+                continue
+            }
+            for calendar in datetime.calendarColumns(wallClocks: try datetime.wallClocks(of: column)) {
+                guard !featureNames.contains(calendar.name) else {
+                    throw MLOpsError(
+                        .invalidInput,
+                        "the calendar feature '\(calendar.name)' of the datetime column '\(name)' has the name of another column",
+                        hint: "rename the column '\(calendar.name)'")
+                }
+                features.append(calendar)
+            }
+            datetimes.append(datetime)
+        }
 
         let missing = targetColumn.missingCount
         if missing > 0 {
@@ -175,7 +217,16 @@ private struct Problem {
         self.features = features
         signature = Signature(
             features: features.map { Signature.Feature(name: $0.name, kind: $0.kind, levels: $0.levels) },
-            target: request.target, task: task, classes: classes)
+            target: request.target, task: task, classes: classes, datetimes: datetimes.isEmpty ? nil : datetimes)
+    }
+
+    /// Whether `column` holds text whose every value is an ISO 8601 date or timestamp (the first is tried
+    /// first, so other text columns cost one parse).
+    private static func isISODatetime(_ column: Column) -> Bool {
+        guard let levels = column.levels, let first = levels.first, Timestamp.wallClock(first) != nil else {
+            return false
+        }
+        return levels.allSatisfy { Timestamp.wallClock($0) != nil }
     }
 
     var needsNumbers: MLOpsError {
@@ -188,7 +239,9 @@ private struct Problem {
 
     /// Validation data coded like the training data.
     func validation(_ table: Table?) throws(MLOpsError) -> GradientBoosting.Validation? {
-        guard let table else { return nil }
+        guard let table = try table.map({ table throws(MLOpsError) in try signature.calendarExpanded(table) }) else {
+            return nil
+        }
         var columns: [Column] = []
         for feature in signature.features {
             let column = try table.column(named: feature.name)

@@ -38,11 +38,14 @@ extension DataSchema {
     /// The contract a model implies: every feature of `signature` required with its kind; with a reference
     /// `profile`, numeric features may range over the reference's range widened by `tolerance` of it on each
     /// side, and each column may lack values in at most the reference's share plus `tolerance`; categorical
-    /// features may hold the labels the model or the reference knows. The target is checked the same way when
-    /// present, but not required. Other columns are allowed.
+    /// features may hold the labels the model or the reference knows. A datetime column is required, its values
+    /// checked when the model reads them. The target is checked the same way when present, but not required.
+    /// Other columns are allowed.
     public static func expected(by signature: Signature, profile: DataProfile?, tolerance: Double) -> DataSchema {
-        var rules = signature.features.map { feature in
-            expectedRule(
+        let features = Dictionary(signature.features.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var rules = signature.inputNames.map { name in
+            guard let feature = features[name] else { return ColumnRule(name: name) }
+            return expectedRule(
                 name: feature.name, kind: feature.kind, levels: feature.levels,
                 profile: profile?.column(named: feature.name, role: .feature), tolerance: tolerance)
         }

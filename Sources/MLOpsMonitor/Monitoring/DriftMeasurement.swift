@@ -47,7 +47,11 @@ extension Repository {
 
         func side(file: String) throws -> DriftSide {
             let path = WorkspacePath.absolute(file, relativeTo: workingDirectory)
-            let table = try TableFile.read(path: path, categorical: categorical)
+            let read = try TableFile.read(path: path, categorical: categorical)
+            // Calendar features are compared as the model computes them from the file's datetime columns; a file
+            // without those columns is reported per feature, as one without any other feature is.
+            let complete = (signature.datetimes ?? []).allSatisfy { read.columnNames.contains($0.name) }
+            let table = complete ? try signature.calendarExpanded(read) : read
             // Predictions need every feature; a file that lacks one is reported per feature instead.
             let predictions = try? compiled.predict(table)
             let column = predictions?.column(named: "prediction")
