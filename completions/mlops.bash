@@ -444,8 +444,8 @@ _mlops_fsck() {
 _mlops_train() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --list-params --version -h --help)
-    repeating_options=(--feature --categorical --param)
-    non_repeating_options=(-C --data --target --model --test-fraction --schema --config --name --threads)
+    repeating_options=(--feature --categorical --datetime --param)
+    non_repeating_options=(-C --data --target --model --datetime-format --calendar --test-fraction --split --validation --schema --config --name --threads)
     __mlops_offer_flags_options 0
 
     # Offer option value completions
@@ -471,10 +471,26 @@ _mlops_train() {
     '--categorical')
         return
         ;;
+    '--datetime')
+        return
+        ;;
+    '--datetime-format')
+        return
+        ;;
+    '--calendar')
+        return
+        ;;
     '--param')
         return
         ;;
     '--test-fraction')
+        return
+        ;;
+    '--split')
+        return
+        ;;
+    '--validation')
+        __mlops_add_completions -f
         return
         ;;
     '--schema')
@@ -497,8 +513,8 @@ _mlops_train() {
 _mlops_tune() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --version -h --help)
-    repeating_options=(--grid --random --feature --categorical --param)
-    non_repeating_options=(-C --data --target --model --space --trials --folds --metric --test-fraction --schema --name)
+    repeating_options=(--grid --random --feature --categorical --datetime --param)
+    non_repeating_options=(-C --data --target --model --space --trials --folds --cv --gap --metric --datetime-format --calendar --test-fraction --split --validation --schema --name)
     __mlops_offer_flags_options 0
 
     # Offer option value completions
@@ -534,6 +550,12 @@ _mlops_tune() {
     '--folds')
         return
         ;;
+    '--cv')
+        return
+        ;;
+    '--gap')
+        return
+        ;;
     '--metric')
         return
         ;;
@@ -543,10 +565,26 @@ _mlops_tune() {
     '--categorical')
         return
         ;;
+    '--datetime')
+        return
+        ;;
+    '--datetime-format')
+        return
+        ;;
+    '--calendar')
+        return
+        ;;
     '--param')
         return
         ;;
     '--test-fraction')
+        return
+        ;;
+    '--split')
+        return
+        ;;
+    '--validation')
+        __mlops_add_completions -f
         return
         ;;
     '--schema')
