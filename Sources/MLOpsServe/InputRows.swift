@@ -51,9 +51,6 @@ struct RowEncoder {
         model.inputs[position].feature.map { model.levelCodes[$0] != nil } ?? true
     }
 
-    /// Whether the input at `position` is a datetime column, which only text can give.
-    func takesOnlyText(_ position: Int) -> Bool { model.inputs[position].feature == nil }
-
     /// Marks the input at `position` as given (so ``finish()`` does not report it missing).
     mutating func markProvided(_ position: Int) { provided[position] = true }
 
@@ -72,9 +69,9 @@ struct RowEncoder {
     /// Sets one numeric value (binary tensors, numbers from JSON).
     mutating func setNumber(_ number: Double, row: Int, position: Int) throws(RequestError) {
         guard let feature = model.inputs[position].feature else {
-            throw .badRequest(
-                "input '\(model.inputs[position].name)' is a date and time: send it as text such as \"2014-01-31T13:30\""
-            )
+            // A datetime given as a number is read as its text, as a data file's would be (20140131 for %Y%m%d).
+            try setText(NumberText.format(number), row: row, position: position)
+            return
         }
         let index = row * width + feature
         if let codes = model.levelCodes[feature] {

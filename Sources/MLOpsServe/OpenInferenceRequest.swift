@@ -69,9 +69,6 @@ struct OpenInferenceRequest {
             if !encoder.takesText(position), tensor.datatype == "BYTES" {
                 throw .badRequest("input '\(tensor.name)' is numeric: send it as FP64, FP32 or INT64, not BYTES")
             }
-            if encoder.takesOnlyText(position), tensor.datatype != "BYTES" {
-                throw .badRequest("input '\(tensor.name)' is a date and time: send it as BYTES, not \(tensor.datatype)")
-            }
             guard !encoder.isProvided(position) else { throw .badRequest("input '\(tensor.name)' is given twice") }
             encoder.markProvided(position)
             if let size = tensor.binarySize {

@@ -49,3 +49,35 @@ enum ReferenceNumbers {
         #expect(oneClassAbsent.rocAUC == nil)
     }
 }
+
+/// `Evaluation.holdout`, one pass over the trees, against the separate measurements it replaces.
+@Suite struct HoldoutEvaluationTests {
+    @Test(arguments: [("price", "regression"), ("cut", "classification"), ("price", "forest")])
+    func oneWalkGivesWhatPredictAndTheMetricsGive(_ case_: (String, String)) throws {
+        let (train, test) = try BundledData.split("diamonds/diamonds.csv", categorical: ["cut", "color", "clarity"])
+        let learner: Learner = case_.1 == "forest" ? .forest : .gbdt
+        let parameters = learner == .forest ? ["trees": "5"] : ["rounds": "30"]
+        let model = try Training.train(
+            TrainingRequest(table: train, target: case_.0, learner: learner, parameters: parameters))
+        let compiled = try CompiledModel(model)
+        let holdout = try Evaluation.holdout(of: compiled, on: test)
+        #expect(holdout.predictions.values == (try compiled.predict(test)).values)
+        #expect(holdout.metrics == (try Evaluation.metrics(of: compiled, on: test)))
+        guard learner == .gbdt else {
+            #expect(holdout.curve.isEmpty)
+            return
+        }
+        let rounds = 30
+        #expect(holdout.curve.count == rounds)
+        let metric = Evaluation.curveMetric(for: model.signature.task)
+        let last = try #require(holdout.curve.last)
+        #expect(abs(last - (holdout.metrics[metric] ?? .nan)) < 1e-9 * max(1, last), "\(metric)")
+        // Each round's value is the metric of the model cut after that round's trees.
+        var truncated = model
+        let perRound = (model.trees?.trees.count ?? 0) / rounds
+        truncated.trees?.trees = Array(model.trees?.trees.prefix(10 * perRound) ?? [])
+        let tenth = try Evaluation.metrics(of: try CompiledModel(truncated), on: test)[metric] ?? .nan
+        #expect(abs(holdout.curve[9] - tenth) < 1e-9 * max(1, tenth), "round 10: \(holdout.curve[9]) vs \(tenth)")
+        #expect(holdout.curve.first ?? 0 > last, "the curve falls")
+    }
+}

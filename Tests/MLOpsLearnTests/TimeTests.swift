@@ -59,6 +59,22 @@ import Testing
         }
     }
 
+    @Test func fractionsOfASecondNeverRoundIntoTheNextDay() throws {
+        for text in ["2014-12-31T23:59:59.9999999", "2014-12-31T23:59:59.999999999", "1900-01-01T23:59:59.9999999"] {
+            let date = CalendarDate(wallClock: try #require(Timestamp.wallClock(text)))
+            #expect(
+                date.minuteOfDay == 1439 && [31, 1].contains(date.day) && [2014, 1900].contains(date.year), "\(text)")
+        }
+        let far = try #require(try Self.read("31/12/9999 23:59:59.999999", "%d/%m/%Y %H:%M:%S.%f"))
+        #expect(CalendarDate(wallClock: far.wallClock).year == 9999)
+        // A zone's minutes are two digits after the hours, with or without a colon.
+        for zone in ["+05:3", "+05:", "+053"] {
+            #expect(try Self.read("2014-01-31 13:05\(zone)", "%Y-%m-%d %H:%M%z") == nil, "\(zone)")
+        }
+        #expect(try Self.read("2014-01-31 13:05+0530", "%Y-%m-%d %H:%M%z")?.offset == 5.5 * 3600)
+        #expect(throws: MLOpsError.self) { try DatetimeFormat(String(repeating: "%Y-%m-%d", count: 100)) }
+    }
+
     // MARK: Splits in time order
 
     @Test func timeSeriesFoldsAreScikitLearnsTimeSeriesSplit() throws {
@@ -96,6 +112,8 @@ import Testing
             try DataSplit.timeSeriesFolds(times: Array(repeating: 1, count: 40), folds: 3)
         }
         #expect(throws: MLOpsError.self) { try DataSplit.timeSeriesFolds(times: [1, 2, 3], folds: 3) }
+        #expect(throws: MLOpsError.self) { try DataSplit.timeSeriesFolds(times: times, folds: Int.max, gap: 0) }
+        #expect(throws: MLOpsError.self) { try DataSplit.timeSeriesFolds(times: times, folds: 3, gap: Int.max) }
     }
 
     @Test func aTimeSplitHoldsOutTheLatestRows() throws {
@@ -110,6 +128,9 @@ import Testing
         let tied = (0..<10).map { Double(min($0, 7)) }
         let cut = try DataSplit.chronological(times: tied, testFraction: 0.2)
         #expect(cut.test == [7, 8, 9] && cut.train == Array(0..<7))
+        // When the rows before the cut all share one time, fewer rows are held out: the later ones.
+        let early = try DataSplit.chronological(times: Array(repeating: 0, count: 9) + [1], testFraction: 0.2)
+        #expect(early.test == [9] && early.train == Array(0..<9))
     }
 
     @Test func timeKeysNameTheValueThatIsNotADate() throws {
@@ -207,6 +228,24 @@ import Testing
         #expect(plain.signature.datetimes == nil)
     }
 
+    @Test func calendarFeaturesNeverTakeTheNameOfTheTargetOrRepeat() throws {
+        let table = try Table(columns: [
+            Column(name: "time", labels: (0..<50).map { "2014-01-01T\(10 + $0 % 10):00" }),
+            Column(name: "time.hour", numeric: (0..<50).map { Double($0 % 3) }),
+        ])
+        let collision = try #require(throws: MLOpsError.self) {
+            try Training.validate(TrainingRequest(table: table, target: "time.hour", learner: .gbdt))
+        }
+        #expect(collision.message.contains("'time.hour'"), "\(collision.message)")
+        var repeated = TrainingRequest(table: table, target: "time.hour", features: [], learner: .gbdt)
+        repeated.calendar = [.hour, .hour]
+        #expect(throws: MLOpsError.self) { try Training.validate(repeated) }
+        // Read as categories when asked, a timestamp column is not a datetime.
+        var categorical = TrainingRequest(table: table, target: "time.hour", learner: .gbdt)
+        categorical.categoricalColumns = ["time"]
+        #expect(try Training.validate(categorical).datetimes == nil)
+    }
+
     @Test func signaturesWithInconsistentDatetimesAreRefused() throws {
         let feature = Signature.Feature(name: "t.hour", kind: .numeric)
         let good = Signature(
@@ -219,6 +258,7 @@ import Testing
             ([DatetimeColumn(name: "t.hour", parts: [.hour])], "both a datetime column and a feature"),
             ([DatetimeColumn(name: "t", format: "%Q", parts: [.hour])], "format"),
             ([DatetimeColumn(name: "t", parts: [.hour]), DatetimeColumn(name: "t", parts: [.hour])], "listed twice"),
+            ([DatetimeColumn(name: "y", parts: [.hour])], "the target"),
         ] {
             let signature = Signature(features: [feature], target: "y", task: .regression, datetimes: datetimes)
             let problem = try #require(signature.problem(), "\(datetimes)")

@@ -92,6 +92,10 @@ extension MLOps {
             var options = TuneOptions(training: training, space: space, randomTrials: trials)
             options.folds = folds
             options.crossValidation = cv == "kfold" ? .random : try SplitMethod(parsing: cv)
+            // Time-series folds with a random hold-out would measure the chosen model on rows from the past.
+            if options.crossValidation != .random, settings.split == nil, settings.validation == nil {
+                options.training.split = options.crossValidation
+            }
             options.gap = gap
             options.metric = metric
             let repository = try repository(context)

@@ -88,12 +88,26 @@ enum LineageText {
         return text + table.rendered(style: style)
     }
 
-    /// A recipe on one line: target, columns, test fraction, parameters, schema.
+    /// A recipe on one line: target, columns, datetimes, hold-out, parameters, search, schema.
     static func describe(_ recipe: TrainingRecipe) -> String {
         var parts = ["target \(recipe.target)"]
         parts.append(recipe.features.map { "features \($0.joined(separator: ", "))" } ?? "every other column")
         if !recipe.categorical.isEmpty { parts.append("categorical \(recipe.categorical.joined(separator: ", "))") }
-        parts.append("test fraction \(recipe.testFraction)")
+        if let datetime = recipe.datetime {
+            parts.append(
+                "datetime \(datetime.joined(separator: ", "))" + (recipe.datetimeFormat.map { " (\($0))" } ?? ""))
+        }
+        if let calendar = recipe.calendar {
+            parts.append("calendar \(calendar.map(\.rawValue).joined(separator: ","))")
+        }
+        if let validation = recipe.validation {
+            parts.append("held out \(validation)")
+        } else {
+            parts.append("test fraction \(recipe.testFraction)" + (recipe.split.map { " by \($0)" } ?? ""))
+        }
+        if let search = recipe.search, let cv = search.crossValidation {
+            parts.append("\(search.folds) time-series folds by \(cv.timeColumn ?? "")" + " gap \(search.gap ?? 0)")
+        }
         let params = recipe.params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         if !params.isEmpty { parts.append(params.joined(separator: " ")) }
         if let schema = recipe.schema { parts.append("schema \(schema)") }

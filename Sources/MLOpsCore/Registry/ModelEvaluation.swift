@@ -66,7 +66,8 @@ extension Repository {
     public func evaluate(_ options: EvaluationOptions, workingDirectory: String) throws -> EvaluationReport {
         let resolved = try resolveModel(options.model)
         let dataPath = WorkspacePath.absolute(options.data, relativeTo: workingDirectory)
-        let table = try TableFile.read(path: dataPath, categorical: Set(options.categorical))
+        let table = try TableFile.read(
+            path: dataPath, categorical: Set(options.categorical).union(resolved.model.signature.datetimeNames))
         let metrics = try Evaluation.metrics(of: try CompiledModel(resolved.model), on: table)
         if let (name, value) = metrics.sorted(by: { $0.key < $1.key }).first(where: { !$0.value.isFinite }) {
             throw MLOpsError(

@@ -50,10 +50,11 @@ extension Repository {
             draft = RegistryStore.Draft(
                 name: name, oid: oid, runId: run.id, source: "run:\(run.id)", gitCommit: run.git.commit,
                 signature: model.signature, metrics: run.metrics,
-                metricsFrom: MetricsSource(runId: run.id, kind: run.kind.rawValue, inputs: run.inputs))
+                metricsFrom: MetricsSource(
+                    runId: run.id, kind: run.kind.rawValue, inputs: try dataRoles(of: run).heldOut))
         }
         if let metricsFrom {
-            let trainedOn = try draft.runId.map { try runs.run($0).inputs } ?? []
+            let trainedOn = try draft.runId.map { try dataRoles(of: try runs.run($0)).trainedOn } ?? []
             let evaluation = try evaluationOf(draft.oid, trainedOn: trainedOn, named: metricsFrom)
             draft.metrics = evaluation.metrics
             draft.metricsFrom = MetricsSource(
@@ -64,6 +65,13 @@ extension Repository {
 
     /// The `eval` run `reference` names (`eval:<id>`, `run:<id>` or an id), which must have ended with metrics of
     /// the model object `oid`, measured on data other than what it was trained on (`trainedOn`).
+    /// What a run trained on and what it measured its metrics on: both its inputs, unless its recipe held out a
+    /// validation file, which is then the one and the other inputs the rest.
+    private func dataRoles(of run: Run) throws -> (trainedOn: [Run.Input], heldOut: [Run.Input]) {
+        guard let validation = try recipe(of: run)?.validation else { return (run.inputs, run.inputs) }
+        return (run.inputs.filter { $0.path != validation }, run.inputs.filter { $0.path == validation })
+    }
+
     private func evaluationOf(_ oid: String, trainedOn: [Run.Input], named reference: String) throws -> Run {
         let id = reference.hasPrefix("eval:") ? String(reference.dropFirst(5)) : reference
         let run: Run

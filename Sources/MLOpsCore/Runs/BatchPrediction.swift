@@ -110,7 +110,7 @@ enum BatchPrediction {
     private static func score(_ model: CompiledModel, _ path: String, _ consume: (Predictions) throws -> Void) throws {
         let lowered = path.lowercased()
         if lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson") {
-            try consume(try model.predict(TableFile.read(path: path)))
+            try consume(try model.predict(TableFile.read(path: path, categorical: model.signature.datetimeNames)))
             return
         }
         var failure: (any Error)?

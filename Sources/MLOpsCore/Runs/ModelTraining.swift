@@ -160,7 +160,7 @@ extension Repository {
             let modelOid = try logArtifact("model", bytes: Array(model.encoded()), run: id).oid
             let evaluation = try fitted.evaluate(model)
             try logReferenceProfile(
-                of: model, compiled: evaluation.compiled, training: fitted.request.table, holdout: fitted.test, run: id)
+                of: model, training: fitted.request.table, holdoutPredictions: evaluation?.predictions, run: id)
             try logRecipe(options, data: input, validation: validation, schemaPath: fitted.schemaPath, run: id)
             var params = model.parameters.values.mapValues(\.description)
             params["learner"] = options.model.rawValue
@@ -170,14 +170,15 @@ extension Repository {
             try runs.logParams(params, run: id)
             try runs.logInputs([input] + (validation.map { [$0] } ?? []), run: id)
             let metricName = Evaluation.curveMetric(for: model.signature.task)
+            let curve = evaluation?.curve ?? []
             try runs.logMetricSeries(
-                metricName, values: evaluation.curve.enumerated().map { ($0.offset + 1, $0.element) }, run: id)
-            try runs.logMetrics(evaluation.metrics, step: evaluation.curve.count, run: id)
+                metricName, values: curve.enumerated().map { ($0.offset + 1, $0.element) }, run: id)
+            try runs.logMetrics(evaluation?.metrics ?? [:], step: curve.count, run: id)
             let ended = Date()
             try runs.finish(id, status: .finished, at: ended)
             return TrainingOutcome(
                 runId: id, modelOid: modelOid.description, learner: options.model, task: model.signature.task,
-                metrics: evaluation.metrics,
+                metrics: evaluation?.metrics ?? [:],
                 warnings: TrainingWarnings.check(fitted.request.table, signature: model.signature),
                 trainRows: fitted.request.table.rowCount, testRows: fitted.test.rowCount,
                 durationSeconds: ended.timeIntervalSince(started))
@@ -201,8 +202,9 @@ extension Repository {
                     ProgressUpdate(phase: "training", completed: Int64(completed), total: Int64(total), unit: .rounds))
             }
         }
-        // Validate everything (parameters, columns, target) before a run is recorded.
-        try Training.validate(request)
+        // Validate everything (parameters, columns, target, a validation file's rows) before a run is recorded.
+        let signature = try Training.validate(request)
+        if options.validation != nil { try Evaluation.validate(data.test, for: signature) }
         return PreparedTraining(
             dataPath: data.dataPath, schemaPath: data.schemaPath, validationPath: data.validationPath,
             request: request, test: data.test)
@@ -216,7 +218,8 @@ extension Repository {
         let dataPath = WorkspacePath.absolute(options.data, relativeTo: workingDirectory)
         let givenSchema = options.schema.map { WorkspacePath.absolute($0, relativeTo: workingDirectory) }
         let schemaPath = trainingSchema(of: dataPath, given: givenSchema)
-        let categorical = Set(options.categorical ?? [])
+        // Datetime columns are read as text, so a format such as %d%m%Y sees the leading zero of 01012014.
+        let categorical = Set(options.categorical ?? []).union(options.datetime ?? [])
         let table = try readTrainingData(dataPath, categorical: categorical, schema: schemaPath)
         let seed = UInt64(truncatingIfNeeded: (splitSeed ?? options.params["seed"]).flatMap { Int($0) } ?? 0)
         let times = try options.split.timeColumn.map { try options.times(of: table, column: $0) }
@@ -247,13 +250,10 @@ extension Repository {
 
     /// Stores the reference profile monitoring compares served data with (docs/formats.md, "Reference
     /// profiles") as the run's `profile` artifact: the training rows' features and target, and the model's
-    /// predictions on the hold-out rows.
-    func logReferenceProfile(
-        of model: Model, compiled: CompiledModel, training: Table, holdout: Table, run: String
-    ) throws {
-        let predictions = holdout.rowCount > 0 ? try compiled.predict(holdout) : nil
+    /// predictions on the hold-out rows (none without held-out rows).
+    func logReferenceProfile(of model: Model, training: Table, holdoutPredictions: Predictions?, run: String) throws {
         let profile = DataProfile.reference(
-            trainingRows: training, signature: model.signature, holdoutPredictions: predictions)
+            trainingRows: training, signature: model.signature, holdoutPredictions: holdoutPredictions)
         try logArtifact("profile", bytes: Array(try profile.encoded()), run: run)
     }
 
@@ -311,14 +311,10 @@ struct PreparedTraining {
 
     func train() throws -> Model { try Training.train(request) }
 
-    /// The model's metrics on the held-out rows and its learning curve there; none without held-out rows.
-    func evaluate(_ model: Model) throws -> (compiled: CompiledModel, metrics: [String: Double], curve: [Double]) {
-        let compiled = try CompiledModel(model)
-        guard test.rowCount > 0 else { return (compiled, [:], []) }
-        return (
-            compiled, try Evaluation.metrics(of: compiled, on: test),
-            try Evaluation.learningCurve(of: compiled, on: test)
-        )
+    /// The model's metrics, predictions and learning curve on the held-out rows; nil without held-out rows.
+    func evaluate(_ model: Model) throws -> Evaluation.Holdout? {
+        guard test.rowCount > 0 else { return nil }
+        return try Evaluation.holdout(of: try CompiledModel(model), on: test)
     }
 }
 
@@ -332,6 +328,7 @@ extension TrainOptions {
             table: table, target: target, features: features, learner: model,
             parameters: params.merging(overrides) { $1 }, threads: threads)
         request.datetimeColumns = datetime ?? []
+        request.categoricalColumns = Set(categorical ?? [])
         request.datetimeFormat = datetimeFormat
         request.calendar = calendar ?? CalendarPart.defaults
         return request

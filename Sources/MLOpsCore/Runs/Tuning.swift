@@ -97,8 +97,8 @@ public struct TuneOptions: Sendable {
     /// Cross-validation folds per configuration.
     public var folds: Int = 5
     /// How folds are cut: seeded k-fold, or expanding windows in time order (each fold validates on rows later
-    /// than all it trains on). A time cross-validation holds out by time as well unless the training options
-    /// say otherwise (or give a validation file).
+    /// than all it trains on). The hold-out is the training options' (`mlops tune --cv time:…` makes it the same
+    /// time split unless `--split` or `--validation` is given).
     public var crossValidation: SplitMethod = .random
     /// For time-series folds, the rows left out between a fold's training rows and its validation rows.
     public var gap: Int = 0
@@ -181,12 +181,14 @@ extension Repository {
             let model = try search.trainBest(best.params)
             let datetimeParams = model.signature.datetimeParams
             if !datetimeParams.isEmpty { try runs.logParams(datetimeParams, run: tuneId) }
-            let compiled = try CompiledModel(model)
             // With --test-fraction 0 nothing is held out: the cross-validated score is the only measure.
-            let holdout = search.holdout.rowCount > 0 ? try Evaluation.metrics(of: compiled, on: search.holdout) : [:]
+            let evaluation =
+                search.holdout.rowCount > 0
+                ? try Evaluation.holdout(of: try CompiledModel(model), on: search.holdout) : nil
+            let holdout = evaluation?.metrics ?? [:]
             let modelOid = try logArtifact("model", bytes: Array(model.encoded()), run: tuneId).oid
             try logReferenceProfile(
-                of: model, compiled: compiled, training: search.trainTable, holdout: search.holdout, run: tuneId)
+                of: model, training: search.trainTable, holdoutPredictions: evaluation?.predictions, run: tuneId)
             try runs.logParams(
                 Dictionary(uniqueKeysWithValues: best.params.map { ("best." + $0.key, $0.value) }), run: tuneId)
             try runs.tag(["best_trial": best.runId], run: tuneId)
@@ -212,8 +214,7 @@ extension Repository {
     /// Reads and splits the data of a search and validates every configuration, recording nothing: what `tune`
     /// does before its run starts, and what `reproduce --search` repeats.
     func prepareSearch(_ options: TuneOptions, workingDirectory: String) throws -> PreparedSearch {
-        var training = options.training
-        if options.crossValidation != .random, training.split == .random { training.split = options.crossValidation }
+        let training = options.training
         guard !options.space.isEmpty else {
             throw MLOpsError(
                 .usage, "nothing to search",
@@ -231,14 +232,13 @@ extension Repository {
         }
         let configurations = try Self.configurations(options, seed: seed)
         // Every configuration is checked before anything is recorded.
-        var task = Task.regression
+        var signature: Signature?
         for configuration in configurations {
-            task = try Training.validate(
-                training.request(trainTable, features: training.features, overriding: configuration)
-            )
-            .task
+            signature = try Training.validate(
+                training.request(trainTable, features: training.features, overriding: configuration))
         }
-        let metric = options.metric ?? Evaluation.curveMetric(for: task)
+        if let signature, training.validation != nil { try Evaluation.validate(data.test, for: signature) }
+        let metric = options.metric ?? Evaluation.curveMetric(for: signature?.task ?? .regression)
         return PreparedSearch(
             training: training, dataPath: data.dataPath, schemaPath: data.schemaPath,
             validationPath: data.validationPath, trainTable: trainTable,

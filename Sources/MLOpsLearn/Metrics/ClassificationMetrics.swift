@@ -25,6 +25,14 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
     /// `confusion[t][p]` counts rows of true class `t` predicted as `p`.
     public var confusion: [[Int]]
 
+    /// One row's negative log-likelihood of its true class `truth`, its `probabilities` normalized to sum to one
+    /// and clipped to [ε, 1 − ε], as scikit-learn's `log_loss` takes them.
+    public static func logLoss(probabilities: UnsafeBufferPointer<Double>, truth: Int) -> Double {
+        let epsilon = Double.ulpOfOne
+        let sum = probabilities.reduce(0, +)
+        return -log(min(max(probabilities[truth] / sum, epsilon), 1 - epsilon))
+    }
+
     /// Computes the metrics from true class indices and predicted probabilities.
     ///
     /// - Parameters:
@@ -36,18 +44,16 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
         let count = truth.count
         var confusion = Array(repeating: Array(repeating: 0, count: classCount), count: classCount)
         var loss = 0.0
-        let epsilon = Double.ulpOfOne
-        for row in 0..<count {
-            let base = row * classCount
-            var best = 0
-            var sum = 0.0
-            for k in 0..<classCount {
-                sum += probabilities[base + k]
-                if probabilities[base + k] > probabilities[base + best] { best = k }
+        probabilities.withUnsafeBufferPointer { probabilities in
+            for row in 0..<count {
+                let base = row * classCount
+                var best = 0
+                for k in 0..<classCount where probabilities[base + k] > probabilities[base + best] { best = k }
+                confusion[truth[row]][best] += 1
+                loss += Self.logLoss(
+                    probabilities: UnsafeBufferPointer(rebasing: probabilities[base..<(base + classCount)]),
+                    truth: truth[row])
             }
-            confusion[truth[row]][best] += 1
-            let p = min(max(probabilities[base + truth[row]] / sum, epsilon), 1 - epsilon)
-            loss -= log(p)
         }
         self.confusion = confusion
         logLoss = loss / Double(count)

@@ -9,13 +9,7 @@ public enum Evaluation {
     ///   regression target, or classes the model does not know.
     public static func metrics(of model: CompiledModel, on table: Table) throws(MLOpsError) -> [String: Double] {
         try requireRows(table)
-        let predictions = try model.predict(table)
-        switch try truth(for: model.signature, in: table) {
-        case .numbers(let values):
-            return RegressionMetrics(truth: values, predictions: predictions.values).named
-        case .classes(let codes, let count):
-            return ClassificationMetrics(truth: codes, probabilities: predictions.values, classCount: count).named
-        }
+        return metrics(of: try model.predict(table), truth: try truth(for: model.signature, in: table))
     }
 
     /// Whether smaller values of the named metric are better (errors and losses) or larger (R², accuracy, F1…).
@@ -26,22 +20,78 @@ public enum Evaluation {
     /// The name of the metric a learning curve tracks: `rmse` for regression, `log_loss` for classification.
     public static func curveMetric(for task: Task) -> String { task == .regression ? "rmse" : "log_loss" }
 
-    /// For a boosted ensemble, ``curveMetric(for:)`` on `table` after each boosting round (empty for other
-    /// models) — the per-iteration series a run records.
-    public static func learningCurve(of model: CompiledModel, on table: Table) throws(MLOpsError) -> [Double] {
+    /// What a trained model does on held-out rows, from one pass over its trees: its metrics (as
+    /// ``metrics(of:on:)``), its predictions, and for boosted trees the learning curve, the curve metric (RMSE,
+    /// or log loss for classification; ``curveMetric(for:)``) after each boosting round.
+    public struct Holdout: Sendable {
+        public var metrics: [String: Double]
+        public var predictions: Predictions
+        /// Empty for models without boosting rounds.
+        public var curve: [Double]
+    }
+
+    /// Measures `model` on `table` (``Holdout``).
+    ///
+    /// - Throws: as ``metrics(of:on:)``.
+    public static func holdout(of model: CompiledModel, on table: Table) throws(MLOpsError) -> Holdout {
         try requireRows(table)
         let target = try truth(for: model.signature, in: table)
         let rows = try model.encode(table)
-        var curve: [Double] = []
-        model.forEachBoostingRound(encodedRows: rows) { predictions in
-            switch target {
-            case .numbers(let values):
-                curve.append(RegressionMetrics(truth: values, predictions: predictions).rmse)
-            case .classes(let codes, let count):
-                curve.append(ClassificationMetrics(truth: codes, probabilities: predictions, classCount: count).logLoss)
+        let count = Double(table.rowCount)
+        let rounds: (losses: [Double], predictions: Predictions)?
+        switch target {
+        case .numbers(let values):
+            rounds = model.boostingRoundLosses(encodedRows: rows) { row, prediction in
+                (values[row] - prediction[0]) * (values[row] - prediction[0])
+            }
+        case .classes(let codes, _):
+            rounds = model.boostingRoundLosses(encodedRows: rows) { row, probabilities in
+                ClassificationMetrics.logLoss(probabilities: probabilities, truth: codes[row])
             }
         }
-        return curve
+        let predictions = rounds?.predictions ?? model.predict(encodedRows: rows)
+        let curve: [Double]
+        switch target {
+        case .numbers: curve = (rounds?.losses ?? []).map { ($0 / count).squareRoot() }
+        case .classes: curve = (rounds?.losses ?? []).map { $0 / count }
+        }
+        return Holdout(metrics: metrics(of: predictions, truth: target), predictions: predictions, curve: curve)
+    }
+
+    /// The metrics of `predictions` against `target`.
+    private static func metrics(of predictions: Predictions, truth target: TargetValues) -> [String: Double] {
+        switch target {
+        case .numbers(let values):
+            return RegressionMetrics(truth: values, predictions: predictions.values).named
+        case .classes(let codes, let count):
+            return ClassificationMetrics(truth: codes, probabilities: predictions.values, classCount: count).named
+        }
+    }
+
+    /// Checks, without a model, what measuring a model of `signature` on `table` needs: rows, the target
+    /// (without missing values, classes the signature knows), every feature (numbers where the model reads
+    /// numbers) and datetime values in their format.
+    ///
+    /// - Throws: as ``metrics(of:on:)`` would.
+    public static func validate(_ table: Table, for signature: Signature) throws(MLOpsError) {
+        try requireRows(table)
+        _ = try truth(for: signature, in: table)
+        let expanded = try signature.calendarExpanded(table)
+        for feature in signature.features {
+            let column: Column
+            do {
+                column = try expanded.column(named: feature.name)
+            } catch {
+                throw MLOpsError(
+                    .notFound, "the data has no column '\(feature.name)', which the model reads",
+                    hint: "the model reads: \(signature.inputNames.joined(separator: ", "))")
+            }
+            if feature.kind == .numeric, let example = column.levels?.first {
+                throw MLOpsError(
+                    .invalidInput,
+                    "feature '\(feature.name)' must be numeric, but the data has text such as '\(example.prefix(40))'")
+            }
+        }
     }
 
     /// Metrics of no rows do not exist (every mean would divide by zero).

@@ -226,6 +226,9 @@ extension Signature {
         return inputs
     }
 
+    /// The names of the datetime columns: a data file's are read as text, so `01012014` keeps its leading zero.
+    public var datetimeNames: Set<String> { Set((datetimes ?? []).map(\.name)) }
+
     /// The names of ``inputs()``: what a data file or a request must hold.
     public var inputNames: [String] {
         var column: [String: String] = [:]

@@ -288,41 +288,89 @@ public struct CompiledModel: Sendable {
         return Int(goesLeft ? node.left : node.right)
     }
 
-    /// For boosted ensembles, calls `body` with the predictions (as ``predict(encodedRows:)`` lays them out)
-    /// after each boosting round — each output's trees added in turn. Does nothing for other models.
-    func forEachBoostingRound(encodedRows matrix: [Double], _ body: ([Double]) -> Void) {
-        guard coefficients.isEmpty, averagingDivisors.allSatisfy({ $0 == 1 }), !treeRoot.isEmpty else { return }
+    /// For boosted ensembles, the sum over rows of `rowLoss(row, prediction)` after each boosting round (each
+    /// output's trees added in turn; `prediction` laid out as in ``predict(encodedRows:)``), and the final
+    /// predictions, which equal ``predict(encodedRows:)``'s bit for bit. Nil for other models.
+    ///
+    /// Rows are walked in blocks on every core; each round's sum adds the blocks' partial sums in block order,
+    /// and block sizes depend only on the row and round counts, so the sums do not depend on the thread count.
+    func boostingRoundLosses(
+        encodedRows matrix: [Double], rowLoss: @Sendable (Int, UnsafeBufferPointer<Double>) -> Double
+    ) -> (losses: [Double], predictions: Predictions)? {
+        guard coefficients.isEmpty, averagingDivisors.allSatisfy({ $0 == 1 }), !treeRoot.isEmpty else { return nil }
         let rows = matrix.count / featureCount
+        let rounds = treeRoot.count / outputCount
+        // Blocks of at least 1,024 rows, and no more than ~4M partial sums in all.
+        let blockRows = max(1024, rows / max(1, (1 << 22) / max(rounds, 1)))
+        let blocks = (rows + blockRows - 1) / blockRows
         let width = predictionWidth
-        var sums = [Double](repeating: 0, count: rows * outputCount)
-        var predictions = [Double](repeating: 0, count: rows * width)
+        var partials = [Double](repeating: 0, count: blocks * rounds)
+        var values = [Double](repeating: 0, count: rows * width)
+        partials.withUnsafeMutableBufferPointer { partials in
+            values.withUnsafeMutableBufferPointer { output in
+                matrix.withUnsafeBufferPointer { input in
+                    let shared = SharedBuffers(input: input, output: output)
+                    let sums = UncheckedPartials(buffer: partials)
+                    ParallelRows.forEach(blocks, threads: rows >= 2048 ? ParallelRows.threadCount : 1) { block in
+                        let range = (block * blockRows)..<min(rows, (block + 1) * blockRows)
+                        roundLosses(
+                            input: shared.input, range: range, output: shared.output,
+                            losses: UnsafeMutableBufferPointer(
+                                rebasing: sums.buffer[(block * rounds)..<((block + 1) * rounds)]),
+                            rowLoss: rowLoss)
+                    }
+                }
+            }
+        }
+        var losses = [Double](repeating: 0, count: rounds)
+        for block in 0..<blocks {
+            for round in 0..<rounds { losses[round] += partials[block * rounds + round] }
+        }
+        return (losses, Predictions(signature: signature, values: values))
+    }
+
+    /// ``boostingRoundLosses(encodedRows:rowLoss:)`` for the rows `range`: their loss after each round into
+    /// `losses`, their final predictions into `output`.
+    private func roundLosses(
+        input: UnsafeBufferPointer<Double>, range: Range<Int>, output: UnsafeMutableBufferPointer<Double>,
+        losses: UnsafeMutableBufferPointer<Double>, rowLoss: (Int, UnsafeBufferPointer<Double>) -> Double
+    ) {
+        let width = predictionWidth
+        var sums = [Double](repeating: 0, count: range.count * outputCount)
         var scores = [Double](repeating: 0, count: outputCount)
+        var prediction = [Double](repeating: 0, count: width)
         nodes.withUnsafeBufferPointer { nodes in
             categoryWords.withUnsafeBufferPointer { words in
-                matrix.withUnsafeBufferPointer { input in
+                leafValues.withUnsafeBufferPointer { leafValues in
                     for tree in 0..<treeRoot.count {
-                        let output = Int(treeOutput[tree])
-                        for row in 0..<rows {
+                        let root = Int(treeRoot[tree])
+                        let treeOutput = Int(self.treeOutput[tree])
+                        for row in range {
                             let values = UnsafeBufferPointer(
                                 rebasing: input[(row * featureCount)..<((row + 1) * featureCount)])
-                            sums[row * outputCount + output] +=
-                                leafValues[
-                                    Self.leaf(from: Int(treeRoot[tree]), row: values, nodes: nodes, words: words)]
+                            sums[(row - range.lowerBound) * outputCount + treeOutput] +=
+                                leafValues[Self.leaf(from: root, row: values, nodes: nodes, words: words)]
                         }
                         guard (tree + 1) % outputCount == 0 else { continue }
+                        let last = tree == treeRoot.count - 1
+                        var loss = 0.0
                         scores.withUnsafeMutableBufferPointer { scores in
-                            predictions.withUnsafeMutableBufferPointer { predictions in
-                                for row in 0..<rows {
-                                    for k in 0..<outputCount { scores[k] = sums[row * outputCount + k] }
+                            prediction.withUnsafeMutableBufferPointer { prediction in
+                                for row in range {
+                                    let offset = (row - range.lowerBound) * outputCount
+                                    for k in 0..<outputCount { scores[k] = sums[offset + k] }
                                     finishTreeScores(scores)
-                                    transform(
-                                        scores: UnsafeBufferPointer(scores),
-                                        into: UnsafeMutableBufferPointer(
-                                            rebasing: predictions[(row * width)..<((row + 1) * width)]))
+                                    let target =
+                                        last
+                                        ? UnsafeMutableBufferPointer(
+                                            rebasing: output[(row * width)..<((row + 1) * width)])
+                                        : prediction
+                                    transform(scores: UnsafeBufferPointer(scores), into: target)
+                                    loss += rowLoss(row, UnsafeBufferPointer(target))
                                 }
                             }
                         }
-                        body(predictions)
+                        losses[tree / outputCount] = loss
                     }
                 }
             }
@@ -500,4 +548,9 @@ public struct CompiledModel: Sendable {
 private struct SharedBuffers: @unchecked Sendable {
     let input: UnsafeBufferPointer<Double>
     let output: UnsafeMutableBufferPointer<Double>
+}
+
+/// Per-block partial sums handed to worker threads that each write only their own block's.
+private struct UncheckedPartials: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Double>
 }

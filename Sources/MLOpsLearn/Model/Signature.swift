@@ -105,18 +105,19 @@ extension Signature {
             guard columns.insert(datetime.name).inserted else {
                 return "datetime column '\(datetime.name)' is listed twice"
             }
-            guard !featureNames.contains(datetime.name) else {
-                return "'\(datetime.name)' is both a datetime column and a feature"
+            guard !featureNames.contains(datetime.name), datetime.name != target else {
+                return "'\(datetime.name)' is both a datetime column and a feature or the target"
             }
             guard !datetime.parts.isEmpty, Set(datetime.parts).count == datetime.parts.count else {
                 return "datetime column '\(datetime.name)' needs its calendar parts, each once"
             }
             if let format = datetime.format, (try? DatetimeFormat(format)) == nil {
-                return "datetime column '\(datetime.name)' has the format '\(format)', which is not one mlops reads"
+                return
+                    "datetime column '\(datetime.name)' has the format '\(format.prefix(DatetimeFormat.maximumLength))', which is not one mlops reads"
             }
             for part in datetime.parts {
                 let name = datetime.featureName(part)
-                guard calendarFeatures.insert(name).inserted, numericFeatures.contains(name) else {
+                guard calendarFeatures.insert(name).inserted, numericFeatures.contains(name), name != target else {
                     return "the calendar feature '\(name)' is not a numeric feature of the model, or is listed twice"
                 }
             }

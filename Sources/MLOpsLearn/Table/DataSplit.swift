@@ -36,14 +36,21 @@ public enum DataSplit {
 
     /// Holds out the latest `testFraction` of the rows by `times` (one key per row, such as ``timeKeys(of:)``
     /// gives): the test rows are all later than the training rows, never a row of the same time on both sides
-    /// (the cut moves earlier past ties). Each part is returned in ascending row order.
+    /// (the cut moves earlier past ties, or later when that would leave no training rows). Each part is returned
+    /// in ascending row order.
     public static func chronological(times: [Double], testFraction: Double) throws(MLOpsError) -> Partition {
         guard (0..<1).contains(testFraction) else {
             throw MLOpsError(.usage, "the test fraction must be in [0, 1), not \(testFraction)")
         }
         let order = timeOrder(times)
-        var cut = times.count - Int((Double(times.count) * testFraction).rounded())
+        let target = times.count - Int((Double(times.count) * testFraction).rounded())
+        var cut = target
         while cut > 0, cut < order.count, times[order[cut - 1]] == times[order[cut]] { cut -= 1 }
+        // When every row before the cut shares its time, hold out fewer rows: those after the tie.
+        if cut == 0 {
+            cut = target
+            while cut > 0, cut < order.count, times[order[cut - 1]] == times[order[cut]] { cut += 1 }
+        }
         return Partition(train: order[..<cut].sorted(), validation: [], test: order[cut...].sorted())
     }
 
@@ -56,6 +63,11 @@ public enum DataSplit {
         let rowCount = times.count
         guard folds >= 2, gap >= 0 else {
             throw MLOpsError(.usage, "time-series folds need at least 2 folds and a gap of 0 or more rows")
+        }
+        guard folds < rowCount, gap < rowCount else {
+            throw MLOpsError(
+                .usage, "\(rowCount) rows are too few for \(folds) time-series folds with a gap of \(gap)",
+                hint: "use fewer folds or a smaller gap")
         }
         let block = rowCount / (folds + 1)
         guard block > 0, rowCount - folds * block - gap > 0 else {

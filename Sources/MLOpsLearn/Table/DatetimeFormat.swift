@@ -22,6 +22,11 @@ public struct DatetimeFormat: Sendable, Hashable {
     ///
     /// - Throws: `usage` for an unknown directive or a pattern without a year, month and day.
     public init(_ pattern: String) throws(MLOpsError) {
+        guard pattern.utf8.count <= Self.maximumLength else {
+            throw MLOpsError(
+                .usage, "a datetime format of \(pattern.utf8.count) bytes is longer than any date needs",
+                hint: "at most \(Self.maximumLength) bytes, such as '%d/%m/%Y %H:%M'")
+        }
         var tokens: [Token] = []
         var characters = pattern.makeIterator()
         while let character = characters.next() {
@@ -113,9 +118,14 @@ public struct DatetimeFormat: Sendable, Hashable {
                 guard sign != 0 else { return nil }
                 position += 1
                 guard let hours = digits(2, 2), hours <= 14 else { return nil }
-                if position < text.count, text[position] == UInt8(ascii: ":") { position += 1 }
-                let minutes = digits(2, 2) ?? 0
-                guard minutes < 60 else { return nil }
+                var minutes = 0
+                let colon = position < text.count && text[position] == UInt8(ascii: ":")
+                if colon { position += 1 }
+                // Minutes follow a colon, or come as two more digits: "+05:3" and "+053" are not zones.
+                if colon || (position < text.count && (48...57).contains(text[position])) {
+                    guard let value = digits(2, 2), value < 60 else { return nil }
+                    minutes = value
+                }
                 offset = sign * Double(hours * 3600 + minutes * 60)
             }
         }
@@ -124,8 +134,11 @@ public struct DatetimeFormat: Sendable, Hashable {
             hour < 24, minute < 60, second < 60
         else { return nil }
         let days = Timestamp.daysSinceEpoch(year: year, month: month, day: day)
-        return (Double(days * 86_400 + hour * 3600 + minute * 60 + second) + fraction, offset)
+        return (Timestamp.adding(fraction, to: Double(days * 86_400 + hour * 3600 + minute * 60 + second)), offset)
     }
+
+    /// The longest pattern accepted.
+    public static let maximumLength = 64
 
     private static let monthNames = [
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",

@@ -32,7 +32,7 @@ public enum Timestamp {
             seconds += Double(second)
             if reader.skip(UInt8(ascii: ".")) || reader.skip(UInt8(ascii: ",")) {
                 guard let fraction = reader.fraction() else { return nil }
-                seconds += fraction
+                seconds = adding(fraction, to: seconds)
             }
         }
         if reader.atEnd { return (seconds, 0) }
@@ -80,6 +80,13 @@ public enum Timestamp {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// `seconds` (a whole number) plus `fraction` (in [0, 1)), never rounded up into the next second, which a
+    /// sum of seconds since 1970 and 0.9999999 would be.
+    static func adding(_ fraction: Double, to seconds: Double) -> Double {
+        let sum = seconds + fraction
+        return sum < seconds + 1 ? sum : (seconds + 1).nextDown
     }
 
     /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (Howard Hinnant's `days_from_civil`).

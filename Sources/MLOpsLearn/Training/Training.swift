@@ -23,6 +23,8 @@ public struct TrainingRequest: Sendable {
     public var datetimeFormat: String?
     /// The calendar features each datetime column expands into.
     public var calendar: [CalendarPart] = CalendarPart.defaults
+    /// Columns read as categories, whatever they hold: never taken for datetimes.
+    public var categoricalColumns: Set<String> = []
     /// Threads to train on; results do not depend on it.
     public var threads: Int
     /// Called as boosting rounds or forest trees complete (`completed`, `total`), from any thread.
@@ -129,8 +131,10 @@ private struct Problem {
                 .invalidInput, "the target '\(request.target)' is also listed as a feature",
                 hint: "remove it from the features")
         }
-        guard !request.calendar.isEmpty else {
-            throw MLOpsError(.usage, "a datetime column needs at least one calendar part")
+        guard !request.calendar.isEmpty, Set(request.calendar).count == request.calendar.count else {
+            throw MLOpsError(
+                .usage, "a datetime column needs at least one calendar part, each listed once",
+                hint: "for example hour, day_of_week, weekend")
         }
         if let format = request.datetimeFormat {
             guard !request.datetimeColumns.isEmpty else {
@@ -138,9 +142,13 @@ private struct Problem {
             }
             _ = try DatetimeFormat(format)
         }
-        for name in request.datetimeColumns where !featureNames.contains(name) {
+        for name in request.datetimeColumns {
             _ = try table.column(named: name)
-            throw MLOpsError(.usage, "the datetime column '\(name)' is not a feature", hint: "add it with --feature")
+            guard name != request.target else {
+                throw MLOpsError(
+                    .usage, "the datetime column '\(name)' is the target",
+                    hint: "a model predicts numbers or classes; leave it out of the datetime columns")
+            }
         }
         var features: [Column] = []
         var datetimes: [DatetimeColumn] = []
@@ -149,17 +157,17 @@ private struct Problem {
             let datetime: DatetimeColumn
             if request.datetimeColumns.contains(name) {
                 datetime = DatetimeColumn(name: name, format: request.datetimeFormat, parts: request.calendar)
-            } else if Self.isISODatetime(column) {
+            } else if !request.categoricalColumns.contains(name), Self.isISODatetime(column) {
                 datetime = DatetimeColumn(name: name, parts: request.calendar)
             } else {
                 features.append(column)
                 continue
             }
             for calendar in datetime.calendarColumns(wallClocks: try datetime.wallClocks(of: column)) {
-                guard !featureNames.contains(calendar.name) else {
+                guard !featureNames.contains(calendar.name), calendar.name != request.target else {
                     throw MLOpsError(
                         .invalidInput,
-                        "the calendar feature '\(calendar.name)' of the datetime column '\(name)' has the name of another column",
+                        "the calendar feature '\(calendar.name)' of the datetime column '\(name)' has the name of another column (a feature or the target)",
                         hint: "rename the column '\(calendar.name)'")
                 }
                 features.append(calendar)
@@ -195,7 +203,7 @@ private struct Problem {
             throw MLOpsError(
                 .invalidInput,
                 "the target '\(request.target)' holds text such as '\(levels.first ?? "")', but regression needs numbers",
-                hint: "train a classifier: --learner logistic, or task=classification with gbdt or forest")
+                hint: "train a classifier: --model logistic, or task=classification with gbdt or forest")
         case (.classification, _):
             let labels = (0..<targetColumn.count).map { targetColumn.text(at: $0) ?? "" }
             var names = Array(Set(labels))

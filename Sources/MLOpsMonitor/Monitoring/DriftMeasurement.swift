@@ -42,6 +42,7 @@ extension Repository {
         let compiled = try CompiledModel(resolved.model)
         let categorical = Set(signature.features.filter { $0.kind == .categorical }.map(\.name))
             .union(options.categorical).union(signature.task == .classification ? [signature.target] : [])
+            .union(signature.datetimeNames)
         var roles = Dictionary(uniqueKeysWithValues: signature.features.map { ($0.name, ColumnRole.feature) })
         roles[signature.target] = .target
 
