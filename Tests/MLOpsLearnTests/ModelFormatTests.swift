@@ -123,3 +123,41 @@ import Testing
         #expect(wrongType?.message.contains("'heavy'") == true)
     }
 }
+
+/// `Model.encoded()` writes the trees itself: its bytes must stay `JSONEncoder`'s, which every model recorded so
+/// far was written with (a reproduction compares bytes).
+@Suite struct ModelEncodingTests {
+    private static func jsonEncoder(_ model: Model) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(model)
+    }
+
+    @Test func theBytesAreJSONEncodersForEveryLearnerAndTask() throws {
+        let (train, _) = try BundledData.split("diamonds/diamonds.csv", categorical: ["cut", "color", "clarity"])
+        let rows = train.rows(Array(0..<3000))
+        var models: [Model] = []
+        for (learner, target) in [
+            (Learner.gbdt, "price"), (.gbdt, "cut"), (.forest, "price"), (.forest, "cut"), (.linear, "price"),
+            (.logistic, "cut"),
+        ] {
+            let parameters = learner == .forest ? ["trees": "4"] : learner == .gbdt ? ["rounds": "8"] : [:]
+            models.append(
+                try Training.train(
+                    TrainingRequest(table: rows, target: target, learner: learner, parameters: parameters)))
+        }
+        // Numbers of every form JSONEncoder writes: integers, exponents both ways, negative zero, subnormals.
+        var extreme = models[0]
+        var ensemble = try #require(extreme.trees)
+        let values = [0, -0.0, 1, 0.1, 1e-7, 2.5e-5, 1e15, 1e16, 1e21, 5e-324, 1.7976931348623157e308, -123.456]
+        ensemble.trees[0].leafValues = ensemble.trees[0].leafValues.indices.map { values[$0 % values.count] }
+        ensemble.trees[0].threshold = ensemble.trees[0].threshold.indices.map { values[$0 % values.count] }
+        ensemble.baseScores = [1e-7]
+        extreme.trees = ensemble
+        models.append(extreme)
+        for model in models {
+            #expect(model.encoded() == (try Self.jsonEncoder(model)), "\(model.learner) \(model.signature.target)")
+        }
+    }
+}

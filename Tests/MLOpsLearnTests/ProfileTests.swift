@@ -104,3 +104,23 @@ import Testing
         #expect(fuzzer.accepted > 0 && fuzzer.refused > fuzzer.cases / 100, "\(fuzzer.summary)")
     }
 }
+
+/// `DataProfile.encoded()` writes the sketches' arrays itself: its bytes must stay `JSONEncoder`'s.
+@Suite struct ProfileEncodingTests {
+    @Test func theBytesAreJSONEncoders() throws {
+        let (train, _) = try BundledData.split("diamonds/diamonds.csv", categorical: ["cut", "color", "clarity"])
+        // A column whose name holds the text the writer looks for, and one with missing values.
+        let tricky = Column(
+            name: #""values":[],"weights":[]"#,
+            numeric: (0..<train.rowCount).map { $0 % 7 == 0 ? .nan : Double($0) / 3 })
+        var table = train
+        try table.setColumn(tricky)
+        try table.setColumn(Column(name: "tiny", numeric: (0..<train.rowCount).map { Double($0 % 50) * 1e-7 }))
+        let profile = DataProfile(table: table)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        #expect(try profile.encoded() == encoder.encode(profile))
+        #expect(try DataProfile.decode(try profile.encoded(), source: "test") == profile)
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import MLOpsErrors
 import MLOpsLearn
+import MLOpsParallel
 import MLOpsStore
 import Yams
 
@@ -156,11 +157,17 @@ extension Repository {
         let id = try runs.start(
             name: options.name ?? "\(options.model.rawValue)-\(options.target)", kind: .train, at: started)
         do {
-            let model = try fitted.train()
+            // The training rows' profile needs no model: it is computed on a thread of its own while the model
+            // trains (boosting leaves most of the second core idle).
+            let profile = ResultSlots<DataProfile>(count: 1)
+            let (rows, signature) = (fitted.request.table, fitted.signature)
+            let model = try ParallelWork.overlapping(
+                { profile.store(DataProfile.training(rows: rows, signature: signature), at: 0) },
+                with: { try fitted.train() })
             let modelOid = try logArtifact("model", bytes: Array(model.encoded()), run: id).oid
             let evaluation = try fitted.evaluate(model)
-            try logReferenceProfile(
-                of: model, training: fitted.request.table, holdoutPredictions: evaluation?.predictions, run: id)
+            let trainingProfile = profile.collect().first ?? DataProfile.training(rows: rows, signature: signature)
+            try logReferenceProfile(trainingProfile.adding(holdoutPredictions: evaluation?.predictions), run: id)
             try logRecipe(options, data: input, validation: validation, schemaPath: fitted.schemaPath, run: id)
             var params = model.parameters.values.mapValues(\.description)
             params["learner"] = options.model.rawValue
@@ -207,7 +214,7 @@ extension Repository {
         if options.validation != nil { try Evaluation.validate(data.test, for: signature) }
         return PreparedTraining(
             dataPath: data.dataPath, schemaPath: data.schemaPath, validationPath: data.validationPath,
-            request: request, test: data.test)
+            request: request, signature: signature, test: data.test)
     }
 
     /// The data of `options` read (checked against its schema, if any) and split into training and held-out
@@ -250,10 +257,8 @@ extension Repository {
 
     /// Stores the reference profile monitoring compares served data with (docs/formats.md, "Reference
     /// profiles") as the run's `profile` artifact: the training rows' features and target, and the model's
-    /// predictions on the hold-out rows (none without held-out rows).
-    func logReferenceProfile(of model: Model, training: Table, holdoutPredictions: Predictions?, run: String) throws {
-        let profile = DataProfile.reference(
-            trainingRows: training, signature: model.signature, holdoutPredictions: holdoutPredictions)
+    /// predictions on the hold-out rows (``DataProfile/reference(trainingRows:signature:holdoutPredictions:)``).
+    func logReferenceProfile(_ profile: DataProfile, run: String) throws {
         try logArtifact("profile", bytes: Array(try profile.encoded()), run: run)
     }
 
@@ -306,6 +311,8 @@ struct PreparedTraining {
     var validationPath: String?
     /// The training rows and the learner's request.
     var request: TrainingRequest
+    /// The signature the model will have.
+    var signature: Signature
     /// The held-out rows.
     var test: Table
 

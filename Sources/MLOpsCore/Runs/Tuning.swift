@@ -188,7 +188,10 @@ extension Repository {
             let holdout = evaluation?.metrics ?? [:]
             let modelOid = try logArtifact("model", bytes: Array(model.encoded()), run: tuneId).oid
             try logReferenceProfile(
-                of: model, training: search.trainTable, holdoutPredictions: evaluation?.predictions, run: tuneId)
+                DataProfile.reference(
+                    trainingRows: search.trainTable, signature: model.signature,
+                    holdoutPredictions: evaluation?.predictions),
+                run: tuneId)
             try runs.logParams(
                 Dictionary(uniqueKeysWithValues: best.params.map { ("best." + $0.key, $0.value) }), run: tuneId)
             try runs.tag(["best_trial": best.runId], run: tuneId)

@@ -37,13 +37,27 @@ public struct Model: Codable, Hashable, Sendable {
     /// The parameters of a tree ensemble.
     public var trees: TreeEnsemble?
 
-    /// The model as canonical JSON.
+    /// The model as canonical JSON: `JSONEncoder`'s sorted, snake_case encoding, byte for byte.
     public func encoded() -> Data {
+        // `trees` sorts last among the keys: everything else is JSONEncoder's, the trees are written after it.
+        var rest = self
+        rest.trees = nil
+        var bytes = Array(Self.encodedByJSONEncoder(rest))
+        guard let trees, bytes.last == UInt8(ascii: "}") else { return Data(bytes) }
+        bytes.removeLast()
+        bytes += Array(#","trees":"#.utf8)
+        TreeEnsembleJSON.write(trees, into: &bytes)
+        bytes.append(UInt8(ascii: "}"))
+        return Data(bytes)
+    }
+
+    /// `model` encoded by `JSONEncoder` alone: what ``encoded()`` must equal.
+    static func encodedByJSONEncoder(_ model: Model) -> Data {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys]
         // Every number in a model is finite by construction, so encoding cannot fail.
-        return (try? encoder.encode(self)) ?? Data()
+        return (try? encoder.encode(model)) ?? Data()
     }
 
     /// Reads a model from JSON, refusing unknown format versions and structurally invalid parameters.

@@ -89,14 +89,25 @@ public struct DataProfile: Codable, Sendable, Equatable {
     public static func reference(
         trainingRows: Table, signature: Signature, holdoutPredictions: Predictions?
     ) -> DataProfile {
+        training(rows: trainingRows, signature: signature).adding(holdoutPredictions: holdoutPredictions)
+    }
+
+    /// The part of a reference profile that needs no model, only its signature: the training rows' features
+    /// and target (so it can be computed while the model trains).
+    public static func training(rows trainingRows: Table, signature: Signature) -> DataProfile {
         var roles = Dictionary(uniqueKeysWithValues: signature.features.map { ($0.name, ColumnRole.feature) })
         roles[signature.target] = .target
         // Calendar features are profiled as the numbers the model reads (the rows trained on had them computed).
         let rows = (try? signature.calendarExpanded(trainingRows)) ?? trainingRows
-        var profile = DataProfile(table: rows, roles: roles)
-        if let predictions = holdoutPredictions {
-            profile.columns.append(ColumnProfile(column: predictions.column(named: "prediction"), role: .prediction))
-        }
+        return DataProfile(table: rows, roles: roles)
+    }
+
+    /// This profile with the model's predictions on the hold-out rows as the column `prediction` (role
+    /// `prediction`), when there are any.
+    public func adding(holdoutPredictions: Predictions?) -> DataProfile {
+        guard let predictions = holdoutPredictions else { return self }
+        var profile = self
+        profile.columns.append(ColumnProfile(column: predictions.column(named: "prediction"), role: .prediction))
         return profile
     }
 
@@ -119,13 +130,44 @@ public struct DataProfile: Codable, Sendable, Equatable {
         return DataProfile(rows: rows + other.rows, columns: merged)
     }
 
-    /// The profile as JSON: sorted snake_case keys, so the same data gives the same bytes.
+    /// The profile as JSON: sorted snake_case keys, so the same data gives the same bytes (`JSONEncoder`'s).
     public func encoded() throws(MLOpsError) -> Data {
+        // The sketches' arrays are nearly all of the bytes and of JSONEncoder's time: it writes the profile with
+        // them empty, and they are put in, in column order, where `"values":[],"weights":[]` stands. (Those
+        // bytes cannot occur inside a JSON string, where quotes are escaped.)
+        var stripped = self
+        var sketches: [QuantileSketch] = []
+        for index in stripped.columns.indices {
+            guard let sketch = stripped.columns[index].numeric?.sketch else { continue }
+            sketches.append(sketch)
+            stripped.columns[index].numeric?.sketch = QuantileSketch(values: [], weights: [], exact: sketch.exact)
+        }
+        let marker = Array(#""values":[],"weights":[]"#.utf8)
+        let base = Array(try Self.encodedByJSONEncoder(stripped))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(base.count + sketches.count * 64)
+        var position = 0
+        var next = sketches.makeIterator()
+        while let found = base[position...].firstRange(of: marker) {
+            guard let sketch = next.next() else { return try Self.encodedByJSONEncoder(self) }
+            bytes += base[position..<found.lowerBound]
+            bytes += Array(#""values":"#.utf8)
+            EncoderText.numbers(sketch.values, into: &bytes)
+            bytes += Array(#","weights":"#.utf8)
+            EncoderText.numbers(sketch.weights, into: &bytes)
+            position = found.upperBound
+        }
+        guard next.next() == nil else { return try Self.encodedByJSONEncoder(self) }
+        bytes += base[position...]
+        return Data(bytes)
+    }
+
+    private static func encodedByJSONEncoder(_ profile: DataProfile) throws(MLOpsError) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         do {
-            return try encoder.encode(self)
+            return try encoder.encode(profile)
         } catch {
             throw MLOpsError(.failure, "could not encode the profile", cause: error)
         }

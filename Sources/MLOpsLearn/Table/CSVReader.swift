@@ -21,7 +21,7 @@ public struct CSVReader: Sendable {
     public var delimiter: UInt8 = UInt8(ascii: ",")
     /// Files of at least this many bytes without quotes are read on every core (``ParallelCSVReader``); smaller
     /// ones, and any with quotes, by one sequential tokenizer. Both give the same table.
-    public var parallelMinimumBytes = 4 << 20
+    public var parallelMinimumBytes = 1 << 20
     /// The bytes each piece of a parallel read holds: large enough that cutting costs nothing, small enough that a
     /// few pieces per core balance and the buffers stay small.
     public var parallelPieceBytes = 8 << 20

@@ -187,7 +187,7 @@ struct ParallelCSVReader {
         var begin = start
         var window = [UInt8](repeating: 0, count: 1 << 20)
         // At least a few pieces per core, so a file just over the threshold is not read by one.
-        let share = max(1 << 20, (size - start) / (ParallelWork.width * 4))
+        let share = max(256 << 10, (size - start) / (ParallelWork.width * 4))
         let pieceBytes = max(1, min(reader.parallelPieceBytes, share))
         while size - begin > pieceBytes + pieceBytes / 2 {
             let probe = begin + pieceBytes
