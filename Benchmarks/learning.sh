@@ -16,13 +16,7 @@ mkdir -p "$work"
 
 (cd "$root" && swift build -c release --product mlops-learn-benchmark >/dev/null)
 ours="$(cd "$root" && swift build -c release --show-bin-path)/mlops-learn-benchmark"
-venv="$root/Benchmarks/work/venv-learning"
-if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check lightgbm scikit-learn pandas
-fi
-python="$venv/bin/python"
-export OMP_NUM_THREADS=2
+. "$root/Benchmarks/learning-setup.sh"
 
 "$python" - "$root/Examples" "$work" <<'PY'
 import sys, pandas as pd

@@ -18,13 +18,7 @@ mkdir -p "$work"
 
 (cd "$root" && swift build -c release --product mlops >/dev/null)
 mlops="$(cd "$root" && swift build -c release --show-bin-path)/mlops"
-venv="$root/Benchmarks/work/venv-learning"
-if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check lightgbm scikit-learn pandas
-fi
-python="$venv/bin/python"
-export OMP_NUM_THREADS=2
+. "$root/Benchmarks/learning-setup.sh"
 
 cp "$root/Examples/diamonds/diamonds.csv" "$work/diamonds.csv"
 if [ ! -f "$work/categorical.csv" ]; then

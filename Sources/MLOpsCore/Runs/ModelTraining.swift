@@ -151,8 +151,8 @@ extension Repository {
     ) throws -> TrainingOutcome {
         let started = Date()
         let fitted = try fit(options, workingDirectory: workingDirectory, threads: threads, progress: progress)
-        let input = try lineage(of: fitted.dataPath)
-        let validation = try fitted.validationPath.map { try lineage(of: $0) }
+        let input = try lineage(of: fitted.data.dataPath)
+        let validation = try fitted.data.validationPath.map { try lineage(of: $0) }
 
         let id = try runs.start(
             name: options.name ?? "\(options.model.rawValue)-\(options.target)", kind: .train, at: started)
@@ -168,7 +168,7 @@ extension Repository {
             let evaluation = try fitted.evaluate(model)
             let trainingProfile = profile.collect().first ?? DataProfile.training(rows: rows, signature: signature)
             try logReferenceProfile(trainingProfile.adding(holdoutPredictions: evaluation?.predictions), run: id)
-            try logRecipe(options, data: input, validation: validation, schemaPath: fitted.schemaPath, run: id)
+            try logRecipe(options, data: input, validation: validation, schemaPath: fitted.data.schemaPath, run: id)
             var params = model.parameters.values.mapValues(\.description)
             params["learner"] = options.model.rawValue
             params["target"] = options.target
@@ -187,7 +187,7 @@ extension Repository {
                 runId: id, modelOid: modelOid.description, learner: options.model, task: model.signature.task,
                 metrics: evaluation?.metrics ?? [:],
                 warnings: TrainingWarnings.check(fitted.request.table, signature: model.signature),
-                trainRows: fitted.request.table.rowCount, testRows: fitted.test.rowCount,
+                trainRows: fitted.request.table.rowCount, testRows: fitted.data.test.rowCount,
                 durationSeconds: ended.timeIntervalSince(started))
         } catch {
             try? runs.finish(id, status: .failed)
@@ -212,9 +212,7 @@ extension Repository {
         // Validate everything (parameters, columns, target, a validation file's rows) before a run is recorded.
         let signature = try Training.validate(request)
         if options.validation != nil { try Evaluation.validate(data.test, for: signature) }
-        return PreparedTraining(
-            dataPath: data.dataPath, schemaPath: data.schemaPath, validationPath: data.validationPath,
-            request: request, signature: signature, test: data.test)
+        return PreparedTraining(data: data, request: request, signature: signature)
     }
 
     /// The data of `options` read (checked against its schema, if any) and split into training and held-out
@@ -305,23 +303,19 @@ struct SplitData {
 
 /// Training data read, split and validated: ``Repository/fit(_:workingDirectory:threads:splitSeed:progress:)``.
 struct PreparedTraining {
-    /// The absolute paths of the data and of the schema it was checked against, and the validation file, if any.
-    var dataPath: String
-    var schemaPath: String?
-    var validationPath: String?
-    /// The training rows and the learner's request.
+    /// The data read and split (the held-out rows are `data.test`).
+    var data: SplitData
+    /// The learner's request, on the training rows.
     var request: TrainingRequest
     /// The signature the model will have.
     var signature: Signature
-    /// The held-out rows.
-    var test: Table
 
     func train() throws -> Model { try Training.train(request) }
 
     /// The model's metrics, predictions and learning curve on the held-out rows; nil without held-out rows.
     func evaluate(_ model: Model) throws -> Evaluation.Holdout? {
-        guard test.rowCount > 0 else { return nil }
-        return try Evaluation.holdout(of: try CompiledModel(model), on: test)
+        guard data.test.rowCount > 0 else { return nil }
+        return try Evaluation.holdout(of: try CompiledModel(model), on: data.test)
     }
 }
 

@@ -82,9 +82,7 @@ public enum Evaluation {
             do {
                 column = try expanded.column(named: feature.name)
             } catch {
-                throw MLOpsError(
-                    .notFound, "the data has no column '\(feature.name)', which the model reads",
-                    hint: "the model reads: \(signature.inputNames.joined(separator: ", "))")
+                throw signature.missingColumn(feature.name)
             }
             if feature.kind == .numeric, let example = column.levels?.first {
                 throw MLOpsError(

@@ -251,9 +251,7 @@ extension Signature {
             do {
                 column = try table.column(named: datetime.name)
             } catch {
-                throw MLOpsError(
-                    .notFound, "the data has no column '\(datetime.name)', which the model reads",
-                    hint: "the model reads: \(inputNames.joined(separator: ", "))")
+                throw missingColumn(datetime.name)
             }
             for calendar in datetime.calendarColumns(wallClocks: try datetime.wallClocks(of: column)) {
                 try expanded.setColumn(calendar)

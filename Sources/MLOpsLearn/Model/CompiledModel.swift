@@ -477,9 +477,7 @@ public struct CompiledModel: Sendable {
             do {
                 column = try table.column(named: feature.name)
             } catch {
-                throw MLOpsError(
-                    .notFound, "the data has no column '\(feature.name)', which the model reads",
-                    hint: "the model reads: \(signature.inputNames.joined(separator: ", "))")
+                throw signature.missingColumn(feature.name)
             }
             switch (feature.kind, column.storage) {
             case (.numeric, .numeric(let values)):

@@ -1,3 +1,5 @@
+import MLOpsErrors
+
 /// What a model learns to do.
 public enum Task: String, Codable, Sendable, CaseIterable {
     /// Predict a number.
@@ -49,6 +51,13 @@ public struct Signature: Codable, Hashable, Sendable {
 }
 
 extension Signature {
+    /// The error for data without the column `name`, which a model of this signature reads.
+    public func missingColumn(_ name: String) -> MLOpsError {
+        MLOpsError(
+            .notFound, "the data has no column '\(name)', which the model reads",
+            hint: "the model reads: \(inputNames.joined(separator: ", "))")
+    }
+
     /// The most features a model may read: far more than any tabular model has, few enough that an encoded
     /// chunk of rows stays bounded.
     public static let maximumFeatures = 100_000

@@ -63,10 +63,8 @@ extension CompiledModel {
         } header: { (names: [String]) throws(MLOpsError) in
             try reader.validate(header: names, path: path)
             let positions = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-            for input in inputs where positions[input.name] == nil {
-                throw MLOpsError(
-                    .notFound, "the data has no column '\(input.name)', which the model reads",
-                    hint: "the model reads: \(inputs.map(\.name).joined(separator: ", "))")
+            if let input = inputs.first(where: { positions[$0.name] == nil }) {
+                throw signature.missingColumn(input.name)
             }
             let inputIndex = Dictionary(uniqueKeysWithValues: inputs.enumerated().map { ($1.name, $0) })
             targets = names.map { inputIndex[$0] }
