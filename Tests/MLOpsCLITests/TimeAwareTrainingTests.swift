@@ -149,6 +149,16 @@ import Testing
         wrong["time"] = "01/12/2014 00:00"
         let refused = try await server.request("POST", "/invocations", json: ["dataframe_records": [wrong]])
         #expect(refused.status == 400 && refused.text.contains("ISO 8601"), "\(refused.text)")
+
+        // Monitoring reads what the server logged: the calendar features the model computed from the timestamps.
+        _ = server.stop()
+        let drift = await CLIRunner.run(
+            ["monitor", "drift", "demand@1", "--since", "1h", "--json"], in: directory.path)
+        #expect([0, 4].contains(drift.exitCode), "\(drift.standardError)")
+        let report = try #require(try drift.json() as? [String: Any])
+        let monitored = (report["features"] as? [[String: Any]])?.compactMap { $0["column"] as? String } ?? []
+        #expect(monitored.contains("time.hour") && !monitored.contains("time"), "\(monitored)")
+        #expect((report["current_rows"] as? Int ?? 0) >= 1488, "\(report["current_rows"] ?? "none")")
     }
 
     @Test func formattedDatetimesKeepTheirTextAndNumbersServeAsFiles() async throws {
