@@ -69,8 +69,9 @@ struct RowEncoder {
     /// Sets one numeric value (binary tensors, numbers from JSON).
     mutating func setNumber(_ number: Double, row: Int, position: Int) throws(RequestError) {
         guard let feature = model.inputs[position].feature else {
-            // A datetime given as a number is read as its text, as a data file's would be (20140131 for %Y%m%d).
-            try setText(NumberText.format(number), row: row, position: position)
+            // A datetime given as a number is read as its text, as a data file's would be (20140131 for %Y%m%d);
+            // NaN is a missing value, as for any input.
+            if !number.isNaN { try setText(NumberText.format(number), row: row, position: position) }
             return
         }
         let index = row * width + feature

@@ -207,3 +207,19 @@ enum BundledData {
             failure(TrainingRequest(table: empty, target: "y", learner: .gbdt))?.message.contains("no rows") == true)
     }
 }
+
+/// Targets whose squares overflow cannot be learned from (their means, gradients and errors would not be numbers).
+@Suite struct ImmoderateTargetTests {
+    @Test func aTargetTooLargeToLearnFromIsRefusedBeforeTraining() throws {
+        let table = try Table(columns: [
+            Column(name: "x", numeric: (0..<40).map(Double.init)),
+            Column(name: "y", numeric: (0..<40).map { Double($0) * 1e160 }),
+        ])
+        for learner in [Learner.gbdt, .linear, .forest] {
+            let error = try #require(throws: MLOpsError.self) {
+                try Training.validate(TrainingRequest(table: table, target: "y", learner: learner))
+            }
+            #expect(error.code == .invalidInput && error.message.contains("too large"), "\(learner)")
+        }
+    }
+}

@@ -79,5 +79,13 @@ enum ReferenceNumbers {
         let tenth = try Evaluation.metrics(of: try CompiledModel(truncated), on: test)[metric] ?? .nan
         #expect(abs(holdout.curve[9] - tenth) < 1e-9 * max(1, tenth), "round 10: \(holdout.curve[9]) vs \(tenth)")
         #expect(holdout.curve.first ?? 0 > last, "the curve falls")
+
+        // A hand-made ensemble whose trees do not come in whole rounds has no curve, and the same predictions.
+        var uneven = model
+        uneven.trees?.trees.removeLast()
+        let unevenCompiled = try CompiledModel(uneven)
+        let unevenHoldout = try Evaluation.holdout(of: unevenCompiled, on: test)
+        #expect(unevenHoldout.predictions.values == (try unevenCompiled.predict(test)).values)
+        #expect(unevenHoldout.curve.isEmpty == (model.signature.classes?.count ?? 1 > 2))
     }
 }

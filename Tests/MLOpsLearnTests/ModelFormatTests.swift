@@ -159,5 +159,10 @@ import Testing
         for model in models {
             #expect(model.encoded() == (try Self.jsonEncoder(model)), "\(model.learner) \(model.signature.target)")
         }
+        // A number JSON cannot hold (a target whose mean overflowed) is left to JSONEncoder, which refuses it.
+        var overflowed = models[0]
+        overflowed.trees?.baseScores = [.infinity]
+        #expect(overflowed.encoded().isEmpty)
+        #expect((try? Self.jsonEncoder(overflowed)) == nil)
     }
 }

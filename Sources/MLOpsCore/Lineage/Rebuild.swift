@@ -354,7 +354,7 @@ extension Repository {
                 splitSeed: recipe.holdoutSeed, progress: progress)
             let model = try prepared.train()
             let oid = ObjectID(hashing: Array(model.encoded())).description
-            report.rebuiltMetrics.merge(try prepared.evaluate(model)?.metrics ?? [:]) { $1 }
+            report.rebuiltMetrics.merge(try prepared.evaluate(try CompiledModel(model))?.metrics ?? [:]) { $1 }
             report.comparisons.append(
                 .init(name: "model", recorded: recorded, rebuilt: oid, identical: oid == recorded))
             if oid != recorded, let bytes = try? store.read(try ObjectID(parsing: recorded)),

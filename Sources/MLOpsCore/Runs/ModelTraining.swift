@@ -164,8 +164,10 @@ extension Repository {
             let model = try ParallelWork.overlapping(
                 { profile.store(DataProfile.training(rows: rows, signature: signature), at: 0) },
                 with: { try fitted.train() })
+            // Checked as any loaded model is before it is stored: a run never records a model nothing can load.
+            let compiled = try CompiledModel(model)
             let modelOid = try logArtifact("model", bytes: Array(model.encoded()), run: id).oid
-            let evaluation = try fitted.evaluate(model)
+            let evaluation = try fitted.evaluate(compiled)
             let trainingProfile = profile.collect().first ?? DataProfile.training(rows: rows, signature: signature)
             try logReferenceProfile(trainingProfile.adding(holdoutPredictions: evaluation?.predictions), run: id)
             try logRecipe(options, data: input, validation: validation, schemaPath: fitted.data.schemaPath, run: id)
@@ -313,9 +315,9 @@ struct PreparedTraining {
     func train() throws -> Model { try Training.train(request) }
 
     /// The model's metrics, predictions and learning curve on the held-out rows; nil without held-out rows.
-    func evaluate(_ model: Model) throws -> Evaluation.Holdout? {
+    func evaluate(_ model: CompiledModel) throws -> Evaluation.Holdout? {
         guard data.test.rowCount > 0 else { return nil }
-        return try Evaluation.holdout(of: try CompiledModel(model), on: data.test)
+        return try Evaluation.holdout(of: model, on: data.test)
     }
 }
 

@@ -297,7 +297,11 @@ public struct CompiledModel: Sendable {
     func boostingRoundLosses(
         encodedRows matrix: [Double], rowLoss: @Sendable (Int, UnsafeBufferPointer<Double>) -> Double
     ) -> (losses: [Double], predictions: Predictions)? {
-        guard coefficients.isEmpty, averagingDivisors.allSatisfy({ $0 == 1 }), !treeRoot.isEmpty else { return nil }
+        // Rounds exist where each output's trees come in turn (as training makes them); other models are nil.
+        guard coefficients.isEmpty, averagingDivisors.allSatisfy({ $0 == 1 }), !treeRoot.isEmpty,
+            treeRoot.count % outputCount == 0,
+            treeOutput.indices.allSatisfy({ Int(treeOutput[$0]) == $0 % outputCount })
+        else { return nil }
         let rows = matrix.count / featureCount
         let rounds = treeRoot.count / outputCount
         // Blocks of at least 1,024 rows, and no more than ~4M partial sums in all.

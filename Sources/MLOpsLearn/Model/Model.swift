@@ -40,10 +40,12 @@ public struct Model: Codable, Hashable, Sendable {
     /// The model as canonical JSON: `JSONEncoder`'s sorted, snake_case encoding, byte for byte.
     public func encoded() -> Data {
         // `trees` sorts last among the keys: everything else is JSONEncoder's, the trees are written after it.
+        // Numbers JSONEncoder would refuse (a target so large its mean overflows) are left to it.
+        guard let trees, trees.isFinite else { return Self.encodedByJSONEncoder(self) }
         var rest = self
         rest.trees = nil
         var bytes = Array(Self.encodedByJSONEncoder(rest))
-        guard let trees, bytes.last == UInt8(ascii: "}") else { return Data(bytes) }
+        guard bytes.last == UInt8(ascii: "}") else { return Data(bytes) }
         bytes.removeLast()
         bytes += Array(#","trees":"#.utf8)
         TreeEnsembleJSON.write(trees, into: &bytes)
@@ -105,6 +107,12 @@ public struct LinearModel: Codable, Hashable, Sendable {
 
 /// The parameters of a tree ensemble.
 public struct TreeEnsemble: Codable, Hashable, Sendable {
+    /// Whether every number in it is finite.
+    var isFinite: Bool {
+        baseScores.allSatisfy(\.isFinite)
+            && trees.allSatisfy { $0.leafValues.allSatisfy(\.isFinite) && $0.threshold.allSatisfy(\.isFinite) }
+    }
+
     /// Per output, the score before any tree.
     public var baseScores: [Double]
     /// True when the trees' outputs are averaged (a forest), false when summed (boosting).

@@ -198,6 +198,13 @@ private struct Problem {
         var classes: [String]?
         switch (task, targetColumn.storage) {
         case (.regression, .numeric(let values)):
+            // Means, gradients and squared errors of the target must stay finite numbers.
+            guard values.reduce(0, { $0 + $1 * $1 }).isFinite else {
+                throw MLOpsError(
+                    .invalidInput,
+                    "the target '\(request.target)' holds values too large to learn from (up to \(values.map(abs).max() ?? 0))",
+                    hint: "scale the target (for example to thousands or millions) before training")
+            }
             target = .numbers(values)
         case (.regression, .categorical(_, let levels)):
             throw MLOpsError(
