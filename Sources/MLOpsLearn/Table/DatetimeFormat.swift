@@ -66,16 +66,8 @@ public struct DatetimeFormat: Sendable, Hashable {
     /// The wall-clock seconds since 1970-01-01 00:00 and the zone's offset from UTC (0 without `%z`) of `text`,
     /// or nil when it does not match the pattern or names an impossible date or time.
     public func read(_ text: UnsafeBufferPointer<UInt8>) -> (wallClock: Double, offset: Double)? {
-        var position = 0
-        func digits(_ minimum: Int, _ maximum: Int) -> Int? {
-            var value = 0
-            let start = position
-            while position < text.count, position - start < maximum, (48...57).contains(text[position]) {
-                value = value * 10 + Int(text[position] - 48)
-                position += 1
-            }
-            return position - start >= minimum ? value : nil
-        }
+        var reader = DateTextReader(text)
+        func digits(_ minimum: Int, _ maximum: Int) -> Int? { reader.number(minimum: minimum, maximum: maximum) }
         var year = 1970
         var month = 1
         var day = 1
@@ -87,8 +79,7 @@ public struct DatetimeFormat: Sendable, Hashable {
         for token in tokens {
             switch token {
             case .literal(let byte):
-                guard position < text.count, text[position] == byte else { return nil }
-                position += 1
+                guard reader.skip(byte) else { return nil }
             case .year4: guard let value = digits(4, 4) else { return nil }; year = value
             case .year2:
                 guard let value = digits(2, 2) else { return nil }; year = value < 69 ? 2000 + value : 1900 + value
@@ -98,38 +89,19 @@ public struct DatetimeFormat: Sendable, Hashable {
             case .minute: guard let value = digits(1, 2) else { return nil }; minute = value
             case .second: guard let value = digits(1, 2) else { return nil }; second = value
             case .fraction:
-                let start = position
-                guard let value = digits(1, 9) else { return nil }
-                fraction = Double(value) / pow10(position - start)
+                guard let value = reader.fraction() else { return nil }
+                fraction = value
             case .monthName:
-                guard text.count - position >= 3 else { return nil }
-                let name = String(decoding: text[position..<(position + 3)], as: UTF8.self).lowercased()
-                guard let index = Self.monthNames.firstIndex(of: name) else { return nil }
+                guard let bytes = reader.take(3),
+                    let index = Self.monthNames.firstIndex(of: String(decoding: bytes, as: UTF8.self).lowercased())
+                else { return nil }
                 month = index + 1
-                position += 3
             case .zone:
-                guard position < text.count else { return nil }
-                if text[position] == UInt8(ascii: "Z") {
-                    position += 1
-                    continue
-                }
-                let sign: Double =
-                    text[position] == UInt8(ascii: "+") ? 1 : text[position] == UInt8(ascii: "-") ? -1 : 0
-                guard sign != 0 else { return nil }
-                position += 1
-                guard let hours = digits(2, 2), hours <= 14 else { return nil }
-                var minutes = 0
-                let colon = position < text.count && text[position] == UInt8(ascii: ":")
-                if colon { position += 1 }
-                // Minutes follow a colon, or come as two more digits: "+05:3" and "+053" are not zones.
-                if colon || (position < text.count && (48...57).contains(text[position])) {
-                    guard let value = digits(2, 2), value < 60 else { return nil }
-                    minutes = value
-                }
-                offset = sign * Double(hours * 3600 + minutes * 60)
+                guard let value = reader.zoneOffset() else { return nil }
+                offset = value
             }
         }
-        guard position == text.count, (1...12).contains(month),
+        guard reader.atEnd, (1...12).contains(month),
             (1...Timestamp.daysIn(month: month, year: year)).contains(day),
             hour < 24, minute < 60, second < 60
         else { return nil }
@@ -143,8 +115,4 @@ public struct DatetimeFormat: Sendable, Hashable {
     private static let monthNames = [
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ]
-
-    private func pow10(_ exponent: Int) -> Double {
-        (0..<exponent).reduce(1.0) { value, _ in value * 10 }
-    }
 }

@@ -16,7 +16,7 @@ public enum Timestamp {
 
     /// The wall-clock seconds and the zone's offset from UTC in seconds (0 without a zone).
     static func read(_ text: UnsafeBufferPointer<UInt8>) -> (wallClock: Double, offset: Double)? {
-        var reader = Digits(text)
+        var reader = DateTextReader(text)
         guard let year = reader.number(4), reader.skip(UInt8(ascii: "-")), let month = reader.number(2),
             reader.skip(UInt8(ascii: "-")), let day = reader.number(2), (1...12).contains(month),
             (1...daysIn(month: month, year: year)).contains(day)
@@ -36,25 +36,8 @@ public enum Timestamp {
             }
         }
         if reader.atEnd { return (seconds, 0) }
-        if reader.skip(UInt8(ascii: "Z")) { return reader.atEnd ? (seconds, 0) : nil }
-        let sign: Double
-        if reader.skip(UInt8(ascii: "+")) {
-            sign = 1
-        } else if reader.skip(UInt8(ascii: "-")) {
-            sign = -1
-        } else {
-            return nil
-        }
-        guard let zoneHours = reader.number(2), zoneHours <= 14 else { return nil }
-        var zoneMinutes = 0
-        if !reader.atEnd {
-            _ = reader.skip(UInt8(ascii: ":"))
-            guard let minutes = reader.number(2), minutes < 60 else { return nil }
-            zoneMinutes = minutes
-        }
-        guard reader.atEnd else { return nil }
-        // 13:30+02:00 is 11:30 in UTC.
-        return (seconds, sign * Double(zoneHours * 3600 + zoneMinutes * 60))
+        guard let offset = reader.zoneOffset(), reader.atEnd else { return nil }
+        return (seconds, offset)
     }
 
     /// ``parse(_:)`` of a string.
@@ -104,51 +87,6 @@ public enum Timestamp {
         case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
         case 4, 6, 9, 11: return 30
         default: return 31
-        }
-    }
-
-    /// Reads fixed-width decimal fields and separators from the front of a field.
-    private struct Digits {
-        let text: UnsafeBufferPointer<UInt8>
-        var position = 0
-
-        init(_ text: UnsafeBufferPointer<UInt8>) { self.text = text }
-
-        var atEnd: Bool { position == text.count }
-
-        /// Exactly `width` digits as a number.
-        mutating func number(_ width: Int) -> Int? {
-            guard text.count - position >= width else { return nil }
-            var value = 0
-            for offset in 0..<width {
-                let byte = text[position + offset]
-                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-                value = value * 10 + Int(byte - UInt8(ascii: "0"))
-            }
-            position += width
-            return value
-        }
-
-        /// One to nine digits after a decimal mark, as a fraction of a second.
-        mutating func fraction() -> Double? {
-            var value = 0.0
-            var scale = 1.0
-            let start = position
-            while position < text.count, position - start < 9, text[position] >= UInt8(ascii: "0"),
-                text[position] <= UInt8(ascii: "9")
-            {
-                scale /= 10
-                value += Double(text[position] - UInt8(ascii: "0")) * scale
-                position += 1
-            }
-            return position > start ? value : nil
-        }
-
-        /// Steps over `byte` when it is next.
-        mutating func skip(_ byte: UInt8) -> Bool {
-            guard position < text.count, text[position] == byte else { return false }
-            position += 1
-            return true
         }
     }
 }
