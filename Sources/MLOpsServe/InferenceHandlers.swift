@@ -148,7 +148,13 @@ struct InferenceHandlers: Sendable {
                     metrics.recordViolations(violations.counts, model: model)
                 }
             }
-            let predictions = model.compiled.predict(encodedRows: rows.values).values
+            let predictions: [Double]
+            do {
+                predictions = try model.compiled.predict(encodedRows: rows.values).values
+            } catch {
+                // Only an ONNX graph refuses rows (an encoder that rejects an unknown category): the request's fault.
+                throw RequestError.badRequest(error.message)
+            }
             let responseBody =
                 wire == .openInference
                 ? PredictionRendering.openInference(

@@ -123,7 +123,7 @@ enum BundledData {
         let model = try Training.train(
             TrainingRequest(table: table, target: "y", learner: .gbdt, parameters: ["min_samples_leaf": "5"]))
         let compiled = try CompiledModel(model)
-        let predictions = compiled.predict(encodedRows: [.nan, 3, 40])
+        let predictions = try compiled.predict(encodedRows: [.nan, 3, 40])
         #expect(abs(predictions.values[0] - 100) < 1)
         #expect(abs(predictions.values[1] - 0) < 1)
         #expect(abs(predictions.values[2] - 10) < 1)

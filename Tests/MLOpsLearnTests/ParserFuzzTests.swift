@@ -92,7 +92,7 @@ private enum CSVFieldText {
             // Rows of every kind the server can produce: numbers, unknown categories (NaN), extreme values.
             let values: [Double] = [.nan, 0, 1, 2, -1, 1e300, -1e300, 0.5, 3]
             let rows = (0..<(3 * width)).map { _ in values[generator.nextIndex(below: values.count)] }
-            let predictions = compiled.predict(encodedRows: rows)
+            let predictions = try compiled.predict(encodedRows: rows)
             let labels = predictions.labels
             #expect(labels.count == predictions.rowCount)
             // The streaming path builds its own lookup tables from the signature.

@@ -39,7 +39,7 @@ import Testing
         ].map { Array($0.utf8) }
         fuzzer.run(samples: samples, structured: true, isDocumented: Self.isClientError) { bytes in
             let rows = try MLflowScoringRequest.decode(bytes, model: model, maximumRows: 64)
-            let predictions = model.compiled.predict(encodedRows: rows.values)
+            let predictions = try model.compiled.predict(encodedRows: rows.values)
             _ = PredictionRendering.mlflow(predictions.values, of: model)
         }
         #expect(fuzzer.failures.isEmpty, "\(fuzzer.summary)")
@@ -71,7 +71,7 @@ import Testing
             let request = try OpenInferenceRequest(
                 body: ByteBuffer(bytes: bytes), jsonLength: isBinary ? header.count : nil, model: model, maximumRows: 64
             )
-            let predictions = model.compiled.predict(encodedRows: request.rows.values)
+            let predictions = try model.compiled.predict(encodedRows: request.rows.values)
             _ = PredictionRendering.openInference(
                 predictions.values, of: model, id: request.id, requestedOutputs: request.requestedOutputs)
         }

@@ -3,7 +3,15 @@ import Foundation
 import MLOpsCore
 import MLOpsLearn
 
-extension Learner: ExpressibleByArgument {}
+extension Learner: ExpressibleByArgument {
+    /// Only the learners mlops trains are accepted (not `onnx`, the learner of registered ONNX models).
+    public init?(argument: String) {
+        guard let learner = Learner(rawValue: argument), Learner.trainable.contains(learner) else { return nil }
+        self = learner
+    }
+
+    public static var allValueStrings: [String] { trainable.map(\.rawValue) }
+}
 
 extension MLOps {
     struct Train: ContextCommand {
@@ -114,7 +122,7 @@ extension MLOps {
         }
 
         static func parameterTable() -> [ParameterRow] {
-            Learner.allCases.flatMap { learner in
+            Learner.trainable.flatMap { learner in
                 learner.parameterSpecs.map {
                     ParameterRow(
                         learner: learner.rawValue, name: $0.name, defaultValue: $0.defaultValue.description,
@@ -125,7 +133,7 @@ extension MLOps {
 
         static func describeParameters() -> String {
             var text = ""
-            for learner in Learner.allCases {
+            for learner in Learner.trainable {
                 text += "\(learner.rawValue):\n"
                 var table = TextTable()
                 for spec in learner.parameterSpecs {

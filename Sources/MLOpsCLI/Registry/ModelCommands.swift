@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MLOpsCore
+import MLOpsLearn
 
 extension MLOps {
     struct ModelGroup: AsyncParsableCommand {
@@ -23,15 +24,38 @@ extension MLOps.ModelGroup {
     struct Register: ContextCommand {
         static let configuration = CommandConfiguration(
             commandName: "register",
-            abstract: "Register a run's model (or a model.json file) as the next version of a model.")
+            abstract: "Register a run's model (or a model.json or ONNX file) as the next version of a model.",
+            discussion: """
+                An ONNX model (from scikit-learn, LightGBM, XGBoost, …) is stored as its own bytes and served by \
+                mlops' own evaluator; registration checks that every operator it uses is supported. Its features \
+                are its inputs' names; a single input of several columns needs --features. Its classes come from \
+                the graph.
+                """)
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: "run:<id> (a unique prefix is enough), or the path of a model.json file.")
+        @Argument(help: "run:<id> (a unique prefix is enough), or the path of a model.json or model.onnx file.")
         var source: String
 
         @Option(help: "The model's name.")
         var name: String
+
+        @Option(
+            help: """
+                The run's artifact to register (for runs of your own training: mlops run --output model.onnx …); \
+                default: its model, or its one .onnx artifact.
+                """)
+        var artifact: String?
+
+        @Option(
+            help: """
+                For an ONNX model whose input holds several columns: the feature names in column order, \
+                comma-separated (written into the model's metadata).
+                """)
+        var features: String?
+
+        @Option(help: "For an ONNX model: the name of the column it predicts (default: target).")
+        var target: String?
 
         @Option(
             help: """
@@ -62,9 +86,12 @@ extension MLOps.ModelGroup {
         }
 
         func run(in context: CommandContext) async throws {
+            let naming = ONNXNaming(
+                features: features.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
+                target: target)
             let registration = try await repository(context).registerModel(
-                source, name: name, workingDirectory: directory(context), metricsFrom: metricsFrom,
-                offline: offline, environment: context.environment)
+                source, name: name, workingDirectory: directory(context), metricsFrom: metricsFrom, artifact: artifact,
+                naming: naming, offline: offline, environment: context.environment)
             let version = registration.version
             try output(context).render(Report(registration: registration)) { style in
                 var text = "Registered \(style.bold(version.reference)) from \(version.source).\n"

@@ -11,18 +11,24 @@ extension Repository {
     /// The version's metrics are its run's (measured on the training's hold-out) unless `metricsFrom` names an
     /// `eval` run (`eval:<id>`, `run:<id>` or an id) of the same model, whose metrics it takes instead; either
     /// way ``ModelVersion/metricsFrom`` records which run measured them and on what data.
+    ///
+    /// An ONNX model (a file, or a run's artifact named by `artifact`) is stored as its bytes, with `naming`'s
+    /// feature and target names written into its metadata (``ONNXNaming``).
     public func registerModel(
-        _ source: String, name: String, workingDirectory: String, metricsFrom: String? = nil
+        _ source: String, name: String, workingDirectory: String, metricsFrom: String? = nil,
+        artifact: String? = nil, naming: ONNXNaming = ONNXNaming()
     ) throws -> ModelVersion {
         let version = try recordRegistration(
-            source, name: name, workingDirectory: workingDirectory, metricsFrom: metricsFrom
+            source, name: name, workingDirectory: workingDirectory, metricsFrom: metricsFrom, artifact: artifact,
+            naming: naming
         ).version
         return try registry.version(.version(name: name, version: version))
     }
 
     /// Stores the model and records the version; returns its number and the id of its `register` event.
     private func recordRegistration(
-        _ source: String, name: String, workingDirectory: String, metricsFrom: String?
+        _ source: String, name: String, workingDirectory: String, metricsFrom: String?, artifact: String?,
+        naming: ONNXNaming
     ) throws -> (version: Int, event: String) {
         try ModelReference.validateName(name)
         let lock = try lock(for: "registering a model")
@@ -36,17 +42,28 @@ extension Repository {
             } catch {
                 throw MLOpsError(.notFound, "cannot read '\(source)'", cause: error)
             }
-            let model = try Model.decode(bytes, source: source)
-            let oid = try store.store(Array(bytes))
+            guard artifact == nil else {
+                throw MLOpsError(.usage, "--artifact names a run's file; '\(source)' is a file already")
+            }
+            let (model, named) = try Self.named(bytes, naming, source: source)
+            let oid = try store.store(Array(named))
             try store.synchronize()
             draft = RegistryStore.Draft(
                 name: name, oid: oid.description, source: source, signature: model.signature, metrics: [:])
         } else {
             guard case .run(let reference) = try ModelReference.parse(source) else {
-                throw MLOpsError(.usage, "register a run (run:<id>) or a model.json file, not '\(source)'")
+                throw MLOpsError(
+                    .usage, "register a run (run:<id>), a model.json or a model.onnx file, not '\(source)'")
             }
             let run = try runs.run(reference)
-            let (model, oid) = try model(of: run)
+            var (model, oid) = try model(of: run, artifact: artifact)
+            if !naming.isEmpty {
+                let (named, bytes) = try Self.named(
+                    Data(try store.read(try ObjectID(parsing: oid))), naming, source: source)
+                model = named
+                oid = try store.store(Array(bytes)).description
+                try store.synchronize()
+            }
             draft = RegistryStore.Draft(
                 name: name, oid: oid, runId: run.id, source: "run:\(run.id)", gitCommit: run.git.commit,
                 signature: model.signature, metrics: run.metrics,
@@ -61,6 +78,19 @@ extension Repository {
                 runId: evaluation.id, kind: evaluation.kind.rawValue, inputs: evaluation.inputs)
         }
         return try registry.register(draft)
+    }
+
+    /// `bytes` with `naming` applied (only ONNX models take one), decoded.
+    private static func named(_ bytes: Data, _ naming: ONNXNaming, source: String) throws -> (Model, Data) {
+        guard !naming.isEmpty else { return (try Model.decode(bytes, source: source), bytes) }
+        guard ONNXModel.looksLikeONNX(bytes) else {
+            throw MLOpsError(
+                .usage,
+                "--features and --target name an ONNX model's columns; '\(source)' is an mlops model, which names its own"
+            )
+        }
+        let named = try naming.applied(to: bytes, source: source)
+        return (try Model.decode(named, source: source), named)
     }
 
     /// The `eval` run `reference` names (`eval:<id>`, `run:<id>` or an id), which must have ended with metrics of
@@ -119,12 +149,13 @@ extension Repository {
     /// Offline (or with no default remote) the number is provisional: the next push publishes it, and gives it
     /// the next free number if another clone published that one first (the push's report says so).
     public func registerModel(
-        _ source: String, name: String, workingDirectory: String, metricsFrom: String? = nil, offline: Bool,
-        environment: [String: String]
+        _ source: String, name: String, workingDirectory: String, metricsFrom: String? = nil, artifact: String? = nil,
+        naming: ONNXNaming = ONNXNaming(), offline: Bool, environment: [String: String]
     ) async throws -> Registration {
         guard !offline, config.core.remote != nil else {
             let version = try registerModel(
-                source, name: name, workingDirectory: workingDirectory, metricsFrom: metricsFrom)
+                source, name: name, workingDirectory: workingDirectory, metricsFrom: metricsFrom, artifact: artifact,
+                naming: naming)
             return Registration(version: version, numbering: config.core.remote == nil ? .local : .offline)
         }
         return try await withRemote(nil, connections: 4, environment: environment) { remoteName, remote in
@@ -139,7 +170,8 @@ extension Repository {
                     )
                 }
                 let registered = try recordRegistration(
-                    source, name: name, workingDirectory: workingDirectory, metricsFrom: metricsFrom)
+                    source, name: name, workingDirectory: workingDirectory, metricsFrom: metricsFrom,
+                    artifact: artifact, naming: naming)
                 do {
                     _ = try await publishRecords(to: remote, name: remoteName, jobs: 4, includingRuns: false)
                 } catch let error as MLOpsError {

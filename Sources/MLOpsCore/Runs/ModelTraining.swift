@@ -279,15 +279,29 @@ extension Repository {
         try model(of: try runs.run(reference)).model
     }
 
-    /// The model of a loaded run and the object id it is stored under.
-    func model(of run: Run) throws -> (model: Model, oid: String) {
-        guard let text = run.artifact(named: "model") else {
+    /// The model of a loaded run and the object id it is stored under: its artifact `artifact`, else its
+    /// `model` artifact, else its one artifact whose name ends in `.onnx` (what `mlops run --output model.onnx`
+    /// records).
+    func model(of run: Run, artifact: String? = nil) throws -> (model: Model, oid: String) {
+        let shortID = run.id.prefix(RunID.displayLength)
+        let onnxArtifacts = run.artifacts.filter { $0.name.hasSuffix(".onnx") }
+        let name =
+            artifact
+            ?? (run.artifact(named: "model") == nil && onnxArtifacts.count == 1 ? onnxArtifacts[0].name : "model")
+        guard let text = run.artifact(named: name) else {
+            if let artifact {
+                throw MLOpsError(
+                    .notFound, "run \(shortID) has no artifact '\(artifact)'",
+                    hint: "its artifacts: \(run.artifacts.map(\.name).joined(separator: ", "))")
+            }
             throw MLOpsError(
-                .notFound, "run \(run.id.prefix(RunID.displayLength)) has no model",
-                hint: "only `mlops train` runs (and `mlops log artifact model …`) store models")
+                .notFound, "run \(shortID) has no model",
+                hint:
+                    "`mlops train` runs store one; for your own training, record the file (mlops run --output model.onnx) and name it with --artifact"
+            )
         }
         let bytes = try store.read(try ObjectID(parsing: text))
-        return (try Model.decode(Data(bytes), source: "run \(run.id.prefix(RunID.displayLength)) model"), text)
+        return (try Model.decode(Data(bytes), source: "run \(shortID) \(name)"), text)
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import MLOpsErrors
 
 /// Converts models to ONNX, so other runtimes (ONNX Runtime, Triton, KServe) serve the same predictions.
@@ -11,7 +12,12 @@ import MLOpsErrors
 /// (`OneHotEncoder`).
 public enum ONNXExport {
     /// The ONNX bytes of `model`.
+    ///
+    /// An ONNX model registered as ONNX is its own bytes. Exports carry the target and, for classifiers, the
+    /// classes as metadata (``ONNXModel/targetKey``, ``ONNXModel/classesKey``), so registering an export reads
+    /// the same signature back.
     public static func encode(_ model: Model, producerVersion: String) throws(MLOpsError) -> [UInt8] {
+        if let onnx = model.onnx { return Array(onnx.bytes) }
         let compiled = try CompiledModel(model)
         if let datetime = model.signature.datetimes?.first {
             throw MLOpsError(
@@ -50,7 +56,7 @@ public enum ONNXExport {
         case .identity:
             graph.add("Identity", [scores], output: "prediction")
             graph.output("prediction", .double, width: 1)
-            return graph.encoded(producerVersion: producerVersion)
+            return graph.encoded(producerVersion: producerVersion, metadata: metadata(model))
         case .sigmoid:
             let positive = graph.add("Sigmoid", [scores])
             let one = graph.constant([1], dims: [1])
@@ -73,7 +79,7 @@ public enum ONNXExport {
             graph.add("Where", [empty, uniform, normalized], output: "probabilities")
         }
         graph.output("probabilities", .double, width: Int64(model.signature.classes?.count ?? 2))
-        return graph.encoded(producerVersion: producerVersion)
+        return graph.encoded(producerVersion: producerVersion, metadata: metadata(model))
     }
 
     /// The most category levels the LabelEncoders of one exported graph may list together.
@@ -81,6 +87,15 @@ public enum ONNXExport {
 
     /// A categorical input as one `double [N, 1]` column: 1 for labels whose code is in `codes`, else 0, and NaN
     /// for labels the model never saw (so trees send them the missing-value way).
+    /// The metadata properties of an export: its target, and a classifier's classes as a JSON array.
+    private static func metadata(_ model: Model) -> [(String, String)] {
+        var entries = [(ONNXModel.targetKey, model.signature.target)]
+        if let classes = model.signature.classes, let json = try? JSONEncoder().encode(classes) {
+            entries.append((ONNXModel.classesKey, String(decoding: json, as: UTF8.self)))
+        }
+        return entries
+    }
+
     private static func indicator(_ feature: Signature.Feature, codes: Set<Int>, graph: inout ONNXGraph) -> String {
         let levels = feature.levels ?? []
         let encoded = graph.add(

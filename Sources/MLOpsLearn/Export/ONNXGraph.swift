@@ -87,8 +87,8 @@ struct ONNXGraph {
         return name
     }
 
-    /// The model as ONNX protobuf bytes.
-    func encoded(producerVersion: String) -> [UInt8] {
+    /// The model as ONNX protobuf bytes, with `metadata` as its metadata properties.
+    func encoded(producerVersion: String, metadata: [(String, String)] = []) -> [UInt8] {
         var model = ProtobufWriter()
         model.int(1, 8)  // ir_version
         model.string(2, "mlops")
@@ -125,6 +125,12 @@ struct ONNXGraph {
             model.message(8) { opset in
                 opset.string(1, domain)
                 opset.int(2, version)
+            }
+        }
+        for (key, value) in metadata {
+            model.message(14) { entry in
+                entry.string(1, key)
+                entry.string(2, value)
             }
         }
         return model.bytes

@@ -27,6 +27,11 @@ struct ProtobufWriter {
         withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes += $0 }
     }
 
+    mutating func fixed64(_ field: Int, _ value: UInt64) {
+        key(field, 1)
+        withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
+    }
+
     mutating func data(_ field: Int, _ value: [UInt8]) {
         key(field, 2)
         varint(UInt64(value.count))
@@ -58,5 +63,17 @@ struct ProtobufWriter {
         var packed: [UInt8] = []
         for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { packed += $0 } }
         data(field, packed)
+    }
+}
+
+extension ProtobufWriter {
+    /// Copies a field as ``ProtobufReader`` read it.
+    mutating func field(_ number: Int, _ value: ProtobufReader.Value, from reader: ProtobufReader) {
+        switch value {
+        case .varint(let number64): int(number, Int64(bitPattern: number64))
+        case .fixed32(let bits): float(number, Float(bitPattern: bits))
+        case .fixed64(let bits): fixed64(number, bits)
+        case .bytes(let range): data(number, Array(reader.bytes(range)))
+        }
     }
 }

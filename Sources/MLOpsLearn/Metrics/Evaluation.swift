@@ -49,7 +49,8 @@ public enum Evaluation {
                 ClassificationMetrics.logLoss(probabilities: probabilities, truth: codes[row])
             }
         }
-        let predictions = rounds?.predictions ?? model.predict(encodedRows: rows)
+        let predictions: Predictions
+        if let rounds { predictions = rounds.predictions } else { predictions = try model.predict(encodedRows: rows) }
         let curve: [Double]
         switch target {
         case .numbers: curve = (rounds?.losses ?? []).map { ($0 / count).squareRoot() }

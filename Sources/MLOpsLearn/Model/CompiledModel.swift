@@ -18,6 +18,8 @@ public struct CompiledModel: Sendable {
     public let outputCount: Int
     private let link: Model.Link
     private let featureCount: Int
+    /// An ONNX model's graph, which predicts in place of the parameters below.
+    private let onnx: ONNXModel?
 
     // Linear models.
     private let means: [Double]
@@ -62,6 +64,19 @@ public struct CompiledModel: Sendable {
         featureCount = signature.features.count
         if let problem = signature.problem() { throw invalid(problem) }
         inputs = try signature.inputs()
+        guard (model.learner == .onnx) == (model.onnx != nil) else {
+            throw invalid("learner 'onnx' names models kept as ONNX bytes, never a model.json")
+        }
+        onnx = model.onnx
+        if model.onnx != nil {
+            guard signature == model.onnx?.signature else { throw invalid("its signature is not its graph's") }
+            outputCount = signature.classes?.count ?? 1
+            (means, scales, coefficients, intercepts) = ([], [], [], [])
+            (baseScores, averagingDivisors, treeRoot, treeOutput, nodes, categoryWords, leafValues) = (
+                [], [], [], [], [], [], []
+            )
+            return
+        }
         // The learner names the kind of parameters; a document with the other kind means something else to readers.
         let linearLearner = model.learner == .linear || model.learner == .logistic
         guard linearLearner == (model.linear != nil), linearLearner != (model.trees != nil) else {
@@ -205,7 +220,15 @@ public struct CompiledModel: Sendable {
     public var rowWidth: Int { featureCount }
 
     /// Computes the raw scores of one encoded row into `scores` (``outputCount`` values).
+    ///
+    /// An ONNX model's scores are its predictions (NaN when the graph cannot evaluate the row), and
+    /// ``transform(scores:into:)`` copies them.
     public func scores(row: UnsafeBufferPointer<Double>, into scores: UnsafeMutableBufferPointer<Double>) {
+        if let onnx {
+            let values = (try? onnx.predict(encodedRows: Array(row))) ?? []
+            for k in 0..<outputCount { scores[k] = k < values.count ? values[k] : .nan }
+            return
+        }
         if coefficients.isEmpty {
             treeScores(row: row, into: scores)
         } else {
@@ -435,6 +458,10 @@ public struct CompiledModel: Sendable {
     /// Turns raw scores into the prediction: the value for regression, else class probabilities
     /// (`classes.count` values, in signature order) written to `output`.
     public func transform(scores: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>) {
+        if onnx != nil {
+            for k in 0..<scores.count { output[k] = scores[k] }
+            return
+        }
         switch link {
         case .identity:
             output[0] = scores[0]
@@ -511,11 +538,15 @@ public struct CompiledModel: Sendable {
     /// Predicts every row of `table`, on all cores for large tables.
     public func predict(_ table: Table) throws(MLOpsError) -> Predictions {
         let matrix = try encode(table)
-        return predict(encodedRows: matrix)
+        return try predict(encodedRows: matrix)
     }
 
     /// Predicts rows already encoded as by ``encode(_:)``.
-    public func predict(encodedRows matrix: [Double]) -> Predictions {
+    ///
+    /// - Throws: only for ONNX models, `invalidInput` when the graph cannot evaluate the rows
+    ///   (``ONNXModel/predict(encodedRows:)``).
+    public func predict(encodedRows matrix: [Double]) throws(MLOpsError) -> Predictions {
+        if let onnx { return Predictions(signature: signature, values: try onnx.predict(encodedRows: matrix)) }
         let rows = matrix.count / featureCount
         let width = predictionWidth
         var values = Array(repeating: 0.0, count: rows * width)

@@ -8,6 +8,11 @@ public enum Learner: String, Codable, Sendable, CaseIterable {
     case gbdt
     /// A random forest of histogram decision trees; regression or classification.
     case forest
+    /// A model trained elsewhere and registered as ONNX (``ONNXModel``); mlops never trains one.
+    case onnx
+
+    /// The learners `train` and `tune` can use.
+    public static let trainable: [Learner] = [.linear, .logistic, .gbdt, .forest]
 
     /// What each hyperparameter of this learner accepts, and its default.
     public var parameterSpecs: [ParameterSpec] {
@@ -77,6 +82,8 @@ public enum Learner: String, Codable, Sendable, CaseIterable {
                     summary: "rows held out for early stopping when no validation data is given",
                     domain: .real(0.01...0.5), defaultValue: .real(0.1)),
             ]
+        case .onnx:
+            return []
         case .forest:
             return [
                 task, seed, maxBins,

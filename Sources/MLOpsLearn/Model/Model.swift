@@ -36,6 +36,19 @@ public struct Model: Codable, Hashable, Sendable {
     public var linear: LinearModel?
     /// The parameters of a tree ensemble.
     public var trees: TreeEnsemble?
+    /// A model registered as ONNX: its bytes and compiled graph (learner ``Learner/onnx``). Not part of the
+    /// JSON document: such a model is stored as its ONNX bytes.
+    public var onnx: ONNXModel?
+
+    private enum CodingKeys: String, CodingKey {
+        case formatVersion, learner, parameters, signature, link, linear, trees
+    }
+
+    /// The bytes a model is stored as: canonical JSON (``encoded()``), or an ONNX model's own bytes.
+    public var storedBytes: Data { onnx?.bytes ?? encoded() }
+
+    /// The file name a model is written under: `model.json`, or `model.onnx` for an ONNX model.
+    public var fileName: String { onnx == nil ? "model.json" : "model.onnx" }
 
     /// The model as canonical JSON: `JSONEncoder`'s sorted, snake_case encoding, byte for byte.
     public func encoded() -> Data {
@@ -62,8 +75,10 @@ public struct Model: Codable, Hashable, Sendable {
         return (try? encoder.encode(model)) ?? Data()
     }
 
-    /// Reads a model from JSON, refusing unknown format versions and structurally invalid parameters.
+    /// Reads a model from its stored bytes: an mlops `model.json`, or an ONNX model (``ONNXModel``), told
+    /// apart by their first byte. Refuses unknown format versions and structurally invalid parameters.
     public static func decode(_ data: Data, source: String = "model.json") throws(MLOpsError) -> Model {
+        if ONNXModel.looksLikeONNX(data) { return Model(onnx: try ONNXModel(bytes: data, source: source)) }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         var model: Model
@@ -86,6 +101,16 @@ public struct Model: Codable, Hashable, Sendable {
         model.parameters = model.parameters.conformed(to: model.learner.parameterSpecs)
         _ = try CompiledModel(model, source: source)
         return model
+    }
+}
+
+extension Model {
+    /// A model of ONNX bytes, its signature read from the graph.
+    public init(onnx: ONNXModel) {
+        self.init(
+            formatVersion: Self.currentFormatVersion, learner: .onnx, parameters: Parameters(),
+            signature: onnx.signature, link: onnx.signature.task == .regression ? .identity : .probability,
+            onnx: onnx)
     }
 }
 

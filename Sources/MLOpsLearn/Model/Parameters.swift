@@ -125,6 +125,9 @@ public struct Parameters: Codable, Hashable, Sendable {
         self.values = values
     }
 
+    /// No parameters (a model mlops did not train).
+    public init() { values = [:] }
+
     public init(from decoder: any Decoder) throws {
         values = try decoder.singleValueContainer().decode([String: ParameterValue].self)
     }

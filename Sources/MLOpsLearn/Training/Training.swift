@@ -67,6 +67,7 @@ public enum Training {
         let problem = try Problem(request: request, parameters: parameters)
         let model: Model
         switch request.learner {
+        case .onnx: throw Problem.untrainable
         case .linear:
             let design = DesignMatrix(features: problem.features)
             guard case .numbers(let values) = problem.target else { throw problem.needsNumbers }
@@ -115,6 +116,11 @@ private struct Problem {
     let features: [Column]
     let target: TargetValues
     var task: Task { signature.task }
+
+    /// The error for training with the `onnx` learner, which only names models trained elsewhere.
+    static let untrainable = MLOpsError(
+        .usage, "mlops does not train ONNX models; 'onnx' is the learner of models registered from ONNX files",
+        hint: "train with linear, logistic, gbdt or forest, or register your own ONNX model with mlops model register")
 
     init(request: TrainingRequest, parameters: Parameters) throws(MLOpsError) {
         let table = request.table
@@ -185,6 +191,7 @@ private struct Problem {
         }
         let task: Task
         switch request.learner {
+        case .onnx: throw Problem.untrainable
         case .linear: task = .regression
         case .logistic: task = .classification
         case .gbdt, .forest:

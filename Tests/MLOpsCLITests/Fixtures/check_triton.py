@@ -3,7 +3,8 @@
 Usage: check_triton.py <host:port> <model> <data.csv> <predictions.csv>
 
 Sends the rows twice: as binary tensors (tritonclient's default) and as JSON, in batches of 50, and exits
-non-zero naming the first row whose prediction differs by more than 1e-9 (relative).
+non-zero naming the first row whose prediction (a regression's value, a classifier's probabilities) differs by
+more than 1e-9 (relative).
 """
 import csv
 import sys
@@ -24,8 +25,11 @@ def main():
         rows = list(csv.DictReader(handle))
     with open(predictions_path, newline="") as handle:
         reader = csv.reader(handle)
-        next(reader)
-        expected = np.array([float(row[0]) for row in reader])
+        header = next(reader)
+        # A classifier's file has the label, then one probability per class: compare the probabilities.
+        classifier = len(header) > 1
+        expected = np.array([[float(x) for x in row[1:]] if classifier else float(row[0]) for row in reader])
+    output = "probabilities" if classifier else "predict"
 
     for binary in (True, False):
         got = []
@@ -40,16 +44,16 @@ def main():
                 tensor = httpclient.InferInput(name, [len(batch)], datatype)
                 tensor.set_data_from_numpy(values, binary_data=binary)
                 inputs.append(tensor)
-            outputs = [httpclient.InferRequestedOutput("predict", binary_data=False)]
+            outputs = [httpclient.InferRequestedOutput(output, binary_data=False)]
             result = client.infer(model, inputs, outputs=outputs, request_id=f"triton-{start}")
             assert result.get_response()["id"] == f"triton-{start}", "request id not echoed"
-            got.extend(result.as_numpy("predict").tolist())
+            got.extend(result.as_numpy(output).tolist())
         got = np.array(got)
         if got.shape != expected.shape:
             sys.exit(f"binary={binary}: {got.shape[0]} predictions for {expected.shape[0]} rows")
         difference = np.abs(got - expected) / np.maximum(np.abs(expected), 1)
         if difference.max() > 1e-9:
-            row = int(difference.argmax())
+            row = int(difference.argmax()) // (expected.shape[1] if classifier else 1)
             sys.exit(f"binary={binary}: row {row}: served {got[row]} but mlops predict wrote {expected[row]}")
     print(f"{len(rows)} rows agree, binary and JSON")
 

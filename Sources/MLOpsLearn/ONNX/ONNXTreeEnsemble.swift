@@ -1,0 +1,352 @@
+/// `TreeEnsembleRegressor` and `TreeEnsembleClassifier` (ai.onnx.ml 1 and 3), following ONNX Runtime's CPU
+/// kernel: trees in order of first appearance, each rooted at its first node; comparisons in the threshold
+/// type (float for float input, double for double input); leaf weights summed in that type; base values,
+/// aggregation and the classifier's two-class rules as ORT applies them.
+struct TreeEnsembleOperator: ONNXOperator {
+    private enum Mode: UInt8 { case leq, lt, gte, gt, eq, neq, leaf }
+    private enum Aggregate: String { case sum = "SUM", average = "AVERAGE", min = "MIN", max = "MAX" }
+
+    private struct Node: Sendable {
+        var threshold: Double
+        var feature: Int32
+        var mode: Mode
+        var missingTrue: Bool
+        var whenTrue: Int32
+        var whenFalse: Int32
+        /// The leaf's weight entries: `entries[firstEntry..<firstEntry + entryCount]`.
+        var firstEntry: Int32
+        var entryCount: Int32
+        /// The leaf's own `nodes_values` (what the one-output path adds for a leaf without entries).
+        var ownValue: Double
+    }
+
+    private let nodes: [Node]
+    private let roots: [Int32]
+    private let entryTargets: [Int32]
+    private let entryWeights: [Double]
+    private let outputCount: Int
+    private let baseValues: [Double]
+    private let aggregate: Aggregate
+    private let transform: ScoreTransform
+    private let highestFeature: Int
+    // Classifiers.
+    private let classifier: Bool
+    /// Class labels as int64 values or string codes.
+    private let labels: [Double]
+    private let stringLabels: Bool
+    private let binaryCase: Bool
+    private let weightsArePositive: Bool
+
+    static func compile(_ reader: ONNXNodeReader, vocabulary: ONNXVocabulary) throws(ONNXCompileError)
+        -> TreeEnsembleOperator
+    {
+        let classifier = reader.node.opType == "TreeEnsembleClassifier"
+        guard let treeIDs = try reader.ints("nodes_treeids"), let nodeIDs = try reader.ints("nodes_nodeids"),
+            let features = try reader.ints("nodes_featureids"), let modes = try reader.strings("nodes_modes"),
+            let trueIDs = try reader.ints("nodes_truenodeids"), let falseIDs = try reader.ints("nodes_falsenodeids")
+        else { throw reader.invalid("a tree attribute (nodes_treeids, nodes_modes, …) is missing") }
+        let values = try reader.numbers("nodes_values") ?? Array(repeating: 0, count: treeIDs.count)
+        let missing = try reader.ints("nodes_missing_value_tracks_true") ?? []
+        let count = treeIDs.count
+        guard
+            [nodeIDs.count, features.count, modes.count, trueIDs.count, falseIDs.count, values.count]
+                .allSatisfy({ $0 == count }), count > 0
+        else { throw reader.invalid("its node attributes differ in length") }
+
+        var index: [TreeKey: Int] = [:]
+        var roots: [Int32] = []
+        for position in 0..<count {
+            let key = TreeKey(tree: treeIDs[position], node: nodeIDs[position])
+            guard index.updateValue(position, forKey: key) == nil else {
+                throw reader.invalid("node \(key.node) of tree \(key.tree) is listed twice")
+            }
+            if position == 0 || treeIDs[position] != treeIDs[position - 1] { roots.append(Int32(position)) }
+        }
+        var nodes: [Node] = []
+        nodes.reserveCapacity(count)
+        var highestFeature = 0
+        for position in 0..<count {
+            let mode: Mode
+            switch modes[position] {
+            case "BRANCH_LEQ": mode = .leq
+            case "BRANCH_LT": mode = .lt
+            case "BRANCH_GTE": mode = .gte
+            case "BRANCH_GT": mode = .gt
+            case "BRANCH_EQ": mode = .eq
+            case "LEAF": mode = .leaf
+            default: mode = .neq
+            }
+            var node = Node(
+                threshold: values[position], feature: 0, mode: mode,
+                missingTrue: position < missing.count && missing[position] == 1, whenTrue: -1, whenFalse: -1,
+                firstEntry: 0, entryCount: 0, ownValue: values[position])
+            if mode != .leaf {
+                guard features[position] >= 0, features[position] < Int64(Int32.max),
+                    let whenTrue = index[TreeKey(tree: treeIDs[position], node: trueIDs[position])],
+                    let whenFalse = index[TreeKey(tree: treeIDs[position], node: falseIDs[position])],
+                    whenTrue != position, whenFalse != position
+                else {
+                    throw reader.invalid(
+                        "node \(nodeIDs[position]) of tree \(treeIDs[position]) has an invalid child or feature")
+                }
+                node.feature = Int32(features[position])
+                node.whenTrue = Int32(whenTrue)
+                node.whenFalse = Int32(whenFalse)
+                highestFeature = max(highestFeature, Int(features[position]))
+            }
+            nodes.append(node)
+        }
+        // A tree that loops would never end: every walk must reach a leaf within the node count.
+        for root in roots {
+            var depth = 0
+            var stack = [(Int(root), 0)]
+            while let (position, level) = stack.popLast() {
+                depth = max(depth, level)
+                guard level <= count else { throw reader.invalid("a tree has a cycle") }
+                let node = nodes[position]
+                if node.mode != .leaf {
+                    stack.append((Int(node.whenTrue), level + 1))
+                    stack.append((Int(node.whenFalse), level + 1))
+                }
+                guard stack.count <= count * 2 else { throw reader.invalid("a tree has a cycle") }
+            }
+        }
+
+        // Leaf weight entries, sorted by (tree, node, original order).
+        let prefix = classifier ? "class" : "target"
+        guard let entryTrees = try reader.ints("\(prefix)_treeids"),
+            let entryNodes = try reader.ints("\(prefix)_nodeids"),
+            let entryIDs = try reader.ints("\(prefix)_ids"), let weights = try reader.numbers("\(prefix)_weights"),
+            entryTrees.count == entryNodes.count, entryIDs.count == entryTrees.count, weights.count == entryTrees.count
+        else { throw reader.invalid("its \(prefix) weights are missing or differ in length") }
+        let order = entryTrees.indices.sorted {
+            (entryTrees[$0], entryNodes[$0], $0) < (entryTrees[$1], entryNodes[$1], $1)
+        }
+        var entryTargets: [Int32] = []
+        var entryWeights: [Double] = []
+        for position in order {
+            guard let node = index[TreeKey(tree: entryTrees[position], node: entryNodes[position])] else {
+                throw reader.invalid(
+                    "a \(prefix) weight names node \(entryNodes[position]) of tree \(entryTrees[position]), which does not exist"
+                )
+            }
+            guard nodes[node].mode == .leaf else { continue }
+            guard entryIDs[position] >= 0, entryIDs[position] < 1 << 20 else {
+                throw reader.invalid("a \(prefix) id is out of range")
+            }
+            if nodes[node].entryCount == 0 { nodes[node].firstEntry = Int32(entryTargets.count) }
+            nodes[node].entryCount += 1
+            entryTargets.append(Int32(entryIDs[position]))
+            entryWeights.append(weights[position])
+        }
+
+        let outputCount: Int
+        var labels: [Double] = []
+        var stringLabels = false
+        if classifier {
+            if let strings = try reader.strings("classlabels_strings"), !strings.isEmpty {
+                labels = strings.map { Double(vocabulary.code($0)) }
+                stringLabels = true
+            } else if let ints = try reader.ints("classlabels_int64s"), !ints.isEmpty {
+                labels = ints.map(Double.init)
+            }
+            guard labels.count >= 2 else { throw reader.invalid("a classifier needs at least two class labels") }
+            outputCount = labels.count
+        } else {
+            outputCount = Int(try reader.int("n_targets", default: 1))
+            guard outputCount >= 1, outputCount < 1 << 20 else { throw reader.invalid("n_targets is out of range") }
+        }
+        guard entryTargets.allSatisfy({ Int($0) < outputCount }) else {
+            throw reader.invalid("a \(prefix) id is not below the number of outputs (\(outputCount))")
+        }
+        let baseValues = try reader.numbers("base_values") ?? []
+        if classifier, outputCount > 2 ? !(baseValues.isEmpty || baseValues.count == outputCount) : baseValues.count > 2
+        {
+            throw reader.invalid("it has \(baseValues.count) base values for \(outputCount) classes")
+        }
+        let aggregateName = classifier ? "SUM" : try reader.string("aggregate_function", default: "SUM")
+        guard let aggregate = Aggregate(rawValue: aggregateName) else {
+            throw reader.invalid("aggregate_function '\(aggregateName)' is not one ONNX defines")
+        }
+        return TreeEnsembleOperator(
+            nodes: nodes, roots: roots, entryTargets: entryTargets, entryWeights: entryWeights,
+            outputCount: outputCount, baseValues: baseValues, aggregate: aggregate,
+            transform: try ScoreTransform.read(reader), highestFeature: highestFeature, classifier: classifier,
+            labels: labels, stringLabels: stringLabels, binaryCase: outputCount == 2 && Set(entryTargets).count == 1,
+            weightsArePositive: entryWeights.allSatisfy { $0 >= 0 })
+    }
+
+    private struct TreeKey: Hashable {
+        let tree: Int64
+        let node: Int64
+    }
+
+    func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
+        let x = try inputs.tensor(0, "TreeEnsemble")
+        guard x.type != .string, x.shape.count <= 2 else {
+            throw ONNXEvaluationError(problem: "a tree ensemble needs a numeric input of at most 2 dimensions")
+        }
+        let width = x.shape.count == 2 ? x.shape[1] : 1
+        let rows = x.shape.count == 2 ? x.shape[0] : 1
+        guard highestFeature < width || (x.shape.count < 2 && highestFeature == 0) else {
+            throw ONNXEvaluationError(problem: "the trees read feature \(highestFeature) of \(width)")
+        }
+        // Sums and comparisons in float unless the input is double (ORT's threshold type).
+        let single = x.type != .double
+        func add(_ sum: Double, _ weight: Double) -> Double {
+            single ? Double(Float(sum) + Float(weight)) : sum + weight
+        }
+        let treeCount = Double(roots.count)
+        var scores = [Double](repeating: 0, count: rows * outputCount)
+        var labelValues = [Double](repeating: 0, count: classifier ? rows : 0)
+        var sums = [Double](repeating: 0, count: outputCount)
+        var has = [Bool](repeating: false, count: outputCount)
+        x.numbers.withUnsafeBufferPointer { input in
+            nodes.withUnsafeBufferPointer { nodes in
+                for row in 0..<rows {
+                    let base = row * width
+                    for k in 0..<outputCount {
+                        sums[k] = 0
+                        has[k] = false
+                    }
+                    for root in roots {
+                        var position = Int(root)
+                        while true {
+                            let node = nodes[position]
+                            if node.mode == .leaf { break }
+                            let value = input[base + Int(node.feature)]
+                            let goesTrue: Bool
+                            switch node.mode {
+                            case .leq: goesTrue = value <= node.threshold
+                            case .lt: goesTrue = value < node.threshold
+                            case .gte: goesTrue = value >= node.threshold
+                            case .gt: goesTrue = value > node.threshold
+                            case .eq: goesTrue = value == node.threshold
+                            case .neq, .leaf: goesTrue = value != node.threshold
+                            }
+                            position = Int(
+                                goesTrue || (node.missingTrue && value.isNaN) ? node.whenTrue : node.whenFalse)
+                        }
+                        let leaf = nodes[position]
+                        if outputCount == 1 {
+                            // One output: the leaf's first weight (or its own value), whatever its target.
+                            let weight = leaf.entryCount > 0 ? entryWeights[Int(leaf.firstEntry)] : leaf.ownValue
+                            accumulate(&sums[0], &has[0], weight, add)
+                            continue
+                        }
+                        for entry in Int(leaf.firstEntry)..<Int(leaf.firstEntry + leaf.entryCount) {
+                            let target = Int(entryTargets[entry])
+                            accumulate(&sums[target], &has[target], entryWeights[entry], add)
+                        }
+                    }
+                    let output = finalize(&sums, &has, treeCount: treeCount, single: single)
+                    for k in 0..<outputCount { scores[row * outputCount + k] = Double(output.scores[k]) }
+                    if classifier { labelValues[row] = output.label }
+                }
+            }
+        }
+        let z = ONNXTensor(type: .float, shape: [rows, outputCount], numbers: scores)
+        guard classifier else { return [.tensor(z)] }
+        let label =
+            stringLabels
+            ? ONNXTensor(strings: labelValues.map { Int32($0) }, shape: [rows])
+            : ONNXTensor(type: .int64, shape: [rows], numbers: labelValues)
+        return [.tensor(label), .tensor(z)]
+    }
+
+    private func accumulate(_ sum: inout Double, _ has: inout Bool, _ weight: Double, _ add: (Double, Double) -> Double)
+    {
+        switch aggregate {
+        case .sum, .average: sum = add(sum, weight)
+        case .min: if !has || weight < sum { sum = weight }
+        case .max: if !has || weight > sum { sum = weight }
+        }
+        has = true
+    }
+
+    /// One row's output scores (float, `outputCount` of them) and, for a classifier, its label (an int64
+    /// value or a string code).
+    private func finalize(_ sums: inout [Double], _ has: inout [Bool], treeCount: Double, single: Bool)
+        -> (scores: [Float], label: Double)
+    {
+        func rounded(_ value: Double) -> Double { single ? Double(Float(value)) : value }
+        if !classifier {
+            if outputCount == 1 {
+                let origin = baseValues.count == 1 ? baseValues[0] : 0
+                var score = sums[0]
+                switch aggregate {
+                case .sum: score = rounded(score + origin)
+                case .average: score = rounded(rounded(score / treeCount) + origin)
+                case .min, .max: score = has[0] ? rounded(score + origin) : origin
+                }
+                // With one target ORT applies only PROBIT.
+                return ([transform == .probit ? ScoreTransform.probit(Float(score)) : Float(score)], 0)
+            }
+            let useBase = baseValues.count == outputCount
+            var scores = [Float](repeating: 0, count: outputCount)
+            for k in 0..<outputCount {
+                let base = useBase ? baseValues[k] : 0
+                switch aggregate {
+                case .sum: scores[k] = Float(rounded(sums[k] + base))
+                case .average: scores[k] = Float(rounded(rounded(sums[k] / treeCount) + base))
+                case .min, .max: scores[k] = Float(base + (has[k] ? sums[k] : 0))
+                }
+            }
+            transform.apply(&scores)
+            return (scores, 0)
+        }
+        if outputCount > 2 {
+            for k in baseValues.indices {
+                sums[k] = has[k] ? rounded(sums[k] + baseValues[k]) : baseValues[k]
+                has[k] = true
+            }
+            var best = -1
+            for k in 0..<outputCount where has[k] && (best == -1 || sums[k] > sums[best]) { best = k }
+            var scores = sums.map { Float($0) }
+            transform.apply(&scores)
+            return (scores, labels[max(best, 0)])
+        }
+        // Two classes, as ORT's FinalizeScores handles them.
+        var scores = sums
+        var kept = 2
+        var second: ScoreTransform.SecondClass?
+        if baseValues.count == 2 {
+            if has[1] {
+                scores[1] = rounded(baseValues[1] + scores[0])
+                scores[0] = -scores[1]
+                has[1] = true
+            } else {
+                scores[1] = rounded(scores[1] + baseValues[1])
+                scores[0] = rounded(scores[0] + baseValues[0])
+            }
+        } else if baseValues.count == 1 {
+            scores[0] = rounded(scores[0] + baseValues[0])
+            if !has[1] { kept = 1 }
+        } else {
+            second = .margin
+            if !has[1] { kept = 1 }
+        }
+        let positive = kept == 2 && has[1] ? scores[1] : (has[0] ? scores[0] : 0)
+        let label: Double
+        if binaryCase {
+            if weightsArePositive {
+                second = .complement
+                label = positive > 0.5 ? labels[1] : labels[0]
+            } else {
+                second = .margin
+                label = positive > 0 ? labels[1] : labels[0]
+            }
+        } else {
+            // ORT's quirk: outside the binary case the label is the index itself for integer labels.
+            label = stringLabels ? labels[positive > 0 ? 1 : 0] : (positive > 0 ? 1 : 0)
+        }
+        if kept == 1 {
+            if transform == .probit { return ([ScoreTransform.probit(Float(scores[0])), 0], label) }
+            guard let second else { return ([Float(scores[0]), 0], label) }
+            return (transform.twoColumns(Float(scores[0]), second), label)
+        }
+        var floats = scores.map { Float($0) }
+        transform.apply(&floats)
+        return (floats, label)
+    }
+}
