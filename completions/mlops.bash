@@ -1074,7 +1074,7 @@ _mlops_model_register() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --offline --version -h --help)
     repeating_options=()
-    non_repeating_options=(-C --name --metrics-from)
+    non_repeating_options=(-C --name --artifact --features --target --metrics-from)
     __mlops_offer_flags_options 1
 
     # Offer option value completions
@@ -1084,6 +1084,15 @@ _mlops_model_register() {
         return
         ;;
     '--name')
+        return
+        ;;
+    '--artifact')
+        return
+        ;;
+    '--features')
+        return
+        ;;
+    '--target')
         return
         ;;
     '--metrics-from')
