@@ -59,6 +59,14 @@ extension MLOps.ModelGroup {
 
         @Option(
             help: """
+                A data file to profile as the version's reference for monitoring (features, target, and the model's \
+                predictions on it), for a model whose run recorded no profile, such as an ONNX model.
+                """,
+            completion: .file())
+        var reference: String?
+
+        @Option(
+            help: """
                 Take the version's metrics from this evaluation of the same model (eval:<run id>) instead of its \
                 training run's hold-out; model show says which run measured them, on what data.
                 """,
@@ -89,9 +97,11 @@ extension MLOps.ModelGroup {
             let naming = ONNXNaming(
                 features: features.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
                 target: target)
+            let options = RegistrationOptions(
+                metricsFrom: metricsFrom, artifact: artifact, naming: naming, reference: reference)
             let registration = try await repository(context).registerModel(
-                source, name: name, workingDirectory: directory(context), metricsFrom: metricsFrom, artifact: artifact,
-                naming: naming, offline: offline, environment: context.environment)
+                source, name: name, workingDirectory: directory(context), options: options, offline: offline,
+                environment: context.environment)
             let version = registration.version
             try output(context).render(Report(registration: registration)) { style in
                 var text = "Registered \(style.bold(version.reference)) from \(version.source).\n"

@@ -3,33 +3,55 @@ import MLOpsErrors
 import MLOpsLearn
 import MLOpsStore
 
+/// What a registration takes besides the model and its name.
+public struct RegistrationOptions: Sendable {
+    /// An `eval` run (`eval:<id>`, `run:<id>` or an id) of the same model whose metrics the version takes
+    /// instead of its training run's.
+    public var metricsFrom: String?
+    /// The run artifact that is the model (default: the run's `model`, or its one `.onnx` artifact).
+    public var artifact: String?
+    /// Feature and target names for an ONNX model, written into its metadata.
+    public var naming = ONNXNaming()
+    /// A data file whose profile becomes the version's reference profile, for monitoring a model whose run
+    /// recorded none (an ONNX model, say).
+    public var reference: String?
+
+    public init(
+        metricsFrom: String? = nil, artifact: String? = nil, naming: ONNXNaming = ONNXNaming(), reference: String? = nil
+    ) {
+        self.metricsFrom = metricsFrom
+        self.artifact = artifact
+        self.naming = naming
+        self.reference = reference
+    }
+}
+
 extension Repository {
     /// Registers a model as the next version of `name`: from a run (`run:<id>`, its `model` artifact, linked to
-    /// the run, its data and its commit) or from a `model.json` file (validated, then stored). The repository
-    /// lock is held from storing the object until the version records it, so `gc` cannot remove it in between.
+    /// the run, its data and its commit) or from a `model.json` or ONNX file (validated, then stored). The
+    /// repository lock is held from storing the object until the version records it, so `gc` cannot remove it
+    /// in between.
     ///
-    /// The version's metrics are its run's (measured on the training's hold-out) unless `metricsFrom` names an
-    /// `eval` run (`eval:<id>`, `run:<id>` or an id) of the same model, whose metrics it takes instead; either
-    /// way ``ModelVersion/metricsFrom`` records which run measured them and on what data.
+    /// The version's metrics are its run's (measured on the training's hold-out) unless `options.metricsFrom`
+    /// names an `eval` run of the same model, whose metrics it takes instead; either way
+    /// ``ModelVersion/metricsFrom`` records which run measured them and on what data.
     ///
-    /// An ONNX model (a file, or a run's artifact named by `artifact`) is stored as its bytes, with `naming`'s
-    /// feature and target names written into its metadata (``ONNXNaming``).
+    /// An ONNX model (a file, or a run's artifact) is stored as its bytes, with `options.naming`'s feature and
+    /// target names written into its metadata (``ONNXNaming``). `options.reference` profiles a data file as the
+    /// version's reference profile (features, target when present, and the model's predictions on it).
     public func registerModel(
-        _ source: String, name: String, workingDirectory: String, metricsFrom: String? = nil,
-        artifact: String? = nil, naming: ONNXNaming = ONNXNaming()
+        _ source: String, name: String, workingDirectory: String, options: RegistrationOptions = RegistrationOptions()
     ) throws -> ModelVersion {
-        let version = try recordRegistration(
-            source, name: name, workingDirectory: workingDirectory, metricsFrom: metricsFrom, artifact: artifact,
-            naming: naming
-        ).version
+        let version = try recordRegistration(source, name: name, workingDirectory: workingDirectory, options: options)
+            .version
         return try registry.version(.version(name: name, version: version))
     }
 
     /// Stores the model and records the version; returns its number and the id of its `register` event.
     private func recordRegistration(
-        _ source: String, name: String, workingDirectory: String, metricsFrom: String?, artifact: String?,
-        naming: ONNXNaming
+        _ source: String, name: String, workingDirectory: String, options: RegistrationOptions
     ) throws -> (version: Int, event: String) {
+        let (artifact, naming, metricsFrom) = (options.artifact, options.naming, options.metricsFrom)
         try ModelReference.validateName(name)
         let lock = try lock(for: "registering a model")
         defer { withExtendedLifetime(lock) {} }
@@ -70,6 +92,10 @@ extension Repository {
                 metricsFrom: MetricsSource(
                     runId: run.id, kind: run.kind.rawValue, inputs: try dataRoles(of: run).heldOut))
         }
+        if let reference = options.reference {
+            let model = try Model.decode(Data(try store.read(try ObjectID(parsing: draft.oid))), source: source)
+            draft.lineage = try referenceLineage(of: model, data: reference, workingDirectory: workingDirectory)
+        }
         if let metricsFrom {
             let trainedOn = try draft.runId.map { try dataRoles(of: try runs.run($0)).trainedOn } ?? []
             let evaluation = try evaluationOf(draft.oid, trainedOn: trainedOn, named: metricsFrom)
@@ -78,6 +104,20 @@ extension Repository {
                 runId: evaluation.id, kind: evaluation.kind.rawValue, inputs: evaluation.inputs)
         }
         return try registry.register(draft)
+    }
+
+    /// The lineage of a version registered with reference data: the data file as its input and its profile
+    /// (features, target when the file has it, and the model's predictions on it), stored.
+    private func referenceLineage(of model: Model, data: String, workingDirectory: String) throws -> VersionLineage {
+        let path = WorkspacePath.absolute(data, relativeTo: workingDirectory)
+        let table = try TableFile.read(path: path, categorical: model.signature.datetimeNames)
+        let predictions = try CompiledModel(model).predict(table)
+        let profile = DataProfile.reference(
+            trainingRows: table, signature: model.signature, holdoutPredictions: predictions)
+        let oid = try store.store(Array(try profile.encoded()))
+        try store.synchronize()
+        return VersionLineage(
+            origin: nil, runId: nil, gitCommit: nil, inputs: [try lineage(of: path)], profile: oid.description)
     }
 
     /// `bytes` with `naming` applied (only ONNX models take one), decoded.
@@ -149,13 +189,11 @@ extension Repository {
     /// Offline (or with no default remote) the number is provisional: the next push publishes it, and gives it
     /// the next free number if another clone published that one first (the push's report says so).
     public func registerModel(
-        _ source: String, name: String, workingDirectory: String, metricsFrom: String? = nil, artifact: String? = nil,
-        naming: ONNXNaming = ONNXNaming(), offline: Bool, environment: [String: String]
+        _ source: String, name: String, workingDirectory: String, options: RegistrationOptions = RegistrationOptions(),
+        offline: Bool, environment: [String: String]
     ) async throws -> Registration {
         guard !offline, config.core.remote != nil else {
-            let version = try registerModel(
-                source, name: name, workingDirectory: workingDirectory, metricsFrom: metricsFrom, artifact: artifact,
-                naming: naming)
+            let version = try registerModel(source, name: name, workingDirectory: workingDirectory, options: options)
             return Registration(version: version, numbering: config.core.remote == nil ? .local : .offline)
         }
         return try await withRemote(nil, connections: 4, environment: environment) { remoteName, remote in
@@ -170,8 +208,7 @@ extension Repository {
                     )
                 }
                 let registered = try recordRegistration(
-                    source, name: name, workingDirectory: workingDirectory, metricsFrom: metricsFrom,
-                    artifact: artifact, naming: naming)
+                    source, name: name, workingDirectory: workingDirectory, options: options)
                 do {
                     _ = try await publishRecords(to: remote, name: remoteName, jobs: 4, includingRuns: false)
                 } catch let error as MLOpsError {

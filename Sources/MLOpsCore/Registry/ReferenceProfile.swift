@@ -14,7 +14,7 @@ public struct ReferenceProfile: Sendable {
 
 extension Repository {
     /// The reference profile `mlops train` (or `tune`) recorded for a model: its run's `profile` artifact, or the
-    /// profile an imported bundle carried. Nil when the model has none (a run from before profiles, or
+    /// profile an imported bundle carried or `model register --reference` computed. Nil when the model has none (a run from before profiles, or
     /// `mlops log artifact model`); throws when a recorded profile cannot be read.
     public func referenceProfile(of resolved: ResolvedModel) throws -> ReferenceProfile? {
         var oid: String?
@@ -30,7 +30,10 @@ extension Repository {
             let profile = lineage.profile
         {
             oid = profile
-            source = "profile of imported \(lineage.origin ?? "\(name)@\(number)")"
+            source =
+                lineage.origin == nil && lineage.runId == nil
+                ? "profile of \(lineage.inputs.first?.path ?? "the reference data") given at registration"
+                : "profile of imported \(lineage.origin ?? "\(name)@\(number)")"
         }
         guard let oid else { return nil }
         let id = try ObjectID(parsing: oid)

@@ -48,6 +48,7 @@ struct LinearOperator: ONNXOperator {
             throw ONNXEvaluationError(problem: "it needs \(width) numeric columns, not shape \(x.shape)")
         }
         let rows = x.rows
+        _ = try ONNXTensor.elementCount([rows, outputCount], "a linear model")
         var raw = [Float](repeating: 0, count: rows * outputCount)
         for row in 0..<rows {
             for k in 0..<outputCount {

@@ -174,6 +174,7 @@ struct OneHotEncoderOperator: ONNXOperator {
 
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
         let x = try inputs.tensor(0, "OneHotEncoder")
+        _ = try ONNXTensor.elementCount(x.shape + [width], "OneHotEncoder")
         let keys = x.type == .string ? x.codes.map(Double.init) : x.numbers.map { $0.rounded(.towardZero) }
         var values = Array(repeating: 0.0, count: keys.count * width)
         for (index, key) in keys.enumerated() {
@@ -260,7 +261,7 @@ struct LabelEncoderOperator: ONNXOperator {
 struct ArrayFeatureExtractorOperator: ONNXOperator {
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
         let x = try inputs.tensor(0, "ArrayFeatureExtractor")
-        let indices = try inputs.tensor(1, "ArrayFeatureExtractor").numbers.map { Int($0) }
+        let indices = try inputs.tensor(1, "ArrayFeatureExtractor").numbers.map(ONNXTensor.integer)
         let width = x.width
         guard indices.allSatisfy({ $0 >= 0 && $0 < width }) else {
             throw ONNXEvaluationError(problem: "ArrayFeatureExtractor index outside 0..<\(width)")
@@ -270,6 +271,7 @@ struct ArrayFeatureExtractorOperator: ONNXOperator {
         positions.reserveCapacity(rows * indices.count)
         for row in 0..<rows { for index in indices { positions.append(row * width + index) } }
         let shape = x.shape.count <= 1 ? [1, indices.count] : Array(x.shape.dropLast()) + [indices.count]
+        _ = try ONNXTensor.elementCount(shape, "ArrayFeatureExtractor")
         return [.tensor(x.picking(positions, shape: shape))]
     }
 }
@@ -285,7 +287,11 @@ struct FeatureVectorizerOperator: ONNXOperator {
             throw ONNXEvaluationError(problem: "FeatureVectorizer has no inputs")
         }
         let widths = parts.indices.map { $0 < dimensions.count ? dimensions[$0] : parts[$0].width }
+        guard widths.allSatisfy({ $0 >= 0 && $0 <= ONNXTensor.maximumElements }) else {
+            throw ONNXEvaluationError(problem: "FeatureVectorizer has an impossible input dimension")
+        }
         let total = widths.reduce(0, +)
+        _ = try ONNXTensor.elementCount([rows, total], "FeatureVectorizer")
         var values = Array(repeating: 0.0, count: rows * total)
         var offset = 0
         for (part, width) in zip(parts, widths) {

@@ -200,7 +200,7 @@ struct MatrixProductOperator: ONNXOperator {
         guard bRows == inner else {
             throw ONNXEvaluationError(problem: "\(operation) cannot multiply shapes \(a.shape) and \(b.shape)")
         }
-        var values = Array(repeating: 0.0, count: rows * columns)
+        var values = Array(repeating: 0.0, count: try ONNXTensor.elementCount([rows, columns], operation))
         let transposeA = self.transposeA && a.shape.count == 2
         a.numbers.withUnsafeBufferPointer { left in
             b.numbers.withUnsafeBufferPointer { right in
@@ -309,7 +309,7 @@ struct ReductionOperator: ONNXOperator {
             guard let constant = reader.constantInput(1) else {
                 throw .unsupported("\(name) with axes computed by the graph")
             }
-            axes = constant.numbers.map { Int($0) }
+            axes = constant.numbers.map(ONNXTensor.integer)
         }
         if axes?.isEmpty == true, try reader.int("noop_with_empty_axes", default: 0) == 0 { axes = nil }
         return ReductionOperator(

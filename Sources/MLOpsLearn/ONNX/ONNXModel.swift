@@ -252,7 +252,8 @@ public struct ONNXModel: Sendable, Hashable {
             ["ArrayFeatureExtractor", "Gather"].contains(node.opType), let source = node.inputs.first,
             let constant = document.initializers[source]
         {
-            classes = constant.type == .string ? constant.strings : constant.numbers.map { String(Int64($0)) }
+            classes =
+                constant.type == .string ? constant.strings : constant.numbers.map { String(ONNXTensor.integer($0)) }
         }
         guard let classes else {
             throw invalid("it does not say what its classes are", "export it with skl2onnx's ZipMap output")
@@ -305,7 +306,7 @@ public struct ONNXModel: Sendable, Hashable {
                     let table = levelCodes[feature] ?? []
                     for row in 0..<rows {
                         let value = matrix[row * featureCount + feature]
-                        if !value.isNaN, value >= 0, Int(value) < table.count {
+                        if value >= 0, value < Double(table.count) {
                             codes[row * width + column] = table[Int(value)]
                         }
                     }

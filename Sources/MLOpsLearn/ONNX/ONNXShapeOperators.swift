@@ -23,7 +23,7 @@ enum ShapeOperators {
                 guard let constant = reader.constantInput(1) else {
                     throw .unsupported("\(reader.node.opType) with axes computed by the graph")
                 }
-                axes = constant.numbers.map { Int($0) }
+                axes = constant.numbers.map(ONNXTensor.integer)
             }
             return SqueezeOperator(squeezes: reader.node.opType == "Squeeze", axes: axes)
         case "Gather": return GatherOperator(axis: Int(try reader.int("axis", default: 0)))
@@ -102,13 +102,9 @@ struct ConstantOfShapeOperator: ONNXOperator {
     let value: Double
 
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
-        let shape = try inputs.tensor(0, "ConstantOfShape").numbers.map { Int($0) }
-        guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) <= ONNXDocument.maximumElements else {
-            throw ONNXEvaluationError(problem: "ConstantOfShape cannot make shape \(shape)")
-        }
-        return [
-            .tensor(ONNXTensor(type: type, shape: shape, numbers: Array(repeating: value, count: shape.reduce(1, *))))
-        ]
+        let shape = try inputs.tensor(0, "ConstantOfShape").numbers.map(ONNXTensor.integer)
+        let count = try ONNXTensor.elementCount(shape, "ConstantOfShape")
+        return [.tensor(ONNXTensor(type: type, shape: shape, numbers: Array(repeating: value, count: count)))]
     }
 }
 
@@ -128,7 +124,7 @@ struct CastOperator: ONNXOperator {
             return [.tensor(ONNXTensor(type: target, shape: input.shape, numbers: values))]
         case (false, true):
             let codes = input.numbers.map { value in
-                strings.code(input.type.isInteger ? String(Int64(value)) : Self.text(value))
+                strings.code(input.type.isInteger ? String(ONNXTensor.integer(value)) : Self.text(value))
             }
             return [.tensor(ONNXTensor(strings: codes, shape: input.shape))]
         case (false, false):
@@ -171,6 +167,7 @@ struct ConcatOperator: ONNXOperator {
         let outer = first.shape[..<axis].reduce(1, *)
         var shape = first.shape
         shape[axis] = parts.reduce(0) { $0 + $1.shape[axis] }
+        _ = try ONNXTensor.elementCount(shape, "Concat")
         if first.type == .string {
             var codes: [Int32] = []
             codes.reserveCapacity(shape.reduce(1, *))
@@ -197,7 +194,7 @@ struct ConcatOperator: ONNXOperator {
 extension ONNXTensor {
     /// The same elements under another shape with as many elements.
     func reshaped(_ shape: [Int], _ operation: String) throws(ONNXEvaluationError) -> ONNXTensor {
-        guard shape.reduce(1, *) == count else {
+        guard try ONNXTensor.elementCount(shape, operation) == count else {
             throw ONNXEvaluationError(problem: "\(operation) cannot give shape \(self.shape) the shape \(shape)")
         }
         var copy = self
@@ -211,7 +208,7 @@ struct ReshapeOperator: ONNXOperator {
 
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
         let input = try inputs.tensor(0, "Reshape")
-        var shape = try inputs.tensor(1, "Reshape").numbers.map { Int($0) }
+        var shape = try inputs.tensor(1, "Reshape").numbers.map(ONNXTensor.integer)
         for (axis, size) in shape.enumerated() where size == 0 && !allowZero {
             guard axis < input.shape.count else {
                 throw ONNXEvaluationError(problem: "Reshape copies dimension \(axis) that \(input.shape) lacks")
@@ -219,7 +216,9 @@ struct ReshapeOperator: ONNXOperator {
             shape[axis] = input.shape[axis]
         }
         if let inferred = shape.firstIndex(of: -1) {
-            let known = shape.enumerated().reduce(1) { $1.offset == inferred ? $0 : $0 * $1.element }
+            var others = shape
+            others.remove(at: inferred)
+            let known = try ONNXTensor.elementCount(others, "Reshape")
             guard known > 0, input.count % known == 0 else {
                 throw ONNXEvaluationError(problem: "Reshape cannot give shape \(input.shape) the shape \(shape)")
             }
@@ -238,8 +237,8 @@ struct FlattenOperator: ONNXOperator {
         guard axis >= 0, axis <= input.shape.count else {
             throw ONNXEvaluationError(problem: "Flatten axis \(self.axis) is outside shape \(input.shape)")
         }
-        let rows = input.shape[..<axis].reduce(1, *)
-        return [.tensor(try input.reshaped([rows, input.shape[axis...].reduce(1, *)], "Flatten"))]
+        let rows = try ONNXTensor.elementCount(Array(input.shape[..<axis]), "Flatten")
+        return [.tensor(try input.reshaped([rows, input.count / Swift.max(rows, 1)], "Flatten"))]
     }
 }
 
@@ -286,16 +285,17 @@ struct GatherOperator: ONNXOperator {
         }
         let size = data.shape[axis]
         var chosen: [Int] = []
-        for index in indices.numbers {
-            let resolved = index < 0 ? Int(index) + size : Int(index)
+        for index in indices.numbers.map(ONNXTensor.integer) {
+            let resolved = index < 0 ? index + size : index
             guard resolved >= 0, resolved < size else {
-                throw ONNXEvaluationError(problem: "Gather index \(Int(index)) is outside 0..<\(size)")
+                throw ONNXEvaluationError(problem: "Gather index \(index) is outside 0..<\(size)")
             }
             chosen.append(resolved)
         }
         let outer = data.shape[..<axis].reduce(1, *)
         let inner = data.shape[(axis + 1)...].reduce(1, *)
         let shape = Array(data.shape[..<axis]) + indices.shape + Array(data.shape[(axis + 1)...])
+        _ = try ONNXTensor.elementCount(shape, "Gather")
         var positions: [Int] = []
         positions.reserveCapacity(outer * chosen.count * inner)
         for group in 0..<outer {
@@ -332,12 +332,13 @@ struct SliceOperator: ONNXOperator {
             (starts, ends, axes) = constantBounds
             steps = Array(repeating: 1, count: starts.count)
         } else {
-            starts = try inputs.tensor(1, "Slice").numbers.map { Int64($0) }
-            ends = try inputs.tensor(2, "Slice").numbers.map { Int64(Swift.max(Swift.min($0, 9e18), -9e18)) }
+            starts = try inputs.tensor(1, "Slice").numbers.map { Int64(ONNXTensor.integer($0)) }
+            ends = try inputs.tensor(2, "Slice").numbers.map { Int64(ONNXTensor.integer($0)) }
             axes =
-                try inputs.optionalTensor(3, "Slice")?.numbers.map { Int64($0) } ?? (0..<Int64(starts.count)).map { $0 }
+                try inputs.optionalTensor(3, "Slice")?.numbers.map { Int64(ONNXTensor.integer($0)) }
+                ?? (0..<Int64(starts.count)).map { $0 }
             steps =
-                try inputs.optionalTensor(4, "Slice")?.numbers.map { Int64($0) }
+                try inputs.optionalTensor(4, "Slice")?.numbers.map { Int64(ONNXTensor.integer($0)) }
                 ?? Array(repeating: 1, count: starts.count)
         }
         guard starts.count == ends.count, axes.count == starts.count, steps.count == starts.count else {

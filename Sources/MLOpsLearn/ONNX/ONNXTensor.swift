@@ -52,6 +52,32 @@ struct ONNXTensor: Sendable {
         ONNXTensor(type: type, shape: shape, numbers: numbers.map { Self.rounded($0, to: type) })
     }
 
+    /// The most elements one operator may produce: far more than a batch of tabular rows needs, few enough that a
+    /// hostile graph (a Reshape or ConstantOfShape to an enormous shape) cannot exhaust memory.
+    static let maximumElements = 1 << 25
+
+    /// The number of elements of `shape`.
+    ///
+    /// - Throws: when a dimension is negative or the count exceeds ``maximumElements``.
+    static func elementCount(_ shape: [Int], _ operation: String) throws(ONNXEvaluationError) -> Int {
+        var count = 1
+        for dimension in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard dimension >= 0, !overflow, product <= maximumElements else {
+                throw ONNXEvaluationError(problem: "\(operation) would make a tensor of shape \(shape)")
+            }
+            count = product
+        }
+        return count
+    }
+
+    /// A number used as an index, size or axis: NaN is 0, and values beyond ±2⁵³ are clamped there, so converting
+    /// one can never trap (the indices it gives are checked against the shapes they index).
+    static func integer(_ value: Double) -> Int {
+        guard !value.isNaN else { return 0 }
+        return Int(Swift.min(Swift.max(value, -9_007_199_254_740_992), 9_007_199_254_740_992))
+    }
+
     /// The last dimension, or 1 for a scalar.
     var width: Int { shape.last ?? 1 }
 
@@ -89,6 +115,7 @@ struct Broadcast {
             }
             shape.append(x == 1 ? y : x)
         }
+        _ = try ONNXTensor.elementCount(shape, "broadcasting")
         self.shape = shape
         leftStrides = Self.strides(a)
         rightStrides = Self.strides(b)

@@ -192,6 +192,7 @@ struct TreeEnsembleOperator: ONNXOperator {
             throw ONNXEvaluationError(problem: "the trees read feature \(highestFeature) of \(width)")
         }
         // Sums and comparisons in float unless the input is double (ORT's threshold type).
+        _ = try ONNXTensor.elementCount([rows, outputCount], "a tree ensemble")
         let single = x.type != .double
         func add(_ sum: Double, _ weight: Double) -> Double {
             single ? Double(Float(sum) + Float(weight)) : sum + weight
