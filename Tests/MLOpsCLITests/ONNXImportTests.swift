@@ -154,6 +154,8 @@ import Testing
 
         let shown = await CLIRunner.run(["model", "show", "price@1"], in: directory.path)
         #expect(shown.standardOutput.contains("carat"), "the graph's inputs are the features: \(shown.standardOutput)")
+        #expect(shown.standardOutput.contains("(ONNX)"), "\(shown.standardOutput)")
+        #expect(version["format"] as? String == "onnx")
         let passed = await CLIRunner.run(
             ["eval", "price@1", "--data", "holdout.csv", "--gate", "r2 >= 0.9", "--json"], in: directory.path)
         #expect(passed.exitCode == 0, "\(passed.standardError)")

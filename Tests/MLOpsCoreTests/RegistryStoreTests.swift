@@ -26,7 +26,7 @@ import Testing
         try (0..<count).map { index in
             try registry.register(
                 RegistryStore.Draft(
-                    name: name, oid: "sha256:" + String(repeating: String(index % 10), count: 64),
+                    name: name, oid: "sha256:" + String(repeating: String(index % 10), count: 64), format: .mlops,
                     source: "model-\(index).json", signature: Self.signature, metrics: ["rmse": Double(index)])
             ).version
         }

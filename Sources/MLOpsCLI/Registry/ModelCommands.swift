@@ -178,7 +178,7 @@ extension MLOps.ModelGroup {
                 style.bold(version.reference)
                 + (version.aliases.isEmpty ? "" : "  (" + version.aliases.joined(separator: ", ") + ")") + "\n"
             var table = TextTable()
-            table.append(["  object", version.oid])
+            table.append(["  object", version.oid + (version.format == .onnx ? " (ONNX)" : "")])
             table.append(["  source", version.source])
             table.append(["  commit", version.gitCommit ?? "-"])
             table.append([

@@ -178,7 +178,8 @@ extension Repository {
         try store.synchronize()
         let version = try registry.register(
             RegistryStore.Draft(
-                name: targetName, oid: bundle.modelOid, source: "bundle:" + WorkspacePath.name(path),
+                name: targetName, oid: bundle.modelOid, format: ModelFormat(of: bundle.model),
+                source: "bundle:" + WorkspacePath.name(path),
                 gitCommit: manifest.lineage.gitCommit, signature: bundle.model.signature, metrics: manifest.metrics,
                 lineage: lineage))
         return try registry.version(.version(name: targetName, version: version.version))

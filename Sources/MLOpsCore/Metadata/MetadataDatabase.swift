@@ -478,6 +478,12 @@ public final class MetadataDatabase: Sendable {
             // evaluation's data. NULL for versions registered before, from a file, or imported.
             try db.alter(table: "model_versions") { t in t.add(column: "metrics_from", .text) }
         }
+        migrator.registerMigration("0018-version-format") { db in
+            // What the version's object is: `mlops` (a model.json) or `onnx` (an ONNX model's bytes).
+            try db.alter(table: "model_versions") { t in
+                t.add(column: "format", .text).notNull().defaults(to: ModelFormat.mlops.rawValue)
+            }
+        }
         return migrator
     }
 

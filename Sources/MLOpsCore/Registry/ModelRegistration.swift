@@ -71,7 +71,8 @@ extension Repository {
             let oid = try store.store(Array(named))
             try store.synchronize()
             draft = RegistryStore.Draft(
-                name: name, oid: oid.description, source: source, signature: model.signature, metrics: [:])
+                name: name, oid: oid.description, format: ModelFormat(of: model), source: source,
+                signature: model.signature, metrics: [:])
         } else {
             guard case .run(let reference) = try ModelReference.parse(source) else {
                 throw MLOpsError(
@@ -87,7 +88,8 @@ extension Repository {
                 try store.synchronize()
             }
             draft = RegistryStore.Draft(
-                name: name, oid: oid, runId: run.id, source: "run:\(run.id)", gitCommit: run.git.commit,
+                name: name, oid: oid, format: ModelFormat(of: model), runId: run.id, source: "run:\(run.id)",
+                gitCommit: run.git.commit,
                 signature: model.signature, metrics: run.metrics,
                 metricsFrom: MetricsSource(
                     runId: run.id, kind: run.kind.rawValue, inputs: try dataRoles(of: run).heldOut))

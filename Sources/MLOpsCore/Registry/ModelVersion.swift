@@ -5,8 +5,10 @@ import MLOpsLearn
 public struct ModelVersion: Codable, Sendable, Equatable {
     public var name: String
     public var version: Int
-    /// The object id of its `model.json`.
+    /// The object id of its model: a `model.json`, or an ONNX model's bytes (``format``).
     public var oid: String
+    /// What the object is.
+    public var format: ModelFormat
     /// The run that produced it, when it was registered from a run.
     public var runId: String?
     /// What was registered: `run:<id>` or a file path.
@@ -33,6 +35,17 @@ public struct ModelVersion: Codable, Sendable, Equatable {
 
     /// `name@version`.
     public var reference: String { "\(name)@\(version)" }
+}
+
+/// What a registered version's object is.
+public enum ModelFormat: String, Codable, Sendable {
+    /// mlops' own `model.json` (docs/formats.md, "Models").
+    case mlops
+    /// An ONNX model, kept as its bytes and evaluated by mlops (docs/formats.md, "ONNX versions").
+    case onnx
+
+    /// The format of `model`.
+    public init(of model: Model) { self = model.onnx == nil ? .mlops : .onnx }
 }
 
 /// Where a version's metrics were measured.

@@ -127,14 +127,14 @@ extension RegistryStore {
                         try db.execute(
                             sql: """
                                 INSERT INTO model_versions (name, version, oid, run_id, source, git_commit, signature,
-                                                            metrics, created_ns, actor, lineage, metrics_from)
-                                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                                            metrics, created_ns, actor, lineage, metrics_from, format)
+                                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                                 """,
                             arguments: [
                                 name, number, version.oid, version.runId, version.source, version.gitCommit,
                                 try Self.json(version.signature), try Self.json(version.metrics), version.createdNs,
                                 version.actor, try version.lineage.map(Self.json),
-                                try version.metricsFrom.map(Self.json),
+                                try version.metricsFrom.map(Self.json), (version.format ?? .mlops).rawValue,
                             ])
                     }
                 case .tag:
@@ -261,6 +261,7 @@ extension RegistryStore {
             signature: try decode(Signature.self, row["signature"]),
             metrics: try decode([String: Double].self, row["metrics"]), createdNs: row["created_ns"],
             actor: row["actor"], lineage: try lineage.map { try decode(VersionLineage.self, $0) },
-            metricsFrom: try metricsFrom.map { try decode(MetricsSource.self, $0) })
+            metricsFrom: try metricsFrom.map { try decode(MetricsSource.self, $0) },
+            format: ModelFormat(rawValue: row["format"]).flatMap { $0 == .mlops ? nil : $0 })
     }
 }

@@ -32,8 +32,9 @@ public struct RegistryStore: Sendable {
     /// What a new version records.
     struct Draft: Sendable {
         var name: String
-        /// The `model.json` object, already in the store.
+        /// The model's object, already in the store.
         var oid: String
+        var format: ModelFormat
         var runId: String? = nil
         var source: String
         var gitCommit: String? = nil
@@ -56,7 +57,8 @@ public struct RegistryStore: Sendable {
             SharedVersion(
                 oid: draft.oid, runId: draft.runId, source: draft.source, gitCommit: draft.gitCommit,
                 signature: draft.signature, metrics: draft.metrics, createdNs: now, actor: actor,
-                lineage: draft.lineage, metricsFrom: draft.metricsFrom))
+                lineage: draft.lineage, metricsFrom: draft.metricsFrom,
+                format: draft.format == .mlops ? nil : draft.format))
         let event = RunID.make()
         return try database.write { db -> (version: Int, event: String) in
             try db.execute(
@@ -72,12 +74,12 @@ public struct RegistryStore: Sendable {
             try db.execute(
                 sql: """
                     INSERT INTO model_versions (name, version, oid, run_id, source, git_commit, signature, metrics,
-                                                created_ns, actor, lineage, metrics_from)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                                created_ns, actor, lineage, metrics_from, format)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     draft.name, version, draft.oid, draft.runId, draft.source, draft.gitCommit, signature, metrics,
-                    now, actor, lineage, metricsFrom,
+                    now, actor, lineage, metricsFrom, draft.format.rawValue,
                 ])
             try Self.appendEvent(
                 db, name: draft.name, event: "register", to: version, actor: actor, at: now, payload: shared,
@@ -193,7 +195,8 @@ public struct RegistryStore: Sendable {
             tags[tag["key"]] = tag["value"]
         }
         return ModelVersion(
-            name: name, version: version, oid: row["oid"], runId: row["run_id"], source: row["source"],
+            name: name, version: version, oid: row["oid"],
+            format: ModelFormat(rawValue: row["format"]) ?? .mlops, runId: row["run_id"], source: row["source"],
             gitCommit: row["git_commit"], signature: try decode(Signature.self, row["signature"]),
             metrics: try decode([String: Double].self, row["metrics"]), created: StoredTime.date(row["created_ns"]),
             actor: row["actor"], aliases: aliases, tags: tags, inputs: [],

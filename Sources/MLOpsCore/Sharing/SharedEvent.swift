@@ -59,6 +59,8 @@ public struct SharedVersion: Codable, Sendable, Equatable {
     public var lineage: VersionLineage?
     /// Where its metrics were measured (absent in records of mlops before it recorded this).
     public var metricsFrom: MetricsSource?
+    /// What its object is; absent for mlops' own format (and in records of mlops before ONNX versions).
+    public var format: ModelFormat?
 }
 
 extension SharedEvent {
