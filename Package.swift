@@ -127,7 +127,8 @@ let package = Package(
             providers: [.apt(["libarchive-dev"])]
         ),
         .executableTarget(
-            name: "mlops-learn-benchmark", dependencies: ["MLOpsLearn"], path: "Benchmarks/LearnBenchmark"),
+            name: "mlops-learn-benchmark", dependencies: ["MLOpsLearn", "MLOpsErrors"],
+            path: "Benchmarks/LearnBenchmark"),
         .target(name: "MLOpsTestSupport", dependencies: ["MLOpsCLI", "MLOpsCore", "MLOpsLearn", "MLOpsErrors"]),
         .testTarget(
             name: "MLOpsStoreTests", dependencies: ["MLOpsStore", "MLOpsErrors", "MLOpsTestSupport", "CSyncFS"]),

@@ -1074,7 +1074,7 @@ _mlops_model_register() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet -q --offline --version -h --help)
     repeating_options=()
-    non_repeating_options=(-C --name --artifact --features --target --metrics-from)
+    non_repeating_options=(-C --name --artifact --features --target --reference --metrics-from)
     __mlops_offer_flags_options 1
 
     # Offer option value completions
@@ -1093,6 +1093,10 @@ _mlops_model_register() {
         return
         ;;
     '--target')
+        return
+        ;;
+    '--reference')
+        __mlops_add_completions -f
         return
         ;;
     '--metrics-from')

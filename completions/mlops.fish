@@ -90,7 +90,7 @@ function __mlops_parse_tokens -S
             __mlops_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'register'
-                __mlops_parse_subcommand 1 'json' 'q/quiet' 'C=' 'name=' 'artifact=' 'features=' 'target=' 'metrics-from=' 'offline' 'version' 'h/help'
+                __mlops_parse_subcommand 1 'json' 'q/quiet' 'C=' 'name=' 'artifact=' 'features=' 'target=' 'reference=' 'metrics-from=' 'offline' 'version' 'h/help'
             case 'list'
                 __mlops_parse_subcommand 0 'json' 'q/quiet' 'C=' 'version' 'h/help'
             case 'show'
@@ -536,6 +536,7 @@ complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "m
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops model register" artifact' -l 'artifact' -d 'The run\'s artifact to register (for runs of your own training: mlops run --output model.onnx …); default: its model, or its one .onnx artifact.' -rfka ''
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops model register" features' -l 'features' -d 'For an ONNX model whose input holds several columns: the feature names in column order, comma-separated (written into the model\'s metadata).' -rfka ''
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops model register" target' -l 'target' -d 'For an ONNX model: the name of the column it predicts (default: target).' -rfka ''
+complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops model register" reference' -l 'reference' -d 'A data file to profile as the version\'s reference for monitoring (features, target, and the model\'s predictions on it), for a model whose run recorded no profile, such as an ONNX model.' -rF
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops model register" metrics-from' -l 'metrics-from' -d 'Take the version\'s metrics from this evaluation of the same model (eval:<run id>) instead of its training run\'s hold-out; model show says which run measured them, on what data.' -rfka '(__mlops_custom_completion ---completion model register -- --metrics-from (count (__mlops_tokens -pc)) (__mlops_tokens -tC))'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops model register" offline' -l 'offline' -d 'Number the version here without asking the default remote; the number is provisional until `mlops push` publishes it (and takes the next free one if another clone published it first).'
 complete -c 'mlops' -n '__mlops_should_offer_completions_for_flags_or_options "mlops model register" version' -l 'version' -d 'Show the version.'

@@ -1,6 +1,7 @@
 // Times MLOpsLearn on a train/test split and prints one JSON line: fit, batch-predict and one-row-predict times
 // (medians over --repeat runs) and test metrics. Driven by Benchmarks/learning.sh; not part of the product.
 import Foundation
+import MLOpsErrors
 import MLOpsLearn
 
 struct Options {
@@ -50,7 +51,40 @@ func median(_ values: [Double]) -> Double {
         ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
+/// `--onnx MODEL --test DATA [--threads N] [--repeat N]`: the ONNX evaluator's batch prediction on every row
+/// of DATA (already read and encoded, as ONNX Runtime's session.run gets arrays), median seconds.
+func benchmarkONNX(_ path: String, _ options: Options) throws {
+    let model = try Model.decode(try Data(contentsOf: URL(fileURLWithPath: path)), source: path)
+    guard let onnx = model.onnx else { throw MLOpsError(.usage, "\(path) is not an ONNX model") }
+    let compiled = try CompiledModel(model)
+    let table = try TableFile.read(path: options.test)
+    let encoded = try compiled.encode(table)
+    var times: [Double] = []
+    for _ in 0..<options.repeats {
+        times.append(try seconds { _ = try onnx.predict(encodedRows: encoded, threads: options.threads ?? 1) })
+    }
+    print(#"{"rows": \#(table.rowCount), "predict_seconds": \#(median(times))}"#)
+}
+
 do {
+    if let index = CommandLine.arguments.firstIndex(of: "--onnx"), index + 1 < CommandLine.arguments.count {
+        var arguments = CommandLine.arguments
+        let path = arguments[index + 1]
+        arguments.removeSubrange(index...(index + 1))
+        var options = Options()
+        var iterator = arguments.dropFirst().makeIterator()
+        while let flag = iterator.next() {
+            let value = iterator.next() ?? ""
+            switch flag {
+            case "--test": options.test = value
+            case "--threads": options.threads = Int(value)
+            case "--repeat": options.repeats = Int(value) ?? 5
+            default: break
+            }
+        }
+        try benchmarkONNX(path, options)
+        exit(0)
+    }
     let options = parseOptions()
     let reader = CSVReader(categoricalColumns: options.categorical)
     let train = try reader.read(path: options.train)

@@ -121,6 +121,44 @@ import Testing
         #expect(!garbage.standardError.contains("Swift"))
     }
 
+    /// Models that once crashed, hung or exhausted mlops (found by a red-team pass): each is refused at
+    /// registration with exit 65, or registers and predicts; a request value that no index can take fails that
+    /// prediction alone.
+    @Test func hostileModelsAreRefusedOrPredictWithoutATrap() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Fixtures.python), "run scripts/bootstrap")
+        let directory = try TemporaryDirectory()
+        _ = await CLIRunner.run(["init", "-q"], in: directory.path)
+        let made = try Fixtures.runChecker("onnx_zoo.py", ["hostile", directory.url("hostile")])
+        #expect(made.exitCode == 0, "\(made.standardError)")
+        let expected = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: directory.url("hostile/hostile.json"))))
+                as? [String: String])
+        #expect(expected.count == 5)
+        try Fixtures.write("x\n1\n2\n", to: directory.url("rows.csv"))
+        for (name, outcome) in expected.sorted(by: { $0.key < $1.key }) {
+            let started = Date()
+            // In a process of its own: a trap must show as a signal, not end the test run.
+            let registered = try CLIRunner.execute(
+                ["model", "register", "hostile/\(name).onnx", "--name", name.replacingOccurrences(of: "_", with: "-")],
+                in: directory.path)
+            #expect(Date().timeIntervalSince(started) < 10, "\(name) took too long to register")
+            if outcome == "refused" {
+                #expect(registered.exitCode == 65, "\(name): \(registered.standardError)")
+                continue
+            }
+            #expect(registered.exitCode == 0, "\(name): \(registered.standardError)")
+            let predicted = try CLIRunner.execute(
+                ["predict", name.replacingOccurrences(of: "_", with: "-") + "@1", "--data", "rows.csv"],
+                in: directory.path)
+            #expect(predicted.exitCode == 0, "\(name): \(predicted.standardError)")
+        }
+        try Fixtures.write("x\n1\n1e300\n", to: directory.url("far.csv"))
+        let far = try CLIRunner.execute(["predict", "user-index@1", "--data", "far.csv"], in: directory.path)
+        #expect(far.exitCode == 65, "\(far.standardError)")
+        #expect(far.standardError.contains("Gather index"), "\(far.standardError)")
+    }
+
     /// The README's flow: a team's own training script, tracked, registered from the run, gated, bundled.
     @Test func ownTrainingRunIsRegisteredEvaluatedAndBundled() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: Fixtures.python), "run scripts/bootstrap")

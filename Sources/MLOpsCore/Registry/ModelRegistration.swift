@@ -57,7 +57,19 @@ extension Repository {
         defer { withExtendedLifetime(lock) {} }
         var draft: RegistryStore.Draft
         let path = WorkspacePath.absolute(source, relativeTo: workingDirectory)
-        if !source.hasPrefix("run:"), FileManager.default.fileExists(atPath: path) {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        if !source.hasPrefix("run:"), exists, isDirectory.boolValue {
+            throw MLOpsError(.invalidInput, "'\(source)' is a directory, not a model file")
+        }
+        if !source.hasPrefix("run:"), !exists,
+            source.contains("/") || source.hasSuffix(".onnx") || source.hasSuffix(".json")
+        {
+            throw MLOpsError(
+                .notFound, "there is no file '\(source)'",
+                hint: "give the path of a model.json or model.onnx file, or run:<id>")
+        }
+        if !source.hasPrefix("run:"), exists {
             let bytes: Data
             do {
                 bytes = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -79,10 +91,16 @@ extension Repository {
                     .usage, "register a run (run:<id>), a model.json or a model.onnx file, not '\(source)'")
             }
             let run = try runs.run(reference)
-            var (model, oid) = try model(of: run, artifact: artifact)
-            if !naming.isEmpty {
+            let model: Model
+            var oid: String
+            if naming.isEmpty {
+                (model, oid) = try self.model(of: run, artifact: artifact)
+            } else {
+                // Named before it is decoded: the names are what makes a matrix input readable.
+                let (artifactName, artifactOid) = try modelArtifact(of: run, artifact: artifact)
                 let (named, bytes) = try Self.named(
-                    Data(try store.read(try ObjectID(parsing: oid))), naming, source: source)
+                    Data(try store.read(try ObjectID(parsing: artifactOid))), naming,
+                    source: "run \(run.id.prefix(RunID.displayLength)) \(artifactName)")
                 model = named
                 oid = try store.store(Array(bytes)).description
                 try store.synchronize()

@@ -283,6 +283,13 @@ extension Repository {
     /// `model` artifact, else its one artifact whose name ends in `.onnx` (what `mlops run --output model.onnx`
     /// records).
     func model(of run: Run, artifact: String? = nil) throws -> (model: Model, oid: String) {
+        let (name, oid) = try modelArtifact(of: run, artifact: artifact)
+        let bytes = try store.read(try ObjectID(parsing: oid))
+        return (try Model.decode(Data(bytes), source: "run \(run.id.prefix(RunID.displayLength)) \(name)"), oid)
+    }
+
+    /// The name and object id of the artifact ``model(of:artifact:)`` reads, not yet decoded.
+    func modelArtifact(of run: Run, artifact: String? = nil) throws -> (name: String, oid: String) {
         let shortID = run.id.prefix(RunID.displayLength)
         let onnxArtifacts = run.artifacts.filter { $0.name.hasSuffix(".onnx") }
         let name =
@@ -300,8 +307,7 @@ extension Repository {
                     "`mlops train` runs store one; for your own training, record the file (mlops run --output model.onnx) and name it with --artifact"
             )
         }
-        let bytes = try store.read(try ObjectID(parsing: text))
-        return (try Model.decode(Data(bytes), source: "run \(shortID) \(name)"), text)
+        return (name, text)
     }
 }
 

@@ -78,7 +78,9 @@ public struct Model: Codable, Hashable, Sendable {
     /// Reads a model from its stored bytes: an mlops `model.json`, or an ONNX model (``ONNXModel``), told
     /// apart by their first byte. Refuses unknown format versions and structurally invalid parameters.
     public static func decode(_ data: Data, source: String = "model.json") throws(MLOpsError) -> Model {
-        if ONNXModel.looksLikeONNX(data) { return Model(onnx: try ONNXModel(bytes: data, source: source)) }
+        if ONNXModel.looksLikeONNX(data) || source.hasSuffix(".onnx") {
+            return Model(onnx: try ONNXModel(bytes: data, source: source))
+        }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         var model: Model

@@ -81,10 +81,13 @@ struct LinearOperator: ONNXOperator {
             if outputCount == 1 {
                 let positive = scores[0] > 0
                 labelValues.append(twoLabels ? labels[positive ? 1 : 0] : Double(positive ? 1 : 0))
+                // ONNX Runtime: PROBIT fills only the first column; LOGISTIC turns the score into the positive
+                // class's probability; any other transform leaves it as it is.
                 if transform == .probit {
                     values += [Double(ScoreTransform.probit(scores[0]))] + (twoLabels ? [0] : [])
                 } else {
-                    values += (twoLabels ? [1 - scores[0], scores[0]] : [scores[0]]).map(Double.init)
+                    let score = transform == .logistic ? ScoreTransform.logistic(scores[0]) : scores[0]
+                    values += (twoLabels ? [1 - score, score] : [score]).map(Double.init)
                 }
                 continue
             }

@@ -80,7 +80,7 @@ struct ScalerOperator: ONNXOperator {
     let scale: [Double]
 
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
-        let x = try inputs.tensor(0, "Scaler")
+        let x = try inputs.numbers(0, "Scaler")
         let width = x.width
         guard offset.count == 1 || offset.count == width, scale.count == 1 || scale.count == width else {
             throw ONNXEvaluationError(problem: "Scaler has \(offset.count) offsets for \(width) columns")
@@ -101,7 +101,7 @@ struct ImputerOperator: ONNXOperator {
     let replaced: Double
 
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
-        var x = try inputs.tensor(0, "Imputer")
+        var x = try inputs.numbers(0, "Imputer")
         let width = x.width
         guard imputed.count == 1 || imputed.count == width else {
             throw ONNXEvaluationError(problem: "Imputer has \(imputed.count) values for \(width) columns")
@@ -121,7 +121,7 @@ struct BinarizerOperator: ONNXOperator {
     let threshold: Double
 
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
-        var x = try inputs.tensor(0, "Binarizer")
+        var x = try inputs.numbers(0, "Binarizer")
         if x.numbers.contains(where: \.isNaN) {
             throw ONNXEvaluationError(problem: "Binarizer was given a missing value")
         }
@@ -136,7 +136,7 @@ struct NormalizerOperator: ONNXOperator {
     let norm: String
 
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
-        let x = try inputs.tensor(0, "Normalizer")
+        let x = try inputs.numbers(0, "Normalizer")
         let width = max(x.width, 1)
         var values = x.numbers
         for row in 0..<(values.count / width) {
@@ -194,9 +194,11 @@ struct LabelEncoderOperator: ONNXOperator {
     let table: [Double: Double]
     let defaultValue: Double
     let outputType: ONNXDocument.ElementType
+    /// Whether the keys are strings (the input must then be strings too), or numbers.
+    var stringKeys = true
 
     static func compile(_ reader: ONNXNodeReader, vocabulary: ONNXVocabulary) throws(ONNXCompileError)
-        -> LabelEncoderOperator
+        -> any ONNXOperator
     {
         /// Strings as their codes, numbers as themselves.
         func side(_ prefix: String) throws(ONNXCompileError) -> (values: [Double], type: ONNXDocument.ElementType)? {
@@ -211,28 +213,16 @@ struct LabelEncoderOperator: ONNXOperator {
             if let floats = try reader.numbers("\(prefix)_floats") { return (floats, .float) }
             return nil
         }
-        if reader.opset < 2 {
-            // Version 1: classes_strings, mapping int64 ↔ string by position.
-            let classes = try reader.strings("classes_strings") ?? []
-            let codes = classes.map { Double(vocabulary.code($0)) }
-            let positions = (0..<classes.count).map(Double.init)
-            let stringOutput =
-                try reader.string("default_string", default: "") != "" || reader.node.attributes["default_int64"] == nil
-            // Which way it maps depends on the input's type, known only at run time; version 1 is rare in
-            // current exporters, so only the int64 → string direction they produce is supported.
-            guard stringOutput else { throw .unsupported("LabelEncoder version 1 from strings to integers") }
-            return LabelEncoderOperator(
-                table: Dictionary(zip(positions, codes), uniquingKeysWith: { first, _ in first }),
-                defaultValue: Double(vocabulary.code(try reader.string("default_string", default: "_Unused"))),
-                outputType: .string)
-        }
+        if reader.opset < 2 { return try LabelEncoderVersion1.compile(reader, vocabulary: vocabulary) }
         guard let keys = try side("keys"), let values = try side("values"), keys.values.count == values.values.count
         else { throw reader.invalid("LabelEncoder needs as many keys as values") }
         let defaultValue: Double
-        if let tensor = try reader.tensor("default_tensor"),
-            let first = tensor.type == .string
-                ? tensor.strings.first.map({ Double(vocabulary.code($0)) }) : tensor.numbers.first
-        {
+        if let tensor = try reader.tensor("default_tensor") {
+            // The default is one of the values: text for string values, a number otherwise.
+            guard (tensor.type == .string) == (values.type == .string),
+                let first = tensor.type == .string
+                    ? tensor.strings.first.map({ Double(vocabulary.code($0)) }) : tensor.numbers.first
+            else { throw reader.invalid("its default_tensor is not one value of the values' type") }
             defaultValue = first
         } else {
             switch values.type {
@@ -244,15 +234,50 @@ struct LabelEncoderOperator: ONNXOperator {
         }
         return LabelEncoderOperator(
             table: Dictionary(zip(keys.values, values.values), uniquingKeysWith: { first, _ in first }),
-            defaultValue: defaultValue, outputType: values.type)
+            defaultValue: defaultValue, outputType: values.type, stringKeys: keys.type == .string)
     }
 
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
         let x = try inputs.tensor(0, "LabelEncoder")
+        guard (x.type == .string) == stringKeys else {
+            throw ONNXEvaluationError(
+                problem: "LabelEncoder's keys are \(stringKeys ? "strings" : "numbers"), its input is not")
+        }
         let keys = x.type == .string ? x.codes.map(Double.init) : x.numbers
         let mapped = keys.map { table[$0] ?? defaultValue }
         if outputType == .string { return [.tensor(ONNXTensor(strings: mapped.map { Int32($0) }, shape: x.shape))] }
         return [.tensor(ONNXTensor(type: outputType, shape: x.shape, numbers: mapped))]
+    }
+}
+
+/// `LabelEncoder` version 1: `classes_strings` by position, strings → int64 (`default_int64`) or int64 → strings
+/// (`default_string`), whichever way the input's type asks.
+struct LabelEncoderVersion1: ONNXOperator {
+    let classes: [Int32]
+    let defaultString: Int32
+    let defaultInteger: Double
+
+    static func compile(_ reader: ONNXNodeReader, vocabulary: ONNXVocabulary) throws(ONNXCompileError)
+        -> LabelEncoderVersion1
+    {
+        LabelEncoderVersion1(
+            classes: (try reader.strings("classes_strings") ?? []).map { vocabulary.code($0) },
+            defaultString: vocabulary.code(try reader.string("default_string", default: "_Unused")),
+            defaultInteger: Double(try reader.int("default_int64", default: -1)))
+    }
+
+    func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
+        let x = try inputs.tensor(0, "LabelEncoder")
+        if x.type == .string {
+            let positions = Dictionary(
+                classes.enumerated().map { ($1, Double($0)) }, uniquingKeysWith: { first, _ in first })
+            let values = x.codes.map { code in code >= 0 ? positions[code] ?? defaultInteger : defaultInteger }
+            return [.tensor(ONNXTensor(type: .int64, shape: x.shape, numbers: values))]
+        }
+        let codes = x.numbers.map { value in
+            value >= 0 && value < Double(classes.count) ? classes[Int(value)] : defaultString
+        }
+        return [.tensor(ONNXTensor(strings: codes, shape: x.shape))]
     }
 }
 
@@ -261,7 +286,7 @@ struct LabelEncoderOperator: ONNXOperator {
 struct ArrayFeatureExtractorOperator: ONNXOperator {
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
         let x = try inputs.tensor(0, "ArrayFeatureExtractor")
-        let indices = try inputs.tensor(1, "ArrayFeatureExtractor").numbers.map(ONNXTensor.integer)
+        let indices = try inputs.numbers(1, "ArrayFeatureExtractor").numbers.map(ONNXTensor.integer)
         let width = x.width
         guard indices.allSatisfy({ $0 >= 0 && $0 < width }) else {
             throw ONNXEvaluationError(problem: "ArrayFeatureExtractor index outside 0..<\(width)")
@@ -282,7 +307,7 @@ struct FeatureVectorizerOperator: ONNXOperator {
 
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
         var parts: [ONNXTensor] = []
-        for index in inputs.indices { parts.append(try inputs.tensor(index, "FeatureVectorizer")) }
+        for index in inputs.indices { parts.append(try inputs.numbers(index, "FeatureVectorizer")) }
         guard let rows = parts.first.map({ $0.shape.count <= 1 ? 1 : $0.rows }) else {
             throw ONNXEvaluationError(problem: "FeatureVectorizer has no inputs")
         }
@@ -315,7 +340,7 @@ struct ZipMapOperator: ONNXOperator {
     let keys: ONNXTensor
 
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
-        let x = try inputs.tensor(0, "ZipMap")
+        let x = try inputs.numbers(0, "ZipMap")
         guard x.width == keys.count else {
             throw ONNXEvaluationError(problem: "ZipMap has \(keys.count) labels for \(x.width) columns")
         }

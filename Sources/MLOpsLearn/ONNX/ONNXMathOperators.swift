@@ -1,7 +1,7 @@
 import Foundation
 
 /// An elementwise function of one tensor: `Relu`, `Sigmoid`, `Tanh`, `Abs`, `Exp`, `Log`, `Neg`, `Sqrt`, `Erf`,
-/// `Floor`, `Ceil`, `Reciprocal`, `Not`, and `Clip` with constant bounds.
+/// `Floor`, `Ceil`, `Reciprocal`, `Not`, `IsNaN`, `IsInf`, and `Clip` with constant bounds.
 struct ElementwiseOperator: ONNXOperator {
     let name: String
     let function: @Sendable (Double) -> Double
@@ -24,6 +24,14 @@ struct ElementwiseOperator: ONNXOperator {
         case "Ceil": function = { ceil($0) }
         case "Reciprocal": function = { 1 / $0 }
         case "Not": return ElementwiseOperator(name: "Not", function: { $0 == 0 ? 1 : 0 }, resultType: .bool)
+        case "IsNaN": return ElementwiseOperator(name: "IsNaN", function: { $0.isNaN ? 1 : 0 }, resultType: .bool)
+        case "IsInf":
+            let (positive, negative) = (
+                try reader.int("detect_positive", default: 1) != 0, try reader.int("detect_negative", default: 1) != 0
+            )
+            return ElementwiseOperator(
+                name: "IsInf",
+                function: { $0.isInfinite && ($0 > 0 ? positive : negative) ? 1 : 0 }, resultType: .bool)
         case "Clip":
             var low = -Double.infinity
             var high = Double.infinity
@@ -47,7 +55,7 @@ struct ElementwiseOperator: ONNXOperator {
     }
 
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
-        let input = try inputs.tensor(0, name)
+        let input = try inputs.numbers(0, name)
         let type = resultType ?? input.type
         let values = input.numbers.map { ONNXTensor.rounded(function($0), to: type) }
         return [.tensor(ONNXTensor(type: type, shape: input.shape, numbers: values))]
@@ -99,6 +107,9 @@ struct BroadcastOperator: ONNXOperator {
                 result = try Self.compareStrings(result, right)
                 continue
             }
+            guard result.type != .string, right.type != .string else {
+                throw ONNXEvaluationError(problem: "\(name) needs numbers, not strings")
+            }
             let broadcast = try Broadcast(result.shape, right.shape)
             let type: ONNXDocument.ElementType = comparison ? .bool : result.type
             var values = Array(repeating: 0.0, count: broadcast.shape.reduce(1, *))
@@ -136,9 +147,12 @@ struct BroadcastOperator: ONNXOperator {
 /// `Where(condition, x, y)`: x where the condition holds, else y, broadcast.
 struct WhereOperator: ONNXOperator {
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
-        let condition = try inputs.tensor(0, "Where")
+        let condition = try inputs.numbers(0, "Where")
         let x = try inputs.tensor(1, "Where")
         let y = try inputs.tensor(2, "Where")
+        guard (x.type == .string) == (y.type == .string) else {
+            throw ONNXEvaluationError(problem: "Where cannot choose between strings and numbers")
+        }
         let shape = try Broadcast(condition.shape, try Broadcast(x.shape, y.shape).shape).shape
         /// Each output element's index into an operand of shape `operand`.
         func positions(_ operand: [Int]) throws(ONNXEvaluationError) -> [Int] {
@@ -178,8 +192,8 @@ struct MatrixProductOperator: ONNXOperator {
 
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
         let operation = gemm ? "Gemm" : "MatMul"
-        let a = try inputs.tensor(0, operation)
-        let b = try inputs.tensor(1, operation)
+        let a = try inputs.numbers(0, operation)
+        let b = try inputs.numbers(1, operation)
         // A as [rows, inner] (a leading batch is folded into the rows), B as [inner, columns].
         var (rows, inner) = (1, 1)
         var outputShape: [Int] = []
@@ -218,6 +232,7 @@ struct MatrixProductOperator: ONNXOperator {
             }
         }
         if gemm, let c = try inputs.optionalTensor(2, operation), beta != 0 {
+            guard c.type != .string else { throw ONNXEvaluationError(problem: "Gemm needs numbers for C") }
             let broadcast = try Broadcast([rows, columns], c.shape)
             guard broadcast.shape == [rows, columns] else {
                 throw ONNXEvaluationError(problem: "Gemm cannot add C of shape \(c.shape) to [\(rows), \(columns)]")
@@ -251,8 +266,9 @@ struct SoftmaxOperator: ONNXOperator {
     }
 
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
-        var tensor = try inputs.tensor(0, "Softmax")
+        var tensor = try inputs.numbers(0, "Softmax")
         let rank = tensor.shape.count
+        guard rank >= 1 else { throw ONNXEvaluationError(problem: "Softmax needs at least one dimension") }
         let axis = self.axis < 0 ? self.axis + rank : self.axis
         guard axis >= 0, axis < max(rank, 1) else {
             throw ONNXEvaluationError(problem: "Softmax axis \(self.axis) is outside shape \(tensor.shape)")
@@ -317,7 +333,7 @@ struct ReductionOperator: ONNXOperator {
     }
 
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
-        let tensor = try inputs.tensor(0, name)
+        let tensor = try inputs.numbers(0, name)
         let rank = tensor.shape.count
         var reduced = Set<Int>()
         for axis in axes ?? Array(0..<rank) {

@@ -129,7 +129,8 @@ public struct ONNXModel: Sendable, Hashable {
                 let name: String
                 if let names {
                     guard first + column < names.count else {
-                        throw invalid("its metadata names \(names.count) features, but its inputs hold more")
+                        throw invalid(
+                            "\(names.count) feature names were given (--features), but its inputs hold more columns")
                     }
                     name = names[first + column]
                 } else if width == 1 {
@@ -151,13 +152,16 @@ public struct ONNXModel: Sendable, Hashable {
             bindings.append(Binding(type: type, flat: shape.count == 1, features: Array(first..<(first + width))))
         }
         if let names, names.count != features.count {
-            throw invalid("its metadata names \(names.count) features, but its inputs hold \(features.count)")
+            throw invalid(
+                "\(names.count) feature names were given (--features), but its inputs hold \(features.count) columns")
         }
         self.bindings = bindings
         self.levelCodes = levelCodes
 
         // Outputs → task, classes and where the prediction is.
         let target = document.metadata[Self.targetKey] ?? "target"
+        guard !target.isEmpty, !target.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { throw invalid("its target name is empty or holds control characters", hint: "name it with --target") }
         let (reading, classes) = try Self.reading(document, program, invalid: invalid)
         self.reading = reading
         signature = Signature(
@@ -165,6 +169,15 @@ public struct ONNXModel: Sendable, Hashable {
         if let problem = signature.problem() { throw invalid(problem) }
         guard !features.contains(where: { $0.name == target }) else {
             throw invalid("the target '\(target)' is also a feature", hint: "name the target with --target")
+        }
+        // One row through the graph now (zeros, each text feature's first level): a graph whose outputs do not
+        // fit what it declares is refused here, not when it first serves.
+        let row = features.map { $0.levels?.isEmpty == false ? 0 : ($0.kind == .numeric ? 0 : .nan) }
+        do {
+            _ = try evaluate(row, rows: 1)
+        } catch {
+            throw invalid(
+                "a row of zeros fails: " + error.message.replacingOccurrences(of: Self.failurePrefix, with: ""))
         }
     }
 
@@ -217,7 +230,7 @@ public struct ONNXModel: Sendable, Hashable {
         // A classifier: probabilities as maps or as a float matrix, and a label.
         guard outputs.count == 2 else {
             throw invalid(
-                "it has \(outputs.count) outputs; mlops reads one value (regression) or a label and probabilities (classification)",
+                "it has \(outputs.count) output\(outputs.count == 1 ? " of text" : "s"); mlops reads one numeric output (regression) or a label and probabilities (classification)",
                 nil)
         }
         let probabilities: Int
@@ -261,15 +274,18 @@ public struct ONNXModel: Sendable, Hashable {
         return (.probabilities(output: probabilities), classes)
     }
 
+    private static let failurePrefix = "the ONNX model cannot predict these rows: "
+
     /// The largest number of rows one evaluation of the graph takes; larger batches are split (on every core).
     static let batchRows = 4096
 
     /// Predicts rows encoded by ``CompiledModel/encode(_:)``: values for regression, class probabilities in
-    /// ``Signature/classes`` order for classification.
+    /// ``Signature/classes`` order for classification; batches of ``batchRows`` on up to `threads` threads.
     ///
     /// - Throws: `invalidInput` when the graph cannot evaluate the rows (a category an encoder refuses, a
     ///   missing value for an integer input), naming the node and the problem.
-    public func predict(encodedRows matrix: [Double]) throws(MLOpsError) -> [Double] {
+    public func predict(encodedRows matrix: [Double], threads: Int = ParallelWork.width) throws(MLOpsError) -> [Double]
+    {
         let featureCount = signature.features.count
         let rows = matrix.count / max(featureCount, 1)
         let width = signature.classes?.count ?? 1
@@ -277,7 +293,7 @@ public struct ONNXModel: Sendable, Hashable {
         guard chunks > 1 else { return try evaluate(matrix, rows: rows) }
         let parts: [[Double]]
         do {
-            parts = try ParallelWork.map(chunks) { chunk in
+            parts = try ParallelWork.map(chunks, width: threads) { chunk in
                 let range = (chunk * Self.batchRows)..<min(rows, (chunk + 1) * Self.batchRows)
                 return try evaluate(
                     Array(matrix[(range.lowerBound * featureCount)..<(range.upperBound * featureCount)]),
@@ -318,11 +334,11 @@ public struct ONNXModel: Sendable, Hashable {
             for (column, feature) in binding.features.enumerated() {
                 for row in 0..<rows {
                     let value = matrix[row * featureCount + feature]
-                    if value.isNaN, binding.type.isInteger {
+                    if binding.type.isInteger, value.isNaN || value != value.rounded() || abs(value) >= 9.2e18 {
                         throw MLOpsError(
                             .invalidInput,
-                            "feature '\(signature.features[feature].name)' is missing in a row, and the model reads it as \(binding.type.name), which has no missing value",
-                            hint: "fill the value in")
+                            "feature '\(signature.features[feature].name)' is \(value.isNaN ? "missing" : "\(value)") in a row, but the model reads it as \(binding.type.name): whole numbers, never missing",
+                            hint: "fill missing values in and round the column, or export the model with a float input")
                     }
                     values[row * width + column] = ONNXTensor.rounded(value, to: binding.type)
                 }
@@ -333,11 +349,13 @@ public struct ONNXModel: Sendable, Hashable {
         do {
             outputs = try program.run(inputs)
         } catch {
-            throw MLOpsError(.invalidInput, "the ONNX model cannot predict these rows: \(error.problem)")
+            throw MLOpsError(.invalidInput, Self.failurePrefix + error.problem)
         }
         switch reading {
         case .value(let output):
-            guard output < outputs.count, case .tensor(let tensor) = outputs[output], tensor.count == rows else {
+            guard output < outputs.count, case .tensor(let tensor) = outputs[output], tensor.type != .string,
+                tensor.count == rows
+            else {
                 throw MLOpsError(.invalidInput, "the ONNX model's prediction does not have one value per row")
             }
             return tensor.numbers
@@ -349,7 +367,7 @@ public struct ONNXModel: Sendable, Hashable {
             case .tensor(let probabilities)?: values = probabilities
             case nil: throw MLOpsError(.invalidInput, "the ONNX model computed no probabilities")
             }
-            guard values.count == rows * width else {
+            guard values.type != .string, values.count == rows * width else {
                 throw MLOpsError(
                     .invalidInput, "the ONNX model's probabilities do not have one value per class (\(width)) per row")
             }

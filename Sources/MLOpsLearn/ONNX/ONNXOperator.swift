@@ -156,6 +156,15 @@ extension Array where Element == ONNXValue? {
         return try value.tensor(operation)
     }
 
+    /// Input `index` as a tensor of numbers; an error when it is missing or holds strings.
+    func numbers(_ index: Int, _ operation: String) throws(ONNXEvaluationError) -> ONNXTensor {
+        let tensor = try self.tensor(index, operation)
+        guard tensor.type != .string else {
+            throw ONNXEvaluationError(problem: "\(operation) needs numbers, but input \(index + 1) holds strings")
+        }
+        return tensor
+    }
+
     /// Input `index` as a tensor, or nil when it is omitted.
     func optionalTensor(_ index: Int, _ operation: String) throws(ONNXEvaluationError) -> ONNXTensor? {
         guard index < count, let value = self[index] else { return nil }

@@ -93,6 +93,10 @@ struct ONNXProgram: Sendable {
                 }
             }
             for output in node.outputs where !output.isEmpty {
+                guard !available.contains(output) else {
+                    throw .invalid(
+                        "'\(Self.printable(output))' is computed twice, or overwrites an input or a constant")
+                }
                 available.insert(output)
                 producers[slot(output)] = node
             }
@@ -146,8 +150,20 @@ struct ONNXProgram: Sendable {
         default:
             break
         }
-        throw .unsupported(reader.node.domain.isEmpty ? type : "\(reader.node.domain):\(type)")
+        throw .unsupported(printable(reader.node.domain.isEmpty ? type : "\(reader.node.domain):\(type)"))
     }
+
+    /// A name from the model with control characters shown as `\u{…}`, so it cannot break a message's lines.
+    static func printable(_ name: String) -> String {
+        name.unicodeScalars.map {
+            $0.properties.generalCategory == .control ? "\\u{\(String($0.value, radix: 16))}" : String($0)
+        }
+        .joined()
+    }
+
+    /// The most elements the values alive at once may hold (a graph of many large intermediate values is
+    /// refused rather than allowed to exhaust memory).
+    static let maximumLiveElements = 1 << 26
 
     /// Evaluates the graph on `inputs` (one tensor per graph input, in order) and returns its outputs in order.
     func run(_ inputs: [ONNXTensor]) throws(ONNXEvaluationError) -> [ONNXValue] {
@@ -155,6 +171,7 @@ struct ONNXProgram: Sendable {
         for (slot, tensor) in constants { values[slot] = .tensor(tensor) }
         for (slot, tensor) in zip(inputSlots, inputs) { values[slot] = .tensor(tensor) }
         let strings = ONNXStrings(vocabulary)
+        var live = inputs.reduce(0) { $0 + $1.count }
         for step in steps {
             let results: [ONNXValue]
             do {
@@ -162,8 +179,19 @@ struct ONNXProgram: Sendable {
             } catch {
                 throw ONNXEvaluationError(problem: "node \(step.label): \(error.problem)")
             }
-            for (slot, value) in zip(step.outputs, results) { if let slot { values[slot] = value } }
-            for slot in step.releases { values[slot] = nil }
+            for (slot, value) in zip(step.outputs, results) {
+                guard let slot else { continue }
+                live += value.count - (values[slot]?.count ?? 0)
+                values[slot] = value
+            }
+            guard live <= Self.maximumLiveElements else {
+                throw ONNXEvaluationError(
+                    problem: "node \(step.label): the graph holds more than \(Self.maximumLiveElements) values at once")
+            }
+            for slot in step.releases {
+                live -= values[slot]?.count ?? 0
+                values[slot] = nil
+            }
         }
         var outputs: [ONNXValue] = []
         for slot in outputSlots {

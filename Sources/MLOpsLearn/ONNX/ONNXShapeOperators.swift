@@ -102,7 +102,7 @@ struct ConstantOfShapeOperator: ONNXOperator {
     let value: Double
 
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
-        let shape = try inputs.tensor(0, "ConstantOfShape").numbers.map(ONNXTensor.integer)
+        let shape = try inputs.numbers(0, "ConstantOfShape").numbers.map(ONNXTensor.integer)
         let count = try ONNXTensor.elementCount(shape, "ConstantOfShape")
         return [.tensor(ONNXTensor(type: type, shape: shape, numbers: Array(repeating: value, count: count)))]
     }
@@ -208,7 +208,7 @@ struct ReshapeOperator: ONNXOperator {
 
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
         let input = try inputs.tensor(0, "Reshape")
-        var shape = try inputs.tensor(1, "Reshape").numbers.map(ONNXTensor.integer)
+        var shape = try inputs.numbers(1, "Reshape").numbers.map(ONNXTensor.integer)
         for (axis, size) in shape.enumerated() where size == 0 && !allowZero {
             guard axis < input.shape.count else {
                 throw ONNXEvaluationError(problem: "Reshape copies dimension \(axis) that \(input.shape) lacks")
@@ -277,7 +277,7 @@ struct GatherOperator: ONNXOperator {
 
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
         let data = try inputs.tensor(0, "Gather")
-        let indices = try inputs.tensor(1, "Gather")
+        let indices = try inputs.numbers(1, "Gather")
         let rank = data.shape.count
         let axis = self.axis < 0 ? self.axis + rank : self.axis
         guard axis >= 0, axis < rank else {
@@ -332,8 +332,8 @@ struct SliceOperator: ONNXOperator {
             (starts, ends, axes) = constantBounds
             steps = Array(repeating: 1, count: starts.count)
         } else {
-            starts = try inputs.tensor(1, "Slice").numbers.map { Int64(ONNXTensor.integer($0)) }
-            ends = try inputs.tensor(2, "Slice").numbers.map { Int64(ONNXTensor.integer($0)) }
+            starts = try inputs.numbers(1, "Slice").numbers.map { Int64(ONNXTensor.integer($0)) }
+            ends = try inputs.numbers(2, "Slice").numbers.map { Int64(ONNXTensor.integer($0)) }
             axes =
                 try inputs.optionalTensor(3, "Slice")?.numbers.map { Int64(ONNXTensor.integer($0)) }
                 ?? (0..<Int64(starts.count)).map { $0 }

@@ -40,10 +40,9 @@ struct ONNXTensor: Sendable {
         case .double, .string: return value
         case .bool: return value != 0 && !value.isNaN ? 1 : 0
         default:
-            guard value.isFinite else {
-                return value.isNaN ? 0 : (value > 0 ? 9.223_372_036_854_775e18 : -9.223_372_036_854_775e18)
-            }
-            return value.rounded(.towardZero)
+            // Saturating, like a cast that cannot trap: NaN is 0, out-of-range values the extremes.
+            guard !value.isNaN else { return 0 }
+            return Swift.min(Swift.max(value.rounded(.towardZero), -9.223_372_036_854_775e18), 9.223_372_036_854_775e18)
         }
     }
 
@@ -54,7 +53,7 @@ struct ONNXTensor: Sendable {
 
     /// The most elements one operator may produce: far more than a batch of tabular rows needs, few enough that a
     /// hostile graph (a Reshape or ConstantOfShape to an enormous shape) cannot exhaust memory.
-    static let maximumElements = 1 << 25
+    static let maximumElements = 1 << 24
 
     /// The number of elements of `shape`.
     ///
@@ -90,6 +89,16 @@ enum ONNXValue: Sendable {
     case tensor(ONNXTensor)
     /// One map per row of `values` (`[N, C]`), keyed by `keys` (C labels, int64 or string).
     case maps(keys: ONNXTensor, values: ONNXTensor)
+}
+
+extension ONNXValue {
+    /// The number of elements it holds.
+    var count: Int {
+        switch self {
+        case .tensor(let tensor): return tensor.count
+        case .maps(let keys, let values): return keys.count + values.count
+        }
+    }
 }
 
 /// Why evaluating a graph failed on some input: the operator and the problem, in words.

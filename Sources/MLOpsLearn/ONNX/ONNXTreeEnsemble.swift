@@ -96,19 +96,28 @@ struct TreeEnsembleOperator: ONNXOperator {
             }
             nodes.append(node)
         }
-        // A tree that loops would never end: every walk must reach a leaf within the node count.
-        for root in roots {
-            var depth = 0
-            var stack = [(Int(root), 0)]
-            while let (position, level) = stack.popLast() {
-                depth = max(depth, level)
-                guard level <= count else { throw reader.invalid("a tree has a cycle") }
-                let node = nodes[position]
-                if node.mode != .leaf {
-                    stack.append((Int(node.whenTrue), level + 1))
-                    stack.append((Int(node.whenFalse), level + 1))
+        // A tree that loops would never end: every node must be finished (both children finished) before any
+        // walk returns to it. One depth-first pass over all nodes, each visited once (shared children included).
+        var state = [UInt8](repeating: 0, count: count)  // 0 new, 1 on the current path, 2 finished
+        for root in roots where state[Int(root)] == 0 {
+            var stack: [(node: Int, expanded: Bool)] = [(Int(root), false)]
+            while let (position, expanded) = stack.popLast() {
+                if expanded {
+                    state[position] = 2
+                    continue
                 }
-                guard stack.count <= count * 2 else { throw reader.invalid("a tree has a cycle") }
+                guard state[position] == 0 else {
+                    if state[position] == 1 { throw reader.invalid("a tree has a cycle") }
+                    continue
+                }
+                state[position] = 1
+                stack.append((position, true))
+                let node = nodes[position]
+                guard node.mode != .leaf else { continue }
+                for child in [Int(node.whenTrue), Int(node.whenFalse)] {
+                    if state[child] == 1 { throw reader.invalid("a tree has a cycle") }
+                    if state[child] == 0 { stack.append((child, false)) }
+                }
             }
         }
 

@@ -24,6 +24,11 @@ Usage:
       Writes a valid model that ONNX Runtime runs but that uses operators mlops does not evaluate (TopK and
       ai.onnx.ml's SVMRegressor), so registration must refuse it and name both.
 
+  onnx_zoo.py hostile OUTDIR
+      Writes small hostile models (each one input `x`, float [N, 1], unless its name says otherwise) that once
+      crashed, hung or exhausted mlops, and hostile.json: {name: "refused" | "predicts"} for what registration
+      must do with each.
+
   onnx_zoo.py ort MODEL.onnx DATA.csv OUT.csv [--features a,b,c] [--target NAME]
       Writes ONNX Runtime's predictions in the layout mlops uses. The target defaults to the one column of
       DATA.csv that is not a model input.
@@ -534,6 +539,53 @@ def write_unsupported(out_path):
     onnx.save(model, out_path)
 
 
+def write_hostile(outdir):
+    import onnx
+    from onnx import TensorProto as T, helper as h, numpy_helper as nh
+    Path(outdir).mkdir(parents=True, exist_ok=True)
+
+    def tensor(name, values, dtype):
+        return nh.from_array(np.array(values, dtype), name)
+
+    def save(name, nodes, inputs=None, initializers=(), outputs=None):
+        inputs = inputs or [h.make_tensor_value_info("x", T.FLOAT, [None, 1])]
+        outputs = outputs or [h.make_tensor_value_info("y", T.FLOAT, [None, 1])]
+        graph = h.make_graph(nodes, name, inputs, outputs, initializer=list(initializers))
+        model = h.make_model(graph, opset_imports=[h.make_opsetid("", 15), h.make_opsetid("ai.onnx.ml", 3)])
+        model.ir_version = 8
+        onnx.save(model, f"{outdir}/{name}.onnx")
+
+    expected = {}
+    # Numbers from strings: registration runs a trial row and refuses it.
+    save("string_add", [h.make_node("Add", ["x", "one"], ["y"])],
+         [h.make_tensor_value_info("x", T.STRING, [None, 1])], [tensor("one", [1.0], np.float32)])
+    expected["string_add"] = "refused"
+    # A 2^40-element constant and a [2^20, 1] + [1, 2^20] broadcast: refused before anything is allocated.
+    save("huge_constant", [h.make_node("ConstantOfShape", ["shape"], ["c"]),
+                           h.make_node("ReduceSum", ["c"], ["r"], keepdims=0), h.make_node("Add", ["x", "r"], ["y"])],
+         initializers=[tensor("shape", [2**20, 2**20], np.int64)])
+    expected["huge_constant"] = "refused"
+    # The same value computed twice.
+    save("duplicate_output", [h.make_node("Identity", ["x"], ["y"]), h.make_node("Neg", ["x"], ["y"])])
+    expected["duplicate_output"] = "refused"
+    # A tree whose 60 branches all lead both ways to the next node: a DAG (not a cycle), 2^60 paths.
+    depth = 60
+    ids = list(range(depth + 1))
+    save("tree_dag", [h.make_node(
+        "TreeEnsembleRegressor", ["x"], ["y"], domain="ai.onnx.ml", n_targets=1,
+        nodes_treeids=[0] * (depth + 1), nodes_nodeids=ids, nodes_featureids=[0] * (depth + 1),
+        nodes_values=[float(i) for i in ids], nodes_modes=["BRANCH_LEQ"] * depth + ["LEAF"],
+        nodes_truenodeids=[i + 1 for i in ids[:-1]] + [0], nodes_falsenodeids=[i + 1 for i in ids[:-1]] + [0],
+        target_treeids=[0], target_nodeids=[depth], target_ids=[0], target_weights=[2.5])])
+    expected["tree_dag"] = "predicts"
+    # An index taken from the request: a huge value is an error for that request, never a trap.
+    save("user_index", [h.make_node("Cast", ["x"], ["i"], to=T.INT64), h.make_node("Gather", ["data", "i"], ["g"]),
+                        h.make_node("Reshape", ["g", "shape"], ["y"])],
+         initializers=[tensor("data", [10.0, 20.0, 30.0], np.float32), tensor("shape", [-1, 1], np.int64)])
+    expected["user_index"] = "predicts"
+    json.dump(expected, open(f"{outdir}/hostile.json", "w"), indent=1)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -548,6 +600,8 @@ def main():
     p.add_argument("--features")
     p = commands.add_parser("unsupported")
     p.add_argument("out")
+    p = commands.add_parser("hostile")
+    p.add_argument("outdir")
     p = commands.add_parser("ort")
     p.add_argument("model")
     p.add_argument("data")
@@ -558,6 +612,8 @@ def main():
     features = args.features.split(",") if getattr(args, "features", None) else None
     if args.command == "make":
         make(args.outdir, args.cases)
+    elif args.command == "hostile":
+        write_hostile(args.outdir)
     elif args.command == "unsupported":
         write_unsupported(args.out)
     elif args.command == "check":
