@@ -58,7 +58,7 @@ models = {
     "sklearn RandomForestClassifier (50 trees, depth 10)":
         ("rf", to_onnx(RandomForestClassifier(n_estimators=50, max_depth=10, random_state=0).fit(X[train], expensive[train]), X[:1], target_opset=15, options={"zipmap": False})),
     "sklearn StandardScaler + MLPRegressor (64, 32)":
-        ("mlp", to_onnx(make_pipeline(StandardScaler(), MLPRegressor((64, 32), max_iter=200, random_state=0)).fit(X[train], y[train]), X[:1], target_opset=15)),
+        ("mlp", to_onnx(make_pipeline(StandardScaler(), MLPRegressor(hidden_layer_sizes=(64, 32), max_iter=200, random_state=0)).fit(X[train], y[train]), X[:1], target_opset=15)),
     "LightGBM LGBMRegressor (200 trees, 31 leaves)":
         ("lgbm", convert_lightgbm(lightgbm.LGBMRegressor(n_estimators=200, verbose=-1).fit(X[train], y[train]), initial_types=[("X", FloatTensorType([None, 6]))], target_opset=15)),
     "XGBoost XGBRegressor (200 trees, depth 6)":

@@ -232,6 +232,86 @@ import Testing
         #expect(checked.exitCode == 0, "\(checked.standardOutput)\(checked.standardError)")
     }
 
+    /// Everything downstream of the registry takes an ONNX version: approval gates on promotion, a split of
+    /// traffic between two versions, the prediction log and drift against the reference profile given at
+    /// registration, and a bundle imported into another repository.
+    @Test func approvalSplitsLogsMonitoringAndBundlesTakeONNXVersions() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Fixtures.python), "run scripts/bootstrap")
+        let (zoo, _) = try Self.zoo.get()
+        let directory = try TemporaryDirectory()
+        _ = await CLIRunner.run(["init", "-q"], in: directory.path)
+        let name = "sk_pipeline_columns_regressor"
+        let lines = try Fixtures.read(zoo.url(name + ".csv")).split(separator: "\n")
+        let complete = lines.filter { !$0.hasPrefix(",") && !$0.hasSuffix(",") && !$0.contains(",,") }
+        try Fixtures.write(complete.joined(separator: "\n") + "\n", to: directory.url("rows.csv"))
+        for _ in 1...2 {
+            let registered = await CLIRunner.run(
+                [
+                    "model", "register", zoo.url(name + ".onnx"), "--name", "price", "--target", "price", "--reference",
+                    "rows.csv",
+                ], in: directory.path)
+            #expect(registered.exitCode == 0, "\(registered.standardError)")
+        }
+        let config = try Fixtures.read(directory.url(".mlops/config.yaml"))
+        try Fixtures.write(
+            config
+                + "\nregistry:\n  approval:\n    production:\n      data: rows.csv\n      gates: [\"r2 >= 0.999\"]\n",
+            to: directory.url(".mlops/config.yaml"))
+        let refused = await CLIRunner.run(["model", "promote", "price@1", "--to", "production"], in: directory.path)
+        #expect(refused.exitCode == 3, "the gate holds an ONNX version too: \(refused.standardError)")
+        try Fixtures.write(
+            config + "\nregistry:\n  approval:\n    production:\n      data: rows.csv\n      gates: [\"r2 >= 0.5\"]\n",
+            to: directory.url(".mlops/config.yaml"))
+        let promoted = await CLIRunner.run(["model", "promote", "price@1", "--to", "production"], in: directory.path)
+        #expect(promoted.exitCode == 0, "\(promoted.standardError)")
+
+        let server = try RunningServer(
+            ["price@production", "--split", "price@production=50,price@2=50"], in: directory.path)
+        let header = complete[0].split(separator: ",").map(String.init)
+        var versions = Set<String>()
+        for line in complete.dropFirst() {
+            let values = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            var record: [String: Any] = [:]
+            for (column, value) in zip(header, values) where column != "price" {
+                record[column] = Double(value) ?? value as Any
+            }
+            let answer = try await server.request("POST", "/invocations", json: ["dataframe_records": [record]])
+            #expect(answer.status == 200, "\(answer.text)")
+            versions.insert(answer.header("X-MLOps-Model-Version") ?? "")
+        }
+        _ = server.stop()
+        #expect(versions == ["price@1", "price@2"], "both sides of the split answered: \(versions)")
+        let drift = await CLIRunner.run(
+            ["monitor", "drift", "price@production", "--since", "1h", "--json"], in: directory.path)
+        #expect([0, 4].contains(drift.exitCode), "\(drift.standardError)")
+        let report = try #require(try drift.json() as? [String: Any])
+        #expect(
+            (report["reference"] as? String)?.contains("given at registration") == true, "\(report["reference"] ?? "")")
+        let other = await CLIRunner.run(["monitor", "drift", "price@2", "--since", "1h", "--json"], in: directory.path)
+        let logged = [report, try other.json() as? [String: Any] ?? [:]].map { $0["current_rows"] as? Int ?? 0 }
+        #expect(logged.allSatisfy { $0 > 0 } && logged.reduce(0, +) == complete.count - 1, "the log: \(logged)")
+        #expect((report["computed_features"] as? Int) == 9)
+
+        let bundled = await CLIRunner.run(
+            ["export", "price@1", "--format", "bundle", "--output", "price.tar.gz"], in: directory.path)
+        #expect(bundled.exitCode == 0, "\(bundled.standardError)")
+        let elsewhere = try TemporaryDirectory()
+        _ = await CLIRunner.run(["init", "-q"], in: elsewhere.path)
+        let imported = await CLIRunner.run(["import", directory.url("price.tar.gz"), "--json"], in: elsewhere.path)
+        #expect(imported.exitCode == 0, "\(imported.standardError)")
+        #expect((try imported.json() as? [String: Any])?["format"] as? String == "onnx", "\(imported.standardOutput)")
+        for (place, repository) in [("here", directory), ("imported", elsewhere)] {
+            let predicted = await CLIRunner.run(
+                [
+                    "predict", "price@1", "--data", directory.url("rows.csv"), "--output",
+                    repository.url(place + ".csv"),
+                ],
+                in: repository.path)
+            #expect(predicted.exitCode == 0, "\(place): \(predicted.standardError)")
+        }
+        #expect(try Fixtures.read(directory.url("here.csv")) == Fixtures.read(elsewhere.url("imported.csv")))
+    }
+
     /// mlops' own ONNX export, registered as ONNX, predicts what the native model does.
     @Test func ownExportRegisteredAsONNXPredictsLikeTheNativeModel() async throws {
         let directory = try TemporaryDirectory()
