@@ -106,7 +106,7 @@ do {
     var predictions: Predictions?
     var predictTimes: [Double] = []
     for _ in 0..<options.repeats {
-        predictTimes.append(seconds { predictions = try? compiled.predict(encodedRows: encoded) })
+        predictTimes.append(try seconds { predictions = try compiled.predict(encodedRows: encoded) })
     }
     guard let predictions else { exit(1) }
     // One row at a time, as a server answers: encoded row in, scores and link out.

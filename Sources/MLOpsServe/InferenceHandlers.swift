@@ -152,7 +152,9 @@ struct InferenceHandlers: Sendable {
             do {
                 predictions = try model.compiled.predict(encodedRows: rows.values).values
             } catch {
-                // Only an ONNX graph refuses rows (an encoder that rejects an unknown category): the request's fault.
+                // Only an ONNX graph refuses rows: invalid input (a category its encoder rejects, a fraction for an
+                // integer input) is the request's fault; anything else is the server's.
+                guard error.code == .invalidInput else { throw RequestError(.internalServerError, error.message) }
                 throw RequestError.badRequest(error.message)
             }
             let responseBody =

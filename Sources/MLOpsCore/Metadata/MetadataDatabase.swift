@@ -483,6 +483,20 @@ public final class MetadataDatabase: Sendable {
             try db.alter(table: "model_versions") { t in
                 t.add(column: "format", .text).notNull().defaults(to: ModelFormat.mlops.rawValue)
             }
+            // A published version's format never changes: the trigger of migration 0013 now checks it too.
+            let facts = [
+                "name", "oid", "run_id", "source", "git_commit", "signature", "metrics", "created_ns", "actor",
+                "lineage", "format",
+            ]
+            try db.execute(
+                sql: """
+                    DROP TRIGGER model_versions_do_not_change;
+                    CREATE TRIGGER model_versions_do_not_change BEFORE UPDATE ON model_versions
+                    WHEN NOT EXISTS (SELECT 1 FROM registry_events WHERE name = OLD.name AND event = 'register'
+                                     AND to_version = OLD.version AND log_position IS NULL)
+                        OR (\(facts.map { "NEW.\($0) IS NOT OLD.\($0)" }.joined(separator: " OR ")))
+                    BEGIN SELECT RAISE(ABORT, 'mlops: a registered version cannot change'); END;
+                    """)
         }
         return migrator
     }

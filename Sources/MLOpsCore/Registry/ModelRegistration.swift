@@ -80,17 +80,26 @@ extension Repository {
                 throw MLOpsError(.usage, "--artifact names a run's file; '\(source)' is a file already")
             }
             let (model, named) = try Self.named(bytes, naming, source: source)
+            let lineage = try options.reference.map {
+                try referenceLineage(of: model, data: $0, workingDirectory: workingDirectory)
+            }
             let oid = try store.store(Array(named))
             try store.synchronize()
             draft = RegistryStore.Draft(
                 name: name, oid: oid.description, format: ModelFormat(of: model), source: source,
-                signature: model.signature, metrics: [:])
+                signature: model.signature, metrics: [:], lineage: lineage)
         } else {
             guard case .run(let reference) = try ModelReference.parse(source) else {
                 throw MLOpsError(
                     .usage, "register a run (run:<id>), a model.json or a model.onnx file, not '\(source)'")
             }
             let run = try runs.run(reference)
+            if options.reference != nil, [.train, .tune].contains(run.kind), run.artifact(named: "profile") != nil {
+                throw MLOpsError(
+                    .usage,
+                    "run \(run.id.prefix(RunID.displayLength)) recorded the model's reference profile when it trained",
+                    hint: "leave out --reference; it is for models whose run recorded none (your own training, ONNX)")
+            }
             let model: Model
             var oid: String
             if naming.isEmpty {
@@ -105,16 +114,16 @@ extension Repository {
                 oid = try store.store(Array(bytes)).description
                 try store.synchronize()
             }
+            let lineage = try options.reference.map {
+                try referenceLineage(of: model, data: $0, workingDirectory: workingDirectory)
+            }
             draft = RegistryStore.Draft(
                 name: name, oid: oid, format: ModelFormat(of: model), runId: run.id, source: "run:\(run.id)",
                 gitCommit: run.git.commit,
                 signature: model.signature, metrics: run.metrics,
                 metricsFrom: MetricsSource(
-                    runId: run.id, kind: run.kind.rawValue, inputs: try dataRoles(of: run).heldOut))
-        }
-        if let reference = options.reference {
-            let model = try Model.decode(Data(try store.read(try ObjectID(parsing: draft.oid))), source: source)
-            draft.lineage = try referenceLineage(of: model, data: reference, workingDirectory: workingDirectory)
+                    runId: run.id, kind: run.kind.rawValue, inputs: try dataRoles(of: run).heldOut),
+                lineage: lineage)
         }
         if let metricsFrom {
             let trainedOn = try draft.runId.map { try dataRoles(of: try runs.run($0)).trainedOn } ?? []

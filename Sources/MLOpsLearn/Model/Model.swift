@@ -44,12 +44,6 @@ public struct Model: Codable, Hashable, Sendable {
         case formatVersion, learner, parameters, signature, link, linear, trees
     }
 
-    /// The bytes a model is stored as: canonical JSON (``encoded()``), or an ONNX model's own bytes.
-    public var storedBytes: Data { onnx?.bytes ?? encoded() }
-
-    /// The file name a model is written under: `model.json`, or `model.onnx` for an ONNX model.
-    public var fileName: String { onnx == nil ? "model.json" : "model.onnx" }
-
     /// The model as canonical JSON: `JSONEncoder`'s sorted, snake_case encoding, byte for byte.
     public func encoded() -> Data {
         // `trees` sorts last among the keys: everything else is JSONEncoder's, the trees are written after it.

@@ -14,6 +14,21 @@ struct ONNXDocument {
             }
         }
 
+        /// Whether an integer type holds `value` exactly (a whole number in its range; never NaN).
+        func holds(_ value: Double) -> Bool {
+            guard value == value.rounded() else { return false }
+            switch self {
+            case .bool: return value == 0 || value == 1
+            case .uint8: return value >= 0 && value <= 255
+            case .int8: return value >= -128 && value <= 127
+            case .uint16: return value >= 0 && value <= 65_535
+            case .int16: return value >= -32_768 && value <= 32_767
+            case .int32: return value >= -2_147_483_648 && value <= 2_147_483_647
+            case .uint32: return value >= 0 && value <= 4_294_967_295
+            default: return abs(value) < 9.2e18
+            }
+        }
+
         /// Its name in ONNX's type notation (`tensor(float)`).
         var name: String {
             switch self {

@@ -291,12 +291,12 @@ struct ArrayFeatureExtractorOperator: ONNXOperator {
         guard indices.allSatisfy({ $0 >= 0 && $0 < width }) else {
             throw ONNXEvaluationError(problem: "ArrayFeatureExtractor index outside 0..<\(width)")
         }
+        let shape = x.shape.count <= 1 ? [1, indices.count] : Array(x.shape.dropLast()) + [indices.count]
+        _ = try ONNXTensor.elementCount(shape, "ArrayFeatureExtractor")
         let rows = x.rows
         var positions: [Int] = []
         positions.reserveCapacity(rows * indices.count)
         for row in 0..<rows { for index in indices { positions.append(row * width + index) } }
-        let shape = x.shape.count <= 1 ? [1, indices.count] : Array(x.shape.dropLast()) + [indices.count]
-        _ = try ONNXTensor.elementCount(shape, "ArrayFeatureExtractor")
         return [.tensor(x.picking(positions, shape: shape))]
     }
 }

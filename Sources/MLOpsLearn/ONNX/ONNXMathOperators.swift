@@ -118,7 +118,7 @@ struct BroadcastOperator: ONNXOperator {
                 right.numbers.withUnsafeBufferPointer { right in
                     broadcast.forEach { output, a, b in
                         var value = function(left[a], right[b])
-                        if integerDivision { value = right[b] == 0 ? 0 : value.rounded(.down) }
+                        if integerDivision { value = right[b] == 0 ? 0 : value.rounded(.towardZero) }
                         values[output] = ONNXTensor.rounded(value, to: type)
                     }
                 }
@@ -182,6 +182,9 @@ struct MatrixProductOperator: ONNXOperator {
     var alpha = 1.0
     var beta = 1.0
 
+    /// The most multiply-adds one product may take (a 4,096-row batch through a 512 × 512 layer is 2³⁰).
+    static let maximumWork = 1 << 31
+
     static func compile(_ reader: ONNXNodeReader) throws(ONNXCompileError) -> MatrixProductOperator {
         guard reader.node.opType == "Gemm" else { return MatrixProductOperator() }
         return MatrixProductOperator(
@@ -203,7 +206,7 @@ struct MatrixProductOperator: ONNXOperator {
         default:
             guard !gemm else { throw ONNXEvaluationError(problem: "Gemm needs 2-D inputs, not \(a.shape)") }
             inner = a.shape[a.shape.count - 1]
-            rows = a.count / max(inner, 1)
+            rows = a.shape.dropLast().reduce(1, *)
             outputShape = Array(a.shape.dropLast())
         }
         guard b.shape.count <= 2, !b.shape.isEmpty else {
@@ -215,6 +218,10 @@ struct MatrixProductOperator: ONNXOperator {
             throw ONNXEvaluationError(problem: "\(operation) cannot multiply shapes \(a.shape) and \(b.shape)")
         }
         var values = Array(repeating: 0.0, count: try ONNXTensor.elementCount([rows, columns], operation))
+        guard rows.multipliedReportingOverflow(by: max(columns, 1)).partialValue <= Self.maximumWork / max(inner, 1)
+        else {
+            throw ONNXEvaluationError(problem: "\(operation) of \(a.shape) and \(b.shape) is too much work")
+        }
         let transposeA = self.transposeA && a.shape.count == 2
         a.numbers.withUnsafeBufferPointer { left in
             b.numbers.withUnsafeBufferPointer { right in

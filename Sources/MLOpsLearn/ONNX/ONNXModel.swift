@@ -174,7 +174,10 @@ public struct ONNXModel: Sendable, Hashable {
         // fit what it declares is refused here, not when it first serves.
         let row = features.map { $0.levels?.isEmpty == false ? 0 : ($0.kind == .numeric ? 0 : .nan) }
         do {
-            _ = try evaluate(row, rows: 1)
+            // Two rows, so a graph that fixes its batch at one is found too.
+            var peak = 0
+            _ = try evaluate(row + row, rows: 2, peak: &peak)
+            batchRows = max(1, min(Self.maximumBatchRows, ONNXTensor.maximumElements / max(1, peak / 2)))
         } catch {
             throw invalid(
                 "a row of zeros fails: " + error.message.replacingOccurrences(of: Self.failurePrefix, with: ""))
@@ -182,7 +185,8 @@ public struct ONNXModel: Sendable, Hashable {
     }
 
     /// The strings a string input can usefully take: the categories and keys of the operators it reaches
-    /// through operators that only move strings, sorted; every string of the graph when it reaches none.
+    /// through operators that only move strings, sorted (none when it reaches no such operator: then every value is
+    /// text the graph does not name).
     private static func levels(reachedFrom input: String, _ document: ONNXDocument, _ vocabulary: ONNXVocabulary)
         -> [String]
     {
@@ -209,7 +213,7 @@ public struct ONNXModel: Sendable, Hashable {
                 named = true
             }
         }
-        return named ? levels.sorted() : vocabulary.texts.sorted()
+        return levels.sorted()
     }
 
     /// Finds the prediction among the graph's outputs, and the classes of a classifier.
@@ -276,8 +280,12 @@ public struct ONNXModel: Sendable, Hashable {
 
     private static let failurePrefix = "the ONNX model cannot predict these rows: "
 
-    /// The largest number of rows one evaluation of the graph takes; larger batches are split (on every core).
-    static let batchRows = 4096
+    /// The most rows one evaluation of the graph takes; larger batches are split (on every core).
+    static let maximumBatchRows = 4096
+
+    /// The rows one evaluation takes: ``maximumBatchRows``, fewer when a row's widest intermediate value would
+    /// make a batch exceed the per-operator limit (measured by the trial at registration).
+    private var batchRows = ONNXModel.maximumBatchRows
 
     /// Predicts rows encoded by ``CompiledModel/encode(_:)``: values for regression, class probabilities in
     /// ``Signature/classes`` order for classification; batches of ``batchRows`` on up to `threads` threads.
@@ -289,12 +297,13 @@ public struct ONNXModel: Sendable, Hashable {
         let featureCount = signature.features.count
         let rows = matrix.count / max(featureCount, 1)
         let width = signature.classes?.count ?? 1
-        let chunks = (rows + Self.batchRows - 1) / Self.batchRows
+        let batchRows = self.batchRows
+        let chunks = (rows + batchRows - 1) / batchRows
         guard chunks > 1 else { return try evaluate(matrix, rows: rows) }
         let parts: [[Double]]
         do {
             parts = try ParallelWork.map(chunks, width: threads) { chunk in
-                let range = (chunk * Self.batchRows)..<min(rows, (chunk + 1) * Self.batchRows)
+                let range = (chunk * batchRows)..<min(rows, (chunk + 1) * batchRows)
                 return try evaluate(
                     Array(matrix[(range.lowerBound * featureCount)..<(range.upperBound * featureCount)]),
                     rows: range.count)
@@ -311,6 +320,11 @@ public struct ONNXModel: Sendable, Hashable {
     }
 
     private func evaluate(_ matrix: [Double], rows: Int) throws(MLOpsError) -> [Double] {
+        var peak = 0
+        return try evaluate(matrix, rows: rows, peak: &peak)
+    }
+
+    private func evaluate(_ matrix: [Double], rows: Int, peak: inout Int) throws(MLOpsError) -> [Double] {
         let featureCount = signature.features.count
         var inputs: [ONNXTensor] = []
         for binding in bindings {
@@ -334,7 +348,7 @@ public struct ONNXModel: Sendable, Hashable {
             for (column, feature) in binding.features.enumerated() {
                 for row in 0..<rows {
                     let value = matrix[row * featureCount + feature]
-                    if binding.type.isInteger, value.isNaN || value != value.rounded() || abs(value) >= 9.2e18 {
+                    if binding.type.isInteger, !binding.type.holds(value) {
                         throw MLOpsError(
                             .invalidInput,
                             "feature '\(signature.features[feature].name)' is \(value.isNaN ? "missing" : "\(value)") in a row, but the model reads it as \(binding.type.name): whole numbers, never missing",
@@ -347,7 +361,7 @@ public struct ONNXModel: Sendable, Hashable {
         }
         let outputs: [ONNXValue]
         do {
-            outputs = try program.run(inputs)
+            outputs = try program.run(inputs, peak: &peak)
         } catch {
             throw MLOpsError(.invalidInput, Self.failurePrefix + error.problem)
         }

@@ -111,7 +111,8 @@ struct ONNXProgram: Sendable {
         var lastReader: [Int: Int] = [:]
         for (index, step) in steps.enumerated() { for case let input? in step.inputs { lastReader[input] = index } }
         for slot in outputSlots { lastReader[slot] = nil }
-        for (slot, index) in lastReader where !constants.contains(where: { $0.0 == slot }) {
+        let constantSlots = Set(constants.map(\.0))
+        for (slot, index) in lastReader where !constantSlots.contains(slot) {
             steps[index].releases.append(slot)
         }
         self.steps = steps
@@ -165,8 +166,9 @@ struct ONNXProgram: Sendable {
     /// refused rather than allowed to exhaust memory).
     static let maximumLiveElements = 1 << 26
 
-    /// Evaluates the graph on `inputs` (one tensor per graph input, in order) and returns its outputs in order.
-    func run(_ inputs: [ONNXTensor]) throws(ONNXEvaluationError) -> [ONNXValue] {
+    /// Evaluates the graph on `inputs` (one tensor per graph input, in order) and returns its outputs in order;
+    /// `peak` is raised to the most elements one operator produced.
+    func run(_ inputs: [ONNXTensor], peak: inout Int) throws(ONNXEvaluationError) -> [ONNXValue] {
         var values = [ONNXValue?](repeating: nil, count: slotCount)
         for (slot, tensor) in constants { values[slot] = .tensor(tensor) }
         for (slot, tensor) in zip(inputSlots, inputs) { values[slot] = .tensor(tensor) }
@@ -180,6 +182,17 @@ struct ONNXProgram: Sendable {
                 throw ONNXEvaluationError(problem: "node \(step.label): \(error.problem)")
             }
             for (slot, value) in zip(step.outputs, results) {
+                // Every operator's tensors hold exactly their shape's elements; anything else is a bug to refuse,
+                // not memory to read.
+                if case .tensor(let tensor) = value,
+                    tensor.shape.reduce(1, { $0.multipliedReportingOverflow(by: $1).partialValue }) != tensor.count
+                {
+                    throw ONNXEvaluationError(
+                        problem:
+                            "node \(step.label) made a tensor whose shape \(tensor.shape) does not hold its \(tensor.count) values"
+                    )
+                }
+                peak = max(peak, value.count)
                 guard let slot else { continue }
                 live += value.count - (values[slot]?.count ?? 0)
                 values[slot] = value

@@ -260,6 +260,9 @@ struct SqueezeOperator: ONNXOperator {
         } else {
             guard let axes else { throw ONNXEvaluationError(problem: "Unsqueeze needs axes") }
             let rank = shape.count + axes.count
+            guard rank <= ONNXTensor.maximumRank else {
+                throw ONNXEvaluationError(problem: "Unsqueeze would make a tensor of \(rank) dimensions")
+            }
             for axis in axes.map({ $0 < 0 ? $0 + rank : $0 }).sorted() {
                 guard axis >= 0, axis <= shape.count else {
                     throw ONNXEvaluationError(problem: "Unsqueeze axis \(axis) is outside shape \(input.shape)")

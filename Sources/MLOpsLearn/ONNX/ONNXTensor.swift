@@ -55,10 +55,16 @@ struct ONNXTensor: Sendable {
     /// hostile graph (a Reshape or ConstantOfShape to an enormous shape) cannot exhaust memory.
     static let maximumElements = 1 << 24
 
+    /// The most dimensions a tensor may have.
+    static let maximumRank = 32
+
     /// The number of elements of `shape`.
     ///
     /// - Throws: when a dimension is negative or the count exceeds ``maximumElements``.
     static func elementCount(_ shape: [Int], _ operation: String) throws(ONNXEvaluationError) -> Int {
+        guard shape.count <= maximumRank else {
+            throw ONNXEvaluationError(problem: "\(operation) would make a tensor of \(shape.count) dimensions")
+        }
         var count = 1
         for dimension in shape {
             let (product, overflow) = count.multipliedReportingOverflow(by: dimension)

@@ -6,6 +6,15 @@ struct TreeEnsembleOperator: ONNXOperator {
     private enum Mode: UInt8 { case leq, lt, gte, gt, eq, neq, leaf }
     private enum Aggregate: String { case sum = "SUM", average = "AVERAGE", min = "MIN", max = "MAX" }
 
+    private struct Branch: Sendable {
+        var threshold: Double
+        var feature: Int32
+        var whenTrue: Int32
+        var whenFalse: Int32
+        var mode: Mode
+        var missingTrue: Bool
+    }
+
     private struct Node: Sendable {
         var threshold: Double
         var feature: Int32
@@ -20,8 +29,17 @@ struct TreeEnsembleOperator: ONNXOperator {
         var ownValue: Double
     }
 
-    private let nodes: [Node]
+    /// The branches in one array; a child is a branch index (≥ 0) or a leaf `-(leaf + 1)`.
+    private let branches: [Branch]
+    /// Per tree, its root: a branch index, or a leaf reference for a one-leaf tree.
     private let roots: [Int32]
+    /// Every branch's mode when they all share one (the usual case), for a walk without a switch.
+    private let sharedMode: Mode?
+    /// Per leaf: its weight entries `entries[firstEntry..<firstEntry + entryCount]`, and the weight the
+    /// one-output path adds (its first entry's, or its own `nodes_values` when it has none).
+    private let leafFirstEntry: [Int32]
+    private let leafEntryCount: [Int32]
+    private let leafWeight: [Double]
     private let entryTargets: [Int32]
     private let entryWeights: [Double]
     private let outputCount: Int
@@ -99,11 +117,17 @@ struct TreeEnsembleOperator: ONNXOperator {
         // A tree that loops would never end: every node must be finished (both children finished) before any
         // walk returns to it. One depth-first pass over all nodes, each visited once (shared children included).
         var state = [UInt8](repeating: 0, count: count)  // 0 new, 1 on the current path, 2 finished
+        // Each node's longest way down to a leaf: the walk of a row costs at most the sum over the roots.
+        var depth = [Int](repeating: 0, count: count)
         for root in roots where state[Int(root)] == 0 {
             var stack: [(node: Int, expanded: Bool)] = [(Int(root), false)]
             while let (position, expanded) = stack.popLast() {
                 if expanded {
                     state[position] = 2
+                    let node = nodes[position]
+                    if node.mode != .leaf {
+                        depth[position] = 1 + max(depth[Int(node.whenTrue)], depth[Int(node.whenFalse)])
+                    }
                     continue
                 }
                 guard state[position] == 0 else {
@@ -119,6 +143,11 @@ struct TreeEnsembleOperator: ONNXOperator {
                     if state[child] == 0 { stack.append((child, false)) }
                 }
             }
+        }
+
+        guard roots.reduce(0, { $0 + depth[Int($1)] }) <= Self.maximumStepsPerRow else {
+            throw reader.invalid(
+                "its trees are so deep that one row would take more than \(Self.maximumStepsPerRow) steps")
         }
 
         // Leaf weight entries, sorted by (tree, node, original order).
@@ -177,13 +206,45 @@ struct TreeEnsembleOperator: ONNXOperator {
         guard let aggregate = Aggregate(rawValue: aggregateName) else {
             throw reader.invalid("aggregate_function '\(aggregateName)' is not one ONNX defines")
         }
+        // The layout the walk reads: branches packed, leaves apart, children as references.
+        var branchIndex = [Int32](repeating: 0, count: count)
+        var leafIndex = [Int32](repeating: 0, count: count)
+        var (branchCount, leafCount): (Int32, Int32) = (0, 0)
+        for position in 0..<count {
+            if nodes[position].mode == .leaf {
+                leafIndex[position] = leafCount
+                leafCount += 1
+            } else {
+                branchIndex[position] = branchCount
+                branchCount += 1
+            }
+        }
+        func reference(_ position: Int32) -> Int32 {
+            let node = nodes[Int(position)]
+            return node.mode == .leaf ? -(leafIndex[Int(position)] + 1) : branchIndex[Int(position)]
+        }
+        let branches = nodes.filter { $0.mode != .leaf }.map { node in
+            Branch(
+                threshold: node.threshold, feature: node.feature, whenTrue: reference(node.whenTrue),
+                whenFalse: reference(node.whenFalse), mode: node.mode, missingTrue: node.missingTrue)
+        }
+        let leaves = nodes.filter { $0.mode == .leaf }
+        let branchModes = Set(branches.map(\.mode))
         return TreeEnsembleOperator(
-            nodes: nodes, roots: roots, entryTargets: entryTargets, entryWeights: entryWeights,
+            branches: branches, roots: roots.map(reference),
+            sharedMode: branchModes.count == 1 ? branchModes.first : nil,
+            leafFirstEntry: leaves.map(\.firstEntry), leafEntryCount: leaves.map(\.entryCount),
+            leafWeight: leaves.map { $0.entryCount > 0 ? entryWeights[Int($0.firstEntry)] : $0.ownValue },
+            entryTargets: entryTargets, entryWeights: entryWeights,
             outputCount: outputCount, baseValues: baseValues, aggregate: aggregate,
             transform: try ScoreTransform.read(reader), highestFeature: highestFeature, classifier: classifier,
             labels: labels, stringLabels: stringLabels, binaryCase: outputCount == 2 && Set(entryTargets).count == 1,
             weightsArePositive: entryWeights.allSatisfy { $0 >= 0 })
     }
+
+    /// The most branches a row may pass through over all trees: far beyond real ensembles (a thousand trees
+    /// of depth 20 take 20,000), small enough that a hostile graph cannot make one row take hours.
+    static let maximumStepsPerRow = 1 << 22
 
     private struct TreeKey: Hashable {
         let tree: Int64
@@ -195,61 +256,51 @@ struct TreeEnsembleOperator: ONNXOperator {
         guard x.type != .string, x.shape.count <= 2 else {
             throw ONNXEvaluationError(problem: "a tree ensemble needs a numeric input of at most 2 dimensions")
         }
-        let width = x.shape.count == 2 ? x.shape[1] : 1
+        // A 1-D input is one row (ONNX Runtime's reading).
+        let width = x.shape.last ?? 1
         let rows = x.shape.count == 2 ? x.shape[0] : 1
-        guard highestFeature < width || (x.shape.count < 2 && highestFeature == 0) else {
+        guard rows * width == x.count, highestFeature < width else {
             throw ONNXEvaluationError(problem: "the trees read feature \(highestFeature) of \(width)")
         }
-        // Sums and comparisons in float unless the input is double (ORT's threshold type).
         _ = try ONNXTensor.elementCount([rows, outputCount], "a tree ensemble")
+        // Sums in float unless the input is double (ORT's threshold type).
         let single = x.type != .double
-        func add(_ sum: Double, _ weight: Double) -> Double {
-            single ? Double(Float(sum) + Float(weight)) : sum + weight
-        }
-        let treeCount = Double(roots.count)
         var scores = [Double](repeating: 0, count: rows * outputCount)
         var labelValues = [Double](repeating: 0, count: classifier ? rows : 0)
-        var sums = [Double](repeating: 0, count: outputCount)
-        var has = [Bool](repeating: false, count: outputCount)
+        // Rows in blocks, each tree walked for the whole block while its nodes are in cache; every row still
+        // adds its trees' weights in tree order.
+        let block = 64
+        var sums = [Double](repeating: 0, count: block * outputCount)
+        var has = [Bool](repeating: false, count: block * outputCount)
+        var leaves = [Int](repeating: 0, count: block)
         x.numbers.withUnsafeBufferPointer { input in
-            nodes.withUnsafeBufferPointer { nodes in
-                for row in 0..<rows {
-                    let base = row * width
-                    for k in 0..<outputCount {
-                        sums[k] = 0
-                        has[k] = false
-                    }
-                    for root in roots {
-                        var position = Int(root)
-                        while true {
-                            let node = nodes[position]
-                            if node.mode == .leaf { break }
-                            let value = input[base + Int(node.feature)]
-                            let goesTrue: Bool
-                            switch node.mode {
-                            case .leq: goesTrue = value <= node.threshold
-                            case .lt: goesTrue = value < node.threshold
-                            case .gte: goesTrue = value >= node.threshold
-                            case .gt: goesTrue = value > node.threshold
-                            case .eq: goesTrue = value == node.threshold
-                            case .neq, .leaf: goesTrue = value != node.threshold
-                            }
-                            position = Int(
-                                goesTrue || (node.missingTrue && value.isNaN) ? node.whenTrue : node.whenFalse)
-                        }
-                        let leaf = nodes[position]
+            for start in stride(from: 0, to: rows, by: block) {
+                let count = min(block, rows - start)
+                for k in 0..<(count * outputCount) {
+                    sums[k] = 0
+                    has[k] = false
+                }
+                for root in roots {
+                    findLeaves(root, rows: start..<(start + count), width: width, input: input, into: &leaves)
+                    for offset in 0..<count {
+                        let leaf = leaves[offset]
                         if outputCount == 1 {
-                            // One output: the leaf's first weight (or its own value), whatever its target.
-                            let weight = leaf.entryCount > 0 ? entryWeights[Int(leaf.firstEntry)] : leaf.ownValue
-                            accumulate(&sums[0], &has[0], weight, add)
+                            accumulate(&sums[offset], &has[offset], leafWeight[leaf], single)
                             continue
                         }
-                        for entry in Int(leaf.firstEntry)..<Int(leaf.firstEntry + leaf.entryCount) {
-                            let target = Int(entryTargets[entry])
-                            accumulate(&sums[target], &has[target], entryWeights[entry], add)
+                        let first = Int(leafFirstEntry[leaf])
+                        for entry in first..<(first + Int(leafEntryCount[leaf])) {
+                            let target = offset * outputCount + Int(entryTargets[entry])
+                            accumulate(&sums[target], &has[target], entryWeights[entry], single)
                         }
                     }
-                    let output = finalize(&sums, &has, treeCount: treeCount, single: single)
+                }
+                for offset in 0..<count {
+                    let range = (offset * outputCount)..<((offset + 1) * outputCount)
+                    var rowSums = Array(sums[range])
+                    var rowHas = Array(has[range])
+                    let output = finalize(&rowSums, &rowHas, treeCount: Double(roots.count), single: single)
+                    let row = start + offset
                     for k in 0..<outputCount { scores[row * outputCount + k] = Double(output.scores[k]) }
                     if classifier { labelValues[row] = output.label }
                 }
@@ -264,10 +315,70 @@ struct TreeEnsembleOperator: ONNXOperator {
         return [.tensor(label), .tensor(z)]
     }
 
-    private func accumulate(_ sum: inout Double, _ has: inout Bool, _ weight: Double, _ add: (Double, Double) -> Double)
-    {
+    /// The leaf each of `rows` reaches in the tree rooted at `root`, by the walk specialized for the modes.
+    private func findLeaves(
+        _ root: Int32, rows: Range<Int>, width: Int, input: UnsafeBufferPointer<Double>, into leaves: inout [Int]
+    ) {
+        switch sharedMode {
+        case .leq?: walk(LessOrEqual.self, root, rows, width, input, &leaves)
+        case .lt?: walk(Less.self, root, rows, width, input, &leaves)
+        default: walk(AnyMode.self, root, rows, width, input, &leaves)
+        }
+    }
+
+    private func walk<Test: BranchTest>(
+        _: Test.Type, _ root: Int32, _ rows: Range<Int>, _ width: Int, _ input: UnsafeBufferPointer<Double>,
+        _ leaves: inout [Int]
+    ) {
+        branches.withUnsafeBufferPointer { branches in
+            for row in rows {
+                let base = row * width
+                var reference = root
+                while reference >= 0 {
+                    let branch = branches[Int(reference)]
+                    let value = input[base + Int(branch.feature)]
+                    reference = Test.goesTrue(value, branch) ? branch.whenTrue : branch.whenFalse
+                }
+                leaves[row - rows.lowerBound] = Int(-reference - 1)
+            }
+        }
+    }
+
+    private protocol BranchTest {
+        static func goesTrue(_ value: Double, _ branch: Branch) -> Bool
+    }
+
+    private enum LessOrEqual: BranchTest {
+        @inline(__always) static func goesTrue(_ value: Double, _ branch: Branch) -> Bool {
+            value <= branch.threshold || (branch.missingTrue && value.isNaN)
+        }
+    }
+
+    private enum Less: BranchTest {
+        @inline(__always) static func goesTrue(_ value: Double, _ branch: Branch) -> Bool {
+            value < branch.threshold || (branch.missingTrue && value.isNaN)
+        }
+    }
+
+    private enum AnyMode: BranchTest {
+        @inline(__always) static func goesTrue(_ value: Double, _ branch: Branch) -> Bool {
+            let outcome: Bool
+            switch branch.mode {
+            case .leq: outcome = value <= branch.threshold
+            case .lt: outcome = value < branch.threshold
+            case .gte: outcome = value >= branch.threshold
+            case .gt: outcome = value > branch.threshold
+            case .eq: outcome = value == branch.threshold
+            case .neq, .leaf: outcome = value != branch.threshold
+            }
+            return outcome || (branch.missingTrue && value.isNaN)
+        }
+    }
+
+    @inline(__always)
+    private func accumulate(_ sum: inout Double, _ has: inout Bool, _ weight: Double, _ single: Bool) {
         switch aggregate {
-        case .sum, .average: sum = add(sum, weight)
+        case .sum, .average: sum = single ? Double(Float(sum) + Float(weight)) : sum + weight
         case .min: if !has || weight < sum { sum = weight }
         case .max: if !has || weight > sum { sum = weight }
         }
