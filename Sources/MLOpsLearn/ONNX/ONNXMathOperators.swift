@@ -112,14 +112,30 @@ struct BroadcastOperator: ONNXOperator {
             }
             let broadcast = try Broadcast(result.shape, right.shape)
             let type: ONNXDocument.ElementType = comparison ? .bool : result.type
-            var values = Array(repeating: 0.0, count: broadcast.shape.reduce(1, *))
             let integerDivision = name == "Div" && type.isInteger
-            result.numbers.withUnsafeBufferPointer { left in
-                right.numbers.withUnsafeBufferPointer { right in
-                    broadcast.forEach { output, a, b in
-                        var value = function(left[a], right[b])
-                        if integerDivision { value = right[b] == 0 ? 0 : value.rounded(.towardZero) }
-                        values[output] = ONNXTensor.rounded(value, to: type)
+            let function = self.function
+            func combine(_ x: Double, _ y: Double) -> Double {
+                var value = function(x, y)
+                if integerDivision { value = y == 0 ? 0 : value.rounded(.towardZero) }
+                return ONNXTensor.rounded(value, to: type)
+            }
+            var values: [Double]
+            let width = right.count
+            let trimmed = right.shape.drop(while: { $0 == 1 })
+            if broadcast.shape == result.shape, width > 0, trimmed.elementsEqual(result.shape.suffix(trimmed.count)) {
+                // The usual cases, without per-element index arithmetic: equal shapes, a scalar, or a row (bias)
+                // repeated over the left operand's leading dimensions.
+                values = [Double](repeating: 0, count: result.count)
+                let left = result.numbers
+                let rightValues = right.numbers
+                for start in stride(from: 0, to: left.count, by: width) {
+                    for offset in 0..<width { values[start + offset] = combine(left[start + offset], rightValues[offset]) }
+                }
+            } else {
+                values = Array(repeating: 0.0, count: broadcast.shape.reduce(1, *))
+                result.numbers.withUnsafeBufferPointer { left in
+                    right.numbers.withUnsafeBufferPointer { right in
+                        broadcast.forEach { output, a, b in values[output] = combine(left[a], right[b]) }
                     }
                 }
             }
@@ -182,6 +198,13 @@ struct MatrixProductOperator: ONNXOperator {
     var alpha = 1.0
     var beta = 1.0
 
+    /// `values` ([rows, columns], row-major) transposed.
+    private static func transposed(_ values: [Double], rows: Int, columns: Int) -> [Double] {
+        var result = [Double](repeating: 0, count: values.count)
+        for row in 0..<rows { for column in 0..<columns { result[column * rows + row] = values[row * columns + column] } }
+        return result
+    }
+
     /// The most multiply-adds one product may take (a 4,096-row batch through a 512 × 512 layer is 2³⁰).
     static let maximumWork = 1 << 31
 
@@ -222,18 +245,20 @@ struct MatrixProductOperator: ONNXOperator {
         else {
             throw ONNXEvaluationError(problem: "\(operation) of \(a.shape) and \(b.shape) is too much work")
         }
-        let transposeA = self.transposeA && a.shape.count == 2
-        a.numbers.withUnsafeBufferPointer { left in
-            b.numbers.withUnsafeBufferPointer { right in
-                for row in 0..<rows {
-                    for column in 0..<columns {
-                        var sum = 0.0
+        // Both operands laid out row-major as [rows, inner] and [inner, columns], then each output row is the sum
+        // of B's rows scaled by A's entries: the innermost loop runs along contiguous memory and vectorizes.
+        let left = transposeA && a.shape.count == 2 ? Self.transposed(a.numbers, rows: inner, columns: rows) : a.numbers
+        let right = transposeB && b.shape.count == 2 ? Self.transposed(b.numbers, rows: columns, columns: inner) : b.numbers
+        left.withUnsafeBufferPointer { left in
+            right.withUnsafeBufferPointer { right in
+                values.withUnsafeMutableBufferPointer { output in
+                    for row in 0..<rows {
+                        let target = UnsafeMutableBufferPointer(rebasing: output[(row * columns)..<((row + 1) * columns)])
                         for k in 0..<inner {
-                            let x = transposeA ? left[k * rows + row] : left[row * inner + k]
-                            let y = transposeB ? right[column * inner + k] : right[k * columns + column]
-                            sum += x * y
+                            let x = left[row * inner + k] * alpha
+                            let source = UnsafeBufferPointer(rebasing: right[(k * columns)..<((k + 1) * columns)])
+                            for column in 0..<columns { target[column] += x * source[column] }
                         }
-                        values[row * columns + column] = sum * alpha
                     }
                 }
             }
