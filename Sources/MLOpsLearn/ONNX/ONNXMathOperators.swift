@@ -129,7 +129,9 @@ struct BroadcastOperator: ONNXOperator {
                 let left = result.numbers
                 let rightValues = right.numbers
                 for start in stride(from: 0, to: left.count, by: width) {
-                    for offset in 0..<width { values[start + offset] = combine(left[start + offset], rightValues[offset]) }
+                    for offset in 0..<width {
+                        values[start + offset] = combine(left[start + offset], rightValues[offset])
+                    }
                 }
             } else {
                 values = Array(repeating: 0.0, count: broadcast.shape.reduce(1, *))
@@ -198,10 +200,60 @@ struct MatrixProductOperator: ONNXOperator {
     var alpha = 1.0
     var beta = 1.0
 
+    /// `left · right` ([rows, inner] · [inner, columns], row-major) times `alpha`, in double: each output row is
+    /// the sum of right's rows scaled by left's entries, so the innermost loop runs along contiguous memory.
+    private static func doubleProduct(
+        _ left: [Double], _ right: [Double], into values: inout [Double], rows: Int, inner: Int, columns: Int,
+        alpha: Double
+    ) {
+        left.withUnsafeBufferPointer { left in
+            right.withUnsafeBufferPointer { right in
+                values.withUnsafeMutableBufferPointer { output in
+                    for row in 0..<rows {
+                        let target = UnsafeMutableBufferPointer(
+                            rebasing: output[(row * columns)..<((row + 1) * columns)])
+                        for k in 0..<inner {
+                            let x = left[row * inner + k] * alpha
+                            let source = UnsafeBufferPointer(rebasing: right[(k * columns)..<((k + 1) * columns)])
+                            for column in 0..<columns { target[column] += x * source[column] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// ``doubleProduct`` in float32.
+    private static func floatProduct(
+        _ left: [Double], _ right: [Double], rows: Int, inner: Int, columns: Int, alpha: Float
+    ) -> [Double] {
+        let left = left.map { Float($0) }
+        let right = right.map { Float($0) }
+        var output = [Float](repeating: 0, count: rows * columns)
+        left.withUnsafeBufferPointer { left in
+            right.withUnsafeBufferPointer { right in
+                output.withUnsafeMutableBufferPointer { output in
+                    for row in 0..<rows {
+                        let target = UnsafeMutableBufferPointer(
+                            rebasing: output[(row * columns)..<((row + 1) * columns)])
+                        for k in 0..<inner {
+                            let x = left[row * inner + k] * alpha
+                            let source = UnsafeBufferPointer(rebasing: right[(k * columns)..<((k + 1) * columns)])
+                            for column in 0..<columns { target[column] += x * source[column] }
+                        }
+                    }
+                }
+            }
+        }
+        return output.map(Double.init)
+    }
+
     /// `values` ([rows, columns], row-major) transposed.
     private static func transposed(_ values: [Double], rows: Int, columns: Int) -> [Double] {
         var result = [Double](repeating: 0, count: values.count)
-        for row in 0..<rows { for column in 0..<columns { result[column * rows + row] = values[row * columns + column] } }
+        for row in 0..<rows {
+            for column in 0..<columns { result[column * rows + row] = values[row * columns + column] }
+        }
         return result
     }
 
@@ -248,20 +300,13 @@ struct MatrixProductOperator: ONNXOperator {
         // Both operands laid out row-major as [rows, inner] and [inner, columns], then each output row is the sum
         // of B's rows scaled by A's entries: the innermost loop runs along contiguous memory and vectorizes.
         let left = transposeA && a.shape.count == 2 ? Self.transposed(a.numbers, rows: inner, columns: rows) : a.numbers
-        let right = transposeB && b.shape.count == 2 ? Self.transposed(b.numbers, rows: columns, columns: inner) : b.numbers
-        left.withUnsafeBufferPointer { left in
-            right.withUnsafeBufferPointer { right in
-                values.withUnsafeMutableBufferPointer { output in
-                    for row in 0..<rows {
-                        let target = UnsafeMutableBufferPointer(rebasing: output[(row * columns)..<((row + 1) * columns)])
-                        for k in 0..<inner {
-                            let x = left[row * inner + k] * alpha
-                            let source = UnsafeBufferPointer(rebasing: right[(k * columns)..<((k + 1) * columns)])
-                            for column in 0..<columns { target[column] += x * source[column] }
-                        }
-                    }
-                }
-            }
+        let right =
+            transposeB && b.shape.count == 2 ? Self.transposed(b.numbers, rows: columns, columns: inner) : b.numbers
+        if a.type == .float && b.type == .float {
+            // In float32, as ONNX Runtime computes it: twice the lanes of a double product.
+            values = Self.floatProduct(left, right, rows: rows, inner: inner, columns: columns, alpha: Float(alpha))
+        } else {
+            Self.doubleProduct(left, right, into: &values, rows: rows, inner: inner, columns: columns, alpha: alpha)
         }
         if gemm, let c = try inputs.optionalTensor(2, operation), beta != 0 {
             guard c.type != .string else { throw ONNXEvaluationError(problem: "Gemm needs numbers for C") }

@@ -273,6 +273,8 @@ struct TreeEnsembleOperator: ONNXOperator {
         var sums = [Double](repeating: 0, count: block * outputCount)
         var has = [Bool](repeating: false, count: block * outputCount)
         var leaves = [Int](repeating: 0, count: block)
+        var rowSums = [Double](repeating: 0, count: outputCount)
+        var rowHas = [Bool](repeating: false, count: outputCount)
         x.numbers.withUnsafeBufferPointer { input in
             for start in stride(from: 0, to: rows, by: block) {
                 let count = min(block, rows - start)
@@ -295,10 +297,18 @@ struct TreeEnsembleOperator: ONNXOperator {
                         }
                     }
                 }
+                if !classifier && outputCount == 1 {
+                    for offset in 0..<count {
+                        scores[start + offset] = Double(
+                            singleScore(sums[offset], has[offset], treeCount: Double(roots.count), single: single))
+                    }
+                    continue
+                }
                 for offset in 0..<count {
-                    let range = (offset * outputCount)..<((offset + 1) * outputCount)
-                    var rowSums = Array(sums[range])
-                    var rowHas = Array(has[range])
+                    for k in 0..<outputCount {
+                        rowSums[k] = sums[offset * outputCount + k]
+                        rowHas[k] = has[offset * outputCount + k]
+                    }
                     let output = finalize(&rowSums, &rowHas, treeCount: Double(roots.count), single: single)
                     let row = start + offset
                     for k in 0..<outputCount { scores[row * outputCount + k] = Double(output.scores[k]) }
@@ -387,21 +397,27 @@ struct TreeEnsembleOperator: ONNXOperator {
 
     /// One row's output scores (float, `outputCount` of them) and, for a classifier, its label (an int64
     /// value or a string code).
+    /// A one-output regressor's score: base value, aggregation and (as ORT applies with one target) only PROBIT.
+    @inline(__always)
+    private func singleScore(_ sum: Double, _ has: Bool, treeCount: Double, single: Bool) -> Float {
+        func rounded(_ value: Double) -> Double { single ? Double(Float(value)) : value }
+        let origin = baseValues.count == 1 ? baseValues[0] : 0
+        let score: Double
+        switch aggregate {
+        case .sum: score = rounded(sum + origin)
+        case .average: score = rounded(rounded(sum / treeCount) + origin)
+        case .min, .max: score = has ? rounded(sum + origin) : origin
+        }
+        return transform == .probit ? ScoreTransform.probit(Float(score)) : Float(score)
+    }
+
     private func finalize(_ sums: inout [Double], _ has: inout [Bool], treeCount: Double, single: Bool)
         -> (scores: [Float], label: Double)
     {
         func rounded(_ value: Double) -> Double { single ? Double(Float(value)) : value }
         if !classifier {
             if outputCount == 1 {
-                let origin = baseValues.count == 1 ? baseValues[0] : 0
-                var score = sums[0]
-                switch aggregate {
-                case .sum: score = rounded(score + origin)
-                case .average: score = rounded(rounded(score / treeCount) + origin)
-                case .min, .max: score = has[0] ? rounded(score + origin) : origin
-                }
-                // With one target ORT applies only PROBIT.
-                return ([transform == .probit ? ScoreTransform.probit(Float(score)) : Float(score)], 0)
+                return ([singleScore(sums[0], has[0], treeCount: treeCount, single: single)], 0)
             }
             let useBase = baseValues.count == outputCount
             var scores = [Float](repeating: 0, count: outputCount)
