@@ -57,7 +57,8 @@ struct ElementwiseOperator: ONNXOperator {
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
         let input = try inputs.numbers(0, name)
         let type = resultType ?? input.type
-        let values = input.numbers.map { ONNXTensor.rounded(function($0), to: type) }
+        var values = input.numbers.map(function)
+        ONNXTensor.round(&values, to: type)
         return [.tensor(ONNXTensor(type: type, shape: input.shape, numbers: values))]
     }
 }
@@ -115,9 +116,8 @@ struct BroadcastOperator: ONNXOperator {
             let integerDivision = name == "Div" && type.isInteger
             let function = self.function
             func combine(_ x: Double, _ y: Double) -> Double {
-                var value = function(x, y)
-                if integerDivision { value = y == 0 ? 0 : value.rounded(.towardZero) }
-                return ONNXTensor.rounded(value, to: type)
+                let value = function(x, y)
+                return integerDivision ? (y == 0 ? 0 : value.rounded(.towardZero)) : value
             }
             var values: [Double]
             let width = right.count
@@ -141,6 +141,7 @@ struct BroadcastOperator: ONNXOperator {
                     }
                 }
             }
+            ONNXTensor.round(&values, to: type)
             result = ONNXTensor(type: type, shape: broadcast.shape, numbers: values)
         }
         if averages {
@@ -202,7 +203,7 @@ struct MatrixProductOperator: ONNXOperator {
 
     /// `left · right` ([rows, inner] · [inner, columns], row-major) times `alpha`, in double: each output row is
     /// the sum of right's rows scaled by left's entries, so the innermost loop runs along contiguous memory.
-    private static func doubleProduct(
+    private static func product(
         _ left: [Double], _ right: [Double], into values: inout [Double], rows: Int, inner: Int, columns: Int,
         alpha: Double
     ) {
@@ -221,31 +222,6 @@ struct MatrixProductOperator: ONNXOperator {
                 }
             }
         }
-    }
-
-    /// ``doubleProduct`` in float32.
-    private static func floatProduct(
-        _ left: [Double], _ right: [Double], rows: Int, inner: Int, columns: Int, alpha: Float
-    ) -> [Double] {
-        let left = left.map { Float($0) }
-        let right = right.map { Float($0) }
-        var output = [Float](repeating: 0, count: rows * columns)
-        left.withUnsafeBufferPointer { left in
-            right.withUnsafeBufferPointer { right in
-                output.withUnsafeMutableBufferPointer { output in
-                    for row in 0..<rows {
-                        let target = UnsafeMutableBufferPointer(
-                            rebasing: output[(row * columns)..<((row + 1) * columns)])
-                        for k in 0..<inner {
-                            let x = left[row * inner + k] * alpha
-                            let source = UnsafeBufferPointer(rebasing: right[(k * columns)..<((k + 1) * columns)])
-                            for column in 0..<columns { target[column] += x * source[column] }
-                        }
-                    }
-                }
-            }
-        }
-        return output.map(Double.init)
     }
 
     /// `values` ([rows, columns], row-major) transposed.
@@ -302,12 +278,7 @@ struct MatrixProductOperator: ONNXOperator {
         let left = transposeA && a.shape.count == 2 ? Self.transposed(a.numbers, rows: inner, columns: rows) : a.numbers
         let right =
             transposeB && b.shape.count == 2 ? Self.transposed(b.numbers, rows: columns, columns: inner) : b.numbers
-        if a.type == .float && b.type == .float {
-            // In float32, as ONNX Runtime computes it: twice the lanes of a double product.
-            values = Self.floatProduct(left, right, rows: rows, inner: inner, columns: columns, alpha: Float(alpha))
-        } else {
-            Self.doubleProduct(left, right, into: &values, rows: rows, inner: inner, columns: columns, alpha: alpha)
-        }
+        Self.product(left, right, into: &values, rows: rows, inner: inner, columns: columns, alpha: alpha)
         if gemm, let c = try inputs.optionalTensor(2, operation), beta != 0 {
             guard c.type != .string else { throw ONNXEvaluationError(problem: "Gemm needs numbers for C") }
             let broadcast = try Broadcast([rows, columns], c.shape)
@@ -317,7 +288,7 @@ struct MatrixProductOperator: ONNXOperator {
             broadcast.forEach { output, _, index in values[output] += beta * c.numbers[index] }
         }
         let type = a.type
-        values = values.map { ONNXTensor.rounded($0, to: type) }
+        ONNXTensor.round(&values, to: type)
         if a.shape.count == 1 {
             outputShape = b.shape.count == 1 ? [] : [columns]
         } else if a.shape.count == 2 {

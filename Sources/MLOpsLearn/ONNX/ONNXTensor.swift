@@ -46,6 +46,19 @@ struct ONNXTensor: Sendable {
         }
     }
 
+    /// Rounds every value to `type` in place (one tight pass: the common float case vectorizes).
+    static func round(_ values: inout [Double], to type: ElementType) {
+        switch type {
+        case .double, .string: return
+        case .float, .float16:
+            values.withUnsafeMutableBufferPointer { buffer in
+                for index in buffer.indices { buffer[index] = Double(Float(buffer[index])) }
+            }
+        default:
+            for index in values.indices { values[index] = rounded(values[index], to: type) }
+        }
+    }
+
     /// The same values as `type`.
     func rounded(to type: ElementType) -> ONNXTensor {
         ONNXTensor(type: type, shape: shape, numbers: numbers.map { Self.rounded($0, to: type) })
