@@ -210,13 +210,35 @@ struct MatrixProductOperator: ONNXOperator {
         left.withUnsafeBufferPointer { left in
             right.withUnsafeBufferPointer { right in
                 values.withUnsafeMutableBufferPointer { output in
-                    for row in 0..<rows {
-                        let target = UnsafeMutableBufferPointer(
-                            rebasing: output[(row * columns)..<((row + 1) * columns)])
+                    func target(_ row: Int) -> UnsafeMutableBufferPointer<Double> {
+                        UnsafeMutableBufferPointer(rebasing: output[(row * columns)..<((row + 1) * columns)])
+                    }
+                    // Four rows at a time, so each row of B read is used four times.
+                    var row = 0
+                    while row + 4 <= rows {
+                        let (t0, t1, t2, t3) = (target(row), target(row + 1), target(row + 2), target(row + 3))
+                        for k in 0..<inner {
+                            let x0 = left[row * inner + k] * alpha
+                            let x1 = left[(row + 1) * inner + k] * alpha
+                            let x2 = left[(row + 2) * inner + k] * alpha
+                            let x3 = left[(row + 3) * inner + k] * alpha
+                            let source = UnsafeBufferPointer(rebasing: right[(k * columns)..<((k + 1) * columns)])
+                            for column in 0..<columns {
+                                let y = source[column]
+                                t0[column] += x0 * y
+                                t1[column] += x1 * y
+                                t2[column] += x2 * y
+                                t3[column] += x3 * y
+                            }
+                        }
+                        row += 4
+                    }
+                    for row in row..<rows {
+                        let t = target(row)
                         for k in 0..<inner {
                             let x = left[row * inner + k] * alpha
                             let source = UnsafeBufferPointer(rebasing: right[(k * columns)..<((k + 1) * columns)])
-                            for column in 0..<columns { target[column] += x * source[column] }
+                            for column in 0..<columns { t[column] += x * source[column] }
                         }
                     }
                 }

@@ -292,8 +292,7 @@ public struct ONNXModel: Sendable, Hashable {
     ///
     /// - Throws: `invalidInput` when the graph cannot evaluate the rows (a category an encoder refuses, a
     ///   missing value for an integer input), naming the node and the problem.
-    public func predict(encodedRows matrix: [Double], threads: Int = ParallelWork.width) throws(MLOpsError) -> [Double]
-    {
+    public func predict(encodedRows matrix: [Double], threads: Int? = nil) throws(MLOpsError) -> [Double] {
         let featureCount = signature.features.count
         let rows = matrix.count / max(featureCount, 1)
         let width = signature.classes?.count ?? 1
@@ -302,7 +301,7 @@ public struct ONNXModel: Sendable, Hashable {
         guard chunks > 1 else { return try evaluate(matrix, rows: rows) }
         let parts: [[Double]]
         do {
-            parts = try ParallelWork.map(chunks, width: threads) { chunk in
+            parts = try ParallelWork.map(chunks, width: threads ?? ParallelWork.width) { chunk in
                 let range = (chunk * batchRows)..<min(rows, (chunk + 1) * batchRows)
                 return try evaluate(
                     Array(matrix[(range.lowerBound * featureCount)..<(range.upperBound * featureCount)]),

@@ -272,7 +272,6 @@ struct TreeEnsembleOperator: ONNXOperator {
         let block = 64
         var sums = [Double](repeating: 0, count: block * outputCount)
         var has = [Bool](repeating: false, count: block * outputCount)
-        var leaves = [Int](repeating: 0, count: block)
         var rowSums = [Double](repeating: 0, count: outputCount)
         var rowHas = [Bool](repeating: false, count: outputCount)
         x.numbers.withUnsafeBufferPointer { input in
@@ -282,18 +281,13 @@ struct TreeEnsembleOperator: ONNXOperator {
                     sums[k] = 0
                     has[k] = false
                 }
-                for root in roots {
-                    findLeaves(root, rows: start..<(start + count), width: width, input: input, into: &leaves)
-                    for offset in 0..<count {
-                        let leaf = leaves[offset]
-                        if outputCount == 1 {
-                            accumulate(&sums[offset], &has[offset], leafWeight[leaf], single)
-                            continue
-                        }
-                        let first = Int(leafFirstEntry[leaf])
-                        for entry in first..<(first + Int(leafEntryCount[leaf])) {
-                            let target = offset * outputCount + Int(entryTargets[entry])
-                            accumulate(&sums[target], &has[target], entryWeights[entry], single)
+                sums.withUnsafeMutableBufferPointer { sums in
+                    has.withUnsafeMutableBufferPointer { has in
+                        let rows = start..<(start + count)
+                        switch sharedMode {
+                        case .leq?: addTrees(LessOrEqual.self, rows, width, input, single, sums, has)
+                        case .lt?: addTrees(Less.self, rows, width, input, single, sums, has)
+                        default: addTrees(AnyMode.self, rows, width, input, single, sums, has)
                         }
                     }
                 }
@@ -325,31 +319,43 @@ struct TreeEnsembleOperator: ONNXOperator {
         return [.tensor(label), .tensor(z)]
     }
 
-    /// The leaf each of `rows` reaches in the tree rooted at `root`, by the walk specialized for the modes.
-    private func findLeaves(
-        _ root: Int32, rows: Range<Int>, width: Int, input: UnsafeBufferPointer<Double>, into leaves: inout [Int]
-    ) {
-        switch sharedMode {
-        case .leq?: walk(LessOrEqual.self, root, rows, width, input, &leaves)
-        case .lt?: walk(Less.self, root, rows, width, input, &leaves)
-        default: walk(AnyMode.self, root, rows, width, input, &leaves)
-        }
-    }
-
-    private func walk<Test: BranchTest>(
-        _: Test.Type, _ root: Int32, _ rows: Range<Int>, _ width: Int, _ input: UnsafeBufferPointer<Double>,
-        _ leaves: inout [Int]
+    /// Adds every tree's leaf weights for `rows` into `sums` (`outputCount` per row, from 0), tree by tree so a
+    /// tree's nodes stay in cache for the block; each row still adds its trees in order.
+    private func addTrees<Test: BranchTest>(
+        _: Test.Type, _ rows: Range<Int>, _ width: Int, _ input: UnsafeBufferPointer<Double>, _ single: Bool,
+        _ sums: UnsafeMutableBufferPointer<Double>, _ has: UnsafeMutableBufferPointer<Bool>
     ) {
         branches.withUnsafeBufferPointer { branches in
-            for row in rows {
-                let base = row * width
-                var reference = root
-                while reference >= 0 {
-                    let branch = branches[Int(reference)]
-                    let value = input[base + Int(branch.feature)]
-                    reference = Test.goesTrue(value, branch) ? branch.whenTrue : branch.whenFalse
+            leafWeight.withUnsafeBufferPointer { leafWeight in
+                for root in roots {
+                    for row in rows {
+                        let base = row * width
+                        var reference = root
+                        while reference >= 0 {
+                            let branch = branches[Int(reference)]
+                            let value = input[base + Int(branch.feature)]
+                            reference = Test.goesTrue(value, branch) ? branch.whenTrue : branch.whenFalse
+                        }
+                        let leaf = Int(-reference - 1)
+                        let offset = row - rows.lowerBound
+                        if outputCount == 1 {
+                            if aggregate == .sum {
+                                let weight = leafWeight[leaf]
+                                sums[offset] =
+                                    single ? Double(Float(sums[offset]) + Float(weight)) : sums[offset] + weight
+                                has[offset] = true
+                            } else {
+                                accumulate(&sums[offset], &has[offset], leafWeight[leaf], single)
+                            }
+                            continue
+                        }
+                        let first = Int(leafFirstEntry[leaf])
+                        for entry in first..<(first + Int(leafEntryCount[leaf])) {
+                            let target = offset * outputCount + Int(entryTargets[entry])
+                            accumulate(&sums[target], &has[target], entryWeights[entry], single)
+                        }
+                    }
                 }
-                leaves[row - rows.lowerBound] = Int(-reference - 1)
             }
         }
     }
