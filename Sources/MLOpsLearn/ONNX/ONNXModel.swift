@@ -141,7 +141,7 @@ public struct ONNXModel: Sendable, Hashable {
                         hint: "name them in order: mlops model register … --features a,b,c")
                 }
                 if type == .string {
-                    let levels = Self.levels(reachedFrom: input.name, document, program.vocabulary)
+                    let levels = Self.levels(reachedFrom: input.name, document)
                     features.append(Signature.Feature(name: name, kind: .categorical, levels: levels))
                     levelCodes.append(levels.map { program.vocabulary.code($0) })
                 } else {
@@ -187,7 +187,7 @@ public struct ONNXModel: Sendable, Hashable {
     /// The strings a string input can usefully take: the categories and keys of the operators it reaches
     /// through operators that only move strings, sorted (none when it reaches no such operator: then every value is
     /// text the graph does not name).
-    private static func levels(reachedFrom input: String, _ document: ONNXDocument, _ vocabulary: ONNXVocabulary)
+    private static func levels(reachedFrom input: String, _ document: ONNXDocument)
         -> [String]
     {
         let passing: Set<String> = [
@@ -196,7 +196,6 @@ public struct ONNXModel: Sendable, Hashable {
         ]
         var reached: Set<String> = [input]
         var levels = Set<String>()
-        var named = false
         for node in document.nodes where node.inputs.contains(where: reached.contains) {
             if passing.contains(node.opType) {
                 reached.formUnion(node.outputs)
@@ -205,12 +204,10 @@ public struct ONNXModel: Sendable, Hashable {
             for key in ["cats_strings", "keys_strings", "classes_strings"] {
                 if case .strings(let texts)? = node.attributes[key] {
                     levels.formUnion(texts)
-                    named = true
                 }
             }
             if case .tensor(let keys)? = node.attributes["keys_tensor"], keys.type == .string {
                 levels.formUnion(keys.strings)
-                named = true
             }
         }
         return levels.sorted()
