@@ -254,14 +254,19 @@ struct LabelEncoderOperator: ONNXOperator {
 /// (`default_string`), whichever way the input's type asks.
 struct LabelEncoderVersion1: ONNXOperator {
     let classes: [Int32]
+    /// Class code → its position.
+    let positions: [Int32: Double]
     let defaultString: Int32
     let defaultInteger: Double
 
     static func compile(_ reader: ONNXNodeReader, vocabulary: ONNXVocabulary) throws(ONNXCompileError)
         -> LabelEncoderVersion1
     {
-        LabelEncoderVersion1(
-            classes: (try reader.strings("classes_strings") ?? []).map { vocabulary.code($0) },
+        let classes = (try reader.strings("classes_strings") ?? []).map { vocabulary.code($0) }
+        return LabelEncoderVersion1(
+            classes: classes,
+            positions: Dictionary(
+                classes.enumerated().map { ($1, Double($0)) }, uniquingKeysWith: { first, _ in first }),
             defaultString: vocabulary.code(try reader.string("default_string", default: "_Unused")),
             defaultInteger: Double(try reader.int("default_int64", default: -1)))
     }
@@ -269,8 +274,6 @@ struct LabelEncoderVersion1: ONNXOperator {
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
         let x = try inputs.tensor(0, "LabelEncoder")
         if x.type == .string {
-            let positions = Dictionary(
-                classes.enumerated().map { ($1, Double($0)) }, uniquingKeysWith: { first, _ in first })
             let values = x.codes.map { code in code >= 0 ? positions[code] ?? defaultInteger : defaultInteger }
             return [.tensor(ONNXTensor(type: .int64, shape: x.shape, numbers: values))]
         }

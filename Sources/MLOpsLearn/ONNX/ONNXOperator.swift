@@ -7,25 +7,17 @@ protocol ONNXOperator: Sendable {
 /// The strings of one evaluation: the program's vocabulary (every string its graph names, codes 0…) and any
 /// text an operator makes from numbers (`Cast` to string), appended for the evaluation's duration.
 final class ONNXStrings {
-    private var texts: [String]
-    private var codes: [String: Int32]
+    private var vocabulary: ONNXVocabulary
 
-    init(_ vocabulary: ONNXVocabulary) {
-        texts = vocabulary.texts
-        codes = vocabulary.codes
-    }
+    init(_ vocabulary: ONNXVocabulary) { self.vocabulary = vocabulary }
 
     /// The text of a code (empty for -1, text the graph never names).
-    func text(_ code: Int32) -> String { code >= 0 && Int(code) < texts.count ? texts[Int(code)] : "" }
+    func text(_ code: Int32) -> String {
+        code >= 0 && Int(code) < vocabulary.texts.count ? vocabulary.texts[Int(code)] : ""
+    }
 
     /// The code of `text`, added when it is new.
-    func code(_ text: String) -> Int32 {
-        if let code = codes[text] { return code }
-        let code = Int32(texts.count)
-        texts.append(text)
-        codes[text] = code
-        return code
-    }
+    func code(_ text: String) -> Int32 { vocabulary.intern(text) }
 }
 
 /// Every string a graph names (attributes and constants), each with its code.
