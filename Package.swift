@@ -115,7 +115,8 @@ let package = Package(
         // Only the static release binary uses it: the shared Foundation of a debug build keeps its own data.
         .target(name: "CICUSubset", exclude: ["data"], cSettings: [.headerSearchPath("data")]),
         .target(name: "CBuildInfo", cSettings: [.define("MLOPS_BUILD_COMMIT", to: "\"\(buildCommit)\"")]),
-        .target(name: "MLOpsLearn", dependencies: ["MLOpsErrors", "MLOpsParallel"]),
+        .target(name: "MLOpsLearn", dependencies: ["MLOpsErrors", "MLOpsParallel", "CDenseLayer"]),
+        .target(name: "CDenseLayer"),
         .target(name: "MLOpsErrors"),
         .target(name: "MLOpsParallel"),
         .systemLibrary(
@@ -133,7 +134,7 @@ let package = Package(
         .testTarget(
             name: "MLOpsStoreTests", dependencies: ["MLOpsStore", "MLOpsErrors", "MLOpsTestSupport", "CSyncFS"]),
         .testTarget(
-            name: "MLOpsLearnTests", dependencies: ["MLOpsLearn", "MLOpsErrors", "MLOpsTestSupport"],
+            name: "MLOpsLearnTests", dependencies: ["MLOpsLearn", "MLOpsErrors", "MLOpsTestSupport", "CDenseLayer"],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "MLOpsServeTests",

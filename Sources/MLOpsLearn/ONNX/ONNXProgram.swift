@@ -67,18 +67,28 @@ struct ONNXProgram: Sendable {
         var unsupported: [String] = []
         var producers: [Int: ONNXDocument.Node] = [:]
         var available = Set(slots.keys)
-        for node in document.nodes {
+        // A network's layers (MatMul, Add, Relu) become one step each; the nodes they replace are skipped.
+        let fusions = DenseLayerOperator.fusions(in: document)
+        let fusedAway = Set(fusions.values.flatMap { $0.nodes.dropFirst() })
+        for (position, node) in document.nodes.enumerated() where !fusedAway.contains(position) {
+            let fusion = fusions[position]
+            let (inputs, outputs) = fusion.map { ([$0.input], [$0.output]) } ?? (node.inputs, node.outputs)
             let reader = ONNXNodeReader(
                 node: node, opset: document.opsets[node.domain] ?? 1, constants: known)
-            for input in node.inputs where !input.isEmpty && !available.contains(input) {
+            for input in inputs where !input.isEmpty && !available.contains(input) {
                 throw .invalid("node \(reader.label) reads '\(input)' before anything computes it")
             }
             do {
-                let operation = try Self.operation(reader, vocabulary: vocabulary)
+                let operation: any ONNXOperator
+                if let fusion {
+                    operation = fusion.operation
+                } else {
+                    operation = try Self.operation(reader, vocabulary: vocabulary)
+                }
                 steps.append(
                     Step(
-                        operation: operation, inputs: node.inputs.map { $0.isEmpty ? nil : slots[$0] },
-                        outputs: node.outputs.map { $0.isEmpty ? nil : slot($0) }, label: reader.label))
+                        operation: operation, inputs: inputs.map { $0.isEmpty ? nil : slots[$0] },
+                        outputs: outputs.map { $0.isEmpty ? nil : slot($0) }, label: reader.label))
                 // Constant nodes' values are known now, for operators that need constant inputs (Reshape's
                 // shape is read at run time, but Unsqueeze's axes at opset 13 are not).
                 if node.opType == "Constant", node.domain.isEmpty, let output = node.outputs.first,
@@ -92,13 +102,13 @@ struct ONNXProgram: Sendable {
                 case .invalid(let problem): throw .invalid(problem)
                 }
             }
-            for output in node.outputs where !output.isEmpty {
+            for output in outputs where !output.isEmpty {
                 guard !available.contains(output) else {
                     throw .invalid(
                         "'\(Self.printable(output))' is computed twice, or overwrites an input or a constant")
                 }
                 available.insert(output)
-                producers[slot(output)] = node
+                producers[slot(output)] = fusion.flatMap { $0.nodes.last.map { document.nodes[$0] } } ?? node
             }
         }
         if !unsupported.isEmpty { throw .unsupported(Array(Set(unsupported)).sorted()) }

@@ -6,13 +6,31 @@ struct TreeEnsembleOperator: ONNXOperator {
     private enum Mode: UInt8 { case leq, lt, gte, gt, eq, neq, leaf }
     private enum Aggregate: String { case sum = "SUM", average = "AVERAGE", min = "MIN", max = "MAX" }
 
-    private struct Branch: Sendable {
+    /// A node as the walk reads it: the child a row goes to is picked by shifting `children` by the test's
+    /// outcome (0 or 1) times 32, without a branch. A leaf's children are itself, so a walk of its tree's depth
+    /// in steps ends on the leaf every row reaches, whatever its depth; a leaf's threshold is the weight the
+    /// one-output path adds.
+    private struct WalkNode: Sendable {
         var threshold: Double
+        /// The false child in the low 32 bits, the true child in the high 32 bits.
+        var children: UInt64
         var feature: Int32
-        var whenTrue: Int32
-        var whenFalse: Int32
+        /// 1 when a missing value (NaN) goes to the true child.
+        var missingTrue: UInt8
         var mode: Mode
-        var missingTrue: Bool
+
+        init(threshold: Double, feature: Int32, whenTrue: Int32, whenFalse: Int32, mode: Mode, missingTrue: Bool) {
+            self.threshold = threshold
+            children = UInt64(UInt32(bitPattern: whenTrue)) << 32 | UInt64(UInt32(bitPattern: whenFalse))
+            self.feature = feature
+            self.missingTrue = missingTrue ? 1 : 0
+            self.mode = mode
+        }
+
+        /// The child for a test's outcome (0 false, 1 true).
+        @inline(__always) func child(_ outcome: UInt64) -> Int {
+            Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: children &>> (outcome &<< 5)))
+        }
     }
 
     private struct Node: Sendable {
@@ -29,17 +47,16 @@ struct TreeEnsembleOperator: ONNXOperator {
         var ownValue: Double
     }
 
-    /// The branches in one array; a child is a branch index (≥ 0) or a leaf `-(leaf + 1)`.
-    private let branches: [Branch]
-    /// Per tree, its root: a branch index, or a leaf reference for a one-leaf tree.
+    /// Every node, in the model's order; children and roots are positions in it.
+    private let nodes: [WalkNode]
+    /// Per tree: its root and its depth (the steps a walk takes).
     private let roots: [Int32]
+    private let depths: [Int32]
     /// Every branch's mode when they all share one (the usual case), for a walk without a switch.
     private let sharedMode: Mode?
-    /// Per leaf: its weight entries `entries[firstEntry..<firstEntry + entryCount]`, and the weight the
-    /// one-output path adds (its first entry's, or its own `nodes_values` when it has none).
+    /// Per node (used for leaves): its weight entries `entries[firstEntry..<firstEntry + entryCount]`.
     private let leafFirstEntry: [Int32]
     private let leafEntryCount: [Int32]
-    private let leafWeight: [Double]
     private let entryTargets: [Int32]
     private let entryWeights: [Double]
     private let outputCount: Int
@@ -206,35 +223,20 @@ struct TreeEnsembleOperator: ONNXOperator {
         guard let aggregate = Aggregate(rawValue: aggregateName) else {
             throw reader.invalid("aggregate_function '\(aggregateName)' is not one ONNX defines")
         }
-        // The layout the walk reads: branches packed, leaves apart, children as references.
-        var branchIndex = [Int32](repeating: 0, count: count)
-        var leafIndex = [Int32](repeating: 0, count: count)
-        var (branchCount, leafCount): (Int32, Int32) = (0, 0)
-        for position in 0..<count {
-            if nodes[position].mode == .leaf {
-                leafIndex[position] = leafCount
-                leafCount += 1
-            } else {
-                branchIndex[position] = branchCount
-                branchCount += 1
-            }
+        let walk = nodes.enumerated().map { position, node in
+            node.mode == .leaf
+                ? WalkNode(
+                    threshold: node.entryCount > 0 ? entryWeights[Int(node.firstEntry)] : node.ownValue, feature: 0,
+                    whenTrue: Int32(position), whenFalse: Int32(position), mode: .leq, missingTrue: true)
+                : WalkNode(
+                    threshold: node.threshold, feature: node.feature, whenTrue: node.whenTrue,
+                    whenFalse: node.whenFalse, mode: node.mode, missingTrue: node.missingTrue)
         }
-        func reference(_ position: Int32) -> Int32 {
-            let node = nodes[Int(position)]
-            return node.mode == .leaf ? -(leafIndex[Int(position)] + 1) : branchIndex[Int(position)]
-        }
-        let branches = nodes.filter { $0.mode != .leaf }.map { node in
-            Branch(
-                threshold: node.threshold, feature: node.feature, whenTrue: reference(node.whenTrue),
-                whenFalse: reference(node.whenFalse), mode: node.mode, missingTrue: node.missingTrue)
-        }
-        let leaves = nodes.filter { $0.mode == .leaf }
-        let branchModes = Set(branches.map(\.mode))
+        let branchModes = Set(nodes.filter { $0.mode != .leaf }.map(\.mode))
         return TreeEnsembleOperator(
-            branches: branches, roots: roots.map(reference),
-            sharedMode: branchModes.count == 1 ? branchModes.first : nil,
-            leafFirstEntry: leaves.map(\.firstEntry), leafEntryCount: leaves.map(\.entryCount),
-            leafWeight: leaves.map { $0.entryCount > 0 ? entryWeights[Int($0.firstEntry)] : $0.ownValue },
+            nodes: walk, roots: roots, depths: roots.map { Int32(depth[Int($0)]) },
+            sharedMode: branchModes.count <= 1 ? branchModes.first ?? .leq : nil,
+            leafFirstEntry: nodes.map(\.firstEntry), leafEntryCount: nodes.map(\.entryCount),
             entryTargets: entryTargets, entryWeights: entryWeights,
             outputCount: outputCount, baseValues: baseValues, aggregate: aggregate,
             transform: try ScoreTransform.read(reader), highestFeature: highestFeature, classifier: classifier,
@@ -320,74 +322,105 @@ struct TreeEnsembleOperator: ONNXOperator {
     }
 
     /// Adds every tree's leaf weights for `rows` into `sums` (`outputCount` per row, from 0), tree by tree so a
-    /// tree's nodes stay in cache for the block; each row still adds its trees in order.
+    /// tree's nodes stay in cache for the block; each row still adds its trees in order. A tree is walked for
+    /// eight rows at once, its depth in steps (a leaf steps to itself): the eight walks do not depend on each
+    /// other, so the processor overlaps their loads instead of waiting for one row's next node at a time.
     private func addTrees<Test: BranchTest>(
         _: Test.Type, _ rows: Range<Int>, _ width: Int, _ input: UnsafeBufferPointer<Double>, _ single: Bool,
         _ sums: UnsafeMutableBufferPointer<Double>, _ has: UnsafeMutableBufferPointer<Bool>
     ) {
-        branches.withUnsafeBufferPointer { branches in
-            leafWeight.withUnsafeBufferPointer { leafWeight in
-                for root in roots {
-                    for row in rows {
-                        let base = row * width
-                        var reference = root
-                        while reference >= 0 {
-                            let branch = branches[Int(reference)]
-                            let value = input[base + Int(branch.feature)]
-                            reference = Test.goesTrue(value, branch) ? branch.whenTrue : branch.whenFalse
-                        }
-                        let leaf = Int(-reference - 1)
-                        let offset = row - rows.lowerBound
-                        if outputCount == 1 {
-                            if aggregate == .sum {
-                                let weight = leafWeight[leaf]
-                                sums[offset] =
-                                    single ? Double(Float(sums[offset]) + Float(weight)) : sums[offset] + weight
-                                has[offset] = true
-                            } else {
-                                accumulate(&sums[offset], &has[offset], leafWeight[leaf], single)
-                            }
-                            continue
-                        }
-                        let first = Int(leafFirstEntry[leaf])
-                        for entry in first..<(first + Int(leafEntryCount[leaf])) {
-                            let target = offset * outputCount + Int(entryTargets[entry])
-                            accumulate(&sums[target], &has[target], entryWeights[entry], single)
-                        }
+        nodes.withUnsafeBufferPointer { nodes in
+            // One step down from `position` for the row whose values start at `row`. Index arithmetic wraps:
+            // every index was checked when the ensemble was compiled (children exist, features below the width).
+            @inline(__always) func next(_ position: Int, _ row: Int) -> Int {
+                let node = nodes[position]
+                return node.child(Test.outcome(input[row &+ Int(node.feature)], node))
+            }
+            for (root, depth) in zip(roots, depths) {
+                let root = Int(root)
+                var start = rows.lowerBound
+                while start + 8 <= rows.upperBound {
+                    let row = start * width
+                    let (r1, r2, r3, r4, r5, r6, r7) = (
+                        row + width, row + 2 * width, row + 3 * width, row + 4 * width, row + 5 * width,
+                        row + 6 * width, row + 7 * width
+                    )
+                    var (p0, p1, p2, p3, p4, p5, p6, p7) = (root, root, root, root, root, root, root, root)
+                    for _ in 0..<depth {
+                        (p0, p1, p2, p3) = (next(p0, row), next(p1, r1), next(p2, r2), next(p3, r3))
+                        (p4, p5, p6, p7) = (next(p4, r4), next(p5, r5), next(p6, r6), next(p7, r7))
                     }
+                    for (lane, leaf) in [p0, p1, p2, p3, p4, p5, p6, p7].enumerated() {
+                        addLeaf(leaf, nodes, offset: start + lane - rows.lowerBound, single, sums, has)
+                    }
+                    start += 8
+                }
+                // The last rows one at a time, each stopping at its leaf.
+                for row in start..<rows.upperBound {
+                    var position = root
+                    while true {
+                        let child = next(position, row * width)
+                        if child == position { break }
+                        position = child
+                    }
+                    addLeaf(position, nodes, offset: row - rows.lowerBound, single, sums, has)
                 }
             }
         }
     }
 
+    @inline(__always)
+    private func addLeaf(
+        _ leaf: Int, _ nodes: UnsafeBufferPointer<WalkNode>, offset: Int, _ single: Bool,
+        _ sums: UnsafeMutableBufferPointer<Double>, _ has: UnsafeMutableBufferPointer<Bool>
+    ) {
+        if outputCount == 1 {
+            let weight = nodes[leaf].threshold
+            if aggregate == .sum {
+                sums[offset] = single ? Double(Float(sums[offset]) + Float(weight)) : sums[offset] + weight
+                has[offset] = true
+            } else {
+                accumulate(&sums[offset], &has[offset], weight, single)
+            }
+            return
+        }
+        let first = Int(leafFirstEntry[leaf])
+        for entry in first..<(first + Int(leafEntryCount[leaf])) {
+            let target = offset * outputCount + Int(entryTargets[entry])
+            accumulate(&sums[target], &has[target], entryWeights[entry], single)
+        }
+    }
+
+    /// A branch's test: 1 when `value` goes to the true child (a missing value where the node says so), else 0;
+    /// computed from flags, not branches, so a walk never waits on a mispredicted jump.
     private protocol BranchTest {
-        static func goesTrue(_ value: Double, _ branch: Branch) -> Bool
+        static func outcome(_ value: Double, _ branch: WalkNode) -> UInt64
     }
 
     private enum LessOrEqual: BranchTest {
-        @inline(__always) static func goesTrue(_ value: Double, _ branch: Branch) -> Bool {
-            value <= branch.threshold || (branch.missingTrue && value.isNaN)
+        @inline(__always) static func outcome(_ value: Double, _ branch: WalkNode) -> UInt64 {
+            (value <= branch.threshold ? 1 : 0) | (value.isNaN ? UInt64(branch.missingTrue) : 0)
         }
     }
 
     private enum Less: BranchTest {
-        @inline(__always) static func goesTrue(_ value: Double, _ branch: Branch) -> Bool {
-            value < branch.threshold || (branch.missingTrue && value.isNaN)
+        @inline(__always) static func outcome(_ value: Double, _ branch: WalkNode) -> UInt64 {
+            (value < branch.threshold ? 1 : 0) | (value.isNaN ? UInt64(branch.missingTrue) : 0)
         }
     }
 
     private enum AnyMode: BranchTest {
-        @inline(__always) static func goesTrue(_ value: Double, _ branch: Branch) -> Bool {
-            let outcome: Bool
+        @inline(__always) static func outcome(_ value: Double, _ branch: WalkNode) -> UInt64 {
+            let holds: Bool
             switch branch.mode {
-            case .leq: outcome = value <= branch.threshold
-            case .lt: outcome = value < branch.threshold
-            case .gte: outcome = value >= branch.threshold
-            case .gt: outcome = value > branch.threshold
-            case .eq: outcome = value == branch.threshold
-            case .neq, .leaf: outcome = value != branch.threshold
+            case .leq: holds = value <= branch.threshold
+            case .lt: holds = value < branch.threshold
+            case .gte: holds = value >= branch.threshold
+            case .gt: holds = value > branch.threshold
+            case .eq: holds = value == branch.threshold
+            case .neq, .leaf: holds = value != branch.threshold
             }
-            return outcome || (branch.missingTrue && value.isNaN)
+            return (holds ? 1 : 0) | (value.isNaN ? UInt64(branch.missingTrue) : 0)
         }
     }
 
