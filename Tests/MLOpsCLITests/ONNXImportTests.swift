@@ -134,7 +134,7 @@ import Testing
             try JSONSerialization.jsonObject(
                 with: Data(contentsOf: URL(fileURLWithPath: directory.url("hostile/hostile.json"))))
                 as? [String: String])
-        #expect(expected.count == 5)
+        #expect(expected.count == 7)
         try Fixtures.write("x\n1\n2\n", to: directory.url("rows.csv"))
         for (name, outcome) in expected.sorted(by: { $0.key < $1.key }) {
             let started = Date()
@@ -153,6 +153,17 @@ import Testing
                 in: directory.path)
             #expect(predicted.exitCode == 0, "\(name): \(predicted.standardError)")
         }
+        // Thousands of rows through the 100,000-branch chain, each leaving at the root: a row's walk costs its
+        // own path (walked eight rows in lockstep for the tree's depth, this took minutes).
+        try Fixtures.write(
+            "x\n" + (0..<5000).map { "\($0)" }.joined(separator: "\n") + "\n", to: directory.url("many.csv"))
+        let started = Date()
+        let chain = try CLIRunner.execute(
+            ["predict", "tree-chain@1", "--data", "many.csv", "--output", "chain.csv"], in: directory.path)
+        #expect(chain.exitCode == 0, "\(chain.standardError)")
+        #expect(Date().timeIntervalSince(started) < 10, "5,000 rows through a deep chain took too long")
+        let predictions = try String(contentsOfFile: directory.url("chain.csv"), encoding: .utf8)
+        #expect(predictions == "predicted_target\n" + String(repeating: "1.5\n", count: 5000))
         try Fixtures.write("x\n1\n1e300\n", to: directory.url("far.csv"))
         let far = try CLIRunner.execute(["predict", "user-index@1", "--data", "far.csv"], in: directory.path)
         #expect(far.exitCode == 65, "\(far.standardError)")

@@ -3,7 +3,8 @@ import Testing
 
 /// The C kernel behind fused ONNX network layers: the run-time choice (AVX2 + FMA on this machine) and the
 /// portable kernel (other processors and architectures) both compute `row · weights + bias` through ReLU as a
-/// double-precision reference does, over shapes that leave partial vectors and an odd last row.
+/// double-precision reference does, over shapes that leave partial vectors, an odd last row, and an inner
+/// dimension of several blocks.
 @Suite struct DenseLayerKernelTests {
     private struct Layer {
         let rows: Int
@@ -62,7 +63,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [(7, 6, 64), (33, 64, 32), (5, 13, 45), (1, 3, 1), (2, 40, 9)])
+    @Test(arguments: [(7, 6, 64), (33, 64, 32), (5, 13, 45), (1, 3, 1), (2, 40, 9), (3, 1000, 11)])
     func bothKernelsComputeTheLayer(rows: Int, inner: Int, columns: Int) {
         let layer = Layer(rows: rows, inner: inner, columns: columns, seed: UInt64(rows * 1000 + columns))
         for relu in [false, true] {

@@ -31,8 +31,8 @@ struct DenseLayerOperator: ONNXOperator {
 
     /// Every layer of `document` that fuses: a `MatMul` whose second input is a float initializer `[K, N]`, whose
     /// result only one `Add` reads, with a float initializer of `N` values (`[N]` or `[1, N]`) as its other input;
-    /// then, if only a `Relu` reads the sum, the `Relu` too. No intermediate value may be a graph output or
-    /// written by any other node. Keyed by the `MatMul`'s position.
+    /// then, if only a `Relu` reads the sum, the `Relu` too. No intermediate value may be a graph input or output, a
+    /// constant, or written by any other node. Keyed by the `MatMul`'s position.
     static func fusions(in document: ONNXDocument) -> [Int: Fusion] {
         var readers: [String: [Int]] = [:]
         var writers: [String: Int] = [:]
@@ -40,9 +40,9 @@ struct DenseLayerOperator: ONNXOperator {
             for input in Set(node.inputs) where !input.isEmpty { readers[input, default: []].append(position) }
             for output in node.outputs where !output.isEmpty { writers[output, default: 0] += 1 }
         }
-        let graphOutputs = Set(document.outputs.map(\.name))
+        let graphValues = Set(document.outputs.map(\.name) + document.inputs.map(\.name))
         func soleReader(of value: String, _ opType: String) -> Int? {
-            guard !graphOutputs.contains(value), writers[value] == 1, let found = readers[value], found.count == 1,
+            guard !graphValues.contains(value), writers[value] == 1, let found = readers[value], found.count == 1,
                 document.initializers[value] == nil
             else { return nil }
             let node = document.nodes[found[0]]

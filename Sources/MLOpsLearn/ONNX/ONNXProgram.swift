@@ -108,7 +108,8 @@ struct ONNXProgram: Sendable {
                         "'\(Self.printable(output))' is computed twice, or overwrites an input or a constant")
                 }
                 available.insert(output)
-                producers[slot(output)] = fusion.flatMap { $0.nodes.last.map { document.nodes[$0] } } ?? node
+                // A fused layer's value is traced back through its MatMul, whose input has a slot.
+                producers[slot(output)] = node
             }
         }
         if !unsupported.isEmpty { throw .unsupported(Array(Set(unsupported)).sorted()) }

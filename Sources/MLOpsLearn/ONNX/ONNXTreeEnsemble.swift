@@ -339,7 +339,9 @@ struct TreeEnsembleOperator: ONNXOperator {
             for (root, depth) in zip(roots, depths) {
                 let root = Int(root)
                 var start = rows.lowerBound
-                while start + 8 <= rows.upperBound {
+                // A deep tree (a hostile chain, say) is walked a row at a time: a row pays its own path, not the
+                // tree's depth.
+                while start + 8 <= rows.upperBound, depth <= Self.deepestLockstepTree {
                     let row = start * width
                     let (r1, r2, r3, r4, r5, r6, r7) = (
                         row + width, row + 2 * width, row + 3 * width, row + 4 * width, row + 5 * width,
@@ -368,6 +370,10 @@ struct TreeEnsembleOperator: ONNXOperator {
             }
         }
     }
+
+    /// The deepest tree walked eight rows at a time: real ensembles' trees are shallower (LightGBM's 31 leaves
+    /// reach depth 26, scikit-learn's forests are usually capped near 10-20).
+    private static let deepestLockstepTree: Int32 = 32
 
     @inline(__always)
     private func addLeaf(

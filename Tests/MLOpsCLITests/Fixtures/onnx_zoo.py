@@ -578,6 +578,30 @@ def write_hostile(outdir):
         nodes_truenodeids=[i + 1 for i in ids[:-1]] + [0], nodes_falsenodeids=[i + 1 for i in ids[:-1]] + [0],
         target_treeids=[0], target_nodeids=[depth], target_ids=[0], target_weights=[2.5])])
     expected["tree_dag"] = "predicts"
+    # A chain of 100,000 branches whose rows all leave at the root: each row pays its own path, not the depth.
+    depth = 100_000
+    ids = list(range(2 * depth + 1))
+    branches, leaves = ids[:depth], ids[depth:]
+    save("tree_chain", [h.make_node(
+        "TreeEnsembleRegressor", ["x"], ["y"], domain="ai.onnx.ml", n_targets=1,
+        nodes_treeids=[0] * len(ids), nodes_nodeids=ids, nodes_featureids=[0] * len(ids),
+        nodes_values=[1e9] * depth + [0.0] * (depth + 1), nodes_modes=["BRANCH_LEQ"] * depth + ["LEAF"] * (depth + 1),
+        nodes_truenodeids=[depth + i for i in branches] + [0] * (depth + 1),
+        nodes_falsenodeids=[i + 1 for i in branches[:-1]] + [2 * depth] + [0] * (depth + 1),
+        target_treeids=[0] * (depth + 1), target_nodeids=leaves, target_ids=[0] * (depth + 1),
+        target_weights=[1.5] * (depth + 1))])
+    expected["tree_chain"] = "predicts"
+    # A classifier's probabilities through a network layer (fused into one operator): its classes are still found.
+    weights, bias = np.eye(3, dtype=np.float32) * 2, np.zeros(3, np.float32)
+    save("classes_through_layer", [
+        h.make_node("LinearClassifier", ["x"], ["label", "p0"], domain="ai.onnx.ml", coefficients=[0.5, -1.0, 2.0],
+                    intercepts=[0.1, 0.2, 0.3], classlabels_ints=[10, 20, 30], post_transform="SOFTMAX"),
+        h.make_node("MatMul", ["p0", "w"], ["product"]), h.make_node("Add", ["product", "b"], ["scores"]),
+        h.make_node("Softmax", ["scores"], ["probabilities"], axis=1)],
+        initializers=[tensor("w", weights, np.float32), tensor("b", bias, np.float32)],
+        outputs=[h.make_tensor_value_info("label", T.INT64, [None]),
+                 h.make_tensor_value_info("probabilities", T.FLOAT, [None, 3])])
+    expected["classes_through_layer"] = "predicts"
     # An index taken from the request: a huge value is an error for that request, never a trap.
     save("user_index", [h.make_node("Cast", ["x"], ["i"], to=T.INT64), h.make_node("Gather", ["data", "i"], ["g"]),
                         h.make_node("Reshape", ["g", "shape"], ["y"])],
