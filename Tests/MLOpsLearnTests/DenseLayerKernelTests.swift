@@ -11,7 +11,7 @@ import Testing
         let inner: Int
         let columns: Int
         var padded: Int { (columns + 7) / 8 * 8 }
-        var input: [Double] = []
+        var input: [Float] = []
         var weights: [Float] = []
         var bias: [Float] = []
 
@@ -19,7 +19,7 @@ import Testing
             (self.rows, self.inner, self.columns) = (rows, inner, columns)
             var generator = SeededGenerator(seed: seed)
             func draw() -> Float { Float.random(in: -2...2, using: &generator) }
-            input = (0..<(rows * inner)).map { _ in Double(draw()) }
+            input = (0..<(rows * inner)).map { _ in draw() }
             weights = [Float](repeating: 0, count: inner * padded)
             for k in 0..<inner { for column in 0..<columns { weights[k * padded + column] = draw() } }
             bias = [Float](repeating: 0, count: padded)
@@ -32,7 +32,7 @@ import Testing
                 for column in 0..<columns {
                     var sum = 0.0
                     for k in 0..<inner {
-                        sum += Double(Float(input[row * inner + k])) * Double(weights[k * padded + column])
+                        sum += Double(input[row * inner + k]) * Double(weights[k * padded + column])
                     }
                     sum += Double(bias[column])
                     output[row * columns + column] = relu && sum < 0 ? 0 : sum
@@ -42,11 +42,10 @@ import Testing
         }
 
         func run(relu: Bool, portable: Bool) -> [Double] {
-            var output = [Double](repeating: .nan, count: rows * columns)
-            var scratch = [Float](repeating: 0, count: 2 * inner)
+            var output = [Float](repeating: .nan, count: rows * columns)
             let kernel = portable ? mlops_dense_layer_portable : mlops_dense_layer
-            kernel(input, rows, inner, weights, padded, columns, bias, relu ? 1 : 0, &output, &scratch)
-            return output
+            kernel(input, rows, inner, weights, padded, columns, bias, relu ? 1 : 0, &output)
+            return output.map(Double.init)
         }
     }
 

@@ -1,27 +1,32 @@
 import CDenseLayer
 
-/// A neural network's layer fused into one operator: `MatMul` by a constant float matrix, `Add` of a constant
-/// bias row, and optionally `Relu` — the three nodes skl2onnx writes for each layer of an MLP.
+/// A neural network's layers fused into one operator: each layer is `MatMul` by a constant float matrix, `Add` of
+/// a constant bias row, and optionally `Relu` — the three nodes skl2onnx writes for each layer of an MLP — and
+/// consecutive layers (each reading only the previous one's result) are chained.
 ///
-/// Separately, each node would write a new tensor of the batch's width (64 values a row for a layer of 64) and
-/// read the previous one back; fused, a row's inputs are read once and its outputs written once. The product is
-/// computed in float32 with a float32 sum, as ONNX Runtime's MLAS does; the bias is added to the rounded
-/// product and the ReLU applied in float32, as its separate `Add` and `Relu` kernels do.
+/// Separately, each node would write a tensor of the batch's width (64 values a row for a layer of 64) and the
+/// next read it back. Fused, a block of rows is converted to float once, passes through every layer in two small
+/// float buffers that stay in the core's cache, and is converted back once. Each layer's product is computed in
+/// float32 as ONNX Runtime's MLAS does (see `CDenseLayer.h`), the bias added to the rounded product and the ReLU
+/// applied in float32, as its separate `Add` and `Relu` kernels do.
 struct DenseLayerOperator: ONNXOperator {
-    /// The weights, `[inner, paddedColumns]` row-major, each row padded with zeros to a multiple of the kernel's
-    /// width.
-    private let weights: [Float]
-    /// The bias, padded like a row of the weights.
-    private let bias: [Float]
-    private let inner: Int
-    private let columns: Int
-    private let paddedColumns: Int
-    private let relu: Bool
-    /// The bias's shape, for the shape of the result (a `[1, N]` bias makes a 1-D product 2-D).
+    /// One layer: weights `[inner, padded]` row-major, each row padded with zeros to a multiple of the kernel's
+    /// width (8), and the bias padded like a row.
+    private struct Layer: Sendable {
+        let weights: [Float]
+        let bias: [Float]
+        let inner: Int
+        let columns: Int
+        let padded: Int
+        let relu: Bool
+    }
+
+    private let layers: [Layer]
+    /// The largest bias rank, for the result's shape (a `[1, N]` bias makes a 1-D product 2-D).
     private let biasRank: Int
 
-    /// A fusion found in a graph: the operator, the nodes it replaces (the first is the `MatMul`), what it reads
-    /// and what it writes.
+    /// A fusion found in a graph: the operator, the nodes it replaces (the first is the first `MatMul`), what it
+    /// reads and what it writes.
     struct Fusion {
         let operation: DenseLayerOperator
         let nodes: [Int]
@@ -29,10 +34,11 @@ struct DenseLayerOperator: ONNXOperator {
         let output: String
     }
 
-    /// Every layer of `document` that fuses: a `MatMul` whose second input is a float initializer `[K, N]`, whose
-    /// result only one `Add` reads, with a float initializer of `N` values (`[N]` or `[1, N]`) as its other input;
-    /// then, if only a `Relu` reads the sum, the `Relu` too. No intermediate value may be a graph input or output, a
-    /// constant, or written by any other node. Keyed by the `MatMul`'s position.
+    /// Every chain of layers of `document` that fuses. A layer is a `MatMul` whose second input is a float
+    /// initializer `[K, N]`, whose result only one `Add` reads, with a float initializer of `N` values (`[N]` or
+    /// `[1, N]`) as its other input; then, if only a `Relu` reads the sum, the `Relu` too. A layer whose result
+    /// only the next layer's `MatMul` reads joins its chain. No intermediate value may be a graph input or output,
+    /// a constant, or written by any other node. Keyed by the first `MatMul`'s position.
     static func fusions(in document: ONNXDocument) -> [Int: Fusion] {
         var readers: [String: [Int]] = [:]
         var writers: [String: Int] = [:]
@@ -50,7 +56,7 @@ struct DenseLayerOperator: ONNXOperator {
             else { return nil }
             return found[0]
         }
-        var fusions: [Int: Fusion] = [:]
+        var layers: [Int: (layer: Layer, biasRank: Int, nodes: [Int], output: String)] = [:]
         for (position, node) in document.nodes.enumerated() {
             guard node.opType == "MatMul", node.domain.isEmpty, node.inputs.count == 2, node.outputs.count == 1,
                 let matrix = document.initializers[node.inputs[1]], matrix.type == .float, matrix.shape.count == 2,
@@ -70,48 +76,87 @@ struct DenseLayerOperator: ONNXOperator {
                 nodes.append(relu)
                 output = document.nodes[relu].outputs[0]
             }
-            let width = Self.kernelWidth
-            let padded = (columns + width - 1) / width * width
+            let padded = (columns + 7) / 8 * 8
             var weights = [Float](repeating: 0, count: inner * padded)
             for k in 0..<inner {
                 for column in 0..<columns { weights[k * padded + column] = Float(matrix.numbers[k * columns + column]) }
             }
             var biasRow = [Float](repeating: 0, count: padded)
             for column in 0..<columns { biasRow[column] = Float(bias.numbers[column]) }
-            let operation = DenseLayerOperator(
-                weights: weights, bias: biasRow, inner: inner, columns: columns, paddedColumns: padded,
-                relu: relu != nil, biasRank: bias.shape.count)
-            fusions[position] = Fusion(operation: operation, nodes: nodes, input: node.inputs[0], output: output)
+            let layer = Layer(
+                weights: weights, bias: biasRow, inner: inner, columns: columns, padded: padded, relu: relu != nil)
+            layers[position] = (layer, bias.shape.count, nodes, output)
+        }
+        // Chains, in graph order: a layer absorbs the next while only that layer's MatMul reads its result.
+        var fusions: [Int: Fusion] = [:]
+        var absorbed = Set<Int>()
+        for position in layers.keys.sorted() where !absorbed.contains(position) {
+            guard var (layer, biasRank, nodes, output) = layers[position] else { continue }
+            var chain = [layer]
+            while let next = soleReader(of: output, "MatMul"), let following = layers[next],
+                document.nodes[next].inputs[0] == output, following.layer.inner == chain[chain.count - 1].columns
+            {
+                chain.append(following.layer)
+                biasRank = max(biasRank, following.biasRank)
+                nodes += following.nodes
+                output = following.output
+                absorbed.insert(next)
+            }
+            fusions[position] = Fusion(
+                operation: DenseLayerOperator(layers: chain, biasRank: biasRank), nodes: nodes,
+                input: document.nodes[position].inputs[0], output: output)
         }
         return fusions
     }
 
+    /// The rows taken through every layer at once: their values in every layer fit in a core's cache.
+    private static let blockRows = 64
+
     func run(_ inputs: [ONNXValue?], _ strings: ONNXStrings) throws(ONNXEvaluationError) -> [ONNXValue] {
         let x = try inputs.numbers(0, "MatMul")
-        guard x.type == .float, let last = x.shape.last, last == inner else {
+        guard let first = layers.first, let last = layers.last else { return [.tensor(x)] }
+        guard x.type == .float, x.shape.last == first.inner else {
             throw ONNXEvaluationError(
-                problem: "MatMul cannot multiply a \(x.type.name) tensor of shape \(x.shape) by [\(inner), \(columns)]")
+                problem:
+                    "MatMul cannot multiply a \(x.type.name) tensor of shape \(x.shape) by [\(first.inner), \(first.columns)]"
+            )
         }
-        let rows = x.count / inner
-        var shape = Array(x.shape.dropLast()) + [columns]
+        let rows = x.count / first.inner
+        var shape = Array(x.shape.dropLast()) + [last.columns]
         while shape.count < biasRank { shape.insert(1, at: 0) }
-        var values = [Double](repeating: 0, count: try ONNXTensor.elementCount(shape, "MatMul"))
-        guard rows <= MatrixProductOperator.maximumWork / max(inner * columns, 1) else {
-            throw ONNXEvaluationError(problem: "MatMul of \(x.shape) and [\(inner), \(columns)] is too much work")
+        let count = try ONNXTensor.elementCount(shape, "MatMul")
+        let work = layers.reduce(0) { $0 + $1.inner * $1.columns }
+        guard rows <= MatrixProductOperator.maximumWork / max(work, 1) else {
+            throw ONNXEvaluationError(
+                problem: "MatMul of \(x.shape) and [\(first.inner), \(first.columns)] is too much work")
         }
-        var scratch = [Float](repeating: 0, count: 2 * inner)
+        let widest = layers.reduce(first.inner) { max($0, $1.padded) }
+        var buffers = [Float](repeating: 0, count: 2 * Self.blockRows * widest)
+        var values = [Double](repeating: 0, count: count)
         x.numbers.withUnsafeBufferPointer { input in
-            weights.withUnsafeBufferPointer { weights in
-                bias.withUnsafeBufferPointer { bias in
-                    values.withUnsafeMutableBufferPointer { output in
-                        scratch.withUnsafeMutableBufferPointer { scratch in
-                            guard let input = input.baseAddress, let weights = weights.baseAddress,
-                                let bias = bias.baseAddress, let output = output.baseAddress,
-                                let scratch = scratch.baseAddress
-                            else { return }
-                            mlops_dense_layer(
-                                input, rows, inner, weights, paddedColumns, columns, bias, relu ? 1 : 0, output,
-                                scratch)
+            values.withUnsafeMutableBufferPointer { output in
+                buffers.withUnsafeMutableBufferPointer { buffers in
+                    for start in stride(from: 0, to: rows, by: Self.blockRows) {
+                        let block = min(Self.blockRows, rows - start)
+                        var (source, target) = (0, Self.blockRows * widest)
+                        for index in 0..<(block * first.inner) {
+                            buffers[index] = Float(input[start * first.inner + index])
+                        }
+                        for layer in layers {
+                            layer.weights.withUnsafeBufferPointer { weights in
+                                layer.bias.withUnsafeBufferPointer { bias in
+                                    guard let weights = weights.baseAddress, let bias = bias.baseAddress,
+                                        let buffers = buffers.baseAddress
+                                    else { return }
+                                    mlops_dense_layer(
+                                        buffers + source, block, layer.inner, weights, layer.padded, layer.columns,
+                                        bias, layer.relu ? 1 : 0, buffers + target)
+                                }
+                            }
+                            swap(&source, &target)
+                        }
+                        for index in 0..<(block * last.columns) {
+                            output[start * last.columns + index] = Double(buffers[source + index])
                         }
                     }
                 }
@@ -119,7 +164,4 @@ struct DenseLayerOperator: ONNXOperator {
         }
         return [.tensor(ONNXTensor(type: .float, shape: shape, numbers: values))]
     }
-
-    /// The columns the kernel computes at once (a vector of eight floats).
-    private static let kernelWidth = 8
 }

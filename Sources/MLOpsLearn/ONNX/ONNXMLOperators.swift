@@ -85,13 +85,18 @@ struct ScalerOperator: ONNXOperator {
         guard offset.count == 1 || offset.count == width, scale.count == 1 || scale.count == width else {
             throw ONNXEvaluationError(problem: "Scaler has \(offset.count) offsets for \(width) columns")
         }
-        let values = x.numbers.indices.map { index in
-            let column = index % max(width, 1)
-            let o = offset.count == 1 ? offset[0] : offset[column]
-            let s = scale.count == 1 ? scale[0] : scale[column]
-            return Double((Float(x.numbers[index]) - Float(o)) * Float(s))
+        // Per column, in float as ONNX Runtime computes it.
+        let offsets = (0..<width).map { Float(offset.count == 1 ? offset[0] : offset[$0]) }
+        let scales = (0..<width).map { Float(scale.count == 1 ? scale[0] : scale[$0]) }
+        var values = x.numbers
+        values.withUnsafeMutableBufferPointer { values in
+            for start in stride(from: 0, to: values.count, by: max(width, 1)) {
+                for column in 0..<width {
+                    values[start + column] = Double((Float(values[start + column]) - offsets[column]) * scales[column])
+                }
+            }
         }
-        return [.tensor(x.floats(values))]
+        return [.tensor(ONNXTensor(type: .float, shape: x.shape, numbers: values))]
     }
 }
 

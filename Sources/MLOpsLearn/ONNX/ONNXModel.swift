@@ -262,12 +262,24 @@ public struct ONNXModel: Sendable, Hashable {
             }
             break
         }
-        if classes == nil, let slot = program.slots[outputs[label].name], let node = program.producers[slot],
-            ["ArrayFeatureExtractor", "Gather"].contains(node.opType), let source = node.inputs.first,
-            let constant = document.initializers[source]
+        // The label picked from a constant, perhaps then reshaped or cast (skl2onnx's networks without ZipMap).
+        let passing: Set<String> = ["Cast", "Reshape", "Identity", "Squeeze", "Unsqueeze", "Flatten"]
+        name = outputs[label].name
+        hops = 0
+        while classes == nil, hops < 64, let slot = program.slots[name], let node = program.producers[slot],
+            let source = node.inputs.first
         {
-            classes =
-                constant.type == .string ? constant.strings : constant.numbers.map { String(ONNXTensor.integer($0)) }
+            hops += 1
+            if passing.contains(node.opType) {
+                name = source
+                continue
+            }
+            if ["ArrayFeatureExtractor", "Gather"].contains(node.opType), let constant = document.initializers[source] {
+                classes =
+                    constant.type == .string
+                    ? constant.strings : constant.numbers.map { String(ONNXTensor.integer($0)) }
+            }
+            break
         }
         guard let classes else {
             throw invalid("it does not say what its classes are", "export it with skl2onnx's ZipMap output")
@@ -350,9 +362,10 @@ public struct ONNXModel: Sendable, Hashable {
                             "feature '\(signature.features[feature].name)' is \(value.isNaN ? "missing" : "\(value)") in a row, but the model reads it as \(binding.type.name): whole numbers, never missing",
                             hint: "fill missing values in and round the column, or export the model with a float input")
                     }
-                    values[row * width + column] = ONNXTensor.rounded(value, to: binding.type)
+                    values[row * width + column] = value
                 }
             }
+            ONNXTensor.round(&values, to: binding.type)
             inputs.append(ONNXTensor(type: binding.type, shape: shape, numbers: values))
         }
         let outputs: [ONNXValue]

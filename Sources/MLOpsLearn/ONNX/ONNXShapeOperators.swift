@@ -128,7 +128,8 @@ struct CastOperator: ONNXOperator {
             }
             return [.tensor(ONNXTensor(strings: codes, shape: input.shape))]
         case (false, false):
-            return [.tensor(input.rounded(to: target))]
+            // A tensor already holds values of its own type: a cast to it changes nothing.
+            return [.tensor(input.type == target ? input : input.rounded(to: target))]
         }
     }
 }

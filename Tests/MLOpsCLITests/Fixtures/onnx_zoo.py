@@ -214,6 +214,10 @@ def cases():
         Case("sk_mlp_classifier", "auto-mpg", "origin", ORIGIN_X, "matrix",
              scaled(lambda: neural_network.MLPClassifier(hidden_layer_sizes=(12, 8), activation="tanh", max_iter=500,
                                                          random_state=SEED))),
+        # ReLU layers (fused and chained by mlops), the label picked from the classes and cast, no ZipMap
+        Case("sk_mlp_classifier_relu", "auto-mpg", "origin", ORIGIN_X, "matrix",
+             scaled(lambda: neural_network.MLPClassifier(hidden_layer_sizes=(24, 12), max_iter=500, random_state=SEED)),
+             zipmap=False),
         # scikit-learn pipelines with a ColumnTransformer on diamonds (a tree model for price: a linear one
         # predicts prices near 0, where float32 rounding in ONNX Runtime approaches the tolerance)
         Case("sk_pipeline_columns_regressor", "diamonds", "price", PRICE_X, "columns",
