@@ -134,7 +134,7 @@ import Testing
             try JSONSerialization.jsonObject(
                 with: Data(contentsOf: URL(fileURLWithPath: directory.url("hostile/hostile.json"))))
                 as? [String: String])
-        #expect(expected.count == 7)
+        #expect(expected.count == 10)
         try Fixtures.write("x\n1\n2\n", to: directory.url("rows.csv"))
         for (name, outcome) in expected.sorted(by: { $0.key < $1.key }) {
             let started = Date()
@@ -164,6 +164,14 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 10, "5,000 rows through a deep chain took too long")
         let predictions = try String(contentsOfFile: directory.url("chain.csv"), encoding: .utf8)
         #expect(predictions == "predicted_target\n" + String(repeating: "1.5\n", count: 5000))
+        try Fixtures.write("x\n1.0000001\n", to: directory.url("near-one.csv"))
+        let scaled = try CLIRunner.execute(
+            ["predict", "scaler-double@1", "--data", "near-one.csv", "--output", "scaled.csv"], in: directory.path)
+        #expect(scaled.exitCode == 0, "\(scaled.standardError)")
+        let scaledValue = try String(contentsOfFile: directory.url("scaled.csv"), encoding: .utf8)
+            .split(separator: "\n").last.flatMap { Double($0) }
+        #expect(
+            abs((scaledValue ?? 0) - 0.1) < 1e-6, "ONNX Runtime gives 0.1, mlops \(String(describing: scaledValue))")
         try Fixtures.write("x\n1\n1e300\n", to: directory.url("far.csv"))
         let far = try CLIRunner.execute(["predict", "user-index@1", "--data", "far.csv"], in: directory.path)
         #expect(far.exitCode == 65, "\(far.standardError)")

@@ -69,9 +69,11 @@ struct DenseLayerOperator: ONNXOperator {
                 let bias = document.initializers[biasName], bias.type == .float, bias.numbers.count == columns,
                 bias.shape == [columns] || bias.shape == [1, columns]
             else { continue }
+            // Only in graph order: an unsorted graph is refused by the program as it would be unfused.
+            guard add > position else { continue }
             var nodes = [position, add]
             var output = document.nodes[add].outputs[0]
-            let relu = soleReader(of: output, "Relu")
+            let relu = soleReader(of: output, "Relu").flatMap { $0 > add ? $0 : nil }
             if let relu {
                 nodes.append(relu)
                 output = document.nodes[relu].outputs[0]
@@ -93,8 +95,11 @@ struct DenseLayerOperator: ONNXOperator {
         for position in layers.keys.sorted() where !absorbed.contains(position) {
             guard var (layer, biasRank, nodes, output) = layers[position] else { continue }
             var chain = [layer]
-            while let next = soleReader(of: output, "MatMul"), let following = layers[next],
-                document.nodes[next].inputs[0] == output, following.layer.inner == chain[chain.count - 1].columns
+            // Each next layer comes after the chain's last node, so a graph whose layers feed each other in a
+            // cycle stops the chain instead of growing it forever.
+            while let next = soleReader(of: output, "MatMul"), next > nodes.max() ?? position,
+                let following = layers[next], document.nodes[next].inputs[0] == output,
+                following.layer.inner == chain[chain.count - 1].columns
             {
                 chain.append(following.layer)
                 biasRank = max(biasRank, following.biasRank)

@@ -85,14 +85,20 @@ struct ScalerOperator: ONNXOperator {
         guard offset.count == 1 || offset.count == width, scale.count == 1 || scale.count == width else {
             throw ONNXEvaluationError(problem: "Scaler has \(offset.count) offsets for \(width) columns")
         }
-        // Per column, in float as ONNX Runtime computes it.
-        let offsets = (0..<width).map { Float(offset.count == 1 ? offset[0] : offset[$0]) }
-        let scales = (0..<width).map { Float(scale.count == 1 ? scale[0] : scale[$0]) }
+        // Per column, in the input's type as ONNX Runtime computes it (float, or double for a double input), the
+        // result rounded to float.
+        let offsets = (0..<width).map { offset.count == 1 ? offset[0] : offset[$0] }
+        let scales = (0..<width).map { scale.count == 1 ? scale[0] : scale[$0] }
+        let single = x.type != .double
         var values = x.numbers
         values.withUnsafeMutableBufferPointer { values in
             for start in stride(from: 0, to: values.count, by: max(width, 1)) {
                 for column in 0..<width {
-                    values[start + column] = Double((Float(values[start + column]) - offsets[column]) * scales[column])
+                    let value = values[start + column]
+                    values[start + column] =
+                        single
+                        ? Double((Float(value) - Float(offsets[column])) * Float(scales[column]))
+                        : Double(Float((value - offsets[column]) * scales[column]))
                 }
             }
         }

@@ -274,7 +274,10 @@ public struct ONNXModel: Sendable, Hashable {
                 name = source
                 continue
             }
-            if ["ArrayFeatureExtractor", "Gather"].contains(node.opType), let constant = document.initializers[source] {
+            // Classes are text or whole numbers; a float constant is not a list of classes mlops can name.
+            if ["ArrayFeatureExtractor", "Gather"].contains(node.opType), let constant = document.initializers[source],
+                constant.type == .string || constant.type.isInteger
+            {
                 classes =
                     constant.type == .string
                     ? constant.strings : constant.numbers.map { String(ONNXTensor.integer($0)) }

@@ -606,6 +606,27 @@ def write_hostile(outdir):
         outputs=[h.make_tensor_value_info("label", T.INT64, [None]),
                  h.make_tensor_value_info("probabilities", T.FLOAT, [None, 3])])
     expected["classes_through_layer"] = "predicts"
+    # Two network layers feeding each other (dead code beside the output): fusing them once grew a chain forever.
+    one, zero = tensor("one", [[1.0]], np.float32), tensor("zero", [0.0], np.float32)
+    save("layer_cycle", [h.make_node("MatMul", ["h2", "one"], ["m1"]), h.make_node("Add", ["m1", "zero"], ["h1"]),
+                         h.make_node("MatMul", ["h1", "one"], ["m2"]), h.make_node("Add", ["m2", "zero"], ["h2"]),
+                         h.make_node("Identity", ["x"], ["y"])], initializers=[one, zero])
+    expected["layer_cycle"] = "refused"
+    # A label picked from float "classes": not a list of classes mlops can name (they were truncated to integers).
+    save("float_classes", [
+        h.make_node("MatMul", ["x", "w"], ["product"]), h.make_node("Add", ["product", "b"], ["scores"]),
+        h.make_node("Softmax", ["scores"], ["probabilities"], axis=1),
+        h.make_node("ArgMax", ["probabilities"], ["index"], axis=1, keepdims=0),
+        h.make_node("ArrayFeatureExtractor", ["classes", "index"], ["label"], domain="ai.onnx.ml")],
+        initializers=[tensor("w", [[0.5, -1.0, 2.0]], np.float32), tensor("b", [0.1, 0.2, 0.3], np.float32),
+                      tensor("classes", [0.5, 1.5, 2.5], np.float32)],
+        outputs=[h.make_tensor_value_info("label", T.FLOAT, [None]),
+                 h.make_tensor_value_info("probabilities", T.FLOAT, [None, 3])])
+    expected["float_classes"] = "refused"
+    # A Scaler on double input computes in double, as ONNX Runtime does ((1.0000001 − 1) · 10⁶ is 0.1, not 0.119).
+    save("scaler_double", [h.make_node("Scaler", ["x"], ["y"], domain="ai.onnx.ml", offset=[1.0], scale=[1e6])],
+         inputs=[h.make_tensor_value_info("x", T.DOUBLE, [None, 1])])
+    expected["scaler_double"] = "predicts"
     # An index taken from the request: a huge value is an error for that request, never a trap.
     save("user_index", [h.make_node("Cast", ["x"], ["i"], to=T.INT64), h.make_node("Gather", ["data", "i"], ["g"]),
                         h.make_node("Reshape", ["g", "shape"], ["y"])],
