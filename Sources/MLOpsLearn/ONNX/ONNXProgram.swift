@@ -67,7 +67,7 @@ struct ONNXProgram: Sendable {
         var unsupported: [String] = []
         var producers: [Int: ONNXDocument.Node] = [:]
         var available = Set(slots.keys)
-        // A network's layers (MatMul, Add, Relu) become one step each; the nodes they replace are skipped.
+        // A network's chained layers (MatMul, Add, Relu each) become one step; the nodes it replaces are skipped.
         let fusions = DenseLayerOperator.fusions(in: document)
         let fusedAway = Set(fusions.values.flatMap { $0.nodes.dropFirst() })
         for (position, node) in document.nodes.enumerated() where !fusedAway.contains(position) {

@@ -357,7 +357,7 @@ struct TreeEnsembleOperator: ONNXOperator {
                     }
                     start += 8
                 }
-                // The last rows one at a time, each stopping at its leaf.
+                // The last rows (every row of a deep tree) one at a time, each stopping at its leaf.
                 for row in start..<rows.upperBound {
                     var position = root
                     while true {
