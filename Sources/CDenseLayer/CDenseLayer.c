@@ -1,6 +1,6 @@
 // The dense-layer kernel in C rather than Swift: Swift cannot compile one function for a processor feature and
 // choose it at run time, and the portable x86-64 baseline (SSE2, no FMA) reaches half the multiply-adds a cycle
-// of AVX2 with FMA. The same source is compiled twice, once for AVX2 + FMA, and the first call picks one.
+// of AVX2 with FMA. The same source is compiled twice, portably and for AVX2 + FMA, and each call picks one.
 #include "CDenseLayer.h"
 
 #include <string.h>
