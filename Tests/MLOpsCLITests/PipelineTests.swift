@@ -321,10 +321,10 @@ import Testing
             """
             stages:
               left:
-                cmd: date +%s.%N > left.txt; sleep 1; date +%s.%N >> left.txt
+                cmd: date +%s.%N > left.txt; sleep 3; date +%s.%N >> left.txt
                 outs: [left.txt]
               right:
-                cmd: date +%s.%N > right.txt; sleep 1; date +%s.%N >> right.txt
+                cmd: date +%s.%N > right.txt; sleep 3; date +%s.%N >> right.txt
                 outs: [right.txt]
               join:
                 cmd: date +%s.%N > join.txt; cat left.txt right.txt >> join.txt
@@ -333,7 +333,8 @@ import Testing
 
             """)
         #expect(try await repro(directory, ["--jobs", "2"]) == ["left": "ran", "right": "ran", "join": "ran"])
-        // [join start, left start, left end, right start, right end]
+        // [join start, left start, left end, right start, right end]; three seconds each, so that a loaded machine
+        // starting one stage a second late still shows them overlapping (one second flaked in CI).
         let times = try Fixtures.read(directory.url("join.txt")).split(separator: "\n").compactMap { Double($0) }
         try #require(times.count == 5)
         #expect(times[1] < times[4] && times[3] < times[2], "left and right ran at overlapping times")
