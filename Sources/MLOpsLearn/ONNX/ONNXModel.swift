@@ -247,47 +247,37 @@ public struct ONNXModel: Sendable, Hashable {
         let label = 1 - probabilities
         // The classes: the labels of the ZipMap or classifier that made the probabilities, else the constant
         // the label is picked from.
-        var classes: [String]?
-        var name = outputs[probabilities].name
-        var hops = 0
-        while classes == nil, hops < 64, let slot = program.slots[name], let node = program.producers[slot] {
-            hops += 1
-            if let strings = node.stringList("classlabels_strings") {
-                classes = strings
-            } else if let ints = node.intList("classlabels_int64s") ?? node.intList("classlabels_ints") {
-                classes = ints.map { String($0) }
-            } else if let next = node.inputs.first {
-                name = next
-                continue
-            }
-            break
-        }
+        var classes = upstream(of: outputs[probabilities].name, program).lazy.compactMap { node in
+            node.stringList("classlabels_strings")
+                ?? (node.intList("classlabels_int64s") ?? node.intList("classlabels_ints"))?.map { String($0) }
+        }.first
         // The label picked from a constant, perhaps then reshaped or cast (skl2onnx's networks without ZipMap).
+        // Classes are text or whole numbers; a float constant is not a list of classes mlops can name.
         let passing: Set<String> = ["Cast", "Reshape", "Identity", "Squeeze", "Unsqueeze", "Flatten"]
-        name = outputs[label].name
-        hops = 0
-        while classes == nil, hops < 64, let slot = program.slots[name], let node = program.producers[slot],
-            let source = node.inputs.first
+        if classes == nil,
+            let picker = upstream(of: outputs[label].name, program).first(where: { !passing.contains($0.opType) }),
+            ["ArrayFeatureExtractor", "Gather"].contains(picker.opType), let source = picker.inputs.first,
+            let constant = document.initializers[source], constant.type == .string || constant.type.isInteger
         {
-            hops += 1
-            if passing.contains(node.opType) {
-                name = source
-                continue
-            }
-            // Classes are text or whole numbers; a float constant is not a list of classes mlops can name.
-            if ["ArrayFeatureExtractor", "Gather"].contains(node.opType), let constant = document.initializers[source],
-                constant.type == .string || constant.type.isInteger
-            {
-                classes =
-                    constant.type == .string
-                    ? constant.strings : constant.numbers.map { String(ONNXTensor.integer($0)) }
-            }
-            break
+            classes =
+                constant.type == .string ? constant.strings : constant.numbers.map { String(ONNXTensor.integer($0)) }
         }
         guard let classes else {
             throw invalid("it does not say what its classes are", "export it with skl2onnx's ZipMap output")
         }
         return (.probabilities(output: probabilities), classes)
+    }
+
+    /// The nodes that made `name`, nearest first, walking back through each one's first input (at most 64).
+    private static func upstream(of name: String, _ program: ONNXProgram) -> [ONNXDocument.Node] {
+        var nodes: [ONNXDocument.Node] = []
+        var name = name
+        while nodes.count < 64, let slot = program.slots[name], let node = program.producers[slot] {
+            nodes.append(node)
+            guard let next = node.inputs.first else { break }
+            name = next
+        }
+        return nodes
     }
 
     private static let failurePrefix = "the ONNX model cannot predict these rows: "
