@@ -53,6 +53,23 @@ import Testing
         return interrupted
     }
 
+    /// Rounds of one kill each: `minimum` of them, and more, up to `maximum`, while no kill has landed (a small
+    /// run can finish before its kill on a loaded machine, where its measured duration overstates the run's).
+    /// `prepare` runs before each round, given the round's number and whether a kill has landed yet. Returns the
+    /// kills that landed.
+    func killUntilOneLands(
+        _ arguments: [String], minimum: Int, maximum: Int, prepare: (_ round: Int, _ landed: Bool) throws -> Void,
+        afterEach check: () throws -> Void
+    ) throws -> Int {
+        var (landed, round) = (0, 0)
+        while round < minimum || (landed == 0 && round < maximum) {
+            try prepare(round, landed > 0)
+            round += 1
+            landed += try killAtRandomPoints(arguments, rounds: 1, afterEach: check)
+        }
+        return landed
+    }
+
     /// How long `mlops arguments` takes from start to exit, run to completion on a copy of the repository.
     func microseconds(_ arguments: [String]) throws -> Int {
         let copy = try TemporaryDirectory()
@@ -89,15 +106,12 @@ import Testing
         #expect(try CLIRunner.execute(["add", "data"], in: root).exitCode == 0)
         #expect(try CLIRunner.execute(["status", "--exit-code"], in: root).exitCode == 0)
 
-        // Six rounds, and more (up to 24) while no kill has landed: a checkout this small can finish before the
-        // kill on a loaded machine, where its measured duration overstates the run's.
-        var (checkouts, rounds) = (0, 0)
-        while rounds < 6 || (checkouts == 0 && rounds < 24) {
-            rounds += 1
-            try? FileManager.default.removeItem(atPath: directory.url("data/part3"))
-            try? FileManager.default.removeItem(atPath: directory.url("data/part0/file0.bin"))
-            checkouts += try killAtRandomPoints(["checkout"], rounds: 1, afterEach: workspaceFilesAreWhole)
-        }
+        let checkouts = try killUntilOneLands(
+            ["checkout"], minimum: 6, maximum: 24,
+            prepare: { _, _ in
+                try? FileManager.default.removeItem(atPath: directory.url("data/part3"))
+                try? FileManager.default.removeItem(atPath: directory.url("data/part0/file0.bin"))
+            }, afterEach: workspaceFilesAreWhole)
         #expect(checkouts > 0, "no kill landed while checkout ran \(random.replay)")
         #expect(try CLIRunner.execute(["checkout"], in: root).exitCode == 0)
         try workspaceFilesAreWhole()
@@ -107,17 +121,14 @@ import Testing
         try Fixtures.write("other\n", to: directory.url("small.txt"))
         #expect(try CLIRunner.execute(["add", "small.txt"], in: root).exitCode == 0)
         #expect(try CLIRunner.execute(["rm", "data"], in: root).exitCode == 0)
-        // Three rounds, and more (up to 12) while gc was never interrupted, each later one with the garbage made
-        // again: a gc that finished before its kill leaves the next round nothing to remove.
-        var (collections, gcRounds) = (0, 0)
-        while gcRounds < 3 || (collections == 0 && gcRounds < 12) {
-            if gcRounds > 0, collections == 0 {
+        // A gc that finished before its kill leaves the next round nothing to remove: the garbage is made again.
+        let collections = try killUntilOneLands(
+            ["gc"], minimum: 3, maximum: 12,
+            prepare: { (round: Int, landed: Bool) throws in
+                guard round > 0, !landed else { return }
                 #expect(try CLIRunner.execute(["add", "data"], in: root).exitCode == 0)
                 #expect(try CLIRunner.execute(["rm", "data"], in: root).exitCode == 0)
-            }
-            gcRounds += 1
-            collections += try killAtRandomPoints(["gc"], rounds: 1, afterEach: {})
-        }
+            }, afterEach: {})
         #expect(collections > 0, "gc was never interrupted \(random.replay)")
         #expect(try CLIRunner.execute(["gc"], in: root).exitCode == 0)
         #expect(try CLIRunner.execute(["status", "--exit-code"], in: root).exitCode == 0)
